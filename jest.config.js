@@ -1,0 +1,8 @@
+/** Jest runs the TypeScript sources through ts-jest; `npm test` type-checks the whole project first. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  clearMocks: true,
+};

@@ -1,0 +1,75 @@
+import { ConfigError } from './errors';
+import { BinderHubTokens } from './tokens';
+import { deepMerge, hasPath, Values } from './values';
+
+/** What the BinderHub construct turns into chart values. */
+export interface BinderHubValuesInput {
+  readonly tokens: BinderHubTokens;
+  readonly registryValues: Values;
+  readonly hubUrl?: string;
+  readonly githubAccessToken?: string;
+  readonly gitlabPrivateToken?: string;
+  readonly chartValues?: Values;
+}
+
+/** Chart values that typed props or the secrets file own: setting them through `chartValues` would fight those. */
+const MANAGED_PATHS: ReadonlyArray<[string, string]> = [
+  ['jupyterhub.proxy.secretToken', 'the secrets file (npm run init-secrets)'],
+  ['jupyterhub.hub.cookieSecret', 'the secrets file (npm run init-secrets)'],
+  ['jupyterhub.hub.config.CryptKeeper', 'the secrets file (npm run init-secrets)'],
+  ['jupyterhub.hub.services.binder.apiToken', 'the secrets file (npm run init-secrets)'],
+  ['config.BinderHub.build_token_secret', 'the secrets file (npm run init-secrets)'],
+  ['config.BinderHub.hub_url', 'the hubUrl prop'],
+  ['config.BinderHub.use_registry', 'the registry prop'],
+  ['config.BinderHub.image_prefix', 'the registry prop'],
+  ['config.DockerRegistry', 'the registry prop'],
+  ['registry', 'the registry prop'],
+  ['config.GitHubRepoProvider.access_token', 'the githubAccessToken prop'],
+  ['config.GitLabRepoProvider.private_token', 'the gitlabPrivateToken prop'],
+];
+
+/** Settings of the 2019-era guide that today's chart refuses (its schema, or a `fail` in NOTES.txt). */
+const LEGACY_PATHS: ReadonlyArray<[string, string]> = [
+  ['dind.enabled', 'DinD builders are chosen with imageBuilderType'],
+  ['hub.url', 'use the hubUrl prop'],
+  ['github', 'use the githubAccessToken prop'],
+  ['gitlab', 'use the gitlabPrivateToken prop'],
+  ['build', 'build settings live under config.KubernetesBuildExecutor'],
+  ['perRepoQuota', 'use config.BinderHub.per_repo_quota'],
+  ['registry.enabled', 'use the registry prop'],
+  ['registry.authHost', 'use the registry prop'],
+  ['registry.host', 'use the registry prop'],
+  ['registry.tokenUrl', 'use the registry prop'],
+  ['registry.prefix', 'use the registry prop'],
+  ['cors.allowOrigin', 'use config.BinderHub.cors_allow_origin'],
+  ['jupyterhub.custom.cors', 'use jupyterhub.hub.config.BinderSpawner.cors_allow_origin'],
+  ['imageCleaner.host.enabled', 'the cleaner follows imageBuilderType'],
+  ['imageCleaner.host.dockerSocket', 'use imageCleaner.host.dockerSocketDir and dockerSocketName'],
+];
+
+/**
+ * Builds the values for today's binderhub chart. Fails, naming the setting, on anything in `chartValues`
+ * that a typed prop owns or that the chart would refuse.
+ */
+export function binderHubValues(input: BinderHubValuesInput): Values {
+  const extra = input.chartValues ?? {};
+  for (const [legacy, instead] of LEGACY_PATHS) {
+    if (hasPath(extra, legacy)) {
+      throw new ConfigError(`chartValues.${legacy} is a setting of the 2019 chart that today's binderhub chart refuses; ${instead}`);
+    }
+  }
+  for (const [managed, owner] of MANAGED_PATHS) {
+    if (hasPath(extra, managed)) {
+      throw new ConfigError(`chartValues.${managed} is set by ${owner}; remove it from chartValues`);
+    }
+  }
+  const layers: Values[] = [
+    extra,
+    input.registryValues,
+    input.tokens.toChartValues(),
+    input.hubUrl ? { config: { BinderHub: { hub_url: input.hubUrl } } } : {},
+    input.githubAccessToken ? { config: { GitHubRepoProvider: { access_token: input.githubAccessToken } } } : {},
+    input.gitlabPrivateToken ? { config: { GitLabRepoProvider: { private_token: input.gitlabPrivateToken } } } : {},
+  ];
+  return layers.reduce(deepMerge, {});
+}

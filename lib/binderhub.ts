@@ -1,0 +1,148 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { binderHubValues } from './binderhub-values';
+import { ChartSource } from './chart-source';
+import { ConfigError } from './errors';
+import { HelmChart } from './helm-chart';
+import { registerSecrets } from './redact';
+import { Registry } from './registry';
+import { BinderHubTokens } from './tokens';
+import { Values } from './values';
+
+/** Props for `BinderHub`. */
+export interface BinderHubProps {
+  /**
+   * The tokens that must not change between synths (`npm run init-secrets` writes them; `SecretStore.load`
+   * reads them).
+   */
+  readonly tokens: BinderHubTokens;
+  /**
+   * The helm release name. It prefixes cluster-wide objects (the image cleaner's ClusterRole), so it must be
+   * unique in the cluster.
+   * @default - the construct id
+   */
+  readonly releaseName?: string;
+  /**
+   * The namespace. The jupyterhub chart's object names carry no release prefix, so each BinderHub needs its own.
+   * @default - the release name
+   */
+  readonly namespace?: string;
+  /**
+   * Where the binderhub chart comes from.
+   * @default ChartSource.repository() - the public chart repository at DEFAULT_BINDERHUB_CHART_VERSION
+   */
+  readonly chart?: ChartSource;
+  /**
+   * The Kubernetes version helm renders for.
+   * @default DEFAULT_KUBE_VERSION
+   */
+  readonly kubeVersion?: string;
+  /**
+   * The helm binary.
+   * @default - the HELM environment variable, else the pinned helm in .tools/
+   */
+  readonly helmExecutable?: string;
+  /**
+   * Where built images are pushed and pulled from.
+   * @default Registry.none() - images stay on the node that built them
+   */
+  readonly registry?: Registry;
+  /**
+   * The public URL of JupyterHub (`config.BinderHub.hub_url`), such as `http://203.0.113.7` or
+   * `https://hub.example.org`. A trailing `/` is added.
+   * @default - unset; `npm run patch-hub-url` fills it in once the proxy-public Service has an address
+   */
+  readonly hubUrl?: string;
+  /**
+   * A GitHub access token (`config.GitHubRepoProvider.access_token`): raises GitHub's rate limit from 60 to
+   * 5000 requests an hour.
+   * @default - none
+   */
+  readonly githubAccessToken?: string;
+  /**
+   * A GitLab private token (`config.GitLabRepoProvider.private_token`), for private GitLab repositories.
+   * @default - none
+   */
+  readonly gitlabPrivateToken?: string;
+  /**
+   * Further chart values, deep-merged over what the typed props produce. Settings that a typed prop owns,
+   * and the 2019 guide's settings that today's chart refuses, are rejected with the prop to use instead.
+   * @default - none
+   */
+  readonly chartValues?: Values;
+}
+
+/** DNS-1123 label: what Kubernetes accepts as a namespace, and helm as a release name (up to 53 characters). */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Defines one BinderHub deployment: the binderhub chart (with its jupyterhub subchart) rendered by helm for
+ * one release in one namespace, from typed and validated settings. It synthesizes to `<id>.k8s.yaml`.
+ */
+export class BinderHub extends Chart {
+  /** The helm release name. */
+  public readonly releaseName: string;
+  /** The namespace of every namespaced object. */
+  public readonly namespace: string;
+  /** `config.BinderHub.hub_url` as rendered, with its trailing slash, if known at synth. */
+  public readonly hubUrl?: string;
+  /** The rendered chart. */
+  public readonly helmChart: HelmChart;
+
+  constructor(scope: Construct, id: string, props: BinderHubProps) {
+    const releaseName = props.releaseName ?? id;
+    const namespace = props.namespace ?? releaseName;
+    checkDnsLabel('releaseName', releaseName, 53);
+    checkDnsLabel('namespace', namespace, 63);
+    super(scope, id, { namespace });
+    this.releaseName = releaseName;
+    this.namespace = namespace;
+    this.hubUrl = props.hubUrl === undefined ? undefined : normalizeHubUrl(props.hubUrl);
+    registerSecrets(props.githubAccessToken, props.gitlabPrivateToken);
+    for (const [name, value] of Object.entries({ githubAccessToken: props.githubAccessToken, gitlabPrivateToken: props.gitlabPrivateToken })) {
+      if (value !== undefined && value.trim() === '') {
+        throw new ConfigError(`${name} of deployment "${id}" is empty; leave it out or give the token`);
+      }
+    }
+
+    this.helmChart = new HelmChart(this, 'binderhub', {
+      chart: props.chart ?? ChartSource.repository(),
+      releaseName,
+      namespace,
+      kubeVersion: props.kubeVersion,
+      helmExecutable: props.helmExecutable,
+      values: binderHubValues({
+        tokens: props.tokens,
+        registryValues: (props.registry ?? Registry.none()).chartValues(),
+        hubUrl: this.hubUrl,
+        githubAccessToken: props.githubAccessToken,
+        gitlabPrivateToken: props.gitlabPrivateToken,
+        chartValues: props.chartValues,
+      }),
+    });
+  }
+}
+
+function checkDnsLabel(prop: string, value: string, maxLength: number): void {
+  if (!DNS_LABEL.test(value) || value.length > maxLength) {
+    throw new ConfigError(`${prop} "${value}" must be lowercase letters, digits and '-', start and end with a letter or digit, `
+      + `and be at most ${maxLength} characters`);
+  }
+}
+
+/** Checks a hub URL and gives it the trailing slash BinderHub adds anyway, so the rendered value is final. */
+export function normalizeHubUrl(hubUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(hubUrl);
+  } catch {
+    throw new ConfigError(`hubUrl "${hubUrl}" is not a URL; give the public address of JupyterHub, such as http://203.0.113.7 or https://hub.example.org`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`hubUrl "${hubUrl}" must start with http:// or https://`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(`hubUrl "${hubUrl}" must have no query, fragment or credentials`);
+  }
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}

@@ -1,0 +1,17 @@
+import { ConfigError } from './errors';
+import { redact } from './redact';
+
+/**
+ * Runs a command-line entry point. A failure prints one line, `error: <message>`, with known secret values
+ * redacted, and exits 1; only unexpected errors (bugs) add their stack, also redacted.
+ */
+export function runMain(main: () => void): void {
+  try {
+    main();
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    const detail = err instanceof ConfigError ? err.message : (err.stack ?? err.message);
+    process.stderr.write(`error: ${redact(detail)}\n`);
+    process.exitCode = 1;
+  }
+}

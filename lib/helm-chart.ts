@@ -1,0 +1,128 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, Helm } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ChartSource } from './chart-source';
+import { ConfigError } from './errors';
+import { redact } from './redact';
+import { toolPath } from './tools';
+import { Values } from './values';
+
+/**
+ * The Kubernetes version helm renders for. Pinned, because helm's built-in default changes with the helm build
+ * and charts branch on it (`.Capabilities`, `kubeVersion`).
+ */
+export const DEFAULT_KUBE_VERSION = '1.31.0';
+
+/** Props for `HelmChart`. */
+export interface HelmChartProps {
+  /** Where the chart comes from. */
+  readonly chart: ChartSource;
+  /** The helm release name. */
+  readonly releaseName: string;
+  /** The namespace helm renders for (`--namespace`). */
+  readonly namespace: string;
+  /**
+   * Values passed to the chart.
+   * @default - the chart's defaults
+   */
+  readonly values?: Values;
+  /**
+   * The Kubernetes version to render for (`--kube-version`).
+   * @default DEFAULT_KUBE_VERSION
+   */
+  readonly kubeVersion?: string;
+  /**
+   * The helm binary.
+   * @default - the HELM environment variable, else the pinned helm that `npm ci` installs into .tools/
+   */
+  readonly helmExecutable?: string;
+}
+
+/**
+ * Defines the objects of a Helm chart, rendered by the real `helm template` through cdk8s's `Helm`.
+ *
+ * On top of `Helm` it always pins the namespace and Kubernetes version, uses the project's pinned helm, removes
+ * the temporary files that would otherwise keep the rendered values (tokens included) on disk, and turns helm's
+ * failures into one-line messages that say what to do.
+ */
+export class HelmChart extends Construct {
+  /** The objects helm rendered. */
+  public readonly apiObjects: ApiObject[];
+
+  constructor(scope: Construct, id: string, props: HelmChartProps) {
+    super(scope, id);
+    const helm = toolPath('helm', props.helmExecutable);
+    const reference = props.chart.reference();
+    const rendered = withPrivateTempDir(() => {
+      try {
+        return new Helm(this, 'Resource', {
+          chart: reference.chart,
+          repo: reference.repo,
+          version: reference.version,
+          releaseName: props.releaseName,
+          namespace: props.namespace,
+          values: props.values,
+          helmExecutable: helm,
+          helmFlags: ['--kube-version', props.kubeVersion ?? DEFAULT_KUBE_VERSION],
+        });
+      } catch (error) {
+        throw new ConfigError(explainHelmFailure(String((error as Error).message), props.chart, helm, props.releaseName));
+      }
+    });
+    this.apiObjects = rendered.apiObjects;
+  }
+}
+
+/**
+ * Runs `render` with TMPDIR pointing at a fresh private folder, then deletes that folder: cdk8s's `Helm` writes
+ * the values file and helm's output under os.tmpdir() and never removes them.
+ */
+function withPrivateTempDir<T>(render: () => T): T {
+  const privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-cdk8s-'));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = privateDir;
+  try {
+    return render();
+  } finally {
+    if (saved === undefined) {
+      delete process.env.TMPDIR;
+    } else {
+      process.env.TMPDIR = saved;
+    }
+    fs.rmSync(privateDir, { recursive: true, force: true });
+  }
+}
+
+/** Turns what `Helm` threw (helm's stderr, or a spawn failure) into one line that says what to do. */
+export function explainHelmFailure(message: string, chart: ChartSource, helm: string, release: string): string {
+  const localHint = 'to render without the network, set BINDERHUB_CHART (or use ChartSource.local) to a local binderhub chart directory or .tgz';
+  const detail = oneLine(redact(message));
+  if (/unable to execute/.test(message)) {
+    return `cannot run helm at ${helm}: run \`npm ci\` (it installs the pinned helm into .tools/) or set HELM to a helm 3 binary`;
+  }
+  if (/not a valid chart repository|cannot be reached|no such host|dial tcp|connection refused|i\/o timeout/.test(message)) {
+    return `cannot reach the chart repository for ${chart.description} (${lastCause(detail)}); ${localHint}`;
+  }
+  if (/version .* not found|no chart version found|no chart name found/.test(message)) {
+    return `${chart.description} was not found in the repository (${lastCause(detail)}); pick a published version, or ${localHint}`;
+  }
+  if (/values don't meet the specifications of the schema/.test(message)) {
+    return `the chart's values schema refused the values of release ${release}: ${detail.replace(/^.*?schema\(s\) in the following chart\(s\):\s*/, '')}`;
+  }
+  if (/execution error at/.test(message)) {
+    return `the chart refused the values of release ${release}: ${detail.replace(/^.*?execution error at \([^)]*\):\s*/, '')}`;
+  }
+  return `helm template failed for release ${release} (${chart.description}): ${detail}`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/^Error:\s*/gm, '').replace(/Use --debug flag.*$/gm, '').split('\n').map(l => l.trim()).filter(Boolean).join('; ');
+}
+
+/** The end of a chain of Go errors (`a: b: c`) is what happened; the start is where. */
+function lastCause(detail: string): string {
+  const parts = detail.split(': ');
+  return parts.slice(-2).join(': ');
+}

@@ -1,0 +1,92 @@
+import * as crypto from 'crypto';
+import { ConfigError } from './errors';
+import { registerSecrets } from './redact';
+
+/**
+ * The random values a BinderHub deployment needs and that must stay the same from one synth to the next.
+ *
+ * Under `helm template` the jupyterhub chart cannot look up the values it minted before, so without these it
+ * would mint new ones on every synth: the hub and proxy would restart and users would be signed out.
+ */
+export interface BinderHubTokenValues {
+  /** The proxy's API token (`jupyterhub.proxy.secretToken`; the guide's first `openssl rand -hex 32`). */
+  readonly proxySecretToken: string;
+  /** BinderHub's JupyterHub API token (`jupyterhub.hub.services.binder.apiToken`; the guide's second one). */
+  readonly binderApiToken: string;
+  /** The hub's cookie signing key (`jupyterhub.hub.cookieSecret`). */
+  readonly cookieSecret: string;
+  /** The key that encrypts auth state (`jupyterhub.hub.config.CryptKeeper.keys`). */
+  readonly cryptKeeperKey: string;
+  /** The key that signs build tokens, shared by every binder replica (`config.BinderHub.build_token_secret`). */
+  readonly buildTokenSecret: string;
+}
+
+const TOKEN_NAMES: ReadonlyArray<keyof BinderHubTokenValues> = [
+  'proxySecretToken', 'binderApiToken', 'cookieSecret', 'cryptKeeperKey', 'buildTokenSecret',
+];
+
+/** 32 random bytes as hex, like `openssl rand -hex 32`. */
+const TOKEN_PATTERN = /^[0-9a-f]{64}$/;
+
+/** A validated set of deployment tokens. */
+export class BinderHubTokens {
+  /** Mints a fresh set from a crypto-strong source. */
+  public static generate(): BinderHubTokens {
+    const values = Object.fromEntries(TOKEN_NAMES.map(name => [name, crypto.randomBytes(32).toString('hex')]));
+    return new BinderHubTokens(values as unknown as BinderHubTokenValues);
+  }
+
+  /**
+   * Validates tokens read from somewhere (`source` names it in errors): every token present, 64 lowercase hex
+   * characters, and no two alike. Messages name the token, never its value.
+   */
+  public static fromValues(values: unknown, source: string): BinderHubTokens {
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+      throw new ConfigError(`${source}: "tokens" must be an object with ${TOKEN_NAMES.join(', ')}; `
+        + 'run `npm run init-secrets -- --force` to write a fresh set');
+    }
+    const record = values as Record<string, unknown>;
+    const unknown = Object.keys(record).filter(key => !(TOKEN_NAMES as readonly string[]).includes(key));
+    if (unknown.length > 0) {
+      throw new ConfigError(`${source}: unknown token ${unknown.map(k => `"${k}"`).join(', ')}; expected only ${TOKEN_NAMES.join(', ')}`);
+    }
+    for (const name of TOKEN_NAMES) {
+      const value = record[name];
+      if (value === undefined) {
+        throw new ConfigError(`${source}: token "${name}" is missing; run \`npm run init-secrets -- --force\` to write a fresh set`);
+      }
+      if (typeof value !== 'string' || !TOKEN_PATTERN.test(value)) {
+        throw new ConfigError(`${source}: token "${name}" must be 64 lowercase hex characters (32 random bytes, `
+          + 'as `openssl rand -hex 32` prints); run `npm run init-secrets -- --force` to write a fresh set');
+      }
+    }
+    for (const [i, a] of TOKEN_NAMES.entries()) {
+      for (const b of TOKEN_NAMES.slice(i + 1)) {
+        if (record[a] === record[b]) {
+          throw new ConfigError(`${source}: tokens "${a}" and "${b}" are equal; every token must be generated on its own `
+            + '(`npm run init-secrets -- --force`)');
+        }
+      }
+    }
+    return new BinderHubTokens(record as unknown as BinderHubTokenValues);
+  }
+
+  private constructor(public readonly values: BinderHubTokenValues) {
+    registerSecrets(...Object.values(values));
+  }
+
+  /** The chart values that carry these tokens. */
+  public toChartValues() {
+    return {
+      config: { BinderHub: { build_token_secret: this.values.buildTokenSecret } },
+      jupyterhub: {
+        proxy: { secretToken: this.values.proxySecretToken },
+        hub: {
+          cookieSecret: this.values.cookieSecret,
+          config: { CryptKeeper: { keys: [this.values.cryptKeeperKey] } },
+          services: { binder: { apiToken: this.values.binderApiToken } },
+        },
+      },
+    };
+  }
+}

@@ -1,0 +1,31 @@
+/** Chart values: a tree of plain objects, arrays and scalars, as helm reads them from a values file. */
+export type Values = { [key: string]: unknown };
+
+export function isPlainObject(value: unknown): value is Values {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Merges `override` into `base` the way helm merges values files: objects merge key by key, anything else
+ * (arrays included) is replaced. Neither input is modified.
+ */
+export function deepMerge(base: Values, override: Values): Values {
+  const result: Values = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = result[key];
+    result[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return result;
+}
+
+/** Whether `values` has something at the dotted path `path` (keys themselves contain no dots here). */
+export function hasPath(values: Values, path: string): boolean {
+  let node: unknown = values;
+  for (const key of path.split('.')) {
+    if (!isPlainObject(node) || !(key in node)) {
+      return false;
+    }
+    node = node[key];
+  }
+  return true;
+}

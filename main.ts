@@ -1,0 +1,59 @@
+/**
+ * The example operators copy: two BinderHub deployments, staging and prod, each in its own namespace.
+ *
+ * `npm run synth` renders them into dist/. BINDERHUB_CHART, a local chart directory or .tgz, replaces the chart
+ * source of every deployment (for machines without internet, and for the tests).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { BinderHub, ChartSource, publishManifests, runMain, SecretStore } from './lib';
+
+/** The deployments of this example, by name. */
+export const EXAMPLE_DEPLOYMENTS = ['staging', 'prod'];
+
+/** Defines the example's deployments in `app`, reading their secrets from `store`. */
+export function defineExample(app: App, store: SecretStore, chart: ChartSource): BinderHub[] {
+  const secrets = Object.fromEntries(EXAMPLE_DEPLOYMENTS.map(name => [name, store.load(name)]));
+  return [
+    new BinderHub(app, 'staging', {
+      namespace: 'binderhub-staging',
+      chart,
+      tokens: secrets.staging.tokens,
+      githubAccessToken: secrets.staging.credentials.githubAccessToken,
+    }),
+    new BinderHub(app, 'prod', {
+      namespace: 'binderhub-prod',
+      chart,
+      tokens: secrets.prod.tokens,
+      githubAccessToken: secrets.prod.credentials.githubAccessToken,
+      gitlabPrivateToken: secrets.prod.credentials.gitlabPrivateToken,
+      chartValues: { replicas: 2 },
+    }),
+  ];
+}
+
+/** The chart every example deployment renders: BINDERHUB_CHART if set, else the pinned public chart. */
+export function exampleChart(env: NodeJS.ProcessEnv = process.env): ChartSource {
+  return env.BINDERHUB_CHART ? ChartSource.local(env.BINDERHUB_CHART) : ChartSource.repository();
+}
+
+if (require.main === module) {
+  runMain(() => {
+    // Synthesize into a staging folder (cdk8s synth passes its own in CDK8S_OUTDIR), then publish to dist/.
+    const ownStaging = process.env.CDK8S_OUTDIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-synth-'));
+    const staging = process.env.CDK8S_OUTDIR ?? ownStaging!;
+    try {
+      const app = new App({ outdir: staging });
+      defineExample(app, new SecretStore('secrets'), exampleChart());
+      app.synth();
+      const result = publishManifests(staging, 'dist');
+      for (const file of result.written) console.log(`wrote ${file}`);
+      for (const file of result.unchanged) console.log(`unchanged ${file}`);
+      for (const file of result.removed) console.log(`removed ${file}`);
+    } finally {
+      if (ownStaging) fs.rmSync(ownStaging, { recursive: true, force: true });
+    }
+  });
+}

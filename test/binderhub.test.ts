@@ -1,0 +1,115 @@
+import * as yaml from 'js-yaml';
+import { Testing } from 'cdk8s';
+import { BINDERHUB_CHART_REPOSITORY, BinderHub, DEFAULT_BINDERHUB_CHART_VERSION } from '../lib';
+import { fakeTokens, fakeTokenValues, find, secretValue, synthBinderHub, withoutSecretValues } from './helpers';
+
+/** What BinderHub reads: the values.yaml in Secret binder-secret. */
+function binderValues(objects: any[]): any {
+  return yaml.load(secretValue(find(objects, 'Secret', 'binder-secret'), 'values.yaml'));
+}
+
+describe('BinderHub', () => {
+  test('defaults', () => {
+    expect(withoutSecretValues(synthBinderHub())).toMatchSnapshot();
+  });
+
+  test('every token reaches the key its consumer reads', () => {
+    const objects = synthBinderHub({}, 'tok');
+    const tokens = fakeTokenValues('tok');
+    const hub = find(objects, 'Secret', 'hub');
+    expect(secretValue(hub, 'hub.config.ConfigurableHTTPProxy.auth_token')).toBe(tokens.proxySecretToken);
+    expect(secretValue(hub, 'hub.services.binder.apiToken')).toBe(tokens.binderApiToken);
+    expect(secretValue(hub, 'hub.config.JupyterHub.cookie_secret')).toBe(tokens.cookieSecret);
+    expect(secretValue(hub, 'hub.config.CryptKeeper.keys')).toBe(tokens.cryptKeeperKey);
+    expect(binderValues(objects).config.BinderHub.build_token_secret).toBe(tokens.buildTokenSecret);
+    const env = find(objects, 'Deployment', 'binder').spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'JUPYTERHUB_API_TOKEN').valueFrom.secretKeyRef).toEqual({ name: 'hub', key: 'hub.services.binder.apiToken' });
+  });
+
+  test('the same inputs render the same objects; other tokens change the pod checksums', () => {
+    const a = synthBinderHub({}, 'same');
+    expect(synthBinderHub({}, 'same')).toEqual(a);
+    const b = synthBinderHub({ tokens: fakeTokens('other') }, 'same');
+    const checksum = (objects: any[]) => find(objects, 'Deployment', 'hub').spec.template.metadata.annotations['checksum/secret'];
+    expect(checksum(b)).not.toBe(checksum(a));
+  });
+
+  test('release name and namespace default to the id; every object carries the namespace', () => {
+    const objects = synthBinderHub({}, 'staging');
+    expect(find(objects, 'DaemonSet', 'staging-image-cleaner')).toBeDefined();
+    for (const o of objects.filter(o => !o.kind.startsWith('Cluster'))) {
+      expect(o.metadata.namespace).toBe('staging');
+    }
+    const custom = synthBinderHub({ releaseName: 'bh', namespace: 'binder' }, 'staging');
+    expect(find(custom, 'ClusterRole', 'bh-image-cleaner')).toBeDefined();
+    expect(find(custom, 'Deployment', 'binder').metadata.namespace).toBe('binder');
+  });
+
+  test('no registry: use_registry false, no push secret, builds on the node', () => {
+    const objects = synthBinderHub();
+    expect(binderValues(objects).config.BinderHub.use_registry).toBe(false);
+    expect(objects.find(o => o.metadata.name === 'binder-build-docker-config')).toBeUndefined();
+  });
+
+  test('hubUrl reaches config.BinderHub.hub_url with a trailing slash', () => {
+    expect(binderValues(synthBinderHub({ hubUrl: 'http://203.0.113.7' })).config.BinderHub.hub_url).toBe('http://203.0.113.7/');
+    expect(binderValues(synthBinderHub({ hubUrl: 'https://hub.example.org/jh/' })).config.BinderHub.hub_url).toBe('https://hub.example.org/jh/');
+    expect(binderValues(synthBinderHub()).config.BinderHub.hub_url).toBeUndefined();
+  });
+
+  test('GitHub and GitLab tokens reach their repo providers', () => {
+    const config = binderValues(synthBinderHub({ githubAccessToken: 'ghp_fake_token_1', gitlabPrivateToken: 'glpat-fake-token-2' })).config;
+    expect(config.GitHubRepoProvider).toEqual({ access_token: 'ghp_fake_token_1' });
+    expect(config.GitLabRepoProvider).toEqual({ private_token: 'glpat-fake-token-2' });
+  });
+
+  test('chartValues are deep-merged over the chart defaults', () => {
+    const objects = synthBinderHub({ chartValues: { replicas: 2, config: { BinderHub: { banner_message: 'hi' } } } });
+    expect(find(objects, 'Deployment', 'binder').spec.replicas).toBe(2);
+    const config = binderValues(objects).config;
+    expect(config.BinderHub.banner_message).toBe('hi');
+    expect(config.BinderHub.base_url).toBe('/'); // a chart default beside it survives
+  });
+
+  describe('throws before rendering', () => {
+    const cases: Array<[string, object, RegExp]> = [
+      ['an invalid release name', { releaseName: 'Prod_1' }, /releaseName "Prod_1" must be lowercase letters, digits and '-'/],
+      ['a release name over 53 characters', { releaseName: 'a'.repeat(54) }, /releaseName "a{54}" .* at most 53 characters/],
+      ['an invalid namespace', { namespace: 'binder.hub' }, /namespace "binder\.hub" must be lowercase/],
+      ['a hub URL that is not a URL', { hubUrl: '203.0.113.7' }, /hubUrl "203\.0\.113\.7" is not a URL; give the public address of JupyterHub/],
+      ['a hub URL that is not http', { hubUrl: 'ftp://hub' }, /hubUrl "ftp:\/\/hub" must start with http:\/\/ or https:\/\//],
+      ['a hub URL with a query', { hubUrl: 'http://hub/?a=1' }, /must have no query, fragment or credentials/],
+      ['an empty GitHub token', { githubAccessToken: ' ' }, /githubAccessToken of deployment "test" is empty/],
+      ['a token set through chartValues', { chartValues: { jupyterhub: { proxy: { secretToken: 'abc' } } } },
+        /chartValues\.jupyterhub\.proxy\.secretToken is set by the secrets file \(npm run init-secrets\)/],
+      ['hub_url set through chartValues', { chartValues: { config: { BinderHub: { hub_url: 'http://x' } } } }, /chartValues\.config\.BinderHub\.hub_url is set by the hubUrl prop/],
+      ['the guide\'s dind.enabled', { chartValues: { dind: { enabled: true } } }, /chartValues\.dind\.enabled is a setting of the 2019 chart .*imageBuilderType/],
+      ['the 2019 registry.prefix', { chartValues: { registry: { prefix: 'gcr.io/p/x' } } }, /chartValues\.registry\.prefix is a setting of the 2019 chart/],
+    ];
+    test.each(cases)('%s', (_, props, message) => {
+      expect(() => synthBinderHub(props as any)).toThrow(message);
+    });
+  });
+
+  test('the chart is the pinned public one unless a source is given', () => {
+    // Through a proxy port nothing listens on, the repository is unreachable on every machine; the error
+    // shows which chart helm was asked for.
+    const saved = process.env.HTTPS_PROXY;
+    process.env.HTTPS_PROXY = 'http://127.0.0.1:9';
+    try {
+      expect(() => new BinderHub(Testing.app(), 'x', { tokens: fakeTokens() }))
+        .toThrow(`cannot reach the chart repository for binderhub ${DEFAULT_BINDERHUB_CHART_VERSION} from ${BINDERHUB_CHART_REPOSITORY}`);
+    } finally {
+      if (saved === undefined) delete process.env.HTTPS_PROXY; else process.env.HTTPS_PROXY = saved;
+    }
+  });
+
+  test('a snapshot holds no secret value', () => {
+    const tokens = Object.values(fakeTokenValues('test'));
+    const snapshot = JSON.stringify(withoutSecretValues(synthBinderHub()));
+    for (const token of tokens) {
+      expect(snapshot).not.toContain(token);
+      expect(snapshot).not.toContain(Buffer.from(token).toString('base64'));
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { ChartSource, DEFAULT_KUBE_VERSION, HelmChart, registerSecrets, toolPath } from '../lib';
+import { fakeTokens, FIXTURE_CHART } from './helpers';
+
+function render(props: Partial<ConstructorParameters<typeof HelmChart>[2]> = {}) {
+  const chart = Testing.chart();
+  const helmChart = new HelmChart(chart, 'h', { chart: ChartSource.local(FIXTURE_CHART), releaseName: 'rel', namespace: 'ns', ...props });
+  return { helmChart, objects: Testing.synth(chart) };
+}
+
+describe('HelmChart', () => {
+  test('renders the chart with the real helm, for the release and namespace given', () => {
+    const { objects } = render({ values: { replicas: 3 } });
+    const binder = objects.find(o => o.kind === 'Deployment' && o.metadata.name === 'binder');
+    expect(binder.spec.replicas).toBe(3);
+    expect(binder.spec.selector.matchLabels.release).toBe('rel');
+    const roleBinding = objects.find(o => o.kind === 'RoleBinding' && o.metadata.name === 'binderhub');
+    expect(roleBinding.subjects[0].namespace).toBe('ns');
+  });
+
+  test('renders a packaged .tgz as well as a directory', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'package-'));
+    execFileSync(toolPath('helm'), ['package', FIXTURE_CHART, '--destination', dir]);
+    const tgz = path.join(dir, fs.readdirSync(dir)[0]);
+    const values = fakeTokens().toChartValues(); // without them the jupyterhub chart mints random tokens
+    expect(render({ chart: ChartSource.local(tgz), values }).objects).toEqual(render({ values }).objects);
+  });
+
+  test('pins the Kubernetes version, so .Capabilities do not depend on the helm build', () => {
+    const pdb = (kubeVersion?: string) => render({ kubeVersion }).objects.find(o => o.kind === 'PodDisruptionBudget');
+    expect(DEFAULT_KUBE_VERSION).toMatch(/^1\.\d+\.\d+$/);
+    expect(pdb().apiVersion).toBe('policy/v1');
+    expect(() => render({ kubeVersion: '1.20.0' })).toThrow(/1\.20\.0/);
+  });
+
+  test('leaves no temporary files behind (they would hold the values, tokens included)', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tmpdir-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      render({ values: { config: { BinderHub: { build_token_secret: 'x'.repeat(64) } } } });
+    } finally {
+      process.env.TMPDIR = saved;
+    }
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+
+  test('throws a one-line message with the fix if the chart repository cannot be reached', () => {
+    // A local port nothing listens on: unreachable on every machine, without touching any network.
+    const chart = ChartSource.repository({ url: 'http://127.0.0.1:9' });
+    expect(() => render({ chart })).toThrow(/^cannot reach the chart repository for binderhub 1\.0\.0-0\.dev\.git\.\d+\.h[0-9a-f]+ from http:\/\/127\.0\.0\.1:9 \(.*connection refused\); to render without the network, set BINDERHUB_CHART/);
+  });
+
+  test('throws a one-line message naming the helm binary if it is missing', () => {
+    expect(() => render({ helmExecutable: '/no/such/helm' })).toThrow(/^cannot run helm at \/no\/such\/helm: run `npm ci`.* or set HELM/);
+  });
+
+  test('throws the schema problem if the chart schema refuses a value', () => {
+    expect(() => render({ values: { imageBuilderType: 'kaniko' } })).toThrow(/^the chart's values schema refused the values of release rel: .*imageBuilderType/);
+    expect(() => render({ values: { bogus: 1 } })).toThrow(/Additional property bogus is not allowed/);
+  });
+
+  test('throws what NOTES.txt fails on, as the real chart does for dind.enabled', () => {
+    expect(() => render({ values: { dind: { enabled: true } } })).toThrow(/^the chart refused the values of release rel: .*dind\.enabled was removed: use imageBuilderType: dind/);
+  });
+
+  test('never shows a registered secret in its errors', () => {
+    const secret = 'not-a-valid-builder-SECRET-value';
+    registerSecrets(secret);
+    let message = '';
+    try {
+      render({ values: { imageBuilderType: secret } });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^the chart's values schema refused/);
+    expect(message).not.toContain(secret);
+    expect(message.split('\n')).toHaveLength(1);
+  });
+});

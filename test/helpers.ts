@@ -1,0 +1,52 @@
+import * as crypto from 'crypto';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource } from '../lib';
+
+/** The test double of the binderhub chart. */
+export const FIXTURE_CHART = path.join(__dirname, 'fixtures', 'binderhub');
+
+export const TOKEN_NAMES = ['proxySecretToken', 'binderApiToken', 'cookieSecret', 'cryptKeeperKey', 'buildTokenSecret'] as const;
+
+/** Deterministic fake token values (so snapshots are stable), distinct per seed and token. */
+export function fakeTokenValues(seed: string): Record<string, string> {
+  return Object.fromEntries(TOKEN_NAMES.map(name => [name, crypto.createHash('sha256').update(`fake-${seed}-${name}`).digest('hex')]));
+}
+
+export function fakeTokens(seed = 'test'): BinderHubTokens {
+  return BinderHubTokens.fromValues(fakeTokenValues(seed), 'test tokens');
+}
+
+/** Synthesizes one BinderHub deployment from the fixture chart and returns its objects. */
+export function synthBinderHub(props: Partial<BinderHubProps> = {}, id = 'test'): any[] {
+  const app = Testing.app();
+  const binderhub = new BinderHub(app, id, { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens(id), ...props });
+  return Testing.synth(binderhub);
+}
+
+export function find(objects: any[], kind: string, name: string): any {
+  const found = objects.find(o => o.kind === kind && o.metadata.name === name);
+  if (!found) {
+    throw new Error(`no ${kind} ${name} among ${objects.map(o => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  }
+  return found;
+}
+
+/** The value of `key` in a Secret, from `stringData` or decoded from `data`. */
+export function secretValue(secret: any, key: string): string {
+  if (secret.stringData?.[key] !== undefined) return secret.stringData[key];
+  return Buffer.from(secret.data[key], 'base64').toString('utf8');
+}
+
+/**
+ * The objects as a snapshot may show them: every Secret value is replaced by a short hash of it, so a
+ * snapshot shows that a value changed but never holds one.
+ */
+export function withoutSecretValues(objects: any[]): any[] {
+  return objects.map(o => {
+    if (o.kind !== 'Secret') return o;
+    const hashed = (values?: Record<string, string>) => values && Object.fromEntries(Object.entries(values).map(([k, v]) =>
+      [k, `<secret sha256:${crypto.createHash('sha256').update(v).digest('hex').slice(0, 12)}>`]));
+    return { ...o, data: hashed(o.data), stringData: hashed(o.stringData) };
+  });
+}

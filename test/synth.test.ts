@@ -1,0 +1,104 @@
+/**
+ * The example app end to end, as operators run it: `node build/main.js` (what `npm run synth` runs after
+ * compiling; `npm test` compiles first) in a working folder with secrets/ and dist/.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { FIXTURE_CHART } from './helpers';
+
+const ROOT = path.join(__dirname, '..');
+const MAIN = path.join(ROOT, 'build', 'main.js');
+const INIT_SECRETS = path.join(ROOT, 'build', 'bin', 'init-secrets.js');
+
+function workspace(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'synth-e2e-'));
+}
+
+function run(script: string, cwd: string, env: Record<string, string | undefined> = {}) {
+  const result = spawnSync(process.execPath, [script], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, BINDERHUB_CHART: FIXTURE_CHART, CDK8S_OUTDIR: undefined, ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: result.stdout + result.stderr };
+}
+
+/** Every file under dist/ with its bytes and modification time. */
+function snapshotDist(cwd: string): Record<string, string> {
+  const dist = path.join(cwd, 'dist');
+  return Object.fromEntries(fs.readdirSync(dist).map(f => [f, `${fs.statSync(path.join(dist, f)).mtimeMs}:${fs.readFileSync(path.join(dist, f), 'base64')}`]));
+}
+
+function allTokens(cwd: string): string[] {
+  return fs.readdirSync(path.join(cwd, 'secrets')).flatMap(f => Object.values<string>(JSON.parse(fs.readFileSync(path.join(cwd, 'secrets', f), 'utf8')).tokens));
+}
+
+describe('npm run synth', () => {
+  let cwd: string;
+  let first: ReturnType<typeof run>;
+
+  beforeAll(() => {
+    cwd = workspace();
+    expect(run(INIT_SECRETS, cwd).status).toBe(0);
+    first = run(MAIN, cwd);
+  });
+
+  test('writes both example deployments to dist/ from helm output', () => {
+    expect(first.status).toBe(0);
+    expect(fs.readdirSync(path.join(cwd, 'dist')).sort()).toEqual(['prod.k8s.yaml', 'staging.k8s.yaml']);
+    const prod = fs.readFileSync(path.join(cwd, 'dist', 'prod.k8s.yaml'), 'utf8');
+    expect(prod).toContain('name: proxy-public');
+    expect(prod).toContain('checksum/config:');
+    expect(prod).toMatch(/namespace: binderhub-prod/);
+  });
+
+  test('a second synth leaves dist/ byte-identical', () => {
+    const before = snapshotDist(cwd);
+    const second = run(MAIN, cwd);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(/unchanged dist\/prod\.k8s\.yaml/);
+    expect(snapshotDist(cwd)).toEqual(before);
+  });
+
+  test('no token value reaches stdout or stderr', () => {
+    for (const token of allTokens(cwd)) {
+      expect(first.output).not.toContain(token);
+    }
+  });
+
+  describe('fails with one line naming the fix, and leaves dist/ untouched', () => {
+    const failures: Array<[string, (dir: string) => Record<string, string | undefined>, RegExp]> = [
+      ['a missing secrets file', dir => { fs.rmSync(path.join(dir, 'secrets', 'prod.json')); return {}; },
+        /^error: secrets file secrets\/prod\.json for deployment "prod" does not exist; run `npm run init-secrets -- prod`/],
+      ['a malformed token', dir => {
+        const file = path.join(dir, 'secrets', 'staging.json');
+        const content = JSON.parse(fs.readFileSync(file, 'utf8'));
+        content.tokens.proxySecretToken = content.tokens.proxySecretToken.toUpperCase();
+        fs.writeFileSync(file, JSON.stringify(content));
+        return {};
+      }, /^error: secrets\/staging\.json: token "proxySecretToken" must be 64 lowercase hex characters/],
+      ['an unreachable chart repository', () => ({ BINDERHUB_CHART: undefined, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9' }),
+        /^error: cannot reach the chart repository for binderhub .*; to render without the network, set BINDERHUB_CHART/],
+      ['a missing chart path', () => ({ BINDERHUB_CHART: '/no/such/chart' }), /^error: local chart \/no\/such\/chart does not exist/],
+    ];
+    test.each(failures)('%s', (_, spoil, message) => {
+      const dir = workspace();
+      expect(run(INIT_SECRETS, dir).status).toBe(0);
+      expect(run(MAIN, dir).status).toBe(0);
+      const tokens = allTokens(dir);
+      const before = snapshotDist(dir);
+      const env = spoil(dir);
+
+      const failed = run(MAIN, dir, env);
+
+      expect(failed.status).toBe(1);
+      expect(failed.stdout).toBe('');
+      expect(failed.stderr).toMatch(message);
+      expect(failed.stderr.trimEnd().split('\n')).toHaveLength(1);
+      for (const token of tokens) expect(failed.output).not.toContain(token);
+      expect(snapshotDist(dir)).toEqual(before);
+    });
+  });
+});
