@@ -5,7 +5,8 @@ import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
 import { HelmChart } from './helm-chart';
 import { registerSecrets } from './redact';
-import { Registry } from './registry';
+import { ImagePullSecret } from './image-pull-secret';
+import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
 import { BinderHubTokens } from './tokens';
 import { Values } from './values';
 
@@ -105,6 +106,12 @@ export class BinderHub extends Chart {
       }
     }
 
+    const registry = props.registry ?? Registry.none();
+    const pullAuth = registry.pullAuth();
+    if (pullAuth) {
+      new ImagePullSecret(this, 'image-pull-secret', { name: IMAGE_PULL_SECRET_NAME, auth: pullAuth });
+    }
+
     this.helmChart = new HelmChart(this, 'binderhub', {
       chart: props.chart ?? ChartSource.repository(),
       releaseName,
@@ -113,7 +120,7 @@ export class BinderHub extends Chart {
       helmExecutable: props.helmExecutable,
       values: binderHubValues({
         tokens: props.tokens,
-        registryValues: (props.registry ?? Registry.none()).chartValues(),
+        registryValues: registry.chartValues(),
         hubUrl: this.hubUrl,
         githubAccessToken: props.githubAccessToken,
         gitlabPrivateToken: props.gitlabPrivateToken,

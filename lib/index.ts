@@ -4,6 +4,7 @@ export * from './chart-source';
 export * from './cli';
 export * from './errors';
 export * from './helm-chart';
+export * from './image-pull-secret';
 export * from './publish';
 export * from './redact';
 export * from './registry';

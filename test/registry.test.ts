@@ -1,0 +1,162 @@
+import * as yaml from 'js-yaml';
+import { IMAGE_PULL_SECRET_NAME, Registry } from '../lib';
+import { find, secretValue, synthBinderHub, withoutSecretValues } from './helpers';
+
+const GCR_KEY = JSON.stringify({
+  type: 'service_account',
+  project_id: 'binder-test-123',
+  private_key_id: 'fakekeyid',
+  private_key: '-----BEGIN PRIVATE KEY-----\nFAKE-KEY-MATERIAL-FOR-TESTS\n-----END PRIVATE KEY-----\n',
+  client_email: 'binder-push@binder-test-123.iam.gserviceaccount.com',
+});
+const PASSWORD = 'fake-Registry-Password-42';
+const SP_ID = '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+
+interface Expected {
+  registry: Registry;
+  /** Key and credentials of the push config.json. */
+  pushUrl: string;
+  username: string;
+  password: string;
+  imagePrefix: string;
+  dockerRegistry?: object;
+  pullServer: string;
+}
+
+const registries: Array<[string, Expected]> = [
+  ['gcr', {
+    registry: Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'gcr.io/binder-test-123/binder-prod-' }),
+    pushUrl: 'https://gcr.io', username: '_json_key', password: GCR_KEY, imagePrefix: 'gcr.io/binder-test-123/binder-prod-',
+    pullServer: 'gcr.io',
+  }],
+  ['Docker Hub', {
+    registry: Registry.dockerHub({ username: 'binderorg-bot', password: PASSWORD, imagePrefix: 'binderorg/binder-prod-' }),
+    pushUrl: 'https://index.docker.io/v1/', username: 'binderorg-bot', password: PASSWORD, imagePrefix: 'binderorg/binder-prod-',
+    dockerRegistry: {
+      url: 'https://registry-1.docker.io',
+      auth_config_url: 'https://index.docker.io/v1/',
+      token_url: 'https://auth.docker.io/token?service=registry.docker.io',
+    },
+    pullServer: 'https://index.docker.io/v1/',
+  }],
+  ['ACR', {
+    registry: Registry.acr({ name: 'BinderACR', servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: 'binderacr.azurecr.io/prod/binder-' }),
+    pushUrl: 'https://binderacr.azurecr.io', username: SP_ID, password: PASSWORD, imagePrefix: 'binderacr.azurecr.io/prod/binder-',
+    dockerRegistry: { token_url: 'https://binderacr.azurecr.io/oauth2/token?service=binderacr.azurecr.io' },
+    pullServer: 'binderacr.azurecr.io',
+  }],
+  ['OVH Harbor', {
+    registry: Registry.harbor({ host: 'abcde.gra7.container-registry.ovh.net', username: 'binder', password: PASSWORD, imagePrefix: 'abcde.gra7.container-registry.ovh.net/myproject/binder-' }),
+    pushUrl: 'https://abcde.gra7.container-registry.ovh.net', username: 'binder', password: PASSWORD,
+    imagePrefix: 'abcde.gra7.container-registry.ovh.net/myproject/binder-',
+    dockerRegistry: {
+      url: 'https://abcde.gra7.container-registry.ovh.net',
+      token_url: 'https://abcde.gra7.container-registry.ovh.net/service/token?service=harbor-registry',
+    },
+    pullServer: 'abcde.gra7.container-registry.ovh.net',
+  }],
+  ['custom', {
+    registry: Registry.custom({ url: 'https://registry.example.org', username: 'ci', password: PASSWORD, imagePrefix: 'registry.example.org/binder/prod-', tokenUrl: 'https://registry.example.org/v2/token?service=' }),
+    pushUrl: 'https://registry.example.org', username: 'ci', password: PASSWORD, imagePrefix: 'registry.example.org/binder/prod-',
+    dockerRegistry: { token_url: 'https://registry.example.org/v2/token?service=' },
+    pullServer: 'registry.example.org',
+  }],
+];
+
+describe.each(registries)('Registry: %s', (_, expected) => {
+  const objects = synthBinderHub({ registry: expected.registry });
+
+  test('the push config.json has one auths entry for the registry, with the credentials', () => {
+    const config = JSON.parse(secretValue(find(objects, 'Secret', 'binder-build-docker-config'), 'config.json'));
+    expect(Object.keys(config.auths)).toEqual([expected.pushUrl]);
+    expect(Buffer.from(config.auths[expected.pushUrl].auth, 'base64').toString()).toBe(`${expected.username}:${expected.password}`);
+  });
+
+  test('BinderHub reads use_registry, image_prefix and the DockerRegistry settings', () => {
+    const config = (yaml.load(secretValue(find(objects, 'Secret', 'binder-secret'), 'values.yaml')) as any).config;
+    expect(config.BinderHub.use_registry).toBe(true);
+    expect(config.BinderHub.image_prefix).toBe(expected.imagePrefix);
+    expect(config.DockerRegistry).toEqual(expected.dockerRegistry);
+  });
+
+  test('user pods pull with a dockerconfigjson Secret that the jupyterhub chart is told about', () => {
+    const pull = find(objects, 'Secret', IMAGE_PULL_SECRET_NAME);
+    expect(pull.type).toBe('kubernetes.io/dockerconfigjson');
+    const entry = JSON.parse(secretValue(pull, '.dockerconfigjson')).auths[expected.pullServer];
+    expect(entry).toEqual({
+      username: expected.username,
+      password: expected.password,
+      auth: Buffer.from(`${expected.username}:${expected.password}`).toString('base64'),
+    });
+    const hubValues = yaml.load(secretValue(find(objects, 'Secret', 'hub'), 'values.yaml')) as any;
+    expect(hubValues.singleuser.image.pullSecrets).toEqual([IMAGE_PULL_SECRET_NAME]);
+  });
+
+  test('snapshot', () => {
+    expect(withoutSecretValues(objects).filter(o => o.kind === 'Secret')).toMatchSnapshot();
+  });
+});
+
+describe('Registry', () => {
+  test('pullSecret: false leaves out the pull Secret and its reference', () => {
+    const objects = synthBinderHub({ registry: Registry.dockerHub({ username: 'bot', password: PASSWORD, imagePrefix: 'org/p-', pullSecret: false }) });
+    expect(objects.find(o => o.metadata.name === IMAGE_PULL_SECRET_NAME)).toBeUndefined();
+    expect((yaml.load(secretValue(find(objects, 'Secret', 'hub'), 'values.yaml')) as any).singleuser.image).toBeUndefined();
+  });
+
+  test('custom: no token URL for basic auth; http only when allowed', () => {
+    const values = Registry.custom({ url: 'http://10.0.0.5:5000', username: 'u', password: PASSWORD, imagePrefix: '10.0.0.5:5000/binder/p-', allowInsecureHttp: true })
+      .chartValues() as any;
+    expect(values.config.DockerRegistry).toBeUndefined();
+    expect(values.registry.url).toBe('http://10.0.0.5:5000');
+  });
+
+  const key = (changes: object) => JSON.stringify({ ...JSON.parse(GCR_KEY), ...changes });
+  const bad: Array<[string, () => Registry, RegExp]> = [
+    ['a gcr key that is not JSON', () => Registry.gcr({ serviceAccountKey: `{"private_key": "${PASSWORD}"`, imagePrefix: 'gcr.io/p/x-' }),
+      /Registry\.gcr serviceAccountKey is not JSON; give the whole JSON key file/],
+    ['a gcr key that is not a service-account key', () => Registry.gcr({ serviceAccountKey: key({ type: 'authorized_user' }), imagePrefix: 'gcr.io/binder-test-123/x-' }),
+      /not a service-account key \("type": "service_account"\)/],
+    ['a gcr key without private_key', () => Registry.gcr({ serviceAccountKey: key({ private_key: '' }), imagePrefix: 'gcr.io/binder-test-123/x-' }),
+      /serviceAccountKey has no "private_key"/],
+    ['a gcr prefix in another project', () => Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'gcr.io/binder-test/x-' }),
+      /imagePrefix project "binder-test" is not the key's project_id "binder-test-123"; use gcr\.io\/binder-test-123\/<prefix>-/],
+    ['a gcr prefix on another host', () => Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'quay.io/binder-test-123/x-' }),
+      /Registry\.gcr imagePrefix must start with gcr\.io\//],
+    ['a Docker Hub prefix with a host', () => Registry.dockerHub({ username: 'u', password: PASSWORD, imagePrefix: 'docker.io/org/p-' }),
+      /imagePrefix "docker\.io\/org\/p-" must be <docker-id or organization>\/<prefix>-, without a host/],
+    ['an empty Docker Hub password', () => Registry.dockerHub({ username: 'u', password: '', imagePrefix: 'org/p-' }),
+      /Registry\.dockerHub password is empty; the chart would push with a password of "%!s\(<nil>\)"/],
+    ['an ACR name with a dash', () => Registry.acr({ name: 'binder-acr', servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: 'x' }),
+      /Registry\.acr name "binder-acr" is not an ACR name/],
+    ['an ACR service principal that is not an AppID', () => Registry.acr({ name: 'binderacr', servicePrincipalId: 'binder', servicePrincipalPassword: PASSWORD, imagePrefix: 'x' }),
+      /servicePrincipalId must be the service principal's AppID, a GUID/],
+    ['an ACR prefix without the project level', () => Registry.acr({ name: 'binderacr', servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: 'binderacr.azurecr.io/binder-' }),
+      /imagePrefix "binderacr\.azurecr\.io\/binder-" needs a project level: binderacr\.azurecr\.io\/<project>\/<prefix>- .*issue 800/],
+    ['an ACR prefix on another registry', () => Registry.acr({ name: 'binderacr', servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: 'other.azurecr.io/p/b-' }),
+      /must start with the registry host binderacr\.azurecr\.io\//],
+    ['a Harbor host with a scheme', () => Registry.harbor({ host: 'https://abc.gra7.container-registry.ovh.net', username: 'u', password: PASSWORD, imagePrefix: 'x' }),
+      /Registry\.harbor host .* must be a DNS name .*without https:\/\//],
+    ['a Harbor prefix without the project', () => Registry.harbor({ host: 'h.example.org', username: 'u', password: PASSWORD, imagePrefix: 'h.example.org/binder-' }),
+      /needs a project level/],
+    ['a custom registry over http', () => Registry.custom({ url: 'http://registry.example.org', username: 'u', password: PASSWORD, imagePrefix: 'registry.example.org/p/x-' }),
+      /Registry\.custom url "http:\/\/registry\.example\.org" must use https:\/\/ \(set allowInsecureHttp/],
+    ['a custom token URL that is not a URL', () => Registry.custom({ url: 'https://r.example.org', username: 'u', password: PASSWORD, imagePrefix: 'r.example.org/p/x-', tokenUrl: 'r.example.org/token' }),
+      /Registry\.custom tokenUrl "r\.example\.org\/token" is not a URL/],
+    ['an image prefix with upper case or a tag', () => Registry.custom({ url: 'https://r.example.org', username: 'u', password: PASSWORD, imagePrefix: 'r.example.org/P/x:1' }),
+      /imagePrefix "r\.example\.org\/P\/x:1" may hold only lowercase letters/],
+    ['a user name with a colon', () => Registry.harbor({ host: 'h.example.org', username: 'robot:x', password: PASSWORD, imagePrefix: 'h.example.org/p/b-' }),
+      /Registry\.harbor username must be a non-empty user name without spaces or ':'/],
+  ];
+  test.each(bad)('throws on %s, without echoing a secret', (_, make, message) => {
+    let error: Error | undefined;
+    try {
+      make();
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).toMatch(message);
+    expect(error?.message).not.toContain(PASSWORD);
+    expect(error?.message).not.toContain('FAKE-KEY-MATERIAL');
+  });
+});
