@@ -6,6 +6,7 @@ import { deepMerge, hasPath, Values } from './values';
 export interface BinderHubValuesInput {
   readonly tokens: BinderHubTokens;
   readonly registryValues: Values;
+  readonly builderValues: Values;
   readonly hubUrl?: string;
   readonly githubAccessToken?: string;
   readonly gitlabPrivateToken?: string;
@@ -26,6 +27,14 @@ const MANAGED_PATHS: ReadonlyArray<[string, string]> = [
   ['registry', 'the registry prop'],
   ['config.GitHubRepoProvider.access_token', 'the githubAccessToken prop'],
   ['config.GitLabRepoProvider.private_token', 'the gitlabPrivateToken prop'],
+  ['imageBuilderType', 'the builder prop'],
+  ['dind', 'the builder prop'],
+  ['pink', 'the builder prop'],
+  ['imageCleaner.enabled', 'the builder prop (imageCleaner)'],
+  ['imageCleaner.host', 'the builder prop'],
+  ['config.KubernetesBuildExecutor.docker_host', 'the builder prop'],
+  ['config.BinderHub.build_docker_host', 'the builder prop'],
+  ['config.BinderHub.build_node_selector', 'the builder prop (nodeSelector)'],
 ];
 
 /** Settings of the 2019-era guide that today's chart refuses (its schema, or a `fail` in NOTES.txt). */
@@ -66,6 +75,7 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
   const layers: Values[] = [
     extra,
     input.registryValues,
+    input.builderValues,
     input.tokens.toChartValues(),
     input.hubUrl ? { config: { BinderHub: { hub_url: input.hubUrl } } } : {},
     input.githubAccessToken ? { config: { GitHubRepoProvider: { access_token: input.githubAccessToken } } } : {},

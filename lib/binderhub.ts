@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { binderHubValues } from './binderhub-values';
+import { Builder, BuilderHostPaths } from './builder';
 import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
 import { HelmChart } from './helm-chart';
@@ -49,6 +50,11 @@ export interface BinderHubProps {
    */
   readonly registry?: Registry;
   /**
+   * How images are built.
+   * @default Builder.dind() - a dind DaemonSet with host folders of this deployment's own
+   */
+  readonly builder?: Builder;
+  /**
    * The public URL of JupyterHub (`config.BinderHub.hub_url`), such as `http://203.0.113.7` or
    * `https://hub.example.org`. A trailing `/` is added.
    * @default - unset; `npm run patch-hub-url` fills it in once the proxy-public Service has an address
@@ -90,27 +96,30 @@ export class BinderHub extends Chart {
   /** The rendered chart. */
   public readonly helmChart: HelmChart;
 
+  /** The node folders of this deployment's builder. */
+  public readonly builderHostPaths: BuilderHostPaths;
+
   constructor(scope: Construct, id: string, props: BinderHubProps) {
     const releaseName = props.releaseName ?? id;
     const namespace = props.namespace ?? releaseName;
     checkDnsLabel('releaseName', releaseName, 53);
     checkDnsLabel('namespace', namespace, 63);
+    checkOptionalToken(id, 'githubAccessToken', props.githubAccessToken);
+    checkOptionalToken(id, 'gitlabPrivateToken', props.gitlabPrivateToken);
     super(scope, id, { namespace });
     this.releaseName = releaseName;
     this.namespace = namespace;
     this.hubUrl = props.hubUrl === undefined ? undefined : normalizeHubUrl(props.hubUrl);
-    registerSecrets(props.githubAccessToken, props.gitlabPrivateToken);
-    for (const [name, value] of Object.entries({ githubAccessToken: props.githubAccessToken, gitlabPrivateToken: props.gitlabPrivateToken })) {
-      if (value !== undefined && value.trim() === '') {
-        throw new ConfigError(`${name} of deployment "${id}" is empty; leave it out or give the token`);
-      }
-    }
+    const builder = props.builder ?? Builder.dind();
+    this.builderHostPaths = builder.hostPaths(releaseName);
+    checkIsolation(this);
 
     const registry = props.registry ?? Registry.none();
     const pullAuth = registry.pullAuth();
     if (pullAuth) {
       new ImagePullSecret(this, 'image-pull-secret', { name: IMAGE_PULL_SECRET_NAME, auth: pullAuth });
     }
+    const builderValues = builder.bind(this, releaseName);
 
     this.helmChart = new HelmChart(this, 'binderhub', {
       chart: props.chart ?? ChartSource.repository(),
@@ -121,6 +130,7 @@ export class BinderHub extends Chart {
       values: binderHubValues({
         tokens: props.tokens,
         registryValues: registry.chartValues(),
+        builderValues,
         hubUrl: this.hubUrl,
         githubAccessToken: props.githubAccessToken,
         gitlabPrivateToken: props.gitlabPrivateToken,
@@ -128,6 +138,52 @@ export class BinderHub extends Chart {
       }),
     });
   }
+}
+
+/** The deployments defined so far in each app, to check new ones against. */
+const deploymentsByApp = new WeakMap<object, BinderHub[]>();
+
+/**
+ * Fails if `deployment` would share something with another deployment of the same app that two BinderHubs
+ * cannot share: a release name (cluster-wide RBAC carries it), a namespace (the jupyterhub chart's object
+ * names carry no prefix) or a builder host folder (one dockerd and one image store for both).
+ */
+function checkIsolation(deployment: BinderHub): void {
+  const root = deployment.node.root;
+  const others = deploymentsByApp.get(root) ?? [];
+  for (const other of others) {
+    const both = `deployments "${other.node.id}" and "${deployment.node.id}"`;
+    if (other.releaseName === deployment.releaseName) {
+      throw new ConfigError(`${both} share the release name "${deployment.releaseName}"; cluster-wide objects such as the ClusterRole `
+        + `${deployment.releaseName}-image-cleaner would collide: give each its own releaseName`);
+    }
+    if (other.namespace === deployment.namespace) {
+      throw new ConfigError(`${both} share the namespace "${deployment.namespace}"; the jupyterhub chart's objects (hub, proxy-public) `
+        + 'carry no release prefix and would collide: give each its own namespace');
+    }
+    const shared = sharedHostPath(other.builderHostPaths, deployment.builderHostPaths);
+    if (shared) {
+      throw new ConfigError(`${both} share the builder ${shared}; their builds and image cleaners would use one daemon `
+        + 'and image store: give each builder host folders of its own');
+    }
+  }
+  deploymentsByApp.set(root, [...others, deployment]);
+}
+
+/** What two builders share on a node, if anything: a socket, a socket folder, or nested image stores. */
+function sharedHostPath(a: BuilderHostPaths, b: BuilderHostPaths): string | undefined {
+  if (a.socket === b.socket) return `socket ${a.socket}`;
+  if (a.socketDir === b.socketDir) return `socket folder ${a.socketDir}`;
+  const within = (dir: string, parent: string) => dir === parent || dir.startsWith(`${parent}/`);
+  if (within(a.libDir, b.libDir) || within(b.libDir, a.libDir)) return `image store ${a.libDir} / ${b.libDir}`;
+  return undefined;
+}
+
+function checkOptionalToken(deployment: string, prop: string, value: string | undefined): void {
+  if (value !== undefined && value.trim() === '') {
+    throw new ConfigError(`${prop} of deployment "${deployment}" is empty; leave it out or give the token`);
+  }
+  registerSecrets(value);
 }
 
 function checkDnsLabel(prop: string, value: string, maxLength: number): void {

@@ -1,0 +1,189 @@
+import * as path from 'path';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { DIND_SOCKET_NAME, DindDaemonSet } from './dind';
+import { ConfigError } from './errors';
+import { deepMerge, Values } from './values';
+
+/** The folders a builder uses on every node it runs on. */
+export interface BuilderHostPaths {
+  /** The builder's socket. */
+  readonly socket: string;
+  /** The folder with the builder's socket. */
+  readonly socketDir: string;
+  /** The folder with the builder's images and layers. */
+  readonly libDir: string;
+}
+
+/** Options every builder shares. */
+export interface BuilderCommonProps {
+  /**
+   * Node labels of the nodes that build (`config.BinderHub.build_node_selector`): build pods, the builder
+   * and the image cleaner go there.
+   * @default - every node
+   */
+  readonly nodeSelector?: Record<string, string>;
+  /**
+   * Whether the chart's image cleaner prunes the builder's images when its disk fills up.
+   * @default true
+   */
+  readonly imageCleaner?: boolean;
+}
+
+/** Props for `Builder.dind`. */
+export interface DindBuilderProps extends BuilderCommonProps {
+  /**
+   * The node folder for the dockerd socket.
+   * @default - /var/run/dind/<release name>
+   */
+  readonly hostSocketDir?: string;
+  /**
+   * The node folder for dockerd's images and layers.
+   * @default - /var/lib/dind/<release name>
+   */
+  readonly hostLibDir?: string;
+  /**
+   * The dind image.
+   * @default DEFAULT_DIND_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * dockerd's storage driver.
+   * @default 'overlay2'
+   */
+  readonly storageDriver?: string;
+  /**
+   * More dockerd arguments (mybinder.org uses `--mtu=1450` and `--max-concurrent-uploads=32`).
+   * @default []
+   */
+  readonly extraArgs?: string[];
+  /**
+   * CPU and memory of dockerd.
+   * @default - no requests or limits
+   */
+  readonly resources?: kplus.ContainerResources;
+}
+
+/** Props for `Builder.pink`. */
+export interface PinkBuilderProps extends BuilderCommonProps {
+  /**
+   * The node folder for the podman socket.
+   * @default - /var/run/pink/<release name>
+   */
+  readonly hostSocketDir?: string;
+  /**
+   * The node folder for podman's storage.
+   * @default - /var/lib/pink/<release name>
+   */
+  readonly hostStorageDir?: string;
+}
+
+/** Props for `Builder.host`. */
+export interface HostBuilderProps extends BuilderCommonProps {}
+
+/** How BinderHub builds images: which daemon runs the builds, and where on the node it keeps its socket and data. */
+export abstract class Builder {
+  /**
+   * Docker-in-Docker: this project's own dind DaemonSet (`<release>-dind`), with host folders of this
+   * deployment's own. The chart runs no builder of its own (`imageBuilderType: host`); builds and the image
+   * cleaner are pointed at this socket. Works on containerd-only nodes.
+   */
+  public static dind(props: DindBuilderProps = {}): Builder {
+    return new DindBuilder(props);
+  }
+
+  /** Podman-in-Kubernetes: the chart's own podman DaemonSet (`<release>-pink`), with host folders of this deployment's own. */
+  public static pink(props: PinkBuilderProps = {}): Builder {
+    return new PinkBuilder(props);
+  }
+
+  /**
+   * The node's own Docker daemon (`/var/run/docker.sock`), as the chart does by default. Only for nodes that
+   * run Docker; two deployments with host builders would share it.
+   */
+  public static host(props: HostBuilderProps = {}): Builder {
+    return new HostBuilder(props);
+  }
+
+  protected constructor(protected readonly common: BuilderCommonProps) {}
+
+  /** The node folders this builder uses for release `releaseName`. */
+  public abstract hostPaths(releaseName: string): BuilderHostPaths;
+
+  /** Adds what the builder needs to `scope` and returns the chart values that wire it up. */
+  public bind(scope: Construct, releaseName: string): Values {
+    const paths = this.hostPaths(releaseName);
+    checkHostDir('hostSocketDir', paths.socketDir);
+    checkHostDir('hostLibDir', paths.libDir);
+    const common: Values = { imageCleaner: { enabled: this.common.imageCleaner ?? true } };
+    if (this.common.nodeSelector) {
+      common.config = { BinderHub: { build_node_selector: this.common.nodeSelector } };
+    }
+    return deepMerge(common, this.wire(scope, releaseName, paths));
+  }
+
+  /** The builder's own constructs and values. */
+  protected abstract wire(scope: Construct, releaseName: string, paths: BuilderHostPaths): Values;
+}
+
+class DindBuilder extends Builder {
+  constructor(private readonly props: DindBuilderProps) {
+    super(props);
+  }
+
+  public hostPaths(releaseName: string): BuilderHostPaths {
+    const socketDir = this.props.hostSocketDir ?? `/var/run/dind/${releaseName}`;
+    return { socket: `${socketDir}/${DIND_SOCKET_NAME}`, socketDir, libDir: this.props.hostLibDir ?? `/var/lib/dind/${releaseName}` };
+  }
+
+  protected wire(scope: Construct, releaseName: string, paths: BuilderHostPaths): Values {
+    const dind = new DindDaemonSet(scope, 'dind', {
+      releaseName,
+      hostSocketDir: paths.socketDir,
+      hostLibDir: paths.libDir,
+      image: this.props.image,
+      storageDriver: this.props.storageDriver,
+      extraArgs: this.props.extraArgs,
+      resources: this.props.resources,
+      nodeSelector: this.props.nodeSelector,
+    });
+    return {
+      // The chart's own dind would be a second dockerd; ours is the only one.
+      imageBuilderType: 'host',
+      config: { KubernetesBuildExecutor: { docker_host: `unix://${dind.socketPath}` } },
+      imageCleaner: { host: { dockerSocketDir: paths.socketDir, dockerSocketName: DIND_SOCKET_NAME, dockerLibDir: paths.libDir } },
+    };
+  }
+}
+
+class PinkBuilder extends Builder {
+  constructor(private readonly props: PinkBuilderProps) {
+    super(props);
+  }
+
+  public hostPaths(releaseName: string): BuilderHostPaths {
+    const socketDir = this.props.hostSocketDir ?? `/var/run/pink/${releaseName}`;
+    return { socket: `${socketDir}/podman.sock`, socketDir, libDir: this.props.hostStorageDir ?? `/var/lib/pink/${releaseName}` };
+  }
+
+  protected wire(_scope: Construct, _releaseName: string, paths: BuilderHostPaths): Values {
+    // The chart renders <release>-pink and points builds and the cleaner at its socket.
+    return { imageBuilderType: 'pink', pink: { hostSocketDir: paths.socketDir, hostStorageDir: paths.libDir } };
+  }
+}
+
+class HostBuilder extends Builder {
+  public hostPaths(): BuilderHostPaths {
+    return { socket: '/var/run/docker.sock', socketDir: '/var/run', libDir: '/var/lib/docker' };
+  }
+
+  protected wire(): Values {
+    return { imageBuilderType: 'host' };
+  }
+}
+
+function checkHostDir(field: string, dir: string): void {
+  if (!path.isAbsolute(dir) || path.normalize(dir) !== dir || dir === '/' || dir.endsWith('/')) {
+    throw new ConfigError(`builder ${field} "${dir}" must be an absolute, normalized folder other than /, such as /var/run/dind/<deployment>`);
+  }
+}

@@ -1,0 +1,181 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { BinderHub, Builder, ChartSource, DEFAULT_DIND_IMAGE, SecretStore } from '../lib';
+import { defineExample } from '../main';
+import { fakeTokens, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
+
+const binderValues = (objects: any[]) => yaml.load(secretValue(find(objects, 'Secret', 'binder-secret'), 'values.yaml')) as any;
+const hostPaths = (workload: any) => workload.spec.template.spec.volumes.map((v: any) => v.hostPath).filter(Boolean);
+const daemonSets = (objects: any[]) => objects.filter(o => o.kind === 'DaemonSet');
+
+describe('Builder.dind (default)', () => {
+  const objects = synthBinderHub({}, 'prod');
+  const dind = find(objects, 'DaemonSet', 'prod-dind');
+  const pod = dind.spec.template.spec;
+
+  test('one dockerd per node, with host folders of this deployment', () => {
+    expect(hostPaths(dind)).toEqual([
+      { path: '/var/lib/dind/prod', type: 'DirectoryOrCreate' },
+      { path: '/var/run/dind/prod', type: 'DirectoryOrCreate' },
+    ]);
+    expect(pod.containers[0].args).toEqual(['dockerd', '--storage-driver=overlay2', '--host=unix:///var/run/dind/prod/docker.sock']);
+    expect(pod.containers[0].image).toBe(DEFAULT_DIND_IMAGE);
+    expect(DEFAULT_DIND_IMAGE).not.toMatch(/18\.09/);
+  });
+
+  test('privileged with settings the API server accepts', () => {
+    expect(pod.containers[0].securityContext).toMatchObject({ privileged: true, allowPrivilegeEscalation: true, runAsNonRoot: false });
+    expect(pod.securityContext.runAsNonRoot).toBe(false);
+  });
+
+  test('an init container removes a directory left where the socket belongs', () => {
+    expect(pod.initContainers[0].command.join(' ')).toBe('/bin/sh -c if [ -d /var/run/dind/prod/docker.sock ]; then rmdir /var/run/dind/prod/docker.sock; fi');
+    expect(pod.initContainers[0].volumeMounts).toEqual([{ mountPath: '/var/run/dind/prod', name: 'run-dind' }]);
+  });
+
+  test('tolerates the user-node taints', () => {
+    expect(pod.tolerations.map((t: any) => `${t.key}=${t.value}:${t.effect}`)).toEqual([
+      'hub.jupyter.org/dedicated=user:NoSchedule', 'hub.jupyter.org_dedicated=user:NoSchedule',
+    ]);
+  });
+
+  test('the chart runs no dockerd of its own; builds and the image cleaner use this socket and store', () => {
+    const values = binderValues(objects);
+    expect(values.imageBuilderType).toBe('host');
+    expect(values.config.KubernetesBuildExecutor.docker_host).toBe('unix:///var/run/dind/prod/docker.sock');
+    expect(daemonSets(objects).map(d => d.metadata.name).sort()).toEqual(['prod-dind', 'prod-image-cleaner']);
+    const cleaner = find(objects, 'DaemonSet', 'prod-image-cleaner');
+    expect(hostPaths(cleaner).map((h: any) => h.path).sort()).toEqual(['/var/lib/dind/prod', '/var/run/dind/prod']);
+    const env = cleaner.spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'DOCKER_HOST').value).toBe('unix:///var/run/docker.sock'); // the socket folder is mounted at /var/run
+  });
+
+  test('snapshot', () => {
+    expect(daemonSets(objects)).toMatchSnapshot();
+  });
+});
+
+describe('Builder.dind options', () => {
+  const objects = synthBinderHub({
+    builder: Builder.dind({
+      hostSocketDir: '/run/binder/sock', hostLibDir: '/mnt/ssd/dind', image: 'docker.io/library/docker:27.5.1-dind',
+      extraArgs: ['--mtu=1450', '--max-concurrent-uploads=32'], nodeSelector: { 'hub.jupyter.org/node-purpose': 'user' },
+      resources: { cpu: { request: kplus.Cpu.millis(500) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) } },
+    }),
+  }, 'x');
+  const dind = find(objects, 'DaemonSet', 'x-dind');
+
+  test('folders, image, dockerd arguments and resources', () => {
+    const container = dind.spec.template.spec.containers[0];
+    expect(hostPaths(dind).map((h: any) => h.path)).toEqual(['/mnt/ssd/dind', '/run/binder/sock']);
+    expect(container.image).toBe('docker.io/library/docker:27.5.1-dind');
+    expect(container.args).toEqual(['dockerd', '--storage-driver=overlay2', '--host=unix:///run/binder/sock/docker.sock', '--mtu=1450', '--max-concurrent-uploads=32']);
+    expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '1024Mi' }, limits: { memory: '1024Mi' } });
+    expect(binderValues(objects).config.KubernetesBuildExecutor.docker_host).toBe('unix:///run/binder/sock/docker.sock');
+  });
+
+  test('the node selector places the builder, build pods and the cleaner on the same nodes', () => {
+    const terms = dind.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    expect(terms).toEqual([{ matchExpressions: [{ key: 'hub.jupyter.org/node-purpose', operator: 'In', values: ['user'] }] }]);
+    expect(binderValues(objects).config.BinderHub.build_node_selector).toEqual({ 'hub.jupyter.org/node-purpose': 'user' });
+    expect(find(objects, 'DaemonSet', 'x-image-cleaner').spec.template.spec.nodeSelector).toEqual({ 'hub.jupyter.org/node-purpose': 'user' });
+  });
+
+  test('imageCleaner: false turns the cleaner and its cluster-wide RBAC off', () => {
+    const off = synthBinderHub({ builder: Builder.dind({ imageCleaner: false }) }, 'y');
+    expect(daemonSets(off).map(d => d.metadata.name)).toEqual(['y-dind']);
+    expect(off.find(o => o.kind === 'ClusterRole')).toBeUndefined();
+  });
+
+  test.each([['relative', 'var/run/dind'], ['trailing slash', '/var/run/dind/x/'], ['root', '/'], ['dotted', '/var/run/../dind']])(
+    'throws on a %s host folder', (_, dir) => {
+      expect(() => synthBinderHub({ builder: Builder.dind({ hostSocketDir: dir }) })).toThrow(/builder hostSocketDir ".*" must be an absolute, normalized folder other than \//);
+    });
+});
+
+describe('Builder.pink and Builder.host', () => {
+  test('pink: the chart\'s podman DaemonSet, with folders of this deployment, and the cleaner on them', () => {
+    const objects = synthBinderHub({ builder: Builder.pink() }, 'p');
+    expect(binderValues(objects).imageBuilderType).toBe('pink');
+    expect(hostPaths(find(objects, 'DaemonSet', 'p-pink')).map((h: any) => h.path)).toEqual(['/var/lib/pink/p', '/var/run/pink/p']);
+    expect(hostPaths(find(objects, 'DaemonSet', 'p-image-cleaner')).map((h: any) => h.path)).toEqual(['/var/lib/pink/p', '/var/run/pink/p']);
+    expect(daemonSets(objects)).toMatchSnapshot();
+  });
+
+  test('host: no builder DaemonSet; builds and the cleaner use the node\'s Docker', () => {
+    const objects = synthBinderHub({ builder: Builder.host() }, 'h');
+    expect(daemonSets(objects).map(d => d.metadata.name)).toEqual(['h-image-cleaner']);
+    expect(hostPaths(find(objects, 'DaemonSet', 'h-image-cleaner')).map((h: any) => h.path)).toEqual(['/var/lib/docker', '/var/run']);
+    expect(binderValues(objects).config.KubernetesBuildExecutor).toEqual({});
+    expect(daemonSets(objects)).toMatchSnapshot();
+  });
+
+  test('builder settings cannot also come through chartValues', () => {
+    expect(() => synthBinderHub({ chartValues: { imageBuilderType: 'dind' } })).toThrow(/chartValues\.imageBuilderType is set by the builder prop/);
+    expect(() => synthBinderHub({ chartValues: { config: { KubernetesBuildExecutor: { docker_host: 'unix:///x' } } } }))
+      .toThrow(/chartValues\.config\.KubernetesBuildExecutor\.docker_host is set by the builder prop/);
+  });
+});
+
+describe('isolation across an app', () => {
+  const chart = ChartSource.local(FIXTURE_CHART);
+  const define = (app: any, id: string, props: object = {}) => new BinderHub(app, id, { chart, tokens: fakeTokens(id), ...props });
+
+  const collisions: Array<[string, object, object, RegExp]> = [
+    ['a release name', { releaseName: 'binder' }, { releaseName: 'binder', namespace: 'b2' }, /deployments "a" and "b" share the release name "binder"; .*ClusterRole binder-image-cleaner/],
+    ['a namespace', { namespace: 'binder' }, { namespace: 'binder' }, /deployments "a" and "b" share the namespace "binder"; .*proxy-public/],
+    ['a socket folder', { builder: Builder.dind({ hostSocketDir: '/var/run/dind' }) }, { builder: Builder.dind({ hostSocketDir: '/var/run/dind' }) },
+      /deployments "a" and "b" share the builder socket \/var\/run\/dind\/docker\.sock/],
+    ['a nested image store', { builder: Builder.dind({ hostLibDir: '/var/lib/dind' }) }, {}, /deployments "a" and "b" share the builder image store \/var\/lib\/dind \/ \/var\/lib\/dind\/b/],
+    ['the node\'s Docker', { builder: Builder.host() }, { builder: Builder.host() }, /share the builder socket \/var\/run\/docker\.sock/],
+  ];
+  test.each(collisions)('throws on two deployments that share %s, naming both', (_, a, b, message) => {
+    const app = Testing.app();
+    define(app, 'a', a);
+    expect(() => define(app, 'b', b)).toThrow(message);
+  });
+
+  test('deployments in different apps may reuse names', () => {
+    define(Testing.app(), 'a');
+    expect(() => define(Testing.app(), 'a')).not.toThrow();
+  });
+
+  test('host and dind builders side by side do not collide', () => {
+    const app = Testing.app();
+    define(app, 'a', { builder: Builder.host() });
+    expect(() => define(app, 'b')).not.toThrow();
+  });
+});
+
+describe('the example', () => {
+  const store = new SecretStore(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'example-')), 'secrets'));
+  store.init('staging');
+  store.init('prod');
+  const deployments = defineExample(Testing.app(), store, ChartSource.local(FIXTURE_CHART));
+  const objects = deployments.map(d => Testing.synth(d));
+
+  test('two DinD DaemonSets with disjoint host folders, each deployment building on its own socket', () => {
+    const [staging, prod] = objects;
+    expect(hostPaths(find(staging, 'DaemonSet', 'staging-dind')).map((h: any) => h.path)).toEqual(['/var/lib/dind/staging', '/var/run/dind/staging']);
+    expect(hostPaths(find(prod, 'DaemonSet', 'prod-dind')).map((h: any) => h.path)).toEqual(['/var/lib/dind/prod', '/var/run/dind/prod']);
+    expect(binderValues(staging).config.KubernetesBuildExecutor.docker_host).toBe('unix:///var/run/dind/staging/docker.sock');
+    expect(binderValues(prod).config.KubernetesBuildExecutor.docker_host).toBe('unix:///var/run/dind/prod/docker.sock');
+    expect(hostPaths(find(prod, 'DaemonSet', 'prod-image-cleaner')).map((h: any) => h.path)).toEqual(['/var/lib/dind/prod', '/var/run/dind/prod']);
+  });
+
+  test('no workload selects another deployment\'s pods', () => {
+    const workloads = objects.map(o => o.filter(x => x.spec?.selector?.matchLabels && x.spec?.template));
+    for (const [i, mine] of workloads.entries()) {
+      for (const theirs of workloads.filter((_, j) => j !== i).flat()) {
+        for (const workload of mine) {
+          const selects = Object.entries(workload.spec.selector.matchLabels).every(([k, v]) => theirs.spec.template.metadata.labels?.[k] === v);
+          expect(selects).toBe(false);
+        }
+      }
+    }
+  });
+});
