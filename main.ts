@@ -8,25 +8,27 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { BinderHub, ChartSource, publishManifests, runMain, SecretStore } from './lib';
+import { BinderHub, ChartSource, HubUrlRecords, publishManifests, runMain, SecretStore } from './lib';
 
 /** The deployments of this example, by name. */
 export const EXAMPLE_DEPLOYMENTS = ['staging', 'prod'];
 
 /** Defines the example's deployments in `app`, reading their secrets from `store`. */
-export function defineExample(app: App, store: SecretStore, chart: ChartSource): BinderHub[] {
+export function defineExample(app: App, store: SecretStore, chart: ChartSource, hubUrls = new HubUrlRecords()): BinderHub[] {
   const secrets = Object.fromEntries(EXAMPLE_DEPLOYMENTS.map(name => [name, store.load(name)]));
   return [
     new BinderHub(app, 'staging', {
       namespace: 'binderhub-staging',
       chart,
       tokens: secrets.staging.tokens,
+      discoveredHubUrl: hubUrls.load('staging'),
       githubAccessToken: secrets.staging.credentials.githubAccessToken,
     }),
     new BinderHub(app, 'prod', {
       namespace: 'binderhub-prod',
       chart,
       tokens: secrets.prod.tokens,
+      discoveredHubUrl: hubUrls.load('prod'),
       githubAccessToken: secrets.prod.credentials.githubAccessToken,
       gitlabPrivateToken: secrets.prod.credentials.gitlabPrivateToken,
       chartValues: { replicas: 2 },

@@ -7,7 +7,7 @@ export interface BinderHubValuesInput {
   readonly tokens: BinderHubTokens;
   readonly registryValues: Values;
   readonly builderValues: Values;
-  readonly hubUrl?: string;
+  readonly hubUrlValues: Values;
   readonly githubAccessToken?: string;
   readonly gitlabPrivateToken?: string;
   readonly chartValues?: Values;
@@ -20,7 +20,9 @@ const MANAGED_PATHS: ReadonlyArray<[string, string]> = [
   ['jupyterhub.hub.config.CryptKeeper', 'the secrets file (npm run init-secrets)'],
   ['jupyterhub.hub.services.binder.apiToken', 'the secrets file (npm run init-secrets)'],
   ['config.BinderHub.build_token_secret', 'the secrets file (npm run init-secrets)'],
-  ['config.BinderHub.hub_url', 'the hubUrl prop'],
+  ['config.BinderHub.hub_url', 'the hubUrl prop (or npm run patch-hub-url)'],
+  ['extraConfig.binderhub-cdk8s-hub-url', 'the hubUrl prop (or npm run patch-hub-url)'],
+  ['podAnnotations.checksum/hub-url', 'the hubUrl prop (or npm run patch-hub-url)'],
   ['config.BinderHub.use_registry', 'the registry prop'],
   ['config.BinderHub.image_prefix', 'the registry prop'],
   ['config.DockerRegistry', 'the registry prop'],
@@ -77,7 +79,7 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
     input.registryValues,
     input.builderValues,
     input.tokens.toChartValues(),
-    input.hubUrl ? { config: { BinderHub: { hub_url: input.hubUrl } } } : {},
+    input.hubUrlValues,
     input.githubAccessToken ? { config: { GitHubRepoProvider: { access_token: input.githubAccessToken } } } : {},
     input.gitlabPrivateToken ? { config: { GitLabRepoProvider: { private_token: input.gitlabPrivateToken } } } : {},
   ];

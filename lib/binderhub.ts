@@ -5,6 +5,7 @@ import { Builder, BuilderHostPaths } from './builder';
 import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
 import { HelmChart } from './helm-chart';
+import { HubUrlConfig, HubUrlSource, hubUrlChartValues, needsHubUrlLocal, normalizeHubUrl } from './hub-url';
 import { registerSecrets } from './redact';
 import { ImagePullSecret } from './image-pull-secret';
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
@@ -55,11 +56,18 @@ export interface BinderHubProps {
    */
   readonly builder?: Builder;
   /**
-   * The public URL of JupyterHub (`config.BinderHub.hub_url`), such as `http://203.0.113.7` or
-   * `https://hub.example.org`. A trailing `/` is added.
-   * @default - unset; `npm run patch-hub-url` fills it in once the proxy-public Service has an address
+   * The public URL of JupyterHub (`config.BinderHub.hub_url`) when it is known up front, such as
+   * `https://hub.example.org` behind DNS. `npm run patch-hub-url` leaves such a deployment alone.
+   * A trailing `/` is added.
+   * @default - see discoveredHubUrl
    */
   readonly hubUrl?: string;
+  /**
+   * The hub URL that `npm run patch-hub-url` discovered from Service proxy-public and recorded
+   * (`HubUrlRecords.load`), so a synth after the patch renders the same manifests.
+   * @default - pending: BinderHub runs but cannot launch until the URL is patched in
+   */
+  readonly discoveredHubUrl?: string;
   /**
    * A GitHub access token (`config.GitHubRepoProvider.access_token`): raises GitHub's rate limit from 60 to
    * 5000 requests an hour.
@@ -91,8 +99,10 @@ export class BinderHub extends Chart {
   public readonly releaseName: string;
   /** The namespace of every namespaced object. */
   public readonly namespace: string;
-  /** `config.BinderHub.hub_url` as rendered, with its trailing slash, if known at synth. */
-  public readonly hubUrl?: string;
+  /** The hub URL as rendered, with its trailing slash, or '' while pending. */
+  public readonly hubUrl: string;
+  /** Where the hub URL came from. */
+  public readonly hubUrlSource: HubUrlSource;
   /** The rendered chart. */
   public readonly helmChart: HelmChart;
 
@@ -109,7 +119,16 @@ export class BinderHub extends Chart {
     super(scope, id, { namespace });
     this.releaseName = releaseName;
     this.namespace = namespace;
-    this.hubUrl = props.hubUrl === undefined ? undefined : normalizeHubUrl(props.hubUrl);
+    if (props.hubUrl !== undefined && props.discoveredHubUrl !== undefined) {
+      throw new ConfigError(`deployment "${id}" has both hubUrl (fixed) and discoveredHubUrl; keep one (a fixed URL needs no discovery)`);
+    }
+    if (needsHubUrlLocal(props.chartValues)) {
+      throw new ConfigError('chartValues.config.BinderHub.auth_enabled needs chartValues.config.BinderHub.hub_url_local (such as http://proxy-public/): '
+        + 'with auth the chart renders the hub API address into the binder pod at synth, before the public hub URL is known');
+    }
+    this.hubUrlSource = props.hubUrl !== undefined ? 'fixed' : props.discoveredHubUrl !== undefined ? 'discovered' : 'pending';
+    const givenUrl = props.hubUrl ?? props.discoveredHubUrl;
+    this.hubUrl = givenUrl === undefined ? '' : normalizeHubUrl(givenUrl, props.hubUrl !== undefined ? 'hubUrl' : 'discoveredHubUrl');
     const builder = props.builder ?? Builder.dind();
     this.builderHostPaths = builder.hostPaths(releaseName);
     checkIsolation(this);
@@ -120,6 +139,7 @@ export class BinderHub extends Chart {
       new ImagePullSecret(this, 'image-pull-secret', { name: IMAGE_PULL_SECRET_NAME, auth: pullAuth });
     }
     const builderValues = builder.bind(this, releaseName);
+    new HubUrlConfig(this, 'hub-url', { hubUrl: this.hubUrl, source: this.hubUrlSource });
 
     this.helmChart = new HelmChart(this, 'binderhub', {
       chart: props.chart ?? ChartSource.repository(),
@@ -131,7 +151,7 @@ export class BinderHub extends Chart {
         tokens: props.tokens,
         registryValues: registry.chartValues(),
         builderValues,
-        hubUrl: this.hubUrl,
+        hubUrlValues: hubUrlChartValues(this.hubUrl, props.chartValues?.extraEnv),
         githubAccessToken: props.githubAccessToken,
         gitlabPrivateToken: props.gitlabPrivateToken,
         chartValues: props.chartValues,
@@ -191,21 +211,4 @@ function checkDnsLabel(prop: string, value: string, maxLength: number): void {
     throw new ConfigError(`${prop} "${value}" must be lowercase letters, digits and '-', start and end with a letter or digit, `
       + `and be at most ${maxLength} characters`);
   }
-}
-
-/** Checks a hub URL and gives it the trailing slash BinderHub adds anyway, so the rendered value is final. */
-export function normalizeHubUrl(hubUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(hubUrl);
-  } catch {
-    throw new ConfigError(`hubUrl "${hubUrl}" is not a URL; give the public address of JupyterHub, such as http://203.0.113.7 or https://hub.example.org`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`hubUrl "${hubUrl}" must start with http:// or https://`);
-  }
-  if (url.search || url.hash || url.username || url.password) {
-    throw new ConfigError(`hubUrl "${hubUrl}" must have no query, fragment or credentials`);
-  }
-  return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }

@@ -5,13 +5,16 @@ import { redact } from './redact';
  * Runs a command-line entry point. A failure prints one line, `error: <message>`, with known secret values
  * redacted, and exits 1; only unexpected errors (bugs) add their stack, also redacted.
  */
-export function runMain(main: () => void): void {
-  try {
-    main();
-  } catch (error) {
+export function runMain(main: () => void | Promise<void>): void {
+  const fail = (error: unknown) => {
     const err = error instanceof Error ? error : new Error(String(error));
     const detail = err instanceof ConfigError ? err.message : (err.stack ?? err.message);
     process.stderr.write(`error: ${redact(detail)}\n`);
     process.exitCode = 1;
+  };
+  try {
+    Promise.resolve(main()).catch(fail);
+  } catch (error) {
+    fail(error);
   }
 }

@@ -51,10 +51,13 @@ describe('BinderHub', () => {
     expect(objects.find(o => o.metadata.name === 'binder-build-docker-config')).toBeUndefined();
   });
 
-  test('hubUrl reaches config.BinderHub.hub_url with a trailing slash', () => {
-    expect(binderValues(synthBinderHub({ hubUrl: 'http://203.0.113.7' })).config.BinderHub.hub_url).toBe('http://203.0.113.7/');
-    expect(binderValues(synthBinderHub({ hubUrl: 'https://hub.example.org/jh/' })).config.BinderHub.hub_url).toBe('https://hub.example.org/jh/');
-    expect(binderValues(synthBinderHub()).config.BinderHub.hub_url).toBeUndefined();
+  test('hubUrl reaches the hub URL ConfigMap with a trailing slash; without it the URL is pending', () => {
+    const hubUrl = (objects: any[]) => find(objects, 'ConfigMap', 'binder-hub-url');
+    expect(hubUrl(synthBinderHub({ hubUrl: 'http://203.0.113.7' })).data.hub_url).toBe('http://203.0.113.7/');
+    expect(hubUrl(synthBinderHub({ hubUrl: 'https://hub.example.org/jh/' })).data.hub_url).toBe('https://hub.example.org/jh/');
+    const pending = hubUrl(synthBinderHub());
+    expect(pending.data.hub_url).toBe('');
+    expect(pending.metadata.annotations['binderhub-cdk8s.io/hub-url-source']).toBe('pending');
   });
 
   test('GitHub and GitLab tokens reach their repo providers', () => {

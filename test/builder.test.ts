@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { BinderHub, Builder, ChartSource, DEFAULT_DIND_IMAGE, SecretStore } from '../lib';
+import { BinderHub, Builder, ChartSource, DEFAULT_DIND_IMAGE, HubUrlRecords, SecretStore } from '../lib';
 import { defineExample } from '../main';
 import { fakeTokens, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
 
@@ -155,7 +155,7 @@ describe('the example', () => {
   const store = new SecretStore(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'example-')), 'secrets'));
   store.init('staging');
   store.init('prod');
-  const deployments = defineExample(Testing.app(), store, ChartSource.local(FIXTURE_CHART));
+  const deployments = defineExample(Testing.app(), store, ChartSource.local(FIXTURE_CHART), new HubUrlRecords(path.join(store.directory, 'no-hub-urls')));
   const objects = deployments.map(d => Testing.synth(d));
 
   test('two DinD DaemonSets with disjoint host folders, each deployment building on its own socket', () => {

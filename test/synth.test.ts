@@ -11,13 +11,14 @@ import { FIXTURE_CHART } from './helpers';
 const ROOT = path.join(__dirname, '..');
 const MAIN = path.join(ROOT, 'build', 'main.js');
 const INIT_SECRETS = path.join(ROOT, 'build', 'bin', 'init-secrets.js');
+const PATCH_HUB_URL = path.join(ROOT, 'build', 'bin', 'patch-hub-url.js');
 
 function workspace(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'synth-e2e-'));
 }
 
-function run(script: string, cwd: string, env: Record<string, string | undefined> = {}) {
-  const result = spawnSync(process.execPath, [script], {
+function run(script: string, cwd: string, env: Record<string, string | undefined> = {}, args: string[] = []) {
+  const result = spawnSync(process.execPath, [script, ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, BINDERHUB_CHART: FIXTURE_CHART, CDK8S_OUTDIR: undefined, ...env },
@@ -59,6 +60,15 @@ describe('npm run synth', () => {
     const second = run(MAIN, cwd);
     expect(second.status).toBe(0);
     expect(second.stdout).toMatch(/unchanged dist\/prod\.k8s\.yaml/);
+    expect(snapshotDist(cwd)).toEqual(before);
+  });
+
+  test('a synth after patch-hub-url keeps the patched URL', () => {
+    const patched = run(PATCH_HUB_URL, cwd, {}, ['--deployment', 'staging', '--address', '203.0.113.9']);
+    expect(patched.status).toBe(0);
+    const before = snapshotDist(cwd);
+    expect(fs.readFileSync(path.join(cwd, 'dist', 'staging.k8s.yaml'), 'utf8')).toContain('hub_url: http://203.0.113.9/');
+    expect(run(MAIN, cwd).status).toBe(0);
     expect(snapshotDist(cwd)).toEqual(before);
   });
 

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { defineExample } from '../main';
-import { ChartSource, SecretStore } from '../lib';
+import { ChartSource, HubUrlRecords, SecretStore } from '../lib';
 import { FIXTURE_CHART } from './helpers';
 
 function modelFor(apiVersion: string, kind: string): any {
@@ -24,7 +24,7 @@ describe('the example app', () => {
   store.init('staging');
   store.init('prod');
   const app = Testing.app();
-  const deployments = defineExample(app, store, ChartSource.local(FIXTURE_CHART));
+  const deployments = defineExample(app, store, ChartSource.local(FIXTURE_CHART), new HubUrlRecords(path.join(store.directory, 'no-hub-urls')));
   const objects = deployments.flatMap(d => Testing.synth(d));
 
   test('synthesizes both deployments', () => {

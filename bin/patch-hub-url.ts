@@ -1,0 +1,91 @@
+/**
+ * `npm run patch-hub-url -- --deployment <name> [options]`: discovers the address of Service proxy-public,
+ * patches it into dist/<name>.k8s.yaml as the hub URL, and records it for the next synth. See --help.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import {
+  ConfigError, discoverProxyAddress, HubUrlRecords, hubUrlForAddress, hubUrlState, patchHubUrl, runKubectl, runMain, toolPath, writeFileAtomic,
+} from '../lib';
+
+const USAGE = `usage: npm run patch-hub-url -- --deployment <name> [options]
+
+Finds the external address of Service proxy-public of the deployment's namespace, sets it as the hub URL in
+dist/<name>.k8s.yaml (ConfigMap binder-hub-url and the binder pod's checksum/hub-url annotation; nothing
+else changes), and records it in hub-urls/<name>.url, which the next synth reads: commit that file.
+
+  --deployment <name>    the deployment (its manifest is <dist>/<name>.k8s.yaml)
+  --dist <dir>           the synthesized manifests (default: dist)
+  --address <ip|host>    use this address instead of asking the cluster (a DNS name known up front)
+  --scheme http|https    the hub URL's scheme (default: http)
+  --timeout <seconds>    how long to wait for the address, and for the rollout with --apply (default: 600)
+  --interval <seconds>   first wait between polls; it doubles up to 15 (default: 2)
+  --kubeconfig <file>    kubeconfig for kubectl (default: kubectl's own: KUBECONFIG, ~/.kube/config)
+  --context <name>       kubeconfig context (default: the current one)
+  --records <dir>        where discovered URLs are recorded (default: hub-urls)
+  --apply                kubectl apply the patched file and wait for the binder rollout
+  --help                 this text`;
+
+runMain(async () => {
+  const { values: args } = parseArgs({
+    options: {
+      deployment: { type: 'string' }, dist: { type: 'string', default: 'dist' }, address: { type: 'string' },
+      scheme: { type: 'string', default: 'http' }, timeout: { type: 'string', default: '600' }, interval: { type: 'string', default: '2' }, kubeconfig: { type: 'string' },
+      context: { type: 'string' }, records: { type: 'string', default: 'hub-urls' }, apply: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (!args.deployment) throw new ConfigError('--deployment is required; see --help');
+  if (args.scheme !== 'http' && args.scheme !== 'https') throw new ConfigError(`--scheme must be http or https, got "${args.scheme}"`);
+  const timeoutSec = Number(args.timeout);
+  if (!Number.isInteger(timeoutSec) || timeoutSec <= 0) throw new ConfigError(`--timeout must be a whole number of seconds, got "${args.timeout}"`);
+  const intervalSec = Number(args.interval);
+  if (!(intervalSec > 0)) throw new ConfigError(`--interval must be a positive number of seconds, got "${args.interval}"`);
+
+  const file = path.join(args.dist!, `${args.deployment}.k8s.yaml`);
+  if (!fs.existsSync(file)) {
+    throw new ConfigError(`${file} does not exist: run \`npm run synth\` first (or pass --dist)`);
+  }
+  const manifest = fs.readFileSync(file, 'utf8');
+  const state = hubUrlState(manifest);
+  if (state.source === 'fixed') {
+    console.log(`deployment ${args.deployment} has a fixed hub URL, ${state.url}, set in code: nothing to patch`);
+    return;
+  }
+
+  const kubectl = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context };
+  const address = args.address ?? await discoverProxyAddress({
+    ...kubectl, namespace: state.namespace, timeoutSec, firstDelayMs: intervalSec * 1000, onProgress: line => process.stderr.write(`${line}\n`),
+  });
+  const url = hubUrlForAddress(address, args.scheme);
+
+  const patch = patchHubUrl(manifest, url);
+  if (patch.changed) {
+    writeFileAtomic(file, patch.manifest);
+    console.log(`${file}: hub URL ${url} (was ${state.url || 'pending'})`);
+  } else {
+    console.log(`${file}: hub URL ${url} already`);
+  }
+  const records = new HubUrlRecords(args.records);
+  if (records.save(args.deployment, url)) {
+    console.log(`recorded ${url} in ${records.fileFor(args.deployment)}: commit it, so the next synth keeps the URL`);
+  }
+
+  if (args.apply) {
+    await kubectlStep(kubectl, ['apply', '--filename', file]);
+    await kubectlStep(kubectl, ['rollout', 'status', 'deployment/binder', '--namespace', state.namespace, `--timeout=${timeoutSec}s`]);
+  }
+});
+
+async function kubectlStep(kubectl: Parameters<typeof runKubectl>[0], args: string[]): Promise<void> {
+  const result = await runKubectl(kubectl, args);
+  process.stdout.write(result.stdout);
+  if (result.status !== 0) {
+    throw new ConfigError(`kubectl ${args.slice(0, 2).join(' ')} failed: ${result.stderr.trim().split('\n').pop()}`);
+  }
+}

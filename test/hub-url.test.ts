@@ -1,0 +1,124 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { Testing } from 'cdk8s';
+import {
+  BinderHub, BinderHubProps, ChartSource, HUB_URL_CHECKSUM_ANNOTATION, HUB_URL_CONFIG_MAP, hubUrlChecksum, hubUrlForAddress, HubUrlRecords,
+  hubUrlState, patchHubUrl,
+} from '../lib';
+import { fakeTokens, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
+
+/** The manifest file a synth writes for one deployment, exactly as `npm run synth` writes it. */
+function synthManifest(props: Partial<BinderHubProps> = {}): string {
+  const app = Testing.app();
+  new BinderHub(app, 'prod', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('prod'), namespace: 'binder-prod', ...props });
+  app.synth();
+  return fs.readFileSync(path.join(app.outdir, 'prod.k8s.yaml'), 'utf8');
+}
+
+function changedLines(before: string, after: string): Array<[string, string]> {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  expect(b).toHaveLength(a.length);
+  return a.map((line, i) => [line, b[i]] as [string, string]).filter(([x, y]) => x !== y);
+}
+
+describe('where BinderHub reads the hub URL', () => {
+  const objects = synthBinderHub({ hubUrl: 'https://hub.example.org' }, 'u');
+  const binder = find(objects, 'Deployment', 'binder');
+
+  test('ConfigMap binder-hub-url holds it; the binder pod reads it into the env and rolls when it changes', () => {
+    expect(find(objects, 'ConfigMap', HUB_URL_CONFIG_MAP).data).toEqual({ hub_url: 'https://hub.example.org/' });
+    const env = binder.spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'BINDERHUB_CDK8S_HUB_URL').valueFrom.configMapKeyRef).toEqual({ name: HUB_URL_CONFIG_MAP, key: 'hub_url', optional: true });
+    expect(binder.spec.template.metadata.annotations[HUB_URL_CHECKSUM_ANNOTATION]).toBe(hubUrlChecksum('https://hub.example.org/'));
+  });
+
+  test('an extraConfig snippet sets c.BinderHub.hub_url from it; no secret carries it', () => {
+    const values = yaml.load(secretValue(find(objects, 'Secret', 'binder-secret'), 'values.yaml')) as any;
+    expect(values.extraConfig['binderhub-cdk8s-hub-url']).toContain('c.BinderHub.hub_url = _hub_url');
+    expect(values.extraConfig['binderhub-cdk8s-hub-url']).toContain('os.environ.get("BINDERHUB_CDK8S_HUB_URL"');
+    expect(values.config.BinderHub.hub_url).toBeUndefined();
+    for (const secret of objects.filter(o => o.kind === 'Secret')) {
+      expect(JSON.stringify(secret)).not.toContain('hub.example.org');
+    }
+  });
+
+  test('the operator\'s own extraEnv entries stay, before ours', () => {
+    const env = find(synthBinderHub({ chartValues: { extraEnv: [{ name: 'MY_VAR', value: 'x' }] } }), 'Deployment', 'binder').spec.template.spec.containers[0].env;
+    expect(env.map((e: any) => e.name).slice(-2)).toEqual(['MY_VAR', 'BINDERHUB_CDK8S_HUB_URL']);
+  });
+
+  test('throws on a fixed and a discovered URL together, and on auth without an in-cluster hub address', () => {
+    expect(() => synthBinderHub({ hubUrl: 'http://a', discoveredHubUrl: 'http://b' }, 'both')).toThrow(/deployment "both" has both hubUrl \(fixed\) and discoveredHubUrl/);
+    expect(() => synthBinderHub({ chartValues: { config: { BinderHub: { auth_enabled: true } } } }))
+      .toThrow(/auth_enabled needs chartValues\.config\.BinderHub\.hub_url_local/);
+    expect(() => synthBinderHub({ discoveredHubUrl: 'hub' })).toThrow(/discoveredHubUrl "hub" is not a URL/);
+  });
+});
+
+describe('patchHubUrl', () => {
+  const pending = synthManifest();
+
+  test('changes exactly the ConfigMap value and source and the pod checksum, nothing else', () => {
+    const patched = patchHubUrl(pending, 'http://203.0.113.7/');
+    expect(patched.changed).toBe(true);
+    expect(changedLines(pending, patched.manifest)).toEqual([
+      ['    binderhub-cdk8s.io/hub-url-source: pending', '    binderhub-cdk8s.io/hub-url-source: discovered'],
+      ['  hub_url: ""', '  hub_url: http://203.0.113.7/'],
+      [`        ${HUB_URL_CHECKSUM_ANNOTATION}: ${hubUrlChecksum('')}`, `        ${HUB_URL_CHECKSUM_ANNOTATION}: ${hubUrlChecksum('http://203.0.113.7/')}`],
+    ]);
+  });
+
+  test('gives what a synth with the recorded URL gives, byte for byte', () => {
+    const patched = patchHubUrl(pending, 'http://lb-123.elb.example.com/').manifest;
+    expect(patched).toBe(synthManifest({ discoveredHubUrl: 'http://lb-123.elb.example.com/' }));
+  });
+
+  test('is idempotent', () => {
+    const once = patchHubUrl(pending, 'http://203.0.113.7/').manifest;
+    expect(patchHubUrl(once, 'http://203.0.113.7/')).toEqual({ manifest: once, changed: false });
+  });
+
+  test('reads the state back', () => {
+    expect(hubUrlState(pending)).toEqual({ namespace: 'binder-prod', url: '', source: 'pending' });
+    expect(hubUrlState(synthManifest({ hubUrl: 'https://hub.example.org' }))).toEqual({ namespace: 'binder-prod', url: 'https://hub.example.org/', source: 'fixed' });
+  });
+
+  test('refuses a manifest edited by hand, or one without the hub URL objects', () => {
+    expect(() => patchHubUrl(pending.replace('  hub_url: ""', '  hub_url:   ""'), 'http://x/')).toThrow(/edited after synth/);
+    expect(() => patchHubUrl('kind: ConfigMap\nmetadata:\n  name: other\n', 'http://x/')).toThrow(/no ConfigMap binder-hub-url or no Deployment binder; synthesize it/);
+  });
+});
+
+describe('hubUrlForAddress', () => {
+  test.each([
+    ['203.0.113.7', 'http', 'http://203.0.113.7/'],
+    ['a1b2-123.eu-west-1.elb.amazonaws.com', 'http', 'http://a1b2-123.eu-west-1.elb.amazonaws.com/'],
+    ['2001:db8::7', 'http', 'http://[2001:db8::7]/'],
+    ['hub.example.org', 'https', 'https://hub.example.org/'],
+  ] as const)('%s over %s', (address, scheme, url) => {
+    expect(hubUrlForAddress(address, scheme)).toBe(url);
+  });
+});
+
+describe('HubUrlRecords', () => {
+  const records = () => new HubUrlRecords(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'records-')), 'hub-urls'));
+
+  test('records a URL once; loads it back; nothing before that', () => {
+    const store = records();
+    expect(store.load('prod')).toBeUndefined();
+    expect(store.save('prod', 'http://203.0.113.7/')).toBe(true);
+    expect(store.save('prod', 'http://203.0.113.7/')).toBe(false);
+    expect(store.load('prod')).toBe('http://203.0.113.7/');
+    expect(fs.readFileSync(store.fileFor('prod'), 'utf8')).toBe('http://203.0.113.7/\n');
+  });
+
+  test('throws on a record that is not a URL, naming the file', () => {
+    const store = records();
+    fs.mkdirSync(store.directory, { recursive: true });
+    fs.writeFileSync(store.fileFor('prod'), 'pending\n');
+    expect(() => store.load('prod')).toThrow(/hub-urls\/prod\.url "pending" is not a URL/);
+  });
+});

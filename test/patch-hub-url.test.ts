@@ -1,0 +1,187 @@
+/**
+ * `npm run patch-hub-url` end to end: the compiled CLI, the real kubectl, and a fake API server on 127.0.0.1
+ * that answers the calls kubectl makes (discovery, GET of the Service and, on NotFound, of the namespace)
+ * with responses shaped like the real API's.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { BinderHub, ChartSource, hubUrlState } from '../lib';
+import { fakeTokens, FIXTURE_CHART } from './helpers';
+
+const CLI = path.join(__dirname, '..', 'build', 'bin', 'patch-hub-url.js');
+const NAMESPACE = 'binder-prod';
+
+type ServiceState = { type?: string; ingress?: Array<{ ip?: string; hostname?: string }> } | 'missing' | 'no-namespace';
+
+/** A fake API server that serves the Service states one GET after another (the last one repeats). */
+async function fakeCluster(states: ServiceState[]): Promise<{ url: string; gets: () => number; close: () => Promise<void> }> {
+  let gets = 0;
+  const server = http.createServer((req, res) => {
+    const send = (code: number, body: object) => {
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const notFound = (kind: string, name: string) => send(404, {
+      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `${kind} "${name}" not found`, reason: 'NotFound', details: { name, kind }, code: 404,
+    });
+    const url = (req.url ?? '').split('?')[0];
+    if (url === '/api') return send(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
+    if (url === '/apis') return send(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
+    if (url === '/api/v1') {
+      return send(200, {
+        kind: 'APIResourceList', groupVersion: 'v1', resources: [
+          { name: 'services', singularName: 'service', namespaced: true, kind: 'Service', verbs: ['get', 'list'], shortNames: ['svc'] },
+          { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get', 'list'], shortNames: ['ns'] },
+        ],
+      });
+    }
+    if (url === `/api/v1/namespaces/${NAMESPACE}/services/proxy-public`) {
+      const state = states[Math.min(gets++, states.length - 1)];
+      if (state === 'missing' || state === 'no-namespace') return notFound('services', 'proxy-public');
+      return send(200, {
+        kind: 'Service', apiVersion: 'v1',
+        metadata: { name: 'proxy-public', namespace: NAMESPACE },
+        spec: { type: state.type ?? 'LoadBalancer', ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+        status: { loadBalancer: state.ingress ? { ingress: state.ingress } : {} },
+      });
+    }
+    if (url === `/api/v1/namespaces/${NAMESPACE}`) {
+      if (states.includes('no-namespace')) return notFound('namespaces', NAMESPACE);
+      return send(200, { kind: 'Namespace', apiVersion: 'v1', metadata: { name: NAMESPACE }, status: { phase: 'Active' } });
+    }
+    return notFound('things', url);
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, gets: () => gets, close: () => new Promise(resolve => server.close(() => resolve())) };
+}
+
+function kubeconfig(dir: string, server: string): string {
+  const file = path.join(dir, 'kubeconfig');
+  fs.writeFileSync(file, [
+    'apiVersion: v1', 'kind: Config', 'current-context: fake',
+    'clusters: [{name: fake, cluster: {server: "' + server + '"}}]',
+    'users: [{name: fake, user: {token: fake-token}}]',
+    'contexts: [{name: fake, context: {cluster: fake, user: fake}}]', '',
+  ].join('\n'));
+  return file;
+}
+
+/** A working folder with dist/prod.k8s.yaml as a synth writes it. */
+function workspace(props: object = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patch-e2e-'));
+  const app = Testing.app({ outdir: path.join(dir, 'dist') });
+  new BinderHub(app, 'prod', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('prod'), namespace: NAMESPACE, ...props });
+  app.synth();
+  return dir;
+}
+
+/** Runs the CLI without blocking this process, whose event loop serves the fake cluster. */
+function cli(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise(resolve => {
+    const child = spawn(process.execPath, [CLI, '--deployment', 'prod', ...args], {
+      cwd, env: { ...process.env, KUBECACHEDIR: path.join(cwd, 'kube-cache'), ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', c => { stdout += c; });
+    child.stderr.on('data', c => { stderr += c; });
+    child.on('close', status => resolve({ status, stdout, stderr }));
+  });
+}
+
+const manifest = (dir: string) => fs.readFileSync(path.join(dir, 'dist', 'prod.k8s.yaml'), 'utf8');
+const pending = { ingress: undefined };
+
+describe('npm run patch-hub-url', () => {
+  test.each([
+    ['an IP', { ip: '203.0.113.7' }, 'http://203.0.113.7/'],
+    ['a host name (AWS ELB)', { hostname: 'a1b2-123.eu-west-1.elb.amazonaws.com' }, 'http://a1b2-123.eu-west-1.elb.amazonaws.com/'],
+  ])('waits while pending, then patches and records %s', async (_, ingress, url) => {
+    const cluster = await fakeCluster([pending, pending, { ingress: [ingress] }]);
+    const dir = workspace();
+    try {
+      const result = await cli(dir, ['--kubeconfig', kubeconfig(dir, cluster.url), '--interval', '0.05', '--timeout', '60']);
+      expect(result.stderr).toMatch(/proxy-public in binder-prod: EXTERNAL-IP pending \(\d+s of 60s\)\n.*pending/);
+      expect(result.status).toBe(0);
+      expect(cluster.gets()).toBe(3);
+      expect(hubUrlState(manifest(dir))).toEqual({ namespace: NAMESPACE, url, source: 'discovered' });
+      expect(fs.readFileSync(path.join(dir, 'hub-urls', 'prod.url'), 'utf8')).toBe(`${url}\n`);
+      expect(result.stdout).toContain(`hub URL ${url} (was pending)`);
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  const failures: Array<[string, ServiceState[], string[], RegExp]> = [
+    ['the Service is missing', ['missing'], [], /^error: Service proxy-public not found in namespace binder-prod: apply the deployment's manifests first/],
+    ['the namespace is missing', ['no-namespace'], [], /^error: namespace binder-prod does not exist in the cluster/],
+    ['the Service is not a LoadBalancer', [{ type: 'NodePort' }], [], /^error: Service proxy-public in namespace binder-prod is of type NodePort, so it gets no external address: pass --address/],
+    ['the address stays pending', [pending], ['--timeout', '1', '--interval', '0.2'],
+      /^error: Service proxy-public in namespace binder-prod still has no external address after 1s; .*load-balancer controller .*--address/m],
+  ];
+  test.each(failures)('fails clearly, leaving dist/ alone, when %s', async (_, states, args, message) => {
+    const cluster = await fakeCluster(states);
+    const dir = workspace();
+    const before = manifest(dir);
+    try {
+      const result = await cli(dir, ['--kubeconfig', kubeconfig(dir, cluster.url), ...args]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(manifest(dir)).toBe(before);
+      expect(fs.existsSync(path.join(dir, 'hub-urls'))).toBe(false);
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  test('fails clearly when no cluster answers', async () => {
+    const cluster = await fakeCluster([]);
+    await cluster.close(); // the port is now closed
+    const dir = workspace();
+    const result = await cli(dir, ['--kubeconfig', kubeconfig(dir, cluster.url)]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: no cluster reachable through kubectl: .*refused.*; check --kubeconfig/);
+  });
+
+  test('fails clearly when kubectl is missing', async () => {
+    const dir = workspace();
+    const result = await cli(dir, [], { KUBECTL: '/no/such/kubectl' });
+    expect(result.stderr).toMatch(/^error: cannot run kubectl at \/no\/such\/kubectl: run `npm ci`/);
+    expect(result.status).toBe(1);
+  });
+
+  test('--address skips discovery; a second run changes nothing', async () => {
+    const dir = workspace();
+    const first = await cli(dir, ['--address', 'hub.example.org', '--scheme', 'https']);
+    expect(first.status).toBe(0);
+    const file = path.join(dir, 'dist', 'prod.k8s.yaml');
+    const stat = fs.statSync(file);
+    const second = await cli(dir, ['--address', 'hub.example.org', '--scheme', 'https']);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain('hub URL https://hub.example.org/ already');
+    expect(fs.statSync(file).mtimeMs).toBe(stat.mtimeMs);
+    expect(hubUrlState(manifest(dir)).url).toBe('https://hub.example.org/');
+  });
+
+  test('a deployment with a fixed hub URL needs no patch', async () => {
+    const dir = workspace({ hubUrl: 'https://hub.example.org' });
+    const before = manifest(dir);
+    const result = await cli(dir, ['--address', '203.0.113.7']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/fixed hub URL, https:\/\/hub\.example\.org\/, set in code: nothing to patch/);
+    expect(manifest(dir)).toBe(before);
+  });
+
+  test('fails clearly before a synth', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patch-e2e-'));
+    const result = await cli(dir, ['--address', '203.0.113.7']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: dist\/prod\.k8s\.yaml does not exist: run `npm run synth` first/);
+  });
+});
