@@ -48,12 +48,17 @@ if (require.main === module) {
     const staging = process.env.CDK8S_OUTDIR ?? ownStaging!;
     try {
       const app = new App({ outdir: staging });
-      defineExample(app, new SecretStore('secrets'), exampleChart());
+      const deployments = defineExample(app, new SecretStore('secrets'), exampleChart());
       app.synth();
       const result = publishManifests(staging, 'dist');
       for (const file of result.written) console.log(`wrote ${file}`);
       for (const file of result.unchanged) console.log(`unchanged ${file}`);
       for (const file of result.removed) console.log(`removed ${file}`);
+      for (const deployment of deployments) {
+        for (const hook of deployment.helmChart.droppedHooks) {
+          console.log(`left out ${hook.kind}/${hook.name} of ${deployment.node.id} (helm.sh/hook: ${hook.hook}): ${hook.reason}`);
+        }
+      }
     } finally {
       if (ownStaging) fs.rmSync(ownStaging, { recursive: true, force: true });
     }

@@ -1,10 +1,12 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { binderHubValues } from './binderhub-values';
 import { Builder, BuilderHostPaths } from './builder';
 import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
 import { HelmChart } from './helm-chart';
+import { isClusterScoped } from './kinds';
 import { HubUrlConfig, HubUrlSource, hubUrlChartValues, needsHubUrlLocal, normalizeHubUrl } from './hub-url';
 import { registerSecrets } from './redact';
 import { ImagePullSecret } from './image-pull-secret';
@@ -30,6 +32,12 @@ export interface BinderHubProps {
    * @default - the release name
    */
   readonly namespace?: string;
+  /**
+   * Whether the output creates the namespace (as the first object, so one `kubectl apply` of the file works on a
+   * fresh cluster). Turn it off when the namespace is managed elsewhere.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
   /**
    * Where the binderhub chart comes from.
    * @default ChartSource.repository() - the public chart repository at DEFAULT_BINDERHUB_CHART_VERSION
@@ -87,6 +95,9 @@ export interface BinderHubProps {
   readonly chartValues?: Values;
 }
 
+/** The label every object of a deployment carries, with the release name as value. */
+export const DEPLOYMENT_LABEL = 'binderhub-cdk8s.io/deployment';
+
 /** DNS-1123 label: what Kubernetes accepts as a namespace, and helm as a release name (up to 53 characters). */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -116,7 +127,8 @@ export class BinderHub extends Chart {
     checkDnsLabel('namespace', namespace, 63);
     checkOptionalToken(id, 'githubAccessToken', props.githubAccessToken);
     checkOptionalToken(id, 'gitlabPrivateToken', props.gitlabPrivateToken);
-    super(scope, id, { namespace });
+    // The label marks every object of this deployment, so `kubectl apply --prune -l` removes exactly its stale objects.
+    super(scope, id, { namespace, labels: { [DEPLOYMENT_LABEL]: releaseName } });
     this.releaseName = releaseName;
     this.namespace = namespace;
     if (props.hubUrl !== undefined && props.discoveredHubUrl !== undefined) {
@@ -132,6 +144,9 @@ export class BinderHub extends Chart {
     const builder = props.builder ?? Builder.dind();
     this.builderHostPaths = builder.hostPaths(releaseName);
     checkIsolation(this);
+    if (props.createNamespace ?? true) {
+      new k8s.KubeNamespace(this, 'namespace', { metadata: { name: namespace } });
+    }
 
     const registry = props.registry ?? Registry.none();
     const pullAuth = registry.pullAuth();
@@ -157,6 +172,16 @@ export class BinderHub extends Chart {
         chartValues: props.chartValues,
       }),
     });
+    this.unnamespaceClusterScopedObjects();
+  }
+
+  /** cdk8s gives every object of a chart the chart's namespace; cluster-scoped objects must have none. */
+  private unnamespaceClusterScopedObjects(): void {
+    for (const object of this.node.findAll().filter(ApiObject.isApiObject)) {
+      if (isClusterScoped(object.kind)) {
+        object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      }
+    }
   }
 }
 

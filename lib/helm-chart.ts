@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Helm } from 'cdk8s';
+import { ApiObject, Helm, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
+import { WORKLOAD_KINDS } from './kinds';
 import { redact } from './redact';
 import { toolPath } from './tools';
 import { Values } from './values';
@@ -40,16 +41,31 @@ export interface HelmChartProps {
   readonly helmExecutable?: string;
 }
 
+/** A Helm hook that `HelmChart` left out of the output, and why. */
+export interface DroppedHook {
+  readonly kind: string;
+  readonly name: string;
+  /** The `helm.sh/hook` annotation. */
+  readonly hook: string;
+  readonly reason: string;
+}
+
 /**
  * Defines the objects of a Helm chart, rendered by the real `helm template` through cdk8s's `Helm`.
  *
  * On top of `Helm` it always pins the namespace and Kubernetes version, uses the project's pinned helm, removes
  * the temporary files that would otherwise keep the rendered values (tokens included) on disk, and turns helm's
  * failures into one-line messages that say what to do.
+ *
+ * Helm hooks are handled deliberately, because `kubectl apply` has none: a hook that runs pods (an install-time
+ * Job, the image puller's hook DaemonSet) or a test is left out and listed in `droppedHooks`; any other hook
+ * object (a Secret, a ServiceAccount) is kept as a plain object without its `helm.sh/hook*` annotations.
  */
 export class HelmChart extends Construct {
-  /** The objects helm rendered. */
+  /** The objects helm rendered, less the dropped hooks. */
   public readonly apiObjects: ApiObject[];
+  /** The hooks left out. */
+  public readonly droppedHooks: DroppedHook[] = [];
 
   constructor(scope: Construct, id: string, props: HelmChartProps) {
     super(scope, id);
@@ -71,6 +87,22 @@ export class HelmChart extends Construct {
         throw new ConfigError(explainHelmFailure(String((error as Error).message), props.chart, helm, props.releaseName));
       }
     });
+    for (const object of rendered.apiObjects) {
+      const annotations: Record<string, string> = object.metadata.toJson().annotations ?? {};
+      const hook = annotations['helm.sh/hook'];
+      if (hook === undefined) continue;
+      if (hook.split(',').some(h => h.trim().startsWith('test')) || WORKLOAD_KINDS.has(object.kind)) {
+        rendered.node.tryRemoveChild(object.node.id);
+        this.droppedHooks.push({
+          kind: object.kind, name: object.name, hook,
+          reason: 'a one-shot helm hook that runs pods; kubectl apply has no hooks, so it would run at every apply or never finish',
+        });
+      } else {
+        for (const key of Object.keys(annotations).filter(k => k.startsWith('helm.sh/hook'))) {
+          object.addJsonPatch(JsonPatch.remove(`/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+        }
+      }
+    }
     this.apiObjects = rendered.apiObjects;
   }
 }

@@ -1,6 +1,6 @@
 import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
-import { BINDERHUB_CHART_REPOSITORY, BinderHub, DEFAULT_BINDERHUB_CHART_VERSION } from '../lib';
+import { BINDERHUB_CHART_REPOSITORY, BinderHub, DEFAULT_BINDERHUB_CHART_VERSION, isClusterScoped } from '../lib';
 import { fakeTokens, fakeTokenValues, find, secretValue, synthBinderHub, withoutSecretValues } from './helpers';
 
 /** What BinderHub reads: the values.yaml in Secret binder-secret. */
@@ -34,11 +34,11 @@ describe('BinderHub', () => {
     expect(checksum(b)).not.toBe(checksum(a));
   });
 
-  test('release name and namespace default to the id; every object carries the namespace', () => {
+  test('release name and namespace default to the id; every namespaced object carries the namespace', () => {
     const objects = synthBinderHub({}, 'staging');
     expect(find(objects, 'DaemonSet', 'staging-image-cleaner')).toBeDefined();
-    for (const o of objects.filter(o => !o.kind.startsWith('Cluster'))) {
-      expect(o.metadata.namespace).toBe('staging');
+    for (const o of objects) {
+      expect(o.metadata.namespace).toBe(isClusterScoped(o.kind) ? undefined : 'staging');
     }
     const custom = synthBinderHub({ releaseName: 'bh', namespace: 'binder' }, 'staging');
     expect(find(custom, 'ClusterRole', 'bh-image-cleaner')).toBeDefined();

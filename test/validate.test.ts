@@ -4,18 +4,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { defineExample } from '../main';
-import { ChartSource, HubUrlRecords, SecretStore } from '../lib';
+import { ChartSource, HubUrlRecords, kubernetesModel, SecretStore } from '../lib';
 import { FIXTURE_CHART } from './helpers';
 
-function modelFor(apiVersion: string, kind: string): any {
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(group ? `kubernetes-models/${group}/${version}/${kind}` : `kubernetes-models/${version}/${kind}`);
-  return module[kind];
-}
-
 export function validateObject(object: any): void {
-  const Model = modelFor(object.apiVersion, object.kind);
+  const Model = kubernetesModel(object.apiVersion, object.kind);
+  if (!Model) throw new Error(`no schema for ${object.apiVersion} ${object.kind}`);
   new Model(object).validate();
 }
 

@@ -1,0 +1,19 @@
+/**
+ * Kubernetes kinds that are cluster-scoped: objects of these kinds must carry no `metadata.namespace`, and every
+ * other kind must carry one. (Kinds of the core API and of the add-ons BinderHub deployments use.)
+ */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'APIService', 'CertificateSigningRequest', 'ClusterIssuer', 'ClusterRole', 'ClusterRoleBinding', 'ComponentStatus',
+  'CSIDriver', 'CSINode', 'CustomResourceDefinition', 'FlowSchema', 'IngressClass', 'MutatingWebhookConfiguration',
+  'Namespace', 'Node', 'PersistentVolume', 'PodSecurityPolicy', 'PriorityClass', 'PriorityLevelConfiguration',
+  'RuntimeClass', 'StorageClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+  'ValidatingWebhookConfiguration', 'VolumeAttachment',
+]);
+
+/** Whether objects of `kind` live outside namespaces. */
+export function isClusterScoped(kind: string): boolean {
+  return CLUSTER_SCOPED_KINDS.has(kind);
+}
+
+/** Kinds that run pods: as a Helm hook they are one-shot install steps that `kubectl apply` cannot honour. */
+export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Pod', 'Job', 'CronJob', 'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet']);
