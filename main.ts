@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { BinderHub, ChartSource, HubUrlRecords, publishManifests, runMain, SecretStore } from './lib';
+import { BinderHub, ChartSource, HubUrlRecords, publishManifests, runMain, SecretStore, Tls } from './lib';
 
 /** The deployments of this example, by name. */
 export const EXAMPLE_DEPLOYMENTS = ['staging', 'prod'];
@@ -17,6 +17,7 @@ export const EXAMPLE_DEPLOYMENTS = ['staging', 'prod'];
 export function defineExample(app: App, store: SecretStore, chart: ChartSource, hubUrls = new HubUrlRecords()): BinderHub[] {
   const secrets = Object.fromEntries(EXAMPLE_DEPLOYMENTS.map(name => [name, store.load(name)]));
   return [
+    // Quick start: LoadBalancer services; `npm run patch-hub-url -- --deployment staging` fills in the hub URL.
     new BinderHub(app, 'staging', {
       namespace: 'binderhub-staging',
       chart,
@@ -24,11 +25,18 @@ export function defineExample(app: App, store: SecretStore, chart: ChartSource, 
       discoveredHubUrl: hubUrls.load('staging'),
       githubAccessToken: secrets.staging.credentials.githubAccessToken,
     }),
+    // Production: DNS names and HTTPS behind an Ingress controller with cert-manager; the hub URL is known up front.
     new BinderHub(app, 'prod', {
       namespace: 'binderhub-prod',
       chart,
       tokens: secrets.prod.tokens,
-      discoveredHubUrl: hubUrls.load('prod'),
+      ingress: {
+        binderHost: 'binder.example.org',
+        hubHost: 'hub.example.org',
+        ingressClassName: 'nginx',
+        binderTls: Tls.certManager({ clusterIssuer: 'letsencrypt-prod' }),
+        hubTls: Tls.certManager({ clusterIssuer: 'letsencrypt-prod' }),
+      },
       githubAccessToken: secrets.prod.credentials.githubAccessToken,
       gitlabPrivateToken: secrets.prod.credentials.gitlabPrivateToken,
       chartValues: { replicas: 2 },

@@ -1,4 +1,5 @@
 import { ConfigError } from './errors';
+import { INGRESS_OWNED_PATHS } from './ingress';
 import { BinderHubTokens } from './tokens';
 import { deepMerge, hasPath, Values } from './values';
 
@@ -8,6 +9,8 @@ export interface BinderHubValuesInput {
   readonly registryValues: Values;
   readonly builderValues: Values;
   readonly hubUrlValues: Values;
+  /** Set when the deployment is behind an Ingress. */
+  readonly ingressValues?: Values;
   readonly githubAccessToken?: string;
   readonly gitlabPrivateToken?: string;
   readonly chartValues?: Values;
@@ -69,7 +72,8 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
       throw new ConfigError(`chartValues.${legacy} is a setting of the 2019 chart that today's binderhub chart refuses; ${instead}`);
     }
   }
-  for (const [managed, owner] of MANAGED_PATHS) {
+  const ingressPaths = input.ingressValues ? INGRESS_OWNED_PATHS.map((p): [string, string] => [p, 'the ingress prop']) : [];
+  for (const [managed, owner] of [...MANAGED_PATHS, ...ingressPaths]) {
     if (hasPath(extra, managed)) {
       throw new ConfigError(`chartValues.${managed} is set by ${owner}; remove it from chartValues`);
     }
@@ -80,6 +84,7 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
     input.builderValues,
     input.tokens.toChartValues(),
     input.hubUrlValues,
+    input.ingressValues ?? {},
     input.githubAccessToken ? { config: { GitHubRepoProvider: { access_token: input.githubAccessToken } } } : {},
     input.gitlabPrivateToken ? { config: { GitLabRepoProvider: { private_token: input.gitlabPrivateToken } } } : {},
   ];

@@ -6,6 +6,7 @@ import { Builder, BuilderHostPaths } from './builder';
 import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
 import { HelmChart } from './helm-chart';
+import { IngressOptions, ingressSetup } from './ingress';
 import { isClusterScoped } from './kinds';
 import { HubUrlConfig, HubUrlSource, hubUrlChartValues, needsHubUrlLocal, normalizeHubUrl } from './hub-url';
 import { registerSecrets } from './redact';
@@ -63,6 +64,12 @@ export interface BinderHubProps {
    * @default Builder.dind() - a dind DaemonSet with host folders of this deployment's own
    */
   readonly builder?: Builder;
+  /**
+   * Public DNS names for BinderHub and JupyterHub behind an Ingress controller, with TLS: services become
+   * ClusterIP and the hub URL is known at synth, so no post-step is needed.
+   * @default - none: both services are LoadBalancers (the guide's quick start), and the hub URL is discovered
+   */
+  readonly ingress?: IngressOptions;
   /**
    * The public URL of JupyterHub (`config.BinderHub.hub_url`) when it is known up front, such as
    * `https://hub.example.org` behind DNS. `npm run patch-hub-url` leaves such a deployment alone.
@@ -134,13 +141,19 @@ export class BinderHub extends Chart {
     if (props.hubUrl !== undefined && props.discoveredHubUrl !== undefined) {
       throw new ConfigError(`deployment "${id}" has both hubUrl (fixed) and discoveredHubUrl; keep one (a fixed URL needs no discovery)`);
     }
-    if (needsHubUrlLocal(props.chartValues)) {
+    if (!props.ingress && needsHubUrlLocal(props.chartValues)) {
       throw new ConfigError('chartValues.config.BinderHub.auth_enabled needs chartValues.config.BinderHub.hub_url_local (such as http://proxy-public/): '
         + 'with auth the chart renders the hub API address into the binder pod at synth, before the public hub URL is known');
     }
-    this.hubUrlSource = props.hubUrl !== undefined ? 'fixed' : props.discoveredHubUrl !== undefined ? 'discovered' : 'pending';
+    const ingress = props.ingress === undefined ? undefined : ingressSetup(props.ingress, releaseName);
     const givenUrl = props.hubUrl ?? props.discoveredHubUrl;
-    this.hubUrl = givenUrl === undefined ? '' : normalizeHubUrl(givenUrl, props.hubUrl !== undefined ? 'hubUrl' : 'discoveredHubUrl');
+    const hubUrl = givenUrl === undefined ? undefined : normalizeHubUrl(givenUrl, props.hubUrl !== undefined ? 'hubUrl' : 'discoveredHubUrl');
+    if (ingress && hubUrl !== undefined && hubUrl !== ingress.hubUrl) {
+      throw new ConfigError(`${props.hubUrl !== undefined ? 'hubUrl' : 'discoveredHubUrl'} "${hubUrl}" contradicts the ingress hub host, `
+        + `which makes the hub URL ${ingress.hubUrl}; leave it out`);
+    }
+    this.hubUrlSource = ingress || props.hubUrl !== undefined ? 'fixed' : hubUrl !== undefined ? 'discovered' : 'pending';
+    this.hubUrl = ingress?.hubUrl ?? hubUrl ?? '';
     const builder = props.builder ?? Builder.dind();
     this.builderHostPaths = builder.hostPaths(releaseName);
     checkIsolation(this);
@@ -167,6 +180,7 @@ export class BinderHub extends Chart {
         registryValues: registry.chartValues(),
         builderValues,
         hubUrlValues: hubUrlChartValues(this.hubUrl, props.chartValues?.extraEnv),
+        ingressValues: ingress?.values,
         githubAccessToken: props.githubAccessToken,
         gitlabPrivateToken: props.gitlabPrivateToken,
         chartValues: props.chartValues,

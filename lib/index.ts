@@ -9,6 +9,7 @@ export * from './helm-chart';
 export * from './hub-url';
 export * from './hub-url-records';
 export * from './image-pull-secret';
+export * from './ingress';
 export * from './kinds';
 export * from './kubernetes-schemas';
 export * from './manifest-check';

@@ -1,0 +1,166 @@
+import { ConfigError } from './errors';
+import { Values } from './values';
+
+/** How one public host gets its TLS certificate. */
+export abstract class Tls {
+  /** cert-manager issues it, from a ClusterIssuer or a namespaced Issuer, into a Secret it names after the host. */
+  public static certManager(props: CertManagerTlsProps): Tls {
+    if ((props.clusterIssuer === undefined) === (props.issuer === undefined)) {
+      throw new ConfigError('Tls.certManager needs exactly one of clusterIssuer or issuer');
+    }
+    return new CertManagerTls(props);
+  }
+
+  /** An existing Secret of type kubernetes.io/tls in the deployment's namespace, created by you. */
+  public static secret(secretName: string): Tls {
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secretName)) {
+      throw new ConfigError(`Tls.secret "${secretName}" is not a valid Secret name`);
+    }
+    return new SecretTls(secretName);
+  }
+
+  /**
+   * The jupyterhub chart's own Let's Encrypt mode (`proxy.https`): for the hub host only. JupyterHub then is
+   * not behind the Ingress; its proxy-public Service stays a LoadBalancer, and the hub host's DNS points at it.
+   */
+  public static letsEncrypt(contactEmail: string): Tls {
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(contactEmail)) {
+      throw new ConfigError(`Tls.letsEncrypt contact email "${contactEmail}" is not an email address`);
+    }
+    return new LetsEncryptTls(contactEmail);
+  }
+
+  /** The Ingress annotations and TLS entry for `host`; the Secret name is made from `secretPrefix`. @internal */
+  public abstract ingress(host: string, secretPrefix: string): { annotations: Values; tls: Values };
+}
+
+/** Props for `Tls.certManager`. */
+export interface CertManagerTlsProps {
+  /**
+   * A ClusterIssuer's name (`cert-manager.io/cluster-issuer`).
+   * @default - give issuer instead
+   */
+  readonly clusterIssuer?: string;
+  /**
+   * An Issuer's name in the deployment's namespace (`cert-manager.io/issuer`).
+   * @default - give clusterIssuer instead
+   */
+  readonly issuer?: string;
+}
+
+class CertManagerTls extends Tls {
+  constructor(private readonly props: CertManagerTlsProps) {
+    super();
+  }
+  public ingress(host: string, secretPrefix: string) {
+    const annotations = this.props.clusterIssuer !== undefined
+      ? { 'cert-manager.io/cluster-issuer': this.props.clusterIssuer }
+      : { 'cert-manager.io/issuer': this.props.issuer };
+    return { annotations, tls: { hosts: [host], secretName: `${secretPrefix}-tls` } };
+  }
+}
+
+class SecretTls extends Tls {
+  constructor(public readonly secretName: string) {
+    super();
+  }
+  public ingress(host: string) {
+    return { annotations: {}, tls: { hosts: [host], secretName: this.secretName } };
+  }
+}
+
+class LetsEncryptTls extends Tls {
+  constructor(public readonly contactEmail: string) {
+    super();
+  }
+  public ingress(): never {
+    throw new ConfigError('Tls.letsEncrypt is the jupyterhub chart\'s own mode and covers the hub host only: give binderTls another source, '
+      + 'such as Tls.certManager');
+  }
+}
+
+/** Public DNS names for a deployment: BinderHub and JupyterHub behind an Ingress controller, as production BinderHubs run. */
+export interface IngressOptions {
+  /** BinderHub's host, such as binder.example.org. */
+  readonly binderHost: string;
+  /** JupyterHub's host, such as hub.example.org; the hub URL becomes `https://<hubHost>/` (http without TLS). */
+  readonly hubHost: string;
+  /**
+   * The IngressClass.
+   * @default - the cluster's default IngressClass
+   */
+  readonly ingressClassName?: string;
+  /**
+   * TLS for the BinderHub host.
+   * @default - none: plain http (then hubTls must be unset too)
+   */
+  readonly binderTls?: Tls;
+  /**
+   * TLS for the JupyterHub host.
+   * @default - none: plain http (then binderTls must be unset too)
+   */
+  readonly hubTls?: Tls;
+}
+
+/** What an Ingress setup contributes to a deployment. */
+export interface IngressSetup {
+  /** The chart values. */
+  readonly values: Values;
+  /** The hub URL it fixes. */
+  readonly hubUrl: string;
+}
+
+/** Chart values an Ingress setup owns: `chartValues` must leave them alone. */
+export const INGRESS_OWNED_PATHS: readonly string[] = [
+  'ingress', 'service.type', 'jupyterhub.ingress', 'jupyterhub.proxy.service.type', 'jupyterhub.proxy.https', 'config.BinderHub.hub_url_local',
+];
+
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+
+/**
+ * Builds the chart values for an Ingress setup: both charts' `ingress` values (or the jupyterhub chart's
+ * Let's Encrypt mode), ClusterIP services, and an in-cluster hub API address so BinderHub never leaves the
+ * cluster to reach its hub.
+ */
+export function ingressSetup(options: IngressOptions, releaseName: string): IngressSetup {
+  for (const [field, host] of [['binderHost', options.binderHost], ['hubHost', options.hubHost]]) {
+    if (!DNS_NAME.test(host)) {
+      throw new ConfigError(`ingress ${field} "${host}" is not a DNS name such as binder.example.org (lowercase, with a dot, no scheme or port)`);
+    }
+  }
+  if (options.binderHost === options.hubHost) {
+    throw new ConfigError(`ingress binderHost and hubHost are both "${options.hubHost}"; BinderHub and JupyterHub need a host each`);
+  }
+  if ((options.binderTls === undefined) !== (options.hubTls === undefined)) {
+    throw new ConfigError('ingress has TLS for one host only; give binderTls and hubTls both (https) or neither (http): '
+      + 'a browser refuses to mix them');
+  }
+  const className = options.ingressClassName === undefined ? {} : { ingressClassName: options.ingressClassName };
+  const binder = options.binderTls?.ingress(options.binderHost, `${releaseName}-binder`);
+  const values: Values = {
+    service: { type: 'ClusterIP' },
+    ingress: {
+      enabled: true, hosts: [options.binderHost], ...className,
+      annotations: binder?.annotations ?? {}, tls: binder ? [binder.tls] : [],
+    },
+  };
+  let hubValues: Values;
+  let hubUrlLocal: string;
+  if (options.hubTls instanceof LetsEncryptTls) {
+    hubValues = { proxy: { https: { enabled: true, type: 'letsencrypt', hosts: [options.hubHost], letsencrypt: { contactEmail: options.hubTls.contactEmail } } } };
+    hubUrlLocal = 'http://proxy-http:8000/'; // proxy-public then answers http with a redirect to https
+  } else {
+    const hub = options.hubTls?.ingress(options.hubHost, `${releaseName}-hub`);
+    hubValues = {
+      proxy: { service: { type: 'ClusterIP' } },
+      ingress: { enabled: true, hosts: [options.hubHost], ...className, annotations: hub?.annotations ?? {}, tls: hub ? [hub.tls] : [] },
+    };
+    hubUrlLocal = 'http://proxy-public/';
+  }
+  values.jupyterhub = hubValues;
+  values.config = { BinderHub: { hub_url_local: hubUrlLocal } };
+  return {
+    values,
+    hubUrl: `${options.hubTls ? 'https' : 'http'}://${options.hubHost}/`,
+  };
+}

@@ -1,0 +1,98 @@
+import * as yaml from 'js-yaml';
+import { HUB_URL_SOURCE_ANNOTATION, Tls } from '../lib';
+import { find, secretValue, synthBinderHub } from './helpers';
+
+const hosts = { binderHost: 'binder.example.org', hubHost: 'hub.example.org', ingressClassName: 'nginx' };
+const binderValues = (objects: any[]) => yaml.load(secretValue(find(objects, 'Secret', 'binder-secret'), 'values.yaml')) as any;
+
+describe('ingress with cert-manager', () => {
+  const objects = synthBinderHub({
+    ingress: { ...hosts, binderTls: Tls.certManager({ clusterIssuer: 'letsencrypt-prod' }), hubTls: Tls.certManager({ clusterIssuer: 'letsencrypt-prod' }) },
+  }, 'prod');
+
+  test('both Ingress objects, with their hosts, class, issuer and TLS', () => {
+    const binder = find(objects, 'Ingress', 'binderhub');
+    expect(binder.spec.ingressClassName).toBe('nginx');
+    expect(binder.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' });
+    expect(binder.spec.rules.map((r: any) => [r.host, r.http.paths[0].backend.service.name])).toEqual([['binder.example.org', 'binder']]);
+    expect(binder.spec.tls).toEqual([{ hosts: ['binder.example.org'], secretName: 'prod-binder-tls' }]);
+    const hub = find(objects, 'Ingress', 'jupyterhub');
+    expect(hub.spec.rules.map((r: any) => [r.host, r.http.paths[0].backend.service.name])).toEqual([['hub.example.org', 'proxy-public']]);
+    expect(hub.spec.tls).toEqual([{ hosts: ['hub.example.org'], secretName: 'prod-hub-tls' }]);
+  });
+
+  test('ClusterIP services', () => {
+    expect(find(objects, 'Service', 'binder').spec.type).toBe('ClusterIP');
+    expect(find(objects, 'Service', 'proxy-public').spec.type).toBe('ClusterIP');
+  });
+
+  test('the hub URL is known at synth, fixed; the hub API is reached inside the cluster', () => {
+    const config = find(objects, 'ConfigMap', 'binder-hub-url');
+    expect(config.data.hub_url).toBe('https://hub.example.org/');
+    expect(config.metadata.annotations[HUB_URL_SOURCE_ANNOTATION]).toBe('fixed');
+    expect(binderValues(objects).config.BinderHub.hub_url_local).toBe('http://proxy-public/');
+  });
+
+  test('snapshot', () => {
+    expect(objects.filter(o => o.kind === 'Ingress' || o.kind === 'Service')).toMatchSnapshot();
+  });
+});
+
+describe('other TLS sources', () => {
+  test('existing TLS Secrets and a namespaced Issuer', () => {
+    const objects = synthBinderHub({ ingress: { ...hosts, binderTls: Tls.secret('binder-cert'), hubTls: Tls.certManager({ issuer: 'local-ca' }) } });
+    expect(find(objects, 'Ingress', 'binderhub').spec.tls).toEqual([{ hosts: ['binder.example.org'], secretName: 'binder-cert' }]);
+    expect(find(objects, 'Ingress', 'binderhub').metadata.annotations).toBeUndefined();
+    expect(find(objects, 'Ingress', 'jupyterhub').metadata.annotations).toEqual({ 'cert-manager.io/issuer': 'local-ca' });
+  });
+
+  test('the jupyterhub chart\'s Let\'s Encrypt mode for the hub: no hub Ingress, proxy-public stays a LoadBalancer on 443', () => {
+    const objects = synthBinderHub({ ingress: { ...hosts, binderTls: Tls.certManager({ clusterIssuer: 'le' }), hubTls: Tls.letsEncrypt('admin@example.org') } });
+    expect(objects.find(o => o.kind === 'Ingress' && o.metadata.name === 'jupyterhub')).toBeUndefined();
+    const proxyPublic = find(objects, 'Service', 'proxy-public');
+    expect(proxyPublic.spec.type).toBe('LoadBalancer');
+    expect(proxyPublic.spec.ports.map((p: any) => p.port)).toEqual([80, 443]);
+    expect(find(objects, 'Deployment', 'autohttps')).toBeDefined();
+    expect(binderValues(objects).config.BinderHub.hub_url_local).toBe('http://proxy-http:8000/');
+    expect(find(objects, 'ConfigMap', 'binder-hub-url').data.hub_url).toBe('https://hub.example.org/');
+  });
+
+  test('no TLS: http hub URL', () => {
+    const objects = synthBinderHub({ ingress: hosts });
+    expect(find(objects, 'ConfigMap', 'binder-hub-url').data.hub_url).toBe('http://hub.example.org/');
+    expect(find(objects, 'Ingress', 'binderhub').spec.tls).toBeUndefined();
+  });
+
+  test('an explicit hub URL that agrees is accepted', () => {
+    expect(() => synthBinderHub({ ingress: hosts, hubUrl: 'http://hub.example.org' })).not.toThrow();
+  });
+});
+
+describe('ingress validation', () => {
+  const cm = Tls.certManager({ clusterIssuer: 'le' });
+  const bad: Array<[string, () => unknown, RegExp]> = [
+    ['a host that is not a DNS name', () => synthBinderHub({ ingress: { ...hosts, binderHost: 'https://binder.example.org' } }),
+      /ingress binderHost "https:\/\/binder\.example\.org" is not a DNS name/],
+    ['a host without a domain', () => synthBinderHub({ ingress: { ...hosts, hubHost: 'hub' } }), /ingress hubHost "hub" is not a DNS name/],
+    ['the same host twice', () => synthBinderHub({ ingress: { ...hosts, hubHost: 'binder.example.org' } }), /binderHost and hubHost are both "binder\.example\.org"/],
+    ['TLS for one host only', () => synthBinderHub({ ingress: { ...hosts, hubTls: cm } }), /TLS for one host only; give binderTls and hubTls both/],
+    ['a hub URL on another host', () => synthBinderHub({ ingress: { ...hosts, binderTls: cm, hubTls: cm }, hubUrl: 'https://jupyter.example.org' }),
+      /hubUrl "https:\/\/jupyter\.example\.org\/" contradicts the ingress hub host, which makes the hub URL https:\/\/hub\.example\.org\//],
+    ['a hub URL with the wrong scheme', () => synthBinderHub({ ingress: { ...hosts, binderTls: cm, hubTls: cm }, hubUrl: 'http://hub.example.org' }),
+      /contradicts the ingress hub host/],
+    ['a discovered hub URL', () => synthBinderHub({ ingress: hosts, discoveredHubUrl: 'http://203.0.113.7' }), /discoveredHubUrl "http:\/\/203\.0\.113\.7\/" contradicts/],
+    ['Let\'s Encrypt for the binder host', () => synthBinderHub({ ingress: { ...hosts, binderTls: Tls.letsEncrypt('a@example.org'), hubTls: cm } }),
+      /Tls\.letsEncrypt is the jupyterhub chart's own mode and covers the hub host only/],
+    ['cert-manager with no issuer', () => Tls.certManager({}), /Tls\.certManager needs exactly one of clusterIssuer or issuer/],
+    ['a bad contact email', () => Tls.letsEncrypt('admin'), /contact email "admin" is not an email address/],
+    ['service types through chartValues', () => synthBinderHub({ ingress: hosts, chartValues: { service: { type: 'NodePort' } } }),
+      /chartValues\.service\.type is set by the ingress prop/],
+  ];
+  test.each(bad)('throws on %s', (_, make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  test('without ingress, service types stay the operator\'s to choose', () => {
+    expect(find(synthBinderHub({ chartValues: { service: { type: 'NodePort' } } }), 'Service', 'binder').spec.type).toBe('NodePort');
+  });
+});
