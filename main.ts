@@ -1,34 +1,54 @@
 /**
  * The example operators copy: two BinderHub deployments, staging and prod, each in its own namespace.
  *
- * `npm run synth` renders them into dist/. BINDERHUB_CHART, a local chart directory or .tgz, replaces the chart
- * source of every deployment (for machines without internet, and for the tests).
+ * `npm run synth` renders them into dist/ (and their Secrets into dist-secrets/). BINDERHUB_CHART, a local chart
+ * directory or .tgz, replaces the chart source of every deployment (for machines without internet, and tests).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { BinderHub, ChartSource, HubUrlRecords, publishManifests, runMain, SecretStore, Tls } from './lib';
+import {
+  BinderHub, ChartSource, ConfigError, DEFAULT_TARGETS, HubUrlRecords, ManifestObject, PublishTargets, publishManifests, readManifests, runMain,
+  SecretsMode, SecretStore, Tls,
+} from './lib';
 
 /** The deployments of this example, by name. */
 export const EXAMPLE_DEPLOYMENTS = ['staging', 'prod'];
 
-/** Defines the example's deployments in `app`, reading their secrets from `store`. */
-export function defineExample(app: App, store: SecretStore, chart: ChartSource, hubUrls = new HubUrlRecords()): BinderHub[] {
-  const secrets = Object.fromEntries(EXAMPLE_DEPLOYMENTS.map(name => [name, store.load(name)]));
+/** What the example reads from disk and the environment. */
+export interface ExampleInputs {
+  /** The deployments' secrets files (secrets/). */
+  readonly secrets: SecretStore;
+  /** The chart every deployment renders. */
+  readonly chart: ChartSource;
+  /** Discovered hub URLs (hub-urls/). */
+  readonly hubUrls: HubUrlRecords;
+  /** The prod cluster's sealed-secrets certificate (sealed-secrets/prod.pem). */
+  readonly prodSealingCertificate: string;
+  /** The previous synth's objects (dist/), so unchanged sealed values keep their ciphertext. */
+  readonly previous: ManifestObject[];
+}
+
+/** Defines the example's deployments in `app`. */
+export function defineExample(app: App, inputs: ExampleInputs): BinderHub[] {
+  const secrets = Object.fromEntries(EXAMPLE_DEPLOYMENTS.map(name => [name, inputs.secrets.load(name)]));
   return [
     // Quick start: LoadBalancer services; `npm run patch-hub-url -- --deployment staging` fills in the hub URL.
+    // Its Secrets go to dist-secrets/ (git-ignored), so dist/ can be committed.
     new BinderHub(app, 'staging', {
       namespace: 'binderhub-staging',
-      chart,
+      chart: inputs.chart,
       tokens: secrets.staging.tokens,
-      discoveredHubUrl: hubUrls.load('staging'),
+      discoveredHubUrl: inputs.hubUrls.load('staging'),
       githubAccessToken: secrets.staging.credentials.githubAccessToken,
+      secrets: SecretsMode.separate(),
     }),
     // Production: DNS names and HTTPS behind an Ingress controller with cert-manager; the hub URL is known up front.
+    // Its Secrets are sealed for the cluster's sealed-secrets controller.
     new BinderHub(app, 'prod', {
       namespace: 'binderhub-prod',
-      chart,
+      chart: inputs.chart,
       tokens: secrets.prod.tokens,
       ingress: {
         binderHost: 'binder.example.org',
@@ -40,25 +60,54 @@ export function defineExample(app: App, store: SecretStore, chart: ChartSource, 
       githubAccessToken: secrets.prod.credentials.githubAccessToken,
       gitlabPrivateToken: secrets.prod.credentials.gitlabPrivateToken,
       chartValues: { replicas: 2 },
+      secrets: SecretsMode.sealed({
+        certificate: inputs.prodSealingCertificate,
+        certificateSource: 'sealed-secrets/prod.pem',
+        previous: inputs.previous,
+      }),
     }),
   ];
 }
 
-/** The chart every example deployment renders: BINDERHUB_CHART if set, else the pinned public chart. */
-export function exampleChart(env: NodeJS.ProcessEnv = process.env): ChartSource {
-  return env.BINDERHUB_CHART ? ChartSource.local(env.BINDERHUB_CHART) : ChartSource.repository();
+/**
+ * Reads the example's inputs, relative to the working folder. BINDERHUB_CHART, if set, replaces the pinned
+ * public chart.
+ */
+export function readExampleInputs(targets: PublishTargets = DEFAULT_TARGETS, env: NodeJS.ProcessEnv = process.env): ExampleInputs {
+  const certificate = path.join('sealed-secrets', 'prod.pem');
+  if (!fs.existsSync(certificate)) {
+    throw new ConfigError(`${certificate} does not exist; fetch the prod controller's certificate with \`kubeseal --fetch-cert > ${certificate}\``);
+  }
+  return {
+    secrets: new SecretStore('secrets'),
+    chart: env.BINDERHUB_CHART ? ChartSource.local(env.BINDERHUB_CHART) : ChartSource.repository(),
+    hubUrls: new HubUrlRecords('hub-urls'),
+    prodSealingCertificate: fs.readFileSync(certificate, 'utf8'),
+    previous: readManifests(targets.manifests),
+  };
+}
+
+/**
+ * Synthesizes the example into `staging` (a fresh temporary folder unless given) and calls `use` with it and
+ * the deployments; the temporary folder is removed afterwards.
+ */
+export function synthesizeExample<T>(use: (staging: string, deployments: BinderHub[]) => T, staging?: string): T {
+  const own = staging === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-synth-')) : undefined;
+  try {
+    const app = new App({ outdir: staging ?? own! });
+    const deployments = defineExample(app, readExampleInputs());
+    app.synth();
+    return use(app.outdir, deployments);
+  } finally {
+    if (own) fs.rmSync(own, { recursive: true, force: true });
+  }
 }
 
 if (require.main === module) {
   runMain(() => {
-    // Synthesize into a staging folder (cdk8s synth passes its own in CDK8S_OUTDIR), then publish to dist/.
-    const ownStaging = process.env.CDK8S_OUTDIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-synth-'));
-    const staging = process.env.CDK8S_OUTDIR ?? ownStaging!;
-    try {
-      const app = new App({ outdir: staging });
-      const deployments = defineExample(app, new SecretStore('secrets'), exampleChart());
-      app.synth();
-      const result = publishManifests(staging, 'dist');
+    // cdk8s synth passes its own staging folder in CDK8S_OUTDIR; the app publishes from there to dist/.
+    synthesizeExample((staging, deployments) => {
+      const result = publishManifests(staging, DEFAULT_TARGETS);
       for (const file of result.written) console.log(`wrote ${file}`);
       for (const file of result.unchanged) console.log(`unchanged ${file}`);
       for (const file of result.removed) console.log(`removed ${file}`);
@@ -67,8 +116,6 @@ if (require.main === module) {
           console.log(`left out ${hook.kind}/${hook.name} of ${deployment.node.id} (helm.sh/hook: ${hook.hook}): ${hook.reason}`);
         }
       }
-    } finally {
-      if (ownStaging) fs.rmSync(ownStaging, { recursive: true, force: true });
-    }
+    }, process.env.CDK8S_OUTDIR);
   });
 }

@@ -12,6 +12,7 @@ import { HubUrlConfig, HubUrlSource, hubUrlChartValues, needsHubUrlLocal, normal
 import { registerSecrets } from './redact';
 import { ImagePullSecret } from './image-pull-secret';
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
+import { secretContent, SECRETS_CHART_SUFFIX, SecretsMode } from './secrets-mode';
 import { BinderHubTokens } from './tokens';
 import { Values } from './values';
 
@@ -95,6 +96,11 @@ export interface BinderHubProps {
    */
   readonly gitlabPrivateToken?: string;
   /**
+   * How the deployment's Secrets reach the cluster: inline in dist/, separate from it, sealed, or external.
+   * @default - the app's mode (SecretsMode.useForApp), else SecretsMode.inline()
+   */
+  readonly secrets?: SecretsMode;
+  /**
    * Further chart values, deep-merged over what the typed props produce. Settings that a typed prop owns,
    * and the 2019 guide's settings that today's chart refuses, are rejected with the prop to use instead.
    * @default - none
@@ -124,10 +130,15 @@ export class BinderHub extends Chart {
   /** The rendered chart. */
   public readonly helmChart: HelmChart;
 
+  /** How the deployment's Secrets reach the cluster. */
+  public readonly secretsMode: SecretsMode;
   /** The node folders of this deployment's builder. */
   public readonly builderHostPaths: BuilderHostPaths;
 
   constructor(scope: Construct, id: string, props: BinderHubProps) {
+    if (id.endsWith(SECRETS_CHART_SUFFIX)) {
+      throw new ConfigError(`deployment id "${id}" ends with ${SECRETS_CHART_SUFFIX}, which names the file of another deployment's Secrets; pick another id`);
+    }
     const releaseName = props.releaseName ?? id;
     const namespace = props.namespace ?? releaseName;
     checkDnsLabel('releaseName', releaseName, 53);
@@ -187,6 +198,19 @@ export class BinderHub extends Chart {
       }),
     });
     this.unnamespaceClusterScopedObjects();
+    this.secretsMode = props.secrets ?? SecretsMode.forScope(scope);
+    this.applySecretsMode(props.tokens);
+  }
+
+  /** Takes every Secret object out of the chart and lets the secrets mode replace it. */
+  private applySecretsMode(tokens: BinderHubTokens): void {
+    if (this.secretsMode.allowsSecretsInDist) return;
+    const secrets = this.node.findAll().filter(ApiObject.isApiObject).filter(o => o.kind === 'Secret');
+    const contents = secrets.map(o => secretContent(o.toJson(), this.namespace));
+    for (const secret of secrets) {
+      secret.node.scope!.node.tryRemoveChild(secret.node.id);
+    }
+    this.secretsMode.replace(contents, { chart: this, fingerprintKey: tokens.deriveKey('sealed-fingerprint') });
   }
 
   /** cdk8s gives every object of a chart the chart's namespace; cluster-scoped objects must have none. */

@@ -66,9 +66,12 @@ export class HelmChart extends Construct {
   public readonly apiObjects: ApiObject[];
   /** The hooks left out. */
   public readonly droppedHooks: DroppedHook[] = [];
+  /** The values the chart was rendered with. */
+  public readonly values: Values;
 
   constructor(scope: Construct, id: string, props: HelmChartProps) {
     super(scope, id);
+    this.values = props.values ?? {};
     const helm = toolPath('helm', props.helmExecutable);
     const reference = props.chart.reference();
     const rendered = withPrivateTempDir(() => {

@@ -1,3 +1,8 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { projectRoot } from './tools';
+
 /**
  * Offline Kubernetes schemas, from the kubernetes-models package (a development dependency: checks and tests
  * use it; synth does not).
@@ -17,4 +22,19 @@ export function kubernetesModel(apiVersion: string, kind: string): (new (data: o
 /** Whether the Kubernetes schemas know `apiVersion` `kind`. */
 export function isKubernetesKind(apiVersion: string, kind: string): boolean {
   return kubernetesModel(apiVersion, kind) !== undefined;
+}
+
+/** The kinds of the CRD files kept in `dir` (those `cdk8s import` generates types from), as `group/version Kind`. */
+export function importedCrdKinds(dir: string = path.join(projectRoot(), 'crds')): Set<string> {
+  const kinds = new Set<string>();
+  for (const file of fs.readdirSync(dir).filter(f => /\.ya?ml$/.test(f))) {
+    const crd = yaml.load(fs.readFileSync(path.join(dir, file), 'utf8')) as any;
+    for (const version of crd.spec.versions) kinds.add(`${crd.spec.group}/${version.name} ${crd.spec.names.kind}`);
+  }
+  return kinds;
+}
+
+/** Whether a kind is known to the Kubernetes schemas or to an imported CRD. */
+export function knownKindChecker(crdKinds: Set<string> = importedCrdKinds()): (apiVersion: string, kind: string) => boolean {
+  return (apiVersion, kind) => crdKinds.has(`${apiVersion} ${kind}`) || isKubernetesKind(apiVersion, kind);
 }

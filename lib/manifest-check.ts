@@ -45,6 +45,10 @@ export function checkManifests(objects: ManifestObject[], options: ManifestCheck
     present.add(id);
   }
   for (const object of objects) {
+    const provided = providedSecret(object);
+    if (provided) present.add(provided);
+  }
+  for (const object of objects) {
     const pod = podSpecOf(object);
     if (!pod) continue;
     for (const [kind, name] of podReferences(pod)) {
@@ -59,6 +63,16 @@ export function checkManifests(objects: ManifestObject[], options: ManifestCheck
 
 function objectId(object: ManifestObject): string {
   return `${object.kind}/${object.metadata.namespace ?? ''}${object.metadata.namespace ? '/' : ''}${object.metadata.name}`;
+}
+
+/** The Secret that a SealedSecret or an ExternalSecret becomes in the cluster. */
+function providedSecret(object: ManifestObject): string | undefined {
+  const namespace = object.metadata.namespace;
+  switch (object.kind) {
+    case 'SealedSecret': return `Secret/${namespace}/${object.spec?.template?.metadata?.name ?? object.metadata.name}`;
+    case 'ExternalSecret': return `Secret/${namespace}/${object.spec?.target?.name ?? object.metadata.name}`;
+    default: return undefined;
+  }
 }
 
 function podSpecOf(object: ManifestObject): any {

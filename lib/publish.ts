@@ -1,7 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { SECRETS_CHART_SUFFIX } from './secrets-mode';
 
-/** What `publishManifests` changed in the output folder. */
+/** Where synthesized files go. */
+export interface PublishTargets {
+  /** Manifests without secret values: dist/. */
+  readonly manifests: string;
+  /** Files of Secrets kept out of dist/ (`<deployment>-secrets.k8s.yaml`): a git-ignored folder beside it. */
+  readonly secrets: string;
+}
+
+/** The example's folders. */
+export const DEFAULT_TARGETS: PublishTargets = { manifests: 'dist', secrets: 'dist-secrets' };
+
+/** What `publishManifests` changed. */
 export interface PublishResult {
   /** Files whose content changed or that are new. */
   readonly written: string[];
@@ -12,30 +24,45 @@ export interface PublishResult {
 }
 
 const MANIFEST = /\.k8s\.ya?ml$/;
+const SECRETS_FILE = new RegExp(`${SECRETS_CHART_SUFFIX}\\.k8s\\.ya?ml$`);
+
+/** The file each synthesized manifest in `stagingDir` belongs at, with its content, sorted by path. */
+export function plannedFiles(stagingDir: string, targets: PublishTargets): Array<[string, Buffer]> {
+  return fs.readdirSync(stagingDir).filter(name => MANIFEST.test(name)).sort().map(name => [
+    path.join(SECRETS_FILE.test(name) ? targets.secrets : targets.manifests, name),
+    fs.readFileSync(path.join(stagingDir, name)),
+  ]);
+}
+
+/** The manifests that stand in the target folders now (a secrets folder holds only `*-secrets.k8s.yaml`). */
+export function publishedFiles(targets: PublishTargets): string[] {
+  const list = (dir: string, pattern: RegExp) => fs.existsSync(dir) ? fs.readdirSync(dir).filter(n => pattern.test(n)).map(n => path.join(dir, n)) : [];
+  return [...list(targets.manifests, MANIFEST), ...list(targets.secrets, SECRETS_FILE)].sort();
+}
 
 /**
- * Copies the manifests synthesized into `stagingDir` into `outDir`, each by writing a temporary file beside
- * its target and renaming it over the target, so a reader (or a crash) sees the old file or the new one,
- * never half of one. Manifests in `outDir` that the synth no longer produces are removed; other files there
- * are left alone.
+ * Copies the manifests synthesized into `stagingDir` to their targets, each by writing a temporary file beside
+ * it and renaming it over the target, so a reader (or a crash) sees the old file or the new one, never half of
+ * one. Files of Secrets go to the secrets folder, readable by the owner only. Manifests the synth no longer
+ * produces are removed; other files are left alone.
  */
-export function publishManifests(stagingDir: string, outDir: string): PublishResult {
-  fs.mkdirSync(outDir, { recursive: true });
-  const produced = fs.readdirSync(stagingDir).filter(name => MANIFEST.test(name)).sort();
+export function publishManifests(stagingDir: string, targets: PublishTargets): PublishResult {
   const result: PublishResult = { written: [], unchanged: [], removed: [] };
-  for (const name of produced) {
-    const content = fs.readFileSync(path.join(stagingDir, name));
-    const target = path.join(outDir, name);
+  const planned = plannedFiles(stagingDir, targets);
+  for (const [target, content] of planned) {
+    const secret = path.dirname(target) === path.normalize(targets.secrets);
+    fs.mkdirSync(path.dirname(target), { recursive: true, mode: secret ? 0o700 : 0o755 });
     if (fs.existsSync(target) && fs.readFileSync(target).equals(content)) {
       result.unchanged.push(target);
       continue;
     }
-    writeFileAtomic(target, content);
+    writeFileAtomic(target, content, secret ? 0o600 : 0o644);
     result.written.push(target);
   }
-  for (const name of fs.readdirSync(outDir).filter(n => MANIFEST.test(n) && !produced.includes(n)).sort()) {
-    fs.rmSync(path.join(outDir, name));
-    result.removed.push(path.join(outDir, name));
+  const produced = new Set(planned.map(([target]) => target));
+  for (const file of publishedFiles(targets).filter(f => !produced.has(f))) {
+    fs.rmSync(file);
+    result.removed.push(file);
   }
   return result;
 }

@@ -75,6 +75,11 @@ export class BinderHubTokens {
     registerSecrets(...Object.values(values));
   }
 
+  /** A key for `purpose`, derived from the build token secret: secret, stable, and new when the tokens rotate. */
+  public deriveKey(purpose: string): Buffer {
+    return crypto.createHmac('sha256', this.values.buildTokenSecret).update(`binderhub-cdk8s/${purpose}`).digest();
+  }
+
   /** The chart values that carry these tokens. */
   public toChartValues() {
     return {

@@ -1,32 +1,26 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
-import { BinderHub, checkManifests, ChartSource, DEPLOYMENT_LABEL, HubUrlRecords, isKubernetesKind, ManifestObject, SecretStore } from '../lib';
+import { BinderHub, checkManifests, ChartSource, DEPLOYMENT_LABEL, knownKindChecker, ManifestObject, readManifestFile } from '../lib';
 import { defineExample } from '../main';
-import { fakeTokens, find, FIXTURE_CHART, synthBinderHub } from './helpers';
+import { exampleInputs, fakeTokens, find, FIXTURE_CHART, synthBinderHub } from './helpers';
 
 /** The example's dist/ files, as `npm run synth` writes them, one list of objects per file. */
 function exampleDist(): Record<string, ManifestObject[]> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apply-ready-'));
-  const store = new SecretStore(path.join(dir, 'secrets'));
-  store.init('staging');
-  store.init('prod');
-  const app = Testing.app({ outdir: path.join(dir, 'dist') });
-  defineExample(app, store, ChartSource.local(FIXTURE_CHART), new HubUrlRecords(path.join(dir, 'hub-urls')));
+  const app = Testing.app();
+  defineExample(app, exampleInputs());
   app.synth();
-  return Object.fromEntries(fs.readdirSync(app.outdir).map(f => [f, yaml.loadAll(fs.readFileSync(path.join(app.outdir, f), 'utf8')) as ManifestObject[]]));
+  return Object.fromEntries(fs.readdirSync(app.outdir).map(f => [f, readManifestFile(path.join(app.outdir, f))]));
 }
 
-const check = (objects: ManifestObject[], userProvided?: string[]) => checkManifests(objects, { isKnownKind: isKubernetesKind, userProvided });
+const check = (objects: ManifestObject[], userProvided?: string[]) => checkManifests(objects, { isKnownKind: knownKindChecker(), userProvided });
 
 describe('the example dist/', () => {
   const files = exampleDist();
   const all = Object.values(files).flat();
 
   test('passes the apply-ready check', () => {
-    expect(Object.keys(files).sort()).toEqual(['prod.k8s.yaml', 'staging.k8s.yaml']);
+    expect(Object.keys(files).sort()).toEqual(['prod.k8s.yaml', 'staging-secrets.k8s.yaml', 'staging.k8s.yaml']);
     expect(check(all)).toEqual([]);
   });
 
@@ -51,7 +45,7 @@ describe('the example dist/', () => {
 
   test('every object carries its deployment\'s prune label, and only its own', () => {
     for (const [file, objects] of Object.entries(files)) {
-      const release = file.replace('.k8s.yaml', '');
+      const release = file.replace(/(-secrets)?\.k8s\.yaml$/, '');
       for (const object of objects) expect((object.metadata as any).labels?.[DEPLOYMENT_LABEL]).toBe(release);
     }
   });

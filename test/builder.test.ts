@@ -1,12 +1,9 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { BinderHub, Builder, ChartSource, DEFAULT_DIND_IMAGE, HubUrlRecords, SecretStore } from '../lib';
+import { BinderHub, Builder, ChartSource, DEFAULT_DIND_IMAGE } from '../lib';
 import { defineExample } from '../main';
-import { fakeTokens, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
+import { exampleInputs, fakeTokens, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
 
 const binderValues = (objects: any[]) => yaml.load(secretValue(find(objects, 'Secret', 'binder-secret'), 'values.yaml')) as any;
 const hostPaths = (workload: any) => workload.spec.template.spec.volumes.map((v: any) => v.hostPath).filter(Boolean);
@@ -152,18 +149,17 @@ describe('isolation across an app', () => {
 });
 
 describe('the example', () => {
-  const store = new SecretStore(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'example-')), 'secrets'));
-  store.init('staging');
-  store.init('prod');
-  const deployments = defineExample(Testing.app(), store, ChartSource.local(FIXTURE_CHART), new HubUrlRecords(path.join(store.directory, 'no-hub-urls')));
+  const deployments = defineExample(Testing.app(), exampleInputs());
   const objects = deployments.map(d => Testing.synth(d));
+  // prod's Secrets are sealed and staging's kept apart: read what the chart was given.
+  const dockerHost = (i: number) => (deployments[i].helmChart.values as any).config.KubernetesBuildExecutor.docker_host;
 
   test('two DinD DaemonSets with disjoint host folders, each deployment building on its own socket', () => {
     const [staging, prod] = objects;
     expect(hostPaths(find(staging, 'DaemonSet', 'staging-dind')).map((h: any) => h.path)).toEqual(['/var/lib/dind/staging', '/var/run/dind/staging']);
     expect(hostPaths(find(prod, 'DaemonSet', 'prod-dind')).map((h: any) => h.path)).toEqual(['/var/lib/dind/prod', '/var/run/dind/prod']);
-    expect(binderValues(staging).config.KubernetesBuildExecutor.docker_host).toBe('unix:///var/run/dind/staging/docker.sock');
-    expect(binderValues(prod).config.KubernetesBuildExecutor.docker_host).toBe('unix:///var/run/dind/prod/docker.sock');
+    expect(dockerHost(0)).toBe('unix:///var/run/dind/staging/docker.sock');
+    expect(dockerHost(1)).toBe('unix:///var/run/dind/prod/docker.sock');
     expect(hostPaths(find(prod, 'DaemonSet', 'prod-image-cleaner')).map((h: any) => h.path)).toEqual(['/var/lib/dind/prod', '/var/run/dind/prod']);
   });
 

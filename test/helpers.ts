@@ -1,7 +1,10 @@
 import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource } from '../lib';
+import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, SecretStore } from '../lib';
+import type { ExampleInputs } from '../main';
 
 /** The test double of the binderhub chart. */
 export const FIXTURE_CHART = path.join(__dirname, 'fixtures', 'binderhub');
@@ -49,4 +52,19 @@ export function withoutSecretValues(objects: any[]): any[] {
       [k, `<secret sha256:${crypto.createHash('sha256').update(v).digest('hex').slice(0, 12)}>`]));
     return { ...o, data: hashed(o.data), stringData: hashed(o.stringData) };
   });
+}
+
+/** The example's inputs in a fresh folder: generated secrets, the test chart, no hub URLs, no previous synth. */
+export function exampleInputs(): ExampleInputs {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
+  const secrets = new SecretStore(path.join(dir, 'secrets'));
+  secrets.init('staging');
+  secrets.init('prod');
+  return {
+    secrets,
+    chart: ChartSource.local(FIXTURE_CHART),
+    hubUrls: new HubUrlRecords(path.join(dir, 'hub-urls')),
+    prodSealingCertificate: fs.readFileSync(path.join(__dirname, '..', 'sealed-secrets', 'prod.pem'), 'utf8'),
+    previous: [],
+  };
 }

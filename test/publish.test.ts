@@ -28,7 +28,7 @@ describe('publishManifests', () => {
     fs.writeFileSync(path.join(out, 'old.k8s.yaml'), 'old: 1\n');
     fs.writeFileSync(path.join(out, 'README.md'), 'kept\n');
 
-    const result = publishManifests(staging, out);
+    const result = publishManifests(staging, { manifests: out, secrets: path.join(out, '..', 'dist-secrets') });
 
     expect(result).toEqual({
       written: [path.join(out, 'a.k8s.yaml')],

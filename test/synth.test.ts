@@ -12,9 +12,14 @@ const ROOT = path.join(__dirname, '..');
 const MAIN = path.join(ROOT, 'build', 'main.js');
 const INIT_SECRETS = path.join(ROOT, 'build', 'bin', 'init-secrets.js');
 const PATCH_HUB_URL = path.join(ROOT, 'build', 'bin', 'patch-hub-url.js');
+const CHECK_DIST = path.join(ROOT, 'build', 'bin', 'check-dist.js');
 
+/** A working folder as a clone has it: the example's sealing certificate, nothing else yet. */
 function workspace(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'synth-e2e-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-e2e-'));
+  fs.mkdirSync(path.join(dir, 'sealed-secrets'));
+  fs.copyFileSync(path.join(ROOT, 'sealed-secrets', 'prod.pem'), path.join(dir, 'sealed-secrets', 'prod.pem'));
+  return dir;
 }
 
 function run(script: string, cwd: string, env: Record<string, string | undefined> = {}, args: string[] = []) {
@@ -46,9 +51,11 @@ describe('npm run synth', () => {
     first = run(MAIN, cwd);
   });
 
-  test('writes both example deployments to dist/ from helm output', () => {
+  test('writes both example deployments to dist/ from helm output, and staging\'s Secrets to dist-secrets/', () => {
     expect(first.status).toBe(0);
     expect(fs.readdirSync(path.join(cwd, 'dist')).sort()).toEqual(['prod.k8s.yaml', 'staging.k8s.yaml']);
+    expect(fs.readdirSync(path.join(cwd, 'dist-secrets'))).toEqual(['staging-secrets.k8s.yaml']);
+    expect(fs.statSync(path.join(cwd, 'dist-secrets', 'staging-secrets.k8s.yaml')).mode & 0o777).toBe(0o600);
     const prod = fs.readFileSync(path.join(cwd, 'dist', 'prod.k8s.yaml'), 'utf8');
     expect(prod).toContain('name: proxy-public');
     expect(prod).toContain('checksum/config:');
@@ -70,6 +77,33 @@ describe('npm run synth', () => {
     expect(fs.readFileSync(path.join(cwd, 'dist', 'staging.k8s.yaml'), 'utf8')).toContain('hub_url: http://203.0.113.9/');
     expect(run(MAIN, cwd).status).toBe(0);
     expect(snapshotDist(cwd)).toEqual(before);
+  });
+
+  test('no token value appears anywhere under dist/', () => {
+    const dist = fs.readdirSync(path.join(cwd, 'dist')).map(f => fs.readFileSync(path.join(cwd, 'dist', f), 'utf8')).join('\n');
+    expect(dist).toContain('kind: SealedSecret');
+    for (const token of allTokens(cwd)) {
+      expect(dist).not.toContain(token);
+      expect(dist).not.toContain(Buffer.from(token).toString('base64'));
+    }
+  });
+
+  test('check-dist passes on what the synth wrote, and fails on a Secret with data in a sealed deployment\'s file', () => {
+    const passed = run(CHECK_DIST, cwd);
+    expect(passed.stdout).toMatch(/match a fresh synth, hold no Secret data they should not, and are apply-ready/);
+    expect(passed.status).toBe(0);
+
+    const file = path.join(cwd, 'dist', 'prod.k8s.yaml');
+    const original = fs.readFileSync(file, 'utf8');
+    fs.appendFileSync(file, '---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: leaked\n  namespace: binderhub-prod\ndata:\n  token: c2VjcmV0\n');
+    try {
+      const failed = run(CHECK_DIST, cwd);
+      expect(failed.status).toBe(1);
+      expect(failed.stderr).toContain('problem: dist/prod.k8s.yaml differs from a fresh synth');
+      expect(failed.stderr).toMatch(/problem: dist\/prod\.k8s\.yaml: Secret binderhub-prod\/leaked holds data, but deployment prod keeps its Secrets out of dist\/ \(sealed mode\)/);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
   });
 
   test('no token value reaches stdout or stderr', () => {

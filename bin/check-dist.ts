@@ -1,0 +1,43 @@
+/**
+ * `npm run check-dist`: fails when dist/ (or dist-secrets/) differs from a fresh synth of the example, when a
+ * deployment that keeps its Secrets out of dist/ has a Secret with data there, or when the output is not
+ * apply-ready. The fresh synth goes to a temporary folder; nothing under dist/ is written.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { synthesizeExample } from '../main';
+import {
+  checkManifests, DEFAULT_TARGETS, knownKindChecker, plannedFiles, publishedFiles, readManifestFile, readManifests, runMain, secretDataProblems,
+} from '../lib';
+
+runMain(() => {
+  const problems = synthesizeExample((staging, deployments) => {
+    const found: string[] = [];
+    const planned = plannedFiles(staging, DEFAULT_TARGETS);
+    for (const [target, content] of planned) {
+      if (!fs.existsSync(target)) {
+        found.push(`${target} is missing: run \`npm run synth\``);
+      } else if (!fs.readFileSync(target).equals(content)) {
+        found.push(`${target} differs from a fresh synth: run \`npm run synth\` and commit the result`);
+      }
+    }
+    const plannedTargets = new Set(planned.map(([target]) => target));
+    for (const file of publishedFiles(DEFAULT_TARGETS).filter(f => !plannedTargets.has(f))) {
+      found.push(`${file} is not produced by the synth any more: run \`npm run synth\` (it removes it)`);
+    }
+    for (const deployment of deployments) {
+      const file = path.join(DEFAULT_TARGETS.manifests, `${deployment.node.id}.k8s.yaml`);
+      if (fs.existsSync(file)) found.push(...secretDataProblems(file, readManifestFile(file), deployment.secretsMode));
+    }
+    const objects = [...readManifests(DEFAULT_TARGETS.manifests), ...readManifests(DEFAULT_TARGETS.secrets)];
+    found.push(...checkManifests(objects, { isKnownKind: knownKindChecker() }));
+    return found;
+  });
+  for (const problem of problems) console.error(`problem: ${problem}`);
+  if (problems.length > 0) {
+    process.exitCode = 1;
+    console.error(`check-dist: ${problems.length} problem(s)`);
+  } else {
+    console.log(`check-dist: ${DEFAULT_TARGETS.manifests}/ and ${DEFAULT_TARGETS.secrets}/ match a fresh synth, hold no Secret data they should not, and are apply-ready`);
+  }
+});

@@ -1,0 +1,203 @@
+import { execFileSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import {
+  BinderHub, ChartSource, DEFAULT_TARGETS, encryptionLabel, publishManifests, readManifests, Registry, SEALED_FINGERPRINTS_ANNOTATION,
+  SealingCertificate, SecretsMode,
+} from '../lib';
+import { fakeTokens, fakeTokenValues, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
+
+/** A throw-away RSA key pair and self-signed certificate, as a sealed-secrets controller has. */
+function controllerKeys(days = 30): { certificate: string; privateKey: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'controller-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
+    '-days', String(days), '-subj', '/CN=sealed-secret'], { stdio: 'ignore' });
+  return { certificate: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'), privateKey: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8') };
+}
+
+/** Opens a sealed value as the controller does. */
+function unseal(privateKey: string, sealed: string, label: Buffer): Buffer {
+  const blob = Buffer.from(sealed, 'base64');
+  const keyLength = blob.readUInt16BE(0);
+  const sessionKey = crypto.privateDecrypt(
+    { key: privateKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: label },
+    blob.subarray(2, 2 + keyLength),
+  );
+  const body = blob.subarray(2 + keyLength);
+  const decipher = crypto.createDecipheriv('aes-256-gcm', sessionKey, Buffer.alloc(12));
+  decipher.setAuthTag(body.subarray(body.length - 16));
+  return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]);
+}
+
+const keys = controllerKeys();
+const REGISTRY_PASSWORD = 'fake-registry-password-77';
+const GITHUB_TOKEN = 'ghp_fakeGithubTokenForTests1234';
+const registry = Registry.dockerHub({ username: 'bot', password: REGISTRY_PASSWORD, imagePrefix: 'org/binder-' });
+
+function deployment(app: any, secrets: SecretsMode, githubAccessToken = GITHUB_TOKEN) {
+  return new BinderHub(app, 'prod', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('prod'), namespace: 'binder', registry, githubAccessToken, secrets });
+}
+
+describe('sealing', () => {
+  const certificate = SealingCertificate.fromPem(keys.certificate, 'cert.pem');
+
+  test('a sealed value opens with the controller\'s private key, for its namespace and name only (strict)', () => {
+    const sealed = certificate.seal(Buffer.from('s3cret'), encryptionLabel('binder', 'hub', 'strict'));
+    expect(unseal(keys.privateKey, sealed, Buffer.from('binder/hub')).toString()).toBe('s3cret');
+    expect(() => unseal(keys.privateKey, sealed, Buffer.from('other/hub'))).toThrow();
+    expect(() => unseal(keys.privateKey, sealed, Buffer.from('binder/binder-secret'))).toThrow();
+    const blob = Buffer.from(sealed, 'base64');
+    expect(blob.readUInt16BE(0)).toBe(256); // a 2048-bit key wraps the session key into 256 bytes
+    expect(blob.length).toBe(2 + 256 + 's3cret'.length + 16);
+  });
+
+  test('namespace-wide and cluster-wide labels', () => {
+    expect(encryptionLabel('binder', 'hub', 'namespace-wide').toString()).toBe('binder');
+    expect(encryptionLabel('binder', 'hub', 'cluster-wide')).toHaveLength(0);
+    const sealed = certificate.seal(Buffer.from('x'), encryptionLabel('binder', 'hub', 'namespace-wide'));
+    expect(unseal(keys.privateKey, sealed, Buffer.from('binder')).toString()).toBe('x');
+  });
+
+  test('sealing is randomized', () => {
+    const label = encryptionLabel('a', 'b', 'strict');
+    expect(certificate.seal(Buffer.from('x'), label)).not.toBe(certificate.seal(Buffer.from('x'), label));
+  });
+
+  test('throws on a file without a certificate, an expired one, and a key that is not RSA', () => {
+    expect(() => SealingCertificate.fromPem('hello', 'c.pem')).toThrow(/c\.pem holds no PEM certificate; fetch the controller's with `kubeseal --fetch-cert > c\.pem`/);
+    const later = new Date(Date.now() + 90 * 24 * 3600 * 1000);
+    expect(() => SealingCertificate.fromPem(keys.certificate, 'c.pem', later)).toThrow(/c\.pem expired on .*kubeseal --fetch-cert/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ec-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, 'k'),
+      '-out', path.join(dir, 'c'), '-days', '1', '-subj', '/CN=x'], { stdio: 'ignore' });
+    expect(() => SealingCertificate.fromPem(fs.readFileSync(path.join(dir, 'c'), 'utf8'), 'ec.pem')).toThrow(/ec\.pem holds a ec key; sealed-secrets controllers use RSA/);
+  });
+});
+
+describe('SecretsMode.sealed', () => {
+  const inline = Testing.synth(deployment(Testing.app(), SecretsMode.inline()));
+  const first = Testing.synth(deployment(Testing.app(), SecretsMode.sealed({ certificate: keys.certificate })));
+
+  test('every Secret becomes a SealedSecret that opens to the same values', () => {
+    expect(first.filter(o => o.kind === 'Secret')).toEqual([]);
+    const secrets = inline.filter(o => o.kind === 'Secret');
+    expect(secrets.map(s => s.metadata.name).sort()).toEqual(['binder-build-docker-config', 'binder-image-pull-secret', 'binder-secret', 'hub']);
+    for (const secret of secrets) {
+      const sealed = find(first, 'SealedSecret', secret.metadata.name);
+      expect(sealed.metadata.namespace).toBe('binder');
+      expect(sealed.spec.template.type ?? 'Opaque').toBe(secret.type ?? 'Opaque');
+      const keysOf = { ...(secret.data ?? {}), ...(secret.stringData ?? {}) };
+      expect(Object.keys(sealed.spec.encryptedData).sort()).toEqual(Object.keys(keysOf).sort());
+      for (const key of Object.keys(keysOf)) {
+        const opened = unseal(keys.privateKey, sealed.spec.encryptedData[key], Buffer.from(`binder/${secret.metadata.name}`)).toString();
+        expect(opened).toBe(secretValue(secret, key));
+      }
+    }
+  });
+
+  test('a re-synth with unchanged inputs keeps every SealedSecret byte-identical', () => {
+    const again = Testing.synth(deployment(Testing.app(), SecretsMode.sealed({ certificate: keys.certificate, previous: first })));
+    expect(again).toEqual(first);
+  });
+
+  test('changing one value re-seals only that entry', () => {
+    const changed = Testing.synth(deployment(Testing.app(), SecretsMode.sealed({ certificate: keys.certificate, previous: first }), 'ghp_anotherFakeToken9876'));
+    const entries = (objects: any[]) => objects.filter(o => o.kind === 'SealedSecret')
+      .flatMap(o => Object.entries<string>(o.spec.encryptedData).map(([k, v]) => [`${o.metadata.name}/${k}`, v]));
+    const before = Object.fromEntries(entries(first));
+    const differing = entries(changed).filter(([entry, value]) => before[entry] !== value).map(([entry]) => entry);
+    expect(differing).toEqual(['binder-secret/values.yaml']);
+  });
+
+  test('another certificate, or no previous synth, re-seals', () => {
+    const other = controllerKeys();
+    const resealed = Testing.synth(deployment(Testing.app(), SecretsMode.sealed({ certificate: other.certificate, previous: first })));
+    expect(find(resealed, 'SealedSecret', 'hub').spec.encryptedData).not.toEqual(find(first, 'SealedSecret', 'hub').spec.encryptedData);
+  });
+
+  test('fingerprints are keyed hashes: no value, nor its plain hash, shows', () => {
+    const annotation = find(first, 'SealedSecret', 'binder-build-docker-config').metadata.annotations[SEALED_FINGERPRINTS_ANNOTATION];
+    const plainHash = crypto.createHash('sha256').update(secretValue(find(inline, 'Secret', 'binder-build-docker-config'), 'config.json')).digest('hex');
+    expect(JSON.parse(annotation)['config.json']).toMatch(/^[0-9a-f]{64}$/);
+    expect(annotation).not.toContain(plainHash);
+  });
+
+  test('namespace-wide scope is annotated on the SealedSecret and its template', () => {
+    const objects = Testing.synth(deployment(Testing.app(), SecretsMode.sealed({ certificate: keys.certificate, scope: 'namespace-wide' })));
+    const hub = find(objects, 'SealedSecret', 'hub');
+    expect(hub.metadata.annotations['sealedsecrets.bitnami.com/namespace-wide']).toBe('true');
+    expect(hub.spec.template.metadata.annotations['sealedsecrets.bitnami.com/namespace-wide']).toBe('true');
+    const token = unseal(keys.privateKey, hub.spec.encryptedData['hub.services.binder.apiToken'], Buffer.from('binder')).toString();
+    expect(token).toBe(fakeTokenValues('prod').binderApiToken);
+  });
+});
+
+describe('SecretsMode.separate and SecretsMode.external', () => {
+  test('separate: the Secrets move, unchanged, to the deployment\'s -secrets chart', () => {
+    const app = Testing.app();
+    deployment(app, SecretsMode.separate());
+    const [main, separate] = app.charts.map(c => Testing.synth(c));
+    expect(app.charts.map(c => c.node.id)).toEqual(['prod', 'prod-secrets']);
+    expect(main.filter(o => o.kind === 'Secret')).toEqual([]);
+    const inlineSecrets = Testing.synth(deployment(Testing.app(), SecretsMode.inline())).filter(o => o.kind === 'Secret');
+    for (const secret of inlineSecrets) {
+      const moved = find(separate, 'Secret', secret.metadata.name);
+      expect(moved.metadata.namespace).toBe('binder');
+      for (const key of Object.keys({ ...(secret.data ?? {}), ...(secret.stringData ?? {}) })) {
+        expect(secretValue(moved, key)).toBe(secretValue(secret, key));
+      }
+    }
+  });
+
+  test('external: ExternalSecrets read each value from the store; the values go to the -secrets chart to load', () => {
+    const app = Testing.app();
+    deployment(app, SecretsMode.external({ storeName: 'vault', remoteKeyPrefix: 'binderhub/' }));
+    const [main, seed] = app.charts.map(c => Testing.synth(c));
+    expect(main.filter(o => o.kind === 'Secret')).toEqual([]);
+    const hub = find(main, 'ExternalSecret', 'hub');
+    expect(hub.spec.secretStoreRef).toEqual({ name: 'vault', kind: 'SecretStore' });
+    expect(hub.spec.target).toMatchObject({ name: 'hub', creationPolicy: 'Owner' });
+    expect(hub.spec.data).toContainEqual({ secretKey: 'hub.services.binder.apiToken', remoteRef: { key: 'binderhub/binder/hub/hub.services.binder.apiToken' } });
+    expect(find(main, 'ExternalSecret', 'binder-image-pull-secret').spec.target.template.type).toBe('kubernetes.io/dockerconfigjson');
+    expect(secretValue(find(seed, 'Secret', 'hub'), 'hub.services.binder.apiToken')).toBe(fakeTokenValues('prod').binderApiToken);
+  });
+
+  test('external: throws on an invalid store name', () => {
+    expect(() => SecretsMode.external({ storeName: 'My Store' })).toThrow(/SecretsMode\.external storeName "My Store" is not a valid object name/);
+  });
+
+  test('a mode set for the app applies to every deployment that sets none', () => {
+    const app = Testing.app();
+    SecretsMode.useForApp(app, SecretsMode.separate());
+    expect(deployment(app, undefined as any).secretsMode.name).toBe('separate');
+    expect(synthBinderHub().filter(o => o.kind === 'Secret').length).toBeGreaterThan(0); // other apps keep inline
+  });
+
+  test('a deployment id may not end with -secrets', () => {
+    expect(() => synthBinderHub({}, 'prod-secrets')).toThrow(/deployment id "prod-secrets" ends with -secrets/);
+  });
+});
+
+describe.each([
+  ['sealed', () => SecretsMode.sealed({ certificate: keys.certificate })],
+  ['separate', () => SecretsMode.separate()],
+  ['external', () => SecretsMode.external({ storeName: 'vault' })],
+])('in %s mode', (_, mode) => {
+  test('no secret value appears anywhere under dist/', () => {
+    const app = Testing.app();
+    deployment(app, mode());
+    app.synth();
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-grep-'));
+    const targets = { manifests: path.join(root, DEFAULT_TARGETS.manifests), secrets: path.join(root, DEFAULT_TARGETS.secrets) };
+    publishManifests(app.outdir, targets);
+    const dist = fs.readdirSync(targets.manifests).map(f => fs.readFileSync(path.join(targets.manifests, f), 'utf8')).join('\n');
+    expect(readManifests(targets.manifests).length).toBeGreaterThan(20);
+    for (const value of [...Object.values(fakeTokenValues('prod')), REGISTRY_PASSWORD, GITHUB_TOKEN]) {
+      expect(dist).not.toContain(value);
+      expect(dist).not.toContain(Buffer.from(value).toString('base64'));
+    }
+  });
+});
