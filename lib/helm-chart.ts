@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Helm, JsonPatch } from 'cdk8s';
+import { ApiObject, Helm, JsonPatch, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
@@ -74,7 +74,7 @@ export class HelmChart extends Construct {
     this.values = props.values ?? {};
     const helm = toolPath('helm', props.helmExecutable);
     const reference = props.chart.reference();
-    const rendered = withPrivateTempDir(() => {
+    const rendered = withPrivateTempDir(() => withInProcessYamlLoad(() => {
       try {
         return new Helm(this, 'Resource', {
           chart: reference.chart,
@@ -89,7 +89,7 @@ export class HelmChart extends Construct {
       } catch (error) {
         throw new ConfigError(explainHelmFailure(String((error as Error).message), props.chart, helm, props.releaseName));
       }
-    });
+    }));
     for (const object of rendered.apiObjects) {
       const annotations: Record<string, string> = object.metadata.toJson().annotations ?? {};
       const hook = annotations['helm.sh/hook'];
@@ -127,6 +127,28 @@ function withPrivateTempDir<T>(render: () => T): T {
       process.env.TMPDIR = saved;
     }
     fs.rmSync(privateDir, { recursive: true, force: true });
+  }
+}
+
+/** The YAML parser cdk8s itself uses (its own copy of the `yaml` package). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cdk8sYaml: typeof import('yaml') = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s'))] }));
+
+/**
+ * Runs `render` with cdk8s's `Yaml.load` reading local files in this process. cdk8s's `Include` (and so `Helm`)
+ * loads helm's output file through a child node process, which it needs only to fetch URLs synchronously; for a
+ * local file that process costs about as much as helm itself. The parse is the same as cdk8s's: its own parser,
+ * YAML 1.1, empty documents skipped.
+ */
+function withInProcessYamlLoad<T>(render: () => T): T {
+  const original = Yaml.load;
+  Yaml.load = (file: string) => cdk8sYaml.parseAllDocuments(fs.readFileSync(file, 'utf8'), { version: '1.1' })
+    .map(document => document.toJSON())
+    .filter(o => o !== null && o !== undefined && !(Array.isArray(o) && o.length === 0) && !(typeof o === 'object' && Object.keys(o).length === 0));
+  try {
+    return render();
+  } finally {
+    Yaml.load = original;
   }
 }
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
+import { Helm, Testing } from 'cdk8s';
 import { ChartSource, DEFAULT_KUBE_VERSION, HelmChart, registerSecrets, toolPath } from '../lib';
 import { fakeTokens, FIXTURE_CHART } from './helpers';
 
@@ -20,6 +20,13 @@ describe('HelmChart', () => {
     expect(binder.spec.selector.matchLabels.release).toBe('rel');
     const roleBinding = objects.find(o => o.kind === 'RoleBinding' && o.metadata.name === 'binderhub');
     expect(roleBinding.subjects[0].namespace).toBe('ns');
+  });
+
+  test('gives exactly the objects of cdk8s\'s own Helm, which loads helm\'s output through a child process', () => {
+    const values = { ...fakeTokens().toChartValues(), imageBuilderType: 'dind' };
+    const plain = Testing.chart();
+    new Helm(plain, 'h', { chart: FIXTURE_CHART, releaseName: 'rel', namespace: 'ns', values, helmExecutable: toolPath('helm'), helmFlags: ['--kube-version', DEFAULT_KUBE_VERSION] });
+    expect(render({ values }).objects).toEqual(Testing.synth(plain));
   });
 
   test('renders a packaged .tgz as well as a directory', () => {

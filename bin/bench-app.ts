@@ -1,0 +1,27 @@
+/**
+ * The synth that `npm run bench` measures: `count` deployments in one app, each as the example defines one
+ * (default builder, inline Secrets), rendered from BINDERHUB_CHART or the test chart and published to
+ * `<workspace>/dist-<count>/`. With --dump-values it writes the first deployment's chart values instead, for the
+ * raw `helm template` that the synth is compared with. A count of 0 measures the fixed cost (node, the libraries,
+ * an empty synth). Prints its peak memory as JSON.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Yaml } from 'cdk8s';
+import { BinderHub, ChartSource, publishManifests, SecretStore } from '../lib';
+
+const [workspace, countArg, flag] = process.argv.slice(2);
+const count = Number(countArg);
+const chart = ChartSource.local(process.env.BINDERHUB_CHART ?? path.join(__dirname, '..', '..', 'test', 'fixtures', 'binderhub'));
+const store = new SecretStore(path.join(workspace, 'secrets'));
+const staging = fs.mkdtempSync(path.join(workspace, 'staging-'));
+const app = new App({ outdir: staging });
+const deployments = Array.from({ length: count }, (_, i) => new BinderHub(app, `bench-${i}`, { chart, tokens: store.load(`bench-${i}`).tokens }));
+if (flag === '--dump-values') {
+  fs.writeFileSync(path.join(workspace, 'values.yaml'), Yaml.stringify(deployments[0].helmChart.values));
+} else {
+  app.synth();
+  publishManifests(staging, { manifests: path.join(workspace, `dist-${count}`), secrets: path.join(workspace, `dist-${count}-secrets`) });
+}
+fs.rmSync(staging, { recursive: true, force: true });
+console.log(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }));

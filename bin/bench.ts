@@ -1,0 +1,85 @@
+/**
+ * `npm run bench -- [--runs 5] [--sizes 1,10,50]`: measures, side by side and interleaved in one run, the wall
+ * time of a synth of one deployment (app start included) against a raw `helm template` of the same chart and
+ * values, and how a synth of 1, 10 and 50 deployments grows; then the hub URL post-step on the largest output.
+ * Prints medians. The chart is BINDERHUB_CHART when set, else the test chart.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { DEFAULT_KUBE_VERSION, patchHubUrl, SecretStore, toolPath, writeFileAtomic } from '../lib';
+
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, sizes: { type: 'string', default: '1,10,50' } } });
+const runs = Number(args.runs);
+const sizes = args.sizes!.split(',').map(Number);
+const chart = process.env.BINDERHUB_CHART ?? path.join(__dirname, '..', '..', 'test', 'fixtures', 'binderhub');
+const benchApp = path.join(__dirname, 'bench-app.js');
+const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-bench-'));
+
+function timed(command: string, argv: string[]): { seconds: number; stdout: string } {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0) throw new Error(`${path.basename(command)} ${argv.join(' ')} failed: ${result.stderr}`);
+  return { seconds, stdout: result.stdout };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+try {
+  const store = new SecretStore(path.join(workspace, 'secrets'));
+  for (let i = 0; i < Math.max(...sizes); i++) store.init(`bench-${i}`);
+  timed(process.execPath, [benchApp, workspace, '1', '--dump-values']);
+  const helmArgs = ['template', '-f', path.join(workspace, 'values.yaml'), '--namespace', 'bench-0', '--kube-version', DEFAULT_KUBE_VERSION, 'bench-0', chart];
+
+  const helmTimes: number[] = [];
+  const startTimes: number[] = [];
+  const synth: Record<number, { seconds: number[]; rssKiB: number[] }> = Object.fromEntries(sizes.map(n => [n, { seconds: [], rssKiB: [] }]));
+  for (let run = 0; run < runs; run++) {
+    // Interleaved: each run measures every case once, so noise from the shared machine hits all of them alike.
+    helmTimes.push(timed(toolPath('helm'), helmArgs).seconds);
+    startTimes.push(timed(process.execPath, [benchApp, workspace, '0']).seconds);
+    for (const n of sizes) {
+      const { seconds, stdout } = timed(process.execPath, [benchApp, workspace, String(n)]);
+      synth[n].seconds.push(seconds);
+      synth[n].rssKiB.push(JSON.parse(stdout.trim().split('\n').pop()!).maxRssKiB);
+    }
+  }
+
+  const helm = median(helmTimes);
+  const one = median(synth[sizes[0]].seconds);
+  console.log(`binderhub-cdk8s bench: ${os.cpus().length} cores, chart ${chart}, ${runs} interleaved runs, medians`);
+  console.log(`raw helm template (1 deployment):  ${helm.toFixed(3)} s`);
+  console.log(`synth of 1 deployment:             ${one.toFixed(3)} s   ratio synth / helm = ${(one / helm).toFixed(2)}`);
+  const start = median(startTimes);
+  console.log(`  of which the app's fixed start (node, cdk8s, an empty synth): ${start.toFixed(3)} s; the rest, ${(one - start).toFixed(3)} s, `
+    + `is ${((one - start) / helm).toFixed(2)} x helm`);
+  console.log('');
+  console.log('deployments | wall (s) | per deployment (s) | per deployment / 1-deployment synth | peak RSS of the app (MiB)');
+  for (const n of sizes) {
+    const wall = median(synth[n].seconds);
+    console.log(`${String(n).padStart(11)} | ${wall.toFixed(3).padStart(8)} | ${(wall / n).toFixed(3).padStart(18)} | `
+      + `${(wall / n / one).toFixed(2).padStart(35)} | ${(median(synth[n].rssKiB) / 1024).toFixed(0).padStart(25)}`);
+  }
+
+  const largest = Math.max(...sizes);
+  const dist = path.join(workspace, `dist-${largest}`);
+  const files = fs.readdirSync(dist).filter(f => f.endsWith('.k8s.yaml'));
+  const patchTimes: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const start = process.hrtime.bigint();
+    for (const file of files) {
+      const target = path.join(dist, file);
+      const patch = patchHubUrl(fs.readFileSync(target, 'utf8'), `http://203.0.113.${run + 1}/`);
+      if (patch.changed) writeFileAtomic(target, patch.manifest);
+    }
+    patchTimes.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  console.log('');
+  console.log(`hub URL post-step on the ${largest}-deployment output: ${median(patchTimes).toFixed(3)} s for ${files.length} files `
+    + `(${(median(patchTimes) / files.length * 1000).toFixed(1)} ms a file)`);
+} finally {
+  fs.rmSync(workspace, { recursive: true, force: true });
+}
