@@ -8,10 +8,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs } from 'util';
-import { DEFAULT_KUBE_VERSION, patchHubUrl, SecretStore, toolPath, writeFileAtomic } from '../lib';
+import { DEFAULT_KUBE_VERSION, parseCliArgs, patchHubUrl, SecretStore, toolPath, writeFileAtomic } from '../lib';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, sizes: { type: 'string', default: '1,10,50' } } });
+const { values: args } = parseCliArgs({ options: { runs: { type: 'string', default: '5' }, sizes: { type: 'string', default: '1,10,50' } } });
 const runs = Number(args.runs);
 const sizes = args.sizes!.split(',').map(Number);
 const chart = process.env.BINDERHUB_CHART ?? path.join(__dirname, '..', '..', 'test', 'fixtures', 'binderhub');

@@ -4,9 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import {
-  ConfigError, discoverProxyAddress, HubUrlRecords, hubUrlForAddress, hubUrlState, patchHubUrl, runKubectl, runMain, toolPath, writeFileAtomic,
+  ConfigError, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, patchHubUrl, runKubectl, runMain, toolPath, writeFileAtomic,
 } from '../lib';
 
 const USAGE = `usage: npm run patch-hub-url -- --deployment <name> [options]
@@ -28,7 +27,7 @@ else changes), and records it in hub-urls/<name>.url, which the next synth reads
   --help                 this text`;
 
 runMain(async () => {
-  const { values: args } = parseArgs({
+  const { values: args } = parseCliArgs({
     options: {
       deployment: { type: 'string' }, dist: { type: 'string', default: 'dist' }, address: { type: 'string' },
       scheme: { type: 'string', default: 'http' }, timeout: { type: 'string', default: '600' }, interval: { type: 'string', default: '2' }, kubeconfig: { type: 'string' },

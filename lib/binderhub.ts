@@ -8,7 +8,8 @@ import { ConfigError } from './errors';
 import { HelmChart } from './helm-chart';
 import { IngressOptions, ingressSetup } from './ingress';
 import { isClusterScoped } from './kinds';
-import { HubUrlConfig, HubUrlSource, hubUrlChartValues, needsHubUrlLocal, normalizeHubUrl } from './hub-url';
+import { checkDnsLabel } from './names';
+import { HubUrlConfig, HubUrlSource, hubUrlChartValues, needsHubUrlLocal, resolveHubUrl } from './hub-url';
 import { registerSecrets } from './redact';
 import { ImagePullSecret } from './image-pull-secret';
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
@@ -111,9 +112,6 @@ export interface BinderHubProps {
 /** The label every object of a deployment carries, with the release name as value. */
 export const DEPLOYMENT_LABEL = 'binderhub-cdk8s.io/deployment';
 
-/** DNS-1123 label: what Kubernetes accepts as a namespace, and helm as a release name (up to 53 characters). */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /**
  * Defines one BinderHub deployment: the binderhub chart (with its jupyterhub subchart) rendered by helm for
  * one release in one namespace, from typed and validated settings. It synthesizes to `<id>.k8s.yaml`.
@@ -142,29 +140,21 @@ export class BinderHub extends Chart {
     const releaseName = props.releaseName ?? id;
     const namespace = props.namespace ?? releaseName;
     checkDnsLabel('releaseName', releaseName, 53);
-    checkDnsLabel('namespace', namespace, 63);
+    checkDnsLabel('namespace', namespace);
     checkOptionalToken(id, 'githubAccessToken', props.githubAccessToken);
     checkOptionalToken(id, 'gitlabPrivateToken', props.gitlabPrivateToken);
     // The label marks every object of this deployment, so `kubectl apply --prune -l` removes exactly its stale objects.
     super(scope, id, { namespace, labels: { [DEPLOYMENT_LABEL]: releaseName } });
     this.releaseName = releaseName;
     this.namespace = namespace;
-    if (props.hubUrl !== undefined && props.discoveredHubUrl !== undefined) {
-      throw new ConfigError(`deployment "${id}" has both hubUrl (fixed) and discoveredHubUrl; keep one (a fixed URL needs no discovery)`);
-    }
     if (!props.ingress && needsHubUrlLocal(props.chartValues)) {
       throw new ConfigError('chartValues.config.BinderHub.auth_enabled needs chartValues.config.BinderHub.hub_url_local (such as http://proxy-public/): '
         + 'with auth the chart renders the hub API address into the binder pod at synth, before the public hub URL is known');
     }
     const ingress = props.ingress === undefined ? undefined : ingressSetup(props.ingress, releaseName);
-    const givenUrl = props.hubUrl ?? props.discoveredHubUrl;
-    const hubUrl = givenUrl === undefined ? undefined : normalizeHubUrl(givenUrl, props.hubUrl !== undefined ? 'hubUrl' : 'discoveredHubUrl');
-    if (ingress && hubUrl !== undefined && hubUrl !== ingress.hubUrl) {
-      throw new ConfigError(`${props.hubUrl !== undefined ? 'hubUrl' : 'discoveredHubUrl'} "${hubUrl}" contradicts the ingress hub host, `
-        + `which makes the hub URL ${ingress.hubUrl}; leave it out`);
-    }
-    this.hubUrlSource = ingress || props.hubUrl !== undefined ? 'fixed' : hubUrl !== undefined ? 'discovered' : 'pending';
-    this.hubUrl = ingress?.hubUrl ?? hubUrl ?? '';
+    const hubUrl = resolveHubUrl(id, { fixed: props.hubUrl, discovered: props.discoveredHubUrl, fromIngress: ingress?.hubUrl });
+    this.hubUrl = hubUrl.url;
+    this.hubUrlSource = hubUrl.source;
     const builder = props.builder ?? Builder.dind();
     this.builderHostPaths = builder.hostPaths(releaseName);
     checkIsolation(this);
@@ -267,11 +257,4 @@ function checkOptionalToken(deployment: string, prop: string, value: string | un
     throw new ConfigError(`${prop} of deployment "${deployment}" is empty; leave it out or give the token`);
   }
   registerSecrets(value);
-}
-
-function checkDnsLabel(prop: string, value: string, maxLength: number): void {
-  if (!DNS_LABEL.test(value) || value.length > maxLength) {
-    throw new ConfigError(`${prop} "${value}" must be lowercase letters, digits and '-', start and end with a letter or digit, `
-      + `and be at most ${maxLength} characters`);
-  }
 }

@@ -1,3 +1,4 @@
+import { parseArgs, ParseArgsConfig } from 'util';
 import { ConfigError } from './errors';
 import { redact } from './redact';
 
@@ -16,5 +17,14 @@ export function runMain(main: () => void | Promise<void>): void {
     Promise.resolve(main()).catch(fail);
   } catch (error) {
     fail(error);
+  }
+}
+
+/** Node's `parseArgs`, with its errors (an unknown option, a missing value) as one-line ConfigErrors. */
+export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}; see --help`);
   }
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError } from './errors';
+import { checkDnsLabel } from './names';
 import { normalizeHubUrl } from './hub-url';
 import { writeFileAtomic } from './publish';
 
@@ -33,9 +33,7 @@ export class HubUrlRecords {
     if (this.load(deployment) === url) {
       return false;
     }
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(deployment)) {
-      throw new ConfigError(`deployment name "${deployment}" must be lowercase letters, digits and '-'`);
-    }
+    checkDnsLabel('deployment name', deployment);
     fs.mkdirSync(this.directory, { recursive: true });
     writeFileAtomic(this.fileFor(deployment), `${url}\n`);
     return true;

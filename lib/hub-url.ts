@@ -45,6 +45,34 @@ export function normalizeHubUrl(hubUrl: string, setting = 'hubUrl'): string {
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
+/** The ways a deployment's hub URL can be given. */
+export interface HubUrlInputs {
+  /** Set in code (the `hubUrl` prop). */
+  readonly fixed?: string;
+  /** Recorded by `npm run patch-hub-url` (the `discoveredHubUrl` prop). */
+  readonly discovered?: string;
+  /** Made from the ingress hub host. */
+  readonly fromIngress?: string;
+}
+
+/** Decides a deployment's hub URL and where it came from; fails on inputs that contradict each other. */
+export function resolveHubUrl(deployment: string, inputs: HubUrlInputs): { url: string; source: HubUrlSource } {
+  if (inputs.fixed !== undefined && inputs.discovered !== undefined) {
+    throw new ConfigError(`deployment "${deployment}" has both hubUrl (fixed) and discoveredHubUrl; keep one (a fixed URL needs no discovery)`);
+  }
+  const setting = inputs.fixed !== undefined ? 'hubUrl' : 'discoveredHubUrl';
+  const given = inputs.fixed ?? inputs.discovered;
+  const url = given === undefined ? undefined : normalizeHubUrl(given, setting);
+  if (inputs.fromIngress !== undefined) {
+    if (url !== undefined && url !== inputs.fromIngress) {
+      throw new ConfigError(`${setting} "${url}" contradicts the ingress hub host, which makes the hub URL ${inputs.fromIngress}; leave it out`);
+    }
+    return { url: inputs.fromIngress, source: 'fixed' };
+  }
+  if (url === undefined) return { url: '', source: 'pending' };
+  return { url, source: inputs.fixed !== undefined ? 'fixed' : 'discovered' };
+}
+
 /** The hub URL for an address that `proxy-public` got: an IP (v4 or v6) or a host name. */
 export function hubUrlForAddress(address: string, scheme: 'http' | 'https'): string {
   const host = address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;

@@ -15,6 +15,7 @@ export * from './kinds';
 export * from './kubernetes-schemas';
 export * from './manifest-check';
 export * from './manifest-files';
+export * from './names';
 export * from './proxy-address';
 export * from './publish';
 export * from './redact';

@@ -1,4 +1,5 @@
 import { ConfigError } from './errors';
+import { checkObjectName, isHostName } from './names';
 import { Values } from './values';
 
 /** How one public host gets its TLS certificate. */
@@ -13,9 +14,7 @@ export abstract class Tls {
 
   /** An existing Secret of type kubernetes.io/tls in the deployment's namespace, created by you. */
   public static secret(secretName: string): Tls {
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secretName)) {
-      throw new ConfigError(`Tls.secret "${secretName}" is not a valid Secret name`);
-    }
+    checkObjectName('Tls.secret', secretName);
     return new SecretTls(secretName);
   }
 
@@ -115,8 +114,6 @@ export const INGRESS_OWNED_PATHS: readonly string[] = [
   'ingress', 'service.type', 'jupyterhub.ingress', 'jupyterhub.proxy.service.type', 'jupyterhub.proxy.https', 'config.BinderHub.hub_url_local',
 ];
 
-const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
-
 /**
  * Builds the chart values for an Ingress setup: both charts' `ingress` values (or the jupyterhub chart's
  * Let's Encrypt mode), ClusterIP services, and an in-cluster hub API address so BinderHub never leaves the
@@ -124,7 +121,7 @@ const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-
  */
 export function ingressSetup(options: IngressOptions, releaseName: string): IngressSetup {
   for (const [field, host] of [['binderHost', options.binderHost], ['hubHost', options.hubHost]]) {
-    if (!DNS_NAME.test(host)) {
+    if (!isHostName(host)) {
       throw new ConfigError(`ingress ${field} "${host}" is not a DNS name such as binder.example.org (lowercase, with a dot, no scheme or port)`);
     }
   }

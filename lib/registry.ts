@@ -1,4 +1,5 @@
 import { ConfigError } from './errors';
+import { isHostName } from './names';
 import { registerSecrets } from './redact';
 import { Values } from './values';
 
@@ -298,7 +299,8 @@ function checkUsername(factory: string, field: string, value: string): void {
 }
 
 function checkHost(factory: string, host: string): void {
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+(:\d+)?$/.test(host)) {
+  const [name, port] = host.split(':');
+  if (!isHostName(name) || (port !== undefined && !/^\d+$/.test(port))) {
     throw new ConfigError(`${factory} host "${host}" must be a DNS name such as abcde.gra7.container-registry.ovh.net, without https://`);
   }
 }

@@ -3,8 +3,8 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SealedSecret } from '../imports/bitnami.com';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../imports/external-secrets.io';
-import { ConfigError } from './errors';
 import { ManifestObject } from './manifest-check';
+import { checkObjectName } from './names';
 import { encryptionLabel, scopeAnnotations, SealingCertificate, SealingScope } from './seal';
 
 /** The SealedSecret annotation with one keyed hash per sealed value: an unchanged value keeps its ciphertext. */
@@ -104,9 +104,7 @@ export abstract class SecretsMode {
    * The Secrets themselves go to `dist-secrets/` (git-ignored), as what to load into the store.
    */
   public static external(props: ExternalSecretsProps): SecretsMode {
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(props.storeName)) {
-      throw new ConfigError(`SecretsMode.external storeName "${props.storeName}" is not a valid object name`);
-    }
+    checkObjectName('SecretsMode.external storeName', props.storeName);
     return new ExternalMode(props);
   }
 

@@ -50,3 +50,22 @@ describe('publishManifests', () => {
     expect(fs.readdirSync(out)).toEqual(['a.k8s.yaml']);
   });
 });
+
+describe('publishManifests with Secrets kept apart', () => {
+  test('files of Secrets go to the secrets folder, readable by the owner only; stale ones are removed there too', () => {
+    const { staging, out } = dirs();
+    const secrets = path.join(out, '..', 'dist-secrets');
+    fs.writeFileSync(path.join(staging, 'prod.k8s.yaml'), 'kind: ConfigMap\n');
+    fs.writeFileSync(path.join(staging, 'prod-secrets.k8s.yaml'), 'kind: Secret\n');
+    fs.mkdirSync(secrets, { mode: 0o700 });
+    fs.writeFileSync(path.join(secrets, 'old-secrets.k8s.yaml'), 'kind: Secret\n');
+
+    const result = publishManifests(staging, { manifests: out, secrets });
+
+    expect(fs.readdirSync(out)).toEqual(['prod.k8s.yaml']);
+    expect(fs.readdirSync(secrets)).toEqual(['prod-secrets.k8s.yaml']);
+    expect(fs.statSync(path.join(secrets, 'prod-secrets.k8s.yaml')).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(secrets).mode & 0o777).toBe(0o700);
+    expect(result.removed).toEqual([path.join(secrets, 'old-secrets.k8s.yaml')]);
+  });
+});
