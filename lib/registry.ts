@@ -281,6 +281,7 @@ function parseServiceAccountKey(json: string): ServiceAccountKey {
       throw new ConfigError(`Registry.gcr serviceAccountKey has no "${field}"; ${hint}`);
     }
   }
+  registerSecrets(json, key.private_key);
   return key;
 }
 
