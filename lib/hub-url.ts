@@ -2,8 +2,8 @@ import * as crypto from 'crypto';
 import { Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import * as yaml from 'js-yaml';
 import { ConfigError } from './errors';
+import { parseYamlDocuments } from './manifest-files';
 import { isPlainObject, Values } from './values';
 
 /**
@@ -160,7 +160,7 @@ interface HubUrlDocuments {
 
 function locateHubUrl(manifest: string): HubUrlDocuments {
   const documents = manifest.split(/^---\n/m);
-  const parsed = documents.map(doc => yaml.load(doc) as any);
+  const parsed = documents.map(doc => parseYamlDocuments(doc, 'the manifest')[0]);
   const indexOf = (kind: string, name: string) => parsed.findIndex(d => d?.kind === kind && d.metadata?.name === name);
   const configIndex = indexOf('ConfigMap', HUB_URL_CONFIG_MAP);
   const binderIndex = indexOf('Deployment', 'binder');

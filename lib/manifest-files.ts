@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { ConfigError } from './errors';
 import { ManifestObject } from './manifest-check';
 
 /** The objects of every `*.k8s.yaml` file in `dir` (none if it does not exist), file by file in name order. */
@@ -12,5 +13,18 @@ export function readManifests(dir: string): ManifestObject[] {
 
 /** The objects of one manifest file. */
 export function readManifestFile(file: string): ManifestObject[] {
-  return (yaml.loadAll(fs.readFileSync(file, 'utf8')) as Array<ManifestObject | null>).filter((o): o is ManifestObject => o !== null);
+  return parseYamlDocuments(fs.readFileSync(file, 'utf8'), file).filter((o): o is ManifestObject => o !== null && o !== undefined);
+}
+
+/**
+ * Parses each document of a multi-document YAML text. A syntax error names `source` and the line, but not the
+ * text around it, which may be a Secret's value.
+ */
+export function parseYamlDocuments(text: string, source: string): any[] {
+  try {
+    return yaml.loadAll(text);
+  } catch (error) {
+    const line = (error as { mark?: { line?: number } }).mark?.line;
+    throw new ConfigError(`${source} is not valid YAML${line === undefined ? '' : ` (line ${line + 1})`}; run \`npm run synth\` to write it again`);
+  }
 }

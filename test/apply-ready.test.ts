@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { BinderHub, checkManifests, ChartSource, DEPLOYMENT_LABEL, knownKindChecker, ManifestObject, readManifestFile } from '../lib';
@@ -121,5 +122,14 @@ describe('Helm hooks', () => {
     const objects = synthBinderHub({ createNamespace: false });
     expect(objects.find(o => o.kind === 'Namespace')).toBeUndefined();
     expect(find(objects, 'Deployment', 'binder').metadata.namespace).toBe('test');
+  });
+});
+
+describe('reading manifest files', () => {
+  test('a YAML error names the file and line but not the text around it', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bad-yaml-')), 'x.k8s.yaml');
+    fs.writeFileSync(file, 'kind: Secret\ndata:\n  token: c2VjcmV0LXZhbHVlLTEyMw==\n  - broken: [\n');
+    expect(() => readManifestFile(file)).toThrow(/x\.k8s\.yaml is not valid YAML \(line 4\); run `npm run synth`/);
+    expect(() => readManifestFile(file)).not.toThrow(/c2VjcmV0/);
   });
 });
