@@ -62,19 +62,19 @@ export interface DroppedHook {
  * object (a Secret, a ServiceAccount) is kept as a plain object without its `helm.sh/hook*` annotations.
  */
 export class HelmChart extends Construct {
-  /** The objects helm rendered, less the dropped hooks. */
-  public readonly apiObjects: ApiObject[];
   /** The hooks left out. */
   public readonly droppedHooks: DroppedHook[] = [];
   /** The values the chart was rendered with. */
   public readonly values: Values;
+
+  private readonly rendered: Helm;
 
   constructor(scope: Construct, id: string, props: HelmChartProps) {
     super(scope, id);
     this.values = props.values ?? {};
     const helm = toolPath('helm', props.helmExecutable);
     const reference = props.chart.reference();
-    const rendered = withPrivateTempDir(() => withInProcessYamlLoad(() => {
+    this.rendered = withPrivateTempDir(() => withInProcessYamlLoad(() => {
       try {
         return new Helm(this, 'Resource', {
           chart: reference.chart,
@@ -90,12 +90,21 @@ export class HelmChart extends Construct {
         throw new ConfigError(explainHelmFailure(String((error as Error).message), props.chart, helm, props.releaseName));
       }
     }));
-    for (const object of rendered.apiObjects) {
+    this.handleHooks();
+  }
+
+  /** The objects helm rendered, less the dropped hooks and any removed since. */
+  public get apiObjects(): ApiObject[] {
+    return this.rendered.apiObjects;
+  }
+
+  private handleHooks(): void {
+    for (const object of this.rendered.apiObjects) {
       const annotations: Record<string, string> = object.metadata.toJson().annotations ?? {};
       const hook = annotations['helm.sh/hook'];
       if (hook === undefined) continue;
       if (hook.split(',').some(h => h.trim().startsWith('test')) || WORKLOAD_KINDS.has(object.kind)) {
-        rendered.node.tryRemoveChild(object.node.id);
+        this.rendered.node.tryRemoveChild(object.node.id);
         this.droppedHooks.push({
           kind: object.kind, name: object.name, hook,
           reason: 'a one-shot helm hook that runs pods; kubectl apply has no hooks, so it would run at every apply or never finish',
@@ -106,7 +115,6 @@ export class HelmChart extends Construct {
         }
       }
     }
-    this.apiObjects = rendered.apiObjects;
   }
 }
 
