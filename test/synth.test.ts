@@ -106,6 +106,16 @@ describe('npm run synth', () => {
     }
   });
 
+  test('init-secrets keeps existing files, and refuses an unknown option in one line', () => {
+    const again = run(INIT_SECRETS, cwd);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toBe('kept secrets/staging.json: it exists already (--force rotates its tokens)\n'
+      + 'kept secrets/prod.json: it exists already (--force rotates its tokens)\n');
+    const bad = run(INIT_SECRETS, cwd, {}, ['--forse']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^error: Unknown option '--forse'.*; see --help\n$/);
+  });
+
   test('no token value reaches stdout or stderr', () => {
     for (const token of allTokens(cwd)) {
       expect(first.output).not.toContain(token);
