@@ -161,7 +161,7 @@ function withInProcessYamlLoad<T>(render: () => T): T {
 }
 
 /** Turns what `Helm` threw (helm's stderr, or a spawn failure) into one line that says what to do. */
-export function explainHelmFailure(message: string, chart: ChartSource, helm: string, release: string): string {
+function explainHelmFailure(message: string, chart: ChartSource, helm: string, release: string): string {
   const localHint = 'to render without the network, set BINDERHUB_CHART (or use ChartSource.local) to a local binderhub chart directory or .tgz';
   const detail = oneLine(redact(message));
   if (/unable to execute/.test(message)) {

@@ -2,7 +2,7 @@
  * Kubernetes kinds that are cluster-scoped: objects of these kinds must carry no `metadata.namespace`, and every
  * other kind must carry one. (Kinds of the core API and of the add-ons BinderHub deployments use.)
  */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'APIService', 'CertificateSigningRequest', 'ClusterIssuer', 'ClusterRole', 'ClusterRoleBinding', 'ComponentStatus',
   'CSIDriver', 'CSINode', 'CustomResourceDefinition', 'FlowSchema', 'IngressClass', 'MutatingWebhookConfiguration',
   'Namespace', 'Node', 'PersistentVolume', 'PodSecurityPolicy', 'PriorityClass', 'PriorityLevelConfiguration',

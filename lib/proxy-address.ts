@@ -31,7 +31,7 @@ interface KubectlResult {
 }
 
 /** The arguments that make kubectl talk to the chosen cluster. */
-export function kubectlGlobalArgs(options: KubectlOptions): string[] {
+function kubectlGlobalArgs(options: KubectlOptions): string[] {
   return [
     ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []),
     ...(options.context ? ['--context', options.context] : []),
