@@ -7,30 +7,33 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { synthesizeExample } from '../main';
 import {
-  checkManifests, DEFAULT_TARGETS, knownKindChecker, plannedFiles, publishedFiles, readManifestFile, readManifests, runMain, secretDataProblems,
+  checkManifests, DEFAULT_TARGETS, knownKindChecker, parseManifest, plannedFiles, publishedFiles, runMain, secretDataProblems,
 } from '../lib';
 
 runMain(() => {
   const problems = synthesizeExample((staging, deployments) => {
     const found: string[] = [];
+    // Each published file is read once, then compared, parsed and checked.
+    const published = new Map(publishedFiles(DEFAULT_TARGETS).map(file => [file, fs.readFileSync(file)]));
     const planned = plannedFiles(staging, DEFAULT_TARGETS);
-    for (const [target, content] of planned) {
-      if (!fs.existsSync(target)) {
+    for (const { target, content } of planned) {
+      const current = published.get(target);
+      if (!current) {
         found.push(`${target} is missing: run \`npm run synth\``);
-      } else if (!fs.readFileSync(target).equals(content)) {
+      } else if (!current.equals(content)) {
         found.push(`${target} differs from a fresh synth: run \`npm run synth\` and commit the result`);
       }
     }
-    const plannedTargets = new Set(planned.map(([target]) => target));
-    for (const file of publishedFiles(DEFAULT_TARGETS).filter(f => !plannedTargets.has(f))) {
+    const plannedTargets = new Set(planned.map(file => file.target));
+    for (const file of [...published.keys()].filter(f => !plannedTargets.has(f))) {
       found.push(`${file} is not produced by the synth any more: run \`npm run synth\` (it removes it)`);
     }
+    const objects = new Map([...published].map(([file, content]) => [file, parseManifest(content.toString('utf8'), file)]));
     for (const deployment of deployments) {
       const file = path.join(DEFAULT_TARGETS.manifests, `${deployment.node.id}.k8s.yaml`);
-      if (fs.existsSync(file)) found.push(...secretDataProblems(file, readManifestFile(file), deployment.secretsMode));
+      found.push(...secretDataProblems(file, objects.get(file) ?? [], deployment.secretsMode));
     }
-    const objects = [...readManifests(DEFAULT_TARGETS.manifests), ...readManifests(DEFAULT_TARGETS.secrets)];
-    found.push(...checkManifests(objects, { isKnownKind: knownKindChecker() }));
+    found.push(...checkManifests([...objects.values()].flat(), { isKnownKind: knownKindChecker() }));
     return found;
   });
   for (const problem of problems) console.error(`problem: ${problem}`);

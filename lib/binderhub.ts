@@ -13,7 +13,8 @@ import { HubUrlConfig, HubUrlSource, hubUrlChartValues, needsHubUrlLocal, resolv
 import { registerSecrets } from './redact';
 import { ImagePullSecret } from './image-pull-secret';
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
-import { secretContent, SECRETS_CHART_SUFFIX, SecretsMode } from './secrets-mode';
+import { SECRETS_CHART_SUFFIX } from './publish';
+import { secretContent, SecretsMode } from './secrets-mode';
 import { BinderHubTokens } from './tokens';
 import { Values } from './values';
 

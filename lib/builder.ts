@@ -107,20 +107,26 @@ export abstract class Builder {
 
   protected constructor(protected readonly common: BuilderCommonProps) {}
 
-  /** The node folders this builder uses for release `releaseName`. */
-  public abstract hostPaths(releaseName: string): BuilderHostPaths;
+  /** The node folders this builder uses for release `releaseName`; fails on folders that are not absolute. */
+  public hostPaths(releaseName: string): BuilderHostPaths {
+    const paths = this.folders(releaseName);
+    checkHostDir('hostSocketDir', paths.socketDir);
+    checkHostDir('hostLibDir', paths.libDir);
+    return paths;
+  }
 
   /** Adds what the builder needs to `scope` and returns the chart values that wire it up. */
   public bind(scope: Construct, releaseName: string): Values {
     const paths = this.hostPaths(releaseName);
-    checkHostDir('hostSocketDir', paths.socketDir);
-    checkHostDir('hostLibDir', paths.libDir);
     const common: Values = { imageCleaner: { enabled: this.common.imageCleaner ?? true } };
     if (this.common.nodeSelector) {
       common.config = { BinderHub: { build_node_selector: this.common.nodeSelector } };
     }
     return deepMerge(common, this.wire(scope, releaseName, paths));
   }
+
+  /** The node folders, as given or defaulted. */
+  protected abstract folders(releaseName: string): BuilderHostPaths;
 
   /** The builder's own constructs and values. */
   protected abstract wire(scope: Construct, releaseName: string, paths: BuilderHostPaths): Values;
@@ -131,7 +137,7 @@ class DindBuilder extends Builder {
     super(props);
   }
 
-  public hostPaths(releaseName: string): BuilderHostPaths {
+  protected folders(releaseName: string): BuilderHostPaths {
     const socketDir = this.props.hostSocketDir ?? `/var/run/dind/${releaseName}`;
     return { socket: `${socketDir}/${DIND_SOCKET_NAME}`, socketDir, libDir: this.props.hostLibDir ?? `/var/lib/dind/${releaseName}` };
   }
@@ -161,7 +167,7 @@ class PinkBuilder extends Builder {
     super(props);
   }
 
-  public hostPaths(releaseName: string): BuilderHostPaths {
+  protected folders(releaseName: string): BuilderHostPaths {
     const socketDir = this.props.hostSocketDir ?? `/var/run/pink/${releaseName}`;
     return { socket: `${socketDir}/podman.sock`, socketDir, libDir: this.props.hostStorageDir ?? `/var/lib/pink/${releaseName}` };
   }
@@ -173,7 +179,7 @@ class PinkBuilder extends Builder {
 }
 
 class HostBuilder extends Builder {
-  public hostPaths(): BuilderHostPaths {
+  protected folders(): BuilderHostPaths {
     return { socket: '/var/run/docker.sock', socketDir: '/var/run', libDir: '/var/lib/docker' };
   }
 

@@ -13,7 +13,12 @@ export function readManifests(dir: string): ManifestObject[] {
 
 /** The objects of one manifest file. */
 export function readManifestFile(file: string): ManifestObject[] {
-  return parseYamlDocuments(fs.readFileSync(file, 'utf8'), file).filter((o): o is ManifestObject => o !== null && o !== undefined);
+  return parseManifest(fs.readFileSync(file, 'utf8'), file);
+}
+
+/** The objects of a manifest's text; `source` names it in errors. */
+export function parseManifest(text: string, source: string): ManifestObject[] {
+  return parseYamlDocuments(text, source).filter((o): o is ManifestObject => o !== null && o !== undefined);
 }
 
 /**

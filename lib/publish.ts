@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { SECRETS_CHART_SUFFIX } from './secrets-mode';
+
+/** The suffix of the chart (and so the file) that holds a deployment's Secrets when they are kept out of dist/. */
+export const SECRETS_CHART_SUFFIX = '-secrets';
 
 /** Where synthesized files go. */
 export interface PublishTargets {
@@ -26,12 +28,20 @@ export interface PublishResult {
 const MANIFEST = /\.k8s\.ya?ml$/;
 const SECRETS_FILE = new RegExp(`${SECRETS_CHART_SUFFIX}\\.k8s\\.ya?ml$`);
 
-/** The file each synthesized manifest in `stagingDir` belongs at, with its content, sorted by path. */
-export function plannedFiles(stagingDir: string, targets: PublishTargets): Array<[string, Buffer]> {
-  return fs.readdirSync(stagingDir).filter(name => MANIFEST.test(name)).sort().map(name => [
-    path.join(SECRETS_FILE.test(name) ? targets.secrets : targets.manifests, name),
-    fs.readFileSync(path.join(stagingDir, name)),
-  ]);
+/** A synthesized manifest and where it belongs. */
+export interface PlannedFile {
+  readonly target: string;
+  readonly content: Buffer;
+  /** Whether it holds Secrets kept out of dist/. */
+  readonly secret: boolean;
+}
+
+/** Where each synthesized manifest in `stagingDir` belongs, with its content, sorted by name. */
+export function plannedFiles(stagingDir: string, targets: PublishTargets): PlannedFile[] {
+  return fs.readdirSync(stagingDir).filter(name => MANIFEST.test(name)).sort().map(name => {
+    const secret = SECRETS_FILE.test(name);
+    return { target: path.join(secret ? targets.secrets : targets.manifests, name), content: fs.readFileSync(path.join(stagingDir, name)), secret };
+  });
 }
 
 /** The manifests that stand in the target folders now (a secrets folder holds only `*-secrets.k8s.yaml`). */
@@ -49,8 +59,7 @@ export function publishedFiles(targets: PublishTargets): string[] {
 export function publishManifests(stagingDir: string, targets: PublishTargets): PublishResult {
   const result: PublishResult = { written: [], unchanged: [], removed: [] };
   const planned = plannedFiles(stagingDir, targets);
-  for (const [target, content] of planned) {
-    const secret = path.dirname(target) === path.normalize(targets.secrets);
+  for (const { target, content, secret } of planned) {
     fs.mkdirSync(path.dirname(target), { recursive: true, mode: secret ? 0o700 : 0o755 });
     if (fs.existsSync(target) && fs.readFileSync(target).equals(content)) {
       result.unchanged.push(target);
@@ -59,7 +68,7 @@ export function publishManifests(stagingDir: string, targets: PublishTargets): P
     writeFileAtomic(target, content, secret ? 0o600 : 0o644);
     result.written.push(target);
   }
-  const produced = new Set(planned.map(([target]) => target));
+  const produced = new Set(planned.map(file => file.target));
   for (const file of publishedFiles(targets).filter(f => !produced.has(f))) {
     fs.rmSync(file);
     result.removed.push(file);

@@ -90,8 +90,6 @@ export interface CustomRegistryProps extends RegistryCommonProps {
 
 /** What a registry with credentials puts into the chart values and the pull Secret. */
 interface RegistrySpec {
-  /** Who is configuring, for messages: `Registry.acr`. */
-  readonly factory: string;
   /** `registry.url`: the key of the push config.json's `auths`. */
   readonly url: string;
   readonly username: string;
@@ -137,7 +135,7 @@ export abstract class Registry {
         + `use ${host}/${key.project_id}/<prefix>- (the project ID, which may differ from the project name)`);
     }
     return new CredentialedRegistry({
-      factory, url: `https://${host}`, username: '_json_key', password: props.serviceAccountKey,
+      url: `https://${host}`, username: '_json_key', password: props.serviceAccountKey,
       imagePrefix: props.imagePrefix, pullServer: host, pullSecret: props.pullSecret ?? true,
     });
   }
@@ -152,7 +150,7 @@ export abstract class Registry {
     // looks up no credentials and rebuilds every image: set both, whatever the chart version's default.
     const authUrl = 'https://index.docker.io/v1/';
     return new CredentialedRegistry({
-      factory, url: authUrl, username: props.username, password: props.password, imagePrefix: props.imagePrefix,
+      url: authUrl, username: props.username, password: props.password, imagePrefix: props.imagePrefix,
       dockerRegistry: {
         url: 'https://registry-1.docker.io',
         auth_config_url: authUrl,
@@ -176,7 +174,7 @@ export abstract class Registry {
     const host = `${props.name.toLowerCase()}.azurecr.io`;
     checkImagePrefix(factory, props.imagePrefix, { projectLevel: true, host });
     return new CredentialedRegistry({
-      factory, url: `https://${host}`, username: props.servicePrincipalId, password: props.servicePrincipalPassword,
+      url: `https://${host}`, username: props.servicePrincipalId, password: props.servicePrincipalPassword,
       imagePrefix: props.imagePrefix,
       dockerRegistry: { token_url: `https://${host}/oauth2/token?service=${host}` },
       pullServer: host, pullSecret: props.pullSecret ?? true,
@@ -191,7 +189,7 @@ export abstract class Registry {
     checkPassword(factory, 'password', props.password);
     checkImagePrefix(factory, props.imagePrefix, { projectLevel: true, host: props.host });
     return new CredentialedRegistry({
-      factory, url: `https://${props.host}`, username: props.username, password: props.password, imagePrefix: props.imagePrefix,
+      url: `https://${props.host}`, username: props.username, password: props.password, imagePrefix: props.imagePrefix,
       // Harbor's token service names itself harbor-registry; without ?service= it refuses the token request.
       dockerRegistry: { url: `https://${props.host}`, token_url: `https://${props.host}/service/token?service=harbor-registry` },
       pullServer: props.host, pullSecret: props.pullSecret ?? true,
@@ -213,7 +211,7 @@ export abstract class Registry {
       dockerRegistry.token_url = checkUrl(factory, 'tokenUrl', props.tokenUrl, props.allowInsecureHttp ?? false).href;
     }
     return new CredentialedRegistry({
-      factory, url: props.url, username: props.username, password: props.password, imagePrefix: props.imagePrefix,
+      url: props.url, username: props.username, password: props.password, imagePrefix: props.imagePrefix,
       dockerRegistry: Object.keys(dockerRegistry).length > 0 ? dockerRegistry : undefined,
       pullServer: url.host, pullSecret: props.pullSecret ?? true,
     });
@@ -290,7 +288,6 @@ function checkPassword(factory: string, field: string, value: string): void {
     throw new ConfigError(`${factory} ${field} is empty; the chart would push with a password of "%!s(<nil>)". `
       + 'Put it in the deployment\'s secrets file as credentials.registryPassword');
   }
-  registerSecrets(value);
 }
 
 function checkUsername(factory: string, field: string, value: string): void {

@@ -5,13 +5,11 @@ import { SealedSecret } from '../imports/bitnami.com';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../imports/external-secrets.io';
 import { ManifestObject } from './manifest-check';
 import { checkObjectName } from './names';
+import { SECRETS_CHART_SUFFIX } from './publish';
 import { encryptionLabel, scopeAnnotations, SealingCertificate, SealingScope } from './seal';
 
 /** The SealedSecret annotation with one keyed hash per sealed value: an unchanged value keeps its ciphertext. */
 export const SEALED_FINGERPRINTS_ANNOTATION = 'binderhub-cdk8s.io/sealed-fingerprints';
-
-/** The suffix of the chart (and file) that holds a deployment's Secrets when they are kept out of dist/. */
-export const SECRETS_CHART_SUFFIX = '-secrets';
 
 /** One Secret of a deployment, read from its synthesized object. */
 export interface SecretContent {
