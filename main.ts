@@ -1,15 +1,16 @@
 /**
  * The example operators copy: two BinderHub deployments, staging and prod, each in its own namespace.
  *
- * `npm run synth` renders them into dist/ (and their Secrets into dist-secrets/). BINDERHUB_CHART, a local chart
- * directory or .tgz, replaces the chart source of every deployment (for machines without internet, and tests).
+ * `npm run synth` (bin/synth.ts) renders them into dist/ (and their Secrets into dist-secrets/). BINDERHUB_CHART, a
+ * local chart directory or .tgz, replaces the chart source of every deployment (for machines without internet, and
+ * tests).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import {
-  BinderHub, ChartSource, ConfigError, DEFAULT_TARGETS, HubUrlRecords, ManifestObject, PublishTargets, publishManifests, readManifests, runMain,
+  BinderHub, ChartSource, ConfigError, DEFAULT_TARGETS, HubUrlRecords, ManifestObject, PublishTargets, readManifests,
   SecretsMode, SecretStore, Tls,
 } from './lib';
 
@@ -101,21 +102,4 @@ export function synthesizeExample<T>(use: (staging: string, deployments: BinderH
   } finally {
     if (own) fs.rmSync(own, { recursive: true, force: true });
   }
-}
-
-if (require.main === module) {
-  runMain(() => {
-    // cdk8s synth passes its own staging folder in CDK8S_OUTDIR; the app publishes from there to dist/.
-    synthesizeExample((staging, deployments) => {
-      const result = publishManifests(staging, DEFAULT_TARGETS);
-      for (const file of result.written) console.log(`wrote ${file}`);
-      for (const file of result.unchanged) console.log(`unchanged ${file}`);
-      for (const file of result.removed) console.log(`removed ${file}`);
-      for (const deployment of deployments) {
-        for (const hook of deployment.helmChart.droppedHooks) {
-          console.log(`left out ${hook.kind}/${hook.name} of ${deployment.node.id} (helm.sh/hook: ${hook.hook}): ${hook.reason}`);
-        }
-      }
-    }, process.env.CDK8S_OUTDIR);
-  });
 }

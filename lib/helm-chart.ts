@@ -3,6 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Helm, JsonPatch, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
+// The YAML parser cdk8s itself uses: cdk8s ships its own copy of `yaml` as a bundled dependency.
+import * as cdk8sYaml from 'cdk8s/node_modules/yaml';
 import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
 import { WORKLOAD_KINDS } from './kinds';
@@ -137,10 +139,6 @@ function withPrivateTempDir<T>(render: () => T): T {
     fs.rmSync(privateDir, { recursive: true, force: true });
   }
 }
-
-/** The YAML parser cdk8s itself uses (its own copy of the `yaml` package). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const cdk8sYaml: typeof import('yaml') = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s'))] }));
 
 /**
  * Runs `render` with cdk8s's `Yaml.load` reading local files in this process. cdk8s's `Include` (and so `Helm`)

@@ -1,6 +1,6 @@
 /**
- * The example app end to end, as operators run it: `node build/main.js` (what `npm run synth` runs after
- * compiling; `npm test` compiles first) in a working folder with secrets/ and dist/.
+ * The example app end to end, as operators run it: the bundled commands under build/bin/ (what `npm run synth` and
+ * the other npm scripts run after building; `npm test` builds first) in a working folder with secrets/ and dist/.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -9,7 +9,7 @@ import * as path from 'path';
 import { FIXTURE_CHART } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
-const MAIN = path.join(ROOT, 'build', 'main.js');
+const SYNTH = path.join(ROOT, 'build', 'bin', 'synth.js');
 const INIT_SECRETS = path.join(ROOT, 'build', 'bin', 'init-secrets.js');
 const PATCH_HUB_URL = path.join(ROOT, 'build', 'bin', 'patch-hub-url.js');
 const CHECK_DIST = path.join(ROOT, 'build', 'bin', 'check-dist.js');
@@ -48,7 +48,7 @@ describe('npm run synth', () => {
   beforeAll(() => {
     cwd = workspace();
     expect(run(INIT_SECRETS, cwd).status).toBe(0);
-    first = run(MAIN, cwd);
+    first = run(SYNTH, cwd);
   });
 
   test('writes both example deployments to dist/ from helm output, and staging\'s Secrets to dist-secrets/', () => {
@@ -64,7 +64,7 @@ describe('npm run synth', () => {
 
   test('a second synth leaves dist/ byte-identical', () => {
     const before = snapshotDist(cwd);
-    const second = run(MAIN, cwd);
+    const second = run(SYNTH, cwd);
     expect(second.status).toBe(0);
     expect(second.stdout).toMatch(/unchanged dist\/prod\.k8s\.yaml/);
     expect(snapshotDist(cwd)).toEqual(before);
@@ -75,7 +75,7 @@ describe('npm run synth', () => {
     expect(patched.status).toBe(0);
     const before = snapshotDist(cwd);
     expect(fs.readFileSync(path.join(cwd, 'dist', 'staging.k8s.yaml'), 'utf8')).toContain('hub_url: http://203.0.113.9/');
-    expect(run(MAIN, cwd).status).toBe(0);
+    expect(run(SYNTH, cwd).status).toBe(0);
     expect(snapshotDist(cwd)).toEqual(before);
   });
 
@@ -140,12 +140,12 @@ describe('npm run synth', () => {
     test.each(failures)('%s', (_, spoil, message) => {
       const dir = workspace();
       expect(run(INIT_SECRETS, dir).status).toBe(0);
-      expect(run(MAIN, dir).status).toBe(0);
+      expect(run(SYNTH, dir).status).toBe(0);
       const tokens = allTokens(dir);
       const before = snapshotDist(dir);
       const env = spoil(dir);
 
-      const failed = run(MAIN, dir, env);
+      const failed = run(SYNTH, dir, env);
 
       expect(failed.status).toBe(1);
       expect(failed.stdout).toBe('');

@@ -1,0 +1,21 @@
+/**
+ * `npm run synth` (and `cdk8s synth`): synthesizes the deployments that main.ts describes and publishes them into
+ * dist/ and dist-secrets/, each file replaced atomically.
+ */
+import { synthesizeExample } from '../main';
+import { DEFAULT_TARGETS, publishManifests, runMain } from '../lib';
+
+runMain(() => {
+  // cdk8s synth passes its own staging folder in CDK8S_OUTDIR; the app publishes from there to dist/.
+  synthesizeExample((staging, deployments) => {
+    const result = publishManifests(staging, DEFAULT_TARGETS);
+    for (const file of result.written) console.log(`wrote ${file}`);
+    for (const file of result.unchanged) console.log(`unchanged ${file}`);
+    for (const file of result.removed) console.log(`removed ${file}`);
+    for (const deployment of deployments) {
+      for (const hook of deployment.helmChart.droppedHooks) {
+        console.log(`left out ${hook.kind}/${hook.name} of ${deployment.node.id} (helm.sh/hook: ${hook.hook}): ${hook.reason}`);
+      }
+    }
+  }, process.env.CDK8S_OUTDIR);
+});
