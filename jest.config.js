@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   clearMocks: true,
+  globalSetup: '<rootDir>/test/temp-folder-setup.ts',
+  globalTeardown: '<rootDir>/test/temp-folder-teardown.ts',
 };

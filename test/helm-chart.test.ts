@@ -53,7 +53,9 @@ describe('HelmChart', () => {
     } finally {
       process.env.TMPDIR = saved;
     }
-    expect(fs.readdirSync(tmp)).toEqual([]);
+    const left = fs.readdirSync(tmp);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    expect(left).toEqual([]);
   });
 
   test('throws a one-line message with the fix if the chart repository cannot be reached', () => {

@@ -1,0 +1,14 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * Jest's global setup: every temporary file of the test run (the tests' own folders, helm's, the example's
+ * secrets) goes into one folder, which test/temp-folder-teardown.ts removes when the run ends. Workers inherit
+ * TMPDIR from this process.
+ */
+export default function setup(): void {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-cdk8s-test-'));
+  process.env.BINDERHUB_CDK8S_TEST_TMPDIR = folder;
+  process.env.TMPDIR = folder;
+}
