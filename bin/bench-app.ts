@@ -8,11 +8,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { BinderHub, ChartSource, publishManifests, SecretStore } from '../lib';
+import { BinderHub, ChartSource, projectRoot, publishManifests, SecretStore } from '../lib';
 
 const [workspace, countArg, flag] = process.argv.slice(2);
 const count = Number(countArg);
-const chart = ChartSource.local(process.env.BINDERHUB_CHART ?? path.join(__dirname, '..', '..', 'test', 'fixtures', 'binderhub'));
+const chart = ChartSource.local(process.env.BINDERHUB_CHART ?? path.join(projectRoot(), 'test', 'fixtures', 'binderhub'));
 const store = new SecretStore(path.join(workspace, 'secrets'));
 const staging = fs.mkdtempSync(path.join(workspace, 'staging-'));
 const app = new App({ outdir: staging });

@@ -1,7 +1,7 @@
 /**
- * `npm run patch-hub-url` end to end: the compiled CLI, the real kubectl, and a fake API server on 127.0.0.1
- * that answers the calls kubectl makes (discovery, GET of the Service and, on NotFound, of the namespace)
- * with responses shaped like the real API's.
+ * `npm run patch-hub-url` end to end: the built CLI as the npm script runs it, the real kubectl, and a fake API
+ * server on 127.0.0.1 that answers the calls kubectl makes (discovery, GET of the Service and, on NotFound, of the
+ * namespace) with responses shaped like the real API's.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -13,7 +13,7 @@ import { Testing } from 'cdk8s';
 import { BinderHub, ChartSource, hubUrlState } from '../lib';
 import { fakeTokens, FIXTURE_CHART } from './helpers';
 
-const CLI = path.join(__dirname, '..', 'build', 'bin', 'patch-hub-url.js');
+const RUN = path.join(__dirname, '..', 'scripts', 'run.js');
 const NAMESPACE = 'binder-prod';
 
 type ServiceState = { type?: string; ingress?: Array<{ ip?: string; hostname?: string }> } | 'missing' | 'no-namespace';
@@ -84,7 +84,7 @@ function workspace(props: object = {}): string {
 /** Runs the CLI without blocking this process, whose event loop serves the fake cluster. */
 function cli(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise(resolve => {
-    const child = spawn(process.execPath, [CLI, '--deployment', 'prod', ...args], {
+    const child = spawn(process.execPath, [RUN, 'patch-hub-url', '--deployment', 'prod', ...args], {
       cwd, env: { ...process.env, KUBECACHEDIR: path.join(cwd, 'kube-cache'), ...env },
     });
     let stdout = '';

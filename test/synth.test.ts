@@ -1,6 +1,6 @@
 /**
- * The example app end to end, as operators run it: the bundled commands under build/bin/ (what `npm run synth` and
- * the other npm scripts run after building; `npm test` builds first) in a working folder with secrets/ and dist/.
+ * The example app end to end, as operators run it: the commands through scripts/run.js, as `npm run synth` and the
+ * other npm scripts run them (`npm test` builds first), in a working folder with secrets/ and dist/.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -9,10 +9,7 @@ import * as path from 'path';
 import { FIXTURE_CHART } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
-const SYNTH = path.join(ROOT, 'build', 'bin', 'synth.js');
-const INIT_SECRETS = path.join(ROOT, 'build', 'bin', 'init-secrets.js');
-const PATCH_HUB_URL = path.join(ROOT, 'build', 'bin', 'patch-hub-url.js');
-const CHECK_DIST = path.join(ROOT, 'build', 'bin', 'check-dist.js');
+const RUN = path.join(ROOT, 'scripts', 'run.js');
 
 /** A working folder as a clone has it: the example's sealing certificate, nothing else yet. */
 function workspace(): string {
@@ -22,8 +19,8 @@ function workspace(): string {
   return dir;
 }
 
-function run(script: string, cwd: string, env: Record<string, string | undefined> = {}, args: string[] = []) {
-  const result = spawnSync(process.execPath, [script, ...args], {
+function run(command: string, cwd: string, env: Record<string, string | undefined> = {}, args: string[] = []) {
+  const result = spawnSync(process.execPath, [RUN, command, ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, BINDERHUB_CHART: FIXTURE_CHART, CDK8S_OUTDIR: undefined, ...env },
@@ -47,8 +44,8 @@ describe('npm run synth', () => {
 
   beforeAll(() => {
     cwd = workspace();
-    expect(run(INIT_SECRETS, cwd).status).toBe(0);
-    first = run(SYNTH, cwd);
+    expect(run('init-secrets', cwd).status).toBe(0);
+    first = run('synth', cwd);
   });
 
   test('writes both example deployments to dist/ from helm output, and staging\'s Secrets to dist-secrets/', () => {
@@ -64,18 +61,18 @@ describe('npm run synth', () => {
 
   test('a second synth leaves dist/ byte-identical', () => {
     const before = snapshotDist(cwd);
-    const second = run(SYNTH, cwd);
+    const second = run('synth', cwd);
     expect(second.status).toBe(0);
     expect(second.stdout).toMatch(/unchanged dist\/prod\.k8s\.yaml/);
     expect(snapshotDist(cwd)).toEqual(before);
   });
 
   test('a synth after patch-hub-url keeps the patched URL', () => {
-    const patched = run(PATCH_HUB_URL, cwd, {}, ['--deployment', 'staging', '--address', '203.0.113.9']);
+    const patched = run('patch-hub-url', cwd, {}, ['--deployment', 'staging', '--address', '203.0.113.9']);
     expect(patched.status).toBe(0);
     const before = snapshotDist(cwd);
     expect(fs.readFileSync(path.join(cwd, 'dist', 'staging.k8s.yaml'), 'utf8')).toContain('hub_url: http://203.0.113.9/');
-    expect(run(SYNTH, cwd).status).toBe(0);
+    expect(run('synth', cwd).status).toBe(0);
     expect(snapshotDist(cwd)).toEqual(before);
   });
 
@@ -89,7 +86,7 @@ describe('npm run synth', () => {
   });
 
   test('check-dist passes on what the synth wrote, and fails on a Secret with data in a sealed deployment\'s file', () => {
-    const passed = run(CHECK_DIST, cwd);
+    const passed = run('check-dist', cwd);
     expect(passed.stdout).toMatch(/match a fresh synth, hold no Secret data they should not, and are apply-ready/);
     expect(passed.status).toBe(0);
 
@@ -97,7 +94,7 @@ describe('npm run synth', () => {
     const original = fs.readFileSync(file, 'utf8');
     fs.appendFileSync(file, '---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: leaked\n  namespace: binderhub-prod\ndata:\n  token: c2VjcmV0\n');
     try {
-      const failed = run(CHECK_DIST, cwd);
+      const failed = run('check-dist', cwd);
       expect(failed.status).toBe(1);
       expect(failed.stderr).toContain('problem: dist/prod.k8s.yaml differs from a fresh synth');
       expect(failed.stderr).toMatch(/problem: dist\/prod\.k8s\.yaml: Secret binderhub-prod\/leaked holds data, but deployment prod keeps its Secrets out of dist\/ \(sealed mode\)/);
@@ -107,11 +104,11 @@ describe('npm run synth', () => {
   });
 
   test('init-secrets keeps existing files, and refuses an unknown option in one line', () => {
-    const again = run(INIT_SECRETS, cwd);
+    const again = run('init-secrets', cwd);
     expect(again.status).toBe(0);
     expect(again.stdout).toBe('kept secrets/staging.json: it exists already (--force rotates its tokens)\n'
       + 'kept secrets/prod.json: it exists already (--force rotates its tokens)\n');
-    const bad = run(INIT_SECRETS, cwd, {}, ['--forse']);
+    const bad = run('init-secrets', cwd, {}, ['--forse']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^error: Unknown option '--forse'.*; see --help\n$/);
   });
@@ -139,13 +136,13 @@ describe('npm run synth', () => {
     ];
     test.each(failures)('%s', (_, spoil, message) => {
       const dir = workspace();
-      expect(run(INIT_SECRETS, dir).status).toBe(0);
-      expect(run(SYNTH, dir).status).toBe(0);
+      expect(run('init-secrets', dir).status).toBe(0);
+      expect(run('synth', dir).status).toBe(0);
       const tokens = allTokens(dir);
       const before = snapshotDist(dir);
       const env = spoil(dir);
 
-      const failed = run(SYNTH, dir, env);
+      const failed = run('synth', dir, env);
 
       expect(failed.status).toBe(1);
       expect(failed.stdout).toBe('');
