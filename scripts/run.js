@@ -18,28 +18,36 @@ if (!commands.includes(command)) {
 }
 buildIfStale();
 
-const file = bundlePath(command);
-// One open file for both, so a bundle renamed into place meanwhile cannot pair its name with the other's code.
-const bundle = fs.openSync(file, 'r');
-const { size, mtimeMs } = fs.fstatSync(bundle);
-const source = fs.readFileSync(bundle, 'utf8');
-fs.closeSync(bundle);
-const cacheFile = path.join(path.dirname(file), `.${command}.${size}.${mtimeMs}.cache`);
-const cachedData = fs.existsSync(cacheFile) ? fs.readFileSync(cacheFile) : undefined;
-const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-if (cachedData === undefined || script.cachedDataRejected) {
-  // Made at the exit of a run that succeeded, so it holds every function a real run compiles, not only the top level.
-  process.once('exit', code => {
-    if (code !== 0) return;
-    try {
-      writeAtomic(cacheFile, script.createCachedData());
-    } catch {
-      // a read-only build/ only loses the speed-up
-    }
-  });
+/** Runs the bundle `file` as node would, but compiled with the code cache `.<command>.<size>.<mtime>.cache`. */
+function runWithCodeCache(file) {
+  // One open file for both, so a bundle renamed into place meanwhile cannot pair its name with the other's code.
+  const bundle = fs.openSync(file, 'r');
+  const { size, mtimeMs } = fs.fstatSync(bundle);
+  const source = fs.readFileSync(bundle, 'utf8');
+  fs.closeSync(bundle);
+  const cacheFile = path.join(path.dirname(file), `.${command}.${size}.${mtimeMs}.cache`);
+  const cachedData = fs.existsSync(cacheFile) ? fs.readFileSync(cacheFile) : undefined;
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    // Made at the exit of a run that succeeded, so it holds every function a real run compiles, not only the top level.
+    process.once('exit', code => {
+      if (code !== 0) return;
+      try {
+        writeAtomic(cacheFile, script.createCachedData());
+      } catch {
+        // a read-only build/ only loses the speed-up
+      }
+    });
+  }
+  const entry = new Module(file, module);
+  entry.filename = file;
+  script.runInThisContext()(entry.exports, Module.createRequire(file), entry, file, path.dirname(file));
 }
 
+const file = bundlePath(command);
 process.argv = [process.argv[0], file, ...args];
-const entry = new Module(file, module);
-entry.filename = file;
-script.runInThisContext()(entry.exports, Module.createRequire(file), entry, file, path.dirname(file));
+if (process.sourceMapsEnabled) {
+  require(file); // node maps stack traces (NODE_OPTIONS=--enable-source-maps) only for code its own loader compiled
+} else {
+  runWithCodeCache(file);
+}
