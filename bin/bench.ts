@@ -14,9 +14,9 @@ const { values: args } = parseCliArgs({ options: { runs: { type: 'string', defau
 const runs = Number(args.runs);
 const sizes = args.sizes!.split(',').map(Number);
 const chart = process.env.BINDERHUB_CHART ?? path.join(projectRoot(), 'test', 'fixtures', 'binderhub');
+const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-bench-'));
 // The app starts as the npm scripts start it, through scripts/run.js (bundle and code cache).
 const benchApp = (...appArgs: string[]) => timed(process.execPath, [path.join(projectRoot(), 'scripts', 'run.js'), 'bench-app', workspace, ...appArgs]);
-const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-bench-'));
 
 function timed(command: string, argv: string[]): { seconds: number; stdout: string } {
   const start = process.hrtime.bigint();
