@@ -85,6 +85,6 @@ async function kubectlStep(kubectl: Parameters<typeof runKubectl>[0], args: stri
   const result = await runKubectl(kubectl, args);
   process.stdout.write(result.stdout);
   if (result.status !== 0) {
-    throw new ConfigError(`kubectl ${args.slice(0, 2).join(' ')} failed: ${result.stderr.trim().split('\n').pop()}`);
+    throw new ConfigError(`kubectl ${args.join(' ')} failed: ${result.stderr.trim().split('\n').pop()}`);
   }
 }

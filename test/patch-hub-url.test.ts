@@ -185,3 +185,58 @@ describe('npm run patch-hub-url', () => {
     expect(result.stderr).toMatch(/^error: dist\/prod\.k8s\.yaml does not exist: run `npm run synth` first/);
   });
 });
+
+describe('npm run patch-hub-url --apply', () => {
+  /**
+   * A kubectl that records its arguments and answers as kubectl does; FAIL names the subcommand that fails.
+   * The cluster side of `apply` and `rollout status` is kubectl's own business: this checks what the CLI asks of it.
+   */
+  function recordingKubectl(dir: string): { kubectl: string; calls: () => string[][] } {
+    const log = path.join(dir, 'kubectl-calls.jsonl');
+    const kubectl = path.join(dir, 'kubectl');
+    fs.writeFileSync(kubectl, `#!${process.execPath}
+const fs = require('fs');
+const args = process.argv.slice(2);
+fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify(args) + '\\n');
+const verb = args.find(a => a === 'apply' || a === 'rollout');
+if (verb === process.env.FAIL) {
+  process.stderr.write('error: the server has asked for the client to provide credentials\\n');
+  process.exit(1);
+}
+process.stdout.write(verb === 'apply' ? 'configmap/binder-hub-url configured\\n' : 'deployment "binder" successfully rolled out\\n');
+`, { mode: 0o755 });
+    const calls = () => fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').map(line => JSON.parse(line)) : [];
+    return { kubectl, calls };
+  }
+
+  test('applies the patched file, then waits for the binder rollout, on the chosen cluster', async () => {
+    const dir = workspace();
+    const { kubectl, calls } = recordingKubectl(dir);
+    const result = await cli(dir, ['--address', '203.0.113.7', '--apply', '--kubeconfig', 'kc', '--context', 'prod', '--timeout', '90'], { KUBECTL: kubectl });
+    expect(result.status).toBe(0);
+    expect(calls()).toEqual([
+      ['--kubeconfig', 'kc', '--context', 'prod', 'apply', '--filename', path.join('dist', 'prod.k8s.yaml')],
+      ['--kubeconfig', 'kc', '--context', 'prod', 'rollout', 'status', 'deployment/binder', '--namespace', NAMESPACE, '--timeout=90s'],
+    ]);
+    expect(result.stdout).toMatch(/hub URL http:\/\/203\.0\.113\.7\/ \(was pending\)[\s\S]*configmap\/binder-hub-url configured\ndeployment "binder" successfully rolled out\n$/);
+  });
+
+  test('a failed apply stops before the rollout wait and says what kubectl said', async () => {
+    const dir = workspace();
+    const { kubectl, calls } = recordingKubectl(dir);
+    const result = await cli(dir, ['--address', '203.0.113.7', '--apply'], { KUBECTL: kubectl, FAIL: 'apply' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`error: kubectl apply --filename ${path.join('dist', 'prod.k8s.yaml')} failed: `
+      + 'error: the server has asked for the client to provide credentials\n');
+    expect(calls().map(args => args[0])).toEqual(['apply']);
+    expect(hubUrlState(manifest(dir)).url).toBe('http://203.0.113.7/'); // the patch itself stands: apply again later
+  });
+
+  test('a rollout that does not finish fails the command', async () => {
+    const dir = workspace();
+    const { kubectl } = recordingKubectl(dir);
+    const result = await cli(dir, ['--address', '203.0.113.7', '--apply'], { KUBECTL: kubectl, FAIL: 'rollout' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: kubectl rollout status deployment\/binder --namespace binder-prod --timeout=600s failed: /);
+  });
+});
