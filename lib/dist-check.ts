@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { ManifestObject } from './manifest-check';
+import { MANIFEST_FILE } from './manifest-files';
 import { SecretsMode } from './secrets-mode';
 
 /**
@@ -10,6 +11,6 @@ export function secretDataProblems(file: string, objects: ManifestObject[], mode
   if (mode.allowsSecretsInDist) return [];
   return objects
     .filter(o => o.kind === 'Secret' && (Object.keys(o.data ?? {}).length > 0 || Object.keys(o.stringData ?? {}).length > 0))
-    .map(o => `${file}: Secret ${o.metadata.namespace}/${o.metadata.name} holds data, but deployment ${path.basename(file).replace(/\.k8s\.ya?ml$/, '')} `
+    .map(o => `${file}: Secret ${o.metadata.namespace}/${o.metadata.name} holds data, but deployment ${path.basename(file).replace(MANIFEST_FILE, '$1')} `
       + `keeps its Secrets out of dist/ (${mode.name} mode): remove it and run \`npm run synth\``);
 }

@@ -4,10 +4,13 @@ import * as yaml from 'js-yaml';
 import { ConfigError } from './errors';
 import { ManifestObject } from './manifest-check';
 
+/** The name of a synthesized manifest file: `<chart>.k8s.yaml` (`.yml` read too); group 1 is the chart's name. */
+export const MANIFEST_FILE = /^(.*)\.k8s\.ya?ml$/;
+
 /** The objects of every `*.k8s.yaml` file in `dir` (none if it does not exist), file by file in name order. */
 export function readManifests(dir: string): ManifestObject[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter(name => /\.k8s\.ya?ml$/.test(name)).sort()
+  return fs.readdirSync(dir).filter(name => MANIFEST_FILE.test(name)).sort()
     .flatMap(name => readManifestFile(path.join(dir, name)));
 }
 

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { MANIFEST_FILE } from './manifest-files';
 
 /** The suffix of the chart (and so the file) that holds a deployment's Secrets when they are kept out of dist/. */
 export const SECRETS_CHART_SUFFIX = '-secrets';
@@ -25,7 +26,6 @@ export interface PublishResult {
   readonly removed: string[];
 }
 
-const MANIFEST = /\.k8s\.ya?ml$/;
 const SECRETS_FILE = new RegExp(`${SECRETS_CHART_SUFFIX}\\.k8s\\.ya?ml$`);
 
 /** A synthesized manifest and where it belongs. */
@@ -38,7 +38,7 @@ export interface PlannedFile {
 
 /** Where each synthesized manifest in `stagingDir` belongs, with its content, sorted by name. */
 export function plannedFiles(stagingDir: string, targets: PublishTargets): PlannedFile[] {
-  return fs.readdirSync(stagingDir).filter(name => MANIFEST.test(name)).sort().map(name => {
+  return fs.readdirSync(stagingDir).filter(name => MANIFEST_FILE.test(name)).sort().map(name => {
     const secret = SECRETS_FILE.test(name);
     return { target: path.join(secret ? targets.secrets : targets.manifests, name), content: fs.readFileSync(path.join(stagingDir, name)), secret };
   });
@@ -47,7 +47,7 @@ export function plannedFiles(stagingDir: string, targets: PublishTargets): Plann
 /** The manifests that stand in the target folders now (a secrets folder holds only `*-secrets.k8s.yaml`). */
 export function publishedFiles(targets: PublishTargets): string[] {
   const list = (dir: string, pattern: RegExp) => fs.existsSync(dir) ? fs.readdirSync(dir).filter(n => pattern.test(n)).map(n => path.join(dir, n)) : [];
-  return [...list(targets.manifests, MANIFEST), ...list(targets.secrets, SECRETS_FILE)].sort();
+  return [...list(targets.manifests, MANIFEST_FILE), ...list(targets.secrets, SECRETS_FILE)].sort();
 }
 
 /**
