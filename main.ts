@@ -10,12 +10,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import {
-  BinderHub, ChartSource, ConfigError, DEFAULT_TARGETS, HubUrlRecords, ManifestObject, PublishTargets, readManifests,
-  SecretsMode, SecretStore, Tls,
+  BinderHub, Builder, ChartSource, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject, PublishTargets,
+  readManifests, Registry, requiredCredential, SecretsMode, SecretStore, Tls,
 } from './lib';
 
 /** The deployments of this example, by name. */
 export const EXAMPLE_DEPLOYMENTS = ['staging', 'prod'];
+
+/** The credentials each example deployment cannot do without: `npm run init-secrets` writes placeholders for them. */
+export const EXAMPLE_CREDENTIALS: Readonly<Record<string, ReadonlyArray<CredentialName>>> = { prod: ['registryPassword'] };
 
 /** What the example reads from disk and the environment. */
 export interface ExampleInputs {
@@ -36,21 +39,30 @@ export function defineExample(app: App, inputs: ExampleInputs): BinderHub[] {
   const secrets = Object.fromEntries(EXAMPLE_DEPLOYMENTS.map(name => [name, inputs.secrets.load(name)]));
   return [
     // Quick start: LoadBalancer services; `npm run patch-hub-url -- --deployment staging` fills in the hub URL.
-    // Its Secrets go to dist-secrets/ (git-ignored), so dist/ can be committed.
+    // One node whose container runtime is Docker (minikube's default): builds run on the node's Docker, so user pods
+    // start the images where they were built, without a registry. Its Secrets go to dist-secrets/ (git-ignored).
     new BinderHub(app, 'staging', {
       namespace: 'binderhub-staging',
       chart: inputs.chart,
       tokens: secrets.staging.tokens,
+      registry: Registry.none(),
+      builder: Builder.host(),
       discoveredHubUrl: inputs.hubUrls.load('staging'),
       githubAccessToken: secrets.staging.credentials.githubAccessToken,
       secrets: SecretsMode.separate(),
     }),
     // Production: DNS names and HTTPS behind an Ingress controller with cert-manager; the hub URL is known up front.
+    // Builds run in this deployment's own dind and push to Docker Hub, where every node's kubelet pulls them.
     // Its Secrets are sealed for the cluster's sealed-secrets controller.
     new BinderHub(app, 'prod', {
       namespace: 'binderhub-prod',
       chart: inputs.chart,
       tokens: secrets.prod.tokens,
+      registry: Registry.dockerHub({
+        username: 'binderorg-bot',
+        password: requiredCredential(secrets.prod, 'registryPassword'),
+        imagePrefix: 'binderorg/binder-prod-',
+      }),
       ingress: {
         binderHost: 'binder.example.org',
         hubHost: 'hub.example.org',
@@ -68,6 +80,15 @@ export function defineExample(app: App, inputs: ExampleInputs): BinderHub[] {
       }),
     }),
   ];
+}
+
+/** One line for each credential of the example that still holds the placeholder `npm run init-secrets` wrote. */
+export function placeholderWarnings(secrets: SecretStore): string[] {
+  return EXAMPLE_DEPLOYMENTS.flatMap(name => {
+    const loaded = secrets.load(name);
+    return loaded.placeholders.map(credential => `warning: ${loaded.file} credentials.${credential} is still the placeholder that `
+      + `npm run init-secrets wrote: put the real value there before you apply ${name}'s manifests`);
+  });
 }
 
 /**

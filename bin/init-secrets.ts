@@ -4,7 +4,7 @@
  * Generates each deployment's tokens once into `<folder>/<deployment>.json` (mode 0600, git-ignored). Without
  * deployment names it covers the example's deployments. An existing file is never overwritten without --force.
  */
-import { EXAMPLE_DEPLOYMENTS } from '../main';
+import { EXAMPLE_CREDENTIALS, EXAMPLE_DEPLOYMENTS } from '../main';
 import { checkDnsLabel, parseCliArgs, runMain, SecretStore } from '../lib';
 
 runMain(() => {
@@ -20,10 +20,15 @@ runMain(() => {
   for (const name of positionals.length > 0 ? positionals : EXAMPLE_DEPLOYMENTS) {
     checkDnsLabel('deployment name', name);
     const file = store.fileFor(name);
-    switch (store.init(name, args.force)) {
-      case 'created': console.log(`created ${file} (5 tokens)`); break;
+    switch (store.init(name, args.force, EXAMPLE_CREDENTIALS[name])) {
+      case 'created': console.log(`created ${file} (5 tokens${placeholderNote(EXAMPLE_CREDENTIALS[name])})`); break;
       case 'rotated': console.log(`rotated the tokens in ${file} (credentials kept; the hub and proxy restart on the next apply)`); break;
       case 'kept': console.log(`kept ${file}: it exists already (--force rotates its tokens)`); break;
     }
   }
 });
+
+/** Tells the operator which credentials the file holds placeholders for. */
+function placeholderNote(needed: ReadonlyArray<string> = []): string {
+  return needed.map(name => `; replace the placeholder in credentials.${name}`).join('');
+}

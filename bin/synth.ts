@@ -2,8 +2,8 @@
  * `npm run synth` (and `cdk8s synth`): synthesizes the deployments that main.ts describes and publishes them into
  * dist/ and dist-secrets/, each file replaced atomically.
  */
-import { synthesizeExample } from '../main';
-import { DEFAULT_TARGETS, publishManifests, runMain } from '../lib';
+import { placeholderWarnings, synthesizeExample } from '../main';
+import { DEFAULT_TARGETS, publishManifests, runMain, SecretStore } from '../lib';
 
 runMain(() => {
   // cdk8s synth passes its own staging folder in CDK8S_OUTDIR; the app publishes from there to dist/.
@@ -18,4 +18,5 @@ runMain(() => {
       }
     }
   }, process.env.CDK8S_OUTDIR);
+  for (const warning of placeholderWarnings(new SecretStore('secrets'))) console.warn(warning);
 });

@@ -59,12 +59,12 @@ export interface BinderHubProps {
   readonly helmExecutable?: string;
   /**
    * Where built images are pushed and pulled from.
-   * @default Registry.none() - images stay on the node that built them
+   * @default Registry.none() - images stay on the node that built them, which only Builder.host() can launch
    */
   readonly registry?: Registry;
   /**
    * How images are built.
-   * @default Builder.dind() - a dind DaemonSet with host folders of this deployment's own
+   * @default Builder.dind() - a dind DaemonSet with host folders of this deployment's own (it needs a registry)
    */
   readonly builder?: Builder;
   /**
@@ -157,13 +157,14 @@ export class BinderHub extends Chart {
     this.hubUrl = hubUrl.url;
     this.hubUrlSource = hubUrl.source;
     const builder = props.builder ?? Builder.dind();
+    const registry = props.registry ?? Registry.none();
+    checkCanLaunch(id, registry, builder, props.registry === undefined);
     this.builderHostPaths = builder.hostPaths(releaseName);
     checkIsolation(this);
     if (props.createNamespace ?? true) {
       new k8s.KubeNamespace(this, 'namespace', { metadata: { name: namespace } });
     }
 
-    const registry = props.registry ?? Registry.none();
     const pullAuth = registry.pullAuth();
     if (pullAuth) {
       new ImagePullSecret(this, 'image-pull-secret', { name: IMAGE_PULL_SECRET_NAME, auth: pullAuth });
@@ -251,6 +252,19 @@ function sharedHostPath(a: BuilderHostPaths, b: BuilderHostPaths): string | unde
   const within = (dir: string, parent: string) => dir === parent || dir.startsWith(`${parent}/`);
   if (within(a.libDir, b.libDir) || within(b.libDir, a.libDir)) return `image store ${a.libDir} / ${b.libDir}`;
   return undefined;
+}
+
+/**
+ * Fails on a registry and builder that can build an image but never start it: without a registry BinderHub
+ * looks for the image through the node's Docker socket and the kubelet runs it from the node's runtime, while a
+ * dind or pink builder keeps it in a store of its own that neither can see.
+ */
+function checkCanLaunch(deployment: string, registry: Registry, builder: Builder, registryDefaulted: boolean): void {
+  if (registry.pushesImages || !builder.keepsImagesPrivate) return;
+  const given = registryDefaulted ? 'no registry (Registry.none(), the default)' : 'Registry.none()';
+  throw new ConfigError(`deployment "${deployment}" has ${given} with ${builder.description}: the images it builds stay in the builder's `
+    + 'own store, which the kubelet cannot start user pods from, so no repository could ever launch; set registry to a '
+    + 'registry (Registry.dockerHub, .gcr, .acr, .harbor or .custom), or use builder: Builder.host() on nodes whose container runtime is Docker');
 }
 
 function checkOptionalToken(deployment: string, prop: string, value: string | undefined): void {

@@ -107,6 +107,15 @@ export abstract class Builder {
 
   protected constructor(protected readonly common: BuilderCommonProps) {}
 
+  /** The factory that made this builder, for messages. */
+  public abstract readonly description: string;
+
+  /**
+   * Whether the images this builder makes live in a store of its own that the kubelet cannot run them from,
+   * so that user pods can start them only from a registry.
+   */
+  public abstract readonly keepsImagesPrivate: boolean;
+
   /** The node folders this builder uses for release `releaseName`; fails on folders that are not absolute. */
   public hostPaths(releaseName: string): BuilderHostPaths {
     const paths = this.folders(releaseName);
@@ -133,6 +142,9 @@ export abstract class Builder {
 }
 
 class DindBuilder extends Builder {
+  public readonly description = 'Builder.dind()';
+  public readonly keepsImagesPrivate = true;
+
   constructor(private readonly props: DindBuilderProps) {
     super(props);
   }
@@ -163,6 +175,9 @@ class DindBuilder extends Builder {
 }
 
 class PinkBuilder extends Builder {
+  public readonly description = 'Builder.pink()';
+  public readonly keepsImagesPrivate = true;
+
   constructor(private readonly props: PinkBuilderProps) {
     super(props);
   }
@@ -179,6 +194,10 @@ class PinkBuilder extends Builder {
 }
 
 class HostBuilder extends Builder {
+  public readonly description = 'Builder.host()';
+  // The node's own Docker is the runtime the kubelet starts user pods with.
+  public readonly keepsImagesPrivate = false;
+
   protected folders(): BuilderHostPaths {
     return { socket: '/var/run/docker.sock', socketDir: '/var/run', libDir: '/var/lib/docker' };
   }

@@ -217,6 +217,9 @@ export abstract class Registry {
     });
   }
 
+  /** Whether built images are pushed somewhere the kubelet can pull them from (`use_registry`). */
+  public abstract readonly pushesImages: boolean;
+
   /** The chart values for this registry. */
   public abstract chartValues(): Values;
 
@@ -225,6 +228,7 @@ export abstract class Registry {
 }
 
 class NoRegistry extends Registry {
+  public readonly pushesImages = false;
   public chartValues(): Values {
     return { config: { BinderHub: { use_registry: false } } };
   }
@@ -234,6 +238,7 @@ class NoRegistry extends Registry {
 }
 
 class CredentialedRegistry extends Registry {
+  public readonly pushesImages = true;
   constructor(private readonly spec: RegistrySpec) {
     super();
     registerSecrets(spec.password);

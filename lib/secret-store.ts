@@ -15,7 +15,16 @@ export interface DeploymentCredentials {
   readonly registryPassword?: string;
 }
 
-const CREDENTIAL_NAMES: ReadonlyArray<keyof DeploymentCredentials> = ['githubAccessToken', 'gitlabPrivateToken', 'registryPassword'];
+/** The name of a credential in a secrets file. */
+export type CredentialName = keyof DeploymentCredentials;
+
+const CREDENTIAL_NAMES: ReadonlyArray<CredentialName> = ['githubAccessToken', 'gitlabPrivateToken', 'registryPassword'];
+
+/**
+ * What `init` writes for a credential a deployment needs but the operator has not given yet, so a fresh checkout
+ * synthesizes; `load` reports it, and no registry accepts it.
+ */
+export const CREDENTIAL_PLACEHOLDER = 'REPLACE-ME (written by npm run init-secrets)';
 
 /** What one deployment's secrets file holds. */
 export interface DeploymentSecrets {
@@ -23,6 +32,19 @@ export interface DeploymentSecrets {
   readonly tokens: BinderHubTokens;
   /** Added by the operator. */
   readonly credentials: DeploymentCredentials;
+  /** The credentials that still hold CREDENTIAL_PLACEHOLDER. */
+  readonly placeholders: CredentialName[];
+  /** The file they were read from. */
+  readonly file: string;
+}
+
+/** A credential the deployment cannot do without; a missing one names the file and the setting to add. */
+export function requiredCredential(secrets: DeploymentSecrets, name: CredentialName): string {
+  const value = secrets.credentials[name];
+  if (value === undefined) {
+    throw new ConfigError(`${secrets.file} has no credentials.${name}, which this deployment needs; add it to the file's "credentials"`);
+  }
+  return value;
 }
 
 /** What `init` did: wrote a new file, replaced the tokens of an existing one, or left an existing one alone. */
@@ -51,23 +73,28 @@ export class SecretStore {
         + `run \`npm run init-secrets -- ${deployment}\` to generate its tokens`);
     }
     const content = this.parse(file);
+    const credentials = this.credentials(content.credentials ?? {}, file);
     return {
       tokens: BinderHubTokens.fromValues(content.tokens, file),
-      credentials: this.credentials(content.credentials ?? {}, file),
+      credentials,
+      placeholders: CREDENTIAL_NAMES.filter(name => credentials[name] === CREDENTIAL_PLACEHOLDER),
+      file,
     };
   }
 
   /**
    * Writes a fresh set of tokens for `deployment`. An existing file is never overwritten unless `force` is set;
-   * then its tokens are replaced (rotated) and its credentials kept. The file is written whole (temp file, then rename), mode 0600.
+   * then its tokens are replaced (rotated) and its credentials kept. Credentials in `needed` that the file lacks get
+   * CREDENTIAL_PLACEHOLDER. The file is written whole (temp file, then rename), mode 0600.
    */
-  public init(deployment: string, force = false): InitOutcome {
+  public init(deployment: string, force = false, needed: ReadonlyArray<CredentialName> = []): InitOutcome {
     const file = this.fileFor(deployment);
     const exists = fs.existsSync(file);
     if (exists && !force) {
       return 'kept';
     }
-    const credentials = exists ? (this.parse(file).credentials ?? {}) : {};
+    const kept = exists ? (this.parse(file).credentials ?? {}) as object : {};
+    const credentials = { ...Object.fromEntries(needed.map(name => [name, CREDENTIAL_PLACEHOLDER])), ...kept };
     const content = { tokens: BinderHubTokens.generate().values, credentials };
     fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
     writeFileAtomic(file, JSON.stringify(content, null, 2) + '\n', 0o600);

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { BinderHub, checkManifests, ChartSource, DEPLOYMENT_LABEL, knownKindChecker, ManifestObject, readManifestFile } from '../lib';
 import { defineExample } from '../main';
-import { exampleInputs, fakeTokens, find, FIXTURE_CHART, synthBinderHub } from './helpers';
+import { exampleInputs, TEST_REGISTRY, fakeTokens, find, FIXTURE_CHART, synthBinderHub } from './helpers';
 
 /** The example's dist/ files, as `npm run synth` writes them, one list of objects per file. */
 function exampleDist(): Record<string, ManifestObject[]> {
@@ -111,7 +111,7 @@ describe('Helm hooks', () => {
 
   test('the dropped hooks are listed', () => {
     const deployment = new BinderHub(Testing.app(), 'hooks', {
-      chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('hooks'),
+      chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('hooks'), registry: TEST_REGISTRY,
       chartValues: { jupyterhub: { prePuller: { hook: { enabled: true } } } },
     });
     expect(deployment.helmChart.droppedHooks.map(h => `${h.kind}/${h.name}`).sort()).toEqual(['DaemonSet/hook-image-puller', 'Job/hook-image-awaiter']);

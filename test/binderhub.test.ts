@@ -1,7 +1,7 @@
 import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
-import { BINDERHUB_CHART_REPOSITORY, BinderHub, DEFAULT_BINDERHUB_CHART_VERSION, isClusterScoped } from '../lib';
-import { fakeTokens, fakeTokenValues, find, secretValue, synthBinderHub, withoutSecretValues } from './helpers';
+import { BINDERHUB_CHART_REPOSITORY, BinderHub, DEFAULT_BINDERHUB_CHART_VERSION, Builder, isClusterScoped, Registry } from '../lib';
+import { fakeTokens, TEST_REGISTRY, fakeTokenValues, find, secretValue, synthBinderHub, withoutSecretValues } from './helpers';
 
 /** What BinderHub reads: the values.yaml in Secret binder-secret. */
 function binderValues(objects: any[]): any {
@@ -46,7 +46,7 @@ describe('BinderHub', () => {
   });
 
   test('no registry: use_registry false, no push secret, builds on the node', () => {
-    const objects = synthBinderHub();
+    const objects = synthBinderHub({ registry: Registry.none(), builder: Builder.host() });
     expect(binderValues(objects).config.BinderHub.use_registry).toBe(false);
     expect(objects.find(o => o.metadata.name === 'binder-build-docker-config')).toBeUndefined();
   });
@@ -100,7 +100,7 @@ describe('BinderHub', () => {
     const saved = process.env.HTTPS_PROXY;
     process.env.HTTPS_PROXY = 'http://127.0.0.1:9';
     try {
-      expect(() => new BinderHub(Testing.app(), 'x', { tokens: fakeTokens() }))
+      expect(() => new BinderHub(Testing.app(), 'x', { tokens: fakeTokens(), registry: TEST_REGISTRY }))
         .toThrow(`cannot reach the chart repository for binderhub ${DEFAULT_BINDERHUB_CHART_VERSION} from ${BINDERHUB_CHART_REPOSITORY}`);
     } finally {
       if (saved === undefined) delete process.env.HTTPS_PROXY; else process.env.HTTPS_PROXY = saved;

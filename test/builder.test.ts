@@ -1,9 +1,9 @@
 import * as yaml from 'js-yaml';
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { BinderHub, Builder, ChartSource, DEFAULT_DIND_IMAGE } from '../lib';
+import { BinderHub, Builder, ChartSource, DEFAULT_DIND_IMAGE, Registry } from '../lib';
 import { defineExample } from '../main';
-import { exampleInputs, fakeTokens, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
+import { exampleInputs, TEST_REGISTRY, fakeTokens, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
 
 const binderValues = (objects: any[]) => yaml.load(secretValue(find(objects, 'Secret', 'binder-secret'), 'values.yaml')) as any;
 const hostPaths = (workload: any) => workload.spec.template.spec.volumes.map((v: any) => v.hostPath).filter(Boolean);
@@ -111,6 +111,26 @@ describe('Builder.pink and Builder.host', () => {
     expect(daemonSets(objects)).toMatchSnapshot();
   });
 
+  test.each([
+    ['dind', () => Builder.dind(), 'Builder.dind()'],
+    ['pink', () => Builder.pink(), 'Builder.pink()'],
+  ])('a %s builder without a registry is refused: no repository could launch', (_name, builder, factory) => {
+    expect(() => synthBinderHub({ registry: Registry.none(), builder: builder() }))
+      .toThrow(`deployment "test" has Registry.none() with ${factory}: the images it builds stay in the builder's own store`);
+    expect(() => synthBinderHub({ registry: Registry.none(), builder: builder() }))
+      .toThrow(/set registry to a registry \(Registry\.dockerHub, .*\), or use builder: Builder\.host\(\) on nodes whose container runtime is Docker/);
+  });
+
+  test('the defaults alone (no registry, dind) are refused, naming the default', () => {
+    expect(() => new BinderHub(Testing.app(), 'x', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens() }))
+      .toThrow('deployment "x" has no registry (Registry.none(), the default) with Builder.dind()');
+  });
+
+  test('no registry with the host builder renders: the node runtime starts what its Docker built', () => {
+    const objects = synthBinderHub({ registry: Registry.none(), builder: Builder.host() }, 'h');
+    expect(binderValues(objects).config.BinderHub.use_registry).toBe(false);
+  });
+
   test('builder settings cannot also come through chartValues', () => {
     expect(() => synthBinderHub({ chartValues: { imageBuilderType: 'dind' } })).toThrow(/chartValues\.imageBuilderType is set by the builder prop/);
     expect(() => synthBinderHub({ chartValues: { config: { KubernetesBuildExecutor: { docker_host: 'unix:///x' } } } }))
@@ -120,7 +140,7 @@ describe('Builder.pink and Builder.host', () => {
 
 describe('isolation across an app', () => {
   const chart = ChartSource.local(FIXTURE_CHART);
-  const define = (app: any, id: string, props: object = {}) => new BinderHub(app, id, { chart, tokens: fakeTokens(id), ...props });
+  const define = (app: any, id: string, props: object = {}) => new BinderHub(app, id, { chart, tokens: fakeTokens(id), registry: TEST_REGISTRY, ...props });
 
   const collisions: Array<[string, object, object, RegExp]> = [
     ['a release name', { releaseName: 'binder' }, { releaseName: 'binder', namespace: 'b2' }, /deployments "a" and "b" share the release name "binder"; .*ClusterRole binder-image-cleaner/],
@@ -154,11 +174,12 @@ describe('the example', () => {
   // prod's Secrets are sealed and staging's kept apart: read what the chart was given.
   const dockerHost = (i: number) => (deployments[i].helmChart.values as any).config.KubernetesBuildExecutor.docker_host;
 
-  test('two DinD DaemonSets with disjoint host folders, each deployment building on its own socket', () => {
+  test('staging builds on the node\'s Docker without a registry; prod in its own dind, pushing to a registry', () => {
     const [staging, prod] = objects;
-    expect(hostPaths(find(staging, 'DaemonSet', 'staging-dind')).map((h: any) => h.path)).toEqual(['/var/lib/dind/staging', '/var/run/dind/staging']);
+    expect(daemonSets(staging).map(d => d.metadata.name)).toEqual(['staging-image-cleaner']);
+    expect((deployments[0].helmChart.values as any).config.BinderHub.use_registry).toBe(false);
     expect(hostPaths(find(prod, 'DaemonSet', 'prod-dind')).map((h: any) => h.path)).toEqual(['/var/lib/dind/prod', '/var/run/dind/prod']);
-    expect(dockerHost(0)).toBe('unix:///var/run/dind/staging/docker.sock');
+    expect((deployments[1].helmChart.values as any).config.BinderHub.use_registry).toBe(true);
     expect(dockerHost(1)).toBe('unix:///var/run/dind/prod/docker.sock');
     expect(hostPaths(find(prod, 'DaemonSet', 'prod-image-cleaner')).map((h: any) => h.path)).toEqual(['/var/lib/dind/prod', '/var/run/dind/prod']);
   });

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, SecretStore } from '../lib';
-import type { ExampleInputs } from '../main';
+import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, Registry, SecretStore } from '../lib';
+import { EXAMPLE_CREDENTIALS, type ExampleInputs } from '../main';
 
 /** The test double of the binderhub chart. */
 export const FIXTURE_CHART = path.join(__dirname, 'fixtures', 'binderhub');
@@ -20,10 +20,13 @@ export function fakeTokens(seed = 'test'): BinderHubTokens {
   return BinderHubTokens.fromValues(fakeTokenValues(seed), 'test tokens');
 }
 
+/** The registry test deployments push to unless a test picks another: the default builder (dind) needs one. */
+export const TEST_REGISTRY = Registry.dockerHub({ username: 'testbot', password: 'test-registry-password', imagePrefix: 'testorg/binder-test-' });
+
 /** Synthesizes one BinderHub deployment from the fixture chart and returns its objects. */
 export function synthBinderHub(props: Partial<BinderHubProps> = {}, id = 'test'): any[] {
   const app = Testing.app();
-  const binderhub = new BinderHub(app, id, { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens(id), ...props });
+  const binderhub = new BinderHub(app, id, { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens(id), registry: TEST_REGISTRY, ...props });
   return Testing.synth(binderhub);
 }
 
@@ -58,8 +61,8 @@ export function withoutSecretValues(objects: any[]): any[] {
 export function exampleInputs(): ExampleInputs {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
   const secrets = new SecretStore(path.join(dir, 'secrets'));
-  secrets.init('staging');
-  secrets.init('prod');
+  secrets.init('staging', false, EXAMPLE_CREDENTIALS.staging);
+  secrets.init('prod', false, EXAMPLE_CREDENTIALS.prod);
   return {
     secrets,
     chart: ChartSource.local(FIXTURE_CHART),

@@ -7,12 +7,12 @@ import {
   BinderHub, BinderHubProps, ChartSource, HUB_URL_CHECKSUM_ANNOTATION, HUB_URL_CONFIG_MAP, hubUrlChecksum, hubUrlForAddress, HubUrlRecords,
   hubUrlState, patchHubUrl,
 } from '../lib';
-import { fakeTokens, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
+import { fakeTokens, TEST_REGISTRY, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
 
 /** The manifest file a synth writes for one deployment, exactly as `npm run synth` writes it. */
 function synthManifest(props: Partial<BinderHubProps> = {}): string {
   const app = Testing.app();
-  new BinderHub(app, 'prod', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('prod'), namespace: 'binder-prod', ...props });
+  new BinderHub(app, 'prod', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('prod'), namespace: 'binder-prod', registry: TEST_REGISTRY, ...props });
   app.synth();
   return fs.readFileSync(path.join(app.outdir, 'prod.k8s.yaml'), 'utf8');
 }

@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { BinderHub, ChartSource, hubUrlState } from '../lib';
-import { fakeTokens, FIXTURE_CHART } from './helpers';
+import { fakeTokens, TEST_REGISTRY, FIXTURE_CHART } from './helpers';
 
 const RUN = path.join(__dirname, '..', 'scripts', 'run.js');
 const NAMESPACE = 'binder-prod';
@@ -76,7 +76,7 @@ function kubeconfig(dir: string, server: string): string {
 function workspace(props: object = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patch-e2e-'));
   const app = Testing.app({ outdir: path.join(dir, 'dist') });
-  new BinderHub(app, 'prod', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('prod'), namespace: NAMESPACE, ...props });
+  new BinderHub(app, 'prod', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('prod'), namespace: NAMESPACE, registry: TEST_REGISTRY, ...props });
   app.synth();
   return dir;
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SecretStore } from '../lib';
+import { CREDENTIAL_PLACEHOLDER, requiredCredential, SecretStore } from '../lib';
 
 function tempStore(): SecretStore {
   return new SecretStore(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'store-test-')), 'secrets'));
@@ -39,6 +39,29 @@ describe('SecretStore', () => {
     expect(rotated.tokens.values.proxySecretToken).not.toBe(content.tokens.proxySecretToken);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.readdirSync(store.directory)).toEqual(['a.json']);
+  });
+
+  test('init writes placeholders for needed credentials; load reports them; given ones are kept', () => {
+    const store = tempStore();
+    store.init('a', false, ['registryPassword']);
+    const fresh = store.load('a');
+    expect(fresh.credentials).toEqual({ registryPassword: 'REPLACE-ME (written by npm run init-secrets)' });
+    expect(fresh.placeholders).toEqual(['registryPassword']);
+    const file = store.fileFor('a');
+    const content = JSON.parse(fs.readFileSync(file, 'utf8'));
+    content.credentials.registryPassword = 'dckr_pat_realvalue';
+    fs.writeFileSync(file, JSON.stringify(content));
+    store.init('a', true, ['registryPassword']);
+    expect(store.load('a').credentials.registryPassword).toBe('dckr_pat_realvalue');
+    expect(store.load('a').placeholders).toEqual([]);
+    expect(CREDENTIAL_PLACEHOLDER).toBe('REPLACE-ME (written by npm run init-secrets)');
+  });
+
+  test('a required credential that is missing names the file and the setting', () => {
+    const store = tempStore();
+    store.init('a');
+    expect(() => requiredCredential(store.load('a'), 'registryPassword'))
+      .toThrow(/a\.json has no credentials\.registryPassword, which this deployment needs; add it to the file's "credentials"/);
   });
 
   test('throws if the file is missing, naming the command that writes it', () => {
