@@ -15,6 +15,7 @@ import { ImagePullSecret } from './image-pull-secret';
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
 import { SECRETS_CHART_SUFFIX } from './publish';
 import { secretContent, SecretsMode } from './secrets-mode';
+import { unservedObjects } from './served-apis';
 import { BinderHubTokens } from './tokens';
 import { Values } from './values';
 
@@ -48,7 +49,8 @@ export interface BinderHubProps {
    */
   readonly chart?: ChartSource;
   /**
-   * The Kubernetes version helm renders for.
+   * The Kubernetes version of the cluster (`kubectl version`): helm renders for it and the APIs it serves, and the
+   * synth refuses any object of an API it does not serve. Clusters differ: set it per deployment.
    * @default DEFAULT_KUBE_VERSION
    */
   readonly kubeVersion?: string;
@@ -190,6 +192,7 @@ export class BinderHub extends Chart {
       }),
     });
     this.unnamespaceClusterScopedObjects();
+    this.refuseUnservedApis();
     this.secretsMode = props.secrets ?? SecretsMode.forScope(scope);
     this.applySecretsMode(props.tokens);
   }
@@ -203,6 +206,16 @@ export class BinderHub extends Chart {
       secret.node.scope!.node.tryRemoveChild(secret.node.id);
     }
     this.secretsMode.replace(contents, { chart: this, fingerprintKey: tokens.deriveKey('sealed-fingerprint') });
+  }
+
+  /** Fails on any object the target Kubernetes version would reject for its API version, naming the one to use. */
+  private refuseUnservedApis(): void {
+    const objects = this.node.findAll().filter(ApiObject.isApiObject).map(o => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } }));
+    const problems = unservedObjects(objects, this.helmChart.kubeVersion.minor);
+    if (problems.length > 0) {
+      throw new ConfigError(`deployment "${this.node.id}" renders objects that Kubernetes ${this.helmChart.kubeVersion.version} (kubeVersion) `
+        + `does not serve: ${problems.join('; ')}; set kubeVersion to your cluster's version, or use a chart that supports it`);
+    }
   }
 
   /** cdk8s gives every object of a chart the chart's namespace; cluster-scoped objects must have none. */

@@ -8,15 +8,11 @@ import * as cdk8sYaml from 'cdk8s/node_modules/yaml';
 import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
 import { WORKLOAD_KINDS } from './kinds';
+import { DEFAULT_KUBE_VERSION, KubeVersion, kubeVersionWarning, parseKubeVersion } from './kubernetes-versions';
 import { redact } from './redact';
+import { servedApiVersions } from './served-apis';
 import { toolPath } from './tools';
 import { Values } from './values';
-
-/**
- * The Kubernetes version helm renders for. Pinned, because helm's built-in default changes with the helm build
- * and charts branch on it (`.Capabilities`, `kubeVersion`).
- */
-export const DEFAULT_KUBE_VERSION = '1.31.0';
 
 /** Props for `HelmChart`. */
 export interface HelmChartProps {
@@ -32,7 +28,8 @@ export interface HelmChartProps {
    */
   readonly values?: Values;
   /**
-   * The Kubernetes version to render for (`--kube-version`).
+   * The Kubernetes version to render for: helm gets it as `--kube-version`, and the APIs that version serves as
+   * `--api-versions`, so the chart's `.Capabilities` checks answer as the cluster would.
    * @default DEFAULT_KUBE_VERSION
    */
   readonly kubeVersion?: string;
@@ -68,12 +65,16 @@ export class HelmChart extends Construct {
   public readonly droppedHooks: DroppedHook[] = [];
   /** The values the chart was rendered with. */
   public readonly values: Values;
+  /** The Kubernetes version rendered for. */
+  public readonly kubeVersion: KubeVersion;
 
   private readonly rendered: Helm;
 
   constructor(scope: Construct, id: string, props: HelmChartProps) {
     super(scope, id);
     this.values = props.values ?? {};
+    this.kubeVersion = parseKubeVersion(props.kubeVersion ?? DEFAULT_KUBE_VERSION);
+    warnOnce(kubeVersionWarning(this.kubeVersion));
     const helm = toolPath('helm', props.helmExecutable);
     const reference = props.chart.reference();
     this.rendered = withPrivateTempDir(() => withInProcessYamlLoad(() => {
@@ -86,7 +87,7 @@ export class HelmChart extends Construct {
           namespace: props.namespace,
           values: props.values,
           helmExecutable: helm,
-          helmFlags: ['--kube-version', props.kubeVersion ?? DEFAULT_KUBE_VERSION],
+          helmFlags: ['--kube-version', this.kubeVersion.version, '--api-versions', servedApiVersions(this.kubeVersion.minor).join(',')],
         });
       } catch (error) {
         throw new ConfigError(explainHelmFailure(String((error as Error).message), props.chart, helm, props.releaseName));
@@ -118,6 +119,15 @@ export class HelmChart extends Construct {
       }
     }
   }
+}
+
+const warned = new Set<string>();
+
+/** Prints a warning once per process: an app of many deployments on one Kubernetes version says it once. */
+function warnOnce(warning: string | undefined): void {
+  if (warning === undefined || warned.has(warning)) return;
+  warned.add(warning);
+  console.warn(warning);
 }
 
 /**
@@ -163,7 +173,12 @@ function explainHelmFailure(message: string, chart: ChartSource, helm: string, r
   const localHint = 'to render without the network, set BINDERHUB_CHART (or use ChartSource.local) to a local binderhub chart directory or .tgz';
   const detail = oneLine(redact(message));
   if (/unable to execute/.test(message)) {
-    return `cannot run helm at ${helm}: run \`npm ci\` (it installs the pinned helm into .tools/) or set HELM to a helm 3 binary`;
+    return `cannot run helm at ${helm}: run \`npm ci\` (it installs the pinned helm into .tools/ on linux/x86-64) or set HELM to a helm 4 (or 3) binary`;
+  }
+  const kubeVersion = /chart requires kubeVersion: (\S+) which is incompatible with Kubernetes (\S+)/.exec(message);
+  if (kubeVersion) {
+    return `kubeVersion ${kubeVersion[2]} of release ${release} is outside what ${chart.description} supports (${kubeVersion[1]}); `
+      + `set kubeVersion to your cluster's version (kubectl version), which must satisfy ${kubeVersion[1]}`;
   }
   if (/not a valid chart repository|cannot be reached|no such host|dial tcp|connection refused|i\/o timeout/.test(message)) {
     return `cannot reach the chart repository for ${chart.description} (${lastCause(detail)}); ${localHint}`;
@@ -172,7 +187,9 @@ function explainHelmFailure(message: string, chart: ChartSource, helm: string, r
     return `${chart.description} was not found in the repository (${lastCause(detail)}); pick a published version, or ${localHint}`;
   }
   if (/values don't meet the specifications of the schema/.test(message)) {
-    return `the chart's values schema refused the values of release ${release}: ${detail.replace(/^.*?schema\(s\) in the following chart\(s\):\s*/, '')}`;
+    // helm 4 lists the problems per chart as `<chart>:` and `- at '<path>': <problem>` lines.
+    const problems = detail.replace(/^.*?schema\(s\) in the following chart\(s\):[;\s]*/, '').replace(/([\w-]+):; - /g, '$1: ').replace(/; - /g, '; ');
+    return `the chart's values schema refused the values of release ${release}: ${problems}`;
   }
   if (/execution error at/.test(message)) {
     return `the chart refused the values of release ${release}: ${detail.replace(/^.*?execution error at \([^)]*\):\s*/, '')}`;

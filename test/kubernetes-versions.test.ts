@@ -1,0 +1,80 @@
+import { DEFAULT_KUBE_VERSION, kubeVersionWarning, parseKubeVersion, servedApiVersions, unservedObjects } from '../lib';
+import { synthBinderHub } from './helpers';
+
+const object = (apiVersion: string, kind: string, name = 'x') => ({ apiVersion, kind, metadata: { name } });
+
+describe('kubeVersion', () => {
+  test('the default is 1.35, the pinned kubectl\'s minor, upstream-supported when it was chosen (2026-11-25)', () => {
+    expect(DEFAULT_KUBE_VERSION).toBe('1.35.0');
+    expect(kubeVersionWarning(parseKubeVersion(DEFAULT_KUBE_VERSION), new Date('2026-11-25'))).toBeUndefined();
+  });
+
+  test.each([
+    ['1.35', '1.35.0', 35],
+    ['1.34.2', '1.34.2', 34],
+    ['v1.33.1', '1.33.1', 33],
+    ['v1.35.2-gke.1200', '1.35.2', 35],
+  ])('%s reads as %s', (given, version, minor) => {
+    expect(parseKubeVersion(given)).toEqual({ version, minor });
+  });
+
+  test.each(['1', '2.0.0', '1.x', '1.35-gke', ' 1.35'])('"%s" is refused, naming the setting', given => {
+    expect(() => parseKubeVersion(given)).toThrow(`kubeVersion "${given}" is not a Kubernetes version; give your cluster's, such as 1.35.0`);
+  });
+
+  test('a minor past its end of upstream support gets a one-line warning; a supported one none', () => {
+    expect(kubeVersionWarning(parseKubeVersion('1.31'), new Date('2026-11-25')))
+      .toBe('warning: Kubernetes 1.31 left upstream support on 2025-10-28; upgrade the cluster and set kubeVersion to its new version');
+    expect(kubeVersionWarning(parseKubeVersion('1.34'), new Date('2026-10-27'))).toBeUndefined();
+    expect(kubeVersionWarning(parseKubeVersion('1.34'), new Date('2026-10-28'))).toMatch(/^warning: Kubernetes 1\.34 left upstream support on 2026-10-27;/);
+    expect(kubeVersionWarning(parseKubeVersion('1.37'), new Date('2026-11-25'))).toBeUndefined();
+    expect(kubeVersionWarning(parseKubeVersion('1.40'), new Date('2026-11-25'))).toMatch(/^warning: Kubernetes 1\.40\.0 is newer than this project knows \(1\.37\)/);
+  });
+
+  test('a synth for an unsupported minor warns once on stderr and still renders', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      synthBinderHub({ kubeVersion: '1.29.4' }, 'a');
+      synthBinderHub({ kubeVersion: '1.29.4' }, 'b');
+      expect(warn.mock.calls.map(c => c[0])).toEqual([expect.stringMatching(/^warning: Kubernetes 1\.29 left upstream support on 2025-02-28;/)]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('a version the chart\'s kubeVersion constraint refuses is an error naming both', () => {
+    expect(() => synthBinderHub({ kubeVersion: '1.27.3' }))
+      .toThrow(/^kubeVersion v1\.27\.3 of release test is outside what local chart .* supports \(>=1\.28\.0-0\); set kubeVersion to your cluster's version \(kubectl version\), which must satisfy >=1\.28\.0-0$/);
+  });
+});
+
+describe('served APIs', () => {
+  test('helm is told every served group/version and group/version/Kind, and not the removed ones', () => {
+    const at35 = servedApiVersions(35);
+    expect(at35).toEqual(expect.arrayContaining(['policy/v1', 'policy/v1/PodDisruptionBudget', 'apps/v1/Deployment', 'v1/Secret', 'flowcontrol.apiserver.k8s.io/v1/FlowSchema']));
+    expect(at35.filter(v => /v1beta|v2beta/.test(v))).toEqual([]);
+    expect(servedApiVersions(31)).toContain('flowcontrol.apiserver.k8s.io/v1beta3');
+    expect(servedApiVersions(32)).not.toContain('flowcontrol.apiserver.k8s.io/v1beta3');
+    expect(servedApiVersions(33)).not.toContain('resource.k8s.io/v1/ResourceClaim');
+    expect(servedApiVersions(34)).toContain('resource.k8s.io/v1/ResourceClaim');
+    expect([...at35].sort()).toEqual(at35);
+  });
+
+  test('an object of a removed version is named with the version to use', () => {
+    expect(unservedObjects([object('policy/v1beta1', 'PodDisruptionBudget', 'binderhub')], 35))
+      .toEqual(['PodDisruptionBudget/binderhub is policy/v1beta1, which Kubernetes 1.35 does not serve; it needs policy/v1']);
+    expect(unservedObjects([object('flowcontrol.apiserver.k8s.io/v1beta3', 'FlowSchema')], 32))
+      .toEqual(['FlowSchema/x is flowcontrol.apiserver.k8s.io/v1beta3, which Kubernetes 1.32 does not serve; it needs flowcontrol.apiserver.k8s.io/v1']);
+    expect(unservedObjects([object('policy/v1beta1', 'PodSecurityPolicy', 'psp')], 35))
+      .toEqual(['PodSecurityPolicy/psp is policy/v1beta1, and Kubernetes 1.35 serves no PodSecurityPolicy at all']);
+    expect(unservedObjects([object('flowcontrol.apiserver.k8s.io/v1beta3', 'FlowSchema')], 31)).toEqual([]);
+  });
+
+  test('served built-in objects and custom resources pass', () => {
+    expect(unservedObjects([
+      object('v1', 'Secret'), object('apps/v1', 'DaemonSet'), object('policy/v1', 'PodDisruptionBudget'),
+      object('bitnami.com/v1alpha1', 'SealedSecret'), object('gateway.networking.k8s.io/v1', 'HTTPRoute'),
+    ], 35)).toEqual([]);
+    expect(unservedObjects([object('apps/v1', 'Secret')], 35)).toEqual(['Secret/x is apps/v1, which Kubernetes 1.35 does not serve; it needs v1']);
+  });
+});
