@@ -12,6 +12,7 @@ export * from './hub-url-records';
 export * from './image-pull-secret';
 export * from './ingress';
 export * from './kinds';
+export * from './labels';
 export * from './kubernetes-schemas';
 export * from './manifest-check';
 export * from './manifest-files';
