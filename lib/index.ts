@@ -18,6 +18,7 @@ export * from './manifest-check';
 export * from './manifest-files';
 export * from './names';
 export * from './proxy-address';
+export * from './prune';
 export * from './publish';
 export * from './redact';
 export * from './registry';
