@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -8,6 +9,29 @@ import type { ExampleInputs } from '../main';
 
 /** The test double of the binderhub chart. */
 export const FIXTURE_CHART = path.join(__dirname, 'fixtures', 'binderhub');
+
+const ROOT = path.join(__dirname, '..');
+
+/** A working folder as a clone has it: the example's sealing certificate, nothing else yet. */
+export function exampleWorkspace(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.mkdirSync(path.join(dir, 'sealed-secrets'));
+  fs.copyFileSync(path.join(ROOT, 'sealed-secrets', 'prod.pem'), path.join(dir, 'sealed-secrets', 'prod.pem'));
+  return dir;
+}
+
+/**
+ * Runs a command in `cwd` as its npm script does (`node scripts/run.js <command> [args]`, built by `npm test`), with
+ * the test chart unless `env` sets BINDERHUB_CHART.
+ */
+export function runCommand(command: string, cwd: string, env: Record<string, string | undefined> = {}, args: string[] = []) {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run.js'), command, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, BINDERHUB_CHART: FIXTURE_CHART, CDK8S_OUTDIR: undefined, ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: result.stdout + result.stderr };
+}
 
 export const TOKEN_NAMES = ['proxySecretToken', 'binderApiToken', 'cookieSecret', 'cryptKeeperKey', 'buildTokenSecret'] as const;
 
