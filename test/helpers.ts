@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, SecretStore } from '../lib';
+import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, ManifestObject, SecretStore } from '../lib';
 import type { ExampleInputs } from '../main';
 
 /** The test double of the binderhub chart. */
@@ -91,4 +91,16 @@ export function exampleInputs(): ExampleInputs {
     prodSealingCertificate: fs.readFileSync(path.join(__dirname, '..', 'sealed-secrets', 'prod.pem'), 'utf8'),
     previous: [],
   };
+}
+
+/**
+ * Every object's kind is in the prune allowlist unless it is a Namespace or a PersistentVolumeClaim, which never
+ * are, and every entry names the kind of some object.
+ */
+export function expectAllowlistCoversKinds(objects: ManifestObject[], allowlist: string[]): void {
+  const neverPruned = (o: ManifestObject) => o.apiVersion === 'v1' && (o.kind === 'Namespace' || o.kind === 'PersistentVolumeClaim');
+  const entry = (o: ManifestObject) => `${o.apiVersion === 'v1' ? 'core/v1' : o.apiVersion}/${o.kind}`;
+  expect(objects.filter(o => !neverPruned(o) && !allowlist.includes(entry(o))).map(entry)).toEqual([]);
+  expect(allowlist.filter(e => !objects.some(o => entry(o) === e))).toEqual([]);
+  expect(allowlist.filter(e => /\/(Namespace|PersistentVolumeClaim)$/.test(e))).toEqual([]);
 }
