@@ -98,19 +98,24 @@ export function pruneAllowlist(objects: ManifestObject[]): string[] {
   return [...new Set(entries)].sort();
 }
 
+/** `namespace/name`, or `name` for a cluster-scoped object. */
+function objectName(object: ManifestObject): string {
+  return `${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`;
+}
+
 /** The never-pruned kinds present in `objects`, in the order of NEVER_PRUNED_KINDS, with their objects. */
 export function keptKinds(objects: ManifestObject[]): KeptKind[] {
   return NEVER_PRUNED_KINDS.map(kind => ({
     ...kind,
-    objects: objects.filter(o => neverPrunedKindOf(o) === kind)
-      .map(o => `${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`),
+    objects: objects.filter(o => neverPrunedKindOf(o) === kind).map(objectName),
   })).filter(kind => kind.objects.length > 0);
 }
 
 /**
  * The pruning apply of a deployment's files. Its Secrets file is applied as a second `-f` (else the prune would
- * delete the Secrets an earlier apply created), except when its Secrets are the targets of ExternalSecrets: then
- * it holds what to load into the secret store, and the operator creates those Secrets in the cluster.
+ * delete the Secrets an earlier apply created), except when its manifests hold ExternalSecrets
+ * (`SecretsMode.external`): then that file holds what to load into the secret store, and the External Secrets
+ * Operator creates those Secrets in the cluster; applying them as well would fight it.
  */
 export function pruneCommand(files: DeploymentFiles): PruneCommand {
   const skipped: SkippedFile[] = [];
@@ -148,7 +153,7 @@ function deploymentLabelValue(files: DeploymentFile[]): string {
   for (const { file, objects } of files) {
     for (const object of objects) {
       const value = object.metadata.labels?.[DEPLOYMENT_LABEL];
-      const where = `${file}: ${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`;
+      const where = `${file}: ${object.kind} ${objectName(object)}`;
       if (!value) {
         throw new ConfigError(`${where} has no label ${DEPLOYMENT_LABEL}, so a pruning apply (-l) would skip it: run \`npm run synth\` to write the file again`);
       }
