@@ -8,6 +8,7 @@ import { ConfigError } from './errors';
 import { HelmChart } from './helm-chart';
 import { IngressOptions, ingressSetup } from './ingress';
 import { isClusterScoped } from './kinds';
+import { DEPLOYMENT_LABEL } from './labels';
 import { checkDnsLabel } from './names';
 import { HubUrlConfig, HubUrlSource, hubUrlChartValues, needsHubUrlLocal, resolveHubUrl } from './hub-url';
 import { registerSecrets } from './redact';
@@ -111,9 +112,6 @@ export interface BinderHubProps {
    */
   readonly chartValues?: Values;
 }
-
-/** The label every object of a deployment carries, with the release name as value. */
-export const DEPLOYMENT_LABEL = 'binderhub-cdk8s.io/deployment';
 
 /**
  * Defines one BinderHub deployment: the binderhub chart (with its jupyterhub subchart) rendered by helm for

@@ -16,6 +16,14 @@ export interface PublishTargets {
 /** The example's folders. */
 export const DEFAULT_TARGETS: PublishTargets = { manifests: 'dist', secrets: 'dist-secrets' };
 
+/** A deployment's files in `targets`: its manifests, and the file of its Secrets if it keeps them out of dist/. */
+export function deploymentFiles(targets: PublishTargets, deployment: string): { manifests: string; secrets: string } {
+  return {
+    manifests: path.join(targets.manifests, `${deployment}.k8s.yaml`),
+    secrets: path.join(targets.secrets, `${deployment}${SECRETS_CHART_SUFFIX}.k8s.yaml`),
+  };
+}
+
 /** What `publishManifests` changed. */
 export interface PublishResult {
   /** Files whose content changed or that are new. */

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BinderHub, checkManifests, ChartSource, DEPLOYMENT_LABEL, knownKindChecker, ManifestObject, readManifestFile } from '../lib';
+import { BinderHub, checkManifests, ChartSource, DEPLOYMENT_LABEL, knownKindChecker, ManifestObject, pruneCommand, readManifestFile } from '../lib';
 import { defineExample } from '../main';
-import { exampleInputs, TEST_REGISTRY, fakeTokens, find, FIXTURE_CHART, synthBinderHub } from './helpers';
+import { exampleInputs, expectAllowlistCoversKinds, fakeTokens, find, FIXTURE_CHART, synthBinderHub, TEST_REGISTRY } from './helpers';
 
 /** The example's dist/ files, as `npm run synth` writes them, one list of objects per file. */
 function exampleDist(): Record<string, ManifestObject[]> {
@@ -37,11 +37,15 @@ describe('the example dist/', () => {
     expect(find(prod, 'Deployment', 'binder').metadata.namespace).toBe('binderhub-prod');
   });
 
-  test('the README\'s prune allowlist names every kind of the output but Namespace', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-    const allowlist = [...readme.matchAll(/--prune-allowlist=(\S+)/g)].map(m => m[1]).sort();
-    const kinds = [...new Set(all.filter(o => o.kind !== 'Namespace').map(o => `${o.apiVersion.includes('/') ? o.apiVersion : `core/${o.apiVersion}`}/${o.kind}`))].sort();
-    expect(allowlist).toEqual(kinds);
+  test('each deployment\'s derived prune allowlist names every kind of its files but Namespace, which is never pruned', () => {
+    const file = (name: string) => ({ file: name, objects: files[name] });
+    const staging = pruneCommand({ manifests: file('staging.k8s.yaml'), secrets: file('staging-secrets.k8s.yaml') });
+    const prod = pruneCommand({ manifests: file('prod.k8s.yaml') });
+    expectAllowlistCoversKinds([...files['staging.k8s.yaml'], ...files['staging-secrets.k8s.yaml']], staging.allowlist);
+    expectAllowlistCoversKinds(files['prod.k8s.yaml'], prod.allowlist);
+    expect(staging.allowlist.filter(e => !prod.allowlist.includes(e))).toEqual(['core/v1/Secret']);
+    expect(prod.allowlist.filter(e => !staging.allowlist.includes(e))).toEqual(['bitnami.com/v1alpha1/SealedSecret', 'networking.k8s.io/v1/Ingress']);
+    expect([...staging.kept, ...prod.kept].map(k => `${k.kind} ${k.objects}`)).toEqual(['Namespace binderhub-staging', 'Namespace binderhub-prod']);
   });
 
   test('every object carries its deployment\'s prune label, and only its own', () => {

@@ -1,13 +1,37 @@
+import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, Registry, SecretStore } from '../lib';
+import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, ManifestObject, Registry, SecretStore } from '../lib';
 import { EXAMPLE_CREDENTIALS, type ExampleInputs } from '../main';
 
 /** The test double of the binderhub chart. */
 export const FIXTURE_CHART = path.join(__dirname, 'fixtures', 'binderhub');
+
+const ROOT = path.join(__dirname, '..');
+
+/** A working folder as a clone has it: the example's sealing certificate, nothing else yet. */
+export function exampleWorkspace(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.mkdirSync(path.join(dir, 'sealed-secrets'));
+  fs.copyFileSync(path.join(ROOT, 'sealed-secrets', 'prod.pem'), path.join(dir, 'sealed-secrets', 'prod.pem'));
+  return dir;
+}
+
+/**
+ * Runs a command in `cwd` as its npm script does (`node scripts/run.js <command> [args]`, built by `npm test`), with
+ * the test chart unless `env` sets BINDERHUB_CHART.
+ */
+export function runCommand(command: string, cwd: string, env: Record<string, string | undefined> = {}, args: string[] = []) {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run.js'), command, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, BINDERHUB_CHART: FIXTURE_CHART, CDK8S_OUTDIR: undefined, ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: result.stdout + result.stderr };
+}
 
 export const TOKEN_NAMES = ['proxySecretToken', 'binderApiToken', 'cookieSecret', 'cryptKeeperKey', 'buildTokenSecret'] as const;
 
@@ -70,4 +94,16 @@ export function exampleInputs(): ExampleInputs {
     prodSealingCertificate: fs.readFileSync(path.join(__dirname, '..', 'sealed-secrets', 'prod.pem'), 'utf8'),
     previous: [],
   };
+}
+
+/**
+ * Every object's kind is in the prune allowlist unless it is a Namespace or a PersistentVolumeClaim, which never
+ * are, and every entry names the kind of some object.
+ */
+export function expectAllowlistCoversKinds(objects: ManifestObject[], allowlist: string[]): void {
+  const neverPruned = (o: ManifestObject) => o.apiVersion === 'v1' && (o.kind === 'Namespace' || o.kind === 'PersistentVolumeClaim');
+  const entry = (o: ManifestObject) => `${o.apiVersion === 'v1' ? 'core/v1' : o.apiVersion}/${o.kind}`;
+  expect(objects.filter(o => !neverPruned(o) && !allowlist.includes(entry(o))).map(entry)).toEqual([]);
+  expect(allowlist.filter(e => !objects.some(o => entry(o) === e))).toEqual([]);
+  expect(allowlist.filter(e => /\/(Namespace|PersistentVolumeClaim)$/.test(e))).toEqual([]);
 }

@@ -2,31 +2,11 @@
  * The example app end to end, as operators run it: the commands through scripts/run.js, as `npm run synth` and the
  * other npm scripts run them (`npm test` builds first), in a working folder with secrets/ and dist/.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { FIXTURE_CHART } from './helpers';
+import { exampleWorkspace, runCommand as run } from './helpers';
 
-const ROOT = path.join(__dirname, '..');
-const RUN = path.join(ROOT, 'scripts', 'run.js');
-
-/** A working folder as a clone has it: the example's sealing certificate, nothing else yet. */
-function workspace(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-e2e-'));
-  fs.mkdirSync(path.join(dir, 'sealed-secrets'));
-  fs.copyFileSync(path.join(ROOT, 'sealed-secrets', 'prod.pem'), path.join(dir, 'sealed-secrets', 'prod.pem'));
-  return dir;
-}
-
-function run(command: string, cwd: string, env: Record<string, string | undefined> = {}, args: string[] = []) {
-  const result = spawnSync(process.execPath, [RUN, command, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, BINDERHUB_CHART: FIXTURE_CHART, CDK8S_OUTDIR: undefined, ...env },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: result.stdout + result.stderr };
-}
+const workspace = () => exampleWorkspace('synth-e2e-');
 
 /** Every file under dist/ with its bytes and modification time. */
 function snapshotDist(cwd: string): Record<string, string> {
