@@ -101,10 +101,15 @@ export function hubUrlChartValues(hubUrl: string, userExtraEnv: unknown): Values
     extraConfig: {
       'binderhub-cdk8s-hub-url': [
         '# hub_url comes from ConfigMap binder-hub-url (npm run patch-hub-url fills it in).',
+        '# The chart derives HubOAuth.hub_host from hub_url before extraConfig runs, so derive it again here.',
         'import os',
+        'from urllib.parse import urlparse',
         `_hub_url = os.environ.get("${HUB_URL_ENV}", "")`,
         'if _hub_url:',
         '    c.BinderHub.hub_url = _hub_url',
+        '    if c.BinderHub.auth_enabled:  # the chart\'s own condition',
+        '        _hub = urlparse(_hub_url)',
+        '        c.HubOAuth.hub_host = f"{_hub.scheme}://{_hub.netloc}"',
         '',
       ].join('\n'),
     },

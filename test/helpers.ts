@@ -54,6 +54,14 @@ export function synthBinderHub(props: Partial<BinderHubProps> = {}, id = 'test')
   return Testing.synth(binderhub);
 }
 
+/** The manifest file a synth writes for deployment `id` (fixture chart unless `props.chart`), as `npm run synth` writes it. */
+export function synthManifest(props: Partial<BinderHubProps> = {}, id = 'test'): string {
+  const app = Testing.app();
+  new BinderHub(app, id, { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens(id), registry: TEST_REGISTRY, ...props });
+  app.synth();
+  return fs.readFileSync(path.join(app.outdir, `${id}.k8s.yaml`), 'utf8');
+}
+
 export function find(objects: any[], kind: string, name: string): any {
   const found = objects.find(o => o.kind === kind && o.metadata.name === name);
   if (!found) {

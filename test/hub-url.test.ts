@@ -2,20 +2,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { Testing } from 'cdk8s';
 import {
-  BinderHub, BinderHubProps, ChartSource, HUB_URL_CHECKSUM_ANNOTATION, HUB_URL_CONFIG_MAP, hubUrlChecksum, hubUrlForAddress, HubUrlRecords,
+  BinderHubProps, HUB_URL_CHECKSUM_ANNOTATION, HUB_URL_CONFIG_MAP, hubUrlChecksum, hubUrlForAddress, HubUrlRecords,
   hubUrlState, patchHubUrl,
 } from '../lib';
-import { fakeTokens, TEST_REGISTRY, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
+import { find, secretValue, synthBinderHub, synthManifest } from './helpers';
 
-/** The manifest file a synth writes for one deployment, exactly as `npm run synth` writes it. */
-function synthManifest(props: Partial<BinderHubProps> = {}): string {
-  const app = Testing.app();
-  new BinderHub(app, 'prod', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('prod'), namespace: 'binder-prod', registry: TEST_REGISTRY, ...props });
-  app.synth();
-  return fs.readFileSync(path.join(app.outdir, 'prod.k8s.yaml'), 'utf8');
-}
+/** The manifest file of deployment prod in namespace binder-prod. */
+const synthProd = (props: Partial<BinderHubProps> = {}) => synthManifest({ namespace: 'binder-prod', ...props }, 'prod');
 
 function changedLines(before: string, after: string): Array<[string, string]> {
   const a = before.split('\n');
@@ -59,7 +53,7 @@ describe('where BinderHub reads the hub URL', () => {
 });
 
 describe('patchHubUrl', () => {
-  const pending = synthManifest();
+  const pending = synthProd();
 
   test('changes exactly the ConfigMap value and source and the pod checksum, nothing else', () => {
     const patched = patchHubUrl(pending, 'http://203.0.113.7/');
@@ -73,7 +67,7 @@ describe('patchHubUrl', () => {
 
   test('gives what a synth with the recorded URL gives, byte for byte', () => {
     const patched = patchHubUrl(pending, 'http://lb-123.elb.example.com/').manifest;
-    expect(patched).toBe(synthManifest({ discoveredHubUrl: 'http://lb-123.elb.example.com/' }));
+    expect(patched).toBe(synthProd({ discoveredHubUrl: 'http://lb-123.elb.example.com/' }));
   });
 
   test('is idempotent', () => {
@@ -83,7 +77,7 @@ describe('patchHubUrl', () => {
 
   test('reads the state back', () => {
     expect(hubUrlState(pending)).toEqual({ namespace: 'binder-prod', url: '', source: 'pending' });
-    expect(hubUrlState(synthManifest({ hubUrl: 'https://hub.example.org' }))).toEqual({ namespace: 'binder-prod', url: 'https://hub.example.org/', source: 'fixed' });
+    expect(hubUrlState(synthProd({ hubUrl: 'https://hub.example.org' }))).toEqual({ namespace: 'binder-prod', url: 'https://hub.example.org/', source: 'fixed' });
   });
 
   test('refuses a manifest edited by hand, or one without the hub URL objects', () => {

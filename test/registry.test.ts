@@ -1,16 +1,8 @@
 import * as yaml from 'js-yaml';
 import { IMAGE_PULL_SECRET_NAME, Registry } from '../lib';
 import { find, secretValue, synthBinderHub, withoutSecretValues } from './helpers';
+import { GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs';
 
-const GCR_KEY = JSON.stringify({
-  type: 'service_account',
-  project_id: 'binder-test-123',
-  private_key_id: 'fakekeyid',
-  private_key: '-----BEGIN PRIVATE KEY-----\nFAKE-KEY-MATERIAL-FOR-TESTS\n-----END PRIVATE KEY-----\n',
-  client_email: 'binder-push@binder-test-123.iam.gserviceaccount.com',
-});
-const PASSWORD = 'fake-Registry-Password-42';
-const SP_ID = '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
 
 interface Expected {
   registry: Registry;
