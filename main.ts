@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import {
-  BinderHub, Builder, ChartSource, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject, PublishTargets,
+  BinderHub, Builder, ChartSource, completeInterruptedPublish, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject, PublishTargets,
   readManifests, Registry, requiredCredential, SecretsMode, SecretStore, Tls,
 } from './lib';
 
@@ -100,6 +100,8 @@ export function readExampleInputs(targets: PublishTargets = DEFAULT_TARGETS, env
   if (!fs.existsSync(certificate)) {
     throw new ConfigError(`${certificate} does not exist; fetch the prod controller's certificate with \`kubeseal --fetch-cert > ${certificate}\``);
   }
+  // The previous synth's files must be whole: finish a publish that was interrupted half-way.
+  completeInterruptedPublish(targets);
   return {
     secrets: new SecretStore('secrets'),
     chart: env.BINDERHUB_CHART ? ChartSource.local(env.BINDERHUB_CHART) : ChartSource.repository(),

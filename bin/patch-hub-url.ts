@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  ConfigError, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, patchHubUrl, runKubectl, runMain, toolPath, writeFileAtomic,
+  completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, patchHubUrl, runKubectl, runMain, toolPath, writeFileAtomic,
 } from '../lib';
 
 const USAGE = `usage: npm run patch-hub-url -- --deployment <name> [options]
@@ -46,6 +46,7 @@ runMain(async () => {
   const intervalSec = Number(args.interval);
   if (!(intervalSec > 0)) throw new ConfigError(`--interval must be a positive number of seconds, got "${args.interval}"`);
 
+  completeInterruptedPublish({ ...DEFAULT_TARGETS, manifests: args.dist! });
   const file = path.join(args.dist!, `${args.deployment}.k8s.yaml`);
   if (!fs.existsSync(file)) {
     throw new ConfigError(`${file} does not exist: run \`npm run synth\` first (or pass --dist)`);

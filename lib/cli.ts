@@ -1,14 +1,16 @@
 import { parseArgs, ParseArgsConfig } from 'util';
 import { ConfigError } from './errors';
+import { fileSystemError } from './publish';
 import { redact } from './redact';
 
 /**
  * Runs a command-line entry point. A failure prints one line, `error: <message>`, with known secret values
- * redacted, and exits 1; only unexpected errors (bugs) add their stack, also redacted.
+ * redacted, and exits 1 (a file-system failure names the path and what went wrong); only unexpected errors (bugs)
+ * add their stack, also redacted.
  */
 export function runMain(main: () => void | Promise<void>): void {
   const fail = (error: unknown) => {
-    const err = error instanceof Error ? error : new Error(String(error));
+    const err = fileSystemError(error);
     const detail = err instanceof ConfigError ? err.message : (err.stack ?? err.message);
     process.stderr.write(`error: ${redact(detail)}\n`);
     process.exitCode = 1;

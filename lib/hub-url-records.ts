@@ -34,7 +34,7 @@ export class HubUrlRecords {
       return false;
     }
     checkDnsLabel('deployment name', deployment);
-    fs.mkdirSync(this.directory, { recursive: true });
+    fs.mkdirSync(this.directory, { recursive: true, mode: 0o755 }); // not 0777 under umask 000
     writeFileAtomic(this.fileFor(deployment), `${url}\n`);
     return true;
   }

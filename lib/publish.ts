@@ -1,5 +1,7 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { ConfigError } from './errors';
 import { MANIFEST_FILE } from './manifest-files';
 
 /** The suffix of the chart (and so the file) that holds a deployment's Secrets when they are kept out of dist/. */
@@ -58,35 +60,128 @@ export function publishedFiles(targets: PublishTargets): string[] {
   return [...list(targets.manifests, MANIFEST_FILE), ...list(targets.secrets, SECRETS_FILE)].sort();
 }
 
+/** The journal of a publish that is renaming files into place, in the manifests folder. */
+const JOURNAL = '.publish-journal.json';
+
+/** One step of a publish: a prepared file renamed over its target, or a stale target removed. */
+type PublishStep = { readonly from: string; readonly to: string } | { readonly remove: string };
+
 /**
- * Copies the manifests synthesized into `stagingDir` to their targets, each by writing a temporary file beside
- * it and renaming it over the target, so a reader (or a crash) sees the old file or the new one, never half of
- * one. Files of Secrets go to the secrets folder, readable by the owner only. Manifests the synth no longer
- * produces are removed; other files are left alone.
+ * Publishes the manifests synthesized into `stagingDir` all or nothing, as our commands see the folders:
+ *
+ * 1. every new or changed file is written whole as a temporary file beside its target (this is where a full disk,
+ *    a read-only folder or a file in the way of a folder fails: then the temporary files go and nothing changed);
+ * 2. a journal of the renames and removals is written, they are done, and the journal is removed.
+ *
+ * A crash during step 2 leaves the journal, which the next publish (and `check-dist`, `patch-hub-url`) completes
+ * first (`completeInterruptedPublish`), so dist/ and dist-secrets/ never stay half old, half new. Files of Secrets
+ * go to the secrets folder, readable by the owner only. Manifests the synth no longer produces are removed; other
+ * files are left alone.
  */
 export function publishManifests(stagingDir: string, targets: PublishTargets): PublishResult {
-  const result: PublishResult = { written: [], unchanged: [], removed: [] };
+  completeInterruptedPublish(targets);
+  const result = { written: [] as string[], unchanged: [] as string[], removed: [] as string[] };
   const planned = plannedFiles(stagingDir, targets);
-  for (const { target, content, secret } of planned) {
-    fs.mkdirSync(path.dirname(target), { recursive: true, mode: secret ? 0o700 : 0o755 });
-    if (fs.existsSync(target) && fs.readFileSync(target).equals(content)) {
-      result.unchanged.push(target);
-      continue;
+  const steps: PublishStep[] = [];
+  try {
+    for (const { target, content, secret } of planned) {
+      fs.mkdirSync(path.dirname(target), { recursive: true, mode: secret ? 0o700 : 0o755 });
+      if (fs.existsSync(target) && fs.readFileSync(target).equals(content)) {
+        result.unchanged.push(target);
+        continue;
+      }
+      const temp = tempFileFor(target);
+      fs.rmSync(temp, { force: true }); // a leftover from a crash would keep its old mode
+      fs.writeFileSync(temp, content, { mode: secret ? 0o600 : 0o644, flag: 'wx' });
+      steps.push({ from: temp, to: target });
+      result.written.push(target);
     }
-    writeFileAtomic(target, content, secret ? 0o600 : 0o644);
-    result.written.push(target);
+    const produced = new Set(planned.map(file => file.target));
+    for (const file of publishedFiles(targets).filter(f => !produced.has(f))) {
+      steps.push({ remove: file });
+      result.removed.push(file);
+    }
+    if (steps.length > 0) writeFileAtomic(path.join(targets.manifests, JOURNAL), JSON.stringify(steps));
+  } catch (error) {
+    for (const step of steps) if ('from' in step) fs.rmSync(step.from, { force: true });
+    throw fileSystemError(error, 'nothing was published; dist/ and dist-secrets/ are as they were');
   }
-  const produced = new Set(planned.map(file => file.target));
-  for (const file of publishedFiles(targets).filter(f => !produced.has(f))) {
-    fs.rmSync(file);
-    result.removed.push(file);
-  }
+  runSteps(targets, steps);
   return result;
+}
+
+/** Finishes the renames and removals of a publish that was interrupted after it had prepared every file. */
+export function completeInterruptedPublish(targets: PublishTargets): void {
+  const journal = path.join(targets.manifests, JOURNAL);
+  if (fs.existsSync(journal)) runSteps(targets, JSON.parse(fs.readFileSync(journal, 'utf8')) as PublishStep[]);
+  // Files prepared by a publish that died before its journal was written: never renamed, so never published.
+  for (const dir of [targets.manifests, targets.secrets].filter(d => fs.existsSync(d) && fs.statSync(d).isDirectory())) {
+    for (const name of fs.readdirSync(dir).filter(n => PREPARED_FILE.test(n))) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+const PREPARED_FILE = /^\..+\.k8s\.ya?ml\.\d+\.tmp$/;
+
+/** Does the steps (each may have been done already by an interrupted run), then drops the journal. */
+function runSteps(targets: PublishTargets, steps: PublishStep[]): void {
+  try {
+    for (const step of steps) {
+      if ('remove' in step) fs.rmSync(step.remove, { force: true });
+      else if (fs.existsSync(step.from)) fs.renameSync(step.from, step.to);
+    }
+    fs.rmSync(path.join(targets.manifests, JOURNAL), { force: true });
+  } catch (error) {
+    throw fileSystemError(error, 'the publish is half done; run the synth again to complete it');
+  }
+}
+
+/** The temporary file a publish prepares beside `target`. */
+function tempFileFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+}
+
+const ERRNO_MEANINGS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EEXIST: 'a file is in the way',
+  ENOTDIR: 'a file stands where a folder should be', EISDIR: 'a folder stands where a file should be', ENOENT: 'no such file or folder',
+};
+
+/**
+ * A file-system failure as one line: the path, what went wrong, and (if given) what state it left; other errors
+ * are returned as they are.
+ */
+export function fileSystemError(error: unknown, consequence?: string): Error {
+  const err = error as NodeJS.ErrnoException;
+  const meaning = err.code === undefined ? undefined : ERRNO_MEANINGS[err.code];
+  if (meaning === undefined) return err instanceof Error ? err : new Error(String(error));
+  const where = err.path ?? 'a file';
+  // A folder made right in the temporary folder failed: the temporary folder itself is missing or not writable.
+  const inTemp = path.dirname(path.resolve(where)) === path.resolve(os.tmpdir()) ? ' (in the temporary folder: check TMPDIR)' : '';
+  return new ConfigError(`${where}${inTemp}: ${meaning} (${err.code})${consequence ? `; ${consequence}` : ''}`);
+}
+
+/**
+ * Creates `target` with `content`, whole, unless it exists already (then returns false): the content is written to
+ * a temporary file and linked into place, which fails if another process created the target first.
+ */
+export function writeNewFile(target: string, content: string, mode: number): boolean {
+  const temp = tempFileFor(target);
+  fs.rmSync(temp, { force: true });
+  try {
+    fs.writeFileSync(temp, content, { mode, flag: 'wx' });
+    fs.linkSync(temp, target);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST' && fs.existsSync(target)) return false;
+    throw error;
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
 }
 
 /** Replaces `target` with `content` through a temporary file in the same folder and a rename. */
 export function writeFileAtomic(target: string, content: string | Buffer, mode = 0o644): void {
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  const temp = tempFileFor(target);
   fs.rmSync(temp, { force: true }); // a leftover from a crash would keep its old mode
   try {
     fs.writeFileSync(temp, content, { mode, flag: 'wx' });

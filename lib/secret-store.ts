@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from './errors';
-import { writeFileAtomic } from './publish';
+import { writeFileAtomic, writeNewFile } from './publish';
 import { registerSecrets } from './redact';
 import { BinderHubTokens } from './tokens';
 
@@ -95,10 +95,14 @@ export class SecretStore {
     }
     const kept = exists ? (this.parse(file).credentials ?? {}) as object : {};
     const credentials = { ...Object.fromEntries(needed.map(name => [name, CREDENTIAL_PLACEHOLDER])), ...kept };
-    const content = { tokens: BinderHubTokens.generate().values, credentials };
+    const content = JSON.stringify({ tokens: BinderHubTokens.generate().values, credentials }, null, 2) + '\n';
     fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
-    writeFileAtomic(file, JSON.stringify(content, null, 2) + '\n', 0o600);
-    return exists ? 'rotated' : 'created';
+    if (exists) {
+      writeFileAtomic(file, content, 0o600);
+      return 'rotated';
+    }
+    // Two runs at once must not both create: the second would replace the tokens the first one reported.
+    return writeNewFile(file, content, 0o600) ? 'created' : 'kept';
   }
 
   private parse(file: string): { tokens?: unknown; credentials?: unknown } {

@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { publishManifests, writeFileAtomic } from '../lib';
+import { completeInterruptedPublish, publishManifests, writeFileAtomic } from '../lib';
 
 // renameSync stays the real one unless a test makes it fail, as a crash between write and rename would.
 jest.mock('fs', () => {
   const actual = jest.requireActual('fs');
-  return { ...actual, renameSync: jest.fn(actual.renameSync) };
+  return { ...actual, renameSync: jest.fn(actual.renameSync), writeFileSync: jest.fn(actual.writeFileSync) };
 });
 
 function dirs() {
@@ -67,5 +67,79 @@ describe('publishManifests with Secrets kept apart', () => {
     expect(fs.statSync(path.join(secrets, 'prod-secrets.k8s.yaml')).mode & 0o777).toBe(0o600);
     expect(fs.statSync(secrets).mode & 0o777).toBe(0o700);
     expect(result.removed).toEqual([path.join(secrets, 'old-secrets.k8s.yaml')]);
+  });
+});
+
+describe('a publish is all or nothing', () => {
+  /** A deployment published once (old), with a new synth staged that changes both of its files. */
+  function publishedOnce() {
+    const { staging, out } = dirs();
+    const targets = { manifests: out, secrets: path.join(out, '..', 'dist-secrets') };
+    fs.writeFileSync(path.join(staging, 'prod.k8s.yaml'), 'old manifest\n');
+    fs.writeFileSync(path.join(staging, 'prod-secrets.k8s.yaml'), 'old secrets\n');
+    publishManifests(staging, targets);
+    fs.writeFileSync(path.join(staging, 'prod.k8s.yaml'), 'new manifest\n');
+    fs.writeFileSync(path.join(staging, 'prod-secrets.k8s.yaml'), 'new secrets\n');
+    const read = () => [fs.readFileSync(path.join(out, 'prod.k8s.yaml'), 'utf8'), fs.readFileSync(path.join(targets.secrets, 'prod-secrets.k8s.yaml'), 'utf8')];
+    const listing = () => [...fs.readdirSync(out), ...fs.readdirSync(targets.secrets)].sort();
+    return { staging, targets, read, listing };
+  }
+  const errno = (code: string, file: string) => Object.assign(new Error(`${code}: fake`), { code, path: file });
+
+  test.each([
+    ['ENOSPC', 'no space left on device'],
+    ['EACCES', 'permission denied'],
+    ['EEXIST', 'a file is in the way'],
+  ])('%s while preparing the second file: nothing changes, no file is left, one line says so', (code, meaning) => {
+    const { staging, targets, read, listing } = publishedOnce();
+    const actual = jest.requireActual('fs');
+    let calls = 0;
+    (fs.writeFileSync as jest.Mock).mockImplementation((file: string, ...rest: any[]) => {
+      if (++calls === 2) throw errno(code, file);
+      return actual.writeFileSync(file, ...rest);
+    });
+    let message = '';
+    try {
+      publishManifests(staging, targets);
+    } catch (error) {
+      message = (error as Error).message;
+    } finally {
+      (fs.writeFileSync as jest.Mock).mockImplementation(actual.writeFileSync);
+    }
+    expect(message).toMatch(new RegExp(`^\\S+\\.tmp: ${meaning} \\(${code}\\); nothing was published; dist/ and dist-secrets/ are as they were$`));
+    expect(read()).toEqual(['old manifest\n', 'old secrets\n']);
+    expect(listing()).toEqual(['prod-secrets.k8s.yaml', 'prod.k8s.yaml']);
+  });
+
+  test('ENOTDIR when the secrets folder is a file: nothing changes', () => {
+    const { staging, out } = dirs();
+    const secrets = path.join(out, '..', 'dist-secrets');
+    fs.writeFileSync(secrets, 'not a folder');
+    fs.writeFileSync(path.join(staging, 'prod.k8s.yaml'), 'manifest\n');
+    fs.writeFileSync(path.join(staging, 'prod-secrets.k8s.yaml'), 'secrets\n');
+    expect(() => publishManifests(staging, { manifests: out, secrets }))
+      .toThrow(/dist-secrets: (a file is in the way \(EEXIST\)|a file stands where a folder should be \(ENOTDIR\)); nothing was published/);
+    expect(fs.existsSync(path.join(out, 'prod.k8s.yaml'))).toBe(false);
+  });
+
+  test('a crash between two renames is completed by the next run: all new, never half', () => {
+    const { staging, targets, read, listing } = publishedOnce();
+    (fs.renameSync as jest.Mock)
+      .mockImplementationOnce(jest.requireActual('fs').renameSync) // the journal
+      .mockImplementationOnce(jest.requireActual('fs').renameSync) // the first file
+      .mockImplementationOnce(() => { throw new Error('killed'); });
+    expect(() => publishManifests(staging, targets)).toThrow('killed');
+    expect(read()).toEqual(['old manifest\n', 'new secrets\n']); // what the crash left: Secrets first, by name
+    completeInterruptedPublish(targets);
+    expect(read()).toEqual(['new manifest\n', 'new secrets\n']);
+    expect(listing()).toEqual(['prod-secrets.k8s.yaml', 'prod.k8s.yaml']);
+  });
+
+  test('files prepared by a publish that died before its journal are removed, never published', () => {
+    const { targets, read, listing } = publishedOnce();
+    fs.writeFileSync(path.join(targets.secrets, '.prod-secrets.k8s.yaml.4242.tmp'), 'prepared\n');
+    completeInterruptedPublish(targets);
+    expect(read()).toEqual(['old manifest\n', 'old secrets\n']);
+    expect(listing()).toEqual(['prod-secrets.k8s.yaml', 'prod.k8s.yaml']);
   });
 });
