@@ -7,10 +7,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { synthesizeExample } from '../main';
 import {
-  checkManifests, DEFAULT_TARGETS, knownKindChecker, parseManifest, plannedFiles, publishedFiles, runMain, secretDataProblems,
+  checkManifests, DEFAULT_TARGETS, helpOnly, knownKindChecker, parseManifest, plannedFiles, publishedFiles, runMain, secretDataProblems,
 } from '../lib';
 
 runMain(() => {
+  if (helpOnly('usage: npm run check-dist: fails when dist/ or dist-secrets/ differ from a fresh synth, hold Secret data they should not, or are not apply-ready')) return;
   const problems = synthesizeExample((staging, deployments) => {
     const found: string[] = [];
     // Each published file is read once, then compared, parsed and checked.

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, patchHubUrl, runKubectl, runMain, toolPath, writeFileAtomic,
+  checkDnsLabel, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, patchHubUrl, replaceFilesTogether, runKubectl, runMain, toolPath,
 } from '../lib';
 
 const USAGE = `usage: npm run patch-hub-url -- --deployment <name> [options]
@@ -40,6 +40,8 @@ runMain(async () => {
     return;
   }
   if (!args.deployment) throw new ConfigError('--deployment is required; see --help');
+  checkDnsLabel('--deployment', args.deployment);
+  if (args.address !== undefined) checkProxyAddress(args.address);
   if (args.scheme !== 'http' && args.scheme !== 'https') throw new ConfigError(`--scheme must be http or https, got "${args.scheme}"`);
   const timeoutSec = Number(args.timeout);
   if (!Number.isInteger(timeoutSec) || timeoutSec <= 0) throw new ConfigError(`--timeout must be a whole number of seconds, got "${args.timeout}"`);
@@ -58,23 +60,28 @@ runMain(async () => {
     return;
   }
 
+  const records = new HubUrlRecords(args.records);
+  records.checkWritable();
+
   const kubectl = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context };
   const address = args.address ?? await discoverProxyAddress({
     ...kubectl, namespace: state.namespace, timeoutSec, firstDelayMs: intervalSec * 1000, onProgress: line => process.stderr.write(`${line}\n`),
   });
+  if (args.address === undefined) checkProxyAddress(address, 'the address of Service proxy-public');
   const url = hubUrlForAddress(address, args.scheme);
 
+  // The record and the manifest change together or not at all: a manifest patched without its record would be
+  // reverted silently by the next synth.
   const patch = patchHubUrl(manifest, url);
-  if (patch.changed) {
-    writeFileAtomic(file, patch.manifest);
-    console.log(`${file}: hub URL ${url} (was ${state.url || 'pending'})`);
-  } else {
-    console.log(`${file}: hub URL ${url} already`);
-  }
-  const records = new HubUrlRecords(args.records);
-  if (records.save(args.deployment, url)) {
-    console.log(`recorded ${url} in ${records.fileFor(args.deployment)}: commit it, so the next synth keeps the URL`);
-  }
+  const recordFile = records.fileFor(args.deployment);
+  const recordChanged = records.load(args.deployment) !== url;
+  if (recordChanged) records.createFolder();
+  replaceFilesTogether([
+    ...(recordChanged ? [{ target: recordFile, content: records.content(url) }] : []),
+    ...(patch.changed ? [{ target: file, content: patch.manifest }] : []),
+  ]);
+  console.log(patch.changed ? `${file}: hub URL ${url} (was ${state.url || 'pending'})` : `${file}: hub URL ${url} already`);
+  if (recordChanged) console.log(`recorded ${url} in ${recordFile}: commit it, so the next synth keeps the URL`);
 
   if (args.apply) {
     await kubectlStep(kubectl, ['apply', '--filename', file]);

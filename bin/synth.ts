@@ -3,9 +3,10 @@
  * dist/ and dist-secrets/, each file replaced atomically.
  */
 import { placeholderWarnings, synthesizeExample } from '../main';
-import { DEFAULT_TARGETS, publishManifests, runMain, SecretStore } from '../lib';
+import { DEFAULT_TARGETS, helpOnly, publishManifests, runMain, SecretStore } from '../lib';
 
 runMain(() => {
+  if (helpOnly('usage: npm run synth (or cdk8s synth): synthesizes the deployments of main.ts into dist/ and dist-secrets/')) return;
   // cdk8s synth passes its own staging folder in CDK8S_OUTDIR; the app publishes from there to dist/.
   synthesizeExample((staging, deployments) => {
     const result = publishManifests(staging, DEFAULT_TARGETS);

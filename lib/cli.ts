@@ -30,3 +30,13 @@ export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<t
     throw new ConfigError(`${(error as Error).message}; see --help`);
   }
 }
+
+/**
+ * For commands that take no arguments: `--help` prints `usage` and returns true; anything else is refused before the
+ * command does any work.
+ */
+export function helpOnly(usage: string): boolean {
+  const { values } = parseCliArgs({ options: { help: { type: 'boolean', short: 'h', default: false } } });
+  if (values.help) console.log(usage);
+  return values.help === true;
+}

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { ConfigError } from './errors';
 import { checkDnsLabel } from './names';
 import { normalizeHubUrl } from './hub-url';
 import { writeFileAtomic } from './publish';
@@ -23,6 +24,9 @@ export class HubUrlRecords {
     if (!fs.existsSync(file)) {
       return undefined;
     }
+    if (!fs.statSync(file).isFile()) {
+      throw new ConfigError(`${file} is not a file; remove it (it should hold the deployment's recorded hub URL)`);
+    }
     const url = fs.readFileSync(file, 'utf8').trim();
     normalizeHubUrl(url, file);
     return url;
@@ -34,8 +38,28 @@ export class HubUrlRecords {
       return false;
     }
     checkDnsLabel('deployment name', deployment);
-    fs.mkdirSync(this.directory, { recursive: true, mode: 0o755 }); // not 0777 under umask 000
-    writeFileAtomic(this.fileFor(deployment), `${url}\n`);
+    this.createFolder();
+    writeFileAtomic(this.fileFor(deployment), this.content(url));
     return true;
+  }
+
+  /** What the record file of `url` holds. */
+  public content(url: string): string {
+    return `${url}\n`;
+  }
+
+  /** Fails, naming the folder, if records cannot be written there (it, or the nearest folder above it, must be a writable folder). */
+  public checkWritable(): void {
+    let dir = path.resolve(this.directory);
+    while (!fs.existsSync(dir)) dir = path.dirname(dir);
+    if (!fs.statSync(dir).isDirectory()) {
+      throw new ConfigError(`${dir} is a file where the hub URL records folder ${this.directory} should be; move it away or pass --records`);
+    }
+    fs.accessSync(dir, fs.constants.W_OK);
+  }
+
+  /** Creates the folder, 0755 under any umask. */
+  public createFolder(): void {
+    fs.mkdirSync(this.directory, { recursive: true, mode: 0o755 });
   }
 }

@@ -1,3 +1,4 @@
+export * from './address';
 export * from './binderhub';
 export * from './binderhub-values';
 export * from './builder';

@@ -179,6 +179,42 @@ export function writeNewFile(target: string, content: string, mode: number): boo
   }
 }
 
+/**
+ * Replaces several files so that a failure leaves all of them as they were: each new content is written beside
+ * its target first, then they are renamed into place; if a rename fails, the ones already done are undone.
+ */
+export function replaceFilesTogether(files: ReadonlyArray<{ readonly target: string; readonly content: string }>): void {
+  const prepared: Array<{ temp: string; target: string; backup?: string }> = [];
+  const done: typeof prepared = [];
+  try {
+    for (const { target, content } of files) {
+      const temp = tempFileFor(target);
+      fs.rmSync(temp, { force: true });
+      fs.writeFileSync(temp, content, { flag: 'wx', mode: 0o644 });
+      prepared.push({ temp, target });
+    }
+    for (const file of prepared) {
+      if (fs.existsSync(file.target)) {
+        file.backup = `${file.temp}.old`;
+        fs.rmSync(file.backup, { force: true });
+        fs.linkSync(file.target, file.backup);
+      }
+      fs.renameSync(file.temp, file.target);
+      done.push(file);
+    }
+  } catch (error) {
+    for (const file of done.reverse()) {
+      if (file.backup) fs.renameSync(file.backup, file.target); else fs.rmSync(file.target, { force: true });
+    }
+    throw fileSystemError(error, 'nothing was changed');
+  } finally {
+    for (const file of prepared) {
+      fs.rmSync(file.temp, { force: true });
+      if (file.backup) fs.rmSync(file.backup, { force: true });
+    }
+  }
+}
+
 /** Replaces `target` with `content` through a temporary file in the same folder and a rename. */
 export function writeFileAtomic(target: string, content: string | Buffer, mode = 0o644): void {
   const temp = tempFileFor(target);

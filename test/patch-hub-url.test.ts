@@ -240,3 +240,53 @@ process.stdout.write(verb === 'apply' ? 'configmap/binder-hub-url configured\\n'
     expect(result.stderr).toMatch(/^error: kubectl rollout status deployment\/binder --namespace binder-prod --timeout=600s failed: /);
   });
 });
+
+describe('npm run patch-hub-url validates everything before it writes', () => {
+  const untouched = (dir: string, before: string) => {
+    expect(manifest(dir)).toBe(before);
+    expect(fs.existsSync(path.join(dir, 'hub-urls'))).toBe(false);
+  };
+
+  test.each([
+    ['a deployment name with a path', ['--deployment', '../x', '--address', '203.0.113.7'], /^error: --deployment "\.\.\/x" must be lowercase letters, digits and '-'/],
+    ['an IPv4 address with a missing part', ['--address', '1.2.3'], /^error: --address "1\.2\.3" is neither an IP address nor a host name; give an IP address or a DNS name/],
+    ['an address as one number', ['--address', '2130706433'], /^error: --address "2130706433" is neither an IP address nor a host name/],
+    ['an address with a scheme', ['--address', 'http://203.0.113.7'], /^error: --address "http:\/\/203\.0\.113\.7" is neither .*; give the address without a scheme \(the scheme is --scheme\)/],
+  ])('refuses %s, writing nothing', async (_name, args, message) => {
+    const dir = workspace();
+    const before = manifest(dir);
+    const result = await cli(dir, args);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    untouched(dir, before);
+    expect(fs.existsSync(path.join(dir, '..', 'x.k8s.yaml'))).toBe(false);
+  });
+
+  test('an address with credentials is refused without echoing them', async () => {
+    const dir = workspace();
+    const result = await cli(dir, ['--address', 'http://admin:S3cretPassw0rd@203.0.113.7']);
+    expect(result.stderr).toMatch(/^error: --address "http:\/\/\*\*\*@203\.0\.113\.7" is neither/);
+    expect(result.stderr).not.toContain('S3cretPassw0rd');
+  });
+
+  test('a records folder that cannot be written stops it before the manifest changes', async () => {
+    const dir = workspace();
+    const before = manifest(dir);
+    fs.writeFileSync(path.join(dir, 'not-a-folder'), '');
+    const result = await cli(dir, ['--address', '203.0.113.7', '--records', 'not-a-folder/hub-urls']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: .*not-a-folder is a file where the hub URL records folder not-a-folder\/hub-urls should be; move it away or pass --records/);
+    untouched(dir, before);
+  });
+
+  test('a folder where the record file goes stops it before the manifest changes', async () => {
+    const dir = workspace();
+    const before = manifest(dir);
+    fs.mkdirSync(path.join(dir, 'hub-urls', 'prod.url'), { recursive: true });
+    const result = await cli(dir, ['--address', '203.0.113.7']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('error: hub-urls/prod.url is not a file; remove it (it should hold the deployment\'s recorded hub URL)\n');
+    expect(manifest(dir)).toBe(before);
+  });
+});

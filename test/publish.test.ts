@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { completeInterruptedPublish, publishManifests, writeFileAtomic } from '../lib';
+import { completeInterruptedPublish, publishManifests, replaceFilesTogether, writeFileAtomic } from '../lib';
 
 // renameSync stays the real one unless a test makes it fail, as a crash between write and rename would.
 jest.mock('fs', () => {
@@ -141,5 +141,32 @@ describe('a publish is all or nothing', () => {
     completeInterruptedPublish(targets);
     expect(read()).toEqual(['old manifest\n', 'old secrets\n']);
     expect(listing()).toEqual(['prod-secrets.k8s.yaml', 'prod.k8s.yaml']);
+  });
+});
+
+describe('replaceFilesTogether', () => {
+  test('a failed second rename undoes the first: both files change or neither', () => {
+    const { out } = dirs();
+    fs.mkdirSync(out);
+    const [record, manifest] = [path.join(out, 'prod.url'), path.join(out, 'prod.k8s.yaml')];
+    fs.writeFileSync(record, 'old url\n');
+    fs.writeFileSync(manifest, 'old manifest\n');
+    (fs.renameSync as jest.Mock)
+      .mockImplementationOnce(jest.requireActual('fs').renameSync)
+      .mockImplementationOnce(() => { throw Object.assign(new Error('EROFS: fake'), { code: 'EROFS', path: manifest }); });
+    expect(() => replaceFilesTogether([{ target: record, content: 'new url\n' }, { target: manifest, content: 'new manifest\n' }]))
+      .toThrow(`${manifest}: read-only file system (EROFS); nothing was changed`);
+    expect([fs.readFileSync(record, 'utf8'), fs.readFileSync(manifest, 'utf8')]).toEqual(['old url\n', 'old manifest\n']);
+    expect(fs.readdirSync(out).sort()).toEqual(['prod.k8s.yaml', 'prod.url']);
+  });
+
+  test('both change when nothing fails', () => {
+    const { out } = dirs();
+    fs.mkdirSync(out);
+    const [record, manifest] = [path.join(out, 'prod.url'), path.join(out, 'prod.k8s.yaml')];
+    fs.writeFileSync(manifest, 'old manifest\n');
+    replaceFilesTogether([{ target: record, content: 'new url\n' }, { target: manifest, content: 'new manifest\n' }]);
+    expect([fs.readFileSync(record, 'utf8'), fs.readFileSync(manifest, 'utf8')]).toEqual(['new url\n', 'new manifest\n']);
+    expect(fs.readdirSync(out).sort()).toEqual(['prod.k8s.yaml', 'prod.url']);
   });
 });

@@ -133,3 +133,17 @@ describe('npm run synth', () => {
     });
   });
 });
+
+describe('commands that take no arguments', () => {
+  test.each(['synth', 'check-dist'])('%s: --help prints its usage and synthesizes nothing; anything else is refused', command => {
+    const dir = exampleWorkspace('args-');
+    const help = run(command, dir, {}, ['--help']);
+    expect([help.status, help.stdout]).toEqual([0, expect.stringMatching(new RegExp(`^usage: npm run ${command}`))]);
+    const unknown = run(command, dir, {}, ['--bogus']);
+    expect([unknown.status, unknown.stderr]).toEqual([1, "error: Unknown option '--bogus'; see --help\n"]);
+    const extra = run(command, dir, {}, ['prod']);
+    expect(extra.status).toBe(1);
+    expect(extra.stderr).toMatch(/^error: Unexpected argument 'prod'/);
+    expect(fs.readdirSync(dir)).toEqual(['sealed-secrets']);
+  });
+});
