@@ -1,6 +1,7 @@
 export * from './binderhub';
 export * from './binderhub-values';
 export * from './builder';
+export * from './chart-metadata';
 export * from './chart-source';
 export * from './cli';
 export * from './dind';

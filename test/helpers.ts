@@ -1,13 +1,20 @@
+import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, SecretStore } from '../lib';
+import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, SecretStore, toolPath } from '../lib';
 import type { ExampleInputs } from '../main';
 
 /** The test double of the binderhub chart. */
 export const FIXTURE_CHART = path.join(__dirname, 'fixtures', 'binderhub');
+
+/** Packages the chart in `chartDir` with the pinned helm into `destination` (a fresh folder unless given); returns the .tgz. */
+export function packageChart(chartDir: string, destination = fs.mkdtempSync(path.join(os.tmpdir(), 'package-'))): string {
+  const output = execFileSync(toolPath('helm'), ['package', chartDir, '--destination', destination], { encoding: 'utf8' });
+  return output.trim().replace(/^.*saved it to: /s, '');
+}
 
 export const TOKEN_NAMES = ['proxySecretToken', 'binderApiToken', 'cookieSecret', 'cryptKeeperKey', 'buildTokenSecret'] as const;
 

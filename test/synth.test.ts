@@ -133,6 +133,12 @@ describe('npm run synth', () => {
       ['an unreachable chart repository', () => ({ BINDERHUB_CHART: undefined, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9' }),
         /^error: cannot reach the chart repository for binderhub .*; to render without the network, set BINDERHUB_CHART/],
       ['a missing chart path', () => ({ BINDERHUB_CHART: '/no/such/chart' }), /^error: local chart \/no\/such\/chart does not exist/],
+      ['a chart older than the oldest supported build', dir => {
+        const chart = path.join(dir, 'old-chart');
+        fs.cpSync(FIXTURE_CHART, chart, { recursive: true });
+        fs.writeFileSync(path.join(chart, 'Chart.yaml'), fs.readFileSync(path.join(chart, 'Chart.yaml'), 'utf8').replace(/^version: .*$/m, 'version: 1.0.0-0.dev.git.3506.hba24eb2a'));
+        return { BINDERHUB_CHART: chart };
+      }, /^error: local chart .*\/old-chart: it is binderhub 1\.0\.0-0\.dev\.git\.3506\.hba24eb2a, older than the oldest supported build 1\.0\.0-0\.dev\.git\.3852; pin/],
     ];
     test.each(failures)('%s', (_, spoil, message) => {
       const dir = workspace();
