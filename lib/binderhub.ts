@@ -11,6 +11,7 @@ import { isClusterScoped } from './kinds';
 import { checkDnsLabel } from './names';
 import { HubUrlConfig, HubUrlSource, hubUrlChartValues, needsHubUrlLocal, resolveHubUrl } from './hub-url';
 import { registerSecrets } from './redact';
+import { checkRenderedBinderHub } from './rendered-output-check';
 import { ImagePullSecret } from './image-pull-secret';
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
 import { SECRETS_CHART_SUFFIX } from './publish';
@@ -171,8 +172,9 @@ export class BinderHub extends Chart {
     const builderValues = builder.bind(this, releaseName);
     new HubUrlConfig(this, 'hub-url', { hubUrl: this.hubUrl, source: this.hubUrlSource });
 
+    const chart = props.chart ?? ChartSource.repository();
     this.helmChart = new HelmChart(this, 'binderhub', {
-      chart: props.chart ?? ChartSource.repository(),
+      chart,
       releaseName,
       namespace,
       kubeVersion: props.kubeVersion,
@@ -188,6 +190,10 @@ export class BinderHub extends Chart {
         chartValues: props.chartValues,
       }),
     });
+    // On helm's own output, before the secrets mode replaces its Secrets: an empty or broken render must never reach dist/.
+    // By kind and name: the whole (resolved, so costly) JSON is not needed.
+    const rendered = this.helmChart.apiObjects.map(o => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } }));
+    checkRenderedBinderHub(rendered, { deployment: id, chart: chart.description, helm: this.helmChart.helmExecutable });
     this.unnamespaceClusterScopedObjects();
     this.secretsMode = props.secrets ?? SecretsMode.forScope(scope);
     this.applySecretsMode(props.tokens);

@@ -68,6 +68,8 @@ export class HelmChart extends Construct {
   public readonly droppedHooks: DroppedHook[] = [];
   /** The values the chart was rendered with. */
   public readonly values: Values;
+  /** The helm binary that rendered the chart. */
+  public readonly helmExecutable: string;
 
   private readonly rendered: Helm;
 
@@ -75,6 +77,7 @@ export class HelmChart extends Construct {
     super(scope, id);
     this.values = props.values ?? {};
     const helm = toolPath('helm', props.helmExecutable);
+    this.helmExecutable = helm;
     const reference = props.chart.reference();
     this.rendered = withPrivateTempDir(() => withInProcessYamlLoad(() => {
       try {

@@ -21,6 +21,7 @@ export * from './proxy-address';
 export * from './publish';
 export * from './redact';
 export * from './registry';
+export * from './rendered-output-check';
 export * from './seal';
 export * from './secret-store';
 export * from './secrets-mode';
