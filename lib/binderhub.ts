@@ -7,7 +7,7 @@ import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
 import { HelmChart } from './helm-chart';
 import { IngressOptions, ingressSetup } from './ingress';
-import { isClusterScoped } from './kinds';
+import { isClusterScoped, WORKLOAD_KINDS } from './kinds';
 import { checkDnsLabel } from './names';
 import { HubUrlConfig, HubUrlSource, hubUrlChartValues, needsHubUrlLocal, resolveHubUrl } from './hub-url';
 import { registerSecrets } from './redact';
@@ -191,8 +191,10 @@ export class BinderHub extends Chart {
       }),
     });
     // On helm's own output, before the secrets mode replaces its Secrets: an empty or broken render must never reach dist/.
-    // By kind and name: the whole (resolved, so costly) JSON is not needed.
-    const rendered = this.helmChart.apiObjects.map(o => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } }));
+    // Only objects that run pods need their whole (resolved, so costly) JSON; the others are checked by kind and name.
+    const rendered = this.helmChart.apiObjects.map(o => WORKLOAD_KINDS.has(o.kind)
+      ? o.toJson()
+      : { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } });
     checkRenderedBinderHub(rendered, { deployment: id, chart: chart.description, helm: this.helmChart.helmExecutable });
     this.unnamespaceClusterScopedObjects();
     this.secretsMode = props.secrets ?? SecretsMode.forScope(scope);

@@ -11,6 +11,7 @@ export * from './helm-chart';
 export * from './hub-url';
 export * from './hub-url-records';
 export * from './image-pull-secret';
+export * from './image-tags';
 export * from './ingress';
 export * from './kinds';
 export * from './kubernetes-schemas';

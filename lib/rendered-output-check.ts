@@ -1,5 +1,7 @@
 import { ConfigError } from './errors';
-import { ManifestObject } from './manifest-check';
+import { imageTagProblem } from './image-tags';
+import { WORKLOAD_KINDS } from './kinds';
+import { ManifestObject, podSpecOf } from './manifest-check';
 import { redact } from './redact';
 
 /**
@@ -21,6 +23,37 @@ export function missingCoreObjects(objects: ReadonlyArray<Pick<ManifestObject, '
   return BINDERHUB_CORE_OBJECTS.map(o => `${o.kind} ${o.name}`).filter(id => !present.has(id));
 }
 
+/** An image that does not say which build runs. */
+export interface ImageProblem {
+  /** The object, as `Kind name`. */
+  readonly object: string;
+  /** The container, as `container <name>` or `init container <name>`. */
+  readonly container: string;
+  /** The image reference as rendered. */
+  readonly image: string;
+  /** Why it is refused. */
+  readonly problem: string;
+}
+
+/** Every container and init container image of every pod template in `objects` that does not pin what runs. */
+export function imageProblems(objects: ReadonlyArray<ManifestObject>): ImageProblem[] {
+  const problems: ImageProblem[] = [];
+  for (const object of objects.filter(o => WORKLOAD_KINDS.has(o.kind))) {
+    const pod = podSpecOf(object) ?? {};
+    const containers = [
+      ...(pod.initContainers ?? []).map((c: any) => ({ c, label: `init container ${c.name}` })),
+      ...(pod.containers ?? []).map((c: any) => ({ c, label: `container ${c.name}` })),
+    ];
+    for (const { c, label } of containers) {
+      const problem = imageTagProblem(c.image);
+      if (problem) {
+        problems.push({ object: `${object.kind} ${object.metadata.name}`, container: label, image: c.image ?? '', problem });
+      }
+    }
+  }
+  return problems;
+}
+
 /** What the messages of `checkRenderedBinderHub` name. */
 export interface RenderedOutputContext {
   /** The deployment (construct id). */
@@ -33,7 +66,7 @@ export interface RenderedOutputContext {
 
 /**
  * Throws a ConfigError if what helm rendered is no BinderHub that can be published: nothing at all (an empty chart,
- * or a helm that printed nothing), or a core object missing. It runs on
+ * or a helm that printed nothing), a core object missing, or an image that does not pin what runs. It runs on
  * helm's output before anything is written, so dist/ never receives such output and a pruning apply never deletes
  * a running BinderHub because of it.
  */
@@ -47,5 +80,11 @@ export function checkRenderedBinderHub(objects: ReadonlyArray<ManifestObject>, c
   if (missing.length > 0) {
     throw new ConfigError(redact(`${where}: ${context.chart} rendered no ${missing.join(', ')}, which every BinderHub has `
       + '(a pruning apply would delete them); is BINDERHUB_CHART a binderhub chart, with its jupyterhub subchart?'));
+  }
+  const images = imageProblems(objects);
+  if (images.length > 0) {
+    const list = images.map(i => `${i.object}, ${i.container}: ${i.image ? `${i.image} has` : 'has'} ${i.problem}`).join('; ');
+    throw new ConfigError(redact(`${where}: ${context.chart} renders images that do not say which build runs: ${list}; `
+      + 'package the chart with chartpress (or use a published chart), or set the tag in chartValues (such as image.tag for Deployment binder)'));
   }
 }
