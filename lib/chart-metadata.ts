@@ -39,9 +39,10 @@ export interface ChartMetadata {
 }
 
 /**
- * Reads Chart.yaml and values.schema.json of the top-level chart of a local chart directory or packaged .tgz, in
- * this process (a helm process would cost about as much as a render). Subcharts in `charts/` are not read.
- * Throws a ConfigError naming `chartPath` if it holds no readable chart.
+ * Reads Chart.yaml and values.schema.json of the top-level chart of a local chart directory (with a Chart.yaml,
+ * as ChartSource.local checks first) or packaged .tgz, in this process (a helm process would cost about as much as
+ * a render). Subcharts in `charts/` are not read. Throws a ConfigError naming `chartPath` if a package or a
+ * Chart.yaml is unreadable.
  */
 export function readChartMetadata(chartPath: string): ChartMetadata {
   const files = fs.statSync(chartPath).isDirectory() ? readChartDirectory(chartPath) : readChartPackage(chartPath);
@@ -50,8 +51,12 @@ export function readChartMetadata(chartPath: string): ChartMetadata {
 
 /** The top-level Chart.yaml and values.schema.json of a chart, as text. */
 export interface ChartFiles {
+  /** Chart.yaml. */
   readonly chartYaml: string;
-  /** @default - none */
+  /**
+   * values.schema.json.
+   * @default - none: the chart has no values schema
+   */
   readonly valuesSchema?: string;
 }
 
