@@ -7,11 +7,12 @@ import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
 import { HelmChart } from './helm-chart';
 import { IngressOptions, ingressSetup } from './ingress';
-import { isClusterScoped } from './kinds';
+import { isClusterScoped, WORKLOAD_KINDS } from './kinds';
 import { DEPLOYMENT_LABEL } from './labels';
 import { checkDnsLabel } from './names';
 import { HubUrlConfig, HubUrlSource, hubUrlChartValues, needsHubUrlLocal, resolveHubUrl } from './hub-url';
 import { registerSecrets } from './redact';
+import { checkRenderedBinderHub } from './rendered-output-check';
 import { ImagePullSecret } from './image-pull-secret';
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
 import { SECRETS_CHART_SUFFIX } from './publish';
@@ -172,8 +173,9 @@ export class BinderHub extends Chart {
     const builderValues = builder.bind(this, releaseName);
     new HubUrlConfig(this, 'hub-url', { hubUrl: this.hubUrl, source: this.hubUrlSource });
 
+    const chart = props.chart ?? ChartSource.repository();
     this.helmChart = new HelmChart(this, 'binderhub', {
-      chart: props.chart ?? ChartSource.repository(),
+      chart,
       releaseName,
       namespace,
       kubeVersion: props.kubeVersion,
@@ -189,6 +191,12 @@ export class BinderHub extends Chart {
         chartValues: props.chartValues,
       }),
     });
+    // On helm's own output, before the secrets mode replaces its Secrets: an empty or broken render must never reach dist/.
+    // Only objects that run pods need their whole (resolved, so costly) JSON; the others are checked by kind and name.
+    const rendered = this.helmChart.apiObjects.map(o => WORKLOAD_KINDS.has(o.kind)
+      ? o.toJson()
+      : { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } });
+    checkRenderedBinderHub(rendered, { deployment: id, chart: chart.description, helm: this.helmChart.helmExecutable });
     this.unnamespaceClusterScopedObjects();
     this.refuseUnservedApis();
     this.secretsMode = props.secrets ?? SecretsMode.forScope(scope);

@@ -1,8 +1,9 @@
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DIND_SOCKET_NAME, DindDaemonSet } from './dind';
+import { DEFAULT_DIND_IMAGE, DIND_SOCKET_NAME, DindDaemonSet } from './dind';
 import { ConfigError } from './errors';
+import { imageTagProblem } from './image-tags';
 import { deepMerge, Values } from './values';
 
 /** The folders a builder uses on every node it runs on. */
@@ -89,6 +90,10 @@ export abstract class Builder {
    * cleaner are pointed at this socket. Works on containerd-only nodes.
    */
   public static dind(props: DindBuilderProps = {}): Builder {
+    const problem = props.image === undefined ? undefined : imageTagProblem(props.image);
+    if (problem) {
+      throw new ConfigError(`builder image "${props.image}" has ${problem}; pin a tag in Builder.dind({ image }), such as ${DEFAULT_DIND_IMAGE}`);
+    }
     return new DindBuilder(props);
   }
 

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { checkChartSupported, readChartMetadata } from './chart-metadata';
 import { ConfigError } from './errors';
 
 /** The public chart repository that publishes the binderhub chart. */
@@ -37,7 +38,10 @@ export interface HelmChartReference {
 
 /** Where the binderhub chart comes from: a chart repository at a pinned version, or a local copy. */
 export abstract class ChartSource {
-  /** The binderhub chart from a chart repository, at an exact version. Rendering needs the network. */
+  /**
+   * The binderhub chart from a chart repository, at an exact version. Rendering needs the network. Versions
+   * older than OLDEST_SUPPORTED_CHART_VERSION are refused here, before anything is fetched.
+   */
   public static repository(options: RepositoryChartOptions = {}): ChartSource {
     const version = options.version ?? DEFAULT_BINDERHUB_CHART_VERSION;
     if (!EXACT_VERSION.test(version)) {
@@ -47,12 +51,15 @@ export abstract class ChartSource {
     if (!/^(https?|oci):\/\/[^\s/]+/.test(url)) {
       throw new ConfigError(`chart repository "${url}" is not an http(s) or oci URL`);
     }
-    return new RepositoryChart(url, version);
+    const chart = new RepositoryChart(url, version);
+    checkChartSupported({ name: 'binderhub', version }, chart.description);
+    return chart;
   }
 
   /**
    * A binderhub chart on disk: a chart directory (with `Chart.yaml` and, if it has dependencies, `charts/`)
-   * or a packaged `.tgz`. For vendored charts, air-gapped machines and tests.
+   * or a packaged `.tgz`. For vendored charts, air-gapped machines and tests. Its Chart.yaml is read here, and
+   * a chart that is not binderhub or is older than OLDEST_SUPPORTED_CHART_VERSION is refused before helm runs.
    */
   public static local(chartPath: string): ChartSource {
     const resolved = path.resolve(chartPath);
@@ -68,7 +75,9 @@ export abstract class ChartSource {
     if (!isDirectory && !/\.(tgz|tar\.gz)$/.test(resolved)) {
       throw new ConfigError(`local chart ${chartPath} is neither a chart directory nor a .tgz; ${hint}`);
     }
-    return new LocalChart(resolved);
+    const chart = new LocalChart(resolved);
+    checkChartSupported(readChartMetadata(resolved), chart.description);
+    return chart;
   }
 
   /** Says where the chart comes from, for messages. */

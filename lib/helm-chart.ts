@@ -67,6 +67,8 @@ export class HelmChart extends Construct {
   public readonly values: Values;
   /** The Kubernetes version rendered for. */
   public readonly kubeVersion: KubeVersion;
+  /** The helm binary that rendered the chart. */
+  public readonly helmExecutable: string;
 
   private readonly rendered: Helm;
 
@@ -76,6 +78,7 @@ export class HelmChart extends Construct {
     this.kubeVersion = parseKubeVersion(props.kubeVersion ?? DEFAULT_KUBE_VERSION);
     warnOnce(kubeVersionWarning(this.kubeVersion));
     const helm = toolPath('helm', props.helmExecutable);
+    this.helmExecutable = helm;
     const reference = props.chart.reference();
     this.rendered = withPrivateTempDir(() => withInProcessYamlLoad(() => {
       try {

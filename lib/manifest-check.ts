@@ -75,7 +75,8 @@ function providedSecret(object: ManifestObject): string | undefined {
   }
 }
 
-function podSpecOf(object: ManifestObject): any {
+/** The pod spec of an object that runs pods (a Pod's own, a CronJob's job template's, else `spec.template`'s), if any. */
+export function podSpecOf(object: ManifestObject): any {
   switch (object.kind) {
     case 'Pod': return object.spec;
     case 'CronJob': return object.spec?.jobTemplate?.spec?.template?.spec;

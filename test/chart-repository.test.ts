@@ -7,17 +7,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { ChartSource, HelmChart, toolPath } from '../lib';
-import { fakeTokens, FIXTURE_CHART } from './helpers';
+import { ChartSource, HelmChart, readChartMetadata, toolPath } from '../lib';
+import { fakeTokens, FIXTURE_CHART, packageChart } from './helpers';
 
-const FIXTURE_VERSION = '1.0.0-0.dev.git.0.htest';
+const FIXTURE_VERSION = readChartMetadata(FIXTURE_CHART).version;
 let server: ChildProcess;
 let url: string;
 const saved = { ...process.env };
 
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-repo-'));
-  execFileSync(toolPath('helm'), ['package', FIXTURE_CHART, '--destination', dir]);
+  packageChart(FIXTURE_CHART, dir);
   server = spawn(process.execPath, ['-e', `
     const http = require('http'), fs = require('fs'), path = require('path');
     http.createServer((req, res) => {
@@ -49,6 +49,6 @@ test('a pinned version from a chart repository renders as the same chart on disk
 });
 
 test('an unknown version fails in one line that says how to give a local chart', () => {
-  expect(() => render(ChartSource.repository({ url, version: '1.0.0-0.dev.git.9.hdeadbee' })))
-    .toThrow(/^binderhub 1\.0\.0-0\.dev\.git\.9\.hdeadbee from http:\/\/127\.0\.0\.1:\d+ was not found in the repository \(.*\); pick a published version, or to render without the network, set BINDERHUB_CHART/);
+  expect(() => render(ChartSource.repository({ url, version: '1.0.0-0.dev.git.9999.hdeadbee' })))
+    .toThrow(/^binderhub 1\.0\.0-0\.dev\.git\.9999\.hdeadbee from http:\/\/127\.0\.0\.1:\d+ was not found in the repository \(.*\); pick a published version, or to render without the network, set BINDERHUB_CHART/);
 });

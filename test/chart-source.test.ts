@@ -1,8 +1,6 @@
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { BINDERHUB_CHART_REPOSITORY, ChartSource, DEFAULT_BINDERHUB_CHART_VERSION } from '../lib';
-import { FIXTURE_CHART } from './helpers';
+import { FIXTURE_CHART, packageChart } from './helpers';
 
 describe('ChartSource', () => {
   test('repository defaults to the public chart repository at the pinned development version', () => {
@@ -20,8 +18,7 @@ describe('ChartSource', () => {
 
   test('local accepts a chart directory and a packaged .tgz, as absolute paths', () => {
     expect(ChartSource.local(path.relative(process.cwd(), FIXTURE_CHART)).reference()).toEqual({ chart: FIXTURE_CHART });
-    const tgz = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chart-')), 'binderhub-1.0.0.tgz');
-    fs.writeFileSync(tgz, '');
+    const tgz = packageChart(FIXTURE_CHART);
     expect(ChartSource.local(tgz).reference()).toEqual({ chart: tgz });
   });
 

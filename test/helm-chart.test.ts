@@ -1,10 +1,9 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Helm, Testing } from 'cdk8s';
 import { ChartSource, HelmChart, registerSecrets, servedApiVersions, toolPath } from '../lib';
-import { fakeTokens, FIXTURE_CHART } from './helpers';
+import { fakeTokens, FIXTURE_CHART, packageChart } from './helpers';
 
 function render(props: Partial<ConstructorParameters<typeof HelmChart>[2]> = {}) {
   const chart = Testing.chart();
@@ -30,9 +29,7 @@ describe('HelmChart', () => {
   });
 
   test('renders a packaged .tgz as well as a directory', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'package-'));
-    execFileSync(toolPath('helm'), ['package', FIXTURE_CHART, '--destination', dir]);
-    const tgz = path.join(dir, fs.readdirSync(dir)[0]);
+    const tgz = packageChart(FIXTURE_CHART);
     const values = fakeTokens().toChartValues(); // without them the jupyterhub chart mints random tokens
     expect(render({ chart: ChartSource.local(tgz), values }).objects).toEqual(render({ values }).objects);
   });

@@ -1,10 +1,10 @@
-import { spawnSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, ManifestObject, Registry, SecretStore } from '../lib';
+import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, ManifestObject, Registry, SecretStore, toolPath } from '../lib';
 import { EXAMPLE_CREDENTIALS, type ExampleInputs } from '../main';
 
 /** The test double of the binderhub chart. */
@@ -31,6 +31,12 @@ export function runCommand(command: string, cwd: string, env: Record<string, str
     env: { ...process.env, BINDERHUB_CHART: FIXTURE_CHART, CDK8S_OUTDIR: undefined, ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: result.stdout + result.stderr };
+}
+
+/** Packages the chart in `chartDir` with the pinned helm into `destination` (a fresh folder unless given); returns the .tgz. */
+export function packageChart(chartDir: string, destination = fs.mkdtempSync(path.join(os.tmpdir(), 'package-'))): string {
+  const output = execFileSync(toolPath('helm'), ['package', chartDir, '--destination', destination], { encoding: 'utf8' });
+  return output.trim().replace(/^.*saved it to: /s, '');
 }
 
 export const TOKEN_NAMES = ['proxySecretToken', 'binderApiToken', 'cookieSecret', 'cryptKeeperKey', 'buildTokenSecret'] as const;

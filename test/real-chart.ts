@@ -1,4 +1,6 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 /** Where the shared material keeps the real upstream binderhub chart, beside the project root. */
@@ -35,4 +37,23 @@ export function describeWithRealChart(name: string, suite: (chart: string) => vo
   } else {
     describe.skip(`${name} (real chart, skipped: no ../shared/charts)`, () => suite(''));
   }
+}
+
+/** Unpacks a packaged chart into a fresh temporary folder and returns the chart's folder: a copy for a test to modify. */
+export function unpackChart(tgz: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-copy-'));
+  execFileSync('tar', ['-xzf', tgz, '-C', dir]);
+  const [chart] = fs.readdirSync(dir);
+  return path.join(dir, chart);
+}
+
+/** Rewrites one file of a chart copy; fails if the edit changes nothing, so a test never checks an unmodified chart. */
+export function editChartFile(chartDir: string, file: string, edit: (text: string) => string): void {
+  const target = path.join(chartDir, file);
+  const before = fs.readFileSync(target, 'utf8');
+  const after = edit(before);
+  if (after === before) {
+    throw new Error(`the edit of ${file} in ${chartDir} changed nothing`);
+  }
+  fs.writeFileSync(target, after);
 }

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { exampleWorkspace, runCommand as run } from './helpers';
+import { exampleWorkspace, FIXTURE_CHART, runCommand as run } from './helpers';
 
 const workspace = () => exampleWorkspace('synth-e2e-');
 
@@ -113,6 +113,23 @@ describe('npm run synth', () => {
       ['an unreachable chart repository', () => ({ BINDERHUB_CHART: undefined, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9' }),
         /^error: cannot reach the chart repository for binderhub .*; to render without the network, set BINDERHUB_CHART/],
       ['a missing chart path', () => ({ BINDERHUB_CHART: '/no/such/chart' }), /^error: local chart \/no\/such\/chart does not exist/],
+      ['a chart that renders nothing', dir => {
+        const chart = path.join(dir, 'empty-chart');
+        fs.mkdirSync(chart);
+        fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: binderhub\nversion: 1.0.0-0.dev.git.3959.hb9fad995\n');
+        return { BINDERHUB_CHART: chart };
+      }, /^error: deployment "staging": helm rendered no objects from local chart .*\/empty-chart, .*; is BINDERHUB_CHART a binderhub chart\?/],
+      ['a helm that prints nothing', dir => {
+        const helm = path.join(dir, 'fake-helm');
+        fs.writeFileSync(helm, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+        return { HELM: helm };
+      }, /^error: deployment "staging": helm rendered no objects .*\? a helm that printed nothing: check HELM or helmExecutable \(.*\/fake-helm\)$/m],
+      ['a chart older than the oldest supported build', dir => {
+        const chart = path.join(dir, 'old-chart');
+        fs.cpSync(FIXTURE_CHART, chart, { recursive: true });
+        fs.writeFileSync(path.join(chart, 'Chart.yaml'), fs.readFileSync(path.join(chart, 'Chart.yaml'), 'utf8').replace(/^version: .*$/m, 'version: 1.0.0-0.dev.git.3506.hba24eb2a'));
+        return { BINDERHUB_CHART: chart };
+      }, /^error: local chart .*\/old-chart: it is binderhub 1\.0\.0-0\.dev\.git\.3506\.hba24eb2a, older than the oldest supported build 1\.0\.0-0\.dev\.git\.3852; pin/],
     ];
     test.each(failures)('%s', (_, spoil, message) => {
       const dir = workspace();
