@@ -1,7 +1,5 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { ApiObject, Helm, JsonPatch, Yaml } from 'cdk8s';
+import { spawnSync } from 'child_process';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 // The YAML parser cdk8s itself uses: cdk8s ships its own copy of `yaml` as a bundled dependency.
 import * as cdk8sYaml from 'cdk8s/node_modules/yaml';
@@ -50,11 +48,11 @@ export interface DroppedHook {
 }
 
 /**
- * Defines the objects of a Helm chart, rendered by the real `helm template` through cdk8s's `Helm`.
- *
- * On top of `Helm` it always pins the namespace and Kubernetes version, uses the project's pinned helm, removes
- * the temporary files that would otherwise keep the rendered values (tokens included) on disk, and turns helm's
- * failures into one-line messages that say what to do.
+ * Defines the objects of a Helm chart, rendered by the real `helm template`, as cdk8s's `Helm` does, but with the
+ * values passed on helm's standard input: cdk8s's `Helm` writes them (tokens included) to a temporary file that
+ * outlives an interrupted run. It also always pins the namespace, the Kubernetes version and the APIs that version
+ * serves, uses the project's pinned helm, reads helm's output in this process, and turns helm's failures into
+ * one-line messages that say what to do.
  *
  * Helm hooks are handled deliberately, because `kubectl apply` has none: a hook that runs pods (an install-time
  * Job, the image puller's hook DaemonSet) or a test is left out and listed in `droppedHooks`; any other hook
@@ -70,57 +68,53 @@ export class HelmChart extends Construct {
   /** The helm binary that rendered the chart. */
   public readonly helmExecutable: string;
 
-  private readonly rendered: Helm;
+  private readonly resource: Construct;
 
   constructor(scope: Construct, id: string, props: HelmChartProps) {
     super(scope, id);
     this.values = props.values ?? {};
     this.kubeVersion = parseKubeVersion(props.kubeVersion ?? DEFAULT_KUBE_VERSION);
     warnOnce(kubeVersionWarning(this.kubeVersion));
-    const helm = toolPath('helm', props.helmExecutable);
-    this.helmExecutable = helm;
+    this.helmExecutable = toolPath('helm', props.helmExecutable);
     const reference = props.chart.reference();
-    this.rendered = withPrivateTempDir(() => withInProcessYamlLoad(() => {
-      try {
-        return new Helm(this, 'Resource', {
-          chart: reference.chart,
-          repo: reference.repo,
-          version: reference.version,
-          releaseName: props.releaseName,
-          namespace: props.namespace,
-          values: props.values,
-          helmExecutable: helm,
-          helmFlags: ['--kube-version', this.kubeVersion.version, '--api-versions', servedApiVersions(this.kubeVersion.minor).join(',')],
-        });
-      } catch (error) {
-        throw new ConfigError(explainHelmFailure(String((error as Error).message), props.chart, helm, props.releaseName));
-      }
-    }));
-    this.handleHooks();
+    const args = [
+      'template', props.releaseName, reference.chart,
+      ...(reference.repo ? ['--repo', reference.repo] : []), ...(reference.version ? ['--version', reference.version] : []),
+      '--namespace', props.namespace,
+      '--kube-version', this.kubeVersion.version, '--api-versions', servedApiVersions(this.kubeVersion.minor).join(','),
+      // The values (tokens among them) go through a pipe, never a file, so no run, however it ends, leaves them on disk.
+      '--values', '-',
+    ];
+    const output = runHelm(this.helmExecutable, args, JSON.stringify(this.values), props.chart, props.releaseName);
+    this.resource = new Construct(this, 'Resource');
+    let unnamed = 0;
+    for (const manifest of parseHelmOutput(output)) {
+      if (!this.keepHook(manifest)) continue;
+      // The ids cdk8s's Include gives: name-kind[-namespace].
+      const name = manifest.metadata?.name ?? `object${unnamed++}`;
+      new ApiObject(this.resource, [name, manifest.kind?.toLowerCase(), manifest.metadata?.namespace].filter(Boolean).join('-'), manifest);
+    }
   }
 
   /** The objects helm rendered, less the dropped hooks and any removed since. */
   public get apiObjects(): ApiObject[] {
-    return this.rendered.apiObjects;
+    return this.resource.node.children.filter(ApiObject.isApiObject);
   }
 
-  private handleHooks(): void {
-    for (const object of this.rendered.apiObjects) {
-      const annotations: Record<string, string> = object.metadata.toJson().annotations ?? {};
-      const hook = annotations['helm.sh/hook'];
-      if (hook === undefined) continue;
-      if (hook.split(',').some(h => h.trim().startsWith('test')) || WORKLOAD_KINDS.has(object.kind)) {
-        this.rendered.node.tryRemoveChild(object.node.id);
-        this.droppedHooks.push({
-          kind: object.kind, name: object.name, hook,
-          reason: 'a one-shot helm hook that runs pods; kubectl apply has no hooks, so it would run at every apply or never finish',
-        });
-      } else {
-        for (const key of Object.keys(annotations).filter(k => k.startsWith('helm.sh/hook'))) {
-          object.addJsonPatch(JsonPatch.remove(`/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`));
-        }
-      }
+  /** Whether to keep a rendered object; a kept hook object loses its `helm.sh/hook*` annotations. */
+  private keepHook(manifest: any): boolean {
+    const annotations: Record<string, string> = manifest.metadata?.annotations ?? {};
+    const hook = annotations['helm.sh/hook'];
+    if (hook === undefined) return true;
+    if (hook.split(',').some(h => h.trim().startsWith('test')) || WORKLOAD_KINDS.has(manifest.kind)) {
+      this.droppedHooks.push({
+        kind: manifest.kind, name: manifest.metadata?.name, hook,
+        reason: 'a one-shot helm hook that runs pods; kubectl apply has no hooks, so it would run at every apply or never finish',
+      });
+      return false;
     }
+    manifest.metadata.annotations = Object.fromEntries(Object.entries(annotations).filter(([key]) => !key.startsWith('helm.sh/hook')));
+    return true;
   }
 }
 
@@ -133,51 +127,43 @@ function warnOnce(warning: string | undefined): void {
   console.warn(warning);
 }
 
-/**
- * Runs `render` with TMPDIR pointing at a fresh private folder, then deletes that folder: cdk8s's `Helm` writes
- * the values file and helm's output under os.tmpdir() and never removes them.
- */
-function withPrivateTempDir<T>(render: () => T): T {
-  const privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-cdk8s-'));
-  const saved = process.env.TMPDIR;
-  process.env.TMPDIR = privateDir;
-  try {
-    return render();
-  } finally {
-    if (saved === undefined) {
-      delete process.env.TMPDIR;
-    } else {
-      process.env.TMPDIR = saved;
-    }
-    fs.rmSync(privateDir, { recursive: true, force: true });
+/** Room for helm's output: the binderhub chart renders about 200 KB. */
+const MAX_HELM_OUTPUT = 64 * 1024 * 1024;
+
+/** Runs helm with `values` on its standard input; returns what it printed, or fails with one line that says what to do. */
+function runHelm(helm: string, args: string[], values: string, chart: ChartSource, release: string): string {
+  const result = spawnSync(helm, args, { input: values, encoding: 'utf8', maxBuffer: MAX_HELM_OUTPUT });
+  const code = (result.error as NodeJS.ErrnoException | undefined)?.code;
+  // EPIPE only says that helm exited without reading the values; what it printed and its status tell the rest.
+  if (result.error && !(code === 'EPIPE' && result.status !== null)) {
+    throw new ConfigError(code === 'ENOENT' || code === 'EACCES'
+      ? `cannot run helm at ${helm}: run \`npm ci\` (it installs the pinned helm into .tools/ on linux/x86-64) or set HELM to a helm 4 (or 3) binary`
+      : `helm at ${helm} failed to run for release ${release}: ${result.error.message}`);
   }
+  if (result.status !== 0) {
+    const stderr = result.stderr.trim();
+    throw new ConfigError(stderr
+      ? explainHelmFailure(stderr, chart, release)
+      : `helm at ${helm} ${result.signal ? `was killed by ${result.signal}` : `exited with status ${result.status}`} and printed nothing `
+        + `while rendering release ${release} (${chart.description}); check HELM`);
+  }
+  return result.stdout;
 }
 
 /**
- * Runs `render` with cdk8s's `Yaml.load` reading local files in this process. cdk8s's `Include` (and so `Helm`)
- * loads helm's output file through a child node process, which it needs only to fetch URLs synchronously; for a
- * local file that process costs about as much as helm itself. The parse is the same as cdk8s's: its own parser,
- * YAML 1.1, empty documents skipped.
+ * Reads helm's output as cdk8s's `Include` does: cdk8s's own parser, YAML 1.1 (the dialect Kubernetes reads), empty
+ * documents skipped.
  */
-function withInProcessYamlLoad<T>(render: () => T): T {
-  const original = Yaml.load;
-  Yaml.load = (file: string) => cdk8sYaml.parseAllDocuments(fs.readFileSync(file, 'utf8'), { version: '1.1' })
+function parseHelmOutput(output: string): any[] {
+  return cdk8sYaml.parseAllDocuments(output, { version: '1.1' })
     .map(document => document.toJSON())
     .filter(o => o !== null && o !== undefined && !(Array.isArray(o) && o.length === 0) && !(typeof o === 'object' && Object.keys(o).length === 0));
-  try {
-    return render();
-  } finally {
-    Yaml.load = original;
-  }
 }
 
-/** Turns what `Helm` threw (helm's stderr, or a spawn failure) into one line that says what to do. */
-function explainHelmFailure(message: string, chart: ChartSource, helm: string, release: string): string {
+/** Turns helm's stderr into one line that says what to do. */
+function explainHelmFailure(message: string, chart: ChartSource, release: string): string {
   const localHint = 'to render without the network, set BINDERHUB_CHART (or use ChartSource.local) to a local binderhub chart directory or .tgz';
   const detail = oneLine(redact(message));
-  if (/unable to execute/.test(message)) {
-    return `cannot run helm at ${helm}: run \`npm ci\` (it installs the pinned helm into .tools/ on linux/x86-64) or set HELM to a helm 4 (or 3) binary`;
-  }
   const kubeVersion = /chart requires kubeVersion: (\S+) which is incompatible with Kubernetes (\S+)/.exec(message);
   if (kubeVersion) {
     return `kubeVersion ${kubeVersion[2]} of release ${release} is outside what ${chart.description} supports (${kubeVersion[1]}); `
