@@ -11,6 +11,15 @@ import { ConfigError } from './errors';
 /** Which Secrets a sealed value may become. */
 export type SealingScope = 'strict' | 'namespace-wide' | 'cluster-wide';
 
+const SEALING_SCOPES: ReadonlyArray<unknown> = ['strict', 'namespace-wide', 'cluster-wide'];
+
+/** Fails on a scope that is none of SealingScope's, as a caller without types may pass; `setting` names it. */
+export function checkSealingScope(setting: string, scope: unknown): asserts scope is SealingScope {
+  if (!SEALING_SCOPES.includes(scope)) {
+    throw new ConfigError(`${setting} ${JSON.stringify(scope)} is not a sealing scope; use 'strict' (the default), 'namespace-wide' or 'cluster-wide'`);
+  }
+}
+
 /** The annotations that tell the controller a non-strict scope. */
 export function scopeAnnotations(scope: SealingScope): Record<string, string> {
   switch (scope) {
@@ -29,13 +38,26 @@ export function encryptionLabel(namespace: string, name: string, scope: SealingS
   }
 }
 
+/** The smallest RSA key we seal for; sealed-secrets controllers make 4096-bit keys. */
+const MIN_RSA_BITS = 2048;
+
+/** Any PEM private key: PKCS#8 (plain or encrypted), or a traditional RSA, EC or OpenSSH one. */
+const PRIVATE_KEY_HEADER = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
 /** A sealed-secrets controller's certificate (`kubeseal --fetch-cert`). */
 export class SealingCertificate {
   /**
-   * Reads the first certificate of a PEM file. It must hold an RSA key and must not have expired at `now`.
+   * Reads the first certificate of a PEM file. It must hold an RSA key of 2048 bits or more, be valid at `now`, and
+   * come without a private key.
    * @param source names the file in errors
    */
   public static fromPem(pem: string, source: string, now: Date = new Date()): SealingCertificate {
+    const fetch = `fetch the controller's certificate with \`kubeseal --fetch-cert > ${source}\``;
+    // Checked on the PEM headers alone, so the key is never parsed, and never quoted.
+    if (PRIVATE_KEY_HEADER.test(pem)) {
+      throw new ConfigError(`${source} holds a private key: a sealing certificate must be public; remove the key from the file `
+        + `(and if it is the controller's, rotate it), or fetch the certificate alone with \`kubeseal --fetch-cert > ${source}\``);
+    }
     const block = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem);
     if (!block) {
       throw new ConfigError(`${source} holds no PEM certificate; fetch the controller's with \`kubeseal --fetch-cert > ${source}\``);
@@ -44,15 +66,25 @@ export class SealingCertificate {
     try {
       certificate = new crypto.X509Certificate(block[0]);
     } catch {
-      throw new ConfigError(`${source} is not a readable certificate; fetch the controller's with \`kubeseal --fetch-cert > ${source}\``);
+      throw new ConfigError(`${source} is not a readable certificate; ${fetch}`);
     }
-    if (certificate.publicKey.asymmetricKeyType !== 'rsa') {
-      throw new ConfigError(`${source} holds a ${certificate.publicKey.asymmetricKeyType} key; sealed-secrets controllers use RSA`);
+    const key = certificate.publicKey;
+    if (key.asymmetricKeyType !== 'rsa') {
+      throw new ConfigError(`${source} holds an ${key.asymmetricKeyType} key; sealed-secrets controllers use RSA: ${fetch}`);
+    }
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    // Below 2048 bits RSA is breakable; below 784, RSA-OAEP-SHA-256 cannot even wrap a 32-byte key.
+    if (bits < MIN_RSA_BITS) {
+      throw new ConfigError(`${source} holds a ${bits}-bit RSA key, too weak to seal with (${MIN_RSA_BITS} bits at least); ${fetch}`);
+    }
+    if (now < new Date(certificate.validFrom)) {
+      throw new ConfigError(`${source} is not valid before ${certificate.validFrom}; check this machine's clock, or fetch the controller's `
+        + `current certificate with \`kubeseal --fetch-cert > ${source}\``);
     }
     if (now > new Date(certificate.validTo)) {
-      throw new ConfigError(`${source} expired on ${certificate.validTo}; fetch the controller's current certificate with \`kubeseal --fetch-cert\``);
+      throw new ConfigError(`${source} expired on ${certificate.validTo}; fetch the controller's current certificate with \`kubeseal --fetch-cert > ${source}\``);
     }
-    return new SealingCertificate(certificate.publicKey, certificate.fingerprint256);
+    return new SealingCertificate(key, certificate.fingerprint256);
   }
 
   private constructor(

@@ -6,7 +6,7 @@ import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpe
 import { ManifestObject } from './manifest-check';
 import { checkObjectName } from './names';
 import { SECRETS_CHART_SUFFIX } from './publish';
-import { encryptionLabel, scopeAnnotations, SealingCertificate, SealingScope } from './seal';
+import { checkSealingScope, encryptionLabel, scopeAnnotations, SealingCertificate, SealingScope } from './seal';
 
 /** The SealedSecret annotation with one keyed hash per sealed value: an unchanged value keeps its ciphertext. */
 export const SEALED_FINGERPRINTS_ANNOTATION = 'binderhub-cdk8s.io/sealed-fingerprints';
@@ -164,10 +164,15 @@ class SealedMode extends SecretsMode {
   constructor(private readonly props: SealedSecretsProps) {
     super();
     this.certificate = SealingCertificate.fromPem(props.certificate, props.certificateSource ?? 'certificate');
+    checkSealingScope('SecretsMode.sealed scope', this.scope);
+  }
+
+  private get scope(): SealingScope {
+    return this.props.scope ?? 'strict';
   }
 
   public replace(secrets: SecretContent[], context: SecretsModeContext): void {
-    const scope = this.props.scope ?? 'strict';
+    const scope = this.scope;
     for (const secret of secrets) {
       const previous = this.previousSeal(secret);
       const label = encryptionLabel(secret.namespace, secret.name, scope);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -8,29 +7,8 @@ import {
   BinderHub, ChartSource, DEFAULT_TARGETS, encryptionLabel, publishManifests, readManifests, Registry, SEALED_FINGERPRINTS_ANNOTATION,
   SealingCertificate, SecretsMode,
 } from '../lib';
+import { controllerKeys, unseal } from './controller-keys';
 import { fakeTokens, fakeTokenValues, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
-
-/** A throw-away RSA key pair and self-signed certificate, as a sealed-secrets controller has. */
-function controllerKeys(days = 30): { certificate: string; privateKey: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'controller-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-    '-days', String(days), '-subj', '/CN=sealed-secret'], { stdio: 'ignore' });
-  return { certificate: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'), privateKey: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8') };
-}
-
-/** Opens a sealed value as the controller does. */
-function unseal(privateKey: string, sealed: string, label: Buffer): Buffer {
-  const blob = Buffer.from(sealed, 'base64');
-  const keyLength = blob.readUInt16BE(0);
-  const sessionKey = crypto.privateDecrypt(
-    { key: privateKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: label },
-    blob.subarray(2, 2 + keyLength),
-  );
-  const body = blob.subarray(2 + keyLength);
-  const decipher = crypto.createDecipheriv('aes-256-gcm', sessionKey, Buffer.alloc(12));
-  decipher.setAuthTag(body.subarray(body.length - 16));
-  return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]);
-}
 
 const keys = controllerKeys();
 const REGISTRY_PASSWORD = 'fake-registry-password-77';
@@ -64,16 +42,6 @@ describe('sealing', () => {
   test('sealing is randomized', () => {
     const label = encryptionLabel('a', 'b', 'strict');
     expect(certificate.seal(Buffer.from('x'), label)).not.toBe(certificate.seal(Buffer.from('x'), label));
-  });
-
-  test('throws on a file without a certificate, an expired one, and a key that is not RSA', () => {
-    expect(() => SealingCertificate.fromPem('hello', 'c.pem')).toThrow(/c\.pem holds no PEM certificate; fetch the controller's with `kubeseal --fetch-cert > c\.pem`/);
-    const later = new Date(Date.now() + 90 * 24 * 3600 * 1000);
-    expect(() => SealingCertificate.fromPem(keys.certificate, 'c.pem', later)).toThrow(/c\.pem expired on .*kubeseal --fetch-cert/);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ec-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, 'k'),
-      '-out', path.join(dir, 'c'), '-days', '1', '-subj', '/CN=x'], { stdio: 'ignore' });
-    expect(() => SealingCertificate.fromPem(fs.readFileSync(path.join(dir, 'c'), 'utf8'), 'ec.pem')).toThrow(/ec\.pem holds a ec key; sealed-secrets controllers use RSA/);
   });
 });
 
