@@ -1,6 +1,6 @@
 /**
- * `npm run check-dist`: fails when dist/ (or dist-secrets/) differs from a fresh synth of the example, when a
- * deployment that keeps its Secrets out of dist/ has a Secret with data there, or when the output is not
+ * `npm run check-dist`: fails when dist/ (or dist-secrets/) differs from a fresh synth of the example, when dist/
+ * holds plaintext Secret data that no deployment chose (SecretsMode.inline()), or when the output is not
  * apply-ready. The fresh synth goes to a temporary folder; nothing under dist/ is written.
  */
 import * as fs from 'fs';
@@ -29,10 +29,8 @@ runMain(() => {
       found.push(`${file} is not produced by the synth any more: run \`npm run synth\` (it removes it)`);
     }
     const objects = new Map([...published].map(([file, content]) => [file, parseManifest(content.toString('utf8'), file)]));
-    for (const deployment of deployments) {
-      const file = path.join(DEFAULT_TARGETS.manifests, `${deployment.node.id}.k8s.yaml`);
-      found.push(...secretDataProblems(file, objects.get(file) ?? [], deployment.secretsMode));
-    }
+    const manifests = new Map([...objects].filter(([file]) => path.dirname(file) === DEFAULT_TARGETS.manifests));
+    found.push(...secretDataProblems(manifests, new Map(deployments.map(d => [d.node.id, d.secretsMode]))));
     found.push(...checkManifests([...objects.values()].flat(), { isKnownKind: knownKindChecker() }));
     return found;
   });

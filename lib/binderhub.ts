@@ -101,8 +101,9 @@ export interface BinderHubProps {
    */
   readonly gitlabPrivateToken?: string;
   /**
-   * How the deployment's Secrets reach the cluster: inline in dist/, separate from it, sealed, or external.
-   * @default - the app's mode (SecretsMode.useForApp), else SecretsMode.inline()
+   * How the deployment's Secrets reach the cluster: separate from dist/, sealed, external, or (only when chosen)
+   * inline in dist/.
+   * @default - the app's mode (SecretsMode.useForApp), else SecretsMode.separate(): no Secret in the deployment's file
    */
   readonly secrets?: SecretsMode;
   /**

@@ -82,12 +82,18 @@ const appDefaults = new WeakMap<object, SecretsMode>();
  * `dist/` can go into a GitOps repository.
  */
 export abstract class SecretsMode {
-  /** Secrets as plain Secret objects in dist/: for `kubectl apply` from a private workspace. */
+  /**
+   * Secrets as plain Secret objects in dist/: for `kubectl apply` from a private workspace. Never the default: a
+   * deployment (or `useForApp`) must choose it, and `check-dist` names plaintext Secret data anywhere else in dist/.
+   */
   public static inline(): SecretsMode {
     return new InlineMode();
   }
 
-  /** Every Secret goes to `dist-secrets/<deployment>-secrets.k8s.yaml` (git-ignored); the rest stays in dist/. */
+  /**
+   * Every Secret goes to `dist-secrets/<deployment>-secrets.k8s.yaml` (git-ignored); the rest stays in dist/. The
+   * default.
+   */
   public static separate(): SecretsMode {
     return new SeparateMode();
   }
@@ -111,9 +117,9 @@ export abstract class SecretsMode {
     appDefaults.set(app.node.root, mode);
   }
 
-  /** The mode for a deployment in `scope`: the app's, else inline. @internal */
+  /** The mode for a deployment in `scope`: the app's, else separate, so no plaintext reaches dist/ unchosen. @internal */
   public static forScope(scope: Construct): SecretsMode {
-    return appDefaults.get(scope.node.root) ?? SecretsMode.inline();
+    return appDefaults.get(scope.node.root) ?? SecretsMode.separate();
   }
 
   /** The mode's name. */

@@ -137,11 +137,24 @@ describe('SecretsMode.separate and SecretsMode.external', () => {
     expect(() => SecretsMode.external({ storeName: 'My Store' })).toThrow(/SecretsMode\.external storeName "My Store" is not a valid object name/);
   });
 
-  test('a mode set for the app applies to every deployment that sets none', () => {
+  test('by default the Secrets go to the -secrets chart: none stays in the deployment\'s own file', () => {
     const app = Testing.app();
-    SecretsMode.useForApp(app, SecretsMode.separate());
-    expect(deployment(app, undefined as any).secretsMode.name).toBe('separate');
-    expect(synthBinderHub().filter(o => o.kind === 'Secret').length).toBeGreaterThan(0); // other apps keep inline
+    const plain = new BinderHub(app, 'plain', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('plain'), registry });
+    expect(plain.secretsMode.name).toBe('separate');
+    const [main, separate] = app.charts.map(c => Testing.synth(c));
+    expect(app.charts.map(c => c.node.id)).toEqual(['plain', 'plain-secrets']);
+    expect(main.filter(o => o.kind === 'Secret')).toEqual([]);
+    expect(separate.map(o => `${o.kind}/${o.metadata.name}`).sort())
+      .toEqual(['Secret/binder-build-docker-config', 'Secret/binder-image-pull-secret', 'Secret/binder-secret', 'Secret/hub']);
+  });
+
+  test('a mode set for the app applies to every deployment that sets none, and only in that app', () => {
+    const app = Testing.app();
+    SecretsMode.useForApp(app, SecretsMode.inline());
+    const chosen = deployment(app, undefined as any);
+    expect(chosen.secretsMode.name).toBe('inline');
+    expect(Testing.synth(chosen).filter(o => o.kind === 'Secret')).toHaveLength(4);
+    expect(deployment(Testing.app(), undefined as any).secretsMode.name).toBe('separate');
   });
 
   test('a deployment id may not end with -secrets', () => {

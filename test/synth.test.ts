@@ -77,9 +77,24 @@ describe('npm run synth', () => {
       const failed = run('check-dist', cwd);
       expect(failed.status).toBe(1);
       expect(failed.stderr).toContain('problem: dist/prod.k8s.yaml differs from a fresh synth');
-      expect(failed.stderr).toMatch(/problem: dist\/prod\.k8s\.yaml: Secret binderhub-prod\/leaked holds data, but deployment prod keeps its Secrets out of dist\/ \(sealed mode\)/);
+      expect(failed.stderr).toMatch(/problem: dist\/prod\.k8s\.yaml: Secret binderhub-prod\/leaked holds plaintext data, but deployment prod keeps its Secrets out of dist\/ \(sealed mode\)/);
     } finally {
       fs.writeFileSync(file, original);
+    }
+  });
+
+  test('check-dist names plaintext Secret data in a dist/ file of no deployment', () => {
+    const file = path.join(cwd, 'dist', 'copy.k8s.yaml');
+    fs.writeFileSync(file, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: copied\n  namespace: binderhub-staging\nstringData:\n  token: secret-value-9\n');
+    try {
+      const failed = run('check-dist', cwd);
+      expect(failed.status).toBe(1);
+      expect(failed.stderr).toContain('problem: dist/copy.k8s.yaml is not produced by the synth any more');
+      expect(failed.stderr).toContain('problem: dist/copy.k8s.yaml: Secret binderhub-staging/copied holds plaintext data, but no deployment chose '
+        + 'SecretsMode.inline() for this file: remove it and run `npm run synth`\n');
+      expect(failed.output).not.toContain('secret-value-9');
+    } finally {
+      fs.rmSync(file);
     }
   });
 
