@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { synthesizeExample } from '../main';
 import {
-  checkManifests, DEFAULT_TARGETS, knownKindChecker, parseManifest, plannedFiles, publishedFiles, runMain, secretDataProblems,
+  checkManifests, DEFAULT_TARGETS, knownKindChecker, ManifestFileError, ManifestObject, parseManifest, plannedFiles, publishedFiles, runMain, secretDataProblems,
 } from '../lib';
 
 runMain(() => {
@@ -28,7 +28,15 @@ runMain(() => {
     for (const file of [...published.keys()].filter(f => !plannedTargets.has(f))) {
       found.push(`${file} is not produced by the synth any more: run \`npm run synth\` (it removes it)`);
     }
-    const objects = new Map([...published].map(([file, content]) => [file, parseManifest(content.toString('utf8'), file)]));
+    const objects = new Map<string, ManifestObject[]>();
+    for (const [file, content] of published) {
+      try {
+        objects.set(file, parseManifest(content.toString('utf8'), file));
+      } catch (error) {
+        if (!(error instanceof ManifestFileError)) throw error;
+        found.push(error.message); // the file's other checks need its objects: a fresh synth is the fix
+      }
+    }
     const manifests = new Map([...objects].filter(([file]) => path.dirname(file) === DEFAULT_TARGETS.manifests));
     found.push(...secretDataProblems(manifests, new Map(deployments.map(d => [d.node.id, d.secretsMode]))));
     found.push(...checkManifests([...objects.values()].flat(), { isKnownKind: knownKindChecker() }));

@@ -7,7 +7,10 @@ import { DEFAULT_TARGETS, publishManifests, runMain, SecretStore } from '../lib'
 
 runMain(() => {
   // cdk8s synth passes its own staging folder in CDK8S_OUTDIR; the app publishes from there to dist/.
-  synthesizeExample((staging, deployments) => {
+  synthesizeExample((staging, deployments, inputs) => {
+    for (const file of inputs.unreadablePrevious ?? []) {
+      console.warn(`warning: ${file}: ignored, so its sealed values are sealed anew; this synth writes the file again`);
+    }
     const result = publishManifests(staging, DEFAULT_TARGETS);
     for (const file of result.written) console.log(`wrote ${file}`);
     for (const file of result.unchanged) console.log(`unchanged ${file}`);

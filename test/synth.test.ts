@@ -114,6 +114,31 @@ describe('npm run synth', () => {
     }
   });
 
+  test('a dist/ file with a merge conflict: check-dist names it, and the next synth goes on, warns in one line and re-seals', () => {
+    const dir = workspace();
+    expect(run('init-secrets', dir).status).toBe(0);
+    expect(run('synth', dir).status).toBe(0);
+    const file = path.join(dir, 'dist', 'prod.k8s.yaml');
+    const sealedBefore = fs.readFileSync(file, 'utf8').match(/^    \.dockerconfigjson: .*$/m)![0];
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines.splice(5, 1, '<<<<<<< HEAD', '  name: binderhub-prod', '=======', '  name: binderhub-prod-2', '>>>>>>> other');
+    fs.writeFileSync(file, lines.join('\n'));
+
+    const checked = run('check-dist', dir);
+    expect(checked.status).toBe(1);
+    expect(checked.stderr).toContain('problem: dist/prod.k8s.yaml is not valid YAML (line 7); run `npm run synth` to write it again\n');
+    expect(checked.stderr).not.toMatch(/^error:/m);
+
+    const synth = run('synth', dir);
+    expect(synth.status).toBe(0);
+    expect(synth.stderr.split('\n').filter(line => line.includes('dist/'))).toEqual([
+      'warning: dist/prod.k8s.yaml is not valid YAML (line 7): ignored, so its sealed values are sealed anew; this synth writes the file again',
+    ]);
+    expect(synth.stdout).toContain('wrote dist/prod.k8s.yaml');
+    expect(fs.readFileSync(file, 'utf8')).not.toContain(sealedBefore);
+    expect(run('check-dist', dir).status).toBe(0);
+  });
+
   describe('fails with one line naming the fix, and leaves dist/ untouched', () => {
     const failures: Array<[string, (dir: string) => Record<string, string | undefined>, RegExp]> = [
       ['a missing secrets file', dir => { fs.rmSync(path.join(dir, 'secrets', 'prod.json')); return {}; },
