@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { synthesizeExample } from '../main';
 import {
-  checkManifests, DEFAULT_TARGETS, knownKindChecker, ManifestFileError, ManifestObject, parseManifest, plannedFiles, publishedFiles, runMain, secretDataProblems,
+  checkManifests, DEFAULT_TARGETS, foreignCiphertextProblem, knownKindChecker, ManifestFileError, ManifestObject, parseManifest, plannedFiles, publishedFiles, runMain, secretDataProblems,
 } from '../lib';
 
 runMain(() => {
@@ -39,6 +39,9 @@ runMain(() => {
     }
     const manifests = new Map([...objects].filter(([file]) => path.dirname(file) === DEFAULT_TARGETS.manifests));
     found.push(...secretDataProblems(manifests, new Map(deployments.map(d => [d.node.id, d.secretsMode]))));
+    for (const deployment of deployments) {
+      found.push(...deployment.foreignCiphertexts.map(entry => `${foreignCiphertextProblem(entry)}: run \`npm run synth\` to seal it anew, and find out who changed it`));
+    }
     found.push(...checkManifests([...objects.values()].flat(), { isKnownKind: knownKindChecker() }));
     return found;
   });

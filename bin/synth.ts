@@ -3,7 +3,7 @@
  * dist/ and dist-secrets/, each file replaced atomically.
  */
 import { placeholderWarnings, synthesizeExample } from '../main';
-import { DEFAULT_TARGETS, publishManifests, runMain, SecretStore } from '../lib';
+import { DEFAULT_TARGETS, foreignCiphertextProblem, publishManifests, runMain, SecretStore } from '../lib';
 
 runMain(() => {
   // cdk8s synth passes its own staging folder in CDK8S_OUTDIR; the app publishes from there to dist/.
@@ -16,6 +16,7 @@ runMain(() => {
     for (const file of result.unchanged) console.log(`unchanged ${file}`);
     for (const file of result.removed) console.log(`removed ${file}`);
     for (const deployment of deployments) {
+      for (const entry of deployment.foreignCiphertexts) console.warn(`warning: ${foreignCiphertextProblem(entry)}; sealed anew`);
       for (const hook of deployment.helmChart.droppedHooks) {
         console.log(`left out ${hook.kind}/${hook.name} of ${deployment.node.id} (helm.sh/hook: ${hook.hook}): ${hook.reason}`);
       }

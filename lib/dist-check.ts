@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { ManifestObject } from './manifest-check';
 import { MANIFEST_FILE } from './manifest-files';
+import { DEFAULT_TARGETS } from './publish';
 import { SecretsMode } from './secrets-mode';
 
 /**
@@ -39,4 +40,10 @@ function withListItems(objects: ManifestObject[]): ManifestObject[] {
 
 function isObject(value: unknown): value is ManifestObject {
   return typeof value === 'object' && value !== null;
+}
+
+/** What is wrong with a value `BinderHub.foreignCiphertexts` names, in a line that never holds the value. */
+export function foreignCiphertextProblem(entry: string): string {
+  return `${entry} in ${DEFAULT_TARGETS.manifests}/ holds a ciphertext not sealed for its value by this deployment (swapped with `
+    + 'another, sealed by someone with the public certificate, or sealed before binderhub-cdk8s bound ciphertexts to values)';
 }

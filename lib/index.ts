@@ -24,6 +24,7 @@ export * from './publish';
 export * from './redact';
 export * from './registry';
 export * from './seal';
+export * from './sealed-values';
 export * from './served-apis';
 export * from './secret-store';
 export * from './secrets-mode';

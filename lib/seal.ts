@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import { ConfigError } from './errors';
 
 /**
- * Offline sealing for Bitnami sealed-secrets, as `kubeseal --cert` does: each value is encrypted with a fresh
+ * Offline sealing for Bitnami sealed-secrets, in `kubeseal --cert`'s format: each value is encrypted with its own
  * AES-256-GCM session key, which is encrypted with RSA-OAEP (SHA-256) for the controller's public key, with the
  * scope label as OAEP label. Only the controller's private key opens it, and only for the name and namespace
  * (or namespace) the label binds it to.
@@ -52,37 +52,38 @@ export class SealingCertificate {
    * @param source names the file in errors
    */
   public static fromPem(pem: string, source: string, now: Date = new Date()): SealingCertificate {
-    const fetch = `fetch the controller's certificate with \`kubeseal --fetch-cert > ${source}\``;
+    const fetchCert = `\`kubeseal --fetch-cert > ${source}\``;
     // Checked on the PEM headers alone, so the key is never parsed, and never quoted.
     if (PRIVATE_KEY_HEADER.test(pem)) {
       throw new ConfigError(`${source} holds a private key: a sealing certificate must be public; remove the key from the file `
-        + `(and if it is the controller's, rotate it), or fetch the certificate alone with \`kubeseal --fetch-cert > ${source}\``);
+        + `(and if it is the controller's, rotate it), or fetch the certificate alone with ${fetchCert}`);
     }
     const block = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem);
     if (!block) {
-      throw new ConfigError(`${source} holds no PEM certificate; fetch the controller's with \`kubeseal --fetch-cert > ${source}\``);
+      throw new ConfigError(`${source} holds no PEM certificate; fetch the controller's with ${fetchCert}`);
     }
     let certificate: crypto.X509Certificate;
     try {
       certificate = new crypto.X509Certificate(block[0]);
     } catch {
-      throw new ConfigError(`${source} is not a readable certificate; ${fetch}`);
+      throw new ConfigError(`${source} is not a readable certificate; fetch the controller's certificate with ${fetchCert}`);
     }
     const key = certificate.publicKey;
     if (key.asymmetricKeyType !== 'rsa') {
-      throw new ConfigError(`${source} holds an ${key.asymmetricKeyType} key; sealed-secrets controllers use RSA: ${fetch}`);
+      throw new ConfigError(`${source} holds an ${key.asymmetricKeyType} key; sealed-secrets controllers use RSA: fetch the controller's certificate with ${fetchCert}`);
     }
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
     // Below 2048 bits RSA is breakable; below 784, RSA-OAEP-SHA-256 cannot even wrap a 32-byte key.
     if (bits < MIN_RSA_BITS) {
-      throw new ConfigError(`${source} holds a ${bits}-bit RSA key, too weak to seal with (${MIN_RSA_BITS} bits at least); ${fetch}`);
+      throw new ConfigError(`${source} holds a ${bits}-bit RSA key, too weak to seal with (${MIN_RSA_BITS} bits at least); `
+        + `fetch the controller's certificate with ${fetchCert}`);
     }
     if (now < new Date(certificate.validFrom)) {
       throw new ConfigError(`${source} is not valid before ${certificate.validFrom}; check this machine's clock, or fetch the controller's `
-        + `current certificate with \`kubeseal --fetch-cert > ${source}\``);
+        + `current certificate with ${fetchCert}`);
     }
     if (now > new Date(certificate.validTo)) {
-      throw new ConfigError(`${source} expired on ${certificate.validTo}; fetch the controller's current certificate with \`kubeseal --fetch-cert > ${source}\``);
+      throw new ConfigError(`${source} expired on ${certificate.validTo}; fetch the controller's current certificate with ${fetchCert}`);
     }
     return new SealingCertificate(key, certificate.fingerprint256);
   }
@@ -94,18 +95,36 @@ export class SealingCertificate {
     public readonly fingerprint: string,
   ) {}
 
-  /** Seals one value for `label` (see `encryptionLabel`); base64, as `spec.encryptedData` holds it. */
-  public seal(plaintext: Buffer, label: Buffer): string {
-    const sessionKey = crypto.randomBytes(32);
+  /**
+   * Seals one value for `label` (see `encryptionLabel`); base64, as `spec.encryptedData` holds it. The session key
+   * is random unless given: `SealedValueKeys.sessionKey` derives one that binds the ciphertext to its value.
+   */
+  public seal(plaintext: Buffer, label: Buffer, sessionKey: Buffer = crypto.randomBytes(32)): string {
     const wrappedKey = crypto.publicEncrypt(
       { key: this.publicKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: label },
       sessionKey,
     );
-    // A zero nonce is safe: the key encrypts this one value only.
-    const cipher = crypto.createCipheriv('aes-256-gcm', sessionKey, Buffer.alloc(12));
-    const body = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
     const length = Buffer.alloc(2);
     length.writeUInt16BE(wrappedKey.length);
-    return Buffer.concat([length, wrappedKey, body]).toString('base64');
+    return Buffer.concat([length, wrappedKey, sealedBody(plaintext, sessionKey)]).toString('base64');
   }
+
+  /**
+   * Whether `sealed` is `plaintext` sealed for this certificate under `sessionKey`: a wrapped key of this key's size,
+   * then exactly the AES-GCM body that `seal` makes. The wrapped key itself only the controller can check.
+   */
+  public sealsValue(sealed: unknown, plaintext: Buffer, sessionKey: Buffer): boolean {
+    if (typeof sealed !== 'string') return false;
+    const blob = Buffer.from(sealed, 'base64');
+    const wrappedLength = Math.ceil((this.publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+    const body = sealedBody(plaintext, sessionKey);
+    return blob.length === 2 + wrappedLength + body.length && blob.readUInt16BE(0) === wrappedLength
+      && blob.subarray(2 + wrappedLength).equals(body);
+  }
+}
+
+/** AES-256-GCM of `plaintext` under `sessionKey`, tag appended. A zero nonce is safe: the key encrypts this one value only. */
+function sealedBody(plaintext: Buffer, sessionKey: Buffer): Buffer {
+  const cipher = crypto.createCipheriv('aes-256-gcm', sessionKey, Buffer.alloc(12));
+  return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
 }

@@ -1,4 +1,3 @@
-import * as crypto from 'crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SealedSecret } from '../imports/bitnami.com';
@@ -7,6 +6,7 @@ import { ManifestObject } from './manifest-check';
 import { checkObjectName } from './names';
 import { SECRETS_CHART_SUFFIX } from './publish';
 import { checkSealingScope, encryptionLabel, scopeAnnotations, SealingCertificate, SealingScope } from './seal';
+import { SealedValueKeys } from './sealed-values';
 
 /** The SealedSecret annotation with one keyed hash per sealed value: an unchanged value keeps its ciphertext. */
 export const SEALED_FINGERPRINTS_ANNOTATION = 'binderhub-cdk8s.io/sealed-fingerprints';
@@ -46,8 +46,10 @@ export interface SealedSecretsProps {
    */
   readonly scope?: SealingScope;
   /**
-   * The objects of the previous synth (dist/), whose SealedSecrets keep their ciphertext for unchanged values.
-   * Sealing is randomized; without this every synth re-seals every value and every GitOps diff shows them all.
+   * The objects of the previous synth (dist/), whose SealedSecrets keep their ciphertext for unchanged values, each
+   * only if it holds that value (see SealedValueKeys); others are sealed anew and named in
+   * `BinderHub.foreignCiphertexts`. Sealing is randomized; without this every synth re-seals every value and every
+   * GitOps diff shows them all.
    * @default [] - seal everything
    */
   readonly previous?: ManifestObject[];
@@ -130,13 +132,16 @@ export abstract class SecretsMode {
     return this.name === 'inline';
   }
 
-  /** Replaces the deployment's Secret objects, already removed from its chart. @internal */
-  public abstract replace(secrets: SecretContent[], context: SecretsModeContext): void;
+  /**
+   * Replaces the deployment's Secret objects, already removed from its chart. Returns the values whose previous
+   * ciphertext did not belong to them and were sealed anew, as `SealedSecret <namespace>/<name> key <key>`. @internal
+   */
+  public abstract replace(secrets: SecretContent[], context: SecretsModeContext): string[];
 }
 
 class InlineMode extends SecretsMode {
   public readonly name = 'inline';
-  public replace(): void {
+  public replace(): string[] {
     throw new Error('inline mode keeps the Secrets where they are');
   }
 }
@@ -158,8 +163,9 @@ function writeSeparately(secrets: SecretContent[], chart: Chart): void {
 
 class SeparateMode extends SecretsMode {
   public readonly name = 'separate';
-  public replace(secrets: SecretContent[], context: SecretsModeContext): void {
+  public replace(secrets: SecretContent[], context: SecretsModeContext): string[] {
     writeSeparately(secrets, context.chart);
+    return [];
   }
 }
 
@@ -177,21 +183,25 @@ class SealedMode extends SecretsMode {
     return this.props.scope ?? 'strict';
   }
 
-  public replace(secrets: SecretContent[], context: SecretsModeContext): void {
+  public replace(secrets: SecretContent[], context: SecretsModeContext): string[] {
     const scope = this.scope;
+    const keys = new SealedValueKeys(context.fingerprintKey, this.certificate, scope);
+    const foreign: string[] = [];
     for (const secret of secrets) {
       const previous = this.previousSeal(secret);
       const label = encryptionLabel(secret.namespace, secret.name, scope);
       const fingerprints: Record<string, string> = {};
       const encryptedData: Record<string, string> = {};
       for (const key of Object.keys(secret.values).sort()) {
-        // Binds the value to the certificate, scope, Secret and key; keyed, so it says nothing about short passwords.
-        fingerprints[key] = crypto.createHmac('sha256', context.fingerprintKey)
-          .update(JSON.stringify([this.certificate.fingerprint, scope, secret.namespace, secret.name, key]))
-          .update(secret.values[key])
-          .digest('hex');
-        const kept = previous?.fingerprints[key] === fingerprints[key] ? previous.encryptedData[key] : undefined;
-        encryptedData[key] = kept ?? this.certificate.seal(secret.values[key], label);
+        const slot = { namespace: secret.namespace, name: secret.name, key };
+        const value = secret.values[key];
+        fingerprints[key] = keys.fingerprint(slot, value);
+        const sessionKey = keys.sessionKey(slot, value);
+        // The recorded fingerprint says the value is unchanged; only the ciphertext's own check says it holds that value.
+        const candidate = previous?.fingerprints[key] === fingerprints[key] ? previous.encryptedData[key] : undefined;
+        const kept = this.certificate.sealsValue(candidate, value, sessionKey) ? candidate as string : undefined;
+        if (candidate !== undefined && kept === undefined) foreign.push(`SealedSecret ${secret.namespace}/${secret.name} key ${key}`);
+        encryptedData[key] = kept ?? this.certificate.seal(value, label, sessionKey);
       }
       new SealedSecret(context.chart, `sealed-${secret.name}`, {
         metadata: {
@@ -209,19 +219,28 @@ class SealedMode extends SecretsMode {
         },
       });
     }
+    return foreign;
   }
 
-  private previousSeal(secret: SecretContent): { fingerprints: Record<string, string>; encryptedData: Record<string, string> } | undefined {
+  /** What the previous synth sealed for `secret`: its recorded fingerprints and its ciphertexts, each unchecked. */
+  private previousSeal(secret: SecretContent): { fingerprints: Record<string, unknown>; encryptedData: Record<string, unknown> } | undefined {
     const found = (this.props.previous ?? []).find(o =>
-      o.kind === 'SealedSecret' && o.metadata.name === secret.name && o.metadata.namespace === secret.namespace);
+      o?.kind === 'SealedSecret' && o.metadata?.name === secret.name && o.metadata?.namespace === secret.namespace);
     const recorded = (found?.metadata as any)?.annotations?.[SEALED_FINGERPRINTS_ANNOTATION];
     if (!found || typeof recorded !== 'string') return undefined;
+    let fingerprints: unknown;
     try {
-      return { fingerprints: JSON.parse(recorded), encryptedData: found.spec?.encryptedData ?? {} };
+      fingerprints = JSON.parse(recorded);
     } catch {
       return undefined; // an unreadable record only costs a re-seal
     }
+    const encryptedData = found.spec?.encryptedData;
+    return isRecord(fingerprints) && isRecord(encryptedData) ? { fingerprints, encryptedData } : undefined;
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 class ExternalMode extends SecretsMode {
@@ -231,7 +250,7 @@ class ExternalMode extends SecretsMode {
     super();
   }
 
-  public replace(secrets: SecretContent[], context: SecretsModeContext): void {
+  public replace(secrets: SecretContent[], context: SecretsModeContext): string[] {
     for (const secret of secrets) {
       new ExternalSecret(context.chart, `external-${secret.name}`, {
         metadata: { name: secret.name, labels: secret.labels },
@@ -248,6 +267,7 @@ class ExternalMode extends SecretsMode {
       });
     }
     writeSeparately(secrets, context.chart);
+    return [];
   }
 }
 

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ConfigError, SealingCertificate, SecretsMode } from '../lib';
-import { controllerKeys } from './controller-keys';
+import { controllerKeys } from './sealing';
 
 const DAY = 24 * 3600 * 1000;
 const keys = controllerKeys();

@@ -3,21 +3,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import {
-  BinderHub, ChartSource, DEFAULT_TARGETS, encryptionLabel, publishManifests, readManifests, Registry, SEALED_FINGERPRINTS_ANNOTATION,
-  SealingCertificate, SecretsMode,
-} from '../lib';
-import { controllerKeys, unseal } from './controller-keys';
-import { fakeTokens, fakeTokenValues, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
+import { DEFAULT_TARGETS, encryptionLabel, publishManifests, readManifests, SEALED_FINGERPRINTS_ANNOTATION, SealingCertificate, SecretsMode } from '../lib';
+import { controllerKeys, GITHUB_TOKEN, REGISTRY_PASSWORD, sealingTestDeployment, unseal } from './sealing';
+import { fakeTokenValues, find, secretValue, synthBinderHub } from './helpers';
 
 const keys = controllerKeys();
-const REGISTRY_PASSWORD = 'fake-registry-password-77';
-const GITHUB_TOKEN = 'ghp_fakeGithubTokenForTests1234';
-const registry = Registry.dockerHub({ username: 'bot', password: REGISTRY_PASSWORD, imagePrefix: 'org/binder-' });
-
-function deployment(app: any, secrets: SecretsMode, githubAccessToken = GITHUB_TOKEN) {
-  return new BinderHub(app, 'prod', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('prod'), namespace: 'binder', registry, githubAccessToken, secrets });
-}
+const deployment = sealingTestDeployment;
 
 describe('sealing', () => {
   const certificate = SealingCertificate.fromPem(keys.certificate, 'cert.pem');
@@ -139,10 +130,9 @@ describe('SecretsMode.separate and SecretsMode.external', () => {
 
   test('by default the Secrets go to the -secrets chart: none stays in the deployment\'s own file', () => {
     const app = Testing.app();
-    const plain = new BinderHub(app, 'plain', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('plain'), registry });
-    expect(plain.secretsMode.name).toBe('separate');
+    expect(deployment(app, undefined).secretsMode.name).toBe('separate');
     const [main, separate] = app.charts.map(c => Testing.synth(c));
-    expect(app.charts.map(c => c.node.id)).toEqual(['plain', 'plain-secrets']);
+    expect(app.charts.map(c => c.node.id)).toEqual(['prod', 'prod-secrets']);
     expect(main.filter(o => o.kind === 'Secret')).toEqual([]);
     expect(separate.map(o => `${o.kind}/${o.metadata.name}`).sort())
       .toEqual(['Secret/binder-build-docker-config', 'Secret/binder-image-pull-secret', 'Secret/binder-secret', 'Secret/hub']);
@@ -151,10 +141,10 @@ describe('SecretsMode.separate and SecretsMode.external', () => {
   test('a mode set for the app applies to every deployment that sets none, and only in that app', () => {
     const app = Testing.app();
     SecretsMode.useForApp(app, SecretsMode.inline());
-    const chosen = deployment(app, undefined as any);
+    const chosen = deployment(app, undefined);
     expect(chosen.secretsMode.name).toBe('inline');
     expect(Testing.synth(chosen).filter(o => o.kind === 'Secret')).toHaveLength(4);
-    expect(deployment(Testing.app(), undefined as any).secretsMode.name).toBe('separate');
+    expect(deployment(Testing.app(), undefined).secretsMode.name).toBe('separate');
   });
 
   test('a deployment id may not end with -secrets', () => {

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { SealingCertificate } from '../lib';
 import { exampleWorkspace, runCommand as run } from './helpers';
 
 const workspace = () => exampleWorkspace('synth-e2e-');
@@ -136,6 +137,37 @@ describe('npm run synth', () => {
     ]);
     expect(synth.stdout).toContain('wrote dist/prod.k8s.yaml');
     expect(fs.readFileSync(file, 'utf8')).not.toContain(sealedBefore);
+    expect(run('check-dist', dir).status).toBe(0);
+  });
+
+  test('swapped and forged sealed values: check-dist names each, and the next synth seals them anew with a warning', () => {
+    const dir = workspace();
+    expect(run('init-secrets', dir).status).toBe(0);
+    expect(run('synth', dir).status).toBe(0);
+    const file = path.join(dir, 'dist', 'prod.k8s.yaml');
+    const certificate = SealingCertificate.fromPem(fs.readFileSync(path.join(dir, 'sealed-secrets', 'prod.pem'), 'utf8'), 'prod.pem');
+    const forged = certificate.seal(Buffer.from('{"auths":{}}'), Buffer.from('binderhub-prod/binder-build-docker-config'));
+    const honest = fs.readFileSync(file, 'utf8');
+    const tampered = honest
+      .replace(/^( {4}binderhub_config\.py: )(\S+)\n( {4}values\.yaml: )(\S+)$/m, '$1$4\n$3$2')
+      .replace(/^( {4}config\.json: )\S+$/m, `$1${forged}`);
+    expect(tampered).not.toBe(honest);
+    fs.writeFileSync(file, tampered);
+    const named = (prefix: string, suffix: string) => ['binder-build-docker-config key config.json', 'binder-secret key binderhub_config.py', 'binder-secret key values.yaml']
+      .map(entry => `${prefix}SealedSecret binderhub-prod/${entry} in dist/ holds a ciphertext not sealed for its value by this deployment (swapped with `
+        + `another, sealed by someone with the public certificate, or sealed before binderhub-cdk8s bound ciphertexts to values)${suffix}`);
+
+    const checked = run('check-dist', dir);
+    expect(checked.status).toBe(1);
+    const problems = checked.stderr.split('\n').filter(line => line.includes('SealedSecret')).sort();
+    expect(problems).toEqual(named('problem: ', ': run `npm run synth` to seal it anew, and find out who changed it'));
+
+    const synth = run('synth', dir);
+    expect(synth.status).toBe(0);
+    expect(synth.stderr.split('\n').filter(line => line.includes('SealedSecret')).sort()).toEqual(named('warning: ', '; sealed anew'));
+    const resealed = fs.readFileSync(file, 'utf8');
+    expect(resealed).not.toContain(forged);
+    expect(resealed.match(/^ {4}hub\.services\.binder\.apiToken: .*$/m)![0]).toBe(honest.match(/^ {4}hub\.services\.binder\.apiToken: .*$/m)![0]);
     expect(run('check-dist', dir).status).toBe(0);
   });
 
