@@ -10,8 +10,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import {
-  BinderHub, Builder, ChartSource, completeInterruptedPublish, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject, PublishTargets,
-  readManifests, Registry, requiredCredential, SecretsMode, SecretStore, Tls,
+  BinderHub, Builder, ChartSource, completeInterruptedPublish, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject,
+  PublishTargets, readPreviousManifests, Registry, requiredCredential, SecretsMode, SecretStore, Tls,
 } from './lib';
 
 /** The deployments of this example, by name. */
@@ -32,6 +32,12 @@ export interface ExampleInputs {
   readonly prodSealingCertificate: string;
   /** The previous synth's objects (dist/), so unchanged sealed values keep their ciphertext. */
   readonly previous: ManifestObject[];
+  /**
+   * The files of the previous synth that could not be read (a merge conflict), one line each: left out of
+   * `previous`, so their sealed values are sealed anew.
+   * @default []
+   */
+  readonly unreadablePrevious?: ReadonlyArray<string>;
 }
 
 /** Defines the example's deployments in `app`. */
@@ -102,26 +108,29 @@ export function readExampleInputs(targets: PublishTargets = DEFAULT_TARGETS, env
   }
   // The previous synth's files must be whole: finish a publish that was interrupted half-way.
   completeInterruptedPublish(targets);
+  const previous = readPreviousManifests(targets.manifests);
   return {
     secrets: new SecretStore('secrets'),
     chart: env.BINDERHUB_CHART ? ChartSource.local(env.BINDERHUB_CHART) : ChartSource.repository(),
     hubUrls: new HubUrlRecords('hub-urls'),
     prodSealingCertificate: fs.readFileSync(certificate, 'utf8'),
-    previous: readManifests(targets.manifests),
+    previous: previous.objects,
+    unreadablePrevious: previous.unreadable,
   };
 }
 
 /**
- * Synthesizes the example into `staging` (a fresh temporary folder unless given) and calls `use` with it and
- * the deployments; the temporary folder is removed afterwards.
+ * Synthesizes the example into `staging` (a fresh temporary folder unless given) and calls `use` with it, the
+ * deployments and the inputs they were defined from; the temporary folder is removed afterwards.
  */
-export function synthesizeExample<T>(use: (staging: string, deployments: BinderHub[]) => T, staging?: string): T {
+export function synthesizeExample<T>(use: (staging: string, deployments: BinderHub[], inputs: ExampleInputs) => T, staging?: string): T {
   const own = staging === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-synth-')) : undefined;
   try {
     const app = new App({ outdir: staging ?? own! });
-    const deployments = defineExample(app, readExampleInputs());
+    const inputs = readExampleInputs();
+    const deployments = defineExample(app, inputs);
     app.synth();
-    return use(app.outdir, deployments);
+    return use(app.outdir, deployments, inputs);
   } finally {
     if (own) fs.rmSync(own, { recursive: true, force: true });
   }

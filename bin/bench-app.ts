@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { BinderHub, ChartSource, projectRoot, publishManifests, SecretStore } from '../lib';
+import { BinderHub, ChartSource, projectRoot, publishManifests, SecretsMode, SecretStore } from '../lib';
 
 const [workspace, countArg, flag] = process.argv.slice(2);
 const count = Number(countArg);
@@ -16,7 +16,7 @@ const chart = ChartSource.local(process.env.BINDERHUB_CHART ?? path.join(project
 const store = new SecretStore(path.join(workspace, 'secrets'));
 const staging = fs.mkdtempSync(path.join(workspace, 'staging-'));
 const app = new App({ outdir: staging });
-const deployments = Array.from({ length: count }, (_, i) => new BinderHub(app, `bench-${i}`, { chart, tokens: store.load(`bench-${i}`).tokens }));
+const deployments = Array.from({ length: count }, (_, i) => new BinderHub(app, `bench-${i}`, { chart, tokens: store.load(`bench-${i}`).tokens, secrets: SecretsMode.inline() }));
 if (flag === '--dump-values') {
   fs.writeFileSync(path.join(workspace, 'values.yaml'), Yaml.stringify(deployments[0].helmChart.values));
 } else {

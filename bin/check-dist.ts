@@ -1,13 +1,14 @@
 /**
- * `npm run check-dist`: fails when dist/ (or dist-secrets/) differs from a fresh synth of the example, when a
- * deployment that keeps its Secrets out of dist/ has a Secret with data there, or when the output is not
+ * `npm run check-dist`: fails when dist/ (or dist-secrets/) differs from a fresh synth of the example, when dist/
+ * holds plaintext Secret data that no deployment chose (SecretsMode.inline()), or when the output is not
  * apply-ready. The fresh synth goes to a temporary folder; nothing under dist/ is written.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { synthesizeExample } from '../main';
 import {
-  checkManifests, DEFAULT_TARGETS, helpOnly, knownKindChecker, parseManifest, plannedFiles, publishedFiles, runMain, secretDataProblems,
+  checkManifests, DEFAULT_TARGETS, foreignCiphertextProblem, helpOnly, knownKindChecker, ManifestFileError, ManifestObject, parseManifest,
+  plannedFiles, publishedFiles, runMain, secretDataProblems,
 } from '../lib';
 
 runMain(() => {
@@ -29,10 +30,19 @@ runMain(() => {
     for (const file of [...published.keys()].filter(f => !plannedTargets.has(f))) {
       found.push(`${file} is not produced by the synth any more: run \`npm run synth\` (it removes it)`);
     }
-    const objects = new Map([...published].map(([file, content]) => [file, parseManifest(content.toString('utf8'), file)]));
+    const objects = new Map<string, ManifestObject[]>();
+    for (const [file, content] of published) {
+      try {
+        objects.set(file, parseManifest(content.toString('utf8'), file));
+      } catch (error) {
+        if (!(error instanceof ManifestFileError)) throw error;
+        found.push(error.message); // the file's other checks need its objects: a fresh synth is the fix
+      }
+    }
+    const manifests = new Map([...objects].filter(([file]) => path.dirname(file) === DEFAULT_TARGETS.manifests));
+    found.push(...secretDataProblems(manifests, new Map(deployments.map(d => [d.node.id, d.secretsMode]))));
     for (const deployment of deployments) {
-      const file = path.join(DEFAULT_TARGETS.manifests, `${deployment.node.id}.k8s.yaml`);
-      found.push(...secretDataProblems(file, objects.get(file) ?? [], deployment.secretsMode));
+      found.push(...deployment.foreignCiphertexts.map(entry => `${foreignCiphertextProblem(entry)}: run \`npm run synth\` to seal it anew, and find out who changed it`));
     }
     found.push(...checkManifests([...objects.values()].flat(), { isKnownKind: knownKindChecker() }));
     return found;

@@ -102,8 +102,9 @@ export interface BinderHubProps {
    */
   readonly gitlabPrivateToken?: string;
   /**
-   * How the deployment's Secrets reach the cluster: inline in dist/, separate from it, sealed, or external.
-   * @default - the app's mode (SecretsMode.useForApp), else SecretsMode.inline()
+   * How the deployment's Secrets reach the cluster: separate from dist/, sealed, external, or (only when chosen)
+   * inline in dist/.
+   * @default - the app's mode (SecretsMode.useForApp), else SecretsMode.separate(): no Secret in the deployment's file
    */
   readonly secrets?: SecretsMode;
   /**
@@ -134,6 +135,11 @@ export class BinderHub extends Chart {
   public readonly secretsMode: SecretsMode;
   /** The node folders of this deployment's builder. */
   public readonly builderHostPaths: BuilderHostPaths;
+  /**
+   * The sealed values whose ciphertext in the previous synth did not belong to them (swapped, or sealed by someone
+   * with the public certificate), sealed anew by this synth: `SealedSecret <namespace>/<name> key <key>` each.
+   */
+  public readonly foreignCiphertexts: ReadonlyArray<string>;
 
   constructor(scope: Construct, id: string, props: BinderHubProps) {
     if (id.endsWith(SECRETS_CHART_SUFFIX)) {
@@ -200,18 +206,18 @@ export class BinderHub extends Chart {
     this.unnamespaceClusterScopedObjects();
     this.refuseUnservedApis();
     this.secretsMode = props.secrets ?? SecretsMode.forScope(scope);
-    this.applySecretsMode(props.tokens);
+    this.foreignCiphertexts = this.applySecretsMode(props.tokens);
   }
 
-  /** Takes every Secret object out of the chart and lets the secrets mode replace it. */
-  private applySecretsMode(tokens: BinderHubTokens): void {
-    if (this.secretsMode.allowsSecretsInDist) return;
+  /** Takes every Secret object out of the chart and lets the secrets mode replace it; see foreignCiphertexts. */
+  private applySecretsMode(tokens: BinderHubTokens): string[] {
+    if (this.secretsMode.allowsSecretsInDist) return [];
     const secrets = this.node.findAll().filter(ApiObject.isApiObject).filter(o => o.kind === 'Secret');
     const contents = secrets.map(o => secretContent(o.toJson(), this.namespace));
     for (const secret of secrets) {
       secret.node.scope!.node.tryRemoveChild(secret.node.id);
     }
-    this.secretsMode.replace(contents, { chart: this, fingerprintKey: tokens.deriveKey('sealed-fingerprint') });
+    return this.secretsMode.replace(contents, { chart: this, fingerprintKey: tokens.deriveKey('sealed-fingerprint') });
   }
 
   /** Fails on any object the target Kubernetes version would reject for its API version, naming the one to use. */

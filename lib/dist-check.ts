@@ -1,16 +1,49 @@
 import * as path from 'path';
 import { ManifestObject } from './manifest-check';
 import { MANIFEST_FILE } from './manifest-files';
+import { DEFAULT_TARGETS } from './publish';
 import { SecretsMode } from './secrets-mode';
 
 /**
- * Finds Secret objects with data in a deployment's dist/ file when its secrets mode keeps them out (separate,
- * sealed, external): a sign that plaintext is about to be committed.
+ * Names each Secret with plaintext data (`data` or `stringData`) in dist/ that was not chosen: only the file of a
+ * deployment in SecretsMode.inline() may hold such Secrets; any other file (a deployment in another mode, or a file
+ * of no deployment) is about to commit plaintext. `manifests` maps each dist/ file to its objects; `modes` maps each
+ * deployment (its id) to its secrets mode.
  */
-export function secretDataProblems(file: string, objects: ManifestObject[], mode: SecretsMode): string[] {
-  if (mode.allowsSecretsInDist) return [];
-  return objects
-    .filter(o => o.kind === 'Secret' && (Object.keys(o.data ?? {}).length > 0 || Object.keys(o.stringData ?? {}).length > 0))
-    .map(o => `${file}: Secret ${o.metadata.namespace}/${o.metadata.name} holds data, but deployment ${path.basename(file).replace(MANIFEST_FILE, '$1')} `
-      + `keeps its Secrets out of dist/ (${mode.name} mode): remove it and run \`npm run synth\``);
+export function secretDataProblems(manifests: ReadonlyMap<string, ManifestObject[]>, modes: ReadonlyMap<string, SecretsMode>): string[] {
+  const problems: string[] = [];
+  for (const [file, objects] of manifests) {
+    const deployment = MANIFEST_FILE.exec(path.basename(file))?.[1] ?? '';
+    const mode = modes.get(deployment);
+    if (mode?.allowsSecretsInDist) continue;
+    const why = mode
+      ? `deployment ${deployment} keeps its Secrets out of dist/ (${mode.name} mode)`
+      : 'no deployment chose SecretsMode.inline() for this file';
+    for (const secret of withListItems(objects).filter(holdsData)) {
+      const namespace = secret.metadata?.namespace;
+      problems.push(`${file}: Secret ${namespace ? `${namespace}/` : ''}${secret.metadata?.name} holds plaintext data, but ${why}: `
+        + 'remove it and run `npm run synth`');
+    }
+  }
+  return problems;
+}
+
+function holdsData(object: ManifestObject): boolean {
+  const count = (values: unknown) => typeof values === 'object' && values !== null ? Object.keys(values).length : 0;
+  return object.kind === 'Secret' && count(object.data) + count(object.stringData) > 0;
+}
+
+/** The objects and, for a List (`kind: List`, `SecretList`), its items, which `kubectl apply` applies too. */
+function withListItems(objects: ManifestObject[]): ManifestObject[] {
+  return objects.flatMap(o => /List$/.test(o.kind) && Array.isArray(o.items) ? [o, ...o.items.filter(isObject)] : [o]);
+}
+
+function isObject(value: unknown): value is ManifestObject {
+  return typeof value === 'object' && value !== null;
+}
+
+/** What is wrong with a value `BinderHub.foreignCiphertexts` names, in a line that never holds the value. */
+export function foreignCiphertextProblem(entry: string): string {
+  return `${entry} in ${DEFAULT_TARGETS.manifests}/ holds a ciphertext not sealed for its value by this deployment (swapped with `
+    + 'another, sealed by someone with the public certificate, or sealed before binderhub-cdk8s bound ciphertexts to values)';
 }

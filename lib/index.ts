@@ -28,6 +28,7 @@ export * from './redact';
 export * from './registry';
 export * from './rendered-output-check';
 export * from './seal';
+export * from './sealed-values';
 export * from './served-apis';
 export * from './secret-store';
 export * from './secrets-mode';

@@ -1,4 +1,3 @@
-import * as crypto from 'crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SealedSecret } from '../imports/bitnami.com';
@@ -6,7 +5,8 @@ import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpe
 import { ManifestObject } from './manifest-check';
 import { checkObjectName } from './names';
 import { SECRETS_CHART_SUFFIX } from './publish';
-import { encryptionLabel, scopeAnnotations, SealingCertificate, SealingScope } from './seal';
+import { checkSealingScope, encryptionLabel, scopeAnnotations, SealingCertificate, SealingScope } from './seal';
+import { SealedValueKeys } from './sealed-values';
 
 /** The SealedSecret annotation with one keyed hash per sealed value: an unchanged value keeps its ciphertext. */
 export const SEALED_FINGERPRINTS_ANNOTATION = 'binderhub-cdk8s.io/sealed-fingerprints';
@@ -46,8 +46,10 @@ export interface SealedSecretsProps {
    */
   readonly scope?: SealingScope;
   /**
-   * The objects of the previous synth (dist/), whose SealedSecrets keep their ciphertext for unchanged values.
-   * Sealing is randomized; without this every synth re-seals every value and every GitOps diff shows them all.
+   * The objects of the previous synth (dist/), whose SealedSecrets keep their ciphertext for unchanged values, each
+   * only if it holds that value (see SealedValueKeys); others are sealed anew and named in
+   * `BinderHub.foreignCiphertexts`. Sealing is randomized; without this every synth re-seals every value and every
+   * GitOps diff shows them all.
    * @default [] - seal everything
    */
   readonly previous?: ManifestObject[];
@@ -82,12 +84,18 @@ const appDefaults = new WeakMap<object, SecretsMode>();
  * `dist/` can go into a GitOps repository.
  */
 export abstract class SecretsMode {
-  /** Secrets as plain Secret objects in dist/: for `kubectl apply` from a private workspace. */
+  /**
+   * Secrets as plain Secret objects in dist/: for `kubectl apply` from a private workspace. Never the default: a
+   * deployment (or `useForApp`) must choose it, and `check-dist` names plaintext Secret data anywhere else in dist/.
+   */
   public static inline(): SecretsMode {
     return new InlineMode();
   }
 
-  /** Every Secret goes to `dist-secrets/<deployment>-secrets.k8s.yaml` (git-ignored); the rest stays in dist/. */
+  /**
+   * Every Secret goes to `dist-secrets/<deployment>-secrets.k8s.yaml` (git-ignored); the rest stays in dist/. The
+   * default.
+   */
   public static separate(): SecretsMode {
     return new SeparateMode();
   }
@@ -111,9 +119,9 @@ export abstract class SecretsMode {
     appDefaults.set(app.node.root, mode);
   }
 
-  /** The mode for a deployment in `scope`: the app's, else inline. @internal */
+  /** The mode for a deployment in `scope`: the app's, else separate, so no plaintext reaches dist/ unchosen. @internal */
   public static forScope(scope: Construct): SecretsMode {
-    return appDefaults.get(scope.node.root) ?? SecretsMode.inline();
+    return appDefaults.get(scope.node.root) ?? SecretsMode.separate();
   }
 
   /** The mode's name. */
@@ -124,13 +132,16 @@ export abstract class SecretsMode {
     return this.name === 'inline';
   }
 
-  /** Replaces the deployment's Secret objects, already removed from its chart. @internal */
-  public abstract replace(secrets: SecretContent[], context: SecretsModeContext): void;
+  /**
+   * Replaces the deployment's Secret objects, already removed from its chart. Returns the values whose previous
+   * ciphertext did not belong to them and were sealed anew, as `SealedSecret <namespace>/<name> key <key>`. @internal
+   */
+  public abstract replace(secrets: SecretContent[], context: SecretsModeContext): string[];
 }
 
 class InlineMode extends SecretsMode {
   public readonly name = 'inline';
-  public replace(): void {
+  public replace(): string[] {
     throw new Error('inline mode keeps the Secrets where they are');
   }
 }
@@ -152,8 +163,9 @@ function writeSeparately(secrets: SecretContent[], chart: Chart): void {
 
 class SeparateMode extends SecretsMode {
   public readonly name = 'separate';
-  public replace(secrets: SecretContent[], context: SecretsModeContext): void {
+  public replace(secrets: SecretContent[], context: SecretsModeContext): string[] {
     writeSeparately(secrets, context.chart);
+    return [];
   }
 }
 
@@ -164,23 +176,32 @@ class SealedMode extends SecretsMode {
   constructor(private readonly props: SealedSecretsProps) {
     super();
     this.certificate = SealingCertificate.fromPem(props.certificate, props.certificateSource ?? 'certificate');
+    checkSealingScope('SecretsMode.sealed scope', this.scope);
   }
 
-  public replace(secrets: SecretContent[], context: SecretsModeContext): void {
-    const scope = this.props.scope ?? 'strict';
+  private get scope(): SealingScope {
+    return this.props.scope ?? 'strict';
+  }
+
+  public replace(secrets: SecretContent[], context: SecretsModeContext): string[] {
+    const scope = this.scope;
+    const keys = new SealedValueKeys(context.fingerprintKey, this.certificate, scope);
+    const foreign: string[] = [];
     for (const secret of secrets) {
       const previous = this.previousSeal(secret);
       const label = encryptionLabel(secret.namespace, secret.name, scope);
       const fingerprints: Record<string, string> = {};
       const encryptedData: Record<string, string> = {};
       for (const key of Object.keys(secret.values).sort()) {
-        // Binds the value to the certificate, scope, Secret and key; keyed, so it says nothing about short passwords.
-        fingerprints[key] = crypto.createHmac('sha256', context.fingerprintKey)
-          .update(JSON.stringify([this.certificate.fingerprint, scope, secret.namespace, secret.name, key]))
-          .update(secret.values[key])
-          .digest('hex');
-        const kept = previous?.fingerprints[key] === fingerprints[key] ? previous.encryptedData[key] : undefined;
-        encryptedData[key] = kept ?? this.certificate.seal(secret.values[key], label);
+        const slot = { namespace: secret.namespace, name: secret.name, key };
+        const value = secret.values[key];
+        fingerprints[key] = keys.fingerprint(slot, value);
+        const sessionKey = keys.sessionKey(slot, value);
+        // The recorded fingerprint says the value is unchanged; only the ciphertext's own check says it holds that value.
+        const candidate = previous?.fingerprints[key] === fingerprints[key] ? previous.encryptedData[key] : undefined;
+        const kept = this.certificate.sealsValue(candidate, value, sessionKey) ? candidate as string : undefined;
+        if (candidate !== undefined && kept === undefined) foreign.push(`SealedSecret ${secret.namespace}/${secret.name} key ${key}`);
+        encryptedData[key] = kept ?? this.certificate.seal(value, label, sessionKey);
       }
       new SealedSecret(context.chart, `sealed-${secret.name}`, {
         metadata: {
@@ -198,19 +219,28 @@ class SealedMode extends SecretsMode {
         },
       });
     }
+    return foreign;
   }
 
-  private previousSeal(secret: SecretContent): { fingerprints: Record<string, string>; encryptedData: Record<string, string> } | undefined {
+  /** What the previous synth sealed for `secret`: its recorded fingerprints and its ciphertexts, each unchecked. */
+  private previousSeal(secret: SecretContent): { fingerprints: Record<string, unknown>; encryptedData: Record<string, unknown> } | undefined {
     const found = (this.props.previous ?? []).find(o =>
-      o.kind === 'SealedSecret' && o.metadata.name === secret.name && o.metadata.namespace === secret.namespace);
+      o?.kind === 'SealedSecret' && o.metadata?.name === secret.name && o.metadata?.namespace === secret.namespace);
     const recorded = (found?.metadata as any)?.annotations?.[SEALED_FINGERPRINTS_ANNOTATION];
     if (!found || typeof recorded !== 'string') return undefined;
+    let fingerprints: unknown;
     try {
-      return { fingerprints: JSON.parse(recorded), encryptedData: found.spec?.encryptedData ?? {} };
+      fingerprints = JSON.parse(recorded);
     } catch {
       return undefined; // an unreadable record only costs a re-seal
     }
+    const encryptedData = found.spec?.encryptedData;
+    return isRecord(fingerprints) && isRecord(encryptedData) ? { fingerprints, encryptedData } : undefined;
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 class ExternalMode extends SecretsMode {
@@ -220,7 +250,7 @@ class ExternalMode extends SecretsMode {
     super();
   }
 
-  public replace(secrets: SecretContent[], context: SecretsModeContext): void {
+  public replace(secrets: SecretContent[], context: SecretsModeContext): string[] {
     for (const secret of secrets) {
       new ExternalSecret(context.chart, `external-${secret.name}`, {
         metadata: { name: secret.name, labels: secret.labels },
@@ -237,6 +267,7 @@ class ExternalMode extends SecretsMode {
       });
     }
     writeSeparately(secrets, context.chart);
+    return [];
   }
 }
 

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, ManifestObject, Registry, SecretStore, toolPath } from '../lib';
+import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, ManifestObject, Registry, SecretsMode, SecretStore, toolPath } from '../lib';
 import { EXAMPLE_CREDENTIALS, type ExampleInputs } from '../main';
 
 /** The test double of the binderhub chart. */
@@ -53,17 +53,23 @@ export function fakeTokens(seed = 'test'): BinderHubTokens {
 /** The registry test deployments push to unless a test picks another: the default builder (dind) needs one. */
 export const TEST_REGISTRY = Registry.dockerHub({ username: 'testbot', password: 'test-registry-password', imagePrefix: 'testorg/binder-test-' });
 
-/** Synthesizes one BinderHub deployment from the fixture chart and returns its objects. */
+/**
+ * The props of a test deployment: the fixture chart, TEST_REGISTRY, and Secrets inline (chosen explicitly, as the
+ * default keeps them out of the deployment's file) so that tests read what the chart put in them.
+ */
+function testProps(props: Partial<BinderHubProps>, id: string): BinderHubProps {
+  return { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens(id), registry: TEST_REGISTRY, secrets: SecretsMode.inline(), ...props };
+}
+
+/** Synthesizes one BinderHub deployment from the fixture chart and returns its objects, Secrets included. */
 export function synthBinderHub(props: Partial<BinderHubProps> = {}, id = 'test'): any[] {
-  const app = Testing.app();
-  const binderhub = new BinderHub(app, id, { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens(id), registry: TEST_REGISTRY, ...props });
-  return Testing.synth(binderhub);
+  return Testing.synth(new BinderHub(Testing.app(), id, testProps(props, id)));
 }
 
 /** The manifest file a synth writes for deployment `id` (fixture chart unless `props.chart`), as `npm run synth` writes it. */
 export function synthManifest(props: Partial<BinderHubProps> = {}, id = 'test'): string {
   const app = Testing.app();
-  new BinderHub(app, id, { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens(id), registry: TEST_REGISTRY, ...props });
+  new BinderHub(app, id, testProps(props, id));
   app.synth();
   return fs.readFileSync(path.join(app.outdir, `${id}.k8s.yaml`), 'utf8');
 }

@@ -5,16 +5,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BinderHub, BinderHubProps, Builder, ChartSource, DeploymentFile, ManifestObject, pruneCommand, PruneCommand, readManifestFile, Registry, Tls } from '../lib';
+import { BinderHub, BinderHubProps, Builder, ChartSource, DeploymentFile, ManifestObject, pruneCommand, PruneCommand, readManifestFile, Registry, SecretsMode, Tls } from '../lib';
 import { defineExample } from '../main';
 import { exampleInputs, expectAllowlistCoversKinds, fakeTokens } from './helpers';
 import { describeWithRealChart } from './real-chart';
 
 const REGISTRY = Registry.dockerHub({ username: 'testbot', password: 'test-registry-password', imagePrefix: 'testorg/binder-test-' });
 
-/** The pruning apply of one deployment synthesized from the real chart (its Secrets inline). */
+/** The pruning apply of one deployment synthesized from the real chart (its Secrets inline, chosen explicitly). */
 function commandFor(chart: string, id: string, props: Partial<BinderHubProps>): { objects: ManifestObject[]; command: PruneCommand } {
-  const binderhub = new BinderHub(Testing.app(), id, { chart: ChartSource.local(chart), tokens: fakeTokens(id), ...props });
+  const binderhub = new BinderHub(Testing.app(), id, { chart: ChartSource.local(chart), tokens: fakeTokens(id), secrets: SecretsMode.inline(), ...props });
   const objects = Testing.synth(binderhub) as ManifestObject[];
   return { objects, command: pruneCommand({ manifests: { file: `dist/${id}.k8s.yaml`, objects } }) };
 }

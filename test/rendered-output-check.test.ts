@@ -3,19 +3,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
-  BINDERHUB_CORE_OBJECTS, BinderHub, BinderHubProps, Builder, ChartSource, checkRenderedBinderHub, ConfigError, imageProblems,
-  imageTagProblem, ManifestObject, missingCoreObjects, registerSecrets, Registry, SecretsMode,
+  BINDERHUB_CORE_OBJECTS, BinderHub, Builder, ChartSource, checkRenderedBinderHub, ConfigError, imageProblems,
+  imageTagProblem, ManifestObject, missingCoreObjects, registerSecrets, SecretsMode,
 } from '../lib';
-import { fakeTokens, find, FIXTURE_CHART } from './helpers';
+import { fakeTokens, find, FIXTURE_CHART, synthBinderHub, TEST_REGISTRY } from './helpers';
 import { describeWithRealChart, editChartFile, unpackChart } from './real-chart';
 
-// Main refuses Registry.none() with the dind and pink builders: name a registry, so these tests keep the default builder.
-const REGISTRY = Registry.dockerHub({ username: 'testbot', password: 'test-registry-password', imagePrefix: 'testorg/binder-test-' });
 
-function synth(props: Partial<BinderHubProps>): any[] {
-  const app = Testing.app();
-  return Testing.synth(new BinderHub(app, 'test', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens(), registry: REGISTRY, ...props }));
-}
 
 function object(kind: string, name: string, spec: any = {}): ManifestObject {
   return { apiVersion: 'v1', kind, metadata: { name }, spec };
@@ -107,37 +101,37 @@ describe('checkRenderedBinderHub', () => {
 describe('BinderHub refuses what helm rendered if it is no BinderHub, before the synth writes anything', () => {
   test('checks helm\'s own output, before a secrets mode takes the Secrets out of the deployment\'s file', () => {
     const app = Testing.app();
-    const binderhub = new BinderHub(app, 'test', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens(), registry: REGISTRY, secrets: SecretsMode.separate() });
+    const binderhub = new BinderHub(app, 'test', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens(), registry: TEST_REGISTRY, secrets: SecretsMode.separate() });
     expect(Testing.synth(binderhub).filter(o => o.kind === 'Secret')).toEqual([]);
   });
 
   test('an empty chart (a Chart.yaml, no templates)', () => {
     const chart = fs.mkdtempSync(path.join(os.tmpdir(), 'empty-chart-'));
     fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: binderhub\nversion: 1.0.0-0.dev.git.3959.hb9fad995\n');
-    expect(() => synth({ chart: ChartSource.local(chart) }))
+    expect(() => synthBinderHub({ chart: ChartSource.local(chart) }))
       .toThrow(/^deployment "test": helm rendered no objects from local chart .*empty-chart-\w+, so the output would hold no BinderHub .*; is BINDERHUB_CHART a binderhub chart\? a helm that printed nothing: check HELM or helmExecutable \(.*\/helm\)$/);
   });
 
   test('a helm that exits 0 and prints nothing', () => {
     const helm = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fake-helm-')), 'helm');
     fs.writeFileSync(helm, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-    expect(() => synth({ helmExecutable: helm })).toThrow(new RegExp(`^deployment "test": helm rendered no objects from local chart ${FIXTURE_CHART}, .*check HELM or helmExecutable \\(${helm}\\)$`));
+    expect(() => synthBinderHub({ helmExecutable: helm })).toThrow(new RegExp(`^deployment "test": helm rendered no objects from local chart ${FIXTURE_CHART}, .*check HELM or helmExecutable \\(${helm}\\)$`));
   });
 
   test('a chart without the jupyterhub subchart\'s proxy', () => {
     const chart = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'no-proxy-')), 'binderhub');
     fs.cpSync(FIXTURE_CHART, chart, { recursive: true });
     fs.rmSync(path.join(chart, 'charts', 'jupyterhub', 'templates', 'proxy'), { recursive: true });
-    expect(() => synth({ chart: ChartSource.local(chart) }))
+    expect(() => synthBinderHub({ chart: ChartSource.local(chart) }))
       .toThrow(/^deployment "test": local chart .*rendered no Deployment proxy, Service proxy-public, which every BinderHub has .*; is BINDERHUB_CHART a binderhub chart, with its jupyterhub subchart\?$/);
   });
 
   test('an image without a tag, given in chartValues', () => {
     const initContainers = [{ name: 'wait-for-registry', image: 'registry.example.org:5000/tools/wait' }];
-    expect(() => synth({ chartValues: { initContainers } })).toThrow(new RegExp('^deployment "test": local chart .* renders images that do not say which build runs: '
+    expect(() => synthBinderHub({ chartValues: { initContainers } })).toThrow(new RegExp('^deployment "test": local chart .* renders images that do not say which build runs: '
       + 'Deployment binder, init container wait-for-registry: registry\\.example\\.org:5000/tools/wait has no tag, .*set the tag in chartValues'));
     const pinned = [{ name: 'wait-for-registry', image: 'registry.example.org:5000/tools/wait:1.2' }];
-    expect(find(synth({ chartValues: { initContainers: pinned } }), 'Deployment', 'binder').spec.template.spec.initContainers).toEqual(pinned);
+    expect(find(synthBinderHub({ chartValues: { initContainers: pinned } }), 'Deployment', 'binder').spec.template.spec.initContainers).toEqual(pinned);
   });
 
   test('a dind builder image without a tag, when the builder is defined', () => {
@@ -148,7 +142,7 @@ describe('BinderHub refuses what helm rendered if it is no BinderHub, before the
 
 describeWithRealChart('BinderHub checks of what helm rendered', realChart => {
   test('the real chart renders a BinderHub whose images all pin what runs', () => {
-    const objects = synth({ chart: ChartSource.local(realChart) });
+    const objects = synthBinderHub({ chart: ChartSource.local(realChart) });
     expect(missingCoreObjects(objects)).toEqual([]);
     expect(imageProblems(objects)).toEqual([]);
     expect(find(objects, 'Deployment', 'binder').spec.template.spec.containers[0].image).toMatch(/^quay\.io\/jupyterhub\/k8s-binderhub:1\.0\.0-0\.dev\.git\.\d+\.h[0-9a-f]+$/);
@@ -159,12 +153,12 @@ describeWithRealChart('BinderHub checks of what helm rendered', realChart => {
     editChartFile(checkout, 'Chart.yaml', text => text.replace(/^version: .*$/m, 'version: 0.0.1-set.by.chartpress'));
     editChartFile(checkout, 'values.yaml', text => text.replace(/^(  tag: )"1\.0\.0-0\.dev\.git\.[^"]+"/m, '$1"set-by-chartpress"'));
     fs.rmSync(path.join(checkout, 'values.schema.json'));
-    expect(() => synth({ chart: ChartSource.local(checkout) })).toThrow(new RegExp('^deployment "test": local chart .* renders images that do not say which build runs: '
+    expect(() => synthBinderHub({ chart: ChartSource.local(checkout) })).toThrow(new RegExp('^deployment "test": local chart .* renders images that do not say which build runs: '
       + 'Deployment binder, container binder: quay\\.io/jupyterhub/k8s-binderhub:set-by-chartpress has the placeholder tag set-by-chartpress, '
       + 'which chartpress replaces when it packages the chart; package the chart with chartpress \\(or use a published chart\\), '
       + 'or set the tag in chartValues \\(such as image\\.tag for Deployment binder\\)$'));
     // The way out the message names: the tag in chartValues.
-    const objects = synth({ chart: ChartSource.local(checkout), chartValues: { image: { tag: '1.0.0-0.dev.git.3959.hb9fad995' } } });
+    const objects = synthBinderHub({ chart: ChartSource.local(checkout), chartValues: { image: { tag: '1.0.0-0.dev.git.3959.hb9fad995' } } });
     expect(find(objects, 'Deployment', 'binder').spec.template.spec.containers[0].image).toBe('quay.io/jupyterhub/k8s-binderhub:1.0.0-0.dev.git.3959.hb9fad995');
   });
 });

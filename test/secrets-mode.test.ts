@@ -1,45 +1,14 @@
-import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import {
-  BinderHub, ChartSource, DEFAULT_TARGETS, encryptionLabel, publishManifests, readManifests, Registry, SEALED_FINGERPRINTS_ANNOTATION,
-  SealingCertificate, SecretsMode,
-} from '../lib';
-import { fakeTokens, fakeTokenValues, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
-
-/** A throw-away RSA key pair and self-signed certificate, as a sealed-secrets controller has. */
-function controllerKeys(days = 30): { certificate: string; privateKey: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'controller-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-    '-days', String(days), '-subj', '/CN=sealed-secret'], { stdio: 'ignore' });
-  return { certificate: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'), privateKey: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8') };
-}
-
-/** Opens a sealed value as the controller does. */
-function unseal(privateKey: string, sealed: string, label: Buffer): Buffer {
-  const blob = Buffer.from(sealed, 'base64');
-  const keyLength = blob.readUInt16BE(0);
-  const sessionKey = crypto.privateDecrypt(
-    { key: privateKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: label },
-    blob.subarray(2, 2 + keyLength),
-  );
-  const body = blob.subarray(2 + keyLength);
-  const decipher = crypto.createDecipheriv('aes-256-gcm', sessionKey, Buffer.alloc(12));
-  decipher.setAuthTag(body.subarray(body.length - 16));
-  return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]);
-}
+import { DEFAULT_TARGETS, encryptionLabel, publishManifests, readManifests, SEALED_FINGERPRINTS_ANNOTATION, SealingCertificate, SecretsMode } from '../lib';
+import { controllerKeys, GITHUB_TOKEN, REGISTRY_PASSWORD, sealingTestDeployment, unseal } from './sealing';
+import { fakeTokenValues, find, secretValue, synthBinderHub } from './helpers';
 
 const keys = controllerKeys();
-const REGISTRY_PASSWORD = 'fake-registry-password-77';
-const GITHUB_TOKEN = 'ghp_fakeGithubTokenForTests1234';
-const registry = Registry.dockerHub({ username: 'bot', password: REGISTRY_PASSWORD, imagePrefix: 'org/binder-' });
-
-function deployment(app: any, secrets: SecretsMode, githubAccessToken = GITHUB_TOKEN) {
-  return new BinderHub(app, 'prod', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('prod'), namespace: 'binder', registry, githubAccessToken, secrets });
-}
+const deployment = sealingTestDeployment;
 
 describe('sealing', () => {
   const certificate = SealingCertificate.fromPem(keys.certificate, 'cert.pem');
@@ -64,16 +33,6 @@ describe('sealing', () => {
   test('sealing is randomized', () => {
     const label = encryptionLabel('a', 'b', 'strict');
     expect(certificate.seal(Buffer.from('x'), label)).not.toBe(certificate.seal(Buffer.from('x'), label));
-  });
-
-  test('throws on a file without a certificate, an expired one, and a key that is not RSA', () => {
-    expect(() => SealingCertificate.fromPem('hello', 'c.pem')).toThrow(/c\.pem holds no PEM certificate; fetch the controller's with `kubeseal --fetch-cert > c\.pem`/);
-    const later = new Date(Date.now() + 90 * 24 * 3600 * 1000);
-    expect(() => SealingCertificate.fromPem(keys.certificate, 'c.pem', later)).toThrow(/c\.pem expired on .*kubeseal --fetch-cert/);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ec-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, 'k'),
-      '-out', path.join(dir, 'c'), '-days', '1', '-subj', '/CN=x'], { stdio: 'ignore' });
-    expect(() => SealingCertificate.fromPem(fs.readFileSync(path.join(dir, 'c'), 'utf8'), 'ec.pem')).toThrow(/ec\.pem holds a ec key; sealed-secrets controllers use RSA/);
   });
 });
 
@@ -169,11 +128,23 @@ describe('SecretsMode.separate and SecretsMode.external', () => {
     expect(() => SecretsMode.external({ storeName: 'My Store' })).toThrow(/SecretsMode\.external storeName "My Store" is not a valid object name/);
   });
 
-  test('a mode set for the app applies to every deployment that sets none', () => {
+  test('by default the Secrets go to the -secrets chart: none stays in the deployment\'s own file', () => {
     const app = Testing.app();
-    SecretsMode.useForApp(app, SecretsMode.separate());
-    expect(deployment(app, undefined as any).secretsMode.name).toBe('separate');
-    expect(synthBinderHub().filter(o => o.kind === 'Secret').length).toBeGreaterThan(0); // other apps keep inline
+    expect(deployment(app, undefined).secretsMode.name).toBe('separate');
+    const [main, separate] = app.charts.map(c => Testing.synth(c));
+    expect(app.charts.map(c => c.node.id)).toEqual(['prod', 'prod-secrets']);
+    expect(main.filter(o => o.kind === 'Secret')).toEqual([]);
+    expect(separate.map(o => `${o.kind}/${o.metadata.name}`).sort())
+      .toEqual(['Secret/binder-build-docker-config', 'Secret/binder-image-pull-secret', 'Secret/binder-secret', 'Secret/hub']);
+  });
+
+  test('a mode set for the app applies to every deployment that sets none, and only in that app', () => {
+    const app = Testing.app();
+    SecretsMode.useForApp(app, SecretsMode.inline());
+    const chosen = deployment(app, undefined);
+    expect(chosen.secretsMode.name).toBe('inline');
+    expect(Testing.synth(chosen).filter(o => o.kind === 'Secret')).toHaveLength(4);
+    expect(deployment(Testing.app(), undefined).secretsMode.name).toBe('separate');
   });
 
   test('a deployment id may not end with -secrets', () => {

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { SealingCertificate } from '../lib';
 import { exampleWorkspace, FIXTURE_CHART, runCommand as run } from './helpers';
 
 const workspace = () => exampleWorkspace('synth-e2e-');
@@ -77,9 +78,24 @@ describe('npm run synth', () => {
       const failed = run('check-dist', cwd);
       expect(failed.status).toBe(1);
       expect(failed.stderr).toContain('problem: dist/prod.k8s.yaml differs from a fresh synth');
-      expect(failed.stderr).toMatch(/problem: dist\/prod\.k8s\.yaml: Secret binderhub-prod\/leaked holds data, but deployment prod keeps its Secrets out of dist\/ \(sealed mode\)/);
+      expect(failed.stderr).toMatch(/problem: dist\/prod\.k8s\.yaml: Secret binderhub-prod\/leaked holds plaintext data, but deployment prod keeps its Secrets out of dist\/ \(sealed mode\)/);
     } finally {
       fs.writeFileSync(file, original);
+    }
+  });
+
+  test('check-dist names plaintext Secret data in a dist/ file of no deployment', () => {
+    const file = path.join(cwd, 'dist', 'copy.k8s.yaml');
+    fs.writeFileSync(file, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: copied\n  namespace: binderhub-staging\nstringData:\n  token: secret-value-9\n');
+    try {
+      const failed = run('check-dist', cwd);
+      expect(failed.status).toBe(1);
+      expect(failed.stderr).toContain('problem: dist/copy.k8s.yaml is not produced by the synth any more');
+      expect(failed.stderr).toContain('problem: dist/copy.k8s.yaml: Secret binderhub-staging/copied holds plaintext data, but no deployment chose '
+        + 'SecretsMode.inline() for this file: remove it and run `npm run synth`\n');
+      expect(failed.output).not.toContain('secret-value-9');
+    } finally {
+      fs.rmSync(file);
     }
   });
 
@@ -97,6 +113,62 @@ describe('npm run synth', () => {
     for (const token of allTokens(cwd)) {
       expect(first.output).not.toContain(token);
     }
+  });
+
+  test('a dist/ file with a merge conflict: check-dist names it, and the next synth goes on, warns in one line and re-seals', () => {
+    const dir = workspace();
+    expect(run('init-secrets', dir).status).toBe(0);
+    expect(run('synth', dir).status).toBe(0);
+    const file = path.join(dir, 'dist', 'prod.k8s.yaml');
+    const sealedBefore = fs.readFileSync(file, 'utf8').match(/^    \.dockerconfigjson: .*$/m)![0];
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines.splice(5, 1, '<<<<<<< HEAD', '  name: binderhub-prod', '=======', '  name: binderhub-prod-2', '>>>>>>> other');
+    fs.writeFileSync(file, lines.join('\n'));
+
+    const checked = run('check-dist', dir);
+    expect(checked.status).toBe(1);
+    expect(checked.stderr).toContain('problem: dist/prod.k8s.yaml is not valid YAML (line 7); run `npm run synth` to write it again\n');
+    expect(checked.stderr).not.toMatch(/^error:/m);
+
+    const synth = run('synth', dir);
+    expect(synth.status).toBe(0);
+    expect(synth.stderr.split('\n').filter(line => line.includes('dist/'))).toEqual([
+      'warning: dist/prod.k8s.yaml is not valid YAML (line 7): ignored, so its sealed values are sealed anew; this synth writes the file again',
+    ]);
+    expect(synth.stdout).toContain('wrote dist/prod.k8s.yaml');
+    expect(fs.readFileSync(file, 'utf8')).not.toContain(sealedBefore);
+    expect(run('check-dist', dir).status).toBe(0);
+  });
+
+  test('swapped and forged sealed values: check-dist names each, and the next synth seals them anew with a warning', () => {
+    const dir = workspace();
+    expect(run('init-secrets', dir).status).toBe(0);
+    expect(run('synth', dir).status).toBe(0);
+    const file = path.join(dir, 'dist', 'prod.k8s.yaml');
+    const certificate = SealingCertificate.fromPem(fs.readFileSync(path.join(dir, 'sealed-secrets', 'prod.pem'), 'utf8'), 'prod.pem');
+    const forged = certificate.seal(Buffer.from('{"auths":{}}'), Buffer.from('binderhub-prod/binder-build-docker-config'));
+    const honest = fs.readFileSync(file, 'utf8');
+    const tampered = honest
+      .replace(/^( {4}binderhub_config\.py: )(\S+)\n( {4}values\.yaml: )(\S+)$/m, '$1$4\n$3$2')
+      .replace(/^( {4}config\.json: )\S+$/m, `$1${forged}`);
+    expect(tampered).not.toBe(honest);
+    fs.writeFileSync(file, tampered);
+    const named = (prefix: string, suffix: string) => ['binder-build-docker-config key config.json', 'binder-secret key binderhub_config.py', 'binder-secret key values.yaml']
+      .map(entry => `${prefix}SealedSecret binderhub-prod/${entry} in dist/ holds a ciphertext not sealed for its value by this deployment (swapped with `
+        + `another, sealed by someone with the public certificate, or sealed before binderhub-cdk8s bound ciphertexts to values)${suffix}`);
+
+    const checked = run('check-dist', dir);
+    expect(checked.status).toBe(1);
+    const problems = checked.stderr.split('\n').filter(line => line.includes('SealedSecret')).sort();
+    expect(problems).toEqual(named('problem: ', ': run `npm run synth` to seal it anew, and find out who changed it'));
+
+    const synth = run('synth', dir);
+    expect(synth.status).toBe(0);
+    expect(synth.stderr.split('\n').filter(line => line.includes('SealedSecret')).sort()).toEqual(named('warning: ', '; sealed anew'));
+    const resealed = fs.readFileSync(file, 'utf8');
+    expect(resealed).not.toContain(forged);
+    expect(resealed.match(/^ {4}hub\.services\.binder\.apiToken: .*$/m)![0]).toBe(honest.match(/^ {4}hub\.services\.binder\.apiToken: .*$/m)![0]);
+    expect(run('check-dist', dir).status).toBe(0);
   });
 
   describe('fails with one line naming the fix, and leaves dist/ untouched', () => {

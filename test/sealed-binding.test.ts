@@ -1,0 +1,128 @@
+/**
+ * A kept ciphertext is bound to its value: a synth keeps a previous ciphertext only if it holds the value it stands
+ * for, so a swapped or forged one is sealed anew and named (BinderHub.foreignCiphertexts, which check-dist reports).
+ */
+import { Testing } from 'cdk8s';
+import { SealedValueKeys, SealingCertificate, SecretsMode } from '../lib';
+import { fakeTokenValues, find } from './helpers';
+import { controllerKeys, REGISTRY_PASSWORD, sealingTestDeployment, unseal } from './sealing';
+
+const keys = controllerKeys();
+const certificate = SealingCertificate.fromPem(keys.certificate, 'cert.pem');
+const tokens = fakeTokenValues('prod');
+const API_TOKEN = 'hub.services.binder.apiToken';
+const COOKIE_SECRET = 'hub.config.JupyterHub.cookie_secret';
+
+/** A sealed synth of the test deployment after `previous`: its objects and the entries it named. */
+function synthAfter(previous: any[]): { objects: any[]; foreign: ReadonlyArray<string> } {
+  const deployment = sealingTestDeployment(Testing.app(), SecretsMode.sealed({ certificate: keys.certificate, previous }));
+  return { objects: Testing.synth(deployment), foreign: deployment.foreignCiphertexts };
+}
+
+/** `objects` with SealedSecret `name`'s encryptedData changed by `change`. */
+function withEncryptedData(objects: any[], name: string, change: (data: Record<string, string>) => Record<string, string>): any[] {
+  return objects.map(o => o.kind === 'SealedSecret' && o.metadata.name === name
+    ? { ...o, spec: { ...o.spec, encryptedData: change({ ...o.spec.encryptedData }) } } : o);
+}
+
+const encrypted = (objects: any[], name: string): Record<string, string> => find(objects, 'SealedSecret', name).spec.encryptedData;
+const open = (objects: any[], name: string, key: string) => unseal(keys.privateKey, encrypted(objects, name)[key], Buffer.from(`binder/${name}`)).toString();
+
+describe('a kept ciphertext must hold its value', () => {
+  const first = synthAfter([]).objects;
+
+  test('an honest previous synth is kept byte-identical, and nothing is named', () => {
+    const again = synthAfter(first);
+    expect(again.objects).toEqual(first);
+    expect(again.foreign).toEqual([]);
+  });
+
+  test('two ciphertexts of one SealedSecret swapped: both are sealed anew, to their own values, and named', () => {
+    const swapped = withEncryptedData(first, 'hub', data => ({ ...data, [API_TOKEN]: data[COOKIE_SECRET], [COOKIE_SECRET]: data[API_TOKEN] }));
+    expect(unseal(keys.privateKey, encrypted(swapped, 'hub')[API_TOKEN], Buffer.from('binder/hub')).toString()).toBe(tokens.cookieSecret);
+
+    const { objects, foreign } = synthAfter(swapped);
+
+    expect(foreign).toEqual([`SealedSecret binder/hub key ${COOKIE_SECRET}`, `SealedSecret binder/hub key ${API_TOKEN}`]);
+    expect(open(objects, 'hub', API_TOKEN)).toBe(tokens.binderApiToken);
+    expect(open(objects, 'hub', COOKIE_SECRET)).toBe(tokens.cookieSecret);
+    expect(encrypted(objects, 'hub')[API_TOKEN]).not.toBe(encrypted(swapped, 'hub')[API_TOKEN]);
+    // The other values of the Secret, and the other SealedSecrets, keep their ciphertexts.
+    const { [API_TOKEN]: _a, [COOKIE_SECRET]: _c, ...rest } = encrypted(objects, 'hub');
+    const { [API_TOKEN]: _b, [COOKIE_SECRET]: _d, ...restBefore } = encrypted(first, 'hub');
+    expect(rest).toEqual(restBefore);
+    expect(Object.keys(rest)).toHaveLength(3);
+    expect(encrypted(objects, 'binder-secret')).toEqual(encrypted(first, 'binder-secret'));
+  });
+
+  test('a value someone sealed with the public certificate is sealed anew and named', () => {
+    const forged = certificate.seal(Buffer.from('{"auths":{"evil.example.org":{}}}'), Buffer.from('binder/binder-build-docker-config'));
+    const tampered = withEncryptedData(first, 'binder-build-docker-config', data => ({ ...data, 'config.json': forged }));
+
+    const { objects, foreign } = synthAfter(tampered);
+
+    expect(foreign).toEqual(['SealedSecret binder/binder-build-docker-config key config.json']);
+    expect(encrypted(objects, 'binder-build-docker-config')['config.json']).not.toBe(forged);
+    const auth = Buffer.from(`bot:${REGISTRY_PASSWORD}`).toString('base64');
+    expect(JSON.parse(open(objects, 'binder-build-docker-config', 'config.json'))).toEqual({ auths: { 'https://index.docker.io/v1/': { auth } } });
+  });
+
+  test('a ciphertext from another Secret with the same key name is sealed anew and named', () => {
+    const moved = withEncryptedData(first, 'binder-secret', data => ({ ...data, 'values.yaml': encrypted(first, 'hub')['values.yaml'] }));
+    expect(synthAfter(moved).foreign).toEqual(['SealedSecret binder/binder-secret key values.yaml']);
+  });
+
+  test('a ciphertext that is not one at all (a number, short base64) is sealed anew and named', () => {
+    const junk = withEncryptedData(first, 'hub', data => ({ ...data, [API_TOKEN]: 42 as any, 'values.yaml': 'QUJD' }));
+    expect(synthAfter(junk).foreign).toEqual([`SealedSecret binder/hub key ${API_TOKEN}`, 'SealedSecret binder/hub key values.yaml']);
+  });
+
+  test('a changed value is sealed anew without being named', () => {
+    const deployment = sealingTestDeployment(Testing.app(), SecretsMode.sealed({ certificate: keys.certificate, previous: first }), 'ghp_otherFakeToken42');
+    expect(deployment.foreignCiphertexts).toEqual([]);
+  });
+
+  test('a replaced wrapped key keeps the tail but opens to no value: only the controller could tell, and it refuses', () => {
+    const honest = Buffer.from(encrypted(first, 'hub')[API_TOKEN], 'base64');
+    const other = Buffer.from(certificate.seal(Buffer.from(tokens.binderApiToken), Buffer.from('binder/hub')), 'base64');
+    const spliced = Buffer.concat([other.subarray(0, 2 + 256), honest.subarray(2 + 256)]).toString('base64');
+    expect(() => unseal(keys.privateKey, spliced, Buffer.from('binder/hub'))).toThrow(/Unsupported state or unable to authenticate data/);
+  });
+});
+
+describe('SealedValueKeys', () => {
+  const fingerprintKey = Buffer.alloc(32, 7);
+  const values = new SealedValueKeys(fingerprintKey, certificate, 'strict');
+  const slot = { namespace: 'binder', name: 'hub', key: API_TOKEN };
+  const value = Buffer.from('the-value');
+
+  test('the session key is stable for a value and differs for any other value, key, Secret, scope or certificate', () => {
+    const sessionKey = values.sessionKey(slot, value);
+    expect(sessionKey).toHaveLength(32);
+    expect(values.sessionKey(slot, Buffer.from('the-value'))).toEqual(sessionKey);
+    const others = [
+      values.sessionKey(slot, Buffer.from('the-valuf')),
+      values.sessionKey({ ...slot, key: COOKIE_SECRET }, value),
+      values.sessionKey({ ...slot, name: 'binder-secret' }, value),
+      values.sessionKey({ ...slot, namespace: 'other' }, value),
+      new SealedValueKeys(fingerprintKey, certificate, 'namespace-wide').sessionKey(slot, value),
+      new SealedValueKeys(fingerprintKey, SealingCertificate.fromPem(controllerKeys().certificate, 'c'), 'strict').sessionKey(slot, value),
+      new SealedValueKeys(Buffer.alloc(32, 8), certificate, 'strict').sessionKey(slot, value),
+    ];
+    expect(new Set([sessionKey, ...others].map(k => k.toString('hex'))).size).toBe(8);
+  });
+
+  test('no session key is ever published: it is not the fingerprint the annotation holds', () => {
+    expect(values.fingerprint(slot, value)).toMatch(/^[0-9a-f]{64}$/);
+    expect(values.fingerprint(slot, value)).not.toBe(values.sessionKey(slot, value).toString('hex'));
+  });
+
+  test('what is sealed with it opens with the controller\'s key, and sealsValue tells it from other ciphertexts', () => {
+    const sealed = certificate.seal(value, Buffer.from('binder/hub'), values.sessionKey(slot, value));
+    expect(unseal(keys.privateKey, sealed, Buffer.from('binder/hub')).toString()).toBe('the-value');
+    expect(certificate.sealsValue(sealed, value, values.sessionKey(slot, value))).toBe(true);
+    expect(certificate.sealsValue(sealed, Buffer.from('the-valuf'), values.sessionKey(slot, Buffer.from('the-valuf')))).toBe(false);
+    expect(certificate.sealsValue(certificate.seal(value, Buffer.from('binder/hub')), value, values.sessionKey(slot, value))).toBe(false);
+    expect(certificate.sealsValue(undefined, value, values.sessionKey(slot, value))).toBe(false);
+  });
+});
