@@ -1,6 +1,6 @@
 /**
  * The synth that `npm run bench` measures: `count` deployments in one app, each as the example defines one
- * (default builder, inline Secrets), rendered from BINDERHUB_CHART or the test chart and published to
+ * (default builder pushing to a registry, inline Secrets), rendered from BINDERHUB_CHART or the test chart and published to
  * `<workspace>/dist-<count>/`. With --dump-values it writes the first deployment's chart values instead, for the
  * raw `helm template` that the synth is compared with. A count of 0 measures the fixed cost (node, the libraries,
  * an empty synth). Prints its peak memory as JSON.
@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { BinderHub, ChartSource, projectRoot, publishManifests, SecretsMode, SecretStore } from '../lib';
+import { BinderHub, ChartSource, projectRoot, publishManifests, Registry, SecretsMode, SecretStore } from '../lib';
 
 const [workspace, countArg, flag] = process.argv.slice(2);
 const count = Number(countArg);
@@ -16,7 +16,10 @@ const chart = ChartSource.local(process.env.BINDERHUB_CHART ?? path.join(project
 const store = new SecretStore(path.join(workspace, 'secrets'));
 const staging = fs.mkdtempSync(path.join(workspace, 'staging-'));
 const app = new App({ outdir: staging });
-const deployments = Array.from({ length: count }, (_, i) => new BinderHub(app, `bench-${i}`, { chart, tokens: store.load(`bench-${i}`).tokens, secrets: SecretsMode.inline() }));
+const registry = Registry.dockerHub({ username: 'benchbot', password: 'bench-registry-password', imagePrefix: 'benchorg/binder-' });
+const deployments = Array.from({ length: count }, (_, i) => new BinderHub(app, `bench-${i}`, {
+  chart, tokens: store.load(`bench-${i}`).tokens, registry, secrets: SecretsMode.inline(),
+}));
 if (flag === '--dump-values') {
   fs.writeFileSync(path.join(workspace, 'values.yaml'), Yaml.stringify(deployments[0].helmChart.values));
 } else {

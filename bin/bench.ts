@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DEFAULT_KUBE_VERSION, parseCliArgs, patchHubUrl, projectRoot, SecretStore, toolPath, writeFileAtomic } from '../lib';
+import { DEFAULT_KUBE_VERSION, parseCliArgs, parseKubeVersion, patchHubUrl, projectRoot, SecretStore, servedApiVersions, toolPath, writeFileAtomic } from '../lib';
 
 const { values: args } = parseCliArgs({ options: { runs: { type: 'string', default: '5' }, sizes: { type: 'string', default: '1,10,50' } } });
 const runs = Number(args.runs);
@@ -33,7 +33,10 @@ try {
   for (let i = 0; i < Math.max(...sizes); i++) store.init(`bench-${i}`);
   benchApp('1'); // as after any real synth: files in the page cache, the app's code cache written (scripts/run.js)
   benchApp('1', '--dump-values');
-  const helmArgs = ['template', '-f', path.join(workspace, 'values.yaml'), '--namespace', 'bench-0', '--kube-version', DEFAULT_KUBE_VERSION, 'bench-0', chart];
+  // The same flags HelmChart passes: the Kubernetes version and the APIs it serves.
+  const kube = parseKubeVersion(DEFAULT_KUBE_VERSION);
+  const helmArgs = ['template', '-f', path.join(workspace, 'values.yaml'), '--namespace', 'bench-0', '--kube-version', kube.version,
+    '--api-versions', servedApiVersions(kube.minor).join(','), 'bench-0', chart];
   timed(toolPath('helm'), helmArgs);
 
   const helmTimes: number[] = [];
