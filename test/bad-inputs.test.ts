@@ -1,0 +1,299 @@
+/**
+ * Bad inputs, table-driven. Each case is a prop, a pair of deployments of one app, or a file that a synth reads, and
+ * each must be refused by a ConfigError before anything is written (the app's output folder stays empty and the
+ * case's own folder unchanged), with one line that names the setting, and without any secret value, plain or base64.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Testing } from 'cdk8s';
+import {
+  BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, HubUrlRecords, Registry, requiredCredential, SecretStore, Tls,
+} from '../lib';
+import { fakeTokens, fakeTokenValues, FIXTURE_CHART, TEST_REGISTRY } from './helpers';
+import { GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs';
+
+/** Distinctive fake secrets: no message may hold any of them, plain or base64. */
+const GITHUB_TOKEN = 'ghp_badInputsFakeToken7Qx2';
+const CHART_VALUES_TOKEN = 'chartvalues-fake-secret-Wd93';
+const BROKEN_JSON_TOKEN = 'ghp_doNotEchoThisValue123';
+const SECRETS = [PASSWORD, GCR_KEY, JSON.parse(GCR_KEY).private_key, GITHUB_TOKEN, CHART_VALUES_TOKEN, BROKEN_JSON_TOKEN,
+  ...Object.values(fakeTokenValues('x')), ...Object.values(fakeTokenValues('a')), ...Object.values(fakeTokenValues('b'))];
+
+/** One bad input. */
+interface Case {
+  /** What is wrong, as the test's name. */
+  readonly name: string;
+  /** Writes the files the case reads into its own folder. */
+  readonly prepare?: (dir: string) => void;
+  /** Defines deployments in `app` (or reads files in `dir`) the way a synth does; it must throw. */
+  readonly act: (app: App, dir: string) => unknown;
+  /** The message, written out: it names the setting and the fix. */
+  readonly message: RegExp;
+  /** More values that must not appear in the message. */
+  readonly secrets?: string[];
+}
+
+/** A deployment of the test chart: the props of a working one, changed by `props`. */
+function deploy(app: App, props: Partial<BinderHubProps> = {}, id = 'x'): BinderHub {
+  return new BinderHub(app, id, { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens(id), registry: TEST_REGISTRY, ...props });
+}
+
+/** Two deployments of one app, `a` and `b`. */
+function deployBoth(app: App, a: Partial<BinderHubProps>, b: Partial<BinderHubProps>): void {
+  deploy(app, a, 'a');
+  deploy(app, b, 'b');
+}
+
+/** Every file under `dir` with its mode and content, to show that a refusal wrote nothing. */
+function listing(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort().map(name => {
+    const file = path.join(dir, name);
+    const stat = fs.statSync(file);
+    return `${name} ${(stat.mode & 0o7777).toString(8)} ${stat.isFile() ? fs.readFileSync(file, 'base64') : ''}`;
+  });
+}
+
+// Registries: each factory refuses what its registry would not accept.
+
+const key = (changes: object) => JSON.stringify({ ...JSON.parse(GCR_KEY), ...changes });
+const registries: Case[] = [
+  { name: 'a gcr key that is not JSON', act: () => Registry.gcr({ serviceAccountKey: `{"private_key": "${PASSWORD}"`, imagePrefix: 'gcr.io/p/x-' }),
+    message: /Registry\.gcr serviceAccountKey is not JSON; give the whole JSON key file/ },
+  { name: 'a gcr key that is not a service-account key', act: () => Registry.gcr({ serviceAccountKey: key({ type: 'authorized_user' }), imagePrefix: 'gcr.io/binder-test-123/x-' }),
+    message: /Registry\.gcr serviceAccountKey is not a service-account key \("type": "service_account"\)/ },
+  { name: 'a gcr key without private_key', act: () => Registry.gcr({ serviceAccountKey: key({ private_key: '' }), imagePrefix: 'gcr.io/binder-test-123/x-' }),
+    message: /Registry\.gcr serviceAccountKey has no "private_key"/ },
+  { name: 'a gcr prefix in another project', act: () => Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'gcr.io/binder-test/x-' }),
+    message: /Registry\.gcr imagePrefix project "binder-test" is not the key's project_id "binder-test-123"; use gcr\.io\/binder-test-123\/<prefix>-/ },
+  { name: 'a gcr prefix on another host', act: () => Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'quay.io/binder-test-123/x-' }),
+    message: /Registry\.gcr imagePrefix must start with gcr\.io\// },
+  { name: 'a Docker Hub prefix with a host', act: () => Registry.dockerHub({ username: 'u', password: PASSWORD, imagePrefix: 'docker.io/org/p-' }),
+    message: /Registry\.dockerHub imagePrefix "docker\.io\/org\/p-" must be <docker-id or organization>\/<prefix>-, without a host/ },
+  { name: 'an empty Docker Hub password', act: () => Registry.dockerHub({ username: 'u', password: '', imagePrefix: 'org/p-' }),
+    message: /Registry\.dockerHub password is empty; the chart would push with a password of "%!s\(<nil>\)"/ },
+  { name: 'an ACR name with a dash', act: () => Registry.acr({ name: 'binder-acr', servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: 'x' }),
+    message: /Registry\.acr name "binder-acr" is not an ACR name/ },
+  { name: 'an ACR service principal that is not an AppID',
+    act: () => Registry.acr({ name: 'binderacr', servicePrincipalId: 'binder', servicePrincipalPassword: PASSWORD, imagePrefix: 'x' }),
+    message: /Registry\.acr servicePrincipalId must be the service principal's AppID, a GUID/ },
+  { name: 'an ACR prefix without the project level',
+    act: () => Registry.acr({ name: 'binderacr', servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: 'binderacr.azurecr.io/binder-' }),
+    message: /Registry\.acr imagePrefix "binderacr\.azurecr\.io\/binder-" needs a project level: binderacr\.azurecr\.io\/<project>\/<prefix>- .*issue 800/ },
+  { name: 'an ACR prefix on another registry',
+    act: () => Registry.acr({ name: 'binderacr', servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: 'other.azurecr.io/p/b-' }),
+    message: /Registry\.acr imagePrefix "other\.azurecr\.io\/p\/b-" must start with the registry host binderacr\.azurecr\.io\// },
+  { name: 'a Harbor host with a scheme', act: () => Registry.harbor({ host: 'https://abc.gra7.container-registry.ovh.net', username: 'u', password: PASSWORD, imagePrefix: 'x' }),
+    message: /Registry\.harbor host .* must be a DNS name .*without https:\/\// },
+  { name: 'a Harbor prefix without the project', act: () => Registry.harbor({ host: 'h.example.org', username: 'u', password: PASSWORD, imagePrefix: 'h.example.org/binder-' }),
+    message: /Registry\.harbor imagePrefix "h\.example\.org\/binder-" needs a project level/ },
+  { name: 'a custom registry over http',
+    act: () => Registry.custom({ url: 'http://registry.example.org', username: 'u', password: PASSWORD, imagePrefix: 'registry.example.org/p/x-' }),
+    message: /Registry\.custom url "http:\/\/registry\.example\.org" must use https:\/\/ \(set allowInsecureHttp/ },
+  { name: 'a custom token URL that is not a URL',
+    act: () => Registry.custom({ url: 'https://r.example.org', username: 'u', password: PASSWORD, imagePrefix: 'r.example.org/p/x-', tokenUrl: 'r.example.org/token' }),
+    message: /Registry\.custom tokenUrl "r\.example\.org\/token" is not a URL/ },
+  { name: 'an image prefix with upper case or a tag',
+    act: () => Registry.custom({ url: 'https://r.example.org', username: 'u', password: PASSWORD, imagePrefix: 'r.example.org/P/x:1' }),
+    message: /Registry\.custom imagePrefix "r\.example\.org\/P\/x:1" may hold only lowercase letters/ },
+  { name: 'a user name with a colon', act: () => Registry.harbor({ host: 'h.example.org', username: 'robot:x', password: PASSWORD, imagePrefix: 'h.example.org/p/b-' }),
+    message: /Registry\.harbor username must be a non-empty user name without spaces or ':'/ },
+];
+
+// Builders: host folders, and builders that need a registry.
+
+const builders: Case[] = [
+  ...[['relative', 'var/run/dind'], ['trailing slash', '/var/run/dind/x/'], ['root', '/'], ['dotted', '/var/run/../dind']].map(([what, dir]): Case => ({
+    name: `a ${what} host folder`, act: app => deploy(app, { builder: Builder.dind({ hostSocketDir: dir }) }),
+    message: /builder hostSocketDir ".*" must be an absolute, normalized folder other than \//,
+  })),
+  { name: 'Builder.dind() with Registry.none()', act: app => deploy(app, { registry: Registry.none(), builder: Builder.dind() }),
+    message: /deployment "x" has Registry\.none\(\) with Builder\.dind\(\): the images it builds stay in the builder's own store.*; set registry to a registry \(Registry\.dockerHub, .*\), or use builder: Builder\.host\(\) on nodes whose container runtime is Docker/ },
+  { name: 'Builder.pink() with Registry.none()', act: app => deploy(app, { registry: Registry.none(), builder: Builder.pink() }),
+    message: /deployment "x" has Registry\.none\(\) with Builder\.pink\(\): the images it builds stay in the builder's own store.*; set registry to a registry \(Registry\.dockerHub, .*\), or use builder: Builder\.host\(\) on nodes whose container runtime is Docker/ },
+  { name: 'the defaults alone (no registry, dind)', act: app => new BinderHub(app, 'x', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens() }),
+    message: /deployment "x" has no registry \(Registry\.none\(\), the default\) with Builder\.dind\(\)/ },
+];
+
+// Two deployments of one app that would share something on the cluster or on its nodes.
+
+const twoDeployments: Case[] = [
+  { name: 'a shared release name', act: app => deployBoth(app, { releaseName: 'binder' }, { releaseName: 'binder', namespace: 'b2' }),
+    message: /deployments "a" and "b" share the release name "binder"; .*ClusterRole binder-image-cleaner/ },
+  { name: 'a shared namespace', act: app => deployBoth(app, { namespace: 'binder' }, { namespace: 'binder' }),
+    message: /deployments "a" and "b" share the namespace "binder"; .*proxy-public/ },
+  { name: 'a shared socket folder', act: app => deployBoth(app, { builder: Builder.dind({ hostSocketDir: '/var/run/dind' }) }, { builder: Builder.dind({ hostSocketDir: '/var/run/dind' }) }),
+    message: /deployments "a" and "b" share the builder socket \/var\/run\/dind\/docker\.sock/ },
+  { name: 'a nested image store', act: app => deployBoth(app, { builder: Builder.dind({ hostLibDir: '/var/lib/dind' }) }, {}),
+    message: /deployments "a" and "b" share the builder image store \/var\/lib\/dind \/ \/var\/lib\/dind\/b/ },
+  { name: 'the node\'s Docker twice', act: app => deployBoth(app, { builder: Builder.host() }, { builder: Builder.host() }),
+    message: /deployments "a" and "b" share the builder socket \/var\/run\/docker\.sock/ },
+];
+
+// Ingress.
+
+const hosts = { binderHost: 'binder.example.org', hubHost: 'hub.example.org', ingressClassName: 'nginx' };
+const cm = () => Tls.certManager({ clusterIssuer: 'le' });
+const ingress: Case[] = [
+  { name: 'a host that is not a DNS name', act: app => deploy(app, { ingress: { ...hosts, binderHost: 'https://binder.example.org' } }),
+    message: /ingress binderHost "https:\/\/binder\.example\.org" is not a DNS name/ },
+  { name: 'a host without a domain', act: app => deploy(app, { ingress: { ...hosts, hubHost: 'hub' } }), message: /ingress hubHost "hub" is not a DNS name/ },
+  { name: 'the same host twice', act: app => deploy(app, { ingress: { ...hosts, hubHost: 'binder.example.org' } }),
+    message: /ingress binderHost and hubHost are both "binder\.example\.org"/ },
+  { name: 'TLS for one host only', act: app => deploy(app, { ingress: { ...hosts, hubTls: cm() } }), message: /ingress has TLS for one host only; give binderTls and hubTls both/ },
+  { name: 'a hub URL on another host', act: app => deploy(app, { ingress: { ...hosts, binderTls: cm(), hubTls: cm() }, hubUrl: 'https://jupyter.example.org' }),
+    message: /hubUrl "https:\/\/jupyter\.example\.org\/" contradicts the ingress hub host, which makes the hub URL https:\/\/hub\.example\.org\// },
+  { name: 'a hub URL with the wrong scheme', act: app => deploy(app, { ingress: { ...hosts, binderTls: cm(), hubTls: cm() }, hubUrl: 'http://hub.example.org' }),
+    message: /hubUrl "http:\/\/hub\.example\.org\/" contradicts the ingress hub host/ },
+  { name: 'a discovered hub URL', act: app => deploy(app, { ingress: hosts, discoveredHubUrl: 'http://203.0.113.7' }),
+    message: /discoveredHubUrl "http:\/\/203\.0\.113\.7\/" contradicts/ },
+  { name: 'Let\'s Encrypt for the binder host', act: app => deploy(app, { ingress: { ...hosts, binderTls: Tls.letsEncrypt('a@example.org'), hubTls: cm() } }),
+    message: /Tls\.letsEncrypt is the jupyterhub chart's own mode and covers the hub host only/ },
+  { name: 'cert-manager with no issuer', act: () => Tls.certManager({}), message: /Tls\.certManager needs exactly one of clusterIssuer or issuer/ },
+  { name: 'a bad contact email', act: () => Tls.letsEncrypt('admin'), message: /Tls\.letsEncrypt contact email "admin" is not an email address/ },
+  { name: 'service types through chartValues', act: app => deploy(app, { ingress: hosts, chartValues: { service: { type: 'NodePort' } } }),
+    message: /chartValues\.service\.type is set by the ingress prop/ },
+];
+
+// The hub URL, from props and from the records that patch-hub-url writes.
+
+const records = (dir: string) => new HubUrlRecords(path.join(dir, 'hub-urls'));
+const record = (content: string) => (dir: string) => {
+  fs.mkdirSync(records(dir).directory);
+  fs.writeFileSync(records(dir).fileFor('x'), content);
+};
+const hubUrl: Case[] = [
+  { name: 'a hub URL that is not a URL', act: app => deploy(app, { hubUrl: '203.0.113.7' }), message: /hubUrl "203\.0\.113\.7" is not a URL; give the public address of JupyterHub/ },
+  { name: 'a hub URL that is not http', act: app => deploy(app, { hubUrl: 'ftp://hub' }), message: /hubUrl "ftp:\/\/hub" must start with http:\/\/ or https:\/\// },
+  { name: 'a hub URL with a query', act: app => deploy(app, { hubUrl: 'http://hub/?a=1' }), message: /hubUrl "http:\/\/hub\/\?a=1" must have no query, fragment or credentials/ },
+  { name: 'a fixed and a discovered hub URL together', act: app => deploy(app, { hubUrl: 'http://a', discoveredHubUrl: 'http://b' }),
+    message: /deployment "x" has both hubUrl \(fixed\) and discoveredHubUrl/ },
+  { name: 'auth without an in-cluster hub address', act: app => deploy(app, { chartValues: { config: { BinderHub: { auth_enabled: true } } } }),
+    message: /chartValues\.config\.BinderHub\.auth_enabled needs chartValues\.config\.BinderHub\.hub_url_local/ },
+  { name: 'a discovered hub URL that is not a URL', act: app => deploy(app, { discoveredHubUrl: 'hub' }), message: /discoveredHubUrl "hub" is not a URL/ },
+  { name: 'a recorded hub URL that is not a URL', prepare: record('pending\n'), act: (app, dir) => deploy(app, { discoveredHubUrl: records(dir).load('x') }),
+    message: /hub-urls\/x\.url "pending" is not a URL/ },
+];
+
+// Tokens, as a secrets file holds them, and the optional tokens of the props.
+
+/** Fake token values spoiled by `spoil`. */
+function spoiled(spoil: (v: Record<string, unknown>) => void): Record<string, unknown> {
+  const values: Record<string, unknown> = fakeTokenValues('bad');
+  spoil(values);
+  return values;
+}
+const tokenCase = (name: string, values: Record<string, unknown>, message: RegExp): Case => ({
+  name, message, act: app => deploy(app, { tokens: BinderHubTokens.fromValues(values, 'secrets/x.json') }),
+  secrets: Object.values(values).filter((v): v is string => typeof v === 'string' && v.length > 8),
+});
+const tokens: Case[] = [
+  tokenCase('a token is missing', spoiled(v => { delete v.cookieSecret; }), /^secrets\/x\.json: token "cookieSecret" is missing; run `npm run init-secrets -- --force`/),
+  tokenCase('a token is too short', spoiled(v => { v.proxySecretToken = (v.proxySecretToken as string).slice(2); }),
+    /^secrets\/x\.json: token "proxySecretToken" must be 64 lowercase hex/),
+  tokenCase('a token is not hex', spoiled(v => { v.binderApiToken = 'g'.repeat(64); }), /^secrets\/x\.json: token "binderApiToken" must be 64 lowercase hex/),
+  tokenCase('a token is not a string', spoiled(v => { v.buildTokenSecret = 42; }), /^secrets\/x\.json: token "buildTokenSecret" must be 64 lowercase hex/),
+  tokenCase('two tokens are equal', spoiled(v => { v.cryptKeeperKey = v.cookieSecret; }), /^secrets\/x\.json: tokens "cookieSecret" and "cryptKeeperKey" are equal/),
+  tokenCase('a token name is unknown', spoiled(v => { v.proxyToken = 'x'; }), /^secrets\/x\.json: unknown token "proxyToken"/),
+  { name: 'tokens that are not an object', act: app => deploy(app, { tokens: BinderHubTokens.fromValues('abc', 'f.json') }), message: /^f\.json: "tokens" must be an object/ },
+  { name: 'an empty GitHub token', act: app => deploy(app, { githubAccessToken: ' ' }), message: /githubAccessToken of deployment "x" is empty/ },
+];
+
+// chartValues: settings a typed prop owns, and the 2019 chart's.
+
+const chartValues: Case[] = [
+  { name: 'a token set through chartValues', act: app => deploy(app, { chartValues: { jupyterhub: { proxy: { secretToken: CHART_VALUES_TOKEN } } } }),
+    message: /chartValues\.jupyterhub\.proxy\.secretToken is set by the secrets file \(npm run init-secrets\)/ },
+  { name: 'hub_url set through chartValues', act: app => deploy(app, { chartValues: { config: { BinderHub: { hub_url: 'http://x' } } } }),
+    message: /chartValues\.config\.BinderHub\.hub_url is set by the hubUrl prop/ },
+  { name: 'the guide\'s dind.enabled', act: app => deploy(app, { chartValues: { dind: { enabled: true } } }),
+    message: /chartValues\.dind\.enabled is a setting of the 2019 chart .*imageBuilderType/ },
+  { name: 'the 2019 registry.prefix', act: app => deploy(app, { chartValues: { registry: { prefix: 'gcr.io/p/x' } } }),
+    message: /chartValues\.registry\.prefix is a setting of the 2019 chart/ },
+  { name: 'the builder type through chartValues', act: app => deploy(app, { chartValues: { imageBuilderType: 'dind' } }),
+    message: /chartValues\.imageBuilderType is set by the builder prop/ },
+  { name: 'the build executor\'s socket through chartValues', act: app => deploy(app, { chartValues: { config: { KubernetesBuildExecutor: { docker_host: 'unix:///x' } } } }),
+    message: /chartValues\.config\.KubernetesBuildExecutor\.docker_host is set by the builder prop/ },
+];
+
+// Names of the deployment: release name and namespace.
+
+const names: Case[] = [
+  { name: 'an invalid release name', act: app => deploy(app, { releaseName: 'Prod_1' }), message: /releaseName "Prod_1" must be lowercase letters, digits and '-'/ },
+  { name: 'a release name over 53 characters', act: app => deploy(app, { releaseName: 'a'.repeat(54) }), message: /releaseName "a{54}" .* at most 53 characters/ },
+  { name: 'an invalid namespace', act: app => deploy(app, { namespace: 'binder.hub' }), message: /namespace "binder\.hub" must be lowercase/ },
+];
+
+// kubeVersion.
+
+const kubeVersion: Case[] = ['1', '2.0.0', '1.x', '1.35-gke', ' 1.35'].map(given => ({
+  name: `kubeVersion "${given}"`, act: (app: App) => deploy(app, { kubeVersion: given }),
+  message: new RegExp(`^kubeVersion "${given.replace(/\./g, '\\.')}" is not a Kubernetes version; give your cluster's, such as 1\\.35\\.0`),
+}));
+
+// Secrets files, as `SecretStore.load` reads them for a synth.
+
+const store = (dir: string) => new SecretStore(path.join(dir, 'secrets'));
+/** Writes secrets/x.json: generated tokens, then `change` applied to the parsed content. */
+const secretsFile = (change: (content: any) => unknown = c => c) => (dir: string) => {
+  store(dir).init('x');
+  const file = store(dir).fileFor('x');
+  const changed = change(JSON.parse(fs.readFileSync(file, 'utf8')));
+  fs.writeFileSync(file, typeof changed === 'string' ? changed : JSON.stringify(changed));
+};
+/** A deployment with what secrets/x.json holds. */
+const deployFromFile = (app: App, dir: string) => {
+  const secrets = store(dir).load('x');
+  return deploy(app, { tokens: secrets.tokens, registry: Registry.dockerHub({ username: 'bot', password: requiredCredential(secrets, 'registryPassword'), imagePrefix: 'org/b-' }) });
+};
+const secretsFiles: Case[] = [
+  { name: 'a missing secrets file', act: deployFromFile,
+    message: /^secrets file .*secrets\/x\.json for deployment "x" does not exist; run `npm run init-secrets -- x` to generate its tokens$/ },
+  { name: 'a secrets file that is not JSON', prepare: secretsFile(() => `{"credentials": {"githubAccessToken": "${BROKEN_JSON_TOKEN}"`), act: deployFromFile,
+    message: /^.*secrets\/x\.json is not valid JSON/ },
+  { name: 'an unknown credential', prepare: secretsFile(c => ({ ...c, credentials: { githubAcessToken: GITHUB_TOKEN } })), act: deployFromFile,
+    message: /secrets\/x\.json: unknown credential "githubAcessToken"; expected any of githubAccessToken, gitlabPrivateToken, registryPassword/ },
+  { name: 'an empty credential', prepare: secretsFile(c => ({ ...c, credentials: { registryPassword: '' } })), act: deployFromFile,
+    message: /secrets\/x\.json: credential "registryPassword" must be a non-empty string/ },
+  { name: 'a missing credential that the deployment needs', prepare: secretsFile(), act: deployFromFile,
+    message: /secrets\/x\.json has no credentials\.registryPassword, which this deployment needs; add it to the file's "credentials"/ },
+];
+
+const groups: Array<[string, Case[]]> = [
+  ['registries', registries],
+  ['builders', builders],
+  ['two deployments of one app', twoDeployments],
+  ['ingress', ingress],
+  ['hub URL', hubUrl],
+  ['tokens', tokens],
+  ['chartValues', chartValues],
+  ['deployment names', names],
+  ['kubeVersion', kubeVersion],
+  ['secrets files', secretsFiles],
+];
+
+describe.each(groups)('bad inputs: %s', (_, cases) => {
+  test.each(cases.map(c => [c.name, c] as const))('refuses %s', (_name, c) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-'));
+    c.prepare?.(dir);
+    const before = listing(dir);
+    const app = Testing.app();
+    let error: unknown;
+    try {
+      c.act(app, dir);
+      app.synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(fs.readdirSync(app.outdir)).toEqual([]);
+    expect(listing(dir)).toEqual(before);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(c.message);
+    expect(message).not.toMatch(/[\r\n]/);
+    for (const secret of [...SECRETS, ...(c.secrets ?? [])]) {
+      expect(message).not.toContain(secret);
+      expect(message).not.toContain(Buffer.from(secret).toString('base64'));
+    }
+  });
+});
