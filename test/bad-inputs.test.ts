@@ -222,6 +222,8 @@ const names: Case[] = [
   { name: 'an invalid release name', act: app => deploy(app, { releaseName: 'Prod_1' }), message: /releaseName "Prod_1" must be lowercase letters, digits and '-'/ },
   { name: 'a release name over 53 characters', act: app => deploy(app, { releaseName: 'a'.repeat(54) }), message: /releaseName "a{54}" .* at most 53 characters/ },
   { name: 'an invalid namespace', act: app => deploy(app, { namespace: 'binder.hub' }), message: /namespace "binder\.hub" must be lowercase/ },
+  { name: 'a release name with a newline and a terminal escape', act: app => deploy(app, { releaseName: 'binder\n\u001b[2Jx' }),
+    message: /^releaseName "binder\\n\\u001b\[2Jx" must be lowercase letters/ },
 ];
 
 // kubeVersion.
