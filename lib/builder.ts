@@ -1,8 +1,7 @@
-import * as path from 'path';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DIND_SOCKET_NAME, DindDaemonSet } from './dind';
-import { ConfigError } from './errors';
+import { checkHostFolder } from './names';
 import { deepMerge, Values } from './values';
 
 /** The folders a builder uses on every node it runs on. */
@@ -116,12 +115,9 @@ export abstract class Builder {
    */
   public abstract readonly keepsImagesPrivate: boolean;
 
-  /** The node folders this builder uses for release `releaseName`; fails on folders that are not absolute. */
+  /** The node folders this builder uses for release `releaseName` (given folders were checked by the factory). */
   public hostPaths(releaseName: string): BuilderHostPaths {
-    const paths = this.folders(releaseName);
-    checkHostDir('hostSocketDir', paths.socketDir);
-    checkHostDir('hostLibDir', paths.libDir);
-    return paths;
+    return this.folders(releaseName);
   }
 
   /** Adds what the builder needs to `scope` and returns the chart values that wire it up. */
@@ -147,6 +143,8 @@ class DindBuilder extends Builder {
 
   constructor(private readonly props: DindBuilderProps) {
     super(props);
+    checkOptionalFolder('Builder.dind hostSocketDir', props.hostSocketDir, '/var/run/dind/<deployment>');
+    checkOptionalFolder('Builder.dind hostLibDir', props.hostLibDir, '/var/lib/dind/<deployment>');
   }
 
   protected folders(releaseName: string): BuilderHostPaths {
@@ -180,6 +178,8 @@ class PinkBuilder extends Builder {
 
   constructor(private readonly props: PinkBuilderProps) {
     super(props);
+    checkOptionalFolder('Builder.pink hostSocketDir', props.hostSocketDir, '/var/run/pink/<deployment>');
+    checkOptionalFolder('Builder.pink hostStorageDir', props.hostStorageDir, '/var/lib/pink/<deployment>');
   }
 
   protected folders(releaseName: string): BuilderHostPaths {
@@ -207,8 +207,6 @@ class HostBuilder extends Builder {
   }
 }
 
-function checkHostDir(field: string, dir: string): void {
-  if (!path.isAbsolute(dir) || path.normalize(dir) !== dir || dir === '/' || dir.endsWith('/')) {
-    throw new ConfigError(`builder ${field} "${dir}" must be an absolute, normalized folder other than /, such as /var/run/dind/<deployment>`);
-  }
+function checkOptionalFolder(setting: string, value: string | undefined, example: string): void {
+  if (value !== undefined) checkHostFolder(setting, value, example);
 }

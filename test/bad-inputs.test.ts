@@ -6,9 +6,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import {
-  BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, HubUrlRecords, Registry, requiredCredential, SecretStore, Tls,
+  BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, DindDaemonSet, HubUrlRecords, Registry, requiredCredential, SecretStore, Tls,
 } from '../lib';
 import { fakeTokens, fakeTokenValues, FIXTURE_CHART, TEST_REGISTRY } from './helpers';
 import { GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs';
@@ -105,8 +105,25 @@ const registries: Case[] = [
 const builders: Case[] = [
   ...[['relative', 'var/run/dind'], ['trailing slash', '/var/run/dind/x/'], ['root', '/'], ['dotted', '/var/run/../dind']].map(([what, dir]): Case => ({
     name: `a ${what} host folder`, act: app => deploy(app, { builder: Builder.dind({ hostSocketDir: dir }) }),
-    message: /builder hostSocketDir ".*" must be an absolute, normalized folder other than \//,
+    message: /^Builder\.dind hostSocketDir ".*" must be an absolute, normalized folder other than \/, of letters, digits and \. _ - \/ only \(no \. or \.\. steps\), such as \/var\/run\/dind\/<deployment>$/,
   })),
+  // Host folders reach pods that run as root and, in the chart's templates, shell scripts: only plain characters pass.
+  ...[
+    ['a shell command', '/var/run/dind/x;touch /host-pwned;#'], ['a command substitution', '/var/run/$(id)'], ['backquotes', '/var/run/`id`'],
+    ['a space', '/var/run/dind x'], ['a newline', '/var/run/dind\n/x'], ['a quote', '/var/run/"x'], ['a non-ASCII letter', '/var/run/dïnd'],
+  ].map(([what, dir]): Case => ({
+    name: `a socket folder with ${what}`, act: app => deploy(app, { builder: Builder.dind({ hostSocketDir: dir }) }),
+    message: /^Builder\.dind hostSocketDir ".*" must be an absolute, normalized folder other than \/, of letters, digits and \. _ - \/ only/,
+  })),
+  { name: 'a lib folder with a shell command', act: app => deploy(app, { builder: Builder.dind({ hostLibDir: '/var/lib/dind/$(reboot)' }) }),
+    message: /^Builder\.dind hostLibDir "\/var\/lib\/dind\/\$\(reboot\)" must be an absolute, normalized folder .*, such as \/var\/lib\/dind\/<deployment>$/ },
+  { name: 'a pink socket folder with a shell command', act: app => deploy(app, { builder: Builder.pink({ hostSocketDir: '/run/pink;reboot' }) }),
+    message: /^Builder\.pink hostSocketDir "\/run\/pink;reboot" must be an absolute, normalized folder .*, such as \/var\/run\/pink\/<deployment>$/ },
+  { name: 'a pink storage folder with a shell command', act: app => deploy(app, { builder: Builder.pink({ hostStorageDir: '/var/lib/pink&&reboot' }) }),
+    message: /^Builder\.pink hostStorageDir "\/var\/lib\/pink&&reboot" must be an absolute, normalized folder .*, such as \/var\/lib\/pink\/<deployment>$/ },
+  { name: 'a DindDaemonSet of its own with a shell command in its socket folder',
+    act: app => new DindDaemonSet(new Chart(app, 'c'), 'dind', { releaseName: 'x', hostSocketDir: '/x;reboot', hostLibDir: '/var/lib/dind/x' }),
+    message: /^DindDaemonSet hostSocketDir "\/x;reboot" must be an absolute, normalized folder/ },
   { name: 'Builder.dind() with Registry.none()', act: app => deploy(app, { registry: Registry.none(), builder: Builder.dind() }),
     message: /deployment "x" has Registry\.none\(\) with Builder\.dind\(\): the images it builds stay in the builder's own store.*; set registry to a registry \(Registry\.dockerHub, .*\), or use builder: Builder\.host\(\) on nodes whose container runtime is Docker/ },
   { name: 'Builder.pink() with Registry.none()', act: app => deploy(app, { registry: Registry.none(), builder: Builder.pink() }),

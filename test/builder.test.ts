@@ -1,3 +1,7 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
@@ -29,9 +33,21 @@ describe('Builder.dind (default)', () => {
     expect(pod.securityContext.runAsNonRoot).toBe(false);
   });
 
-  test('an init container removes a directory left where the socket belongs', () => {
-    expect(pod.initContainers[0].command.join(' ')).toBe('/bin/sh -c if [ -d /var/run/dind/prod/docker.sock ]; then rmdir /var/run/dind/prod/docker.sock; fi');
+  test('an init container removes a directory left where the socket belongs; the path is an argument, not shell text', () => {
+    expect(pod.initContainers[0].command).toEqual(['/bin/sh', '-c', 'if [ -d "$1" ]; then rmdir "$1"; fi', 'sh', '/var/run/dind/prod/docker.sock']);
     expect(pod.initContainers[0].volumeMounts).toEqual([{ mountPath: '/var/run/dind/prod', name: 'run-dind' }]);
+  });
+
+  test('the init container\'s script removes a directory at its argument, and leaves a socket file alone', () => {
+    const [shell, flag, script, name] = pod.initContainers[0].command;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dind-init-'));
+    const socket = path.join(dir, 'docker.sock');
+    fs.mkdirSync(socket);
+    execFileSync(shell, [flag, script, name, socket]);
+    expect(fs.existsSync(socket)).toBe(false);
+    fs.writeFileSync(socket, '');
+    execFileSync(shell, [flag, script, name, socket]);
+    expect(fs.statSync(socket).isFile()).toBe(true);
   });
 
   test('tolerates the user-node taints', () => {
@@ -65,6 +81,12 @@ describe('Builder.dind options', () => {
     }),
   }, 'x');
   const dind = find(objects, 'DaemonSet', 'x-dind');
+
+  test('no prop text inside the init container\'s script', () => {
+    const command: string[] = dind.spec.template.spec.initContainers[0].command;
+    expect(command[2]).toBe('if [ -d "$1" ]; then rmdir "$1"; fi');
+    expect(command.slice(3)).toEqual(['sh', '/run/binder/sock/docker.sock']);
+  });
 
   test('folders, image, dockerd arguments and resources', () => {
     const container = dind.spec.template.spec.containers[0];
