@@ -4,6 +4,14 @@ import { DIND_SOCKET_NAME, DindDaemonSet } from './dind';
 import { checkHostFolder } from './names';
 import { deepMerge, Values } from './values';
 
+/** A node path that a builder owns: no builder of another deployment may use it, a path inside it, or one around it. */
+export interface BuilderHostRegion {
+  /** The setting it comes from, given or defaulted, for messages: `Builder.dind hostSocketDir`. */
+  readonly setting: string;
+  /** The path on the node. */
+  readonly path: string;
+}
+
 /** The folders a builder uses on every node it runs on. */
 export interface BuilderHostPaths {
   /** The builder's socket. */
@@ -12,6 +20,30 @@ export interface BuilderHostPaths {
   readonly socketDir: string;
   /** The folder with the builder's images and layers. */
   readonly libDir: string;
+  /** What the builder owns on the node: its socket folder and image store (for the node's Docker, its socket). */
+  readonly regions: readonly BuilderHostRegion[];
+}
+
+/** How a region of one builder overlaps a region of another. */
+export interface BuilderHostOverlap {
+  readonly mine: BuilderHostRegion;
+  readonly relation: 'is the same path as' | 'is inside' | 'contains';
+  readonly theirs: BuilderHostRegion;
+}
+
+/**
+ * The first region of `mine` that is, is inside or contains a region of `theirs`, if any. Paths are normalized
+ * (checkHostFolder), so comparing whole steps as strings is enough.
+ */
+export function builderHostOverlap(mine: BuilderHostPaths, theirs: BuilderHostPaths): BuilderHostOverlap | undefined {
+  for (const a of mine.regions) {
+    for (const b of theirs.regions) {
+      if (a.path === b.path) return { mine: a, relation: 'is the same path as', theirs: b };
+      if (a.path.startsWith(`${b.path}/`)) return { mine: a, relation: 'is inside', theirs: b };
+      if (b.path.startsWith(`${a.path}/`)) return { mine: a, relation: 'contains', theirs: b };
+    }
+  }
+  return undefined;
 }
 
 /** Options every builder shares. */
@@ -149,7 +181,11 @@ class DindBuilder extends Builder {
 
   protected folders(releaseName: string): BuilderHostPaths {
     const socketDir = this.props.hostSocketDir ?? `/var/run/dind/${releaseName}`;
-    return { socket: `${socketDir}/${DIND_SOCKET_NAME}`, socketDir, libDir: this.props.hostLibDir ?? `/var/lib/dind/${releaseName}` };
+    const libDir = this.props.hostLibDir ?? `/var/lib/dind/${releaseName}`;
+    return {
+      socket: `${socketDir}/${DIND_SOCKET_NAME}`, socketDir, libDir,
+      regions: [{ setting: 'Builder.dind hostSocketDir', path: socketDir }, { setting: 'Builder.dind hostLibDir', path: libDir }],
+    };
   }
 
   protected wire(scope: Construct, releaseName: string, paths: BuilderHostPaths): Values {
@@ -184,7 +220,11 @@ class PinkBuilder extends Builder {
 
   protected folders(releaseName: string): BuilderHostPaths {
     const socketDir = this.props.hostSocketDir ?? `/var/run/pink/${releaseName}`;
-    return { socket: `${socketDir}/podman.sock`, socketDir, libDir: this.props.hostStorageDir ?? `/var/lib/pink/${releaseName}` };
+    const libDir = this.props.hostStorageDir ?? `/var/lib/pink/${releaseName}`;
+    return {
+      socket: `${socketDir}/podman.sock`, socketDir, libDir,
+      regions: [{ setting: 'Builder.pink hostSocketDir', path: socketDir }, { setting: 'Builder.pink hostStorageDir', path: libDir }],
+    };
   }
 
   protected wire(_scope: Construct, _releaseName: string, paths: BuilderHostPaths): Values {
@@ -199,7 +239,11 @@ class HostBuilder extends Builder {
   public readonly keepsImagesPrivate = false;
 
   protected folders(): BuilderHostPaths {
-    return { socket: '/var/run/docker.sock', socketDir: '/var/run', libDir: '/var/lib/docker' };
+    // The node's Docker owns its socket, not all of /var/run, where other builders' folders may live.
+    return {
+      socket: '/var/run/docker.sock', socketDir: '/var/run', libDir: '/var/lib/docker',
+      regions: [{ setting: 'Builder.host socket', path: '/var/run/docker.sock' }, { setting: 'Builder.host image store', path: '/var/lib/docker' }],
+    };
   }
 
   protected wire(): Values {

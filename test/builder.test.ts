@@ -148,6 +148,13 @@ describe('isolation across an app', () => {
     define(app, 'a', { builder: Builder.host() });
     expect(() => define(app, 'b')).not.toThrow();
   });
+
+  test('folders side by side do not collide, even when one name starts with the other', () => {
+    const app = Testing.app();
+    define(app, 'a', { builder: Builder.dind({ hostSocketDir: '/run/dind/a', hostLibDir: '/data/dind/a' }) });
+    define(app, 'b', { builder: Builder.dind({ hostSocketDir: '/run/dind/ab', hostLibDir: '/data/dind/ab' }) });
+    expect(() => define(app, 'c', { builder: Builder.pink({ hostSocketDir: '/run/dind-c', hostStorageDir: '/data/dind-c' }) })).not.toThrow();
+  });
 });
 
 describe('the example', () => {
