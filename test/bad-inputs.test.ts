@@ -17,7 +17,9 @@ import { GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs
 const GITHUB_TOKEN = 'ghp_badInputsFakeToken7Qx2';
 const CHART_VALUES_TOKEN = 'chartvalues-fake-secret-Wd93';
 const BROKEN_JSON_TOKEN = 'ghp_doNotEchoThisValue123';
-const SECRETS = [PASSWORD, GCR_KEY, JSON.parse(GCR_KEY).private_key, GITHUB_TOKEN, CHART_VALUES_TOKEN, BROKEN_JSON_TOKEN,
+/** A password written into URLs. */
+const URL_PASSWORD = 'UrlPw-Hunter2-Kx7';
+const SECRETS = [PASSWORD, GCR_KEY, JSON.parse(GCR_KEY).private_key, GITHUB_TOKEN, CHART_VALUES_TOKEN, BROKEN_JSON_TOKEN, URL_PASSWORD,
   ...Object.values(fakeTokenValues('x')), ...Object.values(fakeTokenValues('a')), ...Object.values(fakeTokenValues('b'))];
 
 /** One bad input. */
@@ -96,6 +98,27 @@ const registries: Case[] = [
   { name: 'an image prefix with upper case or a tag',
     act: () => Registry.custom({ url: 'https://r.example.org', username: 'u', password: PASSWORD, imagePrefix: 'r.example.org/P/x:1' }),
     message: /Registry\.custom imagePrefix "r\.example\.org\/P\/x:1" may hold only lowercase letters/ },
+  // Credentials written into a URL or host: refused, and never echoed.
+  { name: 'a custom registry URL with credentials',
+    act: () => Registry.custom({ url: `https://ci:${URL_PASSWORD}@registry.example.org`, username: 'ci', password: PASSWORD, imagePrefix: 'registry.example.org/p/x-' }),
+    message: /^Registry\.custom url "https:\/\/\*\*\*@registry\.example\.org" must carry no user name or password; give them as Registry\.custom username and password$/ },
+  { name: 'a custom registry URL over http with credentials',
+    act: () => Registry.custom({ url: `http://ci:${URL_PASSWORD}@registry.example.org`, username: 'ci', password: PASSWORD, imagePrefix: 'registry.example.org/p/x-' }),
+    message: /^Registry\.custom url "http:\/\/\*\*\*@registry\.example\.org" must use https:\/\/ \(set allowInsecureHttp/ },
+  { name: 'a custom registry URL that is not a URL, with credentials',
+    act: () => Registry.custom({ url: `https://ci:${URL_PASSWORD}@registry.example.org:port`, username: 'ci', password: PASSWORD, imagePrefix: 'registry.example.org/p/x-' }),
+    message: /^Registry\.custom url "https:\/\/\*\*\*@registry\.example\.org:port" is not a URL$/ },
+  { name: 'a custom token URL with a token in it',
+    act: () => Registry.custom({ url: 'https://r.example.org', username: 'ci', password: PASSWORD, imagePrefix: 'r.example.org/p/x-', tokenUrl: `https://${URL_PASSWORD}@r.example.org/token` }),
+    message: /^Registry\.custom tokenUrl "https:\/\/\*\*\*@r\.example\.org\/token" must carry no user name or password/ },
+  { name: 'a custom API URL with credentials',
+    act: () => Registry.custom({ url: 'https://r.example.org', username: 'ci', password: PASSWORD, imagePrefix: 'r.example.org/p/x-', apiUrl: `https://ci:${URL_PASSWORD}@api.r.example.org` }),
+    message: /^Registry\.custom apiUrl "https:\/\/\*\*\*@api\.r\.example\.org" must carry no user name or password/ },
+  { name: 'a Harbor host with credentials', act: () => Registry.harbor({ host: `robot:${URL_PASSWORD}@h.example.org`, username: 'u', password: PASSWORD, imagePrefix: 'x' }),
+    message: /^Registry\.harbor host "\*\*\*@h\.example\.org" must be a DNS name/ },
+  { name: 'an image prefix with credentials',
+    act: () => Registry.custom({ url: 'https://r.example.org', username: 'ci', password: PASSWORD, imagePrefix: `ci:${URL_PASSWORD}@r.example.org/p/x-` }),
+    message: /^Registry\.custom imagePrefix "\*\*\*@r\.example\.org\/p\/x-" may hold only lowercase letters/ },
   { name: 'a user name with a colon', act: () => Registry.harbor({ host: 'h.example.org', username: 'robot:x', password: PASSWORD, imagePrefix: 'h.example.org/p/b-' }),
     message: /Registry\.harbor username must be a non-empty user name without spaces or ':'/ },
 ];
@@ -200,6 +223,21 @@ const hubUrl: Case[] = [
   { name: 'a hub URL that is not a URL', act: app => deploy(app, { hubUrl: '203.0.113.7' }), message: /hubUrl "203\.0\.113\.7" is not a URL; give the public address of JupyterHub/ },
   { name: 'a hub URL that is not http', act: app => deploy(app, { hubUrl: 'ftp://hub' }), message: /hubUrl "ftp:\/\/hub" must start with http:\/\/ or https:\/\// },
   { name: 'a hub URL with a query', act: app => deploy(app, { hubUrl: 'http://hub/?a=1' }), message: /hubUrl "http:\/\/hub\/\?a=1" must have no query, fragment or credentials/ },
+  { name: 'a hub URL with credentials', act: app => deploy(app, { hubUrl: `https://admin:${URL_PASSWORD}@hub.example.org/x` }),
+    message: /^hubUrl "https:\/\/\*\*\*@hub\.example\.org\/x" must have no query, fragment or credentials$/ },
+  { name: 'a hub URL with a token for a user name', act: app => deploy(app, { hubUrl: `http://${URL_PASSWORD}@203.0.113.7` }),
+    message: /^hubUrl "http:\/\/\*\*\*@203\.0\.113\.7" must have no query, fragment or credentials$/ },
+  { name: 'a hub URL without a scheme, with credentials', act: app => deploy(app, { hubUrl: `admin:${URL_PASSWORD}@hub.example.org` }),
+    message: /^hubUrl "\*\*\*@hub\.example\.org" must start with http:\/\/ or https:\/\/$/ },
+  { name: 'a hub URL that is not a URL, with credentials', act: app => deploy(app, { hubUrl: `https://admin:${URL_PASSWORD}@hub example.org` }),
+    message: /^hubUrl "https:\/\/\*\*\*@hub example\.org" is not a URL; give the public address of JupyterHub/ },
+  { name: 'a discovered hub URL with credentials', act: app => deploy(app, { discoveredHubUrl: `http://admin:${URL_PASSWORD}@203.0.113.7/` }),
+    message: /^discoveredHubUrl "http:\/\/\*\*\*@203\.0\.113\.7\/" must have no query, fragment or credentials$/ },
+  { name: 'a hub URL with credentials beside an ingress', act: app => deploy(app, { ingress: hosts, hubUrl: `http://admin:${URL_PASSWORD}@hub.example.org` }),
+    message: /^hubUrl "http:\/\/\*\*\*@hub\.example\.org" must have no query, fragment or credentials$/ },
+  { name: 'a recorded hub URL with credentials', prepare: record(`https://admin:${URL_PASSWORD}@hub.example.org/\n`),
+    act: (app, dir) => deploy(app, { discoveredHubUrl: records(dir).load('x') }),
+    message: /hub-urls\/x\.url "https:\/\/\*\*\*@hub\.example\.org\/" must have no query, fragment or credentials$/ },
   { name: 'a fixed and a discovered hub URL together', act: app => deploy(app, { hubUrl: 'http://a', discoveredHubUrl: 'http://b' }),
     message: /deployment "x" has both hubUrl \(fixed\) and discoveredHubUrl/ },
   { name: 'auth without an in-cluster hub address', act: app => deploy(app, { chartValues: { config: { BinderHub: { auth_enabled: true } } } }),
