@@ -6,8 +6,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 /** A node folder: '/'-separated steps of letters, digits, '.', '_' and '-'. */
 const HOST_FOLDER = /^(\/[A-Za-z0-9._-]+)+$/;
-/** A host name with at least one dot, such as binder.example.org. */
-const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+/** The syntax of a host name with at least one dot, such as binder.example.org (lengths are checked apart). */
+const HOST_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 
 /** Fails unless `value` is a DNS-1123 label of at most `maxLength` characters. */
 export function checkDnsLabel(setting: string, value: string, maxLength = 63): void {
@@ -17,16 +17,33 @@ export function checkDnsLabel(setting: string, value: string, maxLength = 63): v
   }
 }
 
-/** Fails unless `value` is a valid Kubernetes object name (a DNS-1123 subdomain). */
-export function checkObjectName(setting: string, value: string): void {
-  if (!DNS_SUBDOMAIN.test(value) || value.length > 253) {
-    throw new ConfigError(`${setting} "${value}" is not a valid object name: lowercase letters, digits, '-' and '.'`);
+/**
+ * Fails unless `value` is a valid Kubernetes object name (a DNS-1123 subdomain); `example` shows a good one.
+ */
+export function checkObjectName(setting: string, value: string, example?: string): void {
+  if (typeof value !== 'string' || !DNS_SUBDOMAIN.test(value) || value.length > 253) {
+    const problem = value === '' ? 'is empty' : 'is not a valid object name';
+    throw new ConfigError(`${setting} "${value}" ${problem}: give lowercase letters, digits, '-' and '.', at most 253 characters`
+      + (example ? `, such as ${example}` : ''));
   }
 }
 
-/** Whether `value` is a host name with a domain (no scheme, no port). */
+/**
+ * Why `value` is not a DNS name with a domain (such as binder.example.org: lowercase labels of at most 63 characters,
+ * at most 253 in all, no scheme, port or IP address), or undefined when it is one.
+ */
+export function hostNameProblem(value: string): string | undefined {
+  if (typeof value !== 'string' || !HOST_NAME.test(value)) return 'is not a DNS name';
+  if (/^[0-9.]+$/.test(value)) return 'is an IP address, not a DNS name';
+  const long = value.split('.').find(label => label.length > 63);
+  if (long !== undefined) return `has a label of ${long.length} characters, not a DNS name (at most 63)`;
+  if (value.length > 253) return `has ${value.length} characters, not a DNS name (at most 253)`;
+  return undefined;
+}
+
+/** Whether `value` is a DNS name with a domain (no scheme, no port, no IP address). */
 export function isHostName(value: string): boolean {
-  return HOST_NAME.test(value);
+  return hostNameProblem(value) === undefined;
 }
 
 /**
