@@ -301,10 +301,16 @@ function checkUsername(factory: string, field: string, value: string): void {
   }
 }
 
+/** Checks a registry host: a DNS name with an optional port, 1 to 65535. */
 function checkHost(factory: string, host: string): void {
-  const [name, port] = host.split(':');
-  if (!isHostName(name) || (port !== undefined && !/^\d+$/.test(port))) {
-    throw new ConfigError(`${factory} host "${redactUrl(host)}" must be a DNS name such as abcde.gra7.container-registry.ovh.net, without https://`);
+  const at = host.lastIndexOf(':');
+  const [name, port] = at < 0 ? [host, undefined] : [host.slice(0, at), host.slice(at + 1)];
+  if (!isHostName(name)) {
+    throw new ConfigError(`${factory} host "${redactUrl(host)}" must be a DNS name such as abcde.gra7.container-registry.ovh.net, `
+      + 'with an optional :port, without https://');
+  }
+  if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+    throw new ConfigError(`${factory} host "${host}" has the port "${port}"; a port is a number from 1 to 65535, or leave it out for 443`);
   }
 }
 

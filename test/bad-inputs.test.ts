@@ -87,6 +87,13 @@ const registries: Case[] = [
     message: /Registry\.acr imagePrefix "other\.azurecr\.io\/p\/b-" must start with the registry host binderacr\.azurecr\.io\// },
   { name: 'a Harbor host with a scheme', act: () => Registry.harbor({ host: 'https://abc.gra7.container-registry.ovh.net', username: 'u', password: PASSWORD, imagePrefix: 'x' }),
     message: /Registry\.harbor host .* must be a DNS name .*without https:\/\// },
+  ...['abc', '0', '65536', '99999', '', '443:80', '-1', '44 3'].map((port): Case => ({
+    name: `a Harbor host with the port "${port}"`,
+    act: () => Registry.harbor({ host: `h.example.org:${port}`, username: 'u', password: PASSWORD, imagePrefix: `h.example.org:${port}/p/b-` }),
+    message: port === '443:80'
+      ? /^Registry\.harbor host "h\.example\.org:443:80" must be a DNS name such as .*, with an optional :port, without https:\/\/$/
+      : new RegExp(`^Registry\\.harbor host "h\\.example\\.org:${port}" has the port "${port}"; a port is a number from 1 to 65535, or leave it out for 443$`),
+  })),
   { name: 'a Harbor prefix without the project', act: () => Registry.harbor({ host: 'h.example.org', username: 'u', password: PASSWORD, imagePrefix: 'h.example.org/binder-' }),
     message: /Registry\.harbor imagePrefix "h\.example\.org\/binder-" needs a project level/ },
   { name: 'a custom registry over http',

@@ -96,6 +96,12 @@ describe('Registry', () => {
     expect((yaml.load(secretValue(find(objects, 'Secret', 'hub'), 'values.yaml')) as any).singleuser.image).toBeUndefined();
   });
 
+  test('Harbor on a port of its own', () => {
+    const values = Registry.harbor({ host: 'h.example.org:5443', username: 'u', password: PASSWORD, imagePrefix: 'h.example.org:5443/p/b-' }).chartValues() as any;
+    expect(values.registry.url).toBe('https://h.example.org:5443');
+    expect(values.config.DockerRegistry.token_url).toBe('https://h.example.org:5443/service/token?service=harbor-registry');
+  });
+
   test('custom: no token URL for basic auth; http only when allowed', () => {
     const values = Registry.custom({ url: 'http://10.0.0.5:5000', username: 'u', password: PASSWORD, imagePrefix: '10.0.0.5:5000/binder/p-', allowInsecureHttp: true })
       .chartValues() as any;
