@@ -6,6 +6,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 /** A node folder: '/'-separated steps of letters, digits, '.', '_' and '-'. */
 const HOST_FOLDER = /^(\/[A-Za-z0-9._-]+)+$/;
+/** A Go duration without a sign, as Kubernetes operators parse them (time.ParseDuration): 0, 90s, 1h30m, 1.5h. */
+const GO_DURATION = /^(0|((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/;
 /** The syntax of a host name with at least one dot, such as binder.example.org (lengths are checked apart). */
 const HOST_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 
@@ -56,4 +58,9 @@ export function checkHostFolder(setting: string, value: string, example: string)
     throw new ConfigError(`${setting} "${value}" must be an absolute, normalized folder other than /, of letters, digits and . _ - / only `
       + `(no . or .. steps), such as ${example}`);
   }
+}
+
+/** Whether `value` is a Go duration without a sign, such as `1h`, `30m`, `1h30m` or `0`. */
+export function isGoDuration(value: string): boolean {
+  return typeof value === 'string' && GO_DURATION.test(value);
 }

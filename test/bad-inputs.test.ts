@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, DindDaemonSet, HubUrlRecords, Registry, requiredCredential, SecretStore, Tls,
+  BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, DindDaemonSet, HubUrlRecords, Registry, requiredCredential, SecretsMode, SecretStore, Tls,
 } from '../lib';
 import { fakeTokens, fakeTokenValues, FIXTURE_CHART, TEST_REGISTRY } from './helpers';
 import { GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs';
@@ -317,6 +317,17 @@ const chartValues: Case[] = [
     message: /chartValues\.config\.KubernetesBuildExecutor\.docker_host is set by the builder prop/ },
 ];
 
+// Secrets modes.
+
+const secretsModes: Case[] = [
+  ...['banana', '1d', '-5m', '+1h', '', '1h 30m', '1.5', 'h', '60 s', '10M'].map((interval): Case => ({
+    name: `refreshInterval "${interval}"`, act: app => deploy(app, { secrets: SecretsMode.external({ storeName: 'vault', refreshInterval: interval }) }),
+    message: new RegExp(`^SecretsMode\\.external refreshInterval "${interval.replace(/[.+]/g, c => `\\${c}`)}" is not a Go duration; give one such as 1h, 30m, 1h30m, or 0 to read the store once$`),
+  })),
+  { name: 'an empty storeName', act: app => deploy(app, { secrets: SecretsMode.external({ storeName: '' }) }),
+    message: /^SecretsMode\.external storeName "" is empty: give lowercase letters/ },
+];
+
 // Names of the deployment: release name and namespace.
 
 const names: Case[] = [
@@ -370,6 +381,7 @@ const groups: Array<[string, Case[]]> = [
   ['hub URL', hubUrl],
   ['tokens', tokens],
   ['chartValues', chartValues],
+  ['secrets modes', secretsModes],
   ['deployment names', names],
   ['kubeVersion', kubeVersion],
   ['secrets files', secretsFiles],
