@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DIND_SOCKET_NAME, DindDaemonSet } from './dind';
-import { checkHostFolder } from './names';
+import { DEFAULT_DIND_IMAGE, DIND_SOCKET_NAME, DindDaemonSet } from './dind';
+import { checkHostFolder, checkImageReference, checkLabels } from './names';
 import { deepMerge, Values } from './values';
 
 /** A node path that a builder owns: no builder of another deployment may use it, a path inside it, or one around it. */
@@ -136,7 +136,10 @@ export abstract class Builder {
     return new HostBuilder(props);
   }
 
-  protected constructor(protected readonly common: BuilderCommonProps) {}
+  /** Checks the options every builder shares; `factory` names the builder in messages. */
+  protected constructor(protected readonly common: BuilderCommonProps, factory: string) {
+    if (common.nodeSelector !== undefined) checkLabels(`${factory} nodeSelector`, common.nodeSelector);
+  }
 
   /** The factory that made this builder, for messages. */
   public abstract readonly description: string;
@@ -174,7 +177,8 @@ class DindBuilder extends Builder {
   public readonly keepsImagesPrivate = true;
 
   constructor(private readonly props: DindBuilderProps) {
-    super(props);
+    super(props, 'Builder.dind');
+    if (props.image !== undefined) checkImageReference('Builder.dind image', props.image, DEFAULT_DIND_IMAGE);
     checkOptionalFolder('Builder.dind hostSocketDir', props.hostSocketDir, '/var/run/dind/<deployment>');
     checkOptionalFolder('Builder.dind hostLibDir', props.hostLibDir, '/var/lib/dind/<deployment>');
   }
@@ -213,7 +217,7 @@ class PinkBuilder extends Builder {
   public readonly keepsImagesPrivate = true;
 
   constructor(private readonly props: PinkBuilderProps) {
-    super(props);
+    super(props, 'Builder.pink');
     checkOptionalFolder('Builder.pink hostSocketDir', props.hostSocketDir, '/var/run/pink/<deployment>');
     checkOptionalFolder('Builder.pink hostStorageDir', props.hostStorageDir, '/var/lib/pink/<deployment>');
   }
@@ -237,6 +241,10 @@ class HostBuilder extends Builder {
   public readonly description = 'Builder.host()';
   // The node's own Docker is the runtime the kubelet starts user pods with.
   public readonly keepsImagesPrivate = false;
+
+  constructor(props: HostBuilderProps) {
+    super(props, 'Builder.host');
+  }
 
   protected folders(): BuilderHostPaths {
     // The node's Docker owns its socket, not all of /var/run, where other builders' folders may live.

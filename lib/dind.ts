@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { checkHostFolder } from './names';
+import { checkHostFolder, checkImageReference, checkLabels } from './names';
 
 /** The dind image: the binderhub chart's current default, pinned. */
 export const DEFAULT_DIND_IMAGE = 'docker.io/library/docker:28.3.3-dind';
@@ -62,6 +62,8 @@ export class DindDaemonSet extends Construct {
     super(scope, id);
     checkHostFolder('DindDaemonSet hostSocketDir', props.hostSocketDir, '/var/run/dind/<release>');
     checkHostFolder('DindDaemonSet hostLibDir', props.hostLibDir, '/var/lib/dind/<release>');
+    if (props.image !== undefined) checkImageReference('DindDaemonSet image', props.image, DEFAULT_DIND_IMAGE);
+    if (props.nodeSelector !== undefined) checkLabels('DindDaemonSet nodeSelector', props.nodeSelector);
     this.socketPath = `${props.hostSocketDir}/${DIND_SOCKET_NAME}`;
     const name = `${props.releaseName}-dind`;
     const image = props.image ?? DEFAULT_DIND_IMAGE;

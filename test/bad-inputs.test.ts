@@ -154,6 +154,35 @@ const builders: Case[] = [
   { name: 'a DindDaemonSet of its own with a shell command in its socket folder',
     act: app => new DindDaemonSet(new Chart(app, 'c'), 'dind', { releaseName: 'x', hostSocketDir: '/x;reboot', hostLibDir: '/var/lib/dind/x' }),
     message: /^DindDaemonSet hostSocketDir "\/x;reboot" must be an absolute, normalized folder/ },
+  // Node selectors: Kubernetes label syntax, for every builder.
+  ...([
+    ['a key with a space', Builder.dind, { 'hub.jupyter.org/node purpose': 'user' }, /^Builder\.dind nodeSelector key "hub\.jupyter\.org\/node purpose" is not a label key: an optional DNS prefix and '\/', then at most 63 letters, digits, '-', '_' and '\.', starting and ending with a letter or digit, such as hub\.jupyter\.org\/node-purpose$/],
+    ['a key with an upper-case prefix', Builder.dind, { 'Hub.Jupyter.org/purpose': 'user' }, /^Builder\.dind nodeSelector key "Hub\.Jupyter\.org\/purpose" is not a label key/],
+    ['a key with two slashes', Builder.pink, { 'a.org/b/c': 'user' }, /^Builder\.pink nodeSelector key "a\.org\/b\/c" is not a label key/],
+    ['a key name over 63 characters', Builder.host, { [`x.org/${'k'.repeat(64)}`]: 'user' }, /^Builder\.host nodeSelector key "x\.org\/k{64}" is not a label key/],
+    ['an empty key', Builder.dind, { '': 'user' }, /^Builder\.dind nodeSelector key "" is not a label key/],
+    ['a key ending in a dash', Builder.dind, { 'node-': 'user' }, /^Builder\.dind nodeSelector key "node-" is not a label key/],
+    ['a value with a space', Builder.dind, { 'hub.jupyter.org/node-purpose': 'user pods' },
+      /^Builder\.dind nodeSelector value "user pods" of key "hub\.jupyter\.org\/node-purpose" is not a label value: at most 63 letters, .* \(or empty\), such as user$/],
+    ['a value over 63 characters', Builder.pink, { purpose: 'v'.repeat(64) }, /^Builder\.pink nodeSelector value "v{64}" of key "purpose" is not a label value/],
+    ['a value with a slash', Builder.host, { purpose: 'a/b' }, /^Builder\.host nodeSelector value "a\/b" of key "purpose" is not a label value/],
+  ] as const).map(([what, factory, nodeSelector, message]): Case => ({
+    name: `a node selector with ${what}`, act: app => deploy(app, { builder: factory({ nodeSelector }) }), message,
+  })),
+  // The dind image: an image reference.
+  ...([
+    ['upper case', 'Docker:28.3.3-dind'], ['an empty tag', 'docker:'], ['a shell command', 'docker:dind;reboot'], ['a space', 'docker dind'], ['nothing', ''],
+    ['a digest that is not one', 'docker@sha256:xyz'], ['a scheme', 'https://docker.io/library/docker:dind'], ['two tags', 'docker:28:dind'],
+  ]).map(([what, image]): Case => ({
+    name: `a dind image with ${what}`, act: app => deploy(app, { builder: Builder.dind({ image }) }),
+    message: new RegExp(`^Builder\\.dind image "${image.replace(/[.:;/]/g, c => `\\${c}`)}" is not an image reference: \\[registry\\[:port\\]\\/\\]repository\\[:tag\\]\\[@sha256:digest\\], the repository in lowercase, such as docker\\.io\\/library\\/docker:28\\.3\\.3-dind$`),
+  })),
+  { name: 'a DindDaemonSet of its own with a bad image',
+    act: app => new DindDaemonSet(new Chart(app, 'c'), 'dind', { releaseName: 'x', hostSocketDir: '/var/run/dind/x', hostLibDir: '/var/lib/dind/x', image: 'Docker' }),
+    message: /^DindDaemonSet image "Docker" is not an image reference/ },
+  { name: 'a DindDaemonSet of its own with a bad node selector',
+    act: app => new DindDaemonSet(new Chart(app, 'c'), 'dind', { releaseName: 'x', hostSocketDir: '/var/run/dind/x', hostLibDir: '/var/lib/dind/x', nodeSelector: { 'a b': 'c' } }),
+    message: /^DindDaemonSet nodeSelector key "a b" is not a label key/ },
   { name: 'Builder.dind() with Registry.none()', act: app => deploy(app, { registry: Registry.none(), builder: Builder.dind() }),
     message: /deployment "x" has Registry\.none\(\) with Builder\.dind\(\): the images it builds stay in the builder's own store.*; set registry to a registry \(Registry\.dockerHub, .*\), or use builder: Builder\.host\(\) on nodes whose container runtime is Docker/ },
   { name: 'Builder.pink() with Registry.none()', act: app => deploy(app, { registry: Registry.none(), builder: Builder.pink() }),
