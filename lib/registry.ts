@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import { ConfigError } from './errors';
 import { isHostName } from './names';
 import { redactUrl, registerSecrets } from './redact';
@@ -284,8 +285,21 @@ function parseServiceAccountKey(json: string): ServiceAccountKey {
       throw new ConfigError(`Registry.gcr serviceAccountKey has no "${field}"; ${hint}`);
     }
   }
+  if (!isPrivateKeyPem(key.private_key)) {
+    throw new ConfigError(`Registry.gcr serviceAccountKey "private_key" is not a PEM private key (-----BEGIN PRIVATE KEY-----); ${hint}`);
+  }
   registerSecrets(json, key.private_key);
   return key;
+}
+
+/** Whether `text` is an unencrypted private key in PEM, as Google's key files hold one. */
+function isPrivateKeyPem(text: string): boolean {
+  try {
+    crypto.createPrivateKey({ key: text, format: 'pem' });
+    return true;
+  } catch {
+    return false; // its message is not quoted: it could describe the key
+  }
 }
 
 function checkPassword(factory: string, field: string, value: string): void {

@@ -3,6 +3,7 @@
  * each must be refused by a ConfigError before anything is written (the app's output folder stays empty and the
  * case's own folder unchanged), with one line that names the setting, and without any secret value, plain or base64.
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -11,7 +12,7 @@ import {
   BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, DindDaemonSet, HubUrlRecords, Registry, requiredCredential, SecretsMode, SecretStore, Tls,
 } from '../lib';
 import { fakeTokens, fakeTokenValues, FIXTURE_CHART, TEST_REGISTRY } from './helpers';
-import { GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs';
+import { fakePrivateKeyPem, GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs';
 
 /** Distinctive fake secrets: no message may hold any of them, plain or base64. */
 const GITHUB_TOKEN = 'ghp_badInputsFakeToken7Qx2';
@@ -66,6 +67,19 @@ const registries: Case[] = [
     message: /Registry\.gcr serviceAccountKey is not a service-account key \("type": "service_account"\)/ },
   { name: 'a gcr key without private_key', act: () => Registry.gcr({ serviceAccountKey: key({ private_key: '' }), imagePrefix: 'gcr.io/binder-test-123/x-' }),
     message: /Registry\.gcr serviceAccountKey has no "private_key"/ },
+  ...([
+    ['a word', 'not-a-key-GcrPk-Secret-71'],
+    ['PEM framing around text that is no key', '-----BEGIN PRIVATE KEY-----\nFAKE-KEY-MATERIAL-GcrPk-Secret-72\n-----END PRIVATE KEY-----\n'],
+    ['a public key', crypto.createPublicKey(fakePrivateKeyPem('gcr-public')).export({ type: 'spki', format: 'pem' }) as string],
+    ['a key cut short', fakePrivateKeyPem('gcr-cut').slice(0, 120)],
+    ['an encrypted key', crypto.createPrivateKey(fakePrivateKeyPem('gcr-encrypted'))
+      .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'GcrPk-Passphrase-73' }) as string],
+  ] as const).map(([what, privateKey]): Case => ({
+    name: `a gcr key whose private_key is ${what}`,
+    act: () => Registry.gcr({ serviceAccountKey: key({ private_key: privateKey }), imagePrefix: 'gcr.io/binder-test-123/x-' }),
+    message: /^Registry\.gcr serviceAccountKey "private_key" is not a PEM private key \(-----BEGIN PRIVATE KEY-----\); give the whole JSON key file downloaded for the service account$/,
+    secrets: [privateKey, key({ private_key: privateKey }), 'GcrPk-Secret', 'GcrPk-Passphrase-73'],
+  })),
   { name: 'a gcr prefix in another project', act: () => Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'gcr.io/binder-test/x-' }),
     message: /Registry\.gcr imagePrefix project "binder-test" is not the key's project_id "binder-test-123"; use gcr\.io\/binder-test-123\/<prefix>-/ },
   { name: 'a gcr prefix on another host', act: () => Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'quay.io/binder-test-123/x-' }),
