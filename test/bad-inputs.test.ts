@@ -403,11 +403,51 @@ const deployFromFile = (app: App, dir: string) => {
   const secrets = store(dir).load('x');
   return deploy(app, { tokens: secrets.tokens, registry: Registry.dockerHub({ username: 'bot', password: requiredCredential(secrets, 'registryPassword'), imagePrefix: 'org/b-' }) });
 };
+/** Runs `read` while reading any file fails as a file without read permission does (root reads them all). */
+function unreadable<T>(read: () => T): T {
+  const realFs: typeof fs = require('fs');
+  const spy = jest.spyOn(realFs, 'readFileSync').mockImplementation(() => {
+    throw Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' });
+  });
+  try {
+    return read();
+  } finally {
+    spy.mockRestore();
+  }
+}
 const secretsFiles: Case[] = [
   { name: 'a missing secrets file', act: deployFromFile,
     message: /^secrets file .*secrets\/x\.json for deployment "x" does not exist; run `npm run init-secrets -- x` to generate its tokens$/ },
   { name: 'a secrets file that is not JSON', prepare: secretsFile(() => `{"credentials": {"githubAccessToken": "${BROKEN_JSON_TOKEN}"`), act: deployFromFile,
-    message: /^.*secrets\/x\.json is not valid JSON/ },
+    message: /^\S*secrets\/x\.json is not valid JSON; fix it by hand \(a merge conflict or a missing quote or comma\?\)$/ },
+  { name: 'a secrets file with a merge conflict', prepare: secretsFile(c => `<<<<<<< HEAD\n${JSON.stringify(c)}\n=======\n{}\n>>>>>>> other\n`), act: deployFromFile,
+    message: /^\S*secrets\/x\.json is not valid JSON; fix it by hand/ },
+  ...['credential', 'Credentials', 'token', 'registryPassword'].map((misspelled): Case => ({
+    name: `a secrets file with the top-level key "${misspelled}"`,
+    prepare: secretsFile(c => ({ tokens: c.tokens, [misspelled]: misspelled === 'registryPassword' ? PASSWORD : { registryPassword: PASSWORD } })), act: deployFromFile,
+    message: new RegExp(`^\\S*secrets\\/x\\.json: unknown top-level key "${misspelled}"; a secrets file holds only "tokens" and "credentials" \\(check the spelling\\)$`),
+  })),
+  { name: 'init --force on a secrets file with a misspelled key (it would drop the credentials)',
+    prepare: secretsFile(c => ({ ...c, credentail: { registryPassword: PASSWORD } })), act: (_app, dir) => store(dir).init('x', true),
+    message: /^\S*secrets\/x\.json: unknown top-level key "credentail"; a secrets file holds only "tokens" and "credentials"/ },
+  ...[0o644, 0o640, 0o604, 0o620, 0o666].map((mode): Case => ({
+    name: `a secrets file of mode ${mode.toString(8)}`,
+    prepare: dir => { secretsFile(c => ({ ...c, credentials: { registryPassword: PASSWORD } }))(dir); fs.chmodSync(store(dir).fileFor('x'), mode); },
+    act: deployFromFile,
+    message: new RegExp(`^(\\S*secrets\\/x\\.json) has mode 0${mode.toString(8)}, so group or others may read or change its tokens; run \`chmod 600 \\1\`$`),
+  })),
+  { name: 'an unreadable secrets file (EACCES): no advice that would rotate the tokens',
+    prepare: secretsFile(c => ({ ...c, credentials: { registryPassword: PASSWORD } })), act: (app, dir) => unreadable(() => deployFromFile(app, dir)),
+    message: /^(\S*secrets\/x\.json) cannot be read \(EACCES\); let the user who runs this read it: chown it to that user, then `chmod 600 \1`$/ },
+  { name: 'init --force on an unreadable secrets file',
+    prepare: secretsFile(), act: (_app, dir) => unreadable(() => store(dir).init('x', true)),
+    message: /^\S*secrets\/x\.json cannot be read \(EACCES\)/ },
+  { name: 'a secrets file that is a JSON array', prepare: secretsFile(() => '[]'), act: deployFromFile,
+    message: /^\S*secrets\/x\.json must hold a JSON object \{"tokens": \{\.\.\.\}, "credentials": \{\.\.\.\}\}$/ },
+  { name: 'a secrets file without tokens', prepare: secretsFile(c => ({ credentials: c.credentials })), act: deployFromFile,
+    message: /^\S*secrets\/x\.json: "tokens" must be an object with proxySecretToken, .*; run `npm run init-secrets -- --force` to write a fresh set$/ },
+  { name: 'a credential that is not a string', prepare: secretsFile(c => ({ ...c, credentials: { registryPassword: 42 } })), act: deployFromFile,
+    message: /^\S*secrets\/x\.json: credential "registryPassword" must be a non-empty string$/ },
   { name: 'an unknown credential', prepare: secretsFile(c => ({ ...c, credentials: { githubAcessToken: GITHUB_TOKEN } })), act: deployFromFile,
     message: /secrets\/x\.json: unknown credential "githubAcessToken"; expected any of githubAccessToken, gitlabPrivateToken, registryPassword/ },
   { name: 'an empty credential', prepare: secretsFile(c => ({ ...c, credentials: { registryPassword: '' } })), act: deployFromFile,

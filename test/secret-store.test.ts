@@ -56,4 +56,13 @@ describe('SecretStore', () => {
     expect(store.load('a').placeholders).toEqual([]);
     expect(CREDENTIAL_PLACEHOLDER).toBe('REPLACE-ME (written by npm run init-secrets)');
   });
+
+  test('a file for its owner only loads, whatever the owner\'s own bits', () => {
+    const store = tempStore();
+    store.init('a');
+    for (const mode of [0o600, 0o400, 0o700]) {
+      fs.chmodSync(store.fileFor('a'), mode);
+      expect(() => store.load('a')).not.toThrow();
+    }
+  });
 });
