@@ -341,6 +341,8 @@ const tokens: Case[] = [
   tokenCase('a token name is unknown', spoiled(v => { v.proxyToken = 'x'; }), /^secrets\/x\.json: unknown token "proxyToken"/),
   { name: 'tokens that are not an object', act: app => deploy(app, { tokens: BinderHubTokens.fromValues('abc', 'f.json') }), message: /^f\.json: "tokens" must be an object/ },
   { name: 'an empty GitHub token', act: app => deploy(app, { githubAccessToken: ' ' }), message: /githubAccessToken of deployment "x" is empty/ },
+  { name: 'an empty GitLab token', act: app => deploy(app, { gitlabPrivateToken: '' }),
+    message: /^gitlabPrivateToken of deployment "x" is empty; leave it out or give the token$/ },
 ];
 
 // chartValues: settings a typed prop owns, and the 2019 chart's.
@@ -354,6 +356,18 @@ const chartValues: Case[] = [
     message: /chartValues\.dind\.enabled is a setting of the 2019 chart .*imageBuilderType/ },
   { name: 'the 2019 registry.prefix', act: app => deploy(app, { chartValues: { registry: { prefix: 'gcr.io/p/x' } } }),
     message: /chartValues\.registry\.prefix is a setting of the 2019 chart/ },
+  { name: 'a GitHub token through chartValues', act: app => deploy(app, { chartValues: { config: { GitHubRepoProvider: { access_token: GITHUB_TOKEN } } } }),
+    message: /^chartValues\.config\.GitHubRepoProvider\.access_token is set by the githubAccessToken prop; remove it from chartValues$/ },
+  { name: 'registry credentials through chartValues', act: app => deploy(app, { chartValues: { registry: { username: 'bot', password: PASSWORD } } }),
+    message: /^chartValues\.registry is set by the registry prop; remove it from chartValues$/ },
+  { name: 'the build token secret through chartValues', act: app => deploy(app, { chartValues: { config: { BinderHub: { build_token_secret: CHART_VALUES_TOKEN } } } }),
+    message: /^chartValues\.config\.BinderHub\.build_token_secret is set by the secrets file \(npm run init-secrets\); remove it from chartValues$/ },
+  { name: 'the 2019 top-level github', act: app => deploy(app, { chartValues: { github: { accessToken: GITHUB_TOKEN } } }),
+    message: /^chartValues\.github is a setting of the 2019 chart that today's binderhub chart refuses; use the githubAccessToken prop$/ },
+  { name: 'the 2019 hub.url', act: app => deploy(app, { chartValues: { hub: { url: 'http://hub.example.org' } } }),
+    message: /^chartValues\.hub\.url is a setting of the 2019 chart that today's binderhub chart refuses; use the hubUrl prop$/ },
+  { name: 'extraEnv that is not a list', act: app => deploy(app, { chartValues: { extraEnv: { MY_TOKEN: CHART_VALUES_TOKEN } } }),
+    message: /^chartValues\.extraEnv must be a list of \{name, value \| valueFrom\} entries$/ },
   { name: 'the builder type through chartValues', act: app => deploy(app, { chartValues: { imageBuilderType: 'dind' } }),
     message: /chartValues\.imageBuilderType is set by the builder prop/ },
   { name: 'the build executor\'s socket through chartValues', act: app => deploy(app, { chartValues: { config: { KubernetesBuildExecutor: { docker_host: 'unix:///x' } } } }),
@@ -494,4 +508,9 @@ describe.each(groups)('bad inputs: %s', (_, cases) => {
       expect(message).not.toContain(Buffer.from(secret).toString('base64'));
     }
   });
+});
+
+test('the suite has at least 80 cases, in every group', () => {
+  expect(groups.flatMap(([, cases]) => cases).length).toBeGreaterThanOrEqual(80);
+  expect(groups.filter(([, cases]) => cases.length === 0)).toEqual([]);
 });
