@@ -20,7 +20,7 @@ const CHART_VALUES_TOKEN = 'chartvalues-fake-secret-Wd93';
 const BROKEN_JSON_TOKEN = 'ghp_doNotEchoThisValue123';
 /** A password written into URLs. */
 const URL_PASSWORD = 'UrlPw-Hunter2-Kx7';
-const SECRETS = [PASSWORD, GCR_KEY, JSON.parse(GCR_KEY).private_key, GITHUB_TOKEN, CHART_VALUES_TOKEN, BROKEN_JSON_TOKEN, URL_PASSWORD,
+const SECRETS = [PASSWORD, 'test-registry-password', GCR_KEY, JSON.parse(GCR_KEY).private_key, GITHUB_TOKEN, CHART_VALUES_TOKEN, BROKEN_JSON_TOKEN, URL_PASSWORD,
   ...Object.values(fakeTokenValues('x')), ...Object.values(fakeTokenValues('a')), ...Object.values(fakeTokenValues('b'))];
 
 /** One bad input. */
