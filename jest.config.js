@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   clearMocks: true,
+  // Real helm renders and child processes: a loaded 2-core machine can take seconds where an idle one takes a fraction.
+  testTimeout: 30000,
   globalSetup: '<rootDir>/test/temp-folder-setup.ts',
   globalTeardown: '<rootDir>/test/temp-folder-teardown.ts',
 };

@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'net';
 import { ConfigError } from './errors';
 import { isHostName } from './names';
+import { redactUrl } from './redact';
 
 /**
  * Fails unless `address` is what a LoadBalancer Service reports, or an operator would type for one: an IPv4 address
@@ -12,10 +13,5 @@ export function checkProxyAddress(address: string, setting = '--address'): void 
   if (isIPv4(bare) || isIPv6(bare)) return;
   if (isHostName(address.toLowerCase()) && /[a-z]/i.test(address.split('.').pop()!)) return;
   const hint = /^[a-z][a-z0-9+.-]*:\/\//i.test(address) ? 'give the address without a scheme (the scheme is --scheme)' : 'give an IP address or a DNS name';
-  throw new ConfigError(`${setting} "${redactUserInfo(address)}" is neither an IP address nor a host name; ${hint}, such as 203.0.113.7 or hub.example.org`);
-}
-
-/** `address` with anything before an `@` replaced, so a password typed into it is never echoed. */
-function redactUserInfo(address: string): string {
-  return address.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`);
+  throw new ConfigError(`${setting} "${redactUrl(address)}" is neither an IP address nor a host name; ${hint}, such as 203.0.113.7 or hub.example.org`);
 }

@@ -2,7 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { binderHubValues } from './binderhub-values';
-import { Builder, BuilderHostPaths } from './builder';
+import { Builder, builderHostOverlap, BuilderHostPaths } from './builder';
 import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
 import { HelmChart } from './helm-chart';
@@ -246,7 +246,8 @@ const deploymentsByApp = new WeakMap<object, BinderHub[]>();
 /**
  * Fails if `deployment` would share something with another deployment of the same app that two BinderHubs
  * cannot share: a release name (cluster-wide RBAC carries it), a namespace (the jupyterhub chart's object
- * names carry no prefix) or a builder host folder (one dockerd and one image store for both).
+ * names carry no prefix) or a builder's node path (its socket folder or image store, the same, inside or around
+ * another's: one builder could then reach the other's daemon or images).
  */
 function checkIsolation(deployment: BinderHub): void {
   const root = deployment.node.root;
@@ -261,22 +262,14 @@ function checkIsolation(deployment: BinderHub): void {
       throw new ConfigError(`${both} share the namespace "${deployment.namespace}"; the jupyterhub chart's objects (hub, proxy-public) `
         + 'carry no release prefix and would collide: give each its own namespace');
     }
-    const shared = sharedHostPath(other.builderHostPaths, deployment.builderHostPaths);
-    if (shared) {
-      throw new ConfigError(`${both} share the builder ${shared}; their builds and image cleaners would use one daemon `
-        + 'and image store: give each builder host folders of its own');
+    const overlap = builderHostOverlap(deployment.builderHostPaths, other.builderHostPaths);
+    if (overlap) {
+      throw new ConfigError(`${both} overlap on the nodes: ${overlap.mine.setting} ${overlap.mine.path} of "${deployment.node.id}" ${overlap.relation} `
+        + `${overlap.theirs.setting} ${overlap.theirs.path} of "${other.node.id}"; one builder would reach the other's daemon or images: `
+        + 'give each deployment builder folders of its own, none inside another\'s');
     }
   }
   deploymentsByApp.set(root, [...others, deployment]);
-}
-
-/** What two builders share on a node, if anything: a socket, a socket folder, or nested image stores. */
-function sharedHostPath(a: BuilderHostPaths, b: BuilderHostPaths): string | undefined {
-  if (a.socket === b.socket) return `socket ${a.socket}`;
-  if (a.socketDir === b.socketDir) return `socket folder ${a.socketDir}`;
-  const within = (dir: string, parent: string) => dir === parent || dir.startsWith(`${parent}/`);
-  if (within(a.libDir, b.libDir) || within(b.libDir, a.libDir)) return `image store ${a.libDir} / ${b.libDir}`;
-  return undefined;
 }
 
 /**

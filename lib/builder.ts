@@ -1,10 +1,18 @@
-import * as path from 'path';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DEFAULT_DIND_IMAGE, DIND_SOCKET_NAME, DindDaemonSet } from './dind';
 import { ConfigError } from './errors';
 import { imageTagProblem } from './image-tags';
+import { checkHostFolder, checkImageReference, checkLabels } from './names';
 import { deepMerge, Values } from './values';
+
+/** A node path that a builder owns: no builder of another deployment may use it, a path inside it, or one around it. */
+export interface BuilderHostRegion {
+  /** The setting it comes from, given or defaulted, for messages: `Builder.dind hostSocketDir`. */
+  readonly setting: string;
+  /** The path on the node. */
+  readonly path: string;
+}
 
 /** The folders a builder uses on every node it runs on. */
 export interface BuilderHostPaths {
@@ -14,6 +22,30 @@ export interface BuilderHostPaths {
   readonly socketDir: string;
   /** The folder with the builder's images and layers. */
   readonly libDir: string;
+  /** What the builder owns on the node: its socket folder and image store (for the node's Docker, its socket). */
+  readonly regions: readonly BuilderHostRegion[];
+}
+
+/** How a region of one builder overlaps a region of another. */
+export interface BuilderHostOverlap {
+  readonly mine: BuilderHostRegion;
+  readonly relation: 'is the same path as' | 'is inside' | 'contains';
+  readonly theirs: BuilderHostRegion;
+}
+
+/**
+ * The first region of `mine` that is, is inside or contains a region of `theirs`, if any. Paths are normalized
+ * (checkHostFolder), so comparing whole steps as strings is enough.
+ */
+export function builderHostOverlap(mine: BuilderHostPaths, theirs: BuilderHostPaths): BuilderHostOverlap | undefined {
+  for (const a of mine.regions) {
+    for (const b of theirs.regions) {
+      if (a.path === b.path) return { mine: a, relation: 'is the same path as', theirs: b };
+      if (a.path.startsWith(`${b.path}/`)) return { mine: a, relation: 'is inside', theirs: b };
+      if (b.path.startsWith(`${a.path}/`)) return { mine: a, relation: 'contains', theirs: b };
+    }
+  }
+  return undefined;
 }
 
 /** Options every builder shares. */
@@ -90,10 +122,6 @@ export abstract class Builder {
    * cleaner are pointed at this socket. Works on containerd-only nodes.
    */
   public static dind(props: DindBuilderProps = {}): Builder {
-    const problem = props.image === undefined ? undefined : imageTagProblem(props.image);
-    if (problem) {
-      throw new ConfigError(`builder image "${props.image}" has ${problem}; pin a tag in Builder.dind({ image }), such as ${DEFAULT_DIND_IMAGE}`);
-    }
     return new DindBuilder(props);
   }
 
@@ -110,7 +138,10 @@ export abstract class Builder {
     return new HostBuilder(props);
   }
 
-  protected constructor(protected readonly common: BuilderCommonProps) {}
+  /** Checks the options every builder shares; `factory` names the builder in messages. */
+  protected constructor(protected readonly common: BuilderCommonProps, factory: string) {
+    if (common.nodeSelector !== undefined) checkLabels(`${factory} nodeSelector`, common.nodeSelector);
+  }
 
   /** The factory that made this builder, for messages. */
   public abstract readonly description: string;
@@ -121,12 +152,9 @@ export abstract class Builder {
    */
   public abstract readonly keepsImagesPrivate: boolean;
 
-  /** The node folders this builder uses for release `releaseName`; fails on folders that are not absolute. */
+  /** The node folders this builder uses for release `releaseName` (given folders were checked by the factory). */
   public hostPaths(releaseName: string): BuilderHostPaths {
-    const paths = this.folders(releaseName);
-    checkHostDir('hostSocketDir', paths.socketDir);
-    checkHostDir('hostLibDir', paths.libDir);
-    return paths;
+    return this.folders(releaseName);
   }
 
   /** Adds what the builder needs to `scope` and returns the chart values that wire it up. */
@@ -151,12 +179,23 @@ class DindBuilder extends Builder {
   public readonly keepsImagesPrivate = true;
 
   constructor(private readonly props: DindBuilderProps) {
-    super(props);
+    super(props, 'Builder.dind');
+    if (props.image !== undefined) {
+      checkImageReference('Builder.dind image', props.image, DEFAULT_DIND_IMAGE);
+      const problem = imageTagProblem(props.image);
+      if (problem) throw new ConfigError(`builder image "${props.image}" has ${problem}; pin a tag in Builder.dind({ image }), such as ${DEFAULT_DIND_IMAGE}`);
+    }
+    checkOptionalFolder('Builder.dind hostSocketDir', props.hostSocketDir, '/var/run/dind/<deployment>');
+    checkOptionalFolder('Builder.dind hostLibDir', props.hostLibDir, '/var/lib/dind/<deployment>');
   }
 
   protected folders(releaseName: string): BuilderHostPaths {
     const socketDir = this.props.hostSocketDir ?? `/var/run/dind/${releaseName}`;
-    return { socket: `${socketDir}/${DIND_SOCKET_NAME}`, socketDir, libDir: this.props.hostLibDir ?? `/var/lib/dind/${releaseName}` };
+    const libDir = this.props.hostLibDir ?? `/var/lib/dind/${releaseName}`;
+    return {
+      socket: `${socketDir}/${DIND_SOCKET_NAME}`, socketDir, libDir,
+      regions: [{ setting: 'Builder.dind hostSocketDir', path: socketDir }, { setting: 'Builder.dind hostLibDir', path: libDir }],
+    };
   }
 
   protected wire(scope: Construct, releaseName: string, paths: BuilderHostPaths): Values {
@@ -184,12 +223,18 @@ class PinkBuilder extends Builder {
   public readonly keepsImagesPrivate = true;
 
   constructor(private readonly props: PinkBuilderProps) {
-    super(props);
+    super(props, 'Builder.pink');
+    checkOptionalFolder('Builder.pink hostSocketDir', props.hostSocketDir, '/var/run/pink/<deployment>');
+    checkOptionalFolder('Builder.pink hostStorageDir', props.hostStorageDir, '/var/lib/pink/<deployment>');
   }
 
   protected folders(releaseName: string): BuilderHostPaths {
     const socketDir = this.props.hostSocketDir ?? `/var/run/pink/${releaseName}`;
-    return { socket: `${socketDir}/podman.sock`, socketDir, libDir: this.props.hostStorageDir ?? `/var/lib/pink/${releaseName}` };
+    const libDir = this.props.hostStorageDir ?? `/var/lib/pink/${releaseName}`;
+    return {
+      socket: `${socketDir}/podman.sock`, socketDir, libDir,
+      regions: [{ setting: 'Builder.pink hostSocketDir', path: socketDir }, { setting: 'Builder.pink hostStorageDir', path: libDir }],
+    };
   }
 
   protected wire(_scope: Construct, _releaseName: string, paths: BuilderHostPaths): Values {
@@ -203,8 +248,16 @@ class HostBuilder extends Builder {
   // The node's own Docker is the runtime the kubelet starts user pods with.
   public readonly keepsImagesPrivate = false;
 
+  constructor(props: HostBuilderProps) {
+    super(props, 'Builder.host');
+  }
+
   protected folders(): BuilderHostPaths {
-    return { socket: '/var/run/docker.sock', socketDir: '/var/run', libDir: '/var/lib/docker' };
+    // The node's Docker owns its socket, not all of /var/run, where other builders' folders may live.
+    return {
+      socket: '/var/run/docker.sock', socketDir: '/var/run', libDir: '/var/lib/docker',
+      regions: [{ setting: 'Builder.host socket', path: '/var/run/docker.sock' }, { setting: 'Builder.host image store', path: '/var/lib/docker' }],
+    };
   }
 
   protected wire(): Values {
@@ -212,8 +265,6 @@ class HostBuilder extends Builder {
   }
 }
 
-function checkHostDir(field: string, dir: string): void {
-  if (!path.isAbsolute(dir) || path.normalize(dir) !== dir || dir === '/' || dir.endsWith('/')) {
-    throw new ConfigError(`builder ${field} "${dir}" must be an absolute, normalized folder other than /, such as /var/run/dind/<deployment>`);
-  }
+function checkOptionalFolder(setting: string, value: string | undefined, example: string): void {
+  if (value !== undefined) checkHostFolder(setting, value, example);
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { checkHostFolder, checkImageReference, checkLabels } from './names';
 
 /** The dind image: the binderhub chart's current default, pinned. */
 export const DEFAULT_DIND_IMAGE = 'docker.io/library/docker:28.3.3-dind';
@@ -59,6 +60,10 @@ export class DindDaemonSet extends Construct {
 
   constructor(scope: Construct, id: string, props: DindDaemonSetProps) {
     super(scope, id);
+    checkHostFolder('DindDaemonSet hostSocketDir', props.hostSocketDir, '/var/run/dind/<release>');
+    checkHostFolder('DindDaemonSet hostLibDir', props.hostLibDir, '/var/lib/dind/<release>');
+    if (props.image !== undefined) checkImageReference('DindDaemonSet image', props.image, DEFAULT_DIND_IMAGE);
+    if (props.nodeSelector !== undefined) checkLabels('DindDaemonSet nodeSelector', props.nodeSelector);
     this.socketPath = `${props.hostSocketDir}/${DIND_SOCKET_NAME}`;
     const name = `${props.releaseName}-dind`;
     const image = props.image ?? DEFAULT_DIND_IMAGE;
@@ -78,7 +83,8 @@ export class DindDaemonSet extends Construct {
       name: 'filesystem',
       image,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      command: ['/bin/sh', '-c', `if [ -d ${this.socketPath} ]; then rmdir ${this.socketPath}; fi`],
+      // The socket path is the script's argument ($1), never part of its text: no prop becomes shell code.
+      command: ['/bin/sh', '-c', 'if [ -d "$1" ]; then rmdir "$1"; fi', 'sh', this.socketPath],
       securityContext: { ensureNonRoot: false, user: 0, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
       resources: {},
       volumeMounts: [{ volume: run, path: props.hostSocketDir }],

@@ -6,7 +6,8 @@
  */
 export class ConfigError extends Error {
   constructor(message: string) {
-    super(message);
+    // Messages quote what they refuse, which may hold a newline or a terminal escape: show those as \n, \u001b.
+    super(message.replace(/[\u0000-\u001f\u007f]/g, c => JSON.stringify(c).slice(1, -1)));
     this.name = 'ConfigError';
   }
 }

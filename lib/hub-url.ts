@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ConfigError } from './errors';
 import { parseYamlDocuments } from './manifest-files';
+import { redactUrl } from './redact';
 import { isPlainObject, Values } from './values';
 
 /**
@@ -28,19 +29,23 @@ const HUB_URL_ENV = 'BINDERHUB_CDK8S_HUB_URL';
  */
 export type HubUrlSource = 'fixed' | 'discovered' | 'pending';
 
-/** Checks a hub URL and gives it the trailing slash BinderHub adds anyway, so the rendered value is final. */
+/**
+ * Checks a hub URL and gives it the trailing slash BinderHub adds anyway, so the rendered value is final. Messages
+ * quote the URL without any credentials in it.
+ */
 export function normalizeHubUrl(hubUrl: string, setting = 'hubUrl'): string {
+  const quoted = `${setting} "${redactUrl(hubUrl)}"`;
   let url: URL;
   try {
     url = new URL(hubUrl);
   } catch {
-    throw new ConfigError(`${setting} "${hubUrl}" is not a URL; give the public address of JupyterHub, such as http://203.0.113.7 or https://hub.example.org`);
+    throw new ConfigError(`${quoted} is not a URL; give the public address of JupyterHub, such as http://203.0.113.7 or https://hub.example.org`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${setting} "${hubUrl}" must start with http:// or https://`);
+    throw new ConfigError(`${quoted} must start with http:// or https://`);
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw new ConfigError(`${setting} "${hubUrl}" must have no query, fragment or credentials`);
+    throw new ConfigError(`${quoted} must have no query, fragment or credentials`);
   }
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }

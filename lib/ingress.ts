@@ -1,5 +1,5 @@
 import { ConfigError } from './errors';
-import { checkObjectName, isHostName } from './names';
+import { checkObjectName, hostNameProblem } from './names';
 import { Values } from './values';
 
 /** How one public host gets its TLS certificate. */
@@ -9,6 +9,8 @@ export abstract class Tls {
     if ((props.clusterIssuer === undefined) === (props.issuer === undefined)) {
       throw new ConfigError('Tls.certManager needs exactly one of clusterIssuer or issuer');
     }
+    if (props.clusterIssuer !== undefined) checkObjectName('Tls.certManager clusterIssuer', props.clusterIssuer, 'letsencrypt-prod');
+    if (props.issuer !== undefined) checkObjectName('Tls.certManager issuer', props.issuer, 'letsencrypt-prod');
     return new CertManagerTls(props);
   }
 
@@ -121,9 +123,14 @@ export const INGRESS_OWNED_PATHS: readonly string[] = [
  */
 export function ingressSetup(options: IngressOptions, releaseName: string): IngressSetup {
   for (const [field, host] of [['binderHost', options.binderHost], ['hubHost', options.hubHost]]) {
-    if (!isHostName(host)) {
-      throw new ConfigError(`ingress ${field} "${host}" is not a DNS name such as binder.example.org (lowercase, with a dot, no scheme or port)`);
+    const problem = hostNameProblem(host);
+    if (problem) {
+      throw new ConfigError(`ingress ${field} "${host}" ${problem}; give one such as binder.example.org `
+        + '(lowercase, with a dot, labels of at most 63 characters, no scheme, port or IP address)');
     }
+  }
+  if (options.ingressClassName !== undefined) {
+    checkObjectName('ingress ingressClassName', options.ingressClassName, 'nginx (kubectl get ingressclass)');
   }
   if (options.binderHost === options.hubHost) {
     throw new ConfigError(`ingress binderHost and hubHost are both "${options.hubHost}"; BinderHub and JupyterHub need a host each`);

@@ -23,3 +23,13 @@ export function redact(text: string): string {
   }
   return result;
 }
+
+/**
+ * `url` as a message may quote it: whatever stands before its last `@` (a user name, a password, a token) becomes
+ * `***`, so `https://bot:pw@host/path` reads `https://***@host/path`. Works on text that does not parse as a URL too.
+ */
+export function redactUrl(url: string): string {
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(url)?.[0] ?? '';
+  const at = url.lastIndexOf('@');
+  return at < scheme.length ? url : `${scheme}***${url.slice(at)}`;
+}

@@ -1,6 +1,7 @@
+import * as crypto from 'crypto';
 import { ConfigError } from './errors';
 import { isHostName } from './names';
-import { registerSecrets } from './redact';
+import { redactUrl, registerSecrets } from './redact';
 import { Values } from './values';
 
 /** The name of the Secret of type kubernetes.io/dockerconfigjson that user pods pull built images with. */
@@ -284,8 +285,21 @@ function parseServiceAccountKey(json: string): ServiceAccountKey {
       throw new ConfigError(`Registry.gcr serviceAccountKey has no "${field}"; ${hint}`);
     }
   }
+  if (!isPrivateKeyPem(key.private_key)) {
+    throw new ConfigError(`Registry.gcr serviceAccountKey "private_key" is not a PEM private key (-----BEGIN PRIVATE KEY-----); ${hint}`);
+  }
   registerSecrets(json, key.private_key);
   return key;
+}
+
+/** Whether `text` is an unencrypted private key in PEM, as Google's key files hold one. */
+function isPrivateKeyPem(text: string): boolean {
+  try {
+    crypto.createPrivateKey({ key: text, format: 'pem' });
+    return true;
+  } catch {
+    return false; // its message is not quoted: it could describe the key
+  }
 }
 
 function checkPassword(factory: string, field: string, value: string): void {
@@ -301,23 +315,35 @@ function checkUsername(factory: string, field: string, value: string): void {
   }
 }
 
+/** Checks a registry host: a DNS name with an optional port, 1 to 65535. */
 function checkHost(factory: string, host: string): void {
-  const [name, port] = host.split(':');
-  if (!isHostName(name) || (port !== undefined && !/^\d+$/.test(port))) {
-    throw new ConfigError(`${factory} host "${host}" must be a DNS name such as abcde.gra7.container-registry.ovh.net, without https://`);
+  const at = host.lastIndexOf(':');
+  const [name, port] = at < 0 ? [host, undefined] : [host.slice(0, at), host.slice(at + 1)];
+  if (!isHostName(name)) {
+    throw new ConfigError(`${factory} host "${redactUrl(host)}" must be a DNS name such as abcde.gra7.container-registry.ovh.net, `
+      + 'with an optional :port, without https://');
+  }
+  if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+    throw new ConfigError(`${factory} host "${host}" has the port "${port}"; a port is a number from 1 to 65535, or leave it out for 443`);
   }
 }
 
+/** Checks a registry URL; messages quote it without credentials, and credentials in it are refused. */
 function checkUrl(factory: string, field: string, value: string, allowHttp: boolean): URL {
+  const quoted = `${factory} ${field} "${redactUrl(value)}"`;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`${factory} ${field} "${value}" is not a URL`);
+    throw new ConfigError(`${quoted} is not a URL`);
   }
   if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:')) {
-    throw new ConfigError(`${factory} ${field} "${value}" must use https://`
+    throw new ConfigError(`${quoted} must use https://`
       + (url.protocol === 'http:' ? ' (set allowInsecureHttp for a test registry on a private network)' : ''));
+  }
+  if (url.username || url.password) {
+    // The URL is config.json's key and BinderHub's DockerRegistry.url: a password there would be a second, unchecked copy.
+    throw new ConfigError(`${quoted} must carry no user name or password; give them as ${factory} username and password`);
   }
   return url;
 }
@@ -329,7 +355,7 @@ function checkUrl(factory: string, field: string, value: string, allowHttp: bool
  */
 function checkImagePrefix(factory: string, prefix: string, options: { projectLevel: boolean; host?: string }): string[] {
   if (!/^[a-z0-9][a-z0-9._:/-]*$/.test(prefix) || prefix.includes('//')) {
-    throw new ConfigError(`${factory} imagePrefix "${prefix}" may hold only lowercase letters, digits and . _ - / (and a :port after the host)`);
+    throw new ConfigError(`${factory} imagePrefix "${redactUrl(prefix)}" may hold only lowercase letters, digits and . _ - / (and a :port after the host)`);
   }
   const parts = prefix.split('/');
   if (!options.projectLevel) {

@@ -72,6 +72,7 @@ export class SecretStore {
       throw new ConfigError(`secrets file ${file} for deployment "${deployment}" does not exist; `
         + `run \`npm run init-secrets -- ${deployment}\` to generate its tokens`);
     }
+    checkPrivate(file);
     const content = this.parse(file);
     const credentials = this.credentials(content.credentials ?? {}, file);
     return {
@@ -105,16 +106,31 @@ export class SecretStore {
     return writeNewFile(file, content, 0o600) ? 'created' : 'kept';
   }
 
+  /** Reads the file: a JSON object with `tokens` and `credentials`, nothing else. */
   private parse(file: string): { tokens?: unknown; credentials?: unknown } {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      // Not a broken file: its tokens are fine, so no advice that would regenerate (rotate) them.
+      const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+      throw new ConfigError(`${file} cannot be read (${code}); let the user who runs this read it: chown it to that user, then \`chmod 600 ${file}\``);
+    }
     let content: unknown;
     try {
-      content = JSON.parse(fs.readFileSync(file, 'utf8'));
+      content = JSON.parse(text);
     } catch {
-      // JSON.parse quotes the text around the error, which could be a secret: say where, not what.
-      throw new ConfigError(`${file} is not valid JSON; fix it by hand or regenerate it with \`npm run init-secrets -- --force\``);
+      // JSON.parse quotes the text around the error, which could be a secret: say where, not what. init --force
+      // would read the same file, and regenerating would rotate every token: the fix is by hand.
+      throw new ConfigError(`${file} is not valid JSON; fix it by hand (a merge conflict or a missing quote or comma?)`);
     }
     if (typeof content !== 'object' || content === null || Array.isArray(content)) {
       throw new ConfigError(`${file} must hold a JSON object {"tokens": {...}, "credentials": {...}}`);
+    }
+    // A misspelled "credentials" would be dropped without a word, and --force would drop it for good.
+    const unknown = Object.keys(content).filter(key => key !== 'tokens' && key !== 'credentials');
+    if (unknown.length > 0) {
+      throw new ConfigError(`${file}: unknown top-level key "${unknown[0]}"; a secrets file holds only "tokens" and "credentials" (check the spelling)`);
     }
     return content;
   }
@@ -133,5 +149,13 @@ export class SecretStore {
       registerSecrets(secret);
     }
     return value as DeploymentCredentials;
+  }
+}
+
+/** Fails if group or others have any access to the secrets file `file`: it holds every token of a deployment. */
+function checkPrivate(file: string): void {
+  const mode = fs.statSync(file).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new ConfigError(`${file} has mode ${mode.toString(8).padStart(4, '0')}, so group or others may read or change its tokens; run \`chmod 600 ${file}\``);
   }
 }

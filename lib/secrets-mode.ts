@@ -2,8 +2,9 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SealedSecret } from '../imports/bitnami.com';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../imports/external-secrets.io';
+import { ConfigError } from './errors';
 import { ManifestObject } from './manifest-check';
-import { checkObjectName } from './names';
+import { checkObjectName, isGoDuration } from './names';
 import { SECRETS_CHART_SUFFIX } from './publish';
 import { checkSealingScope, encryptionLabel, scopeAnnotations, SealingCertificate, SealingScope } from './seal';
 import { SealedValueKeys } from './sealed-values';
@@ -111,6 +112,9 @@ export abstract class SecretsMode {
    */
   public static external(props: ExternalSecretsProps): SecretsMode {
     checkObjectName('SecretsMode.external storeName', props.storeName);
+    if (props.refreshInterval !== undefined && !isGoDuration(props.refreshInterval)) {
+      throw new ConfigError(`SecretsMode.external refreshInterval "${props.refreshInterval}" is not a Go duration; give one such as 1h, 30m, 1h30m, or 0 to read the store once`);
+    }
     return new ExternalMode(props);
   }
 

@@ -8,13 +8,10 @@ import {
 import { defineExample } from '../main';
 import { exampleInputs, fakeTokens, find } from './helpers';
 import { describeWithRealChart } from './real-chart';
+import { fakeServiceAccountKey } from './registry-inputs';
 
 const PASSWORD = 'fidelity-Registry-Password-7';
-const GCR_KEY = JSON.stringify({
-  type: 'service_account', project_id: 'binder-fidelity-1', private_key_id: 'k1',
-  private_key: '-----BEGIN PRIVATE KEY-----\nFAKE-KEY-MATERIAL-FOR-TESTS\n-----END PRIVATE KEY-----\n',
-  client_email: 'push@binder-fidelity-1.iam.gserviceaccount.com',
-});
+const GCR_KEY = fakeServiceAccountKey('binder-fidelity-1');
 const DOCKER_HUB = Registry.dockerHub({ username: 'bot', password: PASSWORD, imagePrefix: 'org/binder-' });
 const HOSTS = { binderHost: 'binder.example.org', hubHost: 'hub.example.org', ingressClassName: 'nginx' };
 const CERTIFICATE = fs.readFileSync(path.join(__dirname, '..', 'sealed-secrets', 'prod.pem'), 'utf8');

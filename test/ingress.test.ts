@@ -69,29 +69,6 @@ describe('other TLS sources', () => {
 });
 
 describe('ingress validation', () => {
-  const cm = Tls.certManager({ clusterIssuer: 'le' });
-  const bad: Array<[string, () => unknown, RegExp]> = [
-    ['a host that is not a DNS name', () => synthBinderHub({ ingress: { ...hosts, binderHost: 'https://binder.example.org' } }),
-      /ingress binderHost "https:\/\/binder\.example\.org" is not a DNS name/],
-    ['a host without a domain', () => synthBinderHub({ ingress: { ...hosts, hubHost: 'hub' } }), /ingress hubHost "hub" is not a DNS name/],
-    ['the same host twice', () => synthBinderHub({ ingress: { ...hosts, hubHost: 'binder.example.org' } }), /binderHost and hubHost are both "binder\.example\.org"/],
-    ['TLS for one host only', () => synthBinderHub({ ingress: { ...hosts, hubTls: cm } }), /TLS for one host only; give binderTls and hubTls both/],
-    ['a hub URL on another host', () => synthBinderHub({ ingress: { ...hosts, binderTls: cm, hubTls: cm }, hubUrl: 'https://jupyter.example.org' }),
-      /hubUrl "https:\/\/jupyter\.example\.org\/" contradicts the ingress hub host, which makes the hub URL https:\/\/hub\.example\.org\//],
-    ['a hub URL with the wrong scheme', () => synthBinderHub({ ingress: { ...hosts, binderTls: cm, hubTls: cm }, hubUrl: 'http://hub.example.org' }),
-      /contradicts the ingress hub host/],
-    ['a discovered hub URL', () => synthBinderHub({ ingress: hosts, discoveredHubUrl: 'http://203.0.113.7' }), /discoveredHubUrl "http:\/\/203\.0\.113\.7\/" contradicts/],
-    ['Let\'s Encrypt for the binder host', () => synthBinderHub({ ingress: { ...hosts, binderTls: Tls.letsEncrypt('a@example.org'), hubTls: cm } }),
-      /Tls\.letsEncrypt is the jupyterhub chart's own mode and covers the hub host only/],
-    ['cert-manager with no issuer', () => Tls.certManager({}), /Tls\.certManager needs exactly one of clusterIssuer or issuer/],
-    ['a bad contact email', () => Tls.letsEncrypt('admin'), /contact email "admin" is not an email address/],
-    ['service types through chartValues', () => synthBinderHub({ ingress: hosts, chartValues: { service: { type: 'NodePort' } } }),
-      /chartValues\.service\.type is set by the ingress prop/],
-  ];
-  test.each(bad)('throws on %s', (_, make, message) => {
-    expect(make).toThrow(message);
-  });
-
   test('without ingress, service types stay the operator\'s to choose', () => {
     expect(find(synthBinderHub({ chartValues: { service: { type: 'NodePort' } } }), 'Service', 'binder').spec.type).toBe('NodePort');
   });

@@ -169,6 +169,24 @@ describe('npm run patch-hub-url', () => {
     expect(hubUrlState(manifest(dir)).url).toBe('https://hub.example.org/');
   });
 
+  const password = 'AddrPw-Zt55-secret';
+  test.each([
+    [`${password}@hub.example.org`, 'error: --address "***@hub.example.org" is neither an IP address nor a host name; give an IP address '
+      + 'or a DNS name, such as 203.0.113.7 or hub.example.org\n'],
+    [`admin:${password}@hub.example.org`, 'error: --address "***@hub.example.org" is neither an IP address nor a host name; give an IP address '
+      + 'or a DNS name, such as 203.0.113.7 or hub.example.org\n'],
+  ])('--address %s is refused without echoing the password, before anything is written', async (address, error) => {
+    const dir = workspace();
+    const before = manifest(dir);
+    const result = await cli(dir, ['--address', address, '--scheme', 'https']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(error);
+    expect(result.stdout + result.stderr).not.toContain(password);
+    expect(result.stdout + result.stderr).not.toContain(Buffer.from(password).toString('base64'));
+    expect(manifest(dir)).toBe(before);
+    expect(fs.existsSync(path.join(dir, 'hub-urls'))).toBe(false);
+  });
+
   test('a deployment with a fixed hub URL needs no patch', async () => {
     const dir = workspace({ hubUrl: 'https://hub.example.org' });
     const before = manifest(dir);

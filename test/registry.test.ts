@@ -96,59 +96,16 @@ describe('Registry', () => {
     expect((yaml.load(secretValue(find(objects, 'Secret', 'hub'), 'values.yaml')) as any).singleuser.image).toBeUndefined();
   });
 
+  test('Harbor on a port of its own', () => {
+    const values = Registry.harbor({ host: 'h.example.org:5443', username: 'u', password: PASSWORD, imagePrefix: 'h.example.org:5443/p/b-' }).chartValues() as any;
+    expect(values.registry.url).toBe('https://h.example.org:5443');
+    expect(values.config.DockerRegistry.token_url).toBe('https://h.example.org:5443/service/token?service=harbor-registry');
+  });
+
   test('custom: no token URL for basic auth; http only when allowed', () => {
     const values = Registry.custom({ url: 'http://10.0.0.5:5000', username: 'u', password: PASSWORD, imagePrefix: '10.0.0.5:5000/binder/p-', allowInsecureHttp: true })
       .chartValues() as any;
     expect(values.config.DockerRegistry).toBeUndefined();
     expect(values.registry.url).toBe('http://10.0.0.5:5000');
-  });
-
-  const key = (changes: object) => JSON.stringify({ ...JSON.parse(GCR_KEY), ...changes });
-  const bad: Array<[string, () => Registry, RegExp]> = [
-    ['a gcr key that is not JSON', () => Registry.gcr({ serviceAccountKey: `{"private_key": "${PASSWORD}"`, imagePrefix: 'gcr.io/p/x-' }),
-      /Registry\.gcr serviceAccountKey is not JSON; give the whole JSON key file/],
-    ['a gcr key that is not a service-account key', () => Registry.gcr({ serviceAccountKey: key({ type: 'authorized_user' }), imagePrefix: 'gcr.io/binder-test-123/x-' }),
-      /not a service-account key \("type": "service_account"\)/],
-    ['a gcr key without private_key', () => Registry.gcr({ serviceAccountKey: key({ private_key: '' }), imagePrefix: 'gcr.io/binder-test-123/x-' }),
-      /serviceAccountKey has no "private_key"/],
-    ['a gcr prefix in another project', () => Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'gcr.io/binder-test/x-' }),
-      /imagePrefix project "binder-test" is not the key's project_id "binder-test-123"; use gcr\.io\/binder-test-123\/<prefix>-/],
-    ['a gcr prefix on another host', () => Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'quay.io/binder-test-123/x-' }),
-      /Registry\.gcr imagePrefix must start with gcr\.io\//],
-    ['a Docker Hub prefix with a host', () => Registry.dockerHub({ username: 'u', password: PASSWORD, imagePrefix: 'docker.io/org/p-' }),
-      /imagePrefix "docker\.io\/org\/p-" must be <docker-id or organization>\/<prefix>-, without a host/],
-    ['an empty Docker Hub password', () => Registry.dockerHub({ username: 'u', password: '', imagePrefix: 'org/p-' }),
-      /Registry\.dockerHub password is empty; the chart would push with a password of "%!s\(<nil>\)"/],
-    ['an ACR name with a dash', () => Registry.acr({ name: 'binder-acr', servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: 'x' }),
-      /Registry\.acr name "binder-acr" is not an ACR name/],
-    ['an ACR service principal that is not an AppID', () => Registry.acr({ name: 'binderacr', servicePrincipalId: 'binder', servicePrincipalPassword: PASSWORD, imagePrefix: 'x' }),
-      /servicePrincipalId must be the service principal's AppID, a GUID/],
-    ['an ACR prefix without the project level', () => Registry.acr({ name: 'binderacr', servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: 'binderacr.azurecr.io/binder-' }),
-      /imagePrefix "binderacr\.azurecr\.io\/binder-" needs a project level: binderacr\.azurecr\.io\/<project>\/<prefix>- .*issue 800/],
-    ['an ACR prefix on another registry', () => Registry.acr({ name: 'binderacr', servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: 'other.azurecr.io/p/b-' }),
-      /must start with the registry host binderacr\.azurecr\.io\//],
-    ['a Harbor host with a scheme', () => Registry.harbor({ host: 'https://abc.gra7.container-registry.ovh.net', username: 'u', password: PASSWORD, imagePrefix: 'x' }),
-      /Registry\.harbor host .* must be a DNS name .*without https:\/\//],
-    ['a Harbor prefix without the project', () => Registry.harbor({ host: 'h.example.org', username: 'u', password: PASSWORD, imagePrefix: 'h.example.org/binder-' }),
-      /needs a project level/],
-    ['a custom registry over http', () => Registry.custom({ url: 'http://registry.example.org', username: 'u', password: PASSWORD, imagePrefix: 'registry.example.org/p/x-' }),
-      /Registry\.custom url "http:\/\/registry\.example\.org" must use https:\/\/ \(set allowInsecureHttp/],
-    ['a custom token URL that is not a URL', () => Registry.custom({ url: 'https://r.example.org', username: 'u', password: PASSWORD, imagePrefix: 'r.example.org/p/x-', tokenUrl: 'r.example.org/token' }),
-      /Registry\.custom tokenUrl "r\.example\.org\/token" is not a URL/],
-    ['an image prefix with upper case or a tag', () => Registry.custom({ url: 'https://r.example.org', username: 'u', password: PASSWORD, imagePrefix: 'r.example.org/P/x:1' }),
-      /imagePrefix "r\.example\.org\/P\/x:1" may hold only lowercase letters/],
-    ['a user name with a colon', () => Registry.harbor({ host: 'h.example.org', username: 'robot:x', password: PASSWORD, imagePrefix: 'h.example.org/p/b-' }),
-      /Registry\.harbor username must be a non-empty user name without spaces or ':'/],
-  ];
-  test.each(bad)('throws on %s, without echoing a secret', (_, make, message) => {
-    let error: Error | undefined;
-    try {
-      make();
-    } catch (e) {
-      error = e as Error;
-    }
-    expect(error?.message).toMatch(message);
-    expect(error?.message).not.toContain(PASSWORD);
-    expect(error?.message).not.toContain('FAKE-KEY-MATERIAL');
   });
 });

@@ -1,0 +1,516 @@
+/**
+ * Bad inputs, table-driven. Each case is a prop, a pair of deployments of one app, or a file that a synth reads, and
+ * each must be refused by a ConfigError before anything is written (the app's output folder stays empty and the
+ * case's own folder unchanged), with one line that names the setting, and without any secret value, plain or base64.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Testing } from 'cdk8s';
+import {
+  BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, DindDaemonSet, HubUrlRecords, Registry, requiredCredential, SecretsMode, SecretStore, Tls,
+} from '../lib';
+import { fakeTokens, fakeTokenValues, FIXTURE_CHART, TEST_REGISTRY } from './helpers';
+import { fakePrivateKeyPem, GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs';
+
+/** Distinctive fake secrets: no message may hold any of them, plain or base64. */
+const GITHUB_TOKEN = 'ghp_badInputsFakeToken7Qx2';
+const CHART_VALUES_TOKEN = 'chartvalues-fake-secret-Wd93';
+const BROKEN_JSON_TOKEN = 'ghp_doNotEchoThisValue123';
+/** A password written into URLs. */
+const URL_PASSWORD = 'UrlPw-Hunter2-Kx7';
+const SECRETS = [PASSWORD, 'test-registry-password', GCR_KEY, JSON.parse(GCR_KEY).private_key, GITHUB_TOKEN, CHART_VALUES_TOKEN, BROKEN_JSON_TOKEN, URL_PASSWORD,
+  ...Object.values(fakeTokenValues('x')), ...Object.values(fakeTokenValues('a')), ...Object.values(fakeTokenValues('b'))];
+
+/** One bad input. */
+interface Case {
+  /** What is wrong, as the test's name. */
+  readonly name: string;
+  /** Writes the files the case reads into its own folder. */
+  readonly prepare?: (dir: string) => void;
+  /** Defines deployments in `app` (or reads files in `dir`) the way a synth does; it must throw. */
+  readonly act: (app: App, dir: string) => unknown;
+  /** The message, written out: it names the setting and the fix. */
+  readonly message: RegExp;
+  /** More values that must not appear in the message. */
+  readonly secrets?: string[];
+}
+
+/** A deployment of the test chart: the props of a working one, changed by `props`. */
+function deploy(app: App, props: Partial<BinderHubProps> = {}, id = 'x'): BinderHub {
+  return new BinderHub(app, id, { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens(id), registry: TEST_REGISTRY, ...props });
+}
+
+/** Two deployments of one app, `a` and `b`. */
+function deployBoth(app: App, a: Partial<BinderHubProps>, b: Partial<BinderHubProps>): void {
+  deploy(app, a, 'a');
+  deploy(app, b, 'b');
+}
+
+/** Every file under `dir` with its mode and content, to show that a refusal wrote nothing. */
+function listing(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort().map(name => {
+    const file = path.join(dir, name);
+    const stat = fs.statSync(file);
+    return `${name} ${(stat.mode & 0o7777).toString(8)} ${stat.isFile() ? fs.readFileSync(file, 'base64') : ''}`;
+  });
+}
+
+// Registries: each factory refuses what its registry would not accept.
+
+const key = (changes: object) => JSON.stringify({ ...JSON.parse(GCR_KEY), ...changes });
+const registries: Case[] = [
+  { name: 'a gcr key that is not JSON', act: () => Registry.gcr({ serviceAccountKey: `{"private_key": "${PASSWORD}"`, imagePrefix: 'gcr.io/p/x-' }),
+    message: /Registry\.gcr serviceAccountKey is not JSON; give the whole JSON key file/ },
+  { name: 'a gcr key that is not a service-account key', act: () => Registry.gcr({ serviceAccountKey: key({ type: 'authorized_user' }), imagePrefix: 'gcr.io/binder-test-123/x-' }),
+    message: /Registry\.gcr serviceAccountKey is not a service-account key \("type": "service_account"\)/ },
+  { name: 'a gcr key without private_key', act: () => Registry.gcr({ serviceAccountKey: key({ private_key: '' }), imagePrefix: 'gcr.io/binder-test-123/x-' }),
+    message: /Registry\.gcr serviceAccountKey has no "private_key"/ },
+  ...([
+    ['a word', 'not-a-key-GcrPk-Secret-71'],
+    ['PEM framing around text that is no key', '-----BEGIN PRIVATE KEY-----\nFAKE-KEY-MATERIAL-GcrPk-Secret-72\n-----END PRIVATE KEY-----\n'],
+    ['a public key', crypto.createPublicKey(fakePrivateKeyPem('gcr-public')).export({ type: 'spki', format: 'pem' }) as string],
+    ['a key cut short', fakePrivateKeyPem('gcr-cut').slice(0, 120)],
+    ['an encrypted key', crypto.createPrivateKey(fakePrivateKeyPem('gcr-encrypted'))
+      .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'GcrPk-Passphrase-73' }) as string],
+  ] as const).map(([what, privateKey]): Case => ({
+    name: `a gcr key whose private_key is ${what}`,
+    act: () => Registry.gcr({ serviceAccountKey: key({ private_key: privateKey }), imagePrefix: 'gcr.io/binder-test-123/x-' }),
+    message: /^Registry\.gcr serviceAccountKey "private_key" is not a PEM private key \(-----BEGIN PRIVATE KEY-----\); give the whole JSON key file downloaded for the service account$/,
+    secrets: [privateKey, key({ private_key: privateKey }), 'GcrPk-Secret', 'GcrPk-Passphrase-73'],
+  })),
+  { name: 'a gcr prefix in another project', act: () => Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'gcr.io/binder-test/x-' }),
+    message: /Registry\.gcr imagePrefix project "binder-test" is not the key's project_id "binder-test-123"; use gcr\.io\/binder-test-123\/<prefix>-/ },
+  { name: 'a gcr prefix on another host', act: () => Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'quay.io/binder-test-123/x-' }),
+    message: /Registry\.gcr imagePrefix must start with gcr\.io\// },
+  { name: 'a Docker Hub prefix with a host', act: () => Registry.dockerHub({ username: 'u', password: PASSWORD, imagePrefix: 'docker.io/org/p-' }),
+    message: /Registry\.dockerHub imagePrefix "docker\.io\/org\/p-" must be <docker-id or organization>\/<prefix>-, without a host/ },
+  { name: 'an empty Docker Hub password', act: () => Registry.dockerHub({ username: 'u', password: '', imagePrefix: 'org/p-' }),
+    message: /Registry\.dockerHub password is empty; the chart would push with a password of "%!s\(<nil>\)"/ },
+  { name: 'an ACR name with a dash', act: () => Registry.acr({ name: 'binder-acr', servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: 'x' }),
+    message: /Registry\.acr name "binder-acr" is not an ACR name/ },
+  { name: 'an ACR service principal that is not an AppID',
+    act: () => Registry.acr({ name: 'binderacr', servicePrincipalId: 'binder', servicePrincipalPassword: PASSWORD, imagePrefix: 'x' }),
+    message: /Registry\.acr servicePrincipalId must be the service principal's AppID, a GUID/ },
+  { name: 'an ACR prefix without the project level',
+    act: () => Registry.acr({ name: 'binderacr', servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: 'binderacr.azurecr.io/binder-' }),
+    message: /Registry\.acr imagePrefix "binderacr\.azurecr\.io\/binder-" needs a project level: binderacr\.azurecr\.io\/<project>\/<prefix>- .*issue 800/ },
+  { name: 'an ACR prefix on another registry',
+    act: () => Registry.acr({ name: 'binderacr', servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: 'other.azurecr.io/p/b-' }),
+    message: /Registry\.acr imagePrefix "other\.azurecr\.io\/p\/b-" must start with the registry host binderacr\.azurecr\.io\// },
+  { name: 'a Harbor host with a scheme', act: () => Registry.harbor({ host: 'https://abc.gra7.container-registry.ovh.net', username: 'u', password: PASSWORD, imagePrefix: 'x' }),
+    message: /Registry\.harbor host .* must be a DNS name .*without https:\/\// },
+  ...['abc', '0', '65536', '99999', '', '443:80', '-1', '44 3'].map((port): Case => ({
+    name: `a Harbor host with the port "${port}"`,
+    act: () => Registry.harbor({ host: `h.example.org:${port}`, username: 'u', password: PASSWORD, imagePrefix: `h.example.org:${port}/p/b-` }),
+    message: port === '443:80'
+      ? /^Registry\.harbor host "h\.example\.org:443:80" must be a DNS name such as .*, with an optional :port, without https:\/\/$/
+      : new RegExp(`^Registry\\.harbor host "h\\.example\\.org:${port}" has the port "${port}"; a port is a number from 1 to 65535, or leave it out for 443$`),
+  })),
+  { name: 'a Harbor prefix without the project', act: () => Registry.harbor({ host: 'h.example.org', username: 'u', password: PASSWORD, imagePrefix: 'h.example.org/binder-' }),
+    message: /Registry\.harbor imagePrefix "h\.example\.org\/binder-" needs a project level/ },
+  { name: 'a custom registry over http',
+    act: () => Registry.custom({ url: 'http://registry.example.org', username: 'u', password: PASSWORD, imagePrefix: 'registry.example.org/p/x-' }),
+    message: /Registry\.custom url "http:\/\/registry\.example\.org" must use https:\/\/ \(set allowInsecureHttp/ },
+  { name: 'a custom token URL that is not a URL',
+    act: () => Registry.custom({ url: 'https://r.example.org', username: 'u', password: PASSWORD, imagePrefix: 'r.example.org/p/x-', tokenUrl: 'r.example.org/token' }),
+    message: /Registry\.custom tokenUrl "r\.example\.org\/token" is not a URL/ },
+  { name: 'an image prefix with upper case or a tag',
+    act: () => Registry.custom({ url: 'https://r.example.org', username: 'u', password: PASSWORD, imagePrefix: 'r.example.org/P/x:1' }),
+    message: /Registry\.custom imagePrefix "r\.example\.org\/P\/x:1" may hold only lowercase letters/ },
+  // Credentials written into a URL or host: refused, and never echoed.
+  { name: 'a custom registry URL with credentials',
+    act: () => Registry.custom({ url: `https://ci:${URL_PASSWORD}@registry.example.org`, username: 'ci', password: PASSWORD, imagePrefix: 'registry.example.org/p/x-' }),
+    message: /^Registry\.custom url "https:\/\/\*\*\*@registry\.example\.org" must carry no user name or password; give them as Registry\.custom username and password$/ },
+  { name: 'a custom registry URL over http with credentials',
+    act: () => Registry.custom({ url: `http://ci:${URL_PASSWORD}@registry.example.org`, username: 'ci', password: PASSWORD, imagePrefix: 'registry.example.org/p/x-' }),
+    message: /^Registry\.custom url "http:\/\/\*\*\*@registry\.example\.org" must use https:\/\/ \(set allowInsecureHttp/ },
+  { name: 'a custom registry URL that is not a URL, with credentials',
+    act: () => Registry.custom({ url: `https://ci:${URL_PASSWORD}@registry.example.org:port`, username: 'ci', password: PASSWORD, imagePrefix: 'registry.example.org/p/x-' }),
+    message: /^Registry\.custom url "https:\/\/\*\*\*@registry\.example\.org:port" is not a URL$/ },
+  { name: 'a custom token URL with a token in it',
+    act: () => Registry.custom({ url: 'https://r.example.org', username: 'ci', password: PASSWORD, imagePrefix: 'r.example.org/p/x-', tokenUrl: `https://${URL_PASSWORD}@r.example.org/token` }),
+    message: /^Registry\.custom tokenUrl "https:\/\/\*\*\*@r\.example\.org\/token" must carry no user name or password/ },
+  { name: 'a custom API URL with credentials',
+    act: () => Registry.custom({ url: 'https://r.example.org', username: 'ci', password: PASSWORD, imagePrefix: 'r.example.org/p/x-', apiUrl: `https://ci:${URL_PASSWORD}@api.r.example.org` }),
+    message: /^Registry\.custom apiUrl "https:\/\/\*\*\*@api\.r\.example\.org" must carry no user name or password/ },
+  { name: 'a Harbor host with credentials', act: () => Registry.harbor({ host: `robot:${URL_PASSWORD}@h.example.org`, username: 'u', password: PASSWORD, imagePrefix: 'x' }),
+    message: /^Registry\.harbor host "\*\*\*@h\.example\.org" must be a DNS name/ },
+  { name: 'an image prefix with credentials',
+    act: () => Registry.custom({ url: 'https://r.example.org', username: 'ci', password: PASSWORD, imagePrefix: `ci:${URL_PASSWORD}@r.example.org/p/x-` }),
+    message: /^Registry\.custom imagePrefix "\*\*\*@r\.example\.org\/p\/x-" may hold only lowercase letters/ },
+  { name: 'a user name with a colon', act: () => Registry.harbor({ host: 'h.example.org', username: 'robot:x', password: PASSWORD, imagePrefix: 'h.example.org/p/b-' }),
+    message: /Registry\.harbor username must be a non-empty user name without spaces or ':'/ },
+];
+
+// Builders: host folders, and builders that need a registry.
+
+const builders: Case[] = [
+  ...[['relative', 'var/run/dind'], ['trailing slash', '/var/run/dind/x/'], ['root', '/'], ['dotted', '/var/run/../dind']].map(([what, dir]): Case => ({
+    name: `a ${what} host folder`, act: app => deploy(app, { builder: Builder.dind({ hostSocketDir: dir }) }),
+    message: /^Builder\.dind hostSocketDir ".*" must be an absolute, normalized folder other than \/, of letters, digits and \. _ - \/ only \(no \. or \.\. steps\), such as \/var\/run\/dind\/<deployment>$/,
+  })),
+  // Host folders reach pods that run as root and, in the chart's templates, shell scripts: only plain characters pass.
+  ...[
+    ['a shell command', '/var/run/dind/x;touch /host-pwned;#'], ['a command substitution', '/var/run/$(id)'], ['backquotes', '/var/run/`id`'],
+    ['a space', '/var/run/dind x'], ['a newline', '/var/run/dind\n/x'], ['a quote', '/var/run/"x'], ['a non-ASCII letter', '/var/run/dïnd'],
+  ].map(([what, dir]): Case => ({
+    name: `a socket folder with ${what}`, act: app => deploy(app, { builder: Builder.dind({ hostSocketDir: dir }) }),
+    message: /^Builder\.dind hostSocketDir ".*" must be an absolute, normalized folder other than \/, of letters, digits and \. _ - \/ only/,
+  })),
+  { name: 'a lib folder with a shell command', act: app => deploy(app, { builder: Builder.dind({ hostLibDir: '/var/lib/dind/$(reboot)' }) }),
+    message: /^Builder\.dind hostLibDir "\/var\/lib\/dind\/\$\(reboot\)" must be an absolute, normalized folder .*, such as \/var\/lib\/dind\/<deployment>$/ },
+  { name: 'a pink socket folder with a shell command', act: app => deploy(app, { builder: Builder.pink({ hostSocketDir: '/run/pink;reboot' }) }),
+    message: /^Builder\.pink hostSocketDir "\/run\/pink;reboot" must be an absolute, normalized folder .*, such as \/var\/run\/pink\/<deployment>$/ },
+  { name: 'a pink storage folder with a shell command', act: app => deploy(app, { builder: Builder.pink({ hostStorageDir: '/var/lib/pink&&reboot' }) }),
+    message: /^Builder\.pink hostStorageDir "\/var\/lib\/pink&&reboot" must be an absolute, normalized folder .*, such as \/var\/lib\/pink\/<deployment>$/ },
+  { name: 'a DindDaemonSet of its own with a shell command in its socket folder',
+    act: app => new DindDaemonSet(new Chart(app, 'c'), 'dind', { releaseName: 'x', hostSocketDir: '/x;reboot', hostLibDir: '/var/lib/dind/x' }),
+    message: /^DindDaemonSet hostSocketDir "\/x;reboot" must be an absolute, normalized folder/ },
+  // Node selectors: Kubernetes label syntax, for every builder.
+  ...([
+    ['a key with a space', Builder.dind, { 'hub.jupyter.org/node purpose': 'user' }, /^Builder\.dind nodeSelector key "hub\.jupyter\.org\/node purpose" is not a label key: an optional DNS prefix and '\/', then at most 63 letters, digits, '-', '_' and '\.', starting and ending with a letter or digit, such as hub\.jupyter\.org\/node-purpose$/],
+    ['a key with an upper-case prefix', Builder.dind, { 'Hub.Jupyter.org/purpose': 'user' }, /^Builder\.dind nodeSelector key "Hub\.Jupyter\.org\/purpose" is not a label key/],
+    ['a key with two slashes', Builder.pink, { 'a.org/b/c': 'user' }, /^Builder\.pink nodeSelector key "a\.org\/b\/c" is not a label key/],
+    ['a key name over 63 characters', Builder.host, { [`x.org/${'k'.repeat(64)}`]: 'user' }, /^Builder\.host nodeSelector key "x\.org\/k{64}" is not a label key/],
+    ['an empty key', Builder.dind, { '': 'user' }, /^Builder\.dind nodeSelector key "" is not a label key/],
+    ['a key ending in a dash', Builder.dind, { 'node-': 'user' }, /^Builder\.dind nodeSelector key "node-" is not a label key/],
+    ['a value with a space', Builder.dind, { 'hub.jupyter.org/node-purpose': 'user pods' },
+      /^Builder\.dind nodeSelector value "user pods" of key "hub\.jupyter\.org\/node-purpose" is not a label value: at most 63 letters, .* \(or empty\), such as user$/],
+    ['a value over 63 characters', Builder.pink, { purpose: 'v'.repeat(64) }, /^Builder\.pink nodeSelector value "v{64}" of key "purpose" is not a label value/],
+    ['a value with a slash', Builder.host, { purpose: 'a/b' }, /^Builder\.host nodeSelector value "a\/b" of key "purpose" is not a label value/],
+  ] as const).map(([what, factory, nodeSelector, message]): Case => ({
+    name: `a node selector with ${what}`, act: app => deploy(app, { builder: factory({ nodeSelector }) }), message,
+  })),
+  // The dind image: an image reference.
+  ...([
+    ['upper case', 'Docker:28.3.3-dind'], ['an empty tag', 'docker:'], ['a shell command', 'docker:dind;reboot'], ['a space', 'docker dind'], ['nothing', ''],
+    ['a digest that is not one', 'docker@sha256:xyz'], ['a scheme', 'https://docker.io/library/docker:dind'], ['two tags', 'docker:28:dind'],
+  ]).map(([what, image]): Case => ({
+    name: `a dind image with ${what}`, act: app => deploy(app, { builder: Builder.dind({ image }) }),
+    message: new RegExp(`^Builder\\.dind image "${image.replace(/[.:;/]/g, c => `\\${c}`)}" is not an image reference: \\[registry\\[:port\\]\\/\\]repository\\[:tag\\]\\[@sha256:digest\\], the repository in lowercase, such as docker\\.io\\/library\\/docker:28\\.3\\.3-dind$`),
+  })),
+  { name: 'a DindDaemonSet of its own with a bad image',
+    act: app => new DindDaemonSet(new Chart(app, 'c'), 'dind', { releaseName: 'x', hostSocketDir: '/var/run/dind/x', hostLibDir: '/var/lib/dind/x', image: 'Docker' }),
+    message: /^DindDaemonSet image "Docker" is not an image reference/ },
+  { name: 'a DindDaemonSet of its own with a bad node selector',
+    act: app => new DindDaemonSet(new Chart(app, 'c'), 'dind', { releaseName: 'x', hostSocketDir: '/var/run/dind/x', hostLibDir: '/var/lib/dind/x', nodeSelector: { 'a b': 'c' } }),
+    message: /^DindDaemonSet nodeSelector key "a b" is not a label key/ },
+  { name: 'Builder.dind() with Registry.none()', act: app => deploy(app, { registry: Registry.none(), builder: Builder.dind() }),
+    message: /deployment "x" has Registry\.none\(\) with Builder\.dind\(\): the images it builds stay in the builder's own store.*; set registry to a registry \(Registry\.dockerHub, .*\), or use builder: Builder\.host\(\) on nodes whose container runtime is Docker/ },
+  { name: 'Builder.pink() with Registry.none()', act: app => deploy(app, { registry: Registry.none(), builder: Builder.pink() }),
+    message: /deployment "x" has Registry\.none\(\) with Builder\.pink\(\): the images it builds stay in the builder's own store.*; set registry to a registry \(Registry\.dockerHub, .*\), or use builder: Builder\.host\(\) on nodes whose container runtime is Docker/ },
+  { name: 'the defaults alone (no registry, dind)', act: app => new BinderHub(app, 'x', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens() }),
+    message: /deployment "x" has no registry \(Registry\.none\(\), the default\) with Builder\.dind\(\)/ },
+];
+
+// Two deployments of one app that would share something on the cluster or on its nodes.
+
+const twoDeployments: Case[] = [
+  { name: 'a shared release name', act: app => deployBoth(app, { releaseName: 'binder' }, { releaseName: 'binder', namespace: 'b2' }),
+    message: /deployments "a" and "b" share the release name "binder"; .*ClusterRole binder-image-cleaner/ },
+  { name: 'a shared namespace', act: app => deployBoth(app, { namespace: 'binder' }, { namespace: 'binder' }),
+    message: /deployments "a" and "b" share the namespace "binder"; .*proxy-public/ },
+  { name: 'a shared socket folder', act: app => deployBoth(app, { builder: Builder.dind({ hostSocketDir: '/var/run/dind' }) }, { builder: Builder.dind({ hostSocketDir: '/var/run/dind' }) }),
+    message: /^deployments "a" and "b" overlap on the nodes: Builder\.dind hostSocketDir \/var\/run\/dind of "b" is the same path as Builder\.dind hostSocketDir \/var\/run\/dind of "a"; .*give each deployment builder folders of its own, none inside another's$/ },
+  { name: 'a nested image store', act: app => deployBoth(app, { builder: Builder.dind({ hostLibDir: '/var/lib/dind' }) }, {}),
+    message: /^deployments "a" and "b" overlap on the nodes: Builder\.dind hostLibDir \/var\/lib\/dind\/b of "b" is inside Builder\.dind hostLibDir \/var\/lib\/dind of "a";/ },
+  { name: 'the node\'s Docker twice', act: app => deployBoth(app, { builder: Builder.host() }, { builder: Builder.host() }),
+    message: /^deployments "a" and "b" overlap on the nodes: Builder\.host socket \/var\/run\/docker\.sock of "b" is the same path as Builder\.host socket \/var\/run\/docker\.sock of "a";/ },
+  { name: 'a socket folder that contains another deployment\'s', act: app => deployBoth(app, {}, { builder: Builder.dind({ hostSocketDir: '/var/run/dind' }) }),
+    message: /^deployments "a" and "b" overlap on the nodes: Builder\.dind hostSocketDir \/var\/run\/dind of "b" contains Builder\.dind hostSocketDir \/var\/run\/dind\/a of "a";/ },
+  { name: 'a lib folder that is another deployment\'s socket folder', act: app => deployBoth(app, {}, { builder: Builder.dind({ hostLibDir: '/var/run/dind/a' }) }),
+    message: /^deployments "a" and "b" overlap on the nodes: Builder\.dind hostLibDir \/var\/run\/dind\/a of "b" is the same path as Builder\.dind hostSocketDir \/var\/run\/dind\/a of "a";/ },
+  { name: 'an image store inside another deployment\'s socket folder', act: app => deployBoth(app, {}, { builder: Builder.dind({ hostLibDir: '/var/run/dind/a/images' }) }),
+    message: /^deployments "a" and "b" overlap on the nodes: Builder\.dind hostLibDir \/var\/run\/dind\/a\/images of "b" is inside Builder\.dind hostSocketDir \/var\/run\/dind\/a of "a";/ },
+  { name: 'a socket folder inside another deployment\'s image store', act: app => deployBoth(app, {}, { builder: Builder.dind({ hostSocketDir: '/var/lib/dind/a/run' }) }),
+    message: /^deployments "a" and "b" overlap on the nodes: Builder\.dind hostSocketDir \/var\/lib\/dind\/a\/run of "b" is inside Builder\.dind hostLibDir \/var\/lib\/dind\/a of "a";/ },
+  { name: 'a socket folder that contains another deployment\'s image store', act: app => deployBoth(app, {}, { builder: Builder.dind({ hostSocketDir: '/var/lib/dind' }) }),
+    message: /^deployments "a" and "b" overlap on the nodes: Builder\.dind hostSocketDir \/var\/lib\/dind of "b" contains Builder\.dind hostLibDir \/var\/lib\/dind\/a of "a";/ },
+  { name: 'a pink storage folder that is another deployment\'s dind image store',
+    act: app => deployBoth(app, {}, { builder: Builder.pink({ hostStorageDir: '/var/lib/dind/a' }) }),
+    message: /^deployments "a" and "b" overlap on the nodes: Builder\.pink hostStorageDir \/var\/lib\/dind\/a of "b" is the same path as Builder\.dind hostLibDir \/var\/lib\/dind\/a of "a";/ },
+  { name: 'a dind socket folder around the node\'s Docker socket', act: app => deployBoth(app, { builder: Builder.host() }, { builder: Builder.dind({ hostSocketDir: '/var/run' }) }),
+    message: /^deployments "a" and "b" overlap on the nodes: Builder\.dind hostSocketDir \/var\/run of "b" contains Builder\.host socket \/var\/run\/docker\.sock of "a";/ },
+  { name: 'a dind image store around the node\'s Docker', act: app => deployBoth(app, { builder: Builder.host() }, { builder: Builder.dind({ hostLibDir: '/var/lib' }) }),
+    message: /^deployments "a" and "b" overlap on the nodes: Builder\.dind hostLibDir \/var\/lib of "b" contains Builder\.host image store \/var\/lib\/docker of "a";/ },
+];
+
+// Ingress.
+
+const hosts = { binderHost: 'binder.example.org', hubHost: 'hub.example.org', ingressClassName: 'nginx' };
+const cm = () => Tls.certManager({ clusterIssuer: 'le' });
+const ingress: Case[] = [
+  { name: 'a host that is not a DNS name', act: app => deploy(app, { ingress: { ...hosts, binderHost: 'https://binder.example.org' } }),
+    message: /^ingress binderHost "https:\/\/binder\.example\.org" is not a DNS name; give one such as binder\.example\.org \(lowercase, with a dot, labels of at most 63 characters, no scheme, port or IP address\)$/ },
+  { name: 'a host without a domain', act: app => deploy(app, { ingress: { ...hosts, hubHost: 'hub' } }), message: /^ingress hubHost "hub" is not a DNS name; give one such as/ },
+  { name: 'an IP address as the binder host', act: app => deploy(app, { ingress: { ...hosts, binderHost: '203.0.113.7' } }),
+    message: /^ingress binderHost "203\.0\.113\.7" is an IP address, not a DNS name; give one such as binder\.example\.org/ },
+  { name: 'an IP address as the hub host', act: app => deploy(app, { ingress: { ...hosts, hubHost: '10.0.0.1' } }),
+    message: /^ingress hubHost "10\.0\.0\.1" is an IP address, not a DNS name; give one such as/ },
+  { name: 'a host with a 70-character label', act: app => deploy(app, { ingress: { ...hosts, hubHost: `${'h'.repeat(70)}.example.org` } }),
+    message: /^ingress hubHost "h{70}\.example\.org" has a label of 70 characters, not a DNS name \(at most 63\); give one such as/ },
+  { name: 'a host over 253 characters', act: app => deploy(app, { ingress: { ...hosts, binderHost: `${'b'.repeat(60)}.`.repeat(5) + 'org' } }),
+    message: /^ingress binderHost "(b{60}\.){5}org" has 308 characters, not a DNS name \(at most 253\); give one such as/ },
+  { name: 'a host with a port', act: app => deploy(app, { ingress: { ...hosts, binderHost: 'binder.example.org:443' } }),
+    message: /^ingress binderHost "binder\.example\.org:443" is not a DNS name; give one/ },
+  { name: 'an upper-case ingressClassName', act: app => deploy(app, { ingress: { ...hosts, ingressClassName: 'Nginx' } }),
+    message: /^ingress ingressClassName "Nginx" is not a valid object name: give lowercase letters, digits, '-' and '\.', at most 253 characters, such as nginx \(kubectl get ingressclass\)$/ },
+  { name: 'an ingressClassName with an underscore', act: app => deploy(app, { ingress: { ...hosts, ingressClassName: 'nginx_internal' } }),
+    message: /^ingress ingressClassName "nginx_internal" is not a valid object name/ },
+  { name: 'an empty ingressClassName', act: app => deploy(app, { ingress: { ...hosts, ingressClassName: '' } }),
+    message: /^ingress ingressClassName "" is empty: give lowercase letters, digits, '-' and '\.', at most 253 characters, such as nginx/ },
+  { name: 'an empty clusterIssuer', act: () => Tls.certManager({ clusterIssuer: '' }),
+    message: /^Tls\.certManager clusterIssuer "" is empty: give lowercase letters, digits, '-' and '\.', at most 253 characters, such as letsencrypt-prod$/ },
+  { name: 'an empty issuer', act: () => Tls.certManager({ issuer: '' }), message: /^Tls\.certManager issuer "" is empty: give .*, such as letsencrypt-prod$/ },
+  { name: 'a clusterIssuer with a space', act: () => Tls.certManager({ clusterIssuer: 'letsencrypt prod' }),
+    message: /^Tls\.certManager clusterIssuer "letsencrypt prod" is not a valid object name/ },
+  { name: 'a TLS Secret name with upper case', act: () => Tls.secret('Binder-TLS'), message: /^Tls\.secret "Binder-TLS" is not a valid object name/ },
+  { name: 'the same host twice', act: app => deploy(app, { ingress: { ...hosts, hubHost: 'binder.example.org' } }),
+    message: /ingress binderHost and hubHost are both "binder\.example\.org"/ },
+  { name: 'TLS for one host only', act: app => deploy(app, { ingress: { ...hosts, hubTls: cm() } }), message: /ingress has TLS for one host only; give binderTls and hubTls both/ },
+  { name: 'a hub URL on another host', act: app => deploy(app, { ingress: { ...hosts, binderTls: cm(), hubTls: cm() }, hubUrl: 'https://jupyter.example.org' }),
+    message: /hubUrl "https:\/\/jupyter\.example\.org\/" contradicts the ingress hub host, which makes the hub URL https:\/\/hub\.example\.org\// },
+  { name: 'a hub URL with the wrong scheme', act: app => deploy(app, { ingress: { ...hosts, binderTls: cm(), hubTls: cm() }, hubUrl: 'http://hub.example.org' }),
+    message: /hubUrl "http:\/\/hub\.example\.org\/" contradicts the ingress hub host/ },
+  { name: 'a discovered hub URL', act: app => deploy(app, { ingress: hosts, discoveredHubUrl: 'http://203.0.113.7' }),
+    message: /discoveredHubUrl "http:\/\/203\.0\.113\.7\/" contradicts/ },
+  { name: 'Let\'s Encrypt for the binder host', act: app => deploy(app, { ingress: { ...hosts, binderTls: Tls.letsEncrypt('a@example.org'), hubTls: cm() } }),
+    message: /Tls\.letsEncrypt is the jupyterhub chart's own mode and covers the hub host only/ },
+  { name: 'cert-manager with no issuer', act: () => Tls.certManager({}), message: /Tls\.certManager needs exactly one of clusterIssuer or issuer/ },
+  { name: 'a bad contact email', act: () => Tls.letsEncrypt('admin'), message: /Tls\.letsEncrypt contact email "admin" is not an email address/ },
+  { name: 'service types through chartValues', act: app => deploy(app, { ingress: hosts, chartValues: { service: { type: 'NodePort' } } }),
+    message: /chartValues\.service\.type is set by the ingress prop/ },
+];
+
+// The hub URL, from props and from the records that patch-hub-url writes.
+
+const records = (dir: string) => new HubUrlRecords(path.join(dir, 'hub-urls'));
+const record = (content: string) => (dir: string) => {
+  fs.mkdirSync(records(dir).directory);
+  fs.writeFileSync(records(dir).fileFor('x'), content);
+};
+const hubUrl: Case[] = [
+  { name: 'a hub URL that is not a URL', act: app => deploy(app, { hubUrl: '203.0.113.7' }), message: /hubUrl "203\.0\.113\.7" is not a URL; give the public address of JupyterHub/ },
+  { name: 'a hub URL that is not http', act: app => deploy(app, { hubUrl: 'ftp://hub' }), message: /hubUrl "ftp:\/\/hub" must start with http:\/\/ or https:\/\// },
+  { name: 'a hub URL with a query', act: app => deploy(app, { hubUrl: 'http://hub/?a=1' }), message: /hubUrl "http:\/\/hub\/\?a=1" must have no query, fragment or credentials/ },
+  { name: 'a hub URL with credentials', act: app => deploy(app, { hubUrl: `https://admin:${URL_PASSWORD}@hub.example.org/x` }),
+    message: /^hubUrl "https:\/\/\*\*\*@hub\.example\.org\/x" must have no query, fragment or credentials$/ },
+  { name: 'a hub URL with a token for a user name', act: app => deploy(app, { hubUrl: `http://${URL_PASSWORD}@203.0.113.7` }),
+    message: /^hubUrl "http:\/\/\*\*\*@203\.0\.113\.7" must have no query, fragment or credentials$/ },
+  { name: 'a hub URL without a scheme, with credentials', act: app => deploy(app, { hubUrl: `admin:${URL_PASSWORD}@hub.example.org` }),
+    message: /^hubUrl "\*\*\*@hub\.example\.org" must start with http:\/\/ or https:\/\/$/ },
+  { name: 'a hub URL that is not a URL, with credentials', act: app => deploy(app, { hubUrl: `https://admin:${URL_PASSWORD}@hub example.org` }),
+    message: /^hubUrl "https:\/\/\*\*\*@hub example\.org" is not a URL; give the public address of JupyterHub/ },
+  { name: 'a discovered hub URL with credentials', act: app => deploy(app, { discoveredHubUrl: `http://admin:${URL_PASSWORD}@203.0.113.7/` }),
+    message: /^discoveredHubUrl "http:\/\/\*\*\*@203\.0\.113\.7\/" must have no query, fragment or credentials$/ },
+  { name: 'a hub URL with credentials beside an ingress', act: app => deploy(app, { ingress: hosts, hubUrl: `http://admin:${URL_PASSWORD}@hub.example.org` }),
+    message: /^hubUrl "http:\/\/\*\*\*@hub\.example\.org" must have no query, fragment or credentials$/ },
+  { name: 'a recorded hub URL with credentials', prepare: record(`https://admin:${URL_PASSWORD}@hub.example.org/\n`),
+    act: (app, dir) => deploy(app, { discoveredHubUrl: records(dir).load('x') }),
+    message: /hub-urls\/x\.url "https:\/\/\*\*\*@hub\.example\.org\/" must have no query, fragment or credentials$/ },
+  { name: 'a fixed and a discovered hub URL together', act: app => deploy(app, { hubUrl: 'http://a', discoveredHubUrl: 'http://b' }),
+    message: /deployment "x" has both hubUrl \(fixed\) and discoveredHubUrl/ },
+  { name: 'auth without an in-cluster hub address', act: app => deploy(app, { chartValues: { config: { BinderHub: { auth_enabled: true } } } }),
+    message: /chartValues\.config\.BinderHub\.auth_enabled needs chartValues\.config\.BinderHub\.hub_url_local/ },
+  { name: 'a discovered hub URL that is not a URL', act: app => deploy(app, { discoveredHubUrl: 'hub' }), message: /discoveredHubUrl "hub" is not a URL/ },
+  { name: 'a recorded hub URL that is not a URL', prepare: record('pending\n'), act: (app, dir) => deploy(app, { discoveredHubUrl: records(dir).load('x') }),
+    message: /hub-urls\/x\.url "pending" is not a URL/ },
+];
+
+// Tokens, as a secrets file holds them, and the optional tokens of the props.
+
+/** Fake token values spoiled by `spoil`. */
+function spoiled(spoil: (v: Record<string, unknown>) => void): Record<string, unknown> {
+  const values: Record<string, unknown> = fakeTokenValues('bad');
+  spoil(values);
+  return values;
+}
+const tokenCase = (name: string, values: Record<string, unknown>, message: RegExp): Case => ({
+  name, message, act: app => deploy(app, { tokens: BinderHubTokens.fromValues(values, 'secrets/x.json') }),
+  secrets: Object.values(values).filter((v): v is string => typeof v === 'string' && v.length > 8),
+});
+const tokens: Case[] = [
+  tokenCase('a token is missing', spoiled(v => { delete v.cookieSecret; }), /^secrets\/x\.json: token "cookieSecret" is missing; run `npm run init-secrets -- --force`/),
+  tokenCase('a token is too short', spoiled(v => { v.proxySecretToken = (v.proxySecretToken as string).slice(2); }),
+    /^secrets\/x\.json: token "proxySecretToken" must be 64 lowercase hex/),
+  tokenCase('a token is not hex', spoiled(v => { v.binderApiToken = 'g'.repeat(64); }), /^secrets\/x\.json: token "binderApiToken" must be 64 lowercase hex/),
+  tokenCase('a token is not a string', spoiled(v => { v.buildTokenSecret = 42; }), /^secrets\/x\.json: token "buildTokenSecret" must be 64 lowercase hex/),
+  tokenCase('two tokens are equal', spoiled(v => { v.cryptKeeperKey = v.cookieSecret; }), /^secrets\/x\.json: tokens "cookieSecret" and "cryptKeeperKey" are equal/),
+  tokenCase('a token name is unknown', spoiled(v => { v.proxyToken = 'x'; }), /^secrets\/x\.json: unknown token "proxyToken"/),
+  { name: 'tokens that are not an object', act: app => deploy(app, { tokens: BinderHubTokens.fromValues('abc', 'f.json') }), message: /^f\.json: "tokens" must be an object/ },
+  { name: 'an empty GitHub token', act: app => deploy(app, { githubAccessToken: ' ' }), message: /githubAccessToken of deployment "x" is empty/ },
+  { name: 'an empty GitLab token', act: app => deploy(app, { gitlabPrivateToken: '' }),
+    message: /^gitlabPrivateToken of deployment "x" is empty; leave it out or give the token$/ },
+];
+
+// chartValues: settings a typed prop owns, and the 2019 chart's.
+
+const chartValues: Case[] = [
+  { name: 'a token set through chartValues', act: app => deploy(app, { chartValues: { jupyterhub: { proxy: { secretToken: CHART_VALUES_TOKEN } } } }),
+    message: /chartValues\.jupyterhub\.proxy\.secretToken is set by the secrets file \(npm run init-secrets\)/ },
+  { name: 'hub_url set through chartValues', act: app => deploy(app, { chartValues: { config: { BinderHub: { hub_url: 'http://x' } } } }),
+    message: /chartValues\.config\.BinderHub\.hub_url is set by the hubUrl prop/ },
+  { name: 'the guide\'s dind.enabled', act: app => deploy(app, { chartValues: { dind: { enabled: true } } }),
+    message: /chartValues\.dind\.enabled is a setting of the 2019 chart .*imageBuilderType/ },
+  { name: 'the 2019 registry.prefix', act: app => deploy(app, { chartValues: { registry: { prefix: 'gcr.io/p/x' } } }),
+    message: /chartValues\.registry\.prefix is a setting of the 2019 chart/ },
+  { name: 'a GitHub token through chartValues', act: app => deploy(app, { chartValues: { config: { GitHubRepoProvider: { access_token: GITHUB_TOKEN } } } }),
+    message: /^chartValues\.config\.GitHubRepoProvider\.access_token is set by the githubAccessToken prop; remove it from chartValues$/ },
+  { name: 'registry credentials through chartValues', act: app => deploy(app, { chartValues: { registry: { username: 'bot', password: PASSWORD } } }),
+    message: /^chartValues\.registry is set by the registry prop; remove it from chartValues$/ },
+  { name: 'the build token secret through chartValues', act: app => deploy(app, { chartValues: { config: { BinderHub: { build_token_secret: CHART_VALUES_TOKEN } } } }),
+    message: /^chartValues\.config\.BinderHub\.build_token_secret is set by the secrets file \(npm run init-secrets\); remove it from chartValues$/ },
+  { name: 'the 2019 top-level github', act: app => deploy(app, { chartValues: { github: { accessToken: GITHUB_TOKEN } } }),
+    message: /^chartValues\.github is a setting of the 2019 chart that today's binderhub chart refuses; use the githubAccessToken prop$/ },
+  { name: 'the 2019 hub.url', act: app => deploy(app, { chartValues: { hub: { url: 'http://hub.example.org' } } }),
+    message: /^chartValues\.hub\.url is a setting of the 2019 chart that today's binderhub chart refuses; use the hubUrl prop$/ },
+  { name: 'extraEnv that is not a list', act: app => deploy(app, { chartValues: { extraEnv: { MY_TOKEN: CHART_VALUES_TOKEN } } }),
+    message: /^chartValues\.extraEnv must be a list of \{name, value \| valueFrom\} entries$/ },
+  { name: 'the builder type through chartValues', act: app => deploy(app, { chartValues: { imageBuilderType: 'dind' } }),
+    message: /chartValues\.imageBuilderType is set by the builder prop/ },
+  { name: 'the build executor\'s socket through chartValues', act: app => deploy(app, { chartValues: { config: { KubernetesBuildExecutor: { docker_host: 'unix:///x' } } } }),
+    message: /chartValues\.config\.KubernetesBuildExecutor\.docker_host is set by the builder prop/ },
+];
+
+// Secrets modes.
+
+const secretsModes: Case[] = [
+  ...['banana', '1d', '-5m', '+1h', '', '1h 30m', '1.5', 'h', '60 s', '10M'].map((interval): Case => ({
+    name: `refreshInterval "${interval}"`, act: app => deploy(app, { secrets: SecretsMode.external({ storeName: 'vault', refreshInterval: interval }) }),
+    message: new RegExp(`^SecretsMode\\.external refreshInterval "${interval.replace(/[.+]/g, c => `\\${c}`)}" is not a Go duration; give one such as 1h, 30m, 1h30m, or 0 to read the store once$`),
+  })),
+  { name: 'an empty storeName', act: app => deploy(app, { secrets: SecretsMode.external({ storeName: '' }) }),
+    message: /^SecretsMode\.external storeName "" is empty: give lowercase letters/ },
+];
+
+// Names of the deployment: release name and namespace.
+
+const names: Case[] = [
+  { name: 'an invalid release name', act: app => deploy(app, { releaseName: 'Prod_1' }), message: /releaseName "Prod_1" must be lowercase letters, digits and '-'/ },
+  { name: 'a release name over 53 characters', act: app => deploy(app, { releaseName: 'a'.repeat(54) }), message: /releaseName "a{54}" .* at most 53 characters/ },
+  { name: 'an invalid namespace', act: app => deploy(app, { namespace: 'binder.hub' }), message: /namespace "binder\.hub" must be lowercase/ },
+  { name: 'a release name with a newline and a terminal escape', act: app => deploy(app, { releaseName: 'binder\n\u001b[2Jx' }),
+    message: /^releaseName "binder\\n\\u001b\[2Jx" must be lowercase letters/ },
+];
+
+// kubeVersion.
+
+const kubeVersion: Case[] = ['1', '2.0.0', '1.x', '1.35-gke', ' 1.35'].map(given => ({
+  name: `kubeVersion "${given}"`, act: (app: App) => deploy(app, { kubeVersion: given }),
+  message: new RegExp(`^kubeVersion "${given.replace(/\./g, '\\.')}" is not a Kubernetes version; give your cluster's, such as 1\\.35\\.0`),
+}));
+
+// Secrets files, as `SecretStore.load` reads them for a synth.
+
+const store = (dir: string) => new SecretStore(path.join(dir, 'secrets'));
+/** Writes secrets/x.json: generated tokens, then `change` applied to the parsed content. */
+const secretsFile = (change: (content: any) => unknown = c => c) => (dir: string) => {
+  store(dir).init('x');
+  const file = store(dir).fileFor('x');
+  const changed = change(JSON.parse(fs.readFileSync(file, 'utf8')));
+  fs.writeFileSync(file, typeof changed === 'string' ? changed : JSON.stringify(changed));
+};
+/** A deployment with what secrets/x.json holds. */
+const deployFromFile = (app: App, dir: string) => {
+  const secrets = store(dir).load('x');
+  return deploy(app, { tokens: secrets.tokens, registry: Registry.dockerHub({ username: 'bot', password: requiredCredential(secrets, 'registryPassword'), imagePrefix: 'org/b-' }) });
+};
+/** Runs `read` while reading any file fails as a file without read permission does (root reads them all). */
+function unreadable<T>(read: () => T): T {
+  const realFs: typeof fs = require('fs');
+  const spy = jest.spyOn(realFs, 'readFileSync').mockImplementation(() => {
+    throw Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' });
+  });
+  try {
+    return read();
+  } finally {
+    spy.mockRestore();
+  }
+}
+const secretsFiles: Case[] = [
+  { name: 'a missing secrets file', act: deployFromFile,
+    message: /^secrets file .*secrets\/x\.json for deployment "x" does not exist; run `npm run init-secrets -- x` to generate its tokens$/ },
+  { name: 'a secrets file that is not JSON', prepare: secretsFile(() => `{"credentials": {"githubAccessToken": "${BROKEN_JSON_TOKEN}"`), act: deployFromFile,
+    message: /^\S*secrets\/x\.json is not valid JSON; fix it by hand \(a merge conflict or a missing quote or comma\?\)$/ },
+  { name: 'a secrets file with a merge conflict', prepare: secretsFile(c => `<<<<<<< HEAD\n${JSON.stringify(c)}\n=======\n{}\n>>>>>>> other\n`), act: deployFromFile,
+    message: /^\S*secrets\/x\.json is not valid JSON; fix it by hand/ },
+  ...['credential', 'Credentials', 'token', 'registryPassword'].map((misspelled): Case => ({
+    name: `a secrets file with the top-level key "${misspelled}"`,
+    prepare: secretsFile(c => ({ tokens: c.tokens, [misspelled]: misspelled === 'registryPassword' ? PASSWORD : { registryPassword: PASSWORD } })), act: deployFromFile,
+    message: new RegExp(`^\\S*secrets\\/x\\.json: unknown top-level key "${misspelled}"; a secrets file holds only "tokens" and "credentials" \\(check the spelling\\)$`),
+  })),
+  { name: 'init --force on a secrets file with a misspelled key (it would drop the credentials)',
+    prepare: secretsFile(c => ({ ...c, credentail: { registryPassword: PASSWORD } })), act: (_app, dir) => store(dir).init('x', true),
+    message: /^\S*secrets\/x\.json: unknown top-level key "credentail"; a secrets file holds only "tokens" and "credentials"/ },
+  ...[0o644, 0o640, 0o604, 0o620, 0o666].map((mode): Case => ({
+    name: `a secrets file of mode ${mode.toString(8)}`,
+    prepare: dir => { secretsFile(c => ({ ...c, credentials: { registryPassword: PASSWORD } }))(dir); fs.chmodSync(store(dir).fileFor('x'), mode); },
+    act: deployFromFile,
+    message: new RegExp(`^(\\S*secrets\\/x\\.json) has mode 0${mode.toString(8)}, so group or others may read or change its tokens; run \`chmod 600 \\1\`$`),
+  })),
+  { name: 'an unreadable secrets file (EACCES): no advice that would rotate the tokens',
+    prepare: secretsFile(c => ({ ...c, credentials: { registryPassword: PASSWORD } })), act: (app, dir) => unreadable(() => deployFromFile(app, dir)),
+    message: /^(\S*secrets\/x\.json) cannot be read \(EACCES\); let the user who runs this read it: chown it to that user, then `chmod 600 \1`$/ },
+  { name: 'init --force on an unreadable secrets file',
+    prepare: secretsFile(), act: (_app, dir) => unreadable(() => store(dir).init('x', true)),
+    message: /^\S*secrets\/x\.json cannot be read \(EACCES\)/ },
+  { name: 'a secrets file that is a JSON array', prepare: secretsFile(() => '[]'), act: deployFromFile,
+    message: /^\S*secrets\/x\.json must hold a JSON object \{"tokens": \{\.\.\.\}, "credentials": \{\.\.\.\}\}$/ },
+  { name: 'a secrets file without tokens', prepare: secretsFile(c => ({ credentials: c.credentials })), act: deployFromFile,
+    message: /^\S*secrets\/x\.json: "tokens" must be an object with proxySecretToken, .*; run `npm run init-secrets -- --force` to write a fresh set$/ },
+  { name: 'a credential that is not a string', prepare: secretsFile(c => ({ ...c, credentials: { registryPassword: 42 } })), act: deployFromFile,
+    message: /^\S*secrets\/x\.json: credential "registryPassword" must be a non-empty string$/ },
+  { name: 'an unknown credential', prepare: secretsFile(c => ({ ...c, credentials: { githubAcessToken: GITHUB_TOKEN } })), act: deployFromFile,
+    message: /secrets\/x\.json: unknown credential "githubAcessToken"; expected any of githubAccessToken, gitlabPrivateToken, registryPassword/ },
+  { name: 'an empty credential', prepare: secretsFile(c => ({ ...c, credentials: { registryPassword: '' } })), act: deployFromFile,
+    message: /secrets\/x\.json: credential "registryPassword" must be a non-empty string/ },
+  { name: 'a missing credential that the deployment needs', prepare: secretsFile(), act: deployFromFile,
+    message: /secrets\/x\.json has no credentials\.registryPassword, which this deployment needs; add it to the file's "credentials"/ },
+];
+
+const groups: Array<[string, Case[]]> = [
+  ['registries', registries],
+  ['builders', builders],
+  ['two deployments of one app', twoDeployments],
+  ['ingress', ingress],
+  ['hub URL', hubUrl],
+  ['tokens', tokens],
+  ['chartValues', chartValues],
+  ['secrets modes', secretsModes],
+  ['deployment names', names],
+  ['kubeVersion', kubeVersion],
+  ['secrets files', secretsFiles],
+];
+
+describe.each(groups)('bad inputs: %s', (_, cases) => {
+  test.each(cases.map(c => [c.name, c] as const))('refuses %s', (_name, c) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-'));
+    c.prepare?.(dir);
+    const before = listing(dir);
+    const app = Testing.app();
+    let error: unknown;
+    try {
+      c.act(app, dir);
+      app.synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(fs.readdirSync(app.outdir)).toEqual([]);
+    expect(listing(dir)).toEqual(before);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(c.message);
+    expect(message).not.toMatch(/[\r\n]/);
+    for (const secret of [...SECRETS, ...(c.secrets ?? [])]) {
+      expect(message).not.toContain(secret);
+      expect(message).not.toContain(Buffer.from(secret).toString('base64'));
+    }
+  });
+});
+
+test('the suite has at least 80 cases, in every group', () => {
+  expect(groups.flatMap(([, cases]) => cases).length).toBeGreaterThanOrEqual(80);
+  expect(groups.filter(([, cases]) => cases.length === 0)).toEqual([]);
+});
