@@ -120,18 +120,19 @@ export function readExampleInputs(targets: PublishTargets = DEFAULT_TARGETS, env
 }
 
 /**
- * Synthesizes the example into `staging` (a fresh temporary folder unless given) and calls `use` with it, the
- * deployments and the inputs they were defined from; the temporary folder is removed afterwards.
+ * Synthesizes the example into a fresh private temporary folder and calls `use` with it, the deployments and the
+ * inputs they were defined from; the folder is removed afterwards, however `use` ends.
  */
-export function synthesizeExample<T>(use: (staging: string, deployments: BinderHub[], inputs: ExampleInputs) => T, staging?: string): T {
-  const own = staging === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-synth-')) : undefined;
+export function synthesizeExample<T>(use: (staging: string, deployments: BinderHub[], inputs: ExampleInputs) => T): T {
+  // mkdtemp makes the folder 0700: the Secrets kept out of dist/ are in it until it goes.
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-synth-'));
   try {
-    const app = new App({ outdir: staging ?? own! });
+    const app = new App({ outdir: staging });
     const inputs = readExampleInputs();
     const deployments = defineExample(app, inputs);
     app.synth();
     return use(app.outdir, deployments, inputs);
   } finally {
-    if (own) fs.rmSync(own, { recursive: true, force: true });
+    fs.rmSync(staging, { recursive: true, force: true });
   }
 }

@@ -1,13 +1,22 @@
 /**
  * `npm run synth` (and `cdk8s synth`): synthesizes the deployments that main.ts describes and publishes them into
- * dist/ and dist-secrets/, each file replaced atomically.
+ * dist/ and dist-secrets/, all or nothing.
+ *
+ * Under `cdk8s synth`, the CLI's folder (CDK8S_OUTDIR, build/staging in cdk8s.yaml) gets copies of the dist/ files
+ * only, for the CLI to list and validate: the Secrets kept out of dist/ never land in a folder the CLI made.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { placeholderWarnings, synthesizeExample } from '../main';
 import { DEFAULT_TARGETS, foreignCiphertextProblem, helpOnly, publishManifests, runMain, SecretStore } from '../lib';
 
 runMain(() => {
   if (helpOnly('usage: npm run synth (or cdk8s synth): synthesizes the deployments of main.ts into dist/ and dist-secrets/')) return;
-  // cdk8s synth passes its own staging folder in CDK8S_OUTDIR; the app publishes from there to dist/.
+  const cliFolder = process.env.CDK8S_OUTDIR || undefined;
+  if (cliFolder && path.resolve(cliFolder) === path.resolve(DEFAULT_TARGETS.manifests)) {
+    console.warn(`warning: cdk8s synth --output ${cliFolder} deleted that folder before this synth ran (files there that are no manifests are gone, `
+      + 'and sealed values are sealed anew); leave --output out: cdk8s.yaml gives the CLI a folder of its own');
+  }
   synthesizeExample((staging, deployments, inputs) => {
     for (const file of inputs.unreadablePrevious ?? []) {
       console.warn(`warning: ${file}: ignored, so its sealed values are sealed anew; this synth writes the file again`);
@@ -16,12 +25,23 @@ runMain(() => {
     for (const file of result.written) console.log(`wrote ${file}`);
     for (const file of result.unchanged) console.log(`unchanged ${file}`);
     for (const file of result.removed) console.log(`removed ${file}`);
+    if (cliFolder) copyManifests([...result.written, ...result.unchanged], cliFolder);
     for (const deployment of deployments) {
       for (const entry of deployment.foreignCiphertexts) console.warn(`warning: ${foreignCiphertextProblem(entry)}; sealed anew`);
       for (const hook of deployment.helmChart.droppedHooks) {
         console.log(`left out ${hook.kind}/${hook.name} of ${deployment.node.id} (helm.sh/hook: ${hook.hook}): ${hook.reason}`);
       }
     }
-  }, process.env.CDK8S_OUTDIR);
+  });
   for (const warning of placeholderWarnings(new SecretStore('secrets'))) console.warn(warning);
 });
+
+/** Copies the published dist/ files (never the Secrets kept apart) into the cdk8s CLI's folder. */
+function copyManifests(published: string[], folder: string): void {
+  fs.mkdirSync(folder, { recursive: true });
+  const dist = path.resolve(DEFAULT_TARGETS.manifests);
+  for (const file of published.filter(f => path.dirname(path.resolve(f)) === dist)) {
+    const copy = path.join(folder, path.basename(file));
+    if (path.resolve(copy) !== path.resolve(file)) fs.copyFileSync(file, copy);
+  }
+}

@@ -2,6 +2,7 @@
  * The example app end to end, as operators run it: the commands through scripts/run.js, as `npm run synth` and the
  * other npm scripts run them (`npm test` builds first), in a working folder with secrets/ and dist/.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { SealingCertificate } from '../lib';
@@ -234,5 +235,48 @@ describe('commands that take no arguments', () => {
     expect(extra.status).toBe(1);
     expect(extra.stderr).toMatch(/^error: Unexpected argument 'prod'/);
     expect(fs.readdirSync(dir)).toEqual(['sealed-secrets']);
+  });
+});
+
+describe('cdk8s synth', () => {
+  const CDK8S = path.join(__dirname, '..', 'node_modules', '.bin', 'cdk8s');
+  /** A workspace with the example's cdk8s.yaml, its app pointed at this checkout. */
+  const cdk8sWorkspace = () => {
+    const dir = workspace();
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node ${path.join(__dirname, '..', 'scripts', 'run.js')} synth\noutput: build/staging\n`);
+    expect(run('init-secrets', dir).status).toBe(0);
+    return dir;
+  };
+  const cdk8s = (dir: string, args: string[] = []) => spawnSync(CDK8S, ['synth', ...args], {
+    cwd: dir, encoding: 'utf8', env: { ...process.env, BINDERHUB_CHART: FIXTURE_CHART, CDK8S_CHECK_UPGRADE: 'false', CDK8S_OUTDIR: undefined },
+  });
+  const secretValues = (dir: string) => ['staging', 'prod'].flatMap(name => {
+    const content = JSON.parse(fs.readFileSync(path.join(dir, 'secrets', `${name}.json`), 'utf8'));
+    return Object.values(content.tokens) as string[];
+  });
+
+  test('publishes to dist/ and dist-secrets/; the CLI\'s folder gets the dist/ files only, never a Secret', () => {
+    const dir = cdk8sWorkspace();
+    const result = cdk8s(dir);
+    expect(result.status).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['prod.k8s.yaml', 'staging.k8s.yaml']);
+    expect(fs.readdirSync(path.join(dir, 'dist-secrets'))).toEqual(['staging-secrets.k8s.yaml']);
+    const staging = path.join(dir, 'build', 'staging');
+    expect(fs.readdirSync(staging).sort()).toEqual(['prod.k8s.yaml', 'staging.k8s.yaml']);
+    expect(fs.readFileSync(path.join(staging, 'staging.k8s.yaml'))).toEqual(fs.readFileSync(path.join(dir, 'dist', 'staging.k8s.yaml')));
+    for (const file of fs.readdirSync(staging)) {
+      const content = fs.readFileSync(path.join(staging, file), 'utf8');
+      for (const secret of secretValues(dir)) expect(content).not.toContain(secret);
+    }
+  });
+
+  test('--output dist: the CLI deletes dist/ first; the synth publishes again and says what was lost', () => {
+    const dir = cdk8sWorkspace();
+    fs.mkdirSync(path.join(dir, 'dist'));
+    fs.writeFileSync(path.join(dir, 'dist', 'README.md'), 'notes\n');
+    const result = cdk8s(dir, ['--output', 'dist']);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('warning: cdk8s synth --output dist deleted that folder before this synth ran');
+    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['prod.k8s.yaml', 'staging.k8s.yaml']);
   });
 });
