@@ -6,12 +6,11 @@
  * tests).
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import {
   BinderHub, Builder, ChartSource, completeInterruptedPublish, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject,
-  PublishTargets, readPreviousManifests, Registry, requiredCredential, SecretsMode, SecretStore, Tls,
+  PublishTargets, readPreviousManifests, Registry, requiredCredential, SecretsMode, SecretStore, synthesizeFiles, SynthesizedFiles, Tls,
 } from './lib';
 
 /** The deployments of this example, by name. */
@@ -120,19 +119,12 @@ export function readExampleInputs(targets: PublishTargets = DEFAULT_TARGETS, env
 }
 
 /**
- * Synthesizes the example into a fresh private temporary folder and calls `use` with it, the deployments and the
- * inputs they were defined from; the folder is removed afterwards, however `use` ends.
+ * Synthesizes the example in memory and calls `use` with the files, the deployments and the inputs they were defined
+ * from. Nothing is written: the files of Secrets kept out of dist/ exist only in this process until they are published.
  */
-export function synthesizeExample<T>(use: (staging: string, deployments: BinderHub[], inputs: ExampleInputs) => T): T {
-  // mkdtemp makes the folder 0700: the Secrets kept out of dist/ are in it until it goes.
-  const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-synth-'));
-  try {
-    const app = new App({ outdir: staging });
-    const inputs = readExampleInputs();
-    const deployments = defineExample(app, inputs);
-    app.synth();
-    return use(app.outdir, deployments, inputs);
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
+export function synthesizeExample<T>(use: (files: SynthesizedFiles, deployments: BinderHub[], inputs: ExampleInputs) => T): T {
+  const app = new App();
+  const inputs = readExampleInputs();
+  const deployments = defineExample(app, inputs);
+  return use(synthesizeFiles(app), deployments, inputs);
 }

@@ -8,14 +8,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { BinderHub, ChartSource, projectRoot, publishManifests, Registry, SecretsMode, SecretStore } from '../lib';
+import { BinderHub, ChartSource, projectRoot, publishManifests, Registry, SecretsMode, SecretStore, synthesizeFiles } from '../lib';
 
 const [workspace, countArg, flag] = process.argv.slice(2);
 const count = Number(countArg);
 const chart = ChartSource.local(process.env.BINDERHUB_CHART ?? path.join(projectRoot(), 'test', 'fixtures', 'binderhub'));
 const store = new SecretStore(path.join(workspace, 'secrets'));
-const staging = fs.mkdtempSync(path.join(workspace, 'staging-'));
-const app = new App({ outdir: staging });
+const app = new App();
 const registry = Registry.dockerHub({ username: 'benchbot', password: 'bench-registry-password', imagePrefix: 'benchorg/binder-' });
 const deployments = Array.from({ length: count }, (_, i) => new BinderHub(app, `bench-${i}`, {
   chart, tokens: store.load(`bench-${i}`).tokens, registry, secrets: SecretsMode.inline(),
@@ -23,8 +22,6 @@ const deployments = Array.from({ length: count }, (_, i) => new BinderHub(app, `
 if (flag === '--dump-values') {
   fs.writeFileSync(path.join(workspace, 'values.yaml'), Yaml.stringify(deployments[0].helmChart.values));
 } else {
-  app.synth();
-  publishManifests(staging, { manifests: path.join(workspace, `dist-${count}`), secrets: path.join(workspace, `dist-${count}-secrets`) });
+  publishManifests(synthesizeFiles(app), { manifests: path.join(workspace, `dist-${count}`), secrets: path.join(workspace, `dist-${count}-secrets`) });
 }
-fs.rmSync(staging, { recursive: true, force: true });
 console.log(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }));

@@ -13,11 +13,11 @@ import {
 
 runMain(() => {
   if (helpOnly('usage: npm run check-dist: fails when dist/ or dist-secrets/ differ from a fresh synth, hold Secret data they should not, or are not apply-ready')) return;
-  const problems = synthesizeExample((staging, deployments) => {
+  const problems = synthesizeExample((files, deployments) => {
     const found: string[] = [];
     // Each published file is read once, then compared, parsed and checked.
     const published = new Map(publishedFiles(DEFAULT_TARGETS).map(file => [file, fs.readFileSync(file)]));
-    const planned = plannedFiles(staging, DEFAULT_TARGETS);
+    const planned = plannedFiles(files, DEFAULT_TARGETS);
     for (const { target, content } of planned) {
       const current = published.get(target);
       if (!current) {

@@ -17,11 +17,11 @@ runMain(() => {
     console.warn(`warning: cdk8s synth --output ${cliFolder} deleted that folder before this synth ran (files there that are no manifests are gone, `
       + 'and sealed values are sealed anew); leave --output out: cdk8s.yaml gives the CLI a folder of its own');
   }
-  synthesizeExample((staging, deployments, inputs) => {
+  synthesizeExample((files, deployments, inputs) => {
     for (const file of inputs.unreadablePrevious ?? []) {
       console.warn(`warning: ${file}: ignored, so its sealed values are sealed anew; this synth writes the file again`);
     }
-    const result = publishManifests(staging, DEFAULT_TARGETS);
+    const result = publishManifests(files, DEFAULT_TARGETS);
     for (const file of result.written) console.log(`wrote ${file}`);
     for (const file of result.unchanged) console.log(`unchanged ${file}`);
     for (const file of result.removed) console.log(`removed ${file}`);

@@ -30,6 +30,7 @@ export * from './rendered-output-check';
 export * from './seal';
 export * from './sealed-values';
 export * from './served-apis';
+export * from './synth-files';
 export * from './secret-store';
 export * from './secrets-mode';
 export * from './tokens';

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ConfigError } from './errors';
 import { MANIFEST_FILE } from './manifest-files';
+import type { SynthesizedFiles } from './synth-files';
 
 /** The suffix of the chart (and so the file) that holds a deployment's Secrets when they are kept out of dist/. */
 export const SECRETS_CHART_SUFFIX = '-secrets';
@@ -46,11 +47,11 @@ export interface PlannedFile {
   readonly secret: boolean;
 }
 
-/** Where each synthesized manifest in `stagingDir` belongs, with its content, sorted by name. */
-export function plannedFiles(stagingDir: string, targets: PublishTargets): PlannedFile[] {
-  return fs.readdirSync(stagingDir).filter(name => MANIFEST_FILE.test(name)).sort().map(name => {
+/** Where each synthesized manifest belongs, with its content, sorted by name. */
+export function plannedFiles(files: SynthesizedFiles, targets: PublishTargets): PlannedFile[] {
+  return [...files.keys()].filter(name => MANIFEST_FILE.test(name)).sort().map(name => {
     const secret = SECRETS_FILE.test(name);
-    return { target: path.join(secret ? targets.secrets : targets.manifests, name), content: fs.readFileSync(path.join(stagingDir, name)), secret };
+    return { target: path.join(secret ? targets.secrets : targets.manifests, name), content: Buffer.from(files.get(name)!), secret };
   });
 }
 
@@ -67,7 +68,7 @@ const JOURNAL = '.publish-journal.json';
 type PublishStep = { readonly from: string; readonly to: string } | { readonly remove: string };
 
 /**
- * Publishes the manifests synthesized into `stagingDir` all or nothing, as our commands see the folders:
+ * Publishes synthesized manifests all or nothing, as our commands see the folders:
  *
  * 1. every new or changed file is written whole as a temporary file beside its target (this is where a full disk,
  *    a read-only folder or a file in the way of a folder fails: then the temporary files go and nothing changed);
@@ -78,10 +79,10 @@ type PublishStep = { readonly from: string; readonly to: string } | { readonly r
  * go to the secrets folder, readable by the owner only. Manifests the synth no longer produces are removed; other
  * files are left alone.
  */
-export function publishManifests(stagingDir: string, targets: PublishTargets): PublishResult {
+export function publishManifests(files: SynthesizedFiles, targets: PublishTargets): PublishResult {
   completeInterruptedPublish(targets);
   const result = { written: [] as string[], unchanged: [] as string[], removed: [] as string[] };
-  const planned = plannedFiles(stagingDir, targets);
+  const planned = plannedFiles(files, targets);
   const steps: PublishStep[] = [];
   try {
     for (const { target, content, secret } of planned) {

@@ -61,6 +61,11 @@ describe('HelmChart', () => {
     expect(() => render({ chart })).toThrow(/^cannot reach the chart repository for binderhub 1\.0\.0-0\.dev\.git\.\d+\.h[0-9a-f]+ from http:\/\/127\.0\.0\.1:9 \(.*connection refused\); to render without the network, set BINDERHUB_CHART/);
   });
 
+  test('a helm that fails without a word is named, with the status, instead of an empty message', () => {
+    expect(() => render({ helmExecutable: '/bin/false' }))
+      .toThrow(/^helm at \/bin\/false exited with status 1 and printed nothing while rendering release rel \(local chart .*\); check HELM$/);
+  });
+
   test('throws a one-line message naming the helm binary if it is missing', () => {
     expect(() => render({ helmExecutable: '/no/such/helm' })).toThrow(/^cannot run helm at \/no\/such\/helm: run `npm ci`.* or set HELM/);
   });

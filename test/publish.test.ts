@@ -9,6 +9,11 @@ jest.mock('fs', () => {
   return { ...actual, renameSync: jest.fn(actual.renameSync), writeFileSync: jest.fn(actual.writeFileSync) };
 });
 
+/** The files a test wrote into `staging`, as a synth hands them to publishManifests. */
+function staged(staging: string): Map<string, string> {
+  return new Map(fs.readdirSync(staging).map(name => [name, fs.readFileSync(path.join(staging, name), 'utf8')]));
+}
+
 function dirs() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-'));
   const staging = path.join(root, 'staging');
@@ -28,7 +33,7 @@ describe('publishManifests', () => {
     fs.writeFileSync(path.join(out, 'old.k8s.yaml'), 'old: 1\n');
     fs.writeFileSync(path.join(out, 'README.md'), 'kept\n');
 
-    const result = publishManifests(staging, { manifests: out, secrets: path.join(out, '..', 'dist-secrets') });
+    const result = publishManifests(staged(staging), { manifests: out, secrets: path.join(out, '..', 'dist-secrets') });
 
     expect(result).toEqual({
       written: [path.join(out, 'a.k8s.yaml')],
@@ -60,7 +65,7 @@ describe('publishManifests with Secrets kept apart', () => {
     fs.mkdirSync(secrets, { mode: 0o700 });
     fs.writeFileSync(path.join(secrets, 'old-secrets.k8s.yaml'), 'kind: Secret\n');
 
-    const result = publishManifests(staging, { manifests: out, secrets });
+    const result = publishManifests(staged(staging), { manifests: out, secrets });
 
     expect(fs.readdirSync(out)).toEqual(['prod.k8s.yaml']);
     expect(fs.readdirSync(secrets)).toEqual(['prod-secrets.k8s.yaml']);
@@ -77,7 +82,7 @@ describe('a publish is all or nothing', () => {
     const targets = { manifests: out, secrets: path.join(out, '..', 'dist-secrets') };
     fs.writeFileSync(path.join(staging, 'prod.k8s.yaml'), 'old manifest\n');
     fs.writeFileSync(path.join(staging, 'prod-secrets.k8s.yaml'), 'old secrets\n');
-    publishManifests(staging, targets);
+    publishManifests(staged(staging), targets);
     fs.writeFileSync(path.join(staging, 'prod.k8s.yaml'), 'new manifest\n');
     fs.writeFileSync(path.join(staging, 'prod-secrets.k8s.yaml'), 'new secrets\n');
     const read = () => [fs.readFileSync(path.join(out, 'prod.k8s.yaml'), 'utf8'), fs.readFileSync(path.join(targets.secrets, 'prod-secrets.k8s.yaml'), 'utf8')];
@@ -100,7 +105,7 @@ describe('a publish is all or nothing', () => {
     });
     let message = '';
     try {
-      publishManifests(staging, targets);
+      publishManifests(staged(staging), targets);
     } catch (error) {
       message = (error as Error).message;
     } finally {
@@ -117,7 +122,7 @@ describe('a publish is all or nothing', () => {
     fs.writeFileSync(secrets, 'not a folder');
     fs.writeFileSync(path.join(staging, 'prod.k8s.yaml'), 'manifest\n');
     fs.writeFileSync(path.join(staging, 'prod-secrets.k8s.yaml'), 'secrets\n');
-    expect(() => publishManifests(staging, { manifests: out, secrets }))
+    expect(() => publishManifests(staged(staging), { manifests: out, secrets }))
       .toThrow(/dist-secrets: (a file is in the way \(EEXIST\)|a file stands where a folder should be \(ENOTDIR\)); nothing was published/);
     expect(fs.existsSync(path.join(out, 'prod.k8s.yaml'))).toBe(false);
   });
@@ -128,7 +133,7 @@ describe('a publish is all or nothing', () => {
       .mockImplementationOnce(jest.requireActual('fs').renameSync) // the journal
       .mockImplementationOnce(jest.requireActual('fs').renameSync) // the first file
       .mockImplementationOnce(() => { throw new Error('killed'); });
-    expect(() => publishManifests(staging, targets)).toThrow('killed');
+    expect(() => publishManifests(staged(staging), targets)).toThrow('killed');
     expect(read()).toEqual(['old manifest\n', 'new secrets\n']); // what the crash left: Secrets first, by name
     completeInterruptedPublish(targets);
     expect(read()).toEqual(['new manifest\n', 'new secrets\n']);

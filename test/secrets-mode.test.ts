@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { DEFAULT_TARGETS, encryptionLabel, publishManifests, readManifests, SEALED_FINGERPRINTS_ANNOTATION, SealingCertificate, SecretsMode } from '../lib';
+import { DEFAULT_TARGETS, encryptionLabel, publishManifests, synthesizeFiles, readManifests, SEALED_FINGERPRINTS_ANNOTATION, SealingCertificate, SecretsMode } from '../lib';
 import { controllerKeys, GITHUB_TOKEN, REGISTRY_PASSWORD, sealingTestDeployment, unseal } from './sealing';
 import { fakeTokenValues, find, secretValue, synthBinderHub } from './helpers';
 
@@ -160,10 +160,9 @@ describe.each([
   test('no secret value appears anywhere under dist/', () => {
     const app = Testing.app();
     deployment(app, mode());
-    app.synth();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-grep-'));
     const targets = { manifests: path.join(root, DEFAULT_TARGETS.manifests), secrets: path.join(root, DEFAULT_TARGETS.secrets) };
-    publishManifests(app.outdir, targets);
+    publishManifests(synthesizeFiles(app), targets);
     const dist = fs.readdirSync(targets.manifests).map(f => fs.readFileSync(path.join(targets.manifests, f), 'utf8')).join('\n');
     expect(readManifests(targets.manifests).length).toBeGreaterThan(20);
     for (const value of [...Object.values(fakeTokenValues('prod')), REGISTRY_PASSWORD, GITHUB_TOKEN]) {
