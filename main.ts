@@ -10,7 +10,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import {
   BinderHub, Builder, ChartSource, completeInterruptedPublish, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject,
-  PublishTargets, readPreviousManifests, Registry, requiredCredential, SecretsMode, SecretStore, synthesizeFiles, SynthesizedFiles, Tls,
+  PublishTargets, readPreviousManifests, Registry, renderConcurrently, requiredCredential, SecretsMode, SecretStore, synthesizeFiles, SynthesizedFiles, Tls,
 } from './lib';
 
 /** The deployments of this example, by name. */
@@ -119,12 +119,15 @@ export function readExampleInputs(targets: PublishTargets = DEFAULT_TARGETS, env
 }
 
 /**
- * Synthesizes the example in memory and calls `use` with the files, the deployments and the inputs they were defined
- * from. Nothing is written: the files of Secrets kept out of dist/ exist only in this process until they are published.
+ * Synthesizes the example in memory, its helm renders side by side, and calls `use` with the files, the deployments
+ * and the inputs they were defined from. Nothing is written: the files of Secrets kept out of dist/ exist only in this
+ * process until they are published.
  */
-export function synthesizeExample<T>(use: (files: SynthesizedFiles, deployments: BinderHub[], inputs: ExampleInputs) => T): T {
-  const app = new App();
+export async function synthesizeExample<T>(use: (files: SynthesizedFiles, deployments: BinderHub[], inputs: ExampleInputs) => T): Promise<T> {
   const inputs = readExampleInputs();
-  const deployments = defineExample(app, inputs);
+  const { app, deployments } = await renderConcurrently(() => {
+    const defined = new App();
+    return { app: defined, deployments: defineExample(defined, inputs) };
+  });
   return use(synthesizeFiles(app), deployments, inputs);
 }

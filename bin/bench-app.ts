@@ -8,20 +8,28 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { BinderHub, ChartSource, projectRoot, publishManifests, Registry, SecretsMode, SecretStore, synthesizeFiles } from '../lib';
+import { BinderHub, ChartSource, projectRoot, publishManifests, Registry, renderConcurrently, runMain, SecretsMode, SecretStore, synthesizeFiles } from '../lib';
 
 const [workspace, countArg, flag] = process.argv.slice(2);
 const count = Number(countArg);
 const chart = ChartSource.local(process.env.BINDERHUB_CHART ?? path.join(projectRoot(), 'test', 'fixtures', 'binderhub'));
 const store = new SecretStore(path.join(workspace, 'secrets'));
-const app = new App();
 const registry = Registry.dockerHub({ username: 'benchbot', password: 'bench-registry-password', imagePrefix: 'benchorg/binder-' });
-const deployments = Array.from({ length: count }, (_, i) => new BinderHub(app, `bench-${i}`, {
-  chart, tokens: store.load(`bench-${i}`).tokens, registry, secrets: SecretsMode.inline(),
-}));
-if (flag === '--dump-values') {
-  fs.writeFileSync(path.join(workspace, 'values.yaml'), Yaml.stringify(deployments[0].helmChart.values));
-} else {
-  publishManifests(synthesizeFiles(app), { manifests: path.join(workspace, `dist-${count}`), secrets: path.join(workspace, `dist-${count}-secrets`) });
-}
-console.log(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }));
+const define = () => {
+  const app = new App();
+  const deployments = Array.from({ length: count }, (_, i) => new BinderHub(app, `bench-${i}`, {
+    chart, tokens: store.load(`bench-${i}`).tokens, registry, secrets: SecretsMode.inline(),
+  }));
+  return { app, deployments };
+};
+
+runMain(async () => {
+  if (flag === '--dump-values') {
+    fs.writeFileSync(path.join(workspace, 'values.yaml'), Yaml.stringify(define().deployments[0].helmChart.values));
+  } else {
+    // As npm run synth does: the renders side by side.
+    const { app } = await renderConcurrently(define);
+    publishManifests(synthesizeFiles(app), { manifests: path.join(workspace, `dist-${count}`), secrets: path.join(workspace, `dist-${count}-secrets`) });
+  }
+  console.log(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }));
+});

@@ -11,9 +11,9 @@ import {
   plannedFiles, publishedFiles, runMain, secretDataProblems,
 } from '../lib';
 
-runMain(() => {
+runMain(async () => {
   if (helpOnly('usage: npm run check-dist: fails when dist/ or dist-secrets/ differ from a fresh synth, hold Secret data they should not, or are not apply-ready')) return;
-  const problems = synthesizeExample((files, deployments) => {
+  const problems = await synthesizeExample((files, deployments) => {
     const found: string[] = [];
     // Each published file is read once, then compared, parsed and checked.
     const published = new Map(publishedFiles(DEFAULT_TARGETS).map(file => [file, fs.readFileSync(file)]));

@@ -10,14 +10,14 @@ import * as path from 'path';
 import { placeholderWarnings, synthesizeExample } from '../main';
 import { DEFAULT_TARGETS, foreignCiphertextProblem, helpOnly, publishManifests, runMain, SecretStore } from '../lib';
 
-runMain(() => {
+runMain(async () => {
   if (helpOnly('usage: npm run synth (or cdk8s synth): synthesizes the deployments of main.ts into dist/ and dist-secrets/')) return;
   const cliFolder = process.env.CDK8S_OUTDIR || undefined;
   if (cliFolder && path.resolve(cliFolder) === path.resolve(DEFAULT_TARGETS.manifests)) {
     console.warn(`warning: cdk8s synth --output ${cliFolder} deleted that folder before this synth ran (files there that are no manifests are gone, `
       + 'and sealed values are sealed anew); leave --output out: cdk8s.yaml gives the CLI a folder of its own');
   }
-  synthesizeExample((files, deployments, inputs) => {
+  await synthesizeExample((files, deployments, inputs) => {
     for (const file of inputs.unreadablePrevious ?? []) {
       console.warn(`warning: ${file}: ignored, so its sealed values are sealed anew; this synth writes the file again`);
     }

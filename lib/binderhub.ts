@@ -197,12 +197,14 @@ export class BinderHub extends Chart {
         chartValues: props.chartValues,
       }),
     });
-    // On helm's own output, before the secrets mode replaces its Secrets: an empty or broken render must never reach dist/.
-    // Only objects that run pods need their whole (resolved, so costly) JSON; the others are checked by kind and name.
-    const rendered = this.helmChart.apiObjects.map(o => WORKLOAD_KINDS.has(o.kind)
-      ? o.toJson()
-      : { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } });
-    checkRenderedBinderHub(rendered, { deployment: id, chart: chart.description, helm: this.helmChart.helmExecutable });
+    if (this.helmChart.rendered) {
+      // On helm's own output, before the secrets mode replaces its Secrets: an empty or broken render must never reach dist/.
+      // Only objects that run pods need their whole (resolved, so costly) JSON; the others are checked by kind and name.
+      const rendered = this.helmChart.apiObjects.map(o => WORKLOAD_KINDS.has(o.kind)
+        ? o.toJson()
+        : { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } });
+      checkRenderedBinderHub(rendered, { deployment: id, chart: chart.description, helm: this.helmChart.helmExecutable });
+    }
     this.unnamespaceClusterScopedObjects();
     this.refuseUnservedApis();
     this.secretsMode = props.secrets ?? SecretsMode.forScope(scope);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 // The YAML parser cdk8s itself uses: cdk8s ships its own copy of `yaml` as a bundled dependency.
@@ -6,6 +5,7 @@ import * as cdk8sYaml from 'cdk8s/node_modules/yaml';
 import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
 import { WORKLOAD_KINDS } from './kinds';
+import { runHelmTemplate } from './helm-renders';
 import { DEFAULT_KUBE_VERSION, KubeVersion, kubeVersionWarning, parseKubeVersion } from './kubernetes-versions';
 import { redact } from './redact';
 import { servedApiVersions } from './served-apis';
@@ -67,6 +67,8 @@ export class HelmChart extends Construct {
   public readonly kubeVersion: KubeVersion;
   /** The helm binary that rendered the chart. */
   public readonly helmExecutable: string;
+  /** False while an app is only being defined to find out its helm calls (`renderConcurrently`): no objects yet. */
+  public readonly rendered: boolean;
 
   private readonly resource: Construct;
 
@@ -86,9 +88,10 @@ export class HelmChart extends Construct {
       '--values', '-',
     ];
     const output = runHelm(this.helmExecutable, args, JSON.stringify(this.values), props.chart, props.releaseName);
+    this.rendered = output !== undefined;
     this.resource = new Construct(this, 'Resource');
     let unnamed = 0;
-    for (const manifest of parseHelmOutput(output)) {
+    for (const manifest of parseHelmOutput(output ?? '')) {
       if (!this.keepHook(manifest)) continue;
       // The ids cdk8s's Include gives: name-kind[-namespace].
       const name = manifest.metadata?.name ?? `object${unnamed++}`;
@@ -127,12 +130,13 @@ function warnOnce(warning: string | undefined): void {
   console.warn(warning);
 }
 
-/** Room for helm's output: the binderhub chart renders about 200 KB. */
-const MAX_HELM_OUTPUT = 64 * 1024 * 1024;
-
-/** Runs helm with `values` on its standard input; returns what it printed, or fails with one line that says what to do. */
-function runHelm(helm: string, args: string[], values: string, chart: ChartSource, release: string): string {
-  const result = spawnSync(helm, args, { input: values, encoding: 'utf8', maxBuffer: MAX_HELM_OUTPUT });
+/**
+ * Runs helm with `values` on its standard input; returns what it printed (undefined while the app is only being
+ * defined to find out its helm calls), or fails with one line that says what to do.
+ */
+function runHelm(helm: string, args: string[], values: string, chart: ChartSource, release: string): string | undefined {
+  const result = runHelmTemplate({ helm, args, input: values });
+  if (result === undefined) return undefined;
   const code = (result.error as NodeJS.ErrnoException | undefined)?.code;
   // EPIPE only says that helm exited without reading the values; what it printed and its status tell the rest.
   if (result.error && !(code === 'EPIPE' && result.status !== null)) {

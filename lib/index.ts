@@ -9,6 +9,7 @@ export * from './dind';
 export * from './dist-check';
 export * from './errors';
 export * from './helm-chart';
+export * from './helm-renders';
 export * from './hub-url';
 export * from './hub-url-records';
 export * from './image-pull-secret';
