@@ -4,7 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { ChartSource, HelmChart, projectRoot, servedApiVersions, toolPath } from '../lib';
+// cdk8s's own YAML parser (a bundled dependency of cdk8s), to compare with.
+import * as cdk8sYaml from 'cdk8s/node_modules/yaml';
+import { ChartSource, HelmChart, parseHelmOutput, projectRoot, servedApiVersions, toolPath } from '../lib';
 import { fakeTokens } from './helpers';
 import { describeWithRealChart } from './real-chart';
 
@@ -84,5 +86,21 @@ describeWithRealChart('helm 4 renders', chart => {
     new HelmChart(scope, 'h', { chart: ChartSource.local(chart), releaseName: 'rel', namespace: 'ns', values, helmExecutable: PINNED_HELM3 });
     const objects = Testing.synth(scope);
     expect(objects.find(o => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'binderhub').apiVersion).toBe('policy/v1');
+  });
+});
+
+describe('reading helm\'s output', () => {
+  test('as Kubernetes reads YAML 1.1: yes, on and off are booleans, 0777 is octal, quoted text stays text', () => {
+    expect(parseHelmOutput('a: yes\nb: on\nc: off\nd: 0777\ne: "yes"\nf: ~\ng: 1.5\n---\n---\n{}\n'))
+      .toEqual([{ a: true, b: true, c: false, d: 511, e: 'yes', f: null, g: 1.5 }]);
+  });
+});
+
+describeWithRealChart('reading helm\'s output', chart => {
+  test('js-yaml gives the objects cdk8s\'s own YAML 1.1 parser gives, on the real chart', () => {
+    const output = execFileSync(toolPath('helm'), ['template', 'rel', chart, '--namespace', 'ns', '--kube-version', '1.35.0'], { maxBuffer: 1 << 26 }).toString();
+    const viaCdk8s = cdk8sYaml.parseAllDocuments(output, { version: '1.1' }).map(d => d.toJSON()).filter(o => o !== null);
+    expect(viaCdk8s.length).toBeGreaterThan(25);
+    expect(parseHelmOutput(output)).toEqual(viaCdk8s);
   });
 });
