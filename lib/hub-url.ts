@@ -170,7 +170,8 @@ interface HubUrlDocuments {
 
 function locateHubUrl(manifest: string): HubUrlDocuments {
   const documents = manifest.split(/^---\n/m);
-  const parsed = documents.map(doc => parseYamlDocuments(doc, 'the manifest')[0]);
+  // Only ConfigMaps and Deployments can be the two documents: the others are not parsed (a file holds dozens).
+  const parsed = documents.map(doc => /^kind: (ConfigMap|Deployment)$/m.test(doc) ? parseYamlDocuments(doc, 'the manifest')[0] : undefined);
   const indexOf = (kind: string, name: string) => parsed.findIndex(d => d?.kind === kind && d.metadata?.name === name);
   const configIndex = indexOf('ConfigMap', HUB_URL_CONFIG_MAP);
   const binderIndex = indexOf('Deployment', 'binder');

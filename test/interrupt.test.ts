@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { completeInterruptedPublish, toolPath } from '../lib';
+import { completeInterruptedPublish, hubUrlState, toolPath } from '../lib';
 import { exampleWorkspace, FIXTURE_CHART, runCommand } from './helpers';
 
 const RUN = path.join(__dirname, '..', 'scripts', 'run.js');
@@ -31,10 +31,10 @@ function published(dir: string): Record<string, string> {
     .map(file => [path.relative(dir, file), fs.readFileSync(file, 'utf8')]));
 }
 
-/** Starts `npm run synth` and kills it with `signal` once `delayMs` have passed (or once helm started, for 'helm'). */
-function killedSynth(dir: string, env: Record<string, string>, signal: NodeJS.Signals, delayMs: number): Promise<void> {
+/** Starts a command and kills it with `signal` once `delayMs` have passed. */
+function killed(dir: string, env: Record<string, string>, command: string[], signal: NodeJS.Signals, delayMs: number): Promise<void> {
   return new Promise(resolve => {
-    const child = spawn(process.execPath, [RUN, 'synth'], { cwd: dir, env: { ...process.env, CDK8S_OUTDIR: '', ...env }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [RUN, ...command], { cwd: dir, env: { ...process.env, CDK8S_OUTDIR: '', ...env }, stdio: 'ignore' });
     const timer = setTimeout(() => child.kill(signal), delayMs);
     child.on('close', () => { clearTimeout(timer); resolve(); });
   });
@@ -72,7 +72,7 @@ describe('an interrupted synth', () => {
     const points: Array<[NodeJS.Signals, number]> = [['SIGKILL', 40], ['SIGKILL', 120], ['SIGKILL', 200], ['SIGKILL', 280], ['SIGKILL', 360],
       ['SIGKILL', 440], ['SIGKILL', 520], ['SIGKILL', 650], ['SIGINT', 150], ['SIGINT', 300], ['SIGTERM', 250]];
     for (const [signal, delay] of points) {
-      await killedSynth(dir, env, signal, delay);
+      await killed(dir, env, ['synth'], signal, delay);
       const leaked = [...filesUnder(dir, ['secrets', 'dist-secrets']), ...filesUnder(tmp)]
         .filter(file => secrets.some(secret => fs.readFileSync(file, 'utf8').includes(secret)));
       expect(leaked).toEqual([]);
@@ -96,4 +96,26 @@ describe('an interrupted synth', () => {
     const during = fs.readFileSync(seen, 'utf8');
     for (const secret of secretsOf(dir)) expect(during).not.toContain(secret);
   });
+});
+
+describe('an interrupted patch-hub-url', () => {
+  test('killed at any point: the record leads or both are whole, and the next synth makes them agree', async () => {
+    const dir = exampleWorkspace('interrupt-patch-');
+    const env = { BINDERHUB_CHART: FIXTURE_CHART, TMPDIR: dir };
+    expect(runCommand('init-secrets', dir, env).status).toBe(0);
+    expect(runCommand('synth', dir, env).status).toBe(0);
+    const manifestUrl = () => hubUrlState(fs.readFileSync(path.join(dir, 'dist', 'staging.k8s.yaml'), 'utf8')).url;
+    const record = () => { const file = path.join(dir, 'hub-urls', 'staging.url'); return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : ''; };
+    const url = 'http://203.0.113.7/';
+    for (const delay of [20, 60, 100, 140, 180, 220, 260, 320]) {
+      await killed(dir, env, ['patch-hub-url', '--deployment', 'staging', '--address', '203.0.113.7'], 'SIGKILL', delay);
+      expect([['', ''], [url, ''], [url, url]]).toContainEqual([record(), manifestUrl()]);
+      if (record() === url && manifestUrl() !== url) {
+        expect(runCommand('synth', dir, env).status).toBe(0);
+        expect(manifestUrl()).toBe(url);
+      }
+    }
+    expect(runCommand('patch-hub-url', dir, env, ['--deployment', 'staging', '--address', '203.0.113.7']).status).toBe(0);
+    expect([record(), manifestUrl()]).toEqual([url, url]);
+  }, 60000);
 });
