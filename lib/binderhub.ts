@@ -159,8 +159,10 @@ export class BinderHub extends Chart {
       throw new ConfigError('chartValues.config.BinderHub.auth_enabled needs chartValues.config.BinderHub.hub_url_local (such as http://proxy-public/): '
         + 'with auth the chart renders the hub API address into the binder pod at synth, before the public hub URL is known');
     }
-    const ingress = props.ingress === undefined ? undefined : ingressSetup(props.ingress, releaseName);
-    const hubUrl = resolveHubUrl(id, { fixed: props.hubUrl, discovered: props.discoveredHubUrl, fromIngress: ingress?.hubUrl });
+    const hosts = props.ingress === undefined ? undefined : ingressSetup(props.ingress, releaseName);
+    const hubUrl = resolveHubUrl(id, {
+      fixed: props.hubUrl, discovered: props.discoveredHubUrl, fromHost: hosts && { url: hosts.hubUrl, prop: hosts.prop },
+    });
     this.hubUrl = hubUrl.url;
     this.hubUrlSource = hubUrl.source;
     const builder = props.builder ?? Builder.dind();
@@ -191,7 +193,7 @@ export class BinderHub extends Chart {
         registryValues: registry.chartValues(),
         builderValues,
         hubUrlValues: hubUrlChartValues(this.hubUrl, props.chartValues?.extraEnv),
-        ingressValues: ingress?.values,
+        publicHosts: hosts,
         githubAccessToken: props.githubAccessToken,
         gitlabPrivateToken: props.gitlabPrivateToken,
         chartValues: props.chartValues,
