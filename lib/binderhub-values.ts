@@ -1,5 +1,5 @@
 import { ConfigError } from './errors';
-import { INGRESS_OWNED_PATHS } from './ingress';
+import { PublicHostsSetup } from './public-hosts';
 import { BinderHubTokens } from './tokens';
 import { deepMerge, hasPath, Values } from './values';
 
@@ -9,8 +9,8 @@ export interface BinderHubValuesInput {
   readonly registryValues: Values;
   readonly builderValues: Values;
   readonly hubUrlValues: Values;
-  /** Set when the deployment is behind an Ingress. */
-  readonly ingressValues?: Values;
+  /** Set when the deployment is on public hosts (the ingress or gateway prop). */
+  readonly publicHosts?: PublicHostsSetup;
   readonly githubAccessToken?: string;
   readonly gitlabPrivateToken?: string;
   readonly chartValues?: Values;
@@ -72,8 +72,9 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
       throw new ConfigError(`chartValues.${legacy} is a setting of the 2019 chart that today's binderhub chart refuses; ${instead}`);
     }
   }
-  const ingressPaths = input.ingressValues ? INGRESS_OWNED_PATHS.map((p): [string, string] => [p, 'the ingress prop']) : [];
-  for (const [managed, owner] of [...MANAGED_PATHS, ...ingressPaths]) {
+  const hosts = input.publicHosts;
+  const hostPaths = hosts ? hosts.ownedPaths.map((p): [string, string] => [p, `the ${hosts.prop} prop`]) : [];
+  for (const [managed, owner] of [...MANAGED_PATHS, ...hostPaths]) {
     if (hasPath(extra, managed)) {
       throw new ConfigError(`chartValues.${managed} is set by ${owner}; remove it from chartValues`);
     }
@@ -84,7 +85,7 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
     input.builderValues,
     input.tokens.toChartValues(),
     input.hubUrlValues,
-    input.ingressValues ?? {},
+    hosts?.values ?? {},
     input.githubAccessToken ? { config: { GitHubRepoProvider: { access_token: input.githubAccessToken } } } : {},
     input.gitlabPrivateToken ? { config: { GitLabRepoProvider: { private_token: input.gitlabPrivateToken } } } : {},
   ];

@@ -5,6 +5,7 @@ import { binderHubValues } from './binderhub-values';
 import { Builder, builderHostOverlap, BuilderHostPaths } from './builder';
 import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
+import { GatewayOptions, GatewayRoutes, gatewaySetup } from './gateway';
 import { HelmChart } from './helm-chart';
 import { IngressOptions, ingressSetup } from './ingress';
 import { isClusterScoped, WORKLOAD_KINDS } from './kinds';
@@ -77,6 +78,13 @@ export interface BinderHubProps {
    * @default - none: both services are LoadBalancers (the guide's quick start), and the hub URL is discovered
    */
   readonly ingress?: IngressOptions;
+  /**
+   * Public DNS names for BinderHub and JupyterHub through the Gateway API (the successor to Ingress): HTTPRoutes
+   * attached to an existing Gateway, which terminates TLS. Services become ClusterIP and the hub URL is known at
+   * synth, as with `ingress`; give one or the other.
+   * @default - none
+   */
+  readonly gateway?: GatewayOptions;
   /**
    * The public URL of JupyterHub (`config.BinderHub.hub_url`) when it is known up front, such as
    * `https://hub.example.org` behind DNS. `npm run patch-hub-url` leaves such a deployment alone.
@@ -155,12 +163,17 @@ export class BinderHub extends Chart {
     super(scope, id, { namespace, labels: { [DEPLOYMENT_LABEL]: releaseName } });
     this.releaseName = releaseName;
     this.namespace = namespace;
-    if (!props.ingress && needsHubUrlLocal(props.chartValues)) {
+    if (props.ingress && props.gateway) {
+      throw new ConfigError(`deployment "${id}" has both ingress and gateway; keep one (gateway makes HTTPRoutes, the successor to ingress's Ingress objects)`);
+    }
+    if (!props.ingress && !props.gateway && needsHubUrlLocal(props.chartValues)) {
       throw new ConfigError('chartValues.config.BinderHub.auth_enabled needs chartValues.config.BinderHub.hub_url_local (such as http://proxy-public/): '
         + 'with auth the chart renders the hub API address into the binder pod at synth, before the public hub URL is known');
     }
-    const ingress = props.ingress === undefined ? undefined : ingressSetup(props.ingress, releaseName);
-    const hubUrl = resolveHubUrl(id, { fixed: props.hubUrl, discovered: props.discoveredHubUrl, fromIngress: ingress?.hubUrl });
+    const hosts = props.ingress ? ingressSetup(props.ingress, releaseName) : props.gateway ? gatewaySetup(props.gateway) : undefined;
+    const hubUrl = resolveHubUrl(id, {
+      fixed: props.hubUrl, discovered: props.discoveredHubUrl, fromHost: hosts && { url: hosts.hubUrl, prop: hosts.prop },
+    });
     this.hubUrl = hubUrl.url;
     this.hubUrlSource = hubUrl.source;
     const builder = props.builder ?? Builder.dind();
@@ -191,7 +204,7 @@ export class BinderHub extends Chart {
         registryValues: registry.chartValues(),
         builderValues,
         hubUrlValues: hubUrlChartValues(this.hubUrl, props.chartValues?.extraEnv),
-        ingressValues: ingress?.values,
+        publicHosts: hosts,
         githubAccessToken: props.githubAccessToken,
         gitlabPrivateToken: props.gitlabPrivateToken,
         chartValues: props.chartValues,
@@ -204,6 +217,8 @@ export class BinderHub extends Chart {
         ? o.toJson()
         : { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } });
       checkRenderedBinderHub(rendered, { deployment: id, chart: chart.description, helm: this.helmChart.helmExecutable });
+      // The routes point at the ports of the Services helm rendered (not there yet in a first, recording pass).
+      if (props.gateway) new GatewayRoutes(this, 'gateway', { options: props.gateway, rendered: this.helmChart.apiObjects });
     }
     this.unnamespaceClusterScopedObjects();
     this.refuseUnservedApis();

@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ConfigError } from './errors';
 import { parseYamlDocuments } from './manifest-files';
+import { PublicHostsProp } from './public-hosts';
 import { redactUrl } from './redact';
 import { isPlainObject, Values } from './values';
 
@@ -56,8 +57,8 @@ export interface HubUrlInputs {
   readonly fixed?: string;
   /** Recorded by `npm run patch-hub-url` (the `discoveredHubUrl` prop). */
   readonly discovered?: string;
-  /** Made from the ingress hub host. */
-  readonly fromIngress?: string;
+  /** Made from the hub host of the `ingress` or `gateway` prop. */
+  readonly fromHost?: { readonly url: string; readonly prop: PublicHostsProp };
 }
 
 /** Decides a deployment's hub URL and where it came from; fails on inputs that contradict each other. */
@@ -68,11 +69,12 @@ export function resolveHubUrl(deployment: string, inputs: HubUrlInputs): { url: 
   const setting = inputs.fixed !== undefined ? 'hubUrl' : 'discoveredHubUrl';
   const given = inputs.fixed ?? inputs.discovered;
   const url = given === undefined ? undefined : normalizeHubUrl(given, setting);
-  if (inputs.fromIngress !== undefined) {
-    if (url !== undefined && url !== inputs.fromIngress) {
-      throw new ConfigError(`${setting} "${url}" contradicts the ingress hub host, which makes the hub URL ${inputs.fromIngress}; leave it out`);
+  if (inputs.fromHost !== undefined) {
+    const { url: hostUrl, prop } = inputs.fromHost;
+    if (url !== undefined && url !== hostUrl) {
+      throw new ConfigError(`${setting} "${url}" contradicts the ${prop} hub host, which makes the hub URL ${hostUrl}; leave it out`);
     }
-    return { url: inputs.fromIngress, source: 'fixed' };
+    return { url: hostUrl, source: 'fixed' };
   }
   if (url === undefined) return { url: '', source: 'pending' };
   return { url, source: inputs.fixed !== undefined ? 'fixed' : 'discovered' };

@@ -1,6 +1,7 @@
 import { ConfigError } from './errors';
-import { checkObjectName, hostNameProblem } from './names';
-import { Values } from './values';
+import { checkObjectName } from './names';
+import { checkPublicHosts, clusterIpValues, PUBLIC_HOSTS_OWNED_PATHS, PublicHostsSetup, publicHubUrl } from './public-hosts';
+import { deepMerge, Values } from './values';
 
 /** How one public host gets its TLS certificate. */
 export abstract class Tls {
@@ -103,37 +104,18 @@ export interface IngressOptions {
   readonly hubTls?: Tls;
 }
 
-/** What an Ingress setup contributes to a deployment. */
-export interface IngressSetup {
-  /** The chart values. */
-  readonly values: Values;
-  /** The hub URL it fixes. */
-  readonly hubUrl: string;
-}
-
 /** Chart values an Ingress setup owns: `chartValues` must leave them alone. */
-export const INGRESS_OWNED_PATHS: readonly string[] = [
-  'ingress', 'service.type', 'jupyterhub.ingress', 'jupyterhub.proxy.service.type', 'jupyterhub.proxy.https', 'config.BinderHub.hub_url_local',
-];
+export const INGRESS_OWNED_PATHS: readonly string[] = PUBLIC_HOSTS_OWNED_PATHS;
 
 /**
  * Builds the chart values for an Ingress setup: both charts' `ingress` values (or the jupyterhub chart's
  * Let's Encrypt mode), ClusterIP services, and an in-cluster hub API address so BinderHub never leaves the
  * cluster to reach its hub.
  */
-export function ingressSetup(options: IngressOptions, releaseName: string): IngressSetup {
-  for (const [field, host] of [['binderHost', options.binderHost], ['hubHost', options.hubHost]]) {
-    const problem = hostNameProblem(host);
-    if (problem) {
-      throw new ConfigError(`ingress ${field} "${host}" ${problem}; give one such as binder.example.org `
-        + '(lowercase, with a dot, labels of at most 63 characters, no scheme, port or IP address)');
-    }
-  }
+export function ingressSetup(options: IngressOptions, releaseName: string): PublicHostsSetup {
+  checkPublicHosts('ingress', options);
   if (options.ingressClassName !== undefined) {
     checkObjectName('ingress ingressClassName', options.ingressClassName, 'nginx (kubectl get ingressclass)');
-  }
-  if (options.binderHost === options.hubHost) {
-    throw new ConfigError(`ingress binderHost and hubHost are both "${options.hubHost}"; BinderHub and JupyterHub need a host each`);
   }
   if ((options.binderTls === undefined) !== (options.hubTls === undefined)) {
     throw new ConfigError('ingress has TLS for one host only; give binderTls and hubTls both (https) or neither (http): '
@@ -141,30 +123,25 @@ export function ingressSetup(options: IngressOptions, releaseName: string): Ingr
   }
   const className = options.ingressClassName === undefined ? {} : { ingressClassName: options.ingressClassName };
   const binder = options.binderTls?.ingress(options.binderHost, `${releaseName}-binder`);
-  const values: Values = {
-    service: { type: 'ClusterIP' },
+  const binderIngress: Values = {
     ingress: {
       enabled: true, hosts: [options.binderHost], ...className,
       annotations: binder?.annotations ?? {}, tls: binder ? [binder.tls] : [],
     },
   };
-  let hubValues: Values;
-  let hubUrlLocal: string;
+  let values: Values;
   if (options.hubTls instanceof LetsEncryptTls) {
-    hubValues = { proxy: { https: { enabled: true, type: 'letsencrypt', hosts: [options.hubHost], letsencrypt: { contactEmail: options.hubTls.contactEmail } } } };
-    hubUrlLocal = 'http://proxy-http:8000/'; // proxy-public then answers http with a redirect to https
+    // JupyterHub is not behind the Ingress: proxy-public stays a LoadBalancer and answers http with a redirect to https.
+    values = deepMerge(binderIngress, {
+      service: { type: 'ClusterIP' },
+      jupyterhub: { proxy: { https: { enabled: true, type: 'letsencrypt', hosts: [options.hubHost], letsencrypt: { contactEmail: options.hubTls.contactEmail } } } },
+      config: { BinderHub: { hub_url_local: 'http://proxy-http:8000/' } },
+    });
   } else {
     const hub = options.hubTls?.ingress(options.hubHost, `${releaseName}-hub`);
-    hubValues = {
-      proxy: { service: { type: 'ClusterIP' } },
-      ingress: { enabled: true, hosts: [options.hubHost], ...className, annotations: hub?.annotations ?? {}, tls: hub ? [hub.tls] : [] },
-    };
-    hubUrlLocal = 'http://proxy-public/';
+    values = deepMerge(deepMerge(clusterIpValues(), binderIngress), {
+      jupyterhub: { ingress: { enabled: true, hosts: [options.hubHost], ...className, annotations: hub?.annotations ?? {}, tls: hub ? [hub.tls] : [] } },
+    });
   }
-  values.jupyterhub = hubValues;
-  values.config = { BinderHub: { hub_url_local: hubUrlLocal } };
-  return {
-    values,
-    hubUrl: `${options.hubTls ? 'https' : 'http'}://${options.hubHost}/`,
-  };
+  return { prop: 'ingress', values, ownedPaths: INGRESS_OWNED_PATHS, hubUrl: publicHubUrl(options, options.hubTls !== undefined) };
 }

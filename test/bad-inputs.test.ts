@@ -284,6 +284,51 @@ const ingress: Case[] = [
     message: /chartValues\.service\.type is set by the ingress prop/ },
 ];
 
+// Gateway.
+
+const gw = { binderHost: 'binder.example.org', hubHost: 'hub.example.org', parent: { name: 'public', namespace: 'gateway-system' } };
+const gateway: Case[] = [
+  { name: 'a gateway host that is not a DNS name', act: app => deploy(app, { gateway: { ...gw, binderHost: 'https://binder.example.org' } }),
+    message: /^gateway binderHost "https:\/\/binder\.example\.org" is not a DNS name; give one such as binder\.example\.org \(lowercase, with a dot, labels of at most 63 characters, no scheme, port or IP address\)$/ },
+  { name: 'an IP address as the gateway hub host', act: app => deploy(app, { gateway: { ...gw, hubHost: '203.0.113.7' } }),
+    message: /^gateway hubHost "203\.0\.113\.7" is an IP address, not a DNS name; give one such as binder\.example\.org/ },
+  { name: 'a gateway hub host with a port', act: app => deploy(app, { gateway: { ...gw, hubHost: 'hub.example.org:8443' } }),
+    message: /^gateway hubHost "hub\.example\.org:8443" is not a DNS name; give one/ },
+  { name: 'the same gateway host twice', act: app => deploy(app, { gateway: { ...gw, hubHost: 'binder.example.org' } }),
+    message: /^gateway binderHost and hubHost are both "binder\.example\.org"; BinderHub and JupyterHub need a host each$/ },
+  { name: 'an upper-case Gateway name', act: app => deploy(app, { gateway: { ...gw, parent: { ...gw.parent, name: 'Public' } } }),
+    message: /^gateway parent\.name "Public" is not a valid object name: give lowercase letters, digits, '-' and '\.', at most 253 characters, such as public \(kubectl get gateway -A\)$/ },
+  { name: 'an empty Gateway name', act: app => deploy(app, { gateway: { ...gw, parent: { ...gw.parent, name: '' } } }),
+    message: /^gateway parent\.name "" is empty: give lowercase letters/ },
+  { name: 'a Gateway namespace with a dot', act: app => deploy(app, { gateway: { ...gw, parent: { ...gw.parent, namespace: 'gateway.system' } } }),
+    message: /^gateway parent\.namespace "gateway\.system" must be lowercase letters, digits and '-', start and end with a letter or digit, and be at most 63 characters$/ },
+  { name: 'a Gateway namespace of 64 characters', act: app => deploy(app, { gateway: { ...gw, parent: { ...gw.parent, namespace: 'g'.repeat(64) } } }),
+    message: /^gateway parent\.namespace "g{64}" must be .* at most 63 characters$/ },
+  { name: 'a binder listener name with an underscore', act: app => deploy(app, { gateway: { ...gw, binderSectionName: 'https_binder' } }),
+    message: /^gateway binderSectionName "https_binder" is not a valid object name: give .*, such as https \(a listener name of the Gateway\)$/ },
+  { name: 'an empty hub listener name', act: app => deploy(app, { gateway: { ...gw, hubSectionName: '' } }),
+    message: /^gateway hubSectionName "" is empty: give lowercase letters/ },
+  { name: 'a listener protocol that is neither HTTPS nor HTTP', act: app => deploy(app, { gateway: { ...gw, listenerProtocol: 'TLS' as 'HTTPS' } }),
+    message: /^gateway listenerProtocol "TLS" must be HTTPS or HTTP, the protocol of the Gateway's listeners for both hosts$/ },
+  { name: 'ingress and gateway together', act: app => deploy(app, { ingress: hosts, gateway: gw }),
+    message: /^deployment "x" has both ingress and gateway; keep one \(gateway makes HTTPRoutes, the successor to ingress's Ingress objects\)$/ },
+  { name: 'a hub URL on another host than the gateway\'s', act: app => deploy(app, { gateway: gw, hubUrl: 'https://jupyter.example.org' }),
+    message: /^hubUrl "https:\/\/jupyter\.example\.org\/" contradicts the gateway hub host, which makes the hub URL https:\/\/hub\.example\.org\/; leave it out$/ },
+  { name: 'an https hub URL with an HTTP listener', act: app => deploy(app, { gateway: { ...gw, listenerProtocol: 'HTTP' }, hubUrl: 'https://hub.example.org' }),
+    message: /^hubUrl "https:\/\/hub\.example\.org\/" contradicts the gateway hub host, which makes the hub URL http:\/\/hub\.example\.org\/; leave it out$/ },
+  { name: 'a discovered hub URL beside a gateway', act: app => deploy(app, { gateway: gw, discoveredHubUrl: 'http://203.0.113.7' }),
+    message: /^discoveredHubUrl "http:\/\/203\.0\.113\.7\/" contradicts the gateway hub host/ },
+  ...([
+    ['the chart\'s own httpRoute', { httpRoute: { enabled: true } }, 'httpRoute'],
+    ['service types', { jupyterhub: { proxy: { service: { type: 'LoadBalancer' } } } }, 'jupyterhub.proxy.service.type'],
+    ['an Ingress', { jupyterhub: { ingress: { enabled: true } } }, 'jupyterhub.ingress'],
+    ['the in-cluster hub address', { config: { BinderHub: { hub_url_local: 'http://hub:8081/' } } }, 'config.BinderHub.hub_url_local'],
+  ] as const).map(([what, chartValues, setting]): Case => ({
+    name: `${what} through chartValues beside a gateway`, act: app => deploy(app, { gateway: gw, chartValues }),
+    message: new RegExp(`^chartValues\\.${setting.replace(/\./g, '\\.')} is set by the gateway prop; remove it from chartValues$`),
+  })),
+];
+
 // The hub URL, from props and from the records that patch-hub-url writes.
 
 const records = (dir: string) => new HubUrlRecords(path.join(dir, 'hub-urls'));
@@ -475,6 +520,7 @@ const groups: Array<[string, Case[]]> = [
   ['builders', builders],
   ['two deployments of one app', twoDeployments],
   ['ingress', ingress],
+  ['gateway', gateway],
   ['hub URL', hubUrl],
   ['tokens', tokens],
   ['chartValues', chartValues],

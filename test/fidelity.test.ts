@@ -6,6 +6,7 @@ import {
   unservedObjects,
 } from '../lib';
 import { defineExample } from '../main';
+import { crdSchemaProblems } from './crd-schema';
 import { exampleInputs, fakeTokens, find } from './helpers';
 import { describeWithRealChart } from './real-chart';
 import { fakeServiceAccountKey } from './registry-inputs';
@@ -14,6 +15,7 @@ const PASSWORD = 'fidelity-Registry-Password-7';
 const GCR_KEY = fakeServiceAccountKey('binder-fidelity-1');
 const DOCKER_HUB = Registry.dockerHub({ username: 'bot', password: PASSWORD, imagePrefix: 'org/binder-' });
 const HOSTS = { binderHost: 'binder.example.org', hubHost: 'hub.example.org', ingressClassName: 'nginx' };
+const GATEWAY_HOSTS = { binderHost: 'binder.example.org', hubHost: 'hub.example.org', parent: { name: 'public', namespace: 'gateway-system' } };
 const CERTIFICATE = fs.readFileSync(path.join(__dirname, '..', 'sealed-secrets', 'prod.pem'), 'utf8');
 
 /** Every prop variant the README promises, as a deployment of its own. */
@@ -30,6 +32,8 @@ const VARIANTS: Record<string, Partial<BinderHubProps>> = {
   'ingress, TLS from existing Secret names': { registry: DOCKER_HUB, ingress: { ...HOSTS, binderTls: Tls.secret('binder-cert'), hubTls: Tls.secret('hub-cert') } },
   'ingress, Let\'s Encrypt hub': { registry: DOCKER_HUB, ingress: { ...HOSTS, binderTls: Tls.certManager({ issuer: 'ca' }), hubTls: Tls.letsEncrypt('admin@example.org') } },
   'ingress, plain http': { registry: DOCKER_HUB, ingress: HOSTS },
+  'gateway, HTTPS listeners by name': { registry: DOCKER_HUB, gateway: { ...GATEWAY_HOSTS, binderSectionName: 'https-binder', hubSectionName: 'https-hub' } },
+  'gateway, plain HTTP listener': { registry: DOCKER_HUB, gateway: { ...GATEWAY_HOSTS, listenerProtocol: 'HTTP' } },
   'auth on': { registry: DOCKER_HUB, hubUrl: 'https://hub.example.org', chartValues: { config: { BinderHub: { auth_enabled: true, hub_url_local: 'http://proxy-public/' } } } },
   'hubUrl fixed': { registry: DOCKER_HUB, hubUrl: 'https://hub.example.org' },
   'hub URL discovered': { registry: DOCKER_HUB, discoveredHubUrl: 'http://203.0.113.7' },
@@ -39,10 +43,14 @@ const VARIANTS: Record<string, Partial<BinderHubProps>> = {
   'SecretsMode.external': { registry: DOCKER_HUB, secrets: SecretsMode.external({ storeName: 'vault' }) },
 };
 
-/** The apply-ready problems and the APIs Kubernetes 1.31 and the default 1.35 no longer serve, all in one list. */
+/**
+ * The apply-ready problems, the objects of imported CRD kinds that their crds/ schema refuses, and the APIs
+ * Kubernetes 1.31 and the default 1.35 no longer serve, all in one list.
+ */
 function problems(objects: ManifestObject[]): string[] {
   return [
     ...checkManifests(objects, { isKnownKind: knownKindChecker() }),
+    ...objects.flatMap(o => crdSchemaProblems(o) ?? []),
     ...unservedObjects(objects, 31).map(p => `1.31: ${p}`),
     ...unservedObjects(objects, 35).map(p => `1.35: ${p}`),
   ];

@@ -60,3 +60,15 @@ describe('renderConcurrently', () => {
       .toThrow(/^helm at \/bin\/false exited with status 1 and printed nothing while rendering release a \(local chart .*\); check HELM$/);
   });
 });
+
+test('a gateway deployment gets its routes when its render was made ahead', async () => {
+  const gateway = { binderHost: 'binder.example.org', hubHost: 'hub.example.org', parent: { name: 'public', namespace: 'gateway-system' } };
+  const defineGateway = () => {
+    const app = Testing.app();
+    new BinderHub(app, 'g', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('g'), registry: TEST_REGISTRY, gateway });
+    return app;
+  };
+  const files = synthesizeFiles(await renderConcurrently(defineGateway));
+  expect(files.get('g.k8s.yaml')!.match(/^kind: HTTPRoute$/gm)).toHaveLength(2);
+  expect(files).toEqual(synthesizeFiles(defineGateway()));
+});

@@ -17,17 +17,22 @@ const INGRESS = {
   binderTls: Tls.certManager({ clusterIssuer: 'letsencrypt-prod' }), hubTls: Tls.certManager({ clusterIssuer: 'letsencrypt-prod' }),
 };
 
+const GATEWAY = { binderHost: 'binder.example.org', hubHost: 'jupyter.example.org', parent: { name: 'public', namespace: 'gateway-system' } };
+
 const SOURCES: Record<string, HubUrlSourceCase> = {
   'fixed (hubUrl)': { props: { hubUrl: 'https://hub.example.org' }, hubUrl: 'https://hub.example.org/', hubHost: 'https://hub.example.org' },
   'ingress': { props: { ingress: INGRESS }, hubUrl: 'https://jupyter.example.org/', hubHost: 'https://jupyter.example.org' },
+  'gateway': { props: { gateway: GATEWAY }, hubUrl: 'https://jupyter.example.org/', hubHost: 'https://jupyter.example.org' },
+  'gateway, HTTP listener': { props: { gateway: { ...GATEWAY, listenerProtocol: 'HTTP' } }, hubUrl: 'http://jupyter.example.org/', hubHost: 'http://jupyter.example.org' },
   'discovered (discoveredHubUrl)': { props: { discoveredHubUrl: 'http://203.0.113.7' }, hubUrl: 'http://203.0.113.7/', hubHost: 'http://203.0.113.7' },
   'patched (patchHubUrl)': { props: {}, patch: 'http://[2001:db8::7]/', hubUrl: 'http://[2001:db8::7]/', hubHost: 'http://[2001:db8::7]' },
   'pending': { props: {}, hubUrl: '' },
 };
 
-/** BinderHub's own JupyterHub auth; the in-cluster hub API address is the ingress prop's, else given here. */
+/** BinderHub's own JupyterHub auth; the in-cluster hub API address is the ingress or gateway prop's, else given here. */
 function withAuth(props: Partial<BinderHubProps>): Partial<BinderHubProps> {
-  return { ...props, chartValues: { config: { BinderHub: props.ingress ? { auth_enabled: true } : { auth_enabled: true, hub_url_local: 'http://proxy-public/' } } } };
+  const hubUrlLocal = props.ingress || props.gateway ? {} : { hub_url_local: 'http://proxy-public/' };
+  return { ...props, chartValues: { config: { BinderHub: { auth_enabled: true, ...hubUrlLocal } } } };
 }
 
 describeWithChartConfig('the hub URL in the effective BinderHub config', chart => {
