@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { synthesizeExample } from '../main';
 import {
-  checkManifests, DEFAULT_TARGETS, foreignCiphertextProblem, helpOnly, knownKindChecker, ManifestFileError, ManifestObject, parseManifest,
-  plannedFiles, publishedFiles, runMain, secretDataProblems,
+  checkManifests, DEFAULT_TARGETS, diffDeployments, foreignCiphertextProblem, formatDeploymentDiffs, helpOnly, knownKindChecker, ManifestFileError,
+  ManifestObject, parseManifest, PlannedFile, plannedFiles, publishedFiles, redact, runMain, secretDataProblems, styleFor,
 } from '../lib';
 
 runMain(async () => {
@@ -30,6 +30,7 @@ runMain(async () => {
     for (const file of [...published.keys()].filter(f => !plannedTargets.has(f))) {
       found.push(`${file} is not produced by the synth any more: run \`npm run synth\` (it removes it)`);
     }
+    if (found.length > 0) printDiff(published, planned);
     const objects = new Map<string, ManifestObject[]>();
     for (const [file, content] of published) {
       try {
@@ -55,3 +56,18 @@ runMain(async () => {
     console.log(`check-dist: ${DEFAULT_TARGETS.manifests}/ and ${DEFAULT_TARGETS.secrets}/ match a fresh synth, hold no Secret data they should not, and are apply-ready`);
   }
 });
+
+/**
+ * Prints, on stderr, what a fresh synth changes, as `npm run diff` shows it (Secret values masked). A file that does
+ * not parse leaves the diff out: check-dist names that file as a problem of its own.
+ */
+function printDiff(published: ReadonlyMap<string, Buffer>, planned: PlannedFile[]): void {
+  const texts = (files: Iterable<[string, Buffer]>) => new Map([...files].map(([file, content]) => [file, content.toString('utf8')]));
+  try {
+    const diffs = diffDeployments(texts(published), texts(planned.map(file => [file.target, file.content])), DEFAULT_TARGETS);
+    const lines = formatDeploymentDiffs(diffs, styleFor(process.stderr));
+    if (lines.length > 0) console.error(['what a fresh synth changes (npm run diff):', ...lines].map(redact).join('\n'));
+  } catch (error) {
+    if (!(error instanceof ManifestFileError)) throw error;
+  }
+}

@@ -5,15 +5,16 @@ import { redact } from './redact';
 
 /**
  * Runs a command-line entry point. A failure prints one line, `error: <message>`, with known secret values
- * redacted, and exits 1 (a file-system failure names the path and what went wrong); only unexpected errors (bugs)
- * add their stack, also redacted.
+ * redacted, and exits `errorExitCode` (a file-system failure names the path and what went wrong); only unexpected
+ * errors (bugs) add their stack, also redacted. A command whose exit status 1 means something else (`npm run diff`:
+ * "something changes") passes 2.
  */
-export function runMain(main: () => void | Promise<void>): void {
+export function runMain(main: () => void | Promise<void>, errorExitCode = 1): void {
   const fail = (error: unknown) => {
     const err = fileSystemError(error);
     const detail = err instanceof ConfigError ? err.message : (err.stack ?? err.message);
     process.stderr.write(`error: ${redact(detail)}\n`);
-    process.exitCode = 1;
+    process.exitCode = errorExitCode;
   };
   try {
     Promise.resolve(main()).catch(fail);

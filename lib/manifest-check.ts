@@ -61,7 +61,8 @@ export function checkManifests(objects: ManifestObject[], options: ManifestCheck
   return problems;
 }
 
-function objectId(object: ManifestObject): string {
+/** An object's name in messages and diffs: `Kind/namespace/name`, or `Kind/name` when it has no namespace. */
+export function objectId(object: ManifestObject): string {
   return `${object.kind}/${object.metadata.namespace ?? ''}${object.metadata.namespace ? '/' : ''}${object.metadata.name}`;
 }
 
