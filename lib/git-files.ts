@@ -14,7 +14,8 @@ export function manifestTextsAtRef(ref: string, dir: string, git = process.env.G
   }
   runGit(git, ['rev-parse', '--git-dir'], () => `--against ${ref} needs a git repository, and the folder here is not in one: run it in a clone`);
   const commit = runGit(git, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], () =>
-    `--against ${ref}: not a commit of the git repository here; fetch it first (a shallow CI clone: git fetch --depth=1 origin ${ref}) or name another ref`).trim();
+    `--against ${ref}: not a commit of the git repository here; fetch it first (in a shallow CI clone: git fetch --depth=1 origin `
+    + `${ref.replace(/^origin\//, '')}) or name another ref`).trim();
   const listing = runGit(git, ['ls-tree', '--name-only', '-z', commit, '--', `${dir}/`], () => `--against ${ref}: git ls-tree cannot list ${dir}/ there`);
   const files = listing.split('\0').filter(file => file !== '' && MANIFEST_FILE.test(path.basename(file))).sort();
   return new Map(files.map(file => [path.join(dir, path.basename(file)),
