@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { ManifestObject } from './manifest-check';
+import { expandLists, ManifestObject } from './manifest-check';
 import { MANIFEST_FILE } from './manifest-files';
 import { DEFAULT_TARGETS } from './publish';
 import { SecretsMode } from './secrets-mode';
@@ -19,7 +19,7 @@ export function secretDataProblems(manifests: ReadonlyMap<string, ManifestObject
     const why = mode
       ? `deployment ${deployment} keeps its Secrets out of dist/ (${mode.name} mode)`
       : 'no deployment chose SecretsMode.inline() for this file';
-    for (const secret of withListItems(objects).filter(holdsData)) {
+    for (const secret of expandLists(objects).filter(holdsData)) {
       const namespace = secret.metadata?.namespace;
       problems.push(`${file}: Secret ${namespace ? `${namespace}/` : ''}${secret.metadata?.name} holds plaintext data, but ${why}: `
         + 'remove it and run `npm run synth`');
@@ -31,15 +31,6 @@ export function secretDataProblems(manifests: ReadonlyMap<string, ManifestObject
 function holdsData(object: ManifestObject): boolean {
   const count = (values: unknown) => typeof values === 'object' && values !== null ? Object.keys(values).length : 0;
   return object.kind === 'Secret' && count(object.data) + count(object.stringData) > 0;
-}
-
-/** The objects and, for a List (`kind: List`, `SecretList`), its items, which `kubectl apply` applies too. */
-function withListItems(objects: ManifestObject[]): ManifestObject[] {
-  return objects.flatMap(o => /List$/.test(o.kind) && Array.isArray(o.items) ? [o, ...o.items.filter(isObject)] : [o]);
-}
-
-function isObject(value: unknown): value is ManifestObject {
-  return typeof value === 'object' && value !== null;
 }
 
 /** What is wrong with a value `BinderHub.foreignCiphertexts` names, in a line that never holds the value. */

@@ -5,7 +5,7 @@ export interface DiffLine {
 }
 
 /** Texts longer than this many lines on either side are shown as removed whole and added whole (no LCS table). */
-const MAX_LINES = 3000;
+const MAX_LINES = 2000;
 
 /**
  * The lines that differ between `before` and `after`, with up to `context` unchanged lines around each change and

@@ -61,6 +61,15 @@ export function checkManifests(objects: ManifestObject[], options: ManifestCheck
   return problems;
 }
 
+/**
+ * The objects with each List (`kind: List`, `SecretList`) replaced by its items, which is what `kubectl apply` applies;
+ * items that are not objects are left out.
+ */
+export function expandLists(objects: ManifestObject[]): ManifestObject[] {
+  const isObject = (value: unknown): value is ManifestObject => typeof value === 'object' && value !== null;
+  return objects.flatMap(o => /List$/.test(o.kind) && Array.isArray(o.items) ? o.items.filter(isObject) : [o]);
+}
+
 /** An object's name in messages and diffs: `Kind/namespace/name`, or `Kind/name` when it has no namespace. */
 export function objectId(object: ManifestObject): string {
   return `${object.kind}/${object.metadata.namespace ?? ''}${object.metadata.namespace ? '/' : ''}${object.metadata.name}`;

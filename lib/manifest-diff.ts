@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'util';
-import { ManifestObject, objectId } from './manifest-check';
+import { expandLists, ManifestObject, objectId } from './manifest-check';
 import { SEALED_FINGERPRINTS_ANNOTATION } from './secrets-mode';
 
 /** A field that differs between two versions of an object; `path` is as `spec.template.spec.containers[name=binder].image`. */
@@ -44,9 +44,11 @@ export interface ManifestDiff {
  * What changes from `before` to `after`, object by object (matched by kind, namespace and name), without ever
  * holding a Secret value: Secret values (decoded, so `data` and `stringData` compare alike) and sealed values are
  * compared here and reported by key only. A change of a pod template's `checksum/*` annotation is reported as a
- * restart of its workload, not as a field.
+ * restart of its workload, not as a field. The items of a List are diffed as the objects they are.
  */
-export function diffManifests(before: ManifestObject[], after: ManifestObject[]): ManifestDiff {
+export function diffManifests(beforeObjects: ManifestObject[], afterObjects: ManifestObject[]): ManifestDiff {
+  // The items of Lists are objects of their own (a Secret among them is masked); an item without metadata cannot be applied.
+  const [before, after] = [beforeObjects, afterObjects].map(objects => expandLists(objects).filter(o => isRecord(o.metadata)));
   const old = new Map(before.map(o => [objectId(o), o]));
   const current = new Set(after.map(objectId));
   const objects: ObjectDiff[] = [];

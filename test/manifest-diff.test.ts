@@ -79,6 +79,11 @@ describe('diffManifests', () => {
     }
   });
 
+  test('a Secret inside a List is diffed as the Secret it is, so its values stay masked', () => {
+    const list = (value: string): ManifestObject => ({ apiVersion: 'v1', kind: 'List', metadata: { name: '' }, items: [null, object('Secret', 'in-list', { stringData: { token: value } })] });
+    expect(lines([list('listed-value-1')], [list('listed-value-2')])).toEqual(['changed: Secret/ns/in-list key token']);
+  });
+
   test('a Secret whose other fields change shows them, still without values; an added or removed Secret shows no key', () => {
     const before = object('Secret', 's', { type: 'Opaque', data: { k: 'c2VjcmV0LXZhbHVl' } });
     const after = object('Secret', 's', { type: 'kubernetes.io/tls', data: { k: 'c2VjcmV0LXZhbHVl' } });
