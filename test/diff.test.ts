@@ -174,6 +174,17 @@ describe('npm run diff', () => {
       expect(result.status).toBe(2);
     });
 
+    test('--help prints the usage and synthesizes nothing; an argument that is no option is refused', () => {
+      const dir = exampleWorkspace('diff-args-');
+      const help = run('diff', dir, {}, ['--help']);
+      expect(help.stdout).toMatch(/^usage: npm run diff \[-- --deployment <name>\.\.\.\] \[--against <git-ref>\]: /);
+      expect(help.status).toBe(0);
+      const extra = run('diff', dir, {}, ['prod']);
+      expect(extra.stderr).toMatch(/^error: Unexpected argument 'prod'.*; see --help\n$/);
+      expect(extra.status).toBe(2);
+      expect(fs.readdirSync(dir)).toEqual(['sealed-secrets']);
+    });
+
     test('a ref that is not in the repository names git fetch', () => {
       git(cwd, 'init', '-q');
       const result = run('diff', cwd, {}, ['--against', 'origin/main']);
