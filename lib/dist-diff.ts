@@ -25,8 +25,11 @@ export function diffDeployments(before: ManifestTexts, after: ManifestTexts, tar
   if (unknown.length > 0) {
     throw new ConfigError(`--deployment ${unknown[0]}: no such deployment in main.ts or ${targets.manifests}/; name one of ${known.join(', ') || '(none)'}`);
   }
+  // The dist/ file first, so a diff reads in apply order (its Namespace first), then the file of its Secrets.
+  const inSecrets = (file: string) => path.resolve(path.dirname(file)) === path.resolve(targets.secrets);
   const objects = (texts: ManifestTexts, deployment: string) => [...texts]
     .filter(([file]) => deploymentOfFile(file, targets) === deployment)
+    .sort(([a], [b]) => Number(inSecrets(a)) - Number(inSecrets(b)))
     .flatMap(([file, text]) => parseManifest(text, file));
   return known.filter(name => only.length === 0 || only.includes(name))
     .map(deployment => ({ deployment, diff: diffManifests(objects(before, deployment), objects(after, deployment)) }));
