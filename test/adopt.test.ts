@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { adoptedModuleText, adoptedSecrets, planAdoption, readValuesLayers, TOKEN_PATTERN, Values } from '../lib';
 import { expectNoFixtureSecret, FIXTURE_SECRETS, fixture, LEGACY, TODAY } from './adopt-fixtures';
+import { GCR_KEY, REGISTRY_PASSWORD, SP_ID } from './registry-inputs';
 
 test('the fixture secrets are the ones the files hold', () => {
   const text = [...LEGACY, ...TODAY].map(f => fs.readFileSync(f, 'utf8')).join('\n');
@@ -142,4 +143,45 @@ describe('bad input: one line naming the file or setting, no secret', () => {
     expect(error?.message).not.toContain('\n');
     expectNoFixtureSecret(error!.message);
   });
+});
+
+describe('the registry factory the values match', () => {
+  const base = (registry: Values, config: Values = {}): Values => ({
+    ...readValuesLayers(LEGACY), registry, config: { BinderHub: { use_registry: true, ...config } },
+  });
+  test.each<[string, Values, object]>([
+    ['gcr.io', base({ url: 'https://gcr.io', password: GCR_KEY }, { image_prefix: 'gcr.io/binder-test-123/binder-' }),
+      { factory: 'gcr', props: { imagePrefix: 'gcr.io/binder-test-123/binder-' }, passwordProp: 'serviceAccountKey' }],
+    ['ACR', base({ url: 'https://myacr01.azurecr.io', username: SP_ID, password: REGISTRY_PASSWORD }, { image_prefix: 'myacr01.azurecr.io/binder/dev-' }),
+      { factory: 'acr', props: { name: 'myacr01', servicePrincipalId: SP_ID, imagePrefix: 'myacr01.azurecr.io/binder/dev-' }, passwordProp: 'servicePrincipalPassword' }],
+    ['a custom registry with token_url', {
+      ...base({ url: 'https://registry.example.org', username: 'bot', password: REGISTRY_PASSWORD }, { image_prefix: 'registry.example.org/binder/dev-' }),
+      config: { BinderHub: { image_prefix: 'registry.example.org/binder/dev-' }, DockerRegistry: { token_url: 'https://registry.example.org/v2/token?service=' } },
+    }, {
+      factory: 'custom', passwordProp: 'password',
+      props: { url: 'https://registry.example.org', username: 'bot', imagePrefix: 'registry.example.org/binder/dev-', tokenUrl: 'https://registry.example.org/v2/token?service=' },
+    }],
+  ])('%s', (_name, values, expected) => {
+    const plan = planAdoption('x', values);
+    expect(plan.registry).toEqual(expected);
+    expect(plan.credentials.registryPassword).toBe((values.registry as Values).password);
+    expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).not.toContain((values.registry as Values).password as string);
+  });
+
+  test('use_registry false with a host builder gives Registry.none(), the unused login listed', () => {
+    const plan = planAdoption('x', { registry: { username: 'bot' }, config: { BinderHub: { use_registry: false } } });
+    expect(plan.registry).toEqual({ factory: 'none', props: {} });
+    expect(plan.builder.factory).toBe('host');
+    expect(plan.notes).toEqual([{ setting: 'registry.username', outcome: 'not carried over: use_registry is false, so Registry.none()' }]);
+  });
+});
+
+test('a secret no prop takes is listed, never written into chartValues', () => {
+  const plan = planAdoption('x', { ...readValuesLayers(LEGACY), jupyterhub: { hub: { config: { GitHubOAuthenticator: { client_id: 'abc', client_secret: 'adopt-fake-oauth-secret-55' } } } } });
+  expect(plan.chartValues).toEqual({ jupyterhub: { hub: { config: { GitHubOAuthenticator: { client_id: 'abc' } } } } });
+  expect(plan.notes).toContainEqual({
+    setting: 'jupyterhub.hub.config.GitHubOAuthenticator.client_secret',
+    outcome: 'a secret the secrets file has no place for: not carried over (the module holds no secret); add it to the cluster yourself',
+  });
+  expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).not.toContain('adopt-fake-oauth-secret-55');
 });
