@@ -7,11 +7,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  adoptedModuleText, adoptedSecrets, AdoptionPlan, checkDnsLabel, ConfigError, HubUrlRecords, parseCliArgs, planAdoption, readValuesLayers, runMain,
-  SecretStore, writeFileAtomic, writeNewFile,
+  adoptedModuleText, adoptedSecrets, AdoptionPlan, checkDnsLabel, ConfigError, HubUrlRecords, parseCliArgs, planAdoption, readClusterTokens, readValuesLayers,
+  runMain, SecretStore, toolPath, withClusterTokens, writeFileAtomic, writeNewFile,
 } from '../lib';
 
 const USAGE = `usage: npm run adopt -- --name <deployment> --secret secret.yaml --config config.yaml [-f more.yaml ...] [--out <file>.ts] [--force]
+                        [--from-cluster [--namespace <ns>] [--release <name>] [--context <ctx>] [--kubeconfig <file>]]
 
 Reads the guide's values files (today's layout or the 2019 one), merged as helm merges -f files: in the order
 given, later wins, maps merge, lists are replaced. Writes:
@@ -26,15 +27,21 @@ Settings replaced or not carried over are listed, here and in the module. Nothin
   -f, --values <file>   more values files         }
   --out <file>.ts       where the module goes (default: deployments/<name>.ts)
   --force               replace existing files of that name
+  --from-cluster        also read the live release's Secret hub (kubectl, read only): the tokens the values files
+                        lack, such as the chart-minted cookieSecret and CryptKeeper key, so users stay signed in
+  --namespace <ns>      the live release's namespace (default: --name)
+  --release <name>      the live release's name (default: --name)
+  --context <ctx>, --kubeconfig <file>   which cluster kubectl reads (default: kubectl's own)
   --help                this text`;
 
-runMain(() => {
+runMain(async () => {
   const { values: args, tokens } = parseCliArgs({
     tokens: true,
     options: {
       name: { type: 'string' }, secret: { type: 'string', multiple: true }, config: { type: 'string', multiple: true },
       values: { type: 'string', short: 'f', multiple: true }, out: { type: 'string' }, force: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      'from-cluster': { type: 'boolean', default: false }, namespace: { type: 'string' }, release: { type: 'string' },
+      context: { type: 'string' }, kubeconfig: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (args.help) {
@@ -48,7 +55,19 @@ runMain(() => {
   const out = args.out ?? path.join('deployments', `${args.name}.ts`);
   if (!out.endsWith('.ts')) throw new ConfigError(`--out "${out}" must name a .ts file`);
 
-  const plan = planAdoption(args.name, readValuesLayers(files));
+  const clusterOptions = [args.namespace, args.release, args.context, args.kubeconfig].some(v => v !== undefined);
+  if (clusterOptions && !args['from-cluster']) throw new ConfigError('--namespace, --release, --context and --kubeconfig go with --from-cluster; see --help');
+  if (args.namespace !== undefined) checkDnsLabel('--namespace', args.namespace);
+  if (args.release !== undefined) checkDnsLabel('--release', args.release, 53);
+  let plan = planAdoption(args.name, readValuesLayers(files));
+  let fromCluster: string[] = [];
+  if (args['from-cluster']) {
+    const cluster = await readClusterTokens({
+      kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context,
+      namespace: args.namespace ?? args.name, release: args.release ?? args.name,
+    });
+    ({ plan, fromCluster } = withClusterTokens(plan, cluster));
+  }
   const store = new SecretStore('secrets');
   const records = new HubUrlRecords('hub-urls');
   const secretsFile = store.fileFor(args.name);
@@ -64,14 +83,15 @@ runMain(() => {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   writeFileAtomic(out, adoptedModuleText(plan, files, libImportFor(out)));
   if (plan.hubUrl?.kind === 'discovered') records.save(args.name, plan.hubUrl.url);
-  report(plan, { secretsFile, out, record, generated: secrets.generated });
+  report(plan, { secretsFile, out, record, generated: secrets.generated, fromCluster });
 });
 
 /** Says what was written, which tokens were generated and what was replaced; never a value of the secrets file. */
-function report(plan: AdoptionPlan, written: { secretsFile: string; out: string; record?: string; generated: string[] }): void {
-  const found = Object.keys(plan.tokens);
+function report(plan: AdoptionPlan, written: { secretsFile: string; out: string; record?: string; generated: string[]; fromCluster: string[] }): void {
+  const found = Object.keys(plan.tokens).filter(token => !written.fromCluster.includes(token));
   const credentials = Object.keys(plan.credentials);
   console.log(`wrote ${written.secretsFile} (mode 0600): tokens ${found.length ? `${found.join(', ')} from the values files` : 'none from the values files'}`
+    + `${written.fromCluster.length ? `; ${written.fromCluster.join(', ')} from Secret hub of the live release` : ''}`
     + `${written.generated.length ? `; generated ${written.generated.join(', ')} (as init-secrets does)` : ''}`
     + `; credentials ${credentials.length ? credentials.join(', ') : 'none'}`);
   if (written.generated.includes('cookieSecret')) console.log('  a new cookieSecret signs users out once, when the adopted deployment is first applied');

@@ -168,3 +168,18 @@ function takeLeaf(values: Values, path: string): unknown {
   }
   return value;
 }
+
+/**
+ * The plan with the live release's tokens (Secret `hub`, `readClusterTokens`) filling the ones the values files
+ * lack; a token both have but that differs keeps the files' value, noted. Returns the names taken from the cluster.
+ */
+export function withClusterTokens(plan: AdoptionPlan, cluster: Partial<BinderHubTokenValues>): { plan: AdoptionPlan; fromCluster: string[] } {
+  const fromCluster = TOKEN_NAMES.filter(token => plan.tokens[token] === undefined && cluster[token] !== undefined);
+  const differing = TOKEN_NAMES.filter(token => plan.tokens[token] !== undefined && cluster[token] !== undefined && cluster[token] !== plan.tokens[token]);
+  const notes = [...plan.notes, ...differing.map(token => ({
+    setting: TOKEN_SETTINGS[token],
+    outcome: 'differs from Secret hub of the live release: the values files\' token is kept, so the first apply changes it',
+  }))];
+  const tokens = { ...plan.tokens, ...Object.fromEntries(fromCluster.map(token => [token, cluster[token]])) };
+  return { plan: { ...plan, tokens, notes }, fromCluster: [...fromCluster] };
+}

@@ -46,3 +46,4 @@ export * from './adopt-ingress';
 export * from './adopt-module';
 export * from './adopt-registry';
 export * from './adopt-values';
+export * from './adopt-cluster';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { adoptedModuleText, adoptedSecrets, planAdoption, readValuesLayers, TOKEN_PATTERN, Values } from '../lib';
+import { adoptedModuleText, adoptedSecrets, planAdoption, readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens } from '../lib';
 import { expectNoFixtureSecret, FIXTURE_SECRETS, fixture, LEGACY, TODAY } from './adopt-fixtures';
 import { GCR_KEY, REGISTRY_PASSWORD, SP_ID } from './registry-inputs';
 
@@ -184,4 +184,16 @@ test('a secret no prop takes is listed, never written into chartValues', () => {
     outcome: 'a secret the secrets file has no place for: not carried over (the module holds no secret); add it to the cluster yourself',
   });
   expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).not.toContain('adopt-fake-oauth-secret-55');
+});
+
+test('the live release\'s tokens fill the missing ones; a differing one keeps the files\' value, noted', () => {
+  const plan = planAdoption('legacy', readValuesLayers(LEGACY));
+  const { plan: merged, fromCluster } = withClusterTokens(plan, { proxySecretToken: 'f'.repeat(64), cookieSecret: 'e'.repeat(64) });
+  expect(fromCluster).toEqual(['cookieSecret']);
+  expect(merged.tokens).toEqual({ proxySecretToken: 'ad0b7e01'.repeat(8), binderApiToken: 'ad0b7e02'.repeat(8), cookieSecret: 'e'.repeat(64) });
+  expect(merged.notes[merged.notes.length - 1]).toEqual({
+    setting: 'jupyterhub.proxy.secretToken',
+    outcome: 'differs from Secret hub of the live release: the values files\' token is kept, so the first apply changes it',
+  });
+  expect(adoptedSecrets(merged).generated).toEqual(['cryptKeeperKey', 'buildTokenSecret']);
 });
