@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import {
-  BinderHub, Builder, ChartSource, completeInterruptedPublish, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject,
+  AdoptedDeploymentModule, BinderHub, Builder, ChartSource, completeInterruptedPublish, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject,
   PublishTargets, readPreviousManifests, Registry, renderConcurrently, requiredCredential, SecretsMode, SecretStore, synthesizeFiles, SynthesizedFiles, Tls,
 } from './lib';
 
@@ -85,6 +85,20 @@ export function defineExample(app: App, inputs: ExampleInputs): BinderHub[] {
       }),
     }),
   ];
+}
+
+/**
+ * Defines deployments that `npm run adopt` wrote (each module exports `defineDeployment`) in `app`, with the
+ * secrets, hub URL records and chart the example reads. The example adopts none; to add one, import its module and
+ * call this beside defineExample in synthesizeExample's definition:
+ *
+ * ```ts
+ * import * as legacy from './deployments/legacy';
+ * // in synthesizeExample: const deployments = [...defineExample(defined, inputs), ...defineAdopted(defined, inputs, [legacy])];
+ * ```
+ */
+export function defineAdopted(app: App, inputs: ExampleInputs, modules: ReadonlyArray<AdoptedDeploymentModule>): BinderHub[] {
+  return modules.map(module => module.defineDeployment(app, { secrets: inputs.secrets, hubUrls: inputs.hubUrls, chart: inputs.chart }));
 }
 
 /** One line for each credential of the example that still holds the placeholder `npm run init-secrets` wrote. */

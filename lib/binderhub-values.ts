@@ -17,7 +17,7 @@ export interface BinderHubValuesInput {
 }
 
 /** Chart values that typed props or the secrets file own: setting them through `chartValues` would fight those. */
-const MANAGED_PATHS: ReadonlyArray<[string, string]> = [
+export const MANAGED_PATHS: ReadonlyArray<[string, string]> = [
   ['jupyterhub.proxy.secretToken', 'the secrets file (npm run init-secrets)'],
   ['jupyterhub.hub.cookieSecret', 'the secrets file (npm run init-secrets)'],
   ['jupyterhub.hub.config.CryptKeeper', 'the secrets file (npm run init-secrets)'],
@@ -43,7 +43,7 @@ const MANAGED_PATHS: ReadonlyArray<[string, string]> = [
 ];
 
 /** Settings of the 2019-era guide that today's chart refuses (its schema, or a `fail` in NOTES.txt). */
-const LEGACY_PATHS: ReadonlyArray<[string, string]> = [
+export const LEGACY_PATHS: ReadonlyArray<[string, string]> = [
   ['dind.enabled', 'DinD builders are chosen with imageBuilderType'],
   ['hub.url', 'use the hubUrl prop'],
   ['github', 'use the githubAccessToken prop'],

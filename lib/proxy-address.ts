@@ -100,13 +100,17 @@ async function getProxyPublic(options: DiscoverOptions): Promise<any> {
   if (/NotFound|not found/.test(stderr)) {
     throw new ConfigError(`Service proxy-public not found in namespace ${options.namespace}: apply the deployment's manifests first (kubectl apply -f dist/)`);
   }
-  if (/connect|refused|no such host|Unable to connect|dial tcp|i\/o timeout|context deadline|certificate|Unauthorized|Forbidden|no configuration/i.test(stderr)) {
-    throw new ConfigError(`no cluster reachable through kubectl${options.context ? ` (context ${options.context})` : ''}: ${lastLine(stderr)}; `
+  if (KUBECTL_UNREACHABLE.test(stderr)) {
+    throw new ConfigError(`no cluster reachable through kubectl${options.context ? ` (context ${options.context})` : ''}: ${kubectlLastLine(stderr)}; `
       + 'check --kubeconfig / --context (kubectl config current-context)');
   }
-  throw new ConfigError(`kubectl get service proxy-public failed: ${lastLine(stderr)}`);
+  throw new ConfigError(`kubectl get service proxy-public failed: ${kubectlLastLine(stderr)}`);
 }
 
-function lastLine(text: string): string {
+/** What kubectl's stderr says when it reaches no cluster, or the cluster refuses who it is. */
+export const KUBECTL_UNREACHABLE = /connect|refused|no such host|Unable to connect|dial tcp|i\/o timeout|context deadline|certificate|Unauthorized|Forbidden|no configuration/i;
+
+/** The last line of kubectl's stderr: its error. */
+export function kubectlLastLine(text: string): string {
   return text.split('\n').filter(Boolean).pop() ?? '';
 }

@@ -21,12 +21,12 @@ export interface BinderHubTokenValues {
   readonly buildTokenSecret: string;
 }
 
-const TOKEN_NAMES: ReadonlyArray<keyof BinderHubTokenValues> = [
+export const TOKEN_NAMES: ReadonlyArray<keyof BinderHubTokenValues> = [
   'proxySecretToken', 'binderApiToken', 'cookieSecret', 'cryptKeeperKey', 'buildTokenSecret',
 ];
 
 /** 32 random bytes as hex, like `openssl rand -hex 32`. */
-const TOKEN_PATTERN = /^[0-9a-f]{64}$/;
+export const TOKEN_PATTERN = /^[0-9a-f]{64}$/;
 
 /** A validated set of deployment tokens. */
 export class BinderHubTokens {

@@ -1,0 +1,122 @@
+/**
+ * `npm run adopt -- --name <deployment> --secret secret.yaml --config config.yaml [-f more.yaml ...] [--out <file>.ts] [--force]`
+ *
+ * Turns the guide's values files (either layout) into secrets/<name>.json and a TypeScript module that defines the
+ * deployment with the typed props. See --help and README "Adopting an existing BinderHub".
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  adoptedModuleText, adoptedSecrets, AdoptionPlan, checkDnsLabel, ConfigError, HubUrlRecords, parseCliArgs, planAdoption, readClusterTokens, readValuesLayers,
+  runMain, SecretStore, toolPath, withClusterTokens, writeFileAtomic, writeNewFile,
+} from '../lib';
+
+const USAGE = `usage: npm run adopt -- --name <deployment> --secret secret.yaml --config config.yaml [-f more.yaml ...] [--out <file>.ts] [--force]
+                        [--from-cluster [--namespace <ns>] [--release <name>] [--context <ctx>] [--kubeconfig <file>]]
+
+Reads the guide's values files (today's layout or the 2019 one), merged as helm merges -f files: in the order
+given, later wins, maps merge, lists are replaced. Writes:
+  secrets/<name>.json     the tokens found (the missing ones generated) and the registry, GitHub, GitLab credentials (mode 0600)
+  deployments/<name>.ts   defineDeployment(scope, inputs): the typed props (or --out <file>.ts)
+  hub-urls/<name>.url     a hand-set hub URL that is no https DNS name, for the next synth
+Settings replaced or not carried over are listed, here and in the module. Nothing is overwritten without --force.
+
+  --name <deployment>   the deployment's name (construct id, release name, namespace)
+  --secret <file>       the guide's secret.yaml   } any number of each, merged in the order given
+  --config <file>       the guide's config.yaml   }
+  -f, --values <file>   more values files         }
+  --out <file>.ts       where the module goes (default: deployments/<name>.ts)
+  --force               replace existing files of that name
+  --from-cluster        also read the live release's Secret hub (kubectl, read only): the tokens the values files
+                        lack, such as the chart-minted cookieSecret and CryptKeeper key, so users stay signed in
+  --namespace <ns>      the live release's namespace (default: --name)
+  --release <name>      the live release's name (default: --name)
+  --context <ctx>, --kubeconfig <file>   which cluster kubectl reads (default: kubectl's own)
+  --help                this text`;
+
+runMain(async () => {
+  const { values: args, tokens } = parseCliArgs({
+    tokens: true,
+    options: {
+      name: { type: 'string' }, secret: { type: 'string', multiple: true }, config: { type: 'string', multiple: true },
+      values: { type: 'string', short: 'f', multiple: true }, out: { type: 'string' }, force: { type: 'boolean', default: false },
+      'from-cluster': { type: 'boolean', default: false }, namespace: { type: 'string' }, release: { type: 'string' },
+      context: { type: 'string' }, kubeconfig: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (!args.name) throw new ConfigError('--name is required: the deployment\'s name, such as binderhub; see --help');
+  checkDnsLabel('--name', args.name);
+  const files = tokens.flatMap(t => t.kind === 'option' && ['secret', 'config', 'values'].includes(t.name) && t.value !== undefined ? [t.value] : []);
+  if (files.length === 0) throw new ConfigError('give the values files: --secret secret.yaml --config config.yaml (and -f for more); see --help');
+  const out = args.out ?? path.join('deployments', `${args.name}.ts`);
+  if (!out.endsWith('.ts')) throw new ConfigError(`--out "${out}" must name a .ts file`);
+
+  const clusterOptions = [args.namespace, args.release, args.context, args.kubeconfig].some(v => v !== undefined);
+  if (clusterOptions && !args['from-cluster']) throw new ConfigError('--namespace, --release, --context and --kubeconfig go with --from-cluster; see --help');
+  if (args.namespace !== undefined) checkDnsLabel('--namespace', args.namespace);
+  if (args.release !== undefined) checkDnsLabel('--release', args.release, 53);
+  let plan = planAdoption(args.name, readValuesLayers(files));
+  let fromCluster: string[] = [];
+  if (args['from-cluster']) {
+    const cluster = await readClusterTokens({
+      kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context,
+      namespace: args.namespace ?? args.name, release: args.release ?? args.name,
+    });
+    ({ plan, fromCluster } = withClusterTokens(plan, cluster));
+  }
+  const store = new SecretStore('secrets');
+  const records = new HubUrlRecords('hub-urls');
+  const secretsFile = store.fileFor(args.name);
+  const record = plan.hubUrl?.kind === 'discovered' ? records.fileFor(args.name) : undefined;
+  for (const existing of [secretsFile, out, record].filter((f): f is string => f !== undefined && fs.existsSync(f))) {
+    if (!args.force) throw new ConfigError(`${existing} exists already (another deployment of that name?); pick another --name or --out, or pass --force to replace it`);
+  }
+
+  const secrets = adoptedSecrets(plan);
+  fs.mkdirSync(store.directory, { recursive: true, mode: 0o700 });
+  if (args.force) writeFileAtomic(secretsFile, secrets.content, 0o600);
+  else if (!writeNewFile(secretsFile, secrets.content, 0o600)) throw new ConfigError(`${secretsFile} was created meanwhile; run adopt again`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  writeFileAtomic(out, adoptedModuleText(plan, files, libImportFor(out)));
+  if (plan.hubUrl?.kind === 'discovered') records.save(args.name, plan.hubUrl.url);
+  report(plan, { secretsFile, out, record, generated: secrets.generated, fromCluster });
+});
+
+/** Says what was written, which tokens were generated and what was replaced; never a value of the secrets file. */
+function report(plan: AdoptionPlan, written: { secretsFile: string; out: string; record?: string; generated: string[]; fromCluster: string[] }): void {
+  const found = Object.keys(plan.tokens).filter(token => !written.fromCluster.includes(token));
+  const credentials = Object.keys(plan.credentials);
+  console.log(`wrote ${written.secretsFile} (mode 0600): tokens ${found.length ? `${found.join(', ')} from the values files` : 'none from the values files'}`
+    + `${written.fromCluster.length ? `; ${written.fromCluster.join(', ')} from Secret hub of the live release` : ''}`
+    + `${written.generated.length ? `; generated ${written.generated.join(', ')} (as init-secrets does)` : ''}`
+    + `; credentials ${credentials.length ? credentials.join(', ') : 'none'}`);
+  if (written.generated.includes('cookieSecret')) console.log('  a new cookieSecret signs users out once, when the adopted deployment is first applied');
+  console.log(`wrote ${written.out}: Registry.${plan.registry.factory}, Builder.${plan.builder.factory}()${plan.ingress ? ', ingress' : ''}`
+    + `${plan.hubUrl ? `, ${plan.hubUrl.kind === 'fixed' ? 'hubUrl' : 'discoveredHubUrl'}` : ''}, ${Object.keys(plan.chartValues).length} top-level chartValues`);
+  if (written.record) console.log(`recorded the hub URL ${plan.hubUrl!.url} in ${written.record}: commit it, so the next synth keeps it`);
+  if (plan.notes.length > 0) {
+    console.log('settings replaced or not carried over (also listed in the module):');
+    for (const note of plan.notes) console.log(`  - ${note.setting}: ${note.outcome}`);
+  }
+  console.log(`add it to the app: see defineAdopted in main.ts`);
+}
+
+/** The module specifier of this project's lib/ as seen from the module `out`. */
+function libImportFor(out: string): string {
+  let dir = __dirname;
+  while (!isProjectRoot(dir)) {
+    if (path.dirname(dir) === dir) throw new ConfigError('cannot find the binderhub-cdk8s project folder above the adopt command');
+    dir = path.dirname(dir);
+  }
+  const relative = path.relative(path.dirname(path.resolve(out)), path.join(dir, 'lib')).split(path.sep).join('/');
+  return relative.startsWith('.') ? relative : `./${relative}`;
+}
+
+function isProjectRoot(dir: string): boolean {
+  const file = path.join(dir, 'package.json');
+  return fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8')).name === 'binderhub-cdk8s';
+}

@@ -1,0 +1,96 @@
+import type { ChartSource } from './chart-source';
+import type { HubUrlRecords } from './hub-url-records';
+import type { SecretStore } from './secret-store';
+import type { AdoptionPlan } from './adopt';
+import type { TlsPlan } from './adopt-ingress';
+
+/** What a module written by `npm run adopt` reads its deployment's secrets, hub URL and chart from. */
+export interface AdoptedDeploymentInputs {
+  /** @default new SecretStore('secrets') */
+  readonly secrets?: SecretStore;
+  /** @default new HubUrlRecords('hub-urls') */
+  readonly hubUrls?: HubUrlRecords;
+  /** @default ChartSource.repository() */
+  readonly chart?: ChartSource;
+}
+
+/** What a module written by `npm run adopt` exports. */
+export interface AdoptedDeploymentModule {
+  readonly DEPLOYMENT: string;
+  defineDeployment(scope: import('constructs').Construct, inputs?: AdoptedDeploymentInputs): import('./binderhub').BinderHub;
+}
+
+/**
+ * The TypeScript module of an adoption plan: `defineDeployment(scope, inputs)` defines the deployment with the typed
+ * props, its tokens and credentials read from the secrets file at synth (never written into the module), and the
+ * settings adoption replaced or left out listed in its doc comment. `libImport` is the module specifier of lib/.
+ */
+export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<string>, libImport: string): string {
+  const used = new Set(['BinderHub', 'SecretStore', 'AdoptedDeploymentInputs', 'Registry', 'Builder']);
+  const props: string[] = ['tokens: secrets.tokens', 'chart: inputs.chart'];
+  props.push(`registry: Registry.${plan.registry.factory}(${registryArgs(plan, used)})`);
+  props.push(`builder: Builder.${plan.builder.factory}(${Object.keys(plan.builder.props).length ? literal(plan.builder.props) : ''})`);
+  if (plan.ingress) {
+    const { binderTls, hubTls, ...hosts } = plan.ingress;
+    const tls = (prop: string, t?: TlsPlan) => t === undefined ? [] : [`${prop}: ${tlsText(t, used)}`];
+    const fields = [...Object.entries(hosts).map(([k, v]) => `${k}: ${JSON.stringify(v)}`), ...tls('binderTls', binderTls), ...tls('hubTls', hubTls)];
+    props.push(`ingress: { ${fields.join(', ')} }`);
+  }
+  if (plan.hubUrl?.kind === 'fixed') props.push(`hubUrl: ${JSON.stringify(plan.hubUrl.url)}`);
+  if (plan.hubUrl?.kind === 'discovered') {
+    used.add('HubUrlRecords');
+    props.push('discoveredHubUrl: (inputs.hubUrls ?? new HubUrlRecords(\'hub-urls\')).load(DEPLOYMENT)');
+  }
+  if (plan.credentials.githubAccessToken) props.push('githubAccessToken: secrets.credentials.githubAccessToken');
+  if (plan.credentials.gitlabPrivateToken) props.push('gitlabPrivateToken: secrets.credentials.gitlabPrivateToken');
+  if (Object.keys(plan.chartValues).length > 0) props.push(`chartValues: ${literal(plan.chartValues)}`);
+  const notes = plan.notes.length === 0 ? [' * Every setting was carried over.']
+    : [' * Settings replaced or not carried over, and what became of them:', ...plan.notes.map(n => ` * - ${comment(n.setting)}: ${comment(n.outcome)}`)];
+  return [
+    '/**',
+    ` * Deployment "${plan.name}", adopted by \`npm run adopt\` from ${sources.map(comment).join(', ')}.`,
+    ` * Its tokens and credentials are read from secrets/${plan.name}.json at synth; this file holds no secret.`,
+    ' *',
+    ...notes,
+    ' */',
+    `import { ${[...used].sort().join(', ')} } from ${JSON.stringify(libImport)};`,
+    'import type { Construct } from \'constructs\';',
+    '',
+    '/** The deployment\'s name: construct id, release name and namespace. */',
+    `export const DEPLOYMENT = ${JSON.stringify(plan.name)};`,
+    '',
+    '/** Defines the deployment in `scope` (see main.ts, defineAdopted). */',
+    'export function defineDeployment(scope: Construct, inputs: AdoptedDeploymentInputs = {}): BinderHub {',
+    '  const secrets = (inputs.secrets ?? new SecretStore(\'secrets\')).load(DEPLOYMENT);',
+    '  return new BinderHub(scope, DEPLOYMENT, {',
+    ...props.map(p => `    ${p},`),
+    '  });',
+    '}',
+    '',
+  ].join('\n');
+}
+
+function registryArgs(plan: AdoptionPlan, used: Set<string>): string {
+  const { props, passwordProp } = plan.registry;
+  const fields = Object.entries(props).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+  if (passwordProp) {
+    used.add('requiredCredential');
+    fields.push(`${passwordProp}: requiredCredential(secrets, 'registryPassword')`);
+  }
+  return fields.length ? `{ ${fields.join(', ')} }` : '';
+}
+
+function tlsText(tls: TlsPlan, used: Set<string>): string {
+  used.add('Tls');
+  return 'secretName' in tls ? `Tls.secret(${JSON.stringify(tls.secretName)})` : `Tls.certManager(${literal(tls)})`;
+}
+
+/** A value as a TypeScript literal (JSON is one), indented to stand as a prop's value. */
+function literal(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, '\n    ');
+}
+
+/** Text that may stand in a block comment. */
+function comment(text: string): string {
+  return text.replace(/\*\//g, '*\\/').replace(/[\r\n]+/g, ' ');
+}

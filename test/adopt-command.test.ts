@@ -1,0 +1,172 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { AdoptedDeploymentModule, ChartSource, HubUrlRecords, SecretStore } from '../lib';
+import { expectNoFixtureSecret, fixture, LEGACY, TODAY } from './adopt-fixtures';
+import { exampleWorkspace, find, FIXTURE_CHART, runCommand, secretValue } from './helpers';
+
+const ROOT = path.join(__dirname, '..');
+
+/** `npm run adopt -- <args>` in `cwd`; its output must never hold a fixture secret. */
+function adopt(cwd: string, args: string[]) {
+  const result = runCommand('adopt', cwd, {}, args);
+  expectNoFixtureSecret(result.output);
+  return result;
+}
+
+const fileArgs = (secret: string, config: string) => ['--secret', secret, '--config', config];
+const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
+
+describe('npm run adopt on the 2019 guide files', () => {
+  const cwd = exampleWorkspace('adopt-');
+  const result = adopt(cwd, ['--name', 'legacy', ...fileArgs(LEGACY[0], LEGACY[1])]);
+
+  test('says what it wrote, which tokens it generated and what replaced the 2019 settings', () => {
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      'wrote secrets/legacy.json (mode 0600): tokens proxySecretToken, binderApiToken from the values files; generated cookieSecret, '
+        + 'cryptKeeperKey, buildTokenSecret (as init-secrets does); credentials registryPassword, githubAccessToken',
+      '  a new cookieSecret signs users out once, when the adopted deployment is first applied',
+      'wrote deployments/legacy.ts: Registry.dockerHub, Builder.dind(), discoveredHubUrl, 1 top-level chartValues',
+      'recorded the hub URL http://35.190.10.20/ in hub-urls/legacy.url: commit it, so the next synth keeps it',
+      'settings replaced or not carried over (also listed in the module):',
+      '  - registry.prefix: a 2019 setting today\'s chart refuses; replaced by Registry.dockerHub({ imagePrefix })',
+      '  - github: a 2019 setting; its token is now githubAccessToken, from the secrets file',
+      '  - dind.enabled: a 2019 setting today\'s chart refuses; replaced by Builder.dind()',
+      'add it to the app: see defineAdopted in main.ts',
+      '',
+    ]);
+  });
+
+  test('the secrets file is mode 0600, holds the original tokens and credentials, and SecretStore reads it', () => {
+    const file = path.join(cwd, 'secrets', 'legacy.json');
+    expect(modeOf(file)).toBe(0o600);
+    const loaded = new SecretStore(path.join(cwd, 'secrets')).load('legacy');
+    expect(loaded.tokens.values.proxySecretToken).toBe('ad0b7e01'.repeat(8));
+    expect(loaded.tokens.values.binderApiToken).toBe('ad0b7e02'.repeat(8));
+    expect(loaded.credentials).toEqual({ registryPassword: 'adopt-fake-dockerhub-pw-7351', githubAccessToken: 'ghp_ADOPTFAKEgithubtoken0123456789' });
+    expect(fs.readFileSync(path.join(cwd, 'hub-urls', 'legacy.url'), 'utf8')).toBe('http://35.190.10.20/\n');
+  });
+
+  test('the module holds no secret', () => {
+    expectNoFixtureSecret(fs.readFileSync(path.join(cwd, 'deployments', 'legacy.ts'), 'utf8'));
+  });
+
+  test('a second run refuses to overwrite and changes nothing; --force replaces', () => {
+    const before = fs.readFileSync(path.join(cwd, 'secrets', 'legacy.json'), 'utf8');
+    const again = adopt(cwd, ['--name', 'legacy', ...fileArgs(LEGACY[0], LEGACY[1])]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toBe('error: secrets/legacy.json exists already (another deployment of that name?); pick another --name or --out, or pass --force to replace it\n');
+    expect(fs.readFileSync(path.join(cwd, 'secrets', 'legacy.json'), 'utf8')).toBe(before);
+    const forced = adopt(cwd, ['--name', 'legacy', '--force', ...fileArgs(LEGACY[0], LEGACY[1])]);
+    expect(forced.status).toBe(0);
+    expect(modeOf(path.join(cwd, 'secrets', 'legacy.json'))).toBe(0o600);
+    expect(JSON.parse(fs.readFileSync(path.join(cwd, 'secrets', 'legacy.json'), 'utf8')).tokens.proxySecretToken).toBe('ad0b7e01'.repeat(8));
+  });
+
+  test('an existing module of that name is refused before the secrets file is written', () => {
+    fs.mkdirSync(path.join(cwd, 'deployments'), { recursive: true });
+    fs.writeFileSync(path.join(cwd, 'deployments', 'taken.ts'), '// mine\n');
+    const taken = adopt(cwd, ['--name', 'taken', ...fileArgs(LEGACY[0], LEGACY[1])]);
+    expect(taken.stderr).toBe('error: deployments/taken.ts exists already (another deployment of that name?); pick another --name or --out, or pass --force to replace it\n');
+    expect(fs.existsSync(path.join(cwd, 'secrets', 'taken.json'))).toBe(false);
+    expect(fs.readFileSync(path.join(cwd, 'deployments', 'taken.ts'), 'utf8')).toBe('// mine\n');
+  });
+});
+
+describe('layers, merged in the order given', () => {
+  const moduleOf = (args: string[]) => {
+    const cwd = exampleWorkspace('adopt-layers-');
+    expect(adopt(cwd, ['--name', 'layered', ...args]).status).toBe(0);
+    return fs.readFileSync(path.join(cwd, 'deployments', 'layered.ts'), 'utf8');
+  };
+  const common = fixture('layers/common.yaml');
+  const prod = fixture('layers/prod.yaml');
+
+  test('a later -f wins over --config, lists replaced, maps merged', () => {
+    const text = moduleOf([...fileArgs(LEGACY[0], LEGACY[1]), '-f', common, '-f', prod]);
+    expect(text).toContain('"replicas": 3,');
+    expect(text).toContain('"name": "FROM_PROD"');
+    expect(text).not.toContain('FROM_COMMON');
+    expect(text).toContain('"guarantee": "1G",\n            "limit": "4G"');
+  });
+
+  test('--secret, --config and -f count in the order given, whichever the option', () => {
+    const text = moduleOf(['-f', prod, '--config', common, '--secret', LEGACY[0], '--config', LEGACY[1]]);
+    expect(text).toContain('"replicas": 1,');
+    expect(text).toContain('"name": "FROM_COMMON"');
+    expect(text).not.toContain('FROM_PROD');
+  });
+});
+
+describe('bad input writes nothing', () => {
+  test.each([
+    ['a missing file', [LEGACY[0], '--config', 'missing.yaml'], /^error: values file missing\.yaml does not exist; give the path of the guide's secret\.yaml or config\.yaml\n$/],
+    ['no files', [], /^error: give the values files: --secret secret\.yaml --config config\.yaml/],
+    ['an unmappable registry', [LEGACY[0], '--config', LEGACY[1], '-f', fixture('bad/http-registry.yaml')],
+      /^error: the registry settings .* map to Registry\.custom, which refuses them: Registry\.custom url "http:\/\/registry\.example\.org" must use https:\/\/ \(set allowInsecureHttp for a test registry on a private network\)\n$/],
+    ['invalid YAML', [fixture('bad/not-yaml.yaml')], /^error: values file .*not-yaml\.yaml is not valid YAML \(line 4\); fix it/],
+  ])('%s', (_name, files, message) => {
+    const cwd = exampleWorkspace('adopt-bad-');
+    const args = files.length > 0 ? ['--secret', ...files] : [];
+    const result = adopt(cwd, ['--name', 'bad', ...args]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+    expect(fs.readdirSync(cwd)).toEqual(['sealed-secrets']);
+  });
+});
+
+describe('the written module compiles and synthesizes with the test chart', () => {
+  // Inside the project (build/ is git-ignored), so the module's imports resolve as in deployments/.
+  fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(ROOT, 'build', 'adopt-test-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const define = (name: string, files: string[]): { app: ReturnType<typeof Testing.app>; objects: any[]; secrets: any[] } => {
+    const out = path.join(dir, `${name}.ts`);
+    expect(adopt(dir, ['--name', name, '--out', out, ...fileArgs(files[0], files[1])]).status).toBe(0);
+    const module = require(out) as AdoptedDeploymentModule;
+    const app = Testing.app();
+    const chart = module.defineDeployment(app, {
+      secrets: new SecretStore(path.join(dir, 'secrets')), hubUrls: new HubUrlRecords(path.join(dir, 'hub-urls')), chart: ChartSource.local(FIXTURE_CHART),
+    });
+    return { app, objects: Testing.synth(chart), secrets: Testing.synth(app.node.findChild(`${name}-secrets`) as Chart) };
+  };
+
+  test('tsc type-checks it', () => {
+    const out = path.join(dir, 'typed.ts');
+    expect(adopt(dir, ['--name', 'typed', '--out', out, ...fileArgs(TODAY[0], TODAY[1])]).status).toBe(0);
+    const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--noUnusedLocals', '--esModuleInterop',
+      '--skipLibCheck', '--target', 'ES2022', '--module', 'commonjs', '--types', 'node', out], { encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  });
+
+  test('2019 layout: the same tokens, Docker Hub, dind on the same folders, the recorded hub URL, GitHub token', () => {
+    const { objects, secrets } = define('legacy', LEGACY);
+    const hub = find(secrets, 'Secret', 'hub');
+    expect(secretValue(hub, 'hub.config.ConfigurableHTTPProxy.auth_token')).toBe('ad0b7e01'.repeat(8));
+    expect(secretValue(hub, 'hub.services.binder.apiToken')).toBe('ad0b7e02'.repeat(8));
+    const dind = find(objects, 'DaemonSet', 'legacy-dind');
+    expect(dind.spec.template.spec.volumes.map((v: any) => v.hostPath?.path).filter(Boolean).sort()).toEqual(['/var/lib/dind/legacy', '/var/run/dind/legacy']);
+    expect(find(objects, 'ConfigMap', 'binder-hub-url').data.hub_url).toBe('http://35.190.10.20/');
+    const values = secretValue(find(secrets, 'Secret', 'binder-secret'), 'values.yaml');
+    expect(values).toContain('access_token: ghp_ADOPTFAKEgithubtoken0123456789');
+    expect(values).toContain('image_prefix: binderorg/binder-legacy-');
+  });
+
+  test('today\'s layout: every token, Harbor, pink, the Ingress hosts with TLS', () => {
+    const { objects, secrets } = define('today', TODAY);
+    const hub = find(secrets, 'Secret', 'hub');
+    expect(secretValue(hub, 'hub.config.JupyterHub.cookie_secret')).toBe(`${'7da70003bd'.repeat(6)}7da7`);
+    expect(secretValue(hub, 'hub.config.CryptKeeper.keys')).toBe(`${'7da70004bd'.repeat(6)}7da7`);
+    expect(find(objects, 'DaemonSet', 'today-pink')).toBeDefined();
+    expect(find(objects, 'Ingress', 'binderhub').spec.rules[0].host).toBe('binder.example.org');
+    expect(find(objects, 'Ingress', 'jupyterhub').spec.tls[0].hosts).toEqual(['hub.example.org']);
+    expect(find(objects, 'ConfigMap', 'binder-hub-url').data.hub_url).toBe('https://hub.example.org/');
+    expect(find(objects, 'Deployment', 'binder').spec.replicas).toBe(2);
+  });
+});

@@ -1,0 +1,199 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { adoptedModuleText, adoptedSecrets, planAdoption, readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens } from '../lib';
+import { expectNoFixtureSecret, FIXTURE_SECRETS, fixture, LEGACY, TODAY } from './adopt-fixtures';
+import { GCR_KEY, REGISTRY_PASSWORD, SP_ID } from './registry-inputs';
+
+test('the fixture secrets are the ones the files hold', () => {
+  const text = [...LEGACY, ...TODAY].map(f => fs.readFileSync(f, 'utf8')).join('\n');
+  for (const secret of FIXTURE_SECRETS) expect(text).toContain(secret);
+});
+
+describe('the 2019 guide layout', () => {
+  const plan = planAdoption('legacy', readValuesLayers(LEGACY));
+
+  test('tokens and credentials go to the secrets file', () => {
+    expect(plan.tokens).toEqual({ proxySecretToken: 'ad0b7e01'.repeat(8), binderApiToken: 'ad0b7e02'.repeat(8) });
+    expect(plan.credentials).toEqual({ registryPassword: 'adopt-fake-dockerhub-pw-7351', githubAccessToken: 'ghp_ADOPTFAKEgithubtoken0123456789' });
+  });
+
+  test('Docker Hub with registry.prefix, dind.enabled with its folders, a hand-set IP hub URL', () => {
+    expect(plan.registry).toEqual({ factory: 'dockerHub', props: { username: 'binderbot', imagePrefix: 'binderorg/binder-legacy-' }, passwordProp: 'password' });
+    expect(plan.builder).toEqual({ factory: 'dind', props: { hostSocketDir: '/var/run/dind/legacy', hostLibDir: '/var/lib/dind/legacy' } });
+    expect(plan.ingress).toBeUndefined();
+    expect(plan.hubUrl).toEqual({ url: 'http://35.190.10.20/', kind: 'discovered' });
+    expect(plan.chartValues).toEqual({ jupyterhub: { singleuser: { memory: { guarantee: '1G' } } } });
+  });
+
+  test('the settings today\'s chart refuses are listed with what replaced them', () => {
+    expect(plan.notes).toEqual([
+      { setting: 'registry.prefix', outcome: 'a 2019 setting today\'s chart refuses; replaced by Registry.dockerHub({ imagePrefix })' },
+      { setting: 'github', outcome: 'a 2019 setting; its token is now githubAccessToken, from the secrets file' },
+      { setting: 'dind.enabled', outcome: 'a 2019 setting today\'s chart refuses; replaced by Builder.dind()' },
+    ]);
+  });
+
+  test('the secrets file keeps the two tokens and generates the three the chart minted', () => {
+    const { content, generated } = adoptedSecrets(plan);
+    const file = JSON.parse(content);
+    expect(generated).toEqual(['cookieSecret', 'cryptKeeperKey', 'buildTokenSecret']);
+    expect(file.tokens.proxySecretToken).toBe('ad0b7e01'.repeat(8));
+    expect(file.tokens.binderApiToken).toBe('ad0b7e02'.repeat(8));
+    for (const token of generated) expect(file.tokens[token]).toMatch(TOKEN_PATTERN);
+    expect(file.credentials).toEqual(plan.credentials);
+  });
+
+  test('the module names the factories and reads every secret from the secrets file', () => {
+    const text = adoptedModuleText(plan, ['secret.yaml', 'config.yaml'], '../lib');
+    expectNoFixtureSecret(text);
+    expect(text).toContain('registry: Registry.dockerHub({ username: "binderbot", imagePrefix: "binderorg/binder-legacy-", password: requiredCredential(secrets, \'registryPassword\') }),');
+    expect(text).toContain('discoveredHubUrl: (inputs.hubUrls ?? new HubUrlRecords(\'hub-urls\')).load(DEPLOYMENT),');
+    expect(text).toContain('githubAccessToken: secrets.credentials.githubAccessToken,');
+    expect(text).toContain(' * - dind.enabled: a 2019 setting today\'s chart refuses; replaced by Builder.dind()\n');
+    expect(text).toContain('import { AdoptedDeploymentInputs, BinderHub, Builder, HubUrlRecords, Registry, SecretStore, requiredCredential } from "../lib";');
+  });
+});
+
+describe('today\'s layout', () => {
+  const plan = planAdoption('today', readValuesLayers(TODAY));
+
+  test('every token and the GitLab token and Harbor password are kept', () => {
+    expect(Object.keys(plan.tokens)).toEqual(['proxySecretToken', 'binderApiToken', 'cookieSecret', 'cryptKeeperKey', 'buildTokenSecret']);
+    expect(plan.tokens.cryptKeeperKey).toBe(`${'7da70004bd'.repeat(6)}7da7`);
+    expect(plan.credentials).toEqual({ registryPassword: 'adopt-fake-harbor-pw-9142', gitlabPrivateToken: 'glpat-ADOPTFAKEgitlab98765' });
+    expect(adoptedSecrets(plan).generated).toEqual([]);
+  });
+
+  test('OVH Harbor, pink, ingress with cert-manager; the hub URL follows the ingress', () => {
+    expect(plan.registry).toEqual({
+      factory: 'harbor', passwordProp: 'password',
+      props: { host: 'abc12.gra7.container-registry.ovh.net', username: 'harbor-bot', imagePrefix: 'abc12.gra7.container-registry.ovh.net/binder/today-' },
+    });
+    expect(plan.builder).toEqual({ factory: 'pink', props: { hostSocketDir: '/var/run/pink/today', hostStorageDir: '/var/lib/pink/today' } });
+    expect(plan.ingress).toEqual({
+      binderHost: 'binder.example.org', hubHost: 'hub.example.org', ingressClassName: 'nginx',
+      binderTls: { clusterIssuer: 'letsencrypt-prod' }, hubTls: { clusterIssuer: 'letsencrypt-prod' },
+    });
+    expect(plan.hubUrl).toBeUndefined();
+    expect(plan.chartValues).toEqual({ replicas: 2, jupyterhub: { singleuser: { cpu: { limit: 2 } } } });
+    expect(plan.notes).toEqual([
+      { setting: 'service.type', outcome: 'set by the ingress prop' },
+      { setting: 'jupyterhub.proxy.service.type', outcome: 'set by the ingress prop' },
+    ]);
+  });
+
+  test('a hand-set https DNS hub URL without ingress becomes hubUrl', () => {
+    const values = readValuesLayers(TODAY);
+    delete values.ingress;
+    delete (values.jupyterhub as Values).ingress;
+    expect(planAdoption('today', values).hubUrl).toEqual({ url: 'https://hub.example.org/', kind: 'fixed' });
+  });
+});
+
+describe('layers', () => {
+  test('later files win: maps merge key by key, lists are replaced', () => {
+    expect(readValuesLayers([fixture('layers/common.yaml'), fixture('layers/prod.yaml')])).toEqual({
+      replicas: 3,
+      extraEnv: [{ name: 'FROM_PROD', value: '2' }],
+      jupyterhub: { singleuser: { memory: { guarantee: '1G', limit: '4G' } } },
+    });
+    expect(readValuesLayers([fixture('layers/prod.yaml'), fixture('layers/common.yaml')])).toEqual({
+      replicas: 1,
+      extraEnv: [{ name: 'FROM_COMMON', value: '1' }],
+      jupyterhub: { singleuser: { memory: { guarantee: '1G', limit: '2G' } } },
+    });
+  });
+});
+
+describe('bad input: one line naming the file or setting, no secret', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adopt-bad-'));
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const legacy = () => readValuesLayers(LEGACY);
+
+  const cases: Array<[string, () => unknown, RegExp]> = [
+    ['a missing file', () => readValuesLayers([path.join(dir, 'nope.yaml')]), /^values file .*nope\.yaml does not exist; give the path/],
+    ['invalid YAML', () => readValuesLayers([write('bad.yaml', 'registry:\n  password: "adopt-fake-dockerhub-pw-7351\n  x: [\n')]), /^values file .*bad\.yaml is not valid YAML \(line \d+\); fix it/],
+    ['a list', () => readValuesLayers([write('list.yaml', '- a\n- b\n')]), /^values file .*list\.yaml must hold a map of chart values .*not a list$/],
+    ['an http registry URL', () => planAdoption('x', { ...legacy(), registry: { url: 'http://registry.example.org', username: 'bot', password: 'adopt-fake-dockerhub-pw-7351' } }),
+      /^the registry settings .* map to Registry\.custom, which refuses them: Registry\.custom url "http:\/\/registry\.example\.org" must use https:\/\//],
+    ['a DockerRegistry password', () => planAdoption('x', { ...legacy(), config: { DockerRegistry: { password: 'adopt-fake-dockerhub-pw-7351' } } }),
+      /^config\.DockerRegistry\.password is not what Registry\.dockerHub sets \(nothing\), so adopt cannot carry it over/],
+    ['a token that is not hex', () => planAdoption('x', { ...legacy(), jupyterhub: { proxy: { secretToken: 'adopt-fake-dockerhub-pw-7351' } } }),
+      /^jupyterhub\.proxy\.secretToken in the values files is not 64 lowercase hex characters/],
+    ['an unknown builder', () => planAdoption('x', { ...legacy(), dind: undefined, imageBuilderType: 'kaniko' }), /^imageBuilderType "kaniko" is none of host, dind, pink/],
+    ['dind without a registry', () => planAdoption('x', { ...legacy(), config: { BinderHub: { use_registry: false } } }), /^the values build with Builder\.dind\(\) but push to no registry/],
+    ['an Ingress for one host', () => planAdoption('x', { ...legacy(), ingress: { enabled: true, hosts: ['binder.example.org'] } }),
+      /^ingress\.enabled is true but jupyterhub\.ingress\.enabled is not/],
+  ];
+  test.each(cases.map(([name]) => name))('%s', name => {
+    const [, run, message] = cases.find(c => c[0] === name)!;
+    let error: Error | undefined;
+    try {
+      run();
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.name).toBe('ConfigError');
+    expect(error?.message).toMatch(message);
+    expect(error?.message).not.toContain('\n');
+    expectNoFixtureSecret(error!.message);
+  });
+});
+
+describe('the registry factory the values match', () => {
+  const base = (registry: Values, config: Values = {}): Values => ({
+    ...readValuesLayers(LEGACY), registry, config: { BinderHub: { use_registry: true, ...config } },
+  });
+  test.each<[string, Values, object]>([
+    ['gcr.io', base({ url: 'https://gcr.io', password: GCR_KEY }, { image_prefix: 'gcr.io/binder-test-123/binder-' }),
+      { factory: 'gcr', props: { imagePrefix: 'gcr.io/binder-test-123/binder-' }, passwordProp: 'serviceAccountKey' }],
+    ['ACR', base({ url: 'https://myacr01.azurecr.io', username: SP_ID, password: REGISTRY_PASSWORD }, { image_prefix: 'myacr01.azurecr.io/binder/dev-' }),
+      { factory: 'acr', props: { name: 'myacr01', servicePrincipalId: SP_ID, imagePrefix: 'myacr01.azurecr.io/binder/dev-' }, passwordProp: 'servicePrincipalPassword' }],
+    ['a custom registry with token_url', {
+      ...base({ url: 'https://registry.example.org', username: 'bot', password: REGISTRY_PASSWORD }, { image_prefix: 'registry.example.org/binder/dev-' }),
+      config: { BinderHub: { image_prefix: 'registry.example.org/binder/dev-' }, DockerRegistry: { token_url: 'https://registry.example.org/v2/token?service=' } },
+    }, {
+      factory: 'custom', passwordProp: 'password',
+      props: { url: 'https://registry.example.org', username: 'bot', imagePrefix: 'registry.example.org/binder/dev-', tokenUrl: 'https://registry.example.org/v2/token?service=' },
+    }],
+  ])('%s', (_name, values, expected) => {
+    const plan = planAdoption('x', values);
+    expect(plan.registry).toEqual(expected);
+    expect(plan.credentials.registryPassword).toBe((values.registry as Values).password);
+    expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).not.toContain((values.registry as Values).password as string);
+  });
+
+  test('use_registry false with a host builder gives Registry.none(), the unused login listed', () => {
+    const plan = planAdoption('x', { registry: { username: 'bot' }, config: { BinderHub: { use_registry: false } } });
+    expect(plan.registry).toEqual({ factory: 'none', props: {} });
+    expect(plan.builder.factory).toBe('host');
+    expect(plan.notes).toEqual([{ setting: 'registry.username', outcome: 'not carried over: use_registry is false, so Registry.none()' }]);
+  });
+});
+
+test('a secret no prop takes is listed, never written into chartValues', () => {
+  const plan = planAdoption('x', { ...readValuesLayers(LEGACY), jupyterhub: { hub: { config: { GitHubOAuthenticator: { client_id: 'abc', client_secret: 'adopt-fake-oauth-secret-55' } } } } });
+  expect(plan.chartValues).toEqual({ jupyterhub: { hub: { config: { GitHubOAuthenticator: { client_id: 'abc' } } } } });
+  expect(plan.notes).toContainEqual({
+    setting: 'jupyterhub.hub.config.GitHubOAuthenticator.client_secret',
+    outcome: 'a secret the secrets file has no place for: not carried over (the module holds no secret); add it to the cluster yourself',
+  });
+  expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).not.toContain('adopt-fake-oauth-secret-55');
+});
+
+test('the live release\'s tokens fill the missing ones; a differing one keeps the files\' value, noted', () => {
+  const plan = planAdoption('legacy', readValuesLayers(LEGACY));
+  const { plan: merged, fromCluster } = withClusterTokens(plan, { proxySecretToken: 'f'.repeat(64), cookieSecret: 'e'.repeat(64) });
+  expect(fromCluster).toEqual(['cookieSecret']);
+  expect(merged.tokens).toEqual({ proxySecretToken: 'ad0b7e01'.repeat(8), binderApiToken: 'ad0b7e02'.repeat(8), cookieSecret: 'e'.repeat(64) });
+  expect(merged.notes[merged.notes.length - 1]).toEqual({
+    setting: 'jupyterhub.proxy.secretToken',
+    outcome: 'differs from Secret hub of the live release: the values files\' token is kept, so the first apply changes it',
+  });
+  expect(adoptedSecrets(merged).generated).toEqual(['cryptKeeperKey', 'buildTokenSecret']);
+});
