@@ -104,6 +104,13 @@ describe('Builder.dind options', () => {
     expect(find(objects, 'DaemonSet', 'x-image-cleaner').spec.template.spec.nodeSelector).toEqual({ 'hub.jupyter.org/node-purpose': 'user' });
   });
 
+  test('storageDriver is dockerd\'s --storage-driver', () => {
+    const chart = Testing.chart();
+    Builder.dind({ storageDriver: 'fuse-overlayfs' }).bind(chart, 'sd');
+    const container = find(Testing.synth(chart), 'DaemonSet', 'sd-dind').spec.template.spec.containers[0];
+    expect(container.args).toEqual(['dockerd', '--storage-driver=fuse-overlayfs', '--host=unix:///var/run/dind/sd/docker.sock']);
+  });
+
   test('imageCleaner: false turns the cleaner and its cluster-wide RBAC off', () => {
     const off = synthBinderHub({ builder: Builder.dind({ imageCleaner: false }) }, 'y');
     expect(daemonSets(off).map(d => d.metadata.name)).toEqual(['y-dind']);
@@ -118,6 +125,13 @@ describe('Builder.pink and Builder.host', () => {
     expect(hostPaths(find(objects, 'DaemonSet', 'p-pink')).map((h: any) => h.path)).toEqual(['/var/lib/pink/p', '/var/run/pink/p']);
     expect(hostPaths(find(objects, 'DaemonSet', 'p-image-cleaner')).map((h: any) => h.path)).toEqual(['/var/lib/pink/p', '/var/run/pink/p']);
     expect(daemonSets(objects)).toMatchSnapshot();
+  });
+
+  test('pink: hostSocketDir and hostStorageDir are the podman DaemonSet\'s and the cleaner\'s node folders', () => {
+    const objects = synthBinderHub({ builder: Builder.pink({ hostSocketDir: '/run/pink-p', hostStorageDir: '/mnt/ssd/pink-p' }) }, 'p');
+    expect(binderValues(objects).pink).toMatchObject({ hostSocketDir: '/run/pink-p', hostStorageDir: '/mnt/ssd/pink-p' });
+    expect(hostPaths(find(objects, 'DaemonSet', 'p-pink')).map((h: any) => h.path)).toEqual(['/mnt/ssd/pink-p', '/run/pink-p']);
+    expect(hostPaths(find(objects, 'DaemonSet', 'p-image-cleaner')).map((h: any) => h.path)).toEqual(['/mnt/ssd/pink-p', '/run/pink-p']);
   });
 
   test('host: no builder DaemonSet; builds and the cleaner use the node\'s Docker', () => {

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Helm, Testing } from 'cdk8s';
 import { ChartSource, HelmChart, registerSecrets, servedApiVersions, toolPath } from '../lib';
-import { fakeTokens, FIXTURE_CHART, packageChart } from './helpers';
+import { fakeTokens, FIXTURE_CHART, packageChart, thrownMessage } from './helpers';
 
 function render(props: Partial<ConstructorParameters<typeof HelmChart>[2]> = {}) {
   const chart = Testing.chart();
@@ -79,17 +79,24 @@ describe('HelmChart', () => {
     expect(() => render({ values: { dind: { enabled: true } } })).toThrow(/^the chart refused the values of release rel: .*dind\.enabled was removed: use imageBuilderType: dind/);
   });
 
-  test('never shows a registered secret in its errors', () => {
-    const secret = 'not-a-valid-builder-SECRET-value';
+  test('redacts registered secrets, plain and base64, from what helm prints when it fails', () => {
+    // A helm that fails and echoes each string value it was given, plain and base64, as a template error may.
+    const helm = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'echo-helm-')), 'helm');
+    fs.writeFileSync(helm, `#!${process.execPath}
+let input = '';
+process.stdin.on('data', chunk => { input += chunk; }).on('end', () => {
+  const strings = [];
+  const walk = value => typeof value === 'string' ? strings.push(value) : Object.values(value ?? {}).forEach(walk);
+  walk(JSON.parse(input));
+  for (const s of strings) process.stderr.write(\`Error: rejected value \${s} (base64 \${Buffer.from(s).toString('base64')})\\n\`);
+  process.exit(1);
+});
+`, { mode: 0o755 });
+    const secret = 'echoed-by-helm-SECRET-value-41';
     registerSecrets(secret);
-    let message = '';
-    try {
-      render({ values: { imageBuilderType: secret } });
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    expect(message).toMatch(/^the chart's values schema refused/);
+    const message = thrownMessage(() => render({ helmExecutable: helm, values: { config: { BinderHub: { build_token_secret: secret } } } }));
+    expect(message).toMatch(/^helm template failed for release rel \(local chart .*\): rejected value \*\*\* \(base64 \*\*\*\)$/);
     expect(message).not.toContain(secret);
-    expect(message.split('\n')).toHaveLength(1);
+    expect(message).not.toContain(Buffer.from(secret).toString('base64'));
   });
 });

@@ -74,6 +74,16 @@ export function synthManifest(props: Partial<BinderHubProps> = {}, id = 'test'):
   return fs.readFileSync(path.join(app.outdir, `${id}.k8s.yaml`), 'utf8');
 }
 
+/** The message of what `act` throws; fails the test if it throws nothing (unlike `not.toThrow(regex)`, which then passes). */
+export function thrownMessage(act: () => unknown): string {
+  try {
+    act();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected an error, but nothing was thrown');
+}
+
 export function find(objects: any[], kind: string, name: string): any {
   const found = objects.find(o => o.kind === kind && o.metadata.name === name);
   if (!found) {

@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import {
-  BinderHubProps, HUB_URL_CHECKSUM_ANNOTATION, HUB_URL_CONFIG_MAP, hubUrlChecksum, hubUrlForAddress, HubUrlRecords,
-  hubUrlState, patchHubUrl,
+  BinderHubProps, HUB_URL_CHECKSUM_ANNOTATION, HUB_URL_CONFIG_MAP, hubUrlForAddress, HubUrlRecords, hubUrlState, normalizeHubUrl,
+  patchHubUrl,
 } from '../lib';
 import { find, secretValue, synthBinderHub, synthManifest } from './helpers';
 
@@ -26,7 +26,19 @@ describe('where BinderHub reads the hub URL', () => {
     expect(find(objects, 'ConfigMap', HUB_URL_CONFIG_MAP).data).toEqual({ hub_url: 'https://hub.example.org/' });
     const env = binder.spec.template.spec.containers[0].env;
     expect(env.find((e: any) => e.name === 'BINDERHUB_CDK8S_HUB_URL').valueFrom.configMapKeyRef).toEqual({ name: HUB_URL_CONFIG_MAP, key: 'hub_url', optional: true });
-    expect(binder.spec.template.metadata.annotations[HUB_URL_CHECKSUM_ANNOTATION]).toBe(hubUrlChecksum('https://hub.example.org/'));
+  });
+
+  test('the binder pod\'s checksum/hub-url annotation is the SHA-256 of the URL itself, so another URL rolls the pod', () => {
+    // printf '%s' <url> | sha256sum
+    expect(binder.spec.template.metadata.annotations[HUB_URL_CHECKSUM_ANNOTATION]).toBe('849d94182d5b313b2cb09c90fcbfdf9c31967c0d674043eed4efc6b49285a7d0');
+    const other = find(synthBinderHub({ hubUrl: 'http://203.0.113.7' }, 'u'), 'Deployment', 'binder');
+    expect(other.spec.template.metadata.annotations[HUB_URL_CHECKSUM_ANNOTATION]).toBe('6ae050fa2d7c524f84cbab0fd57dd7a1d000388972f4aa1ea8a3af92c05e5e3b');
+  });
+
+  test('a hub URL with a path gets the trailing slash BinderHub adds, and keeps one it has', () => {
+    expect(normalizeHubUrl('https://hub.example.org/jh')).toBe('https://hub.example.org/jh/');
+    expect(normalizeHubUrl('https://hub.example.org/jh/')).toBe('https://hub.example.org/jh/');
+    expect(normalizeHubUrl('http://203.0.113.7:8080/a/b')).toBe('http://203.0.113.7:8080/a/b/');
   });
 
   test('an extraConfig snippet sets c.BinderHub.hub_url from it; no secret carries it', () => {
@@ -54,7 +66,9 @@ describe('patchHubUrl', () => {
     expect(changedLines(pending, patched.manifest)).toEqual([
       ['    binderhub-cdk8s.io/hub-url-source: pending', '    binderhub-cdk8s.io/hub-url-source: discovered'],
       ['  hub_url: ""', '  hub_url: http://203.0.113.7/'],
-      [`        ${HUB_URL_CHECKSUM_ANNOTATION}: ${hubUrlChecksum('')}`, `        ${HUB_URL_CHECKSUM_ANNOTATION}: ${hubUrlChecksum('http://203.0.113.7/')}`],
+      // The SHA-256 of '' and of 'http://203.0.113.7/'.
+      [`        ${HUB_URL_CHECKSUM_ANNOTATION}: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855`,
+        `        ${HUB_URL_CHECKSUM_ANNOTATION}: 6ae050fa2d7c524f84cbab0fd57dd7a1d000388972f4aa1ea8a3af92c05e5e3b`],
     ]);
   });
 

@@ -187,6 +187,27 @@ describe('npm run patch-hub-url', () => {
     expect(fs.existsSync(path.join(dir, 'hub-urls'))).toBe(false);
   });
 
+  test('--dist and --records: patches the manifest in that folder and records the URL in that one; dist/ and hub-urls/ stay absent', async () => {
+    const dir = workspace();
+    fs.renameSync(path.join(dir, 'dist'), path.join(dir, 'out'));
+    const result = await cli(dir, ['--address', '203.0.113.7', '--dist', 'out', '--records', 'urls']);
+    expect(result.status).toBe(0);
+    expect(hubUrlState(fs.readFileSync(path.join(dir, 'out', 'prod.k8s.yaml'), 'utf8'))).toEqual({ namespace: NAMESPACE, url: 'http://203.0.113.7/', source: 'discovered' });
+    expect(fs.readFileSync(path.join(dir, 'urls', 'prod.url'), 'utf8')).toBe('http://203.0.113.7/\n');
+    expect(fs.readdirSync(dir).sort()).toEqual(['out', 'urls']);
+  });
+
+  test('--help prints the usage, options included, and touches nothing', async () => {
+    const dir = workspace();
+    const before = manifest(dir);
+    const result = await cli(dir, ['--help']);
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toMatch(/^usage: npm run patch-hub-url -- --deployment <name> \[options\]\n/);
+    for (const option of ['--dist <dir>', '--address <ip|host>', '--scheme http|https', '--records <dir>', '--apply']) expect(result.stdout).toContain(`  ${option}`);
+    expect(manifest(dir)).toBe(before);
+    expect(fs.readdirSync(dir)).toEqual(['dist']);
+  });
+
   test('a deployment with a fixed hub URL needs no patch', async () => {
     const dir = workspace({ hubUrl: 'https://hub.example.org' });
     const before = manifest(dir);

@@ -35,7 +35,8 @@ export function describeWithRealChart(name: string, suite: (chart: string) => vo
   if (chart) {
     describe(`${name} (real chart)`, () => suite(chart));
   } else {
-    describe.skip(`${name} (real chart, skipped: no ../shared/charts)`, () => suite(''));
+    // Not the suite with a made-up chart: its body would render at collection time and fail the file.
+    test.skip(`${name} (real chart, skipped: no ../shared/charts)`, () => undefined);
   }
 }
 

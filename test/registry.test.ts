@@ -108,4 +108,23 @@ describe('Registry', () => {
     expect(values.config.DockerRegistry).toBeUndefined();
     expect(values.registry.url).toBe('http://10.0.0.5:5000');
   });
+
+  test('custom: apiUrl becomes DockerRegistry.url without its trailing slash; registry.url and the pull server stay url\'s', () => {
+    const registry = Registry.custom({
+      url: 'https://registry.example.org', username: 'ci', password: PASSWORD, imagePrefix: 'registry.example.org/binder/p-',
+      apiUrl: 'https://api.registry.example.org/', tokenUrl: 'https://auth.registry.example.org/token?service=registry',
+    });
+    const values = registry.chartValues() as any;
+    expect(values.config.DockerRegistry).toEqual({ url: 'https://api.registry.example.org', token_url: 'https://auth.registry.example.org/token?service=registry' });
+    expect(values.registry.url).toBe('https://registry.example.org');
+    expect(registry.pullAuth()).toEqual({ server: 'registry.example.org', username: 'ci', password: PASSWORD });
+  });
+
+  test('custom: allowInsecureHttp lets apiUrl and tokenUrl use http too', () => {
+    const values = Registry.custom({
+      url: 'http://10.0.0.5:5000', username: 'u', password: PASSWORD, imagePrefix: '10.0.0.5:5000/binder/p-', allowInsecureHttp: true,
+      apiUrl: 'http://10.0.0.5:5001', tokenUrl: 'http://10.0.0.5:5002/token',
+    }).chartValues() as any;
+    expect(values.config.DockerRegistry).toEqual({ url: 'http://10.0.0.5:5001', token_url: 'http://10.0.0.5:5002/token' });
+  });
 });

@@ -6,7 +6,7 @@ import {
   BINDERHUB_CORE_OBJECTS, BinderHub, Builder, ChartSource, checkRenderedBinderHub, ConfigError, imageProblems,
   imageTagProblem, ManifestObject, missingCoreObjects, registerSecrets, SecretsMode,
 } from '../lib';
-import { fakeTokens, find, FIXTURE_CHART, synthBinderHub, TEST_REGISTRY } from './helpers';
+import { fakeTokens, find, FIXTURE_CHART, synthBinderHub, TEST_REGISTRY, thrownMessage } from './helpers';
 import { describeWithRealChart, editChartFile, unpackChart } from './real-chart';
 
 
@@ -87,12 +87,8 @@ describe('checkRenderedBinderHub', () => {
   test('never shows a registered secret that an image reference carries', () => {
     const secret = 'private-registry-SECRET-host';
     registerSecrets(secret);
-    let message = '';
-    try {
-      checkRenderedBinderHub([...CORE, object('Pod', 'p', undefined)].map(o => o.kind === 'Pod' ? { ...o, spec: pod([{ name: 'c', image: `${secret}/image` }]) } : o), CONTEXT);
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = thrownMessage(() => checkRenderedBinderHub(
+      [...CORE, object('Pod', 'p', undefined)].map(o => o.kind === 'Pod' ? { ...o, spec: pod([{ name: 'c', image: `${secret}/image` }]) } : o), CONTEXT));
     expect(message).toMatch(/Pod p, container c: \*\*\*\/image has no tag/);
     expect(message).not.toContain(secret);
   });

@@ -10,6 +10,18 @@ import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..');
 
+/** The command's first source: it prints its arguments, fails on --fail, and prints where it runs on --where. */
+const HELLO = [
+  "const greeting: string = 'hello';",
+  "console.log(greeting, process.argv.slice(2).join(' '));",
+  "if (process.argv.includes('--fail')) process.exitCode = 1;",
+  "if (process.argv.includes('--where')) console.log(new Error().stack!.split('\\n')[1]);",
+  '',
+].join('\n');
+
+/** The small project, built once: each test copies it, so no test depends on what another did to it. */
+let template: string;
+/** This test's copy. */
 let project: string;
 const bundles = () => path.join(project, 'build', 'bin');
 const caches = () => fs.readdirSync(bundles()).filter(f => f.endsWith('.cache'));
@@ -24,22 +36,42 @@ function run(args: string[], env: Record<string, string> = {}) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** A copy of the template in a fresh folder, with its build (timestamps kept, so it stays current) unless `built` is false. */
+function copyTemplate(built: boolean): string {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'run-'));
+  for (const entry of ['scripts', 'bin', 'tsconfig.json', ...(built ? ['build'] : [])]) {
+    fs.cpSync(path.join(template, entry), path.join(copy, entry), { recursive: true, preserveTimestamps: true });
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+  return copy;
+}
+
 beforeAll(() => {
-  project = fs.mkdtempSync(path.join(os.tmpdir(), 'run-'));
-  fs.mkdirSync(path.join(project, 'scripts'));
-  for (const script of ['run.js', 'compile.js']) fs.copyFileSync(path.join(ROOT, 'scripts', script), path.join(project, 'scripts', script));
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
-  fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
+  template = fs.mkdtempSync(path.join(os.tmpdir(), 'run-template-'));
+  fs.mkdirSync(path.join(template, 'scripts'));
+  for (const script of ['run.js', 'compile.js']) fs.copyFileSync(path.join(ROOT, 'scripts', script), path.join(template, 'scripts', script));
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(template, 'node_modules'));
+  fs.writeFileSync(path.join(template, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, noEmit: true, types: ['node'], incremental: true, tsBuildInfoFile: 'build/.tsbuildinfo' },
     include: ['bin/**/*.ts'],
   }));
-  fs.mkdirSync(path.join(project, 'bin'));
-  writeCommand("const greeting: string = 'hello';\nconsole.log(greeting, process.argv.slice(2).join(' '));\nif (process.argv.includes('--fail')) process.exitCode = 1;\n");
+  fs.mkdirSync(path.join(template, 'bin'));
+  fs.writeFileSync(path.join(template, 'bin', 'hello.ts'), HELLO);
+  const built = spawnSync(process.execPath, [path.join(template, 'scripts', 'compile.js')], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`the template project does not build: ${built.stdout}${built.stderr}`);
 });
 
-afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
+beforeEach(() => {
+  project = copyTemplate(true);
+});
+
+afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+afterAll(() => fs.rmSync(template, { recursive: true, force: true }));
 
 test('builds the missing bundle, runs it with its arguments, and keeps no code cache of a failed run', () => {
+  fs.rmSync(project, { recursive: true, force: true });
+  project = copyTemplate(false);
+  expect(fs.existsSync(path.join(project, 'build'))).toBe(false);
   const failed = run(['hello', 'a', '--fail']);
   expect(failed.stdout).toBe('hello a --fail\n');
   expect(failed.status).toBe(1);
@@ -58,8 +90,10 @@ test('a run that succeeds leaves a code cache, which the next run uses instead o
 });
 
 test('rebuilds when a source changed, and the old bundle\'s code cache goes with it', () => {
+  expect(run(['hello', 'c']).status).toBe(0);
   const [oldCache] = caches();
-  writeCommand("console.log('hi', process.argv.slice(2).join(' '));\nif (process.argv.includes('--where')) console.log(new Error().stack!.split('\\n')[1]);\n");
+  expect(oldCache).toBeDefined();
+  writeCommand("console.log('hi', process.argv.slice(2).join(' '));\n");
   expect(run(['hello', 'd'])).toEqual({ status: 0, stdout: 'hi d\n', stderr: '' });
   expect(caches()).toHaveLength(1);
   expect(caches()[0]).not.toBe(oldCache);
@@ -67,7 +101,7 @@ test('rebuilds when a source changed, and the old bundle\'s code cache goes with
 
 test('with NODE_OPTIONS=--enable-source-maps, stack traces name the TypeScript source', () => {
   expect(run(['hello', '--where']).stdout).toMatch(/build\/bin\/hello\.js:\d+/);
-  expect(run(['hello', '--where'], { NODE_OPTIONS: '--enable-source-maps' }).stdout).toMatch(/bin\/hello\.ts:2:/);
+  expect(run(['hello', '--where'], { NODE_OPTIONS: '--enable-source-maps' }).stdout).toMatch(/bin\/hello\.ts:4:/);
 });
 
 test('a type error stops the command before it runs', () => {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { DEFAULT_TARGETS, encryptionLabel, publishManifests, synthesizeFiles, readManifests, SEALED_FINGERPRINTS_ANNOTATION, SealingCertificate, SecretsMode } from '../lib';
+import { DEFAULT_TARGETS, encryptionLabel, ExternalSecretSpecSecretStoreRefKind, publishManifests, synthesizeFiles, readManifests, SEALED_FINGERPRINTS_ANNOTATION, SealingCertificate, SecretsMode } from '../lib';
 import { controllerKeys, GITHUB_TOKEN, REGISTRY_PASSWORD, sealingTestDeployment, unseal } from './sealing';
 import { fakeTokenValues, find, secretValue, synthBinderHub } from './helpers';
 
@@ -92,6 +92,16 @@ describe('SecretsMode.sealed', () => {
     const token = unseal(keys.privateKey, hub.spec.encryptedData['hub.services.binder.apiToken'], Buffer.from('binder')).toString();
     expect(token).toBe(fakeTokenValues('prod').binderApiToken);
   });
+
+  test('cluster-wide scope is annotated cluster-wide, and only so, on the SealedSecret and its template; it opens under any name', () => {
+    const objects = Testing.synth(deployment(Testing.app(), SecretsMode.sealed({ certificate: keys.certificate, scope: 'cluster-wide' })));
+    const hub = find(objects, 'SealedSecret', 'hub');
+    const scopes = (annotations: Record<string, string>) => Object.entries(annotations).filter(([key]) => key.startsWith('sealedsecrets.bitnami.com/'));
+    expect(scopes(hub.metadata.annotations)).toEqual([['sealedsecrets.bitnami.com/cluster-wide', 'true']]);
+    expect(scopes(hub.spec.template.metadata.annotations)).toEqual([['sealedsecrets.bitnami.com/cluster-wide', 'true']]);
+    const token = unseal(keys.privateKey, hub.spec.encryptedData['hub.services.binder.apiToken'], Buffer.alloc(0)).toString();
+    expect(token).toBe(fakeTokenValues('prod').binderApiToken);
+  });
 });
 
 describe('SecretsMode.separate and SecretsMode.external', () => {
@@ -118,10 +128,22 @@ describe('SecretsMode.separate and SecretsMode.external', () => {
     expect(main.filter(o => o.kind === 'Secret')).toEqual([]);
     const hub = find(main, 'ExternalSecret', 'hub');
     expect(hub.spec.secretStoreRef).toEqual({ name: 'vault', kind: 'SecretStore' });
+    expect(hub.spec.refreshInterval).toBe('1h');
     expect(hub.spec.target).toMatchObject({ name: 'hub', creationPolicy: 'Owner' });
     expect(hub.spec.data).toContainEqual({ secretKey: 'hub.services.binder.apiToken', remoteRef: { key: 'binderhub/binder/hub/hub.services.binder.apiToken' } });
     expect(find(main, 'ExternalSecret', 'binder-image-pull-secret').spec.target.template.type).toBe('kubernetes.io/dockerconfigjson');
     expect(secretValue(find(seed, 'Secret', 'hub'), 'hub.services.binder.apiToken')).toBe(fakeTokenValues('prod').binderApiToken);
+  });
+
+  test('external: every ExternalSecret reads from the store kind and at the refresh interval given', () => {
+    const app = Testing.app();
+    deployment(app, SecretsMode.external({ storeName: 'vault', storeKind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, refreshInterval: '15m' }));
+    const externalSecrets = Testing.synth(app.charts[0]).filter(o => o.kind === 'ExternalSecret');
+    expect(externalSecrets.map(o => o.metadata.name).sort()).toEqual(['binder-build-docker-config', 'binder-image-pull-secret', 'binder-secret', 'hub']);
+    for (const external of externalSecrets) {
+      expect(external.spec.secretStoreRef).toEqual({ name: 'vault', kind: 'ClusterSecretStore' });
+      expect(external.spec.refreshInterval).toBe('15m');
+    }
   });
 
   test('external: throws on an invalid store name', () => {

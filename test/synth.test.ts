@@ -100,6 +100,22 @@ describe('npm run synth', () => {
     }
   });
 
+  test('check-dist names a file the synth produces that dist/ or dist-secrets/ lacks', () => {
+    const files = [path.join(cwd, 'dist', 'staging.k8s.yaml'), path.join(cwd, 'dist-secrets', 'staging-secrets.k8s.yaml')];
+    const originals = files.map(file => ({ content: fs.readFileSync(file), mode: fs.statSync(file).mode & 0o777 }));
+    files.forEach(file => fs.rmSync(file));
+    try {
+      const failed = run('check-dist', cwd);
+      expect(failed.status).toBe(1);
+      expect(failed.stderr.split('\n').filter(line => line.includes(' is missing')).sort()).toEqual([
+        'problem: dist-secrets/staging-secrets.k8s.yaml is missing: run `npm run synth`',
+        'problem: dist/staging.k8s.yaml is missing: run `npm run synth`',
+      ]);
+    } finally {
+      files.forEach((file, i) => fs.writeFileSync(file, originals[i].content, { mode: originals[i].mode }));
+    }
+  });
+
   test('init-secrets keeps existing files, and refuses an unknown option in one line', () => {
     const again = run('init-secrets', cwd);
     expect(again.status).toBe(0);
