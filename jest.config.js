@@ -7,6 +7,6 @@ module.exports = {
   clearMocks: true,
   // Real helm renders and child processes: a loaded 2-core machine can take seconds where an idle one takes a fraction.
   testTimeout: 30000,
-  globalSetup: '<rootDir>/test/temp-folder-setup.ts',
+  globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/temp-folder-teardown.ts',
 };

@@ -178,7 +178,7 @@ describeWithRealChart('ChartSource.local and chart versions', realChart => {
     const scope = Testing.chart();
     const values = binderHubValues({ tokens: fakeTokens(), registryValues: {}, hubUrlValues: {}, builderValues: Builder.dind().bind(scope, 'rel') });
     expect(() => new HelmChart(scope, 'h', { chart: unchecked, releaseName: 'rel', namespace: 'ns', values }))
-      // helm 4 lists the properties in no fixed order.
+      // helm lists the properties in no fixed order (a Go map).
       .toThrow(/at '\/imageCleaner\/host': additional properties ('dockerSocketDir', 'dockerSocketName'|'dockerSocketName', 'dockerSocketDir') not allowed/);
   });
 
