@@ -3,6 +3,10 @@
 // testing of lib/ with StrykerJS (stryker.config.json). Not part of `npm test`: a run of all of lib/ takes hours on
 // two cores. It prints each surviving mutant and the mutation score per file, and writes reports/mutation/.
 //
+// Coverage is measured per test: a mutant runs against the tests that reach it, but a mutant of code that runs while
+// test files load (module-level tables and expressions, and the synths most suites make in their describe blocks)
+// runs against the whole suite, about a minute each on two cores.
+//
 // Incremental: each focus (all of lib/, or one --mutate list) keeps the report of its last run in
 // reports/mutation/incremental/ (git-ignored), and Stryker tests again only the mutants whose code or covering tests
 // changed since, so a re-run after a change takes minutes (the initial test run, which measures coverage, always runs).

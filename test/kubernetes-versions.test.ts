@@ -13,6 +13,8 @@ describe('kubeVersion', () => {
     ['1.35', '1.35.0', 35],
     ['1.34.2', '1.34.2', 34],
     ['v1.33.1', '1.33.1', 33],
+    ['1.33.10', '1.33.10', 33],
+    ['v1.32.4+k3s1', '1.32.4', 32],
     ['v1.35.2-gke.1200', '1.35.2', 35],
   ])('%s reads as %s', (given, version, minor) => {
     expect(parseKubeVersion(given)).toEqual({ version, minor });
@@ -24,7 +26,23 @@ describe('kubeVersion', () => {
     expect(kubeVersionWarning(parseKubeVersion('1.34'), new Date('2026-10-27'))).toBeUndefined();
     expect(kubeVersionWarning(parseKubeVersion('1.34'), new Date('2026-10-28'))).toMatch(/^warning: Kubernetes 1\.34 left upstream support on 2026-10-27;/);
     expect(kubeVersionWarning(parseKubeVersion('1.37'), new Date('2026-11-25'))).toBeUndefined();
-    expect(kubeVersionWarning(parseKubeVersion('1.40'), new Date('2026-11-25'))).toMatch(/^warning: Kubernetes 1\.40\.0 is newer than this project knows \(1\.37\)/);
+    expect(kubeVersionWarning(parseKubeVersion('1.40'), new Date('2026-11-25')))
+      .toBe('warning: Kubernetes 1.40.0 is newer than this project knows (1.37); the served-API check assumes it serves what 1.37 does');
+  });
+
+  test.each([
+    [28, '2024-10-28'], [29, '2025-02-28'], [30, '2025-06-28'], [31, '2025-10-28'], [32, '2026-02-28'],
+    [33, '2026-06-28'], [34, '2026-10-27'], [35, '2027-02-28'], [36, '2027-06-28'], [37, '2027-10-28'],
+  ])('1.%i: no warning up to its last day of upstream support, %s; from the next day, one that names it', (minor, end) => {
+    const version = parseKubeVersion(`1.${minor}`);
+    const nextDay = new Date(new Date(end).getTime() + 24 * 3600 * 1000);
+    expect(kubeVersionWarning(version, new Date(end))).toBeUndefined();
+    expect(kubeVersionWarning(version, nextDay))
+      .toBe(`warning: Kubernetes 1.${minor} left upstream support on ${end}; upgrade the cluster and set kubeVersion to its new version`);
+  });
+
+  test('a minor older than the table gets no warning: the chart\'s own kubeVersion check refuses it', () => {
+    expect(kubeVersionWarning(parseKubeVersion('1.27'), new Date('2026-11-25'))).toBeUndefined();
   });
 
   test('a synth for an unsupported minor warns once on stderr and still renders', () => {
