@@ -91,10 +91,7 @@ export function publishManifests(files: SynthesizedFiles, targets: PublishTarget
         result.unchanged.push(target);
         continue;
       }
-      const temp = tempFileFor(target);
-      fs.rmSync(temp, { force: true }); // a leftover from a crash would keep its old mode
-      fs.writeFileSync(temp, content, { mode: secret ? 0o600 : 0o644, flag: 'wx' });
-      steps.push({ from: temp, to: target });
+      steps.push({ from: prepareFile(target, content, secret ? 0o600 : 0o644), to: target });
       result.written.push(target);
     }
     const produced = new Set(planned.map(file => file.target));
@@ -141,6 +138,22 @@ function tempFileFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
 }
 
+/**
+ * Writes `content` whole into a new temporary file beside `target` (same file system, so a rename is atomic) and
+ * returns its path; a write that fails leaves no temporary file behind.
+ */
+function prepareFile(target: string, content: string | Buffer, mode: number): string {
+  const temp = tempFileFor(target);
+  fs.rmSync(temp, { force: true }); // a leftover from a crash would keep its old mode
+  try {
+    fs.writeFileSync(temp, content, { mode, flag: 'wx' });
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+  return temp;
+}
+
 const ERRNO_MEANINGS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system',
   ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EEXIST: 'a file is in the way',
@@ -166,10 +179,8 @@ export function fileSystemError(error: unknown, consequence?: string): Error {
  * a temporary file and linked into place, which fails if another process created the target first.
  */
 export function writeNewFile(target: string, content: string, mode: number): boolean {
-  const temp = tempFileFor(target);
-  fs.rmSync(temp, { force: true });
+  const temp = prepareFile(target, content, mode);
   try {
-    fs.writeFileSync(temp, content, { mode, flag: 'wx' });
     fs.linkSync(temp, target);
     return true;
   } catch (error) {
@@ -189,10 +200,7 @@ export function replaceFilesTogether(files: ReadonlyArray<{ readonly target: str
   const done: typeof prepared = [];
   try {
     for (const { target, content } of files) {
-      const temp = tempFileFor(target);
-      fs.rmSync(temp, { force: true });
-      fs.writeFileSync(temp, content, { flag: 'wx', mode: 0o644 });
-      prepared.push({ temp, target });
+      prepared.push({ temp: prepareFile(target, content, 0o644), target });
     }
     for (const file of prepared) {
       if (fs.existsSync(file.target)) {
@@ -218,10 +226,8 @@ export function replaceFilesTogether(files: ReadonlyArray<{ readonly target: str
 
 /** Replaces `target` with `content` through a temporary file in the same folder and a rename. */
 export function writeFileAtomic(target: string, content: string | Buffer, mode = 0o644): void {
-  const temp = tempFileFor(target);
-  fs.rmSync(temp, { force: true }); // a leftover from a crash would keep its old mode
+  const temp = prepareFile(target, content, mode);
   try {
-    fs.writeFileSync(temp, content, { mode, flag: 'wx' });
     fs.renameSync(temp, target);
   } finally {
     fs.rmSync(temp, { force: true });
