@@ -1,5 +1,5 @@
 import { ConfigError } from './errors';
-import { KUBECTL_UNREACHABLE, KubectlOptions, kubectlLastLine, runKubectl } from './proxy-address';
+import { KUBECTL_UNREACHABLE, KubectlOptions, kubectlLastLine, runKubectl } from './kubectl';
 import { registerSecrets } from './redact';
 import { BinderHubTokenValues, TOKEN_PATTERN } from './tokens';
 

@@ -19,6 +19,7 @@ export * from './image-pull-secret';
 export * from './image-tags';
 export * from './ingress';
 export * from './kinds';
+export * from './kubectl';
 export * from './line-diff';
 export * from './kubernetes-versions';
 export * from './labels';

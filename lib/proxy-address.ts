@@ -1,15 +1,5 @@
-import { spawn } from 'child_process';
 import { ConfigError } from './errors';
-
-/** How to reach the cluster. */
-export interface KubectlOptions {
-  /** The kubectl binary. */
-  readonly kubectl: string;
-  /** A kubeconfig file. @default - kubectl's own choice (KUBECONFIG, ~/.kube/config) */
-  readonly kubeconfig?: string;
-  /** A kubeconfig context. @default - the current context */
-  readonly context?: string;
-}
+import { KUBECTL_UNREACHABLE, KubectlOptions, kubectlLastLine, runKubectl } from './kubectl';
 
 /** Options for `discoverProxyAddress`. */
 export interface DiscoverOptions extends KubectlOptions {
@@ -21,38 +11,6 @@ export interface DiscoverOptions extends KubectlOptions {
   readonly onProgress?: (line: string) => void;
   /** First wait between polls, in milliseconds; doubles up to 15 s. @default 2000 */
   readonly firstDelayMs?: number;
-}
-
-/** The outcome of one `kubectl` call. */
-interface KubectlResult {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The arguments that make kubectl talk to the chosen cluster. */
-function kubectlGlobalArgs(options: KubectlOptions): string[] {
-  return [
-    ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []),
-    ...(options.context ? ['--context', options.context] : []),
-  ];
-}
-
-/** Runs kubectl without blocking the event loop. */
-export function runKubectl(options: KubectlOptions, args: string[]): Promise<KubectlResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(options.kubectl, [...kubectlGlobalArgs(options), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', chunk => { stdout += chunk; });
-    child.stderr.on('data', chunk => { stderr += chunk; });
-    child.on('error', error => {
-      reject((error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? new ConfigError(`cannot run kubectl at ${options.kubectl}: run \`npm ci\` (it installs kubectl into .tools/) or set KUBECTL`)
-        : error);
-    });
-    child.on('close', status => resolve({ status, stdout, stderr }));
-  });
 }
 
 /**
@@ -105,12 +63,4 @@ async function getProxyPublic(options: DiscoverOptions): Promise<any> {
       + 'check --kubeconfig / --context (kubectl config current-context)');
   }
   throw new ConfigError(`kubectl get service proxy-public failed: ${kubectlLastLine(stderr)}`);
-}
-
-/** What kubectl's stderr says when it reaches no cluster, or the cluster refuses who it is. */
-export const KUBECTL_UNREACHABLE = /connect|refused|no such host|Unable to connect|dial tcp|i\/o timeout|context deadline|certificate|Unauthorized|Forbidden|no configuration/i;
-
-/** The last line of kubectl's stderr: its error. */
-export function kubectlLastLine(text: string): string {
-  return text.split('\n').filter(Boolean).pop() ?? '';
 }

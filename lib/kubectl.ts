@@ -1,0 +1,66 @@
+import { spawn } from 'child_process';
+import { ConfigError } from './errors';
+
+/** How to reach the cluster. */
+export interface KubectlOptions {
+  /** The kubectl binary. */
+  readonly kubectl: string;
+  /** A kubeconfig file. @default - kubectl's own choice (KUBECONFIG, ~/.kube/config) */
+  readonly kubeconfig?: string;
+  /** A kubeconfig context. @default - the current context */
+  readonly context?: string;
+}
+
+/** What one `kubectl` call gets besides its arguments. */
+export interface KubectlCallOptions {
+  /** Written to kubectl's standard input (`-f -`): objects that must not touch the disk. @default - no input */
+  readonly input?: string;
+  /** Variables added to kubectl's environment. @default - none */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The outcome of one `kubectl` call. */
+export interface KubectlResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The arguments that make kubectl talk to the chosen cluster. */
+function kubectlGlobalArgs(options: KubectlOptions): string[] {
+  return [
+    ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []),
+    ...(options.context ? ['--context', options.context] : []),
+  ];
+}
+
+/** Runs kubectl without blocking the event loop. */
+export function runKubectl(options: KubectlOptions, args: string[], call: KubectlCallOptions = {}): Promise<KubectlResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.kubectl, [...kubectlGlobalArgs(options), ...args], {
+      stdio: [call.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      env: call.env ? { ...process.env, ...call.env } : process.env,
+    });
+    // kubectl may exit before reading all of its input (a bad flag); its status tells what happened.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(call.input);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', chunk => { stdout += chunk; });
+    child.stderr!.on('data', chunk => { stderr += chunk; });
+    child.on('error', error => {
+      reject((error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? new ConfigError(`cannot run kubectl at ${options.kubectl}: run \`npm ci\` (it installs kubectl into .tools/) or set KUBECTL`)
+        : error);
+    });
+    child.on('close', status => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** What kubectl's stderr says when it reaches no cluster, or the cluster refuses who it is. */
+export const KUBECTL_UNREACHABLE = /connect|refused|no such host|Unable to connect|dial tcp|i\/o timeout|context deadline|certificate|Unauthorized|Forbidden|no configuration/i;
+
+/** The last line of kubectl's stderr: its error. */
+export function kubectlLastLine(text: string): string {
+  return text.split('\n').filter(Boolean).pop() ?? '';
+}
