@@ -2,17 +2,25 @@
  * `npm run diff [-- --deployment <name>...] [--against <git-ref>]`: what a fresh synth of main.ts would change, object
  * by object, against the committed dist/ and dist-secrets/, or against dist/ at a git ref (what a pull request
  * changes). The synth stays in memory; nothing under dist/ or dist-secrets/ is written. Secret values are never shown.
+ * `--live`: what applying dist/ and dist-secrets/ would change in the cluster (`kubectl diff --server-side`).
  * Exits 0 when nothing changes, 1 when something does, 2 on an error.
  */
+import * as fs from 'fs';
 import { synthesizeExample } from '../main';
 import {
-  DEFAULT_TARGETS, diffDeployments, diffSummary, formatDeploymentDiffs, isEmptyDiff, manifestTextsAtRef, parseCliArgs, plannedFiles,
-  readPublishedTexts, redact, runMain, styleFor,
+  completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentFiles, deploymentOfFile, diffDeployments, diffSummary,
+  formatDeploymentDiffs, isEmptyDiff, kubectlLiveDiff, manifestTextsAtRef, parseCliArgs, plannedFiles, pruneCommand, publishedFiles,
+  readManifestFile, readPublishedTexts, redact, runMain, styleFor, toolPath,
 } from '../lib';
 
-const USAGE = 'usage: npm run diff [-- --deployment <name>...] [--against <git-ref>]: shows what a fresh synth changes against '
-  + 'dist/ and dist-secrets/ (or against dist/ at <git-ref>), object by object, Secret values masked; exits 0 when nothing '
-  + 'changes, 1 when something does, 2 on an error';
+const USAGE = `usage: npm run diff [-- --deployment <name>...] [--against <git-ref>]
+       npm run diff -- --live [--deployment <name>...] [--prune] [--context <ctx>] [--kubeconfig <file>]
+
+Shows, object by object, what a fresh synth of main.ts changes against dist/ and dist-secrets/ (or against dist/
+at <git-ref>: what a pull request changes), or with --live what applying dist/ and dist-secrets/ would change in
+the cluster (kubectl diff --server-side; with --prune also what \`npm run apply -- --prune\` would delete).
+Secret values are never shown, only which keys change. Exits 0 when nothing changes, 1 when something does, 2 on
+an error.`;
 
 runMain(async () => {
   const { values } = parseCliArgs({
@@ -20,11 +28,22 @@ runMain(async () => {
       help: { type: 'boolean', short: 'h', default: false },
       deployment: { type: 'string', multiple: true, default: [] },
       against: { type: 'string' },
+      live: { type: 'boolean', default: false }, prune: { type: 'boolean', default: false },
+      context: { type: 'string' }, kubeconfig: { type: 'string' },
     },
   });
   if (values.help) {
     console.log(USAGE);
     return;
+  }
+  if (values.live) {
+    if (values.against !== undefined) throw new ConfigError('--live compares dist/ with the cluster, --against a synth with a git ref: give one of them');
+    const which = values.deployment.length > 0 ? values.deployment.join(', ') : 'every deployment';
+    report(await liveDiffs(values), `the cluster matches dist/ and dist-secrets/ of ${which}`, `applying ${which} to the cluster`);
+    return;
+  }
+  for (const option of ['prune', 'context', 'kubeconfig'] as const) {
+    if (values[option]) throw new ConfigError(`--${option} goes with --live; see --help`);
   }
   const against = values.against;
   // Read first, so a ref that is not there fails before the synth.
@@ -37,12 +56,42 @@ runMain(async () => {
   });
   const what = against === undefined ? `${DEFAULT_TARGETS.manifests}/ and ${DEFAULT_TARGETS.secrets}/` : `${DEFAULT_TARGETS.manifests}/ at ${against}`;
   const which = values.deployment.length > 0 ? values.deployment.join(', ') : 'every deployment';
+  report(diffs, `a fresh synth of ${which} matches ${what}`, `a fresh synth of ${which} against ${what}`);
+}, 2);
+
+/**
+ * Prints the diffs and sets the exit status: `no changes: <unchanged>` and 0 when nothing changes, else the diff,
+ * `<changed>: <counts>` and 1.
+ */
+function report(diffs: DeploymentDiff[], unchanged: string, changed: string): void {
   if (diffs.every(d => isEmptyDiff(d.diff))) {
-    console.log(`no changes: a fresh synth of ${which} matches ${what}`);
+    console.log(`no changes: ${unchanged}`);
     return;
   }
   // Values are masked by construction; redact() is a second guard for the tokens this process knows.
   for (const line of formatDeploymentDiffs(diffs, styleFor(process.stdout))) console.log(redact(line));
-  console.log(`a fresh synth of ${which} against ${what}: ${diffSummary(diffs)}`);
+  console.log(`${changed}: ${diffSummary(diffs)}`);
   process.exitCode = 1;
-}, 2);
+}
+
+/** `kubectl diff` of each deployment's files in dist/ (all of them, or those named) against the cluster. */
+async function liveDiffs(values: { deployment: string[]; prune?: boolean; context?: string; kubeconfig?: string }): Promise<DeploymentDiff[]> {
+  completeInterruptedPublish(DEFAULT_TARGETS);
+  const known = [...new Set(publishedFiles(DEFAULT_TARGETS).map(file => deploymentOfFile(file, DEFAULT_TARGETS)))].sort();
+  const unknown = values.deployment.filter(name => !known.includes(name));
+  if (unknown.length > 0 || known.length === 0) {
+    throw new ConfigError(`${unknown.length > 0 ? `--deployment ${unknown[0]}: no such deployment in ${DEFAULT_TARGETS.manifests}/` : `${DEFAULT_TARGETS.manifests}/ holds no deployment`}; `
+      + `run \`npm run synth\` first${known.length > 0 ? ` or name one of ${known.join(', ')}` : ''}`);
+  }
+  const diffs: DeploymentDiff[] = [];
+  for (const deployment of values.deployment.length > 0 ? values.deployment : known) {
+    const files = deploymentFiles(DEFAULT_TARGETS, deployment);
+    const read = (file: string) => ({ file, objects: readManifestFile(file) });
+    const command = pruneCommand({ manifests: read(files.manifests), secrets: fs.existsSync(files.secrets) ? read(files.secrets) : undefined });
+    const diff = await kubectlLiveDiff({
+      kubectl: toolPath('kubectl'), context: values.context, kubeconfig: values.kubeconfig, secretsFolder: DEFAULT_TARGETS.secrets, prune: values.prune,
+    }, command);
+    diffs.push({ deployment, diff });
+  }
+  return diffs;
+}

@@ -64,3 +64,17 @@ export const KUBECTL_UNREACHABLE = /connect|refused|no such host|Unable to conne
 export function kubectlLastLine(text: string): string {
   return text.split('\n').filter(Boolean).pop() ?? '';
 }
+
+/**
+ * A failed kubectl call as one line: an unreachable cluster says what to check; anything else (a refusal, a
+ * forbidden verb, an invalid object) is `<what> failed: <kubectl's error>`.
+ */
+export function kubectlError(what: string, stderr: string, options: KubectlOptions): ConfigError {
+  // kubectl suggests --validate=false when it cannot fetch the schemas; with no cluster that would not help.
+  const last = kubectlLastLine(stderr).replace(/; if you choose to ignore these errors, turn validation off with --validate=false$/, '');
+  if (!/forbidden/i.test(stderr) && KUBECTL_UNREACHABLE.test(stderr)) {
+    return new ConfigError(`no cluster reachable through kubectl${options.context ? ` (context ${options.context})` : ''}: ${last}; `
+      + 'check --kubeconfig / --context (kubectl config current-context)');
+  }
+  return new ConfigError(`${what} failed: ${last}`);
+}

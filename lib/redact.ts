@@ -13,6 +13,12 @@ export function registerSecrets(...values: Array<string | undefined>): void {
   }
 }
 
+/** Remembers the values of a Secret (`data`, decoded, and `stringData`) that must never be printed. */
+export function registerSecretValues(secret: { readonly [key: string]: unknown }): void {
+  const entries = (value: unknown) => (typeof value === 'object' && value !== null ? Object.values(value) : []).map(String);
+  registerSecrets(...entries(secret.data).map(value => Buffer.from(value, 'base64').toString('utf8')), ...entries(secret.stringData));
+}
+
 /** Replaces every known secret value in `text`, and its base64 form, with `***`. */
 export function redact(text: string): string {
   let result = text;

@@ -1,0 +1,74 @@
+/**
+ * `npm run apply -- --deployment <name> [--prune] [--timeout 600] [--context <ctx>] [--kubeconfig <file>]`: applies
+ * a deployment's synthesized files in order (Namespace and Secrets first), optionally pruning what they no longer
+ * hold, then waits for its workloads to roll out. See --help.
+ */
+import * as fs from 'fs';
+import {
+  applyPlan, checkDnsLabel, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, deploymentFiles, hubUrlState, kubectlError,
+  KubectlOptions, listInput, parseCliArgs, readManifestFile, registerSecretValues, runKubectl, runMain, toolPath, waitForRollouts,
+} from '../lib';
+
+const USAGE = `usage: npm run apply -- --deployment <name> [--prune] [--timeout <seconds>] [--context <ctx>] [--kubeconfig <file>]
+
+Applies the deployment's files with kubectl: first its Namespace and Secrets (through standard input), then
+dist/<name>.k8s.yaml and dist-secrets/<name>-secrets.k8s.yaml together, then waits for each of its Deployments,
+DaemonSets and StatefulSets to roll out. A workload that is not ready in time is named with its last event.
+
+  --deployment <name>    the deployment (its manifest is <dist>/<name>.k8s.yaml)
+  --prune                also delete the deployment's objects the files no longer hold: the command
+                         \`npm run prune-command\` prints (Namespaces and PersistentVolumeClaims are never pruned)
+  --timeout <seconds>    how long the rollouts may take together (default: 600)
+  --dist <dir>           the synthesized manifests (default: dist)
+  --dist-secrets <dir>   Secrets kept out of dist/ (default: dist-secrets)
+  --kubeconfig <file>    kubeconfig for kubectl (default: kubectl's own: KUBECONFIG, ~/.kube/config)
+  --context <name>       kubeconfig context (default: the current one)
+  --help                 this text`;
+
+runMain(async () => {
+  const { values: args } = parseCliArgs({
+    options: {
+      deployment: { type: 'string' }, prune: { type: 'boolean', default: false }, timeout: { type: 'string', default: '600' },
+      dist: { type: 'string', default: DEFAULT_TARGETS.manifests }, 'dist-secrets': { type: 'string', default: DEFAULT_TARGETS.secrets },
+      kubeconfig: { type: 'string' }, context: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (!args.deployment) throw new ConfigError('--deployment is required; see --help');
+  checkDnsLabel('--deployment', args.deployment);
+  const timeoutSec = Number(args.timeout);
+  if (!Number.isInteger(timeoutSec) || timeoutSec <= 0) throw new ConfigError(`--timeout must be a whole number of seconds, got "${args.timeout}"`);
+
+  const targets = { manifests: args.dist!, secrets: args['dist-secrets']! };
+  completeInterruptedPublish(targets);
+  const files = deploymentFiles(targets, args.deployment);
+  if (!fs.existsSync(files.manifests)) throw new ConfigError(`${files.manifests} does not exist: run \`npm run synth\` first (or pass --dist)`);
+  const read = (file: string) => ({ file, objects: readManifestFile(file) });
+  const plan = applyPlan({ manifests: read(files.manifests), secrets: fs.existsSync(files.secrets) ? read(files.secrets) : undefined }, args.prune);
+  for (const skipped of plan.command.skipped) console.log(`not applied: ${skipped.file}: ${skipped.reason}`);
+  if (args.prune) for (const kept of plan.command.kept) console.log(`never pruned: ${kept.kind} ${kept.objects.join(', ')}`);
+
+  // kubectl's errors may quote what it was given; runMain redacts these values from anything printed.
+  for (const secret of plan.first.filter(o => o.kind === 'Secret')) registerSecretValues(secret);
+  const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context };
+  if (plan.first.length > 0) {
+    await kubectlStep(kubectl, 'the Namespace and Secrets', ['apply', '-f', '-'], listInput(plan.first));
+  }
+  await kubectlStep(kubectl, plan.command.files.join(' and '), plan.applyArgs);
+  await waitForRollouts({ ...kubectl, timeoutSec, onProgress: line => process.stderr.write(`${line}\n`) }, plan.workloads);
+
+  const state = hubUrlState(fs.readFileSync(files.manifests, 'utf8'));
+  if (state.source === 'pending') {
+    console.log(`the hub URL is pending: once Service proxy-public has its address, run \`npm run patch-hub-url -- --deployment ${args.deployment} --apply\``);
+  }
+});
+
+/** Runs one kubectl apply, passing its output on (object names only); a failure names what was being applied. */
+async function kubectlStep(kubectl: KubectlOptions, what: string, args: string[], input?: string): Promise<void> {
+  const result = await runKubectl(kubectl, args, { input });
+  process.stdout.write(result.stdout);
+  if (result.status !== 0) throw kubectlError(`kubectl apply of ${what}`, result.stderr, kubectl);
+}

@@ -1,0 +1,62 @@
+/**
+ * `npm run apply`: the kubectl calls that apply one deployment's synthesized files, in order, and the workloads
+ * to wait for afterwards. Pure: callers read the files and run kubectl.
+ */
+import { ManifestObject } from './manifest-check';
+import { DeploymentFiles, pruneCommand, PruneCommand } from './prune';
+
+/**
+ * Kinds applied before everything else, in this order: the namespace the rest goes into, then the Secrets that
+ * pods mount (and the objects that make Secrets), so no pod starts before what it reads exists.
+ */
+export const FIRST_KINDS: readonly string[] = ['Namespace', 'Secret', 'SealedSecret', 'ExternalSecret'];
+
+/** The workload kinds whose rollout the apply waits for. */
+export const ROLLOUT_KINDS: readonly string[] = ['Deployment', 'DaemonSet', 'StatefulSet'];
+
+/** A workload to wait for, as `kubectl rollout status` names it. */
+export interface Workload {
+  /** `deployment`, `daemonset` or `statefulset`. */
+  readonly resource: string;
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** The steps of applying one deployment. */
+export interface ApplyPlan {
+  /**
+   * The objects of FIRST_KINDS, in that order, for a first `kubectl apply -f -` through standard input (Secrets
+   * never touch the disk again); empty when the files hold none.
+   */
+  readonly first: ManifestObject[];
+  /** kubectl's arguments for the apply of every file (after `kubectl`): with `--prune` and its allowlist when pruning. */
+  readonly applyArgs: string[];
+  /** The files and what is left out, as `npm run prune-command` derives them. */
+  readonly command: PruneCommand;
+  /** Every Deployment, DaemonSet and StatefulSet the applied files hold, in file order. */
+  readonly workloads: Workload[];
+}
+
+/**
+ * The apply of a deployment's files. The second apply takes every file again (Namespaces and Secrets too), so that
+ * with `prune` the prune sees the whole deployment, exactly as the command `npm run prune-command` prints.
+ */
+export function applyPlan(files: DeploymentFiles, prune: boolean): ApplyPlan {
+  const command = pruneCommand(files);
+  const applied = [files.manifests, files.secrets].filter(f => f !== undefined && command.files.includes(f.file));
+  const objects = applied.flatMap(f => f!.objects);
+  const first = FIRST_KINDS.flatMap(kind => objects.filter(o => o.kind === kind));
+  return {
+    first,
+    applyArgs: prune ? command.argv.slice(1) : ['apply', ...command.files.flatMap(file => ['-f', file])],
+    command,
+    workloads: objects.filter(o => ROLLOUT_KINDS.includes(o.kind) && o.apiVersion === 'apps/v1').map(o => ({
+      resource: o.kind.toLowerCase(), name: o.metadata.name, namespace: o.metadata.namespace ?? 'default',
+    })),
+  };
+}
+
+/** The objects as one kubectl input: a `v1` List in JSON, which `kubectl apply -f -` takes item by item. */
+export function listInput(objects: ManifestObject[]): string {
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
+}

@@ -1,0 +1,71 @@
+/**
+ * The I/O of `npm run diff -- --live`: runs `kubectl diff --server-side` on a deployment's files with our own
+ * program as kubectl's external diff (bin/kubectl-diff-program.ts), which answers with the object diff as JSON.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ConfigError } from './errors';
+import { kubectlError, KubectlOptions, runKubectl } from './kubectl';
+import { ManifestDiff } from './manifest-diff';
+import { PruneCommand } from './prune';
+import { projectRoot } from './tools';
+
+/** Where kubectl's copies of the live and merged objects go: a folder of this prefix inside dist-secrets/. */
+const WORK_FOLDER_PREFIX = '.kubectl-diff-';
+
+/** Options for `kubectlLiveDiff`. */
+export interface LiveDiffOptions extends KubectlOptions {
+  /**
+   * The folder of Secrets (dist-secrets/): kubectl writes its copies of the objects there, because a Secret's
+   * last-applied annotation holds its values in clear and kubectl masks only `data`. A run killed midway
+   * leaves them where Secrets are kept anyway, and the next run removes them.
+   */
+  readonly secretsFolder: string;
+  /** Also show what `npm run apply -- --prune` would delete. @default false */
+  readonly prune?: boolean;
+}
+
+/** What applying `command`'s files would change in the cluster. */
+export async function kubectlLiveDiff(options: LiveDiffOptions, command: PruneCommand): Promise<ManifestDiff> {
+  fs.mkdirSync(options.secretsFolder, { recursive: true, mode: 0o700 });
+  removeWorkFolders(options.secretsFolder);
+  const work = fs.mkdtempSync(path.join(options.secretsFolder, WORK_FOLDER_PREFIX));
+  // kubectl splits KUBECTL_EXTERNAL_DIFF at spaces, so the program is a script at a path without any.
+  const programFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-diff-'));
+  try {
+    const program = path.join(programFolder, 'diff-program');
+    if (/\s/.test(program)) throw new ConfigError(`the temporary folder ${programFolder} has a space in its path, which kubectl cannot run a diff program from: set TMPDIR to another folder`);
+    const bundle = path.join(projectRoot(), 'build', 'bin', 'kubectl-diff-program.js');
+    fs.writeFileSync(program, `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(bundle)} "$@"\n`, { mode: 0o700 });
+    const prune = options.prune ? command.argv.slice(command.argv.indexOf('--prune')) : [];
+    const result = await runKubectl(options, ['diff', '--server-side', '--force-conflicts', ...command.files.flatMap(file => ['-f', file]), ...prune], {
+      env: { KUBECTL_EXTERNAL_DIFF: program, TMPDIR: work },
+    });
+    if (result.status === 0 || result.status === 1) return parseProgramOutput(result.stdout);
+    throw kubectlError(`kubectl diff of ${command.files.join(' and ')}`, result.stderr, options);
+  } finally {
+    fs.rmSync(programFolder, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Removes what earlier runs, killed before they cleaned up, left in the secrets folder. */
+function removeWorkFolders(secretsFolder: string): void {
+  for (const name of fs.readdirSync(secretsFolder).filter(n => n.startsWith(WORK_FOLDER_PREFIX))) {
+    fs.rmSync(path.join(secretsFolder, name), { recursive: true, force: true });
+  }
+}
+
+function parseProgramOutput(stdout: string): ManifestDiff {
+  if (stdout.trim() === '') return { objects: [], restarts: [] };
+  try {
+    return JSON.parse(stdout) as ManifestDiff;
+  } catch {
+    throw new ConfigError('kubectl diff printed something other than the diff program\'s answer; is KUBECTL_EXTERNAL_DIFF honoured by this kubectl?');
+  }
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}

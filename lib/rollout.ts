@@ -1,0 +1,62 @@
+/**
+ * Waiting for applied workloads to become ready (`kubectl rollout status`, one at a time against one deadline), and
+ * saying why one did not: its last event, or its pods'.
+ */
+import { Workload } from './apply-plan';
+import { ConfigError } from './errors';
+import { KubectlOptions, kubectlLastLine, runKubectl } from './kubectl';
+
+/** Options for `waitForRollouts`. */
+export interface RolloutOptions extends KubectlOptions {
+  /** How long all the workloads together may take, in seconds. */
+  readonly timeoutSec: number;
+  /** Receives a line before each wait and after the last. */
+  readonly onProgress?: (line: string) => void;
+}
+
+/** `deployment/hub` in namespace `prod`, as messages name it. */
+export function workloadName(workload: Workload): string {
+  return `${workload.resource}/${workload.name} in namespace ${workload.namespace}`;
+}
+
+/**
+ * Waits until every workload has rolled out, in order. The first that is not ready by the deadline fails the
+ * wait with its name and its last event.
+ */
+export async function waitForRollouts(options: RolloutOptions, workloads: Workload[]): Promise<void> {
+  const deadline = Date.now() + options.timeoutSec * 1000;
+  for (const [index, workload] of workloads.entries()) {
+    options.onProgress?.(`rollout: ${index} of ${workloads.length} ready; waiting for ${workload.resource}/${workload.name}`);
+    const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+    const result = await runKubectl(options, ['rollout', 'status', `${workload.resource}/${workload.name}`, '--namespace', workload.namespace, `--timeout=${left}s`]);
+    if (result.status !== 0) {
+      const event = await lastEventOf(options, workload);
+      throw new ConfigError(`${workloadName(workload)} did not become ready within ${options.timeoutSec} s (${kubectlLastLine(result.stderr)}); `
+        + `${event ? `last event: ${event}` : 'no event names it'}; see kubectl describe ${workload.resource} ${workload.name} --namespace ${workload.namespace}`);
+    }
+  }
+  options.onProgress?.(`rollout: ${workloads.length} of ${workloads.length} ready`);
+}
+
+async function lastEventOf(options: KubectlOptions, workload: Workload): Promise<string | undefined> {
+  const result = await runKubectl(options, ['get', 'events', '--namespace', workload.namespace, '--output', 'json', '--request-timeout', '20s']);
+  if (result.status !== 0) return undefined;
+  return describeLastEvent(JSON.parse(result.stdout).items ?? [], workload);
+}
+
+/**
+ * The event that best says why `workload` is not ready, as one line: the latest warning about it or its pods and
+ * replica sets (named `<workload>-...`), else the latest event of any type about them.
+ */
+export function describeLastEvent(events: any[], workload: Workload): string | undefined {
+  const about = events.filter(e => {
+    const name: unknown = e?.involvedObject?.name;
+    return typeof name === 'string' && (name === workload.name || name.startsWith(`${workload.name}-`));
+  });
+  const time = (e: any) => Date.parse(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '') || 0;
+  const latest = (list: any[]) => list.reduce<any>((best, e) => (best === undefined || time(e) >= time(best) ? e : best), undefined);
+  const event = latest(about.filter(e => e.type === 'Warning')) ?? latest(about);
+  if (!event) return undefined;
+  const message = String(event.message ?? '').trim().replace(/\s*\n\s*/g, ' ');
+  return `${event.reason ?? 'Event'} on ${String(event.involvedObject.kind ?? '').toLowerCase()}/${event.involvedObject.name}: ${message}`;
+}

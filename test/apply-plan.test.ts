@@ -1,0 +1,112 @@
+/** The steps of `npm run apply` (lib/apply-plan.ts) and the event that explains a stuck rollout (lib/rollout.ts). */
+import { applyPlan, describeLastEvent, listInput, ManifestObject } from '../lib';
+
+const LABEL = 'binderhub-cdk8s.io/deployment';
+
+function object(apiVersion: string, kind: string, name: string, namespace: string | null = 'prod', extra: object = {}): ManifestObject {
+  return { apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}), labels: { [LABEL]: 'prod' } }, ...extra };
+}
+
+const manifests = {
+  file: 'dist/prod.k8s.yaml',
+  objects: [
+    object('v1', 'Namespace', 'prod', null),
+    object('v1', 'ConfigMap', 'binder-hub-url'),
+    object('apps/v1', 'Deployment', 'hub'),
+    object('apps/v1', 'DaemonSet', 'prod-dind'),
+    object('v1', 'Secret', 'inline-secret', 'prod', { data: { token: 'c2VjcmV0LXZhbHVl' } }),
+    object('apps/v1', 'StatefulSet', 'db'),
+    object('v1', 'PersistentVolumeClaim', 'hub-db-dir'),
+    object('bitnami.com/v1alpha1', 'SealedSecret', 'sealed'),
+  ],
+};
+const secrets = { file: 'dist-secrets/prod-secrets.k8s.yaml', objects: [object('v1', 'Secret', 'hub'), object('v1', 'Secret', 'binder-secret')] };
+
+describe('applyPlan', () => {
+  test('applies the Namespace first, then Secrets and what makes them, in kind order, from both files', () => {
+    const plan = applyPlan({ manifests, secrets }, false);
+    expect(plan.first.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Namespace/prod', 'Secret/inline-secret', 'Secret/hub', 'Secret/binder-secret', 'SealedSecret/sealed',
+    ]);
+  });
+
+  test('without --prune, the second apply is both files and nothing else', () => {
+    expect(applyPlan({ manifests, secrets }, false).applyArgs).toEqual(['apply', '-f', 'dist/prod.k8s.yaml', '-f', 'dist-secrets/prod-secrets.k8s.yaml']);
+  });
+
+  test('with --prune, the second apply is the prune command of npm run prune-command, without Namespace and PVC in its allowlist', () => {
+    expect(applyPlan({ manifests, secrets }, true).applyArgs).toEqual([
+      'apply', '-f', 'dist/prod.k8s.yaml', '-f', 'dist-secrets/prod-secrets.k8s.yaml', '--prune', '-l', `${LABEL}=prod`,
+      '--prune-allowlist=apps/v1/DaemonSet', '--prune-allowlist=apps/v1/Deployment', '--prune-allowlist=apps/v1/StatefulSet',
+      '--prune-allowlist=bitnami.com/v1alpha1/SealedSecret', '--prune-allowlist=core/v1/ConfigMap', '--prune-allowlist=core/v1/Secret',
+    ]);
+  });
+
+  test('waits for Deployments, DaemonSets and StatefulSets in file order, as kubectl rollout status names them', () => {
+    expect(applyPlan({ manifests, secrets }, false).workloads).toEqual([
+      { resource: 'deployment', name: 'hub', namespace: 'prod' },
+      { resource: 'daemonset', name: 'prod-dind', namespace: 'prod' },
+      { resource: 'statefulset', name: 'db', namespace: 'prod' },
+    ]);
+  });
+
+  test('a Deployment of another API group is not waited for: rollout status knows only apps/v1', () => {
+    const other = { file: 'dist/x.k8s.yaml', objects: [object('example.org/v1', 'Deployment', 'custom')] };
+    expect(applyPlan({ manifests: other }, false).workloads).toEqual([]);
+  });
+
+  test('with External Secrets, the secrets file is neither applied first nor in the second apply', () => {
+    const external = { ...manifests, objects: [...manifests.objects.filter(o => o.kind !== 'Secret'), object('external-secrets.io/v1', 'ExternalSecret', 'hub')] };
+    const plan = applyPlan({ manifests: external, secrets }, false);
+    expect(plan.first.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/prod', 'SealedSecret/sealed', 'ExternalSecret/hub']);
+    expect(plan.applyArgs).toEqual(['apply', '-f', 'dist/prod.k8s.yaml']);
+    expect(plan.command.skipped.map(s => s.file)).toEqual(['dist-secrets/prod-secrets.k8s.yaml']);
+  });
+
+  test('an object without the deployment label is refused before anything is applied', () => {
+    const unlabelled = { file: 'dist/prod.k8s.yaml', objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'prod' } }] };
+    expect(() => applyPlan({ manifests: unlabelled }, false)).toThrow('dist/prod.k8s.yaml: ConfigMap prod/x has no label binderhub-cdk8s.io/deployment');
+  });
+});
+
+describe('listInput', () => {
+  test('is one v1 List holding the objects, for kubectl apply -f -', () => {
+    expect(JSON.parse(listInput([object('v1', 'Namespace', 'prod', null)]))).toEqual({
+      apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prod', labels: { [LABEL]: 'prod' } } }],
+    });
+  });
+});
+
+describe('describeLastEvent', () => {
+  const hub = { resource: 'deployment', name: 'hub', namespace: 'prod' };
+  const event = (name: string, kind: string, type: string, reason: string, lastTimestamp: string, message: string) =>
+    ({ involvedObject: { kind, name, namespace: 'prod' }, type, reason, lastTimestamp, message });
+
+  test('prefers the latest warning about the workload or its pods over later normal events', () => {
+    expect(describeLastEvent([
+      event('hub', 'Deployment', 'Normal', 'ScalingReplicaSet', '2026-11-26T10:00:05Z', 'Scaled up replica set hub-5d9 to 1'),
+      event('hub-5d9-x2k', 'Pod', 'Warning', 'Failed', '2026-11-26T10:00:10Z', 'Failed to pull image "quay.io/x:1"'),
+      event('hub-5d9-x2k', 'Pod', 'Warning', 'BackOff', '2026-11-26T10:00:20Z', 'Back-off pulling image\n  "quay.io/x:1"'),
+      event('hub-5d9-x2k', 'Pod', 'Normal', 'Pulling', '2026-11-26T10:00:30Z', 'Pulling image'),
+    ], hub)).toBe('BackOff on pod/hub-5d9-x2k: Back-off pulling image "quay.io/x:1"');
+  });
+
+  test('without warnings, the latest event of any type; events of other workloads (hubble, user-scheduler) are not its', () => {
+    expect(describeLastEvent([
+      event('hub', 'Deployment', 'Normal', 'ScalingReplicaSet', '2026-11-26T10:00:05Z', 'Scaled up replica set hub-5d9 to 1'),
+      event('hubble', 'Deployment', 'Warning', 'Failed', '2026-11-26T10:00:50Z', 'not ours'),
+      event('hub-5d9', 'ReplicaSet', 'Normal', 'SuccessfulCreate', '2026-11-26T10:00:06Z', 'Created pod: hub-5d9-x2k'),
+    ], hub)).toBe('SuccessfulCreate on replicaset/hub-5d9: Created pod: hub-5d9-x2k');
+  });
+
+  test('takes eventTime when an event has no lastTimestamp', () => {
+    expect(describeLastEvent([
+      { involvedObject: { kind: 'Pod', name: 'hub-1' }, type: 'Warning', reason: 'Old', lastTimestamp: '2026-11-26T10:00:00Z', message: 'a' },
+      { involvedObject: { kind: 'Pod', name: 'hub-1' }, type: 'Warning', reason: 'New', eventTime: '2026-11-26T11:00:00.000000Z', message: 'b' },
+    ], hub)).toBe('New on pod/hub-1: b');
+  });
+
+  test('no event about it: undefined', () => {
+    expect(describeLastEvent([event('binder', 'Deployment', 'Warning', 'X', '2026-11-26T10:00:00Z', 'y')], hub)).toBeUndefined();
+  });
+});
