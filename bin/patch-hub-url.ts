@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  checkDnsLabel, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, patchHubUrl, replaceFilesTogether, runKubectl, runMain, toolPath,
+  checkDnsLabel, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, kubectlError, patchHubUrl, replaceFilesTogether, runKubectl, runMain, toolPath, waitForRollouts,
 } from '../lib';
 
 const USAGE = `usage: npm run patch-hub-url -- --deployment <name> [options]
@@ -84,15 +84,9 @@ runMain(async () => {
   if (recordChanged) console.log(`recorded ${url} in ${recordFile}: commit it, so the next synth keeps the URL`);
 
   if (args.apply) {
-    await kubectlStep(kubectl, ['apply', '--filename', file]);
-    await kubectlStep(kubectl, ['rollout', 'status', 'deployment/binder', '--namespace', state.namespace, `--timeout=${timeoutSec}s`]);
+    const result = await runKubectl(kubectl, ['apply', '--filename', file]);
+    process.stdout.write(result.stdout);
+    if (result.status !== 0) throw kubectlError(`kubectl apply --filename ${file}`, result.stderr, kubectl);
+    await waitForRollouts({ ...kubectl, timeoutSec, onProgress: line => process.stderr.write(`${line}\n`) }, [{ resource: 'deployment', name: 'binder', namespace: state.namespace }]);
   }
 });
-
-async function kubectlStep(kubectl: Parameters<typeof runKubectl>[0], args: string[]): Promise<void> {
-  const result = await runKubectl(kubectl, args);
-  process.stdout.write(result.stdout);
-  if (result.status !== 0) {
-    throw new ConfigError(`kubectl ${args.join(' ')} failed: ${result.stderr.trim().split('\n').pop()}`);
-  }
-}

@@ -10,7 +10,7 @@ import { KubectlOptions, kubectlLastLine, runKubectl } from './kubectl';
 export interface RolloutOptions extends KubectlOptions {
   /** How long all the workloads together may take, in seconds. */
   readonly timeoutSec: number;
-  /** Receives a line before each wait and after the last. */
+  /** Receives a line before each wait, and kubectl's line after each workload is ready. */
   readonly onProgress?: (line: string) => void;
 }
 
@@ -26,7 +26,7 @@ export function workloadName(workload: Workload): string {
 export async function waitForRollouts(options: RolloutOptions, workloads: Workload[]): Promise<void> {
   const deadline = Date.now() + options.timeoutSec * 1000;
   for (const [index, workload] of workloads.entries()) {
-    options.onProgress?.(`rollout: ${index} of ${workloads.length} ready; waiting for ${workload.resource}/${workload.name}`);
+    options.onProgress?.(`rollout: waiting for ${workload.resource}/${workload.name} (${index + 1} of ${workloads.length})`);
     const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
     const result = await runKubectl(options, ['rollout', 'status', `${workload.resource}/${workload.name}`, '--namespace', workload.namespace, `--timeout=${left}s`]);
     if (result.status !== 0) {
@@ -34,14 +34,18 @@ export async function waitForRollouts(options: RolloutOptions, workloads: Worklo
       throw new ConfigError(`${workloadName(workload)} did not become ready within ${options.timeoutSec} s (${kubectlLastLine(result.stderr)}); `
         + `${event ? `last event: ${event}` : 'no event names it'}; see kubectl describe ${workload.resource} ${workload.name} --namespace ${workload.namespace}`);
     }
+    options.onProgress?.(kubectlLastLine(result.stdout));
   }
-  options.onProgress?.(`rollout: ${workloads.length} of ${workloads.length} ready`);
 }
 
 async function lastEventOf(options: KubectlOptions, workload: Workload): Promise<string | undefined> {
   const result = await runKubectl(options, ['get', 'events', '--namespace', workload.namespace, '--output', 'json', '--request-timeout', '20s']);
   if (result.status !== 0) return undefined;
-  return describeLastEvent(JSON.parse(result.stdout).items ?? [], workload);
+  try {
+    return describeLastEvent(JSON.parse(result.stdout).items ?? [], workload);
+  } catch {
+    return undefined; // no event list: the failure is reported without one
+  }
 }
 
 /**

@@ -257,7 +257,8 @@ process.stdout.write(verb === 'apply' ? 'configmap/binder-hub-url configured\\n'
       ['--kubeconfig', 'kc', '--context', 'prod', 'apply', '--filename', path.join('dist', 'prod.k8s.yaml')],
       ['--kubeconfig', 'kc', '--context', 'prod', 'rollout', 'status', 'deployment/binder', '--namespace', NAMESPACE, '--timeout=90s'],
     ]);
-    expect(result.stdout).toMatch(/hub URL http:\/\/203\.0\.113\.7\/ \(was pending\)[\s\S]*configmap\/binder-hub-url configured\ndeployment "binder" successfully rolled out\n$/);
+    expect(result.stdout).toMatch(/hub URL http:\/\/203\.0\.113\.7\/ \(was pending\)[\s\S]*configmap\/binder-hub-url configured\n$/);
+    expect(result.stderr).toBe('rollout: waiting for deployment/binder (1 of 1)\ndeployment "binder" successfully rolled out\n');
   });
 
   test('a failed apply stops before the rollout wait and says what kubectl said', async () => {
@@ -276,7 +277,10 @@ process.stdout.write(verb === 'apply' ? 'configmap/binder-hub-url configured\\n'
     const { kubectl } = recordingKubectl(dir);
     const result = await cli(dir, ['--address', '203.0.113.7', '--apply'], { KUBECTL: kubectl, FAIL: 'rollout' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^error: kubectl rollout status deployment\/binder --namespace binder-prod --timeout=600s failed: /);
+    expect(result.stderr).toBe('rollout: waiting for deployment/binder (1 of 1)\n'
+      + 'error: deployment/binder in namespace binder-prod did not become ready within 600 s '
+      + '(error: the server has asked for the client to provide credentials); no event names it; '
+      + 'see kubectl describe deployment binder --namespace binder-prod\n');
   });
 });
 
