@@ -8,7 +8,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { toolPath } from '../lib';
-import { CommandResult, spawnAsync } from './helpers';
+import { CommandResult, exampleWorkspace, runCommand, spawnAsync } from './helpers';
+import { describeWithRealChart } from './real-chart';
 import { FakeKubeApi, FakeKubeApiOptions, kubeEvent, RecordedRequest, writeKubeconfig } from './support/fake-kube-api';
 import { mergePatch, strategicMergePatch } from './support/kube-patch';
 import { KUBE_RESOURCES } from './support/kube-resources';
@@ -377,6 +378,29 @@ describe('errors', () => {
       const result = await kubectl(cluster.url, args);
       expect(result.status).toBe(1);
       expect(result.stderr.split('\n').slice(-2)).toEqual([`The connection to the server 127.0.0.1:${port} was refused - did you specify the right host or port?`, '']);
+    }
+  });
+});
+
+describeWithRealChart('the example\'s synthesized files against the fake API server', chart => {
+  test.each(['staging', 'prod'])('%s: the printed pruning apply creates every object, and every workload rolls out', async deployment => {
+    const cwd = exampleWorkspace('fake-kube-api-example-');
+    const env = { BINDERHUB_CHART: chart };
+    expect(runCommand('init-secrets', cwd, env).status).toBe(0);
+    expect(runCommand('synth', cwd, env).status).toBe(0);
+    const printed = runCommand('prune-command', cwd, env, [deployment]).stdout;
+    const objects = printed.match(/ -f (\S+)/g)!.flatMap(f => yaml.loadAll(fs.readFileSync(path.join(cwd, f.slice(4)), 'utf8')) as any[]);
+    const cluster = await start();
+    const result = await spawnAsync('bash', ['-c', printed], {
+      cwd, env: { ...process.env, PATH: `${path.dirname(toolPath('kubectl'))}:${process.env.PATH}`, KUBECONFIG: writeKubeconfig(dir, cluster.url), KUBECACHEDIR: path.join(dir, 'kube-cache') },
+    });
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(ids(cluster.objects()).sort()).toEqual(ids(objects).sort());
+    const workloads = objects.filter(o => ['Deployment', 'DaemonSet', 'StatefulSet'].includes(o.kind));
+    expect(workloads.length).toBeGreaterThan(4);
+    for (const workload of workloads) {
+      const rollout = await kubectl(cluster.url, ['rollout', 'status', `${workload.kind.toLowerCase()}/${workload.metadata.name}`, '-n', workload.metadata.namespace, '--timeout=5s']);
+      expect([rollout.status, rollout.stderr]).toEqual([0, '']);
     }
   });
 });

@@ -23,13 +23,13 @@
  * operation, without field sets). A write through the API never sets status (as if every kind had a status
  * subresource); seeded objects keep theirs, and `setStatus` changes it as a controller would. Deployments,
  * DaemonSets and StatefulSets get the defaults `kubectl rollout status` relies on (replicas 1, RollingUpdate
- * strategies) and a status that follows their rollout state: `ready`, `stuck` (pods never become available) or
- * `failed` (a Deployment's progress deadline is exceeded; other workloads are then stuck). Namespaces are Active and
+ * strategies) and a status that follows their rollout state (kube-workloads.ts): `ready`, `stuck` or `failed`,
+ * `ready` unless the options say otherwise, and `setRollout` changes it as pods would. Namespaces are Active and
  * labelled `kubernetes.io/metadata.name`; deleting one deletes its objects at once. A Secret's stringData is
  * encoded into its data.
  *
  * Not modelled: admission, finalizers, garbage collection, pagination (`limit` is ignored), Table output (lists are
- * plain JSON, so `kubectl get` without `-o` prints only names), subresources, JSON patch.
+ * plain JSON, so `kubectl get` without `-o` prints only names and ages), subresources, JSON patch.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -40,9 +40,9 @@ import * as yaml from 'js-yaml';
 import { mergePatch, strategicMergePatch } from './kube-patch';
 import { discoveryDocument, groupVersion, KubeResource, KUBE_RESOURCES, openApiDocument, resourceOfKind } from './kube-resources';
 import { fieldSelector, labelSelector, Selector } from './kube-selectors';
+import { defaultWorkload, isWorkload, RolloutState, workloadStatus } from './kube-workloads';
 
-/** Whether a workload's pods come up: see the file comment. */
-export type RolloutState = 'ready' | 'stuck' | 'failed';
+export type { RolloutState } from './kube-workloads';
 
 /** Requests the fake refuses with 403 Forbidden, as RBAC would; a field left out matches anything. */
 export interface ForbiddenRule {
@@ -57,7 +57,10 @@ export interface ForbiddenRule {
 }
 
 export interface FakeKubeApiOptions {
-  /** Objects in the cluster before the test starts (each needs apiVersion, kind and metadata.name). @default [] */
+  /**
+   * Objects in the cluster before the test starts: apiVersion, kind, metadata.name, metadata.namespace when
+   * namespaced (the Namespace itself need not be among them), and status if a test wants one. @default []
+   */
   readonly objects?: readonly object[];
   /** The rollout state of every workload that `rollouts` does not name. @default 'ready' */
   readonly rollout?: RolloutState;
@@ -119,58 +122,12 @@ const badRequest = (message: string) => new ApiError(statusReply(400, 'BadReques
 
 const NAMESPACES = resourceOfKind('v1', 'Namespace')!;
 
-const WORKLOADS = new Set(['Deployment', 'DaemonSet', 'StatefulSet']);
-
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
 const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** Everything but metadata and status: what a generation counts changes of. */
 const specOf = (object: any) => JSON.stringify({ ...object, metadata: undefined, status: undefined });
-
-/** What `kubectl rollout status` reads of a workload in `state`, for its current generation. */
-function workloadStatus(object: any, state: RolloutState): object {
-  const observedGeneration = object.metadata.generation;
-  const ready = state === 'ready';
-  const replicas = object.spec.replicas ?? 1;
-  const up = ready ? replicas : 0;
-  if (object.kind === 'DaemonSet') {
-    return {
-      observedGeneration, desiredNumberScheduled: 1, currentNumberScheduled: 1, updatedNumberScheduled: 1, numberMisscheduled: 0,
-      numberReady: ready ? 1 : 0, numberAvailable: ready ? 1 : 0, ...(ready ? {} : { numberUnavailable: 1 }),
-    };
-  }
-  if (object.kind === 'StatefulSet') {
-    const revision = (generation: number) => `${object.metadata.name}-${generation}`;
-    return {
-      observedGeneration, replicas, readyReplicas: up, availableReplicas: up, currentReplicas: up, updatedReplicas: replicas,
-      currentRevision: revision(ready ? observedGeneration : observedGeneration - 1), updateRevision: revision(observedGeneration),
-    };
-  }
-  const progressing = state === 'failed'
-    ? { status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${object.metadata.name}" has timed out progressing.` }
-    : { status: 'True', reason: ready ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated' };
-  return {
-    observedGeneration, replicas, updatedReplicas: replicas, readyReplicas: up, availableReplicas: up, ...(ready ? {} : { unavailableReplicas: replicas }),
-    conditions: [
-      { type: 'Available', status: ready ? 'True' : 'False', reason: ready ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable' },
-      { type: 'Progressing', ...progressing },
-    ],
-  };
-}
-
-/** The defaults the real server gives a workload that `kubectl rollout status` depends on. */
-function defaultWorkload(object: any): void {
-  const spec = object.spec;
-  if (object.kind !== 'DaemonSet') spec.replicas ??= 1;
-  const field = object.kind === 'Deployment' ? 'strategy' : 'updateStrategy';
-  spec[field] ??= {};
-  spec[field].type ??= 'RollingUpdate';
-  if (spec[field].type !== 'RollingUpdate') return;
-  const rollingUpdate = object.kind === 'Deployment' ? { maxSurge: '25%', maxUnavailable: '25%' }
-    : object.kind === 'DaemonSet' ? { maxSurge: 0, maxUnavailable: 1 } : { partition: 0 };
-  spec[field].rollingUpdate ??= rollingUpdate;
-}
 
 /** A change, as a watch reports it. */
 interface Change {
@@ -286,6 +243,9 @@ export class FakeKubeApi {
 
   private seed(object: any): void {
     const resource = this.resourceOf(object);
+    if (resource.namespaced !== (object.metadata.namespace !== undefined)) {
+      throw new Error(`fake API server: seeded ${object.kind} ${object.metadata.name} ${resource.namespaced ? 'needs' : 'takes no'} metadata.namespace`);
+    }
     const status = object.status;
     const stored = this.finish(resource, object, undefined, undefined);
     if (status !== undefined) stored.status = status;
@@ -324,7 +284,7 @@ export class FakeKubeApi {
       metadata.labels = { ...metadata.labels, 'kubernetes.io/metadata.name': metadata.name };
       object.status = { phase: 'Active' };
     }
-    if (WORKLOADS.has(object.kind)) {
+    if (isWorkload(object)) {
       object.spec ??= {};
       defaultWorkload(object);
       object.status = workloadStatus(object, this.rolloutOf(object));
