@@ -167,12 +167,22 @@ describe('kubectl apply', () => {
     expect(cluster.requests()).toHaveLength(count); // refused before it called the server
   });
 
-  test('a kind the cluster does not serve fails validation, naming the file', async () => {
+  test('a kind the cluster does not serve: kubectl stops at validation (the fake serves no /openapi/v2), else at the mapping', async () => {
     const cluster = await start();
     const widget = file('widget.yaml', [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: NS } }]);
     const result = await kubectl(cluster.url, ['apply', '-f', widget]);
     expect([result.status, result.stderr]).toEqual([1, `error: error validating "${widget}": error validating data: the server could not find the requested resource; `
       + 'if you choose to ignore these errors, turn validation off with --validate=false\n']);
+    const unvalidated = await kubectl(cluster.url, ['apply', '--validate=false', '-f', widget]);
+    expect([unvalidated.status, unvalidated.stderr]).toEqual([1, `error: resource mapping not found for name: "w" namespace: "demo" from "${widget}": `
+      + 'no matches for kind "Widget" in version "example.com/v1"\nensure CRDs are installed first\n']);
+  });
+
+  test('a prune allowlist entry for a kind the cluster does not serve stops kubectl before it applies anything', async () => {
+    const cluster = await start();
+    const result = await kubectl(cluster.url, ['apply', '-f', file('demo.yaml', manifest()), ...PRUNE, '--prune-allowlist=external-secrets.io/v1beta1/ExternalSecret']);
+    expect([result.status, result.stdout, result.stderr]).toEqual([1, '', 'error: no matches for kind "ExternalSecret" in version "external-secrets.io/v1beta1"\n']);
+    expect(cluster.objects()).toEqual([]);
   });
 
   test('an object in a namespace that does not exist is refused, as the real server does', async () => {
