@@ -1,84 +1,46 @@
-import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { expectNoFixtureSecret, LEGACY } from './adopt-fixtures';
-import { exampleWorkspace } from './helpers';
+import { CommandResult, exampleWorkspace, runCommandAsync } from './helpers';
+import { FakeKubeApi, writeKubeconfig } from './support/fake-kube-api';
 
-const RUN = path.join(__dirname, '..', 'scripts', 'run.js');
 /** The live release's own tokens, which only its Secret hub holds (fakes). */
 const LIVE_COOKIE = 'c00c1e5e'.repeat(8);
 const LIVE_KEYS = ['c4e7c4e7'.repeat(8), 'c4e7d00d'.repeat(8)];
 
 type HubState = 'ok' | 'missing' | 'forbidden' | 'other-release';
 
-/** A fake API server with Secret hub in namespace legacy, as the state says. */
-async function fakeCluster(state: HubState): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const send = (code: number, body: object) => {
-      res.writeHead(code, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    const status = (code: number, reason: string, message: string) => send(code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
-    const url = (req.url ?? '').split('?')[0];
-    if (url === '/api') return send(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
-    if (url === '/apis') return send(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
-    if (url === '/api/v1') {
-      return send(200, { kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'secrets', singularName: 'secret', namespaced: true, kind: 'Secret', verbs: ['get'] }] });
-    }
-    if (url === '/api/v1/namespaces/legacy/secrets/hub') {
-      if (state === 'missing') return status(404, 'NotFound', 'secrets "hub" not found');
-      if (state === 'forbidden') return status(403, 'Forbidden', 'secrets "hub" is forbidden: User "viewer" cannot get resource "secrets" in API group "" in the namespace "legacy"');
-      const b64 = (text: string) => Buffer.from(text).toString('base64');
-      return send(200, {
-        kind: 'Secret', apiVersion: 'v1', type: 'Opaque',
-        metadata: { name: 'hub', namespace: 'legacy', labels: { app: 'jupyterhub', component: 'hub', release: state === 'other-release' ? 'other' : 'legacy' } },
-        data: {
-          'hub.config.ConfigurableHTTPProxy.auth_token': b64('ad0b7e01'.repeat(8)),
-          'hub.services.binder.apiToken': b64('ad0b7e02'.repeat(8)),
-          'hub.config.JupyterHub.cookie_secret': b64(LIVE_COOKIE),
-          'hub.config.CryptKeeper.keys': b64(LIVE_KEYS.join(';')),
-        },
-      });
-    }
-    return status(404, 'NotFound', `${url} not found`);
+/** A fake API server with Secret hub in namespace legacy, as the state says; user "viewer" may not read it when forbidden. */
+function fakeCluster(state: HubState): Promise<FakeKubeApi> {
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const hub = {
+    apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
+    metadata: { name: 'hub', namespace: 'legacy', labels: { app: 'jupyterhub', component: 'hub', release: state === 'other-release' ? 'other' : 'legacy' } },
+    data: {
+      'hub.config.ConfigurableHTTPProxy.auth_token': b64('ad0b7e01'.repeat(8)),
+      'hub.services.binder.apiToken': b64('ad0b7e02'.repeat(8)),
+      'hub.config.JupyterHub.cookie_secret': b64(LIVE_COOKIE),
+      'hub.config.CryptKeeper.keys': b64(LIVE_KEYS.join(';')),
+    },
+  };
+  return FakeKubeApi.start({
+    objects: state === 'missing' ? [] : [hub],
+    user: 'viewer',
+    forbidden: state === 'forbidden' ? [{ verb: 'get', resource: 'secrets' }] : [],
   });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise(resolve => server.close(() => resolve())) };
-}
-
-function kubeconfig(dir: string, server: string): string {
-  const file = path.join(dir, 'kubeconfig');
-  fs.writeFileSync(file, [
-    'apiVersion: v1', 'kind: Config', 'current-context: fake',
-    `clusters: [{name: fake, cluster: {server: "${server}"}}]`,
-    'users: [{name: fake, user: {token: fake-token}}]',
-    'contexts: [{name: fake, context: {cluster: fake, user: fake}}]', '',
-  ].join('\n'));
-  return file;
 }
 
 /** Runs `npm run adopt -- --from-cluster` without blocking this process, whose event loop serves the fake cluster. */
-function adoptFromCluster(cwd: string, server: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const args = ['adopt', '--name', 'legacy', '--secret', LEGACY[0], '--config', LEGACY[1], '--from-cluster', '--kubeconfig', kubeconfig(cwd, server)];
-  return new Promise(resolve => {
-    const child = spawn(process.execPath, [RUN, ...args], { cwd, env: { ...process.env, KUBECACHEDIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kube-cache-')) } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', c => { stdout += c; });
-    child.stderr.on('data', c => { stderr += c; });
-    child.on('close', status => {
-      for (const secret of [LIVE_COOKIE, ...LIVE_KEYS]) {
-        expect(stdout + stderr).not.toContain(secret);
-        expect(stdout + stderr).not.toContain(Buffer.from(secret).toString('base64'));
-      }
-      expectNoFixtureSecret(stdout + stderr);
-      resolve({ status, stdout, stderr });
-    });
-  });
+async function adoptFromCluster(cwd: string, server: string): Promise<CommandResult> {
+  const args = ['--name', 'legacy', '--secret', LEGACY[0], '--config', LEGACY[1], '--from-cluster', '--kubeconfig', writeKubeconfig(cwd, server)];
+  const result = await runCommandAsync('adopt', cwd, { KUBECACHEDIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kube-cache-')) }, args);
+  for (const secret of [LIVE_COOKIE, ...LIVE_KEYS]) {
+    expect(result.output).not.toContain(secret);
+    expect(result.output).not.toContain(Buffer.from(secret).toString('base64'));
+  }
+  expectNoFixtureSecret(result.output);
+  return result;
 }
 
 test('the live release\'s cookieSecret and first CryptKeeper key join the tokens of the files', async () => {

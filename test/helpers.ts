@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -20,17 +20,48 @@ export function exampleWorkspace(prefix: string): string {
   return dir;
 }
 
+/** What a finished command printed, and how it exited. */
+export interface CommandResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout, then stderr. */
+  readonly output: string;
+}
+
+/** The environment of a command run as its npm script: the test chart unless `env` sets BINDERHUB_CHART. */
+const commandEnv = (env: Record<string, string | undefined>) => ({ ...process.env, BINDERHUB_CHART: FIXTURE_CHART, CDK8S_OUTDIR: undefined, ...env });
+
+const RUN = path.join(ROOT, 'scripts', 'run.js');
+
 /**
  * Runs a command in `cwd` as its npm script does (`node scripts/run.js <command> [args]`, built by `npm test`), with
  * the test chart unless `env` sets BINDERHUB_CHART.
  */
-export function runCommand(command: string, cwd: string, env: Record<string, string | undefined> = {}, args: string[] = []) {
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run.js'), command, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, BINDERHUB_CHART: FIXTURE_CHART, CDK8S_OUTDIR: undefined, ...env },
-  });
+export function runCommand(command: string, cwd: string, env: Record<string, string | undefined> = {}, args: string[] = []): CommandResult {
+  const result = spawnSync(process.execPath, [RUN, command, ...args], { cwd, encoding: 'utf8', env: commandEnv(env) });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: result.stdout + result.stderr };
+}
+
+/**
+ * Runs `file` with `args` without blocking this process, whose event loop may be serving a fake API server
+ * (test/support/fake-kube-api.ts) that the program calls.
+ */
+export function spawnAsync(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', chunk => { stdout += chunk; });
+    child.stderr.on('data', chunk => { stderr += chunk; });
+    child.on('error', reject);
+    child.on('close', status => resolve({ status, stdout, stderr, output: stdout + stderr }));
+  });
+}
+
+/** runCommand without blocking this process (see spawnAsync). */
+export function runCommandAsync(command: string, cwd: string, env: Record<string, string | undefined> = {}, args: string[] = []): Promise<CommandResult> {
+  return spawnAsync(process.execPath, [RUN, command, ...args], { cwd, env: commandEnv(env) });
 }
 
 /** Packages the chart in `chartDir` with the pinned helm into `destination` (a fresh folder unless given); returns the .tgz. */

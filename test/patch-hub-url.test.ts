@@ -1,76 +1,48 @@
 /**
- * `npm run patch-hub-url` end to end: the built CLI as the npm script runs it, the real kubectl, and a fake API
- * server on 127.0.0.1 that answers the calls kubectl makes (discovery, GET of the Service and, on NotFound, of the
- * namespace) with responses shaped like the real API's.
+ * `npm run patch-hub-url` end to end: the built CLI as the npm script runs it, the real kubectl, and the fake API
+ * server of test/support/fake-kube-api.ts on 127.0.0.1, holding the namespace and the Service as each test sets them
+ * (kubectl reads the Service and, on NotFound, the namespace).
  */
-import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { BinderHub, ChartSource, hubUrlState } from '../lib';
-import { fakeTokens, TEST_REGISTRY, FIXTURE_CHART } from './helpers';
+import { CommandResult, fakeTokens, FIXTURE_CHART, runCommandAsync, TEST_REGISTRY } from './helpers';
+import { FakeKubeApi, writeKubeconfig } from './support/fake-kube-api';
 
-const RUN = path.join(__dirname, '..', 'scripts', 'run.js');
 const NAMESPACE = 'binder-prod';
 
 type ServiceState = { type?: string; ingress?: Array<{ ip?: string; hostname?: string }> } | 'missing' | 'no-namespace';
 
-/** A fake API server that serves the Service states one GET after another (the last one repeats). */
-async function fakeCluster(states: ServiceState[]): Promise<{ url: string; gets: () => number; close: () => Promise<void> }> {
-  let gets = 0;
-  const server = http.createServer((req, res) => {
-    const send = (code: number, body: object) => {
-      res.writeHead(code, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    const notFound = (kind: string, name: string) => send(404, {
-      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `${kind} "${name}" not found`, reason: 'NotFound', details: { name, kind }, code: 404,
+const serviceStatus = (state: Exclude<ServiceState, string>) => ({ loadBalancer: state.ingress ? { ingress: state.ingress } : {} });
+
+/**
+ * A fake API server whose Service proxy-public goes through the states one GET after another (the last one
+ * repeats), as its load-balancer controller would move it along. 'missing' and 'no-namespace' hold throughout.
+ */
+async function fakeCluster(states: ServiceState[]): Promise<FakeKubeApi> {
+  const first = states[0];
+  const objects: object[] = states.includes('no-namespace') ? [] : [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }];
+  if (typeof first === 'object') {
+    objects.push({
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'proxy-public', namespace: NAMESPACE },
+      spec: { type: first.type ?? 'LoadBalancer', ports: [{ name: 'http', port: 80, targetPort: 'http' }] }, status: serviceStatus(first),
     });
-    const url = (req.url ?? '').split('?')[0];
-    if (url === '/api') return send(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
-    if (url === '/apis') return send(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
-    if (url === '/api/v1') {
-      return send(200, {
-        kind: 'APIResourceList', groupVersion: 'v1', resources: [
-          { name: 'services', singularName: 'service', namespaced: true, kind: 'Service', verbs: ['get', 'list'], shortNames: ['svc'] },
-          { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get', 'list'], shortNames: ['ns'] },
-        ],
-      });
-    }
-    if (url === `/api/v1/namespaces/${NAMESPACE}/services/proxy-public`) {
+  }
+  let gets = 0;
+  return FakeKubeApi.start({
+    objects,
+    beforeRequest: (request, api) => {
+      if (request.verb !== 'get' || request.resource !== 'services') return;
       const state = states[Math.min(gets++, states.length - 1)];
-      if (state === 'missing' || state === 'no-namespace') return notFound('services', 'proxy-public');
-      return send(200, {
-        kind: 'Service', apiVersion: 'v1',
-        metadata: { name: 'proxy-public', namespace: NAMESPACE },
-        spec: { type: state.type ?? 'LoadBalancer', ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
-        status: { loadBalancer: state.ingress ? { ingress: state.ingress } : {} },
-      });
-    }
-    if (url === `/api/v1/namespaces/${NAMESPACE}`) {
-      if (states.includes('no-namespace')) return notFound('namespaces', NAMESPACE);
-      return send(200, { kind: 'Namespace', apiVersion: 'v1', metadata: { name: NAMESPACE }, status: { phase: 'Active' } });
-    }
-    return notFound('things', url);
+      if (typeof state === 'object') api.setStatus('Service', NAMESPACE, 'proxy-public', serviceStatus(state));
+    },
   });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, gets: () => gets, close: () => new Promise(resolve => server.close(() => resolve())) };
 }
 
-function kubeconfig(dir: string, server: string): string {
-  const file = path.join(dir, 'kubeconfig');
-  fs.writeFileSync(file, [
-    'apiVersion: v1', 'kind: Config', 'current-context: fake',
-    'clusters: [{name: fake, cluster: {server: "' + server + '"}}]',
-    'users: [{name: fake, user: {token: fake-token}}]',
-    'contexts: [{name: fake, context: {cluster: fake, user: fake}}]', '',
-  ].join('\n'));
-  return file;
-}
+/** How many times the command read the Service. */
+const serviceGets = (cluster: FakeKubeApi) => cluster.requests().filter(r => r.verb === 'get' && r.resource === 'services').length;
 
 /** A working folder with dist/prod.k8s.yaml as a synth writes it. */
 function workspace(props: object = {}): string {
@@ -82,17 +54,8 @@ function workspace(props: object = {}): string {
 }
 
 /** Runs the CLI without blocking this process, whose event loop serves the fake cluster. */
-function cli(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise(resolve => {
-    const child = spawn(process.execPath, [RUN, 'patch-hub-url', '--deployment', 'prod', ...args], {
-      cwd, env: { ...process.env, KUBECACHEDIR: path.join(cwd, 'kube-cache'), ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', c => { stdout += c; });
-    child.stderr.on('data', c => { stderr += c; });
-    child.on('close', status => resolve({ status, stdout, stderr }));
-  });
+function cli(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
+  return runCommandAsync('patch-hub-url', cwd, { KUBECACHEDIR: path.join(cwd, 'kube-cache'), ...env }, ['--deployment', 'prod', ...args]);
 }
 
 const manifest = (dir: string) => fs.readFileSync(path.join(dir, 'dist', 'prod.k8s.yaml'), 'utf8');
@@ -106,10 +69,10 @@ describe('npm run patch-hub-url', () => {
     const cluster = await fakeCluster([pending, pending, { ingress: [ingress] }]);
     const dir = workspace();
     try {
-      const result = await cli(dir, ['--kubeconfig', kubeconfig(dir, cluster.url), '--interval', '0.05', '--timeout', '60']);
+      const result = await cli(dir, ['--kubeconfig', writeKubeconfig(dir, cluster.url), '--interval', '0.05', '--timeout', '60']);
       expect(result.stderr).toMatch(/proxy-public in binder-prod: EXTERNAL-IP pending \(\d+s of 60s\)\n.*pending/);
       expect(result.status).toBe(0);
-      expect(cluster.gets()).toBe(3);
+      expect(serviceGets(cluster)).toBe(3);
       expect(hubUrlState(manifest(dir))).toEqual({ namespace: NAMESPACE, url, source: 'discovered' });
       expect(fs.readFileSync(path.join(dir, 'hub-urls', 'prod.url'), 'utf8')).toBe(`${url}\n`);
       expect(result.stdout).toContain(`hub URL ${url} (was pending)`);
@@ -130,7 +93,7 @@ describe('npm run patch-hub-url', () => {
     const dir = workspace();
     const before = manifest(dir);
     try {
-      const result = await cli(dir, ['--kubeconfig', kubeconfig(dir, cluster.url), ...args]);
+      const result = await cli(dir, ['--kubeconfig', writeKubeconfig(dir, cluster.url), ...args]);
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(message);
       expect(manifest(dir)).toBe(before);
@@ -144,7 +107,7 @@ describe('npm run patch-hub-url', () => {
     const cluster = await fakeCluster([]);
     await cluster.close(); // the port is now closed
     const dir = workspace();
-    const result = await cli(dir, ['--kubeconfig', kubeconfig(dir, cluster.url)]);
+    const result = await cli(dir, ['--kubeconfig', writeKubeconfig(dir, cluster.url)]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^error: no cluster reachable through kubectl: .*refused.*; check --kubeconfig/);
   });

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { toolPath } from '../lib';
 import { exampleWorkspace, runCommand } from './helpers';
 import { describeWithRealChart } from './real-chart';
+import { writeKubeconfig } from './support/fake-kube-api';
 
 /** A working folder with the example synthesized from `chart` (the test chart unless given). */
 function synthesized(chart?: string): string {
@@ -82,13 +83,7 @@ describe('npm run prune-command', () => {
 
   test('what it prints is a shell command the pinned kubectl accepts: it gets as far as calling the cluster', () => {
     const printed = runCommand('prune-command', cwd, {}, ['staging']).stdout;
-    const kubeconfig = path.join(cwd, 'kubeconfig');
-    fs.writeFileSync(kubeconfig, [
-      'apiVersion: v1', 'kind: Config', 'current-context: none',
-      'clusters: [{name: none, cluster: {server: "http://127.0.0.1:9"}}]',
-      'users: [{name: none, user: {token: none}}]',
-      'contexts: [{name: none, context: {cluster: none, user: none}}]', '',
-    ].join('\n'));
+    const kubeconfig = writeKubeconfig(cwd, 'http://127.0.0.1:9');
     const shell = spawnSync('bash', ['-c', printed], {
       cwd, encoding: 'utf8',
       env: { ...process.env, PATH: `${path.dirname(toolPath('kubectl'))}:${process.env.PATH}`, KUBECONFIG: kubeconfig, KUBECACHEDIR: path.join(cwd, 'kube-cache') },
