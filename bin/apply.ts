@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import {
   applyPlan, checkDnsLabel, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, deploymentFiles, hubUrlState, kubectlError,
-  KubectlOptions, listInput, parseCliArgs, readManifestFile, registerSecretValues, runKubectl, runMain, toolPath, waitForRollouts,
+  KubectlOptions, streamInput, parseCliArgs, readManifestFile, registerSecretValues, runKubectl, runMain, toolPath, waitForRollouts,
 } from '../lib';
 
 const USAGE = `usage: npm run apply -- --deployment <name> [--prune] [--timeout <seconds>] [--context <ctx>] [--kubeconfig <file>]
@@ -55,7 +55,7 @@ runMain(async () => {
   for (const secret of plan.first.filter(o => o.kind === 'Secret')) registerSecretValues(secret);
   const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context };
   if (plan.first.length > 0) {
-    await kubectlStep(kubectl, 'the Namespace and Secrets', ['apply', '-f', '-'], listInput(plan.first));
+    await kubectlStep(kubectl, 'the Namespace and Secrets', ['apply', '-f', '-'], streamInput(plan.first));
   }
   await kubectlStep(kubectl, plan.command.files.join(' and '), plan.applyArgs);
   await waitForRollouts({ ...kubectl, timeoutSec, onProgress: line => process.stderr.write(`${line}\n`) }, plan.workloads);

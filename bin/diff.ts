@@ -2,14 +2,14 @@
  * `npm run diff [-- --deployment <name>...] [--against <git-ref>]`: what a fresh synth of main.ts would change, object
  * by object, against the committed dist/ and dist-secrets/, or against dist/ at a git ref (what a pull request
  * changes). The synth stays in memory; nothing under dist/ or dist-secrets/ is written. Secret values are never shown.
- * `--live`: what applying dist/ and dist-secrets/ would change in the cluster (`kubectl diff --server-side`).
+ * `--live`: what applying dist/ and dist-secrets/ would change in the cluster (`kubectl diff`, as `npm run apply` would apply them).
  * Exits 0 when nothing changes, 1 when something does, 2 on an error.
  */
 import * as fs from 'fs';
 import { synthesizeExample } from '../main';
 import {
-  completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentFiles, deploymentOfFile, diffDeployments, diffSummary,
-  formatDeploymentDiffs, isEmptyDiff, kubectlLiveDiff, manifestTextsAtRef, parseCliArgs, plannedFiles, pruneCommand, publishedFiles,
+  applyPlan, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentFiles, deploymentOfFile, diffDeployments, diffSummary,
+  formatDeploymentDiffs, isEmptyDiff, kubectlLiveDiff, manifestTextsAtRef, parseCliArgs, plannedFiles, publishedFiles,
   readManifestFile, readPublishedTexts, redact, runMain, styleFor, toolPath,
 } from '../lib';
 
@@ -18,7 +18,7 @@ const USAGE = `usage: npm run diff [-- --deployment <name>...] [--against <git-r
 
 Shows, object by object, what a fresh synth of main.ts changes against dist/ and dist-secrets/ (or against dist/
 at <git-ref>: what a pull request changes), or with --live what applying dist/ and dist-secrets/ would change in
-the cluster (kubectl diff --server-side; with --prune also what \`npm run apply -- --prune\` would delete).
+the cluster (kubectl diff, the server's dry run of the apply; with --prune also what \`npm run apply -- --prune\` would delete).
 Secret values are never shown, only which keys change. Exits 0 when nothing changes, 1 when something does, 2 on
 an error.`;
 
@@ -87,10 +87,10 @@ async function liveDiffs(values: { deployment: string[]; prune?: boolean; contex
   for (const deployment of values.deployment.length > 0 ? values.deployment : known) {
     const files = deploymentFiles(DEFAULT_TARGETS, deployment);
     const read = (file: string) => ({ file, objects: readManifestFile(file) });
-    const command = pruneCommand({ manifests: read(files.manifests), secrets: fs.existsSync(files.secrets) ? read(files.secrets) : undefined });
+    const plan = applyPlan({ manifests: read(files.manifests), secrets: fs.existsSync(files.secrets) ? read(files.secrets) : undefined }, values.prune === true);
     const diff = await kubectlLiveDiff({
       kubectl: toolPath('kubectl'), context: values.context, kubeconfig: values.kubeconfig, secretsFolder: DEFAULT_TARGETS.secrets, prune: values.prune,
-    }, command);
+    }, plan.command, plan.objects);
     diffs.push({ deployment, diff });
   }
   return diffs;

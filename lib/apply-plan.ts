@@ -25,7 +25,7 @@ export interface Workload {
 /** The steps of applying one deployment. */
 export interface ApplyPlan {
   /**
-   * The objects of FIRST_KINDS, in that order, for a first `kubectl apply -f -` through standard input (Secrets
+   * The objects of FIRST_KINDS, in that order, for a first `kubectl apply -f -` through standard input (`streamInput`) (Secrets
    * never touch the disk again); empty when the files hold none.
    */
   readonly first: ManifestObject[];
@@ -33,6 +33,8 @@ export interface ApplyPlan {
   readonly applyArgs: string[];
   /** The files and what is left out, as `npm run prune-command` derives them. */
   readonly command: PruneCommand;
+  /** The objects of the applied files, in file order. */
+  readonly objects: ManifestObject[];
   /** Every Deployment, DaemonSet and StatefulSet the applied files hold, in file order. */
   readonly workloads: Workload[];
 }
@@ -50,13 +52,17 @@ export function applyPlan(files: DeploymentFiles, prune: boolean): ApplyPlan {
     first,
     applyArgs: prune ? command.argv.slice(1) : ['apply', ...command.files.flatMap(file => ['-f', file])],
     command,
+    objects,
     workloads: objects.filter(o => ROLLOUT_KINDS.includes(o.kind) && o.apiVersion === 'apps/v1').map(o => ({
       resource: o.kind.toLowerCase(), name: o.metadata.name, namespace: o.metadata.namespace ?? 'default',
     })),
   };
 }
 
-/** The objects as one kubectl input: a `v1` List in JSON, which `kubectl apply -f -` takes item by item. */
-export function listInput(objects: ManifestObject[]): string {
-  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
+/**
+ * The objects as one kubectl input: a YAML stream of JSON documents (JSON is YAML), each validated and applied as the
+ * object it is (a `v1` List would be validated as a List first).
+ */
+export function streamInput(objects: ManifestObject[]): string {
+  return objects.map(object => `---\n${JSON.stringify(object)}\n`).join('');
 }

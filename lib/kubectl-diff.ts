@@ -1,13 +1,17 @@
 /**
- * The I/O of `npm run diff -- --live`: runs `kubectl diff --server-side` on a deployment's files with our own
- * program as kubectl's external diff (bin/kubectl-diff-program.ts), which answers with the object diff as JSON.
+ * The I/O of `npm run diff -- --live`: runs `kubectl diff` on a deployment's files with our own program as kubectl's
+ * external diff (bin/kubectl-diff-program.ts), which answers with the object diff as JSON. It is kubectl's
+ * client-side diff on purpose: `npm run apply` applies client-side (kubectl refuses `--prune` with `--server-side`),
+ * and only the client-side diff computes the patch that apply will send, from the last-applied annotation, so a
+ * field removed from the files shows as removed; a server-side dry run by another field manager keeps such fields.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ConfigError } from './errors';
 import { kubectlError, KubectlOptions, runKubectl } from './kubectl';
-import { ManifestDiff } from './manifest-diff';
+import { ManifestObject } from './manifest-check';
+import { diffManifests, ManifestDiff } from './manifest-diff';
 import { PruneCommand } from './prune';
 import { projectRoot } from './tools';
 
@@ -26,8 +30,14 @@ export interface LiveDiffOptions extends KubectlOptions {
   readonly prune?: boolean;
 }
 
-/** What applying `command`'s files would change in the cluster. */
-export async function kubectlLiveDiff(options: LiveDiffOptions, command: PruneCommand): Promise<ManifestDiff> {
+/**
+ * What applying `command`'s files (which hold `objects`) would change in the cluster. When a Namespace of theirs does
+ * not exist yet, kubectl cannot dry-run anything in it: that is a first install, and every object is added.
+ */
+export async function kubectlLiveDiff(options: LiveDiffOptions, command: PruneCommand, objects: ManifestObject[]): Promise<ManifestDiff> {
+  for (const namespace of objects.filter(o => o.kind === 'Namespace' && o.apiVersion === 'v1')) {
+    if (!await namespaceExists(options, namespace.metadata.name)) return diffManifests([], objects);
+  }
   fs.mkdirSync(options.secretsFolder, { recursive: true, mode: 0o700 });
   removeWorkFolders(options.secretsFolder);
   const work = fs.mkdtempSync(path.join(options.secretsFolder, WORK_FOLDER_PREFIX));
@@ -39,7 +49,7 @@ export async function kubectlLiveDiff(options: LiveDiffOptions, command: PruneCo
     const bundle = path.join(projectRoot(), 'build', 'bin', 'kubectl-diff-program.js');
     fs.writeFileSync(program, `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(bundle)} "$@"\n`, { mode: 0o700 });
     const prune = options.prune ? command.argv.slice(command.argv.indexOf('--prune')) : [];
-    const result = await runKubectl(options, ['diff', '--server-side', '--force-conflicts', ...command.files.flatMap(file => ['-f', file]), ...prune], {
+    const result = await runKubectl(options, ['diff', ...command.files.flatMap(file => ['-f', file]), ...prune], {
       env: { KUBECTL_EXTERNAL_DIFF: program, TMPDIR: work },
     });
     if (result.status === 0 || result.status === 1) return parseProgramOutput(result.stdout);
@@ -48,6 +58,13 @@ export async function kubectlLiveDiff(options: LiveDiffOptions, command: PruneCo
     fs.rmSync(programFolder, { recursive: true, force: true });
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+async function namespaceExists(options: KubectlOptions, name: string): Promise<boolean> {
+  const result = await runKubectl(options, ['get', 'namespace', name, '--output', 'name', '--request-timeout', '20s']);
+  if (result.status === 0) return true;
+  if (/\(NotFound\)/.test(result.stderr)) return false;
+  throw kubectlError(`kubectl get namespace ${name}`, result.stderr, options);
 }
 
 /** Removes what earlier runs, killed before they cleaned up, left in the secrets folder. */

@@ -1,5 +1,5 @@
 /**
- * `npm run diff -- --live`: what `kubectl diff --server-side` finds between the cluster and dist/, read from the two
+ * `npm run diff -- --live`: what `kubectl diff` finds between the cluster and dist/, read from the two
  * folders kubectl hands its external diff program (one file per object: the live object, and the object as the
  * server would store it after the apply), compared by our own object differ. Pure: callers read the folders.
  */

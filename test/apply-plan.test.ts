@@ -1,5 +1,5 @@
 /** The steps of `npm run apply` (lib/apply-plan.ts) and the event that explains a stuck rollout (lib/rollout.ts). */
-import { applyPlan, describeLastEvent, listInput, ManifestObject } from '../lib';
+import { applyPlan, describeLastEvent, ManifestObject, streamInput } from '../lib';
 
 const LABEL = 'binderhub-cdk8s.io/deployment';
 
@@ -69,11 +69,11 @@ describe('applyPlan', () => {
   });
 });
 
-describe('listInput', () => {
-  test('is one v1 List holding the objects, for kubectl apply -f -', () => {
-    expect(JSON.parse(listInput([object('v1', 'Namespace', 'prod', null)]))).toEqual({
-      apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prod', labels: { [LABEL]: 'prod' } } }],
-    });
+describe('streamInput', () => {
+  test('is a YAML stream with one JSON document per object, for kubectl apply -f -', () => {
+    expect(streamInput([object('v1', 'Namespace', 'prod', null), object('v1', 'Secret', 's')])).toBe(
+      `---\n{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"prod","labels":{"${LABEL}":"prod"}}}\n`
+      + `---\n{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s","namespace":"prod","labels":{"${LABEL}":"prod"}}}\n`);
   });
 });
 

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { BinderHub, ChartSource, hubUrlState } from '../lib';
 import { CommandResult, fakeTokens, FIXTURE_CHART, runCommandAsync, TEST_REGISTRY } from './helpers';
-import { FakeKubeApi, writeKubeconfig } from './support/fake-kube-api';
+import { FakeKubeApi, FakeKubeApiOptions, kubeEvent, writeKubeconfig } from './support/fake-kube-api';
 
 const NAMESPACE = 'binder-prod';
 
@@ -189,60 +189,48 @@ describe('npm run patch-hub-url', () => {
 });
 
 describe('npm run patch-hub-url --apply', () => {
-  /**
-   * A kubectl that records its arguments and answers as kubectl does; FAIL names the subcommand that fails.
-   * The cluster side of `apply` and `rollout status` is kubectl's own business: this checks what the CLI asks of it.
-   */
-  function recordingKubectl(dir: string): { kubectl: string; calls: () => string[][] } {
-    const log = path.join(dir, 'kubectl-calls.jsonl');
-    const kubectl = path.join(dir, 'kubectl');
-    fs.writeFileSync(kubectl, `#!${process.execPath}
-const fs = require('fs');
-const args = process.argv.slice(2);
-fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify(args) + '\\n');
-const verb = args.find(a => a === 'apply' || a === 'rollout');
-if (verb === process.env.FAIL) {
-  process.stderr.write('error: the server has asked for the client to provide credentials\\n');
-  process.exit(1);
-}
-process.stdout.write(verb === 'apply' ? 'configmap/binder-hub-url configured\\n' : 'deployment "binder" successfully rolled out\\n');
-`, { mode: 0o755 });
-    const calls = () => fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').map(line => JSON.parse(line)) : [];
-    return { kubectl, calls };
+  /** Runs `--apply` with a known address against a fresh fake cluster made with `options`. */
+  async function applyTo(options: FakeKubeApiOptions, args: string[] = []) {
+    const cluster = await FakeKubeApi.start(options);
+    const dir = workspace();
+    try {
+      const result = await cli(dir, ['--address', '203.0.113.7', '--apply', '--kubeconfig', writeKubeconfig(dir, cluster.url), ...args]);
+      return { result, cluster, dir };
+    } finally {
+      await cluster.close();
+    }
   }
 
-  test('applies the patched file, then waits for the binder rollout, on the chosen cluster', async () => {
-    const dir = workspace();
-    const { kubectl, calls } = recordingKubectl(dir);
-    const result = await cli(dir, ['--address', '203.0.113.7', '--apply', '--kubeconfig', 'kc', '--context', 'prod', '--timeout', '90'], { KUBECTL: kubectl });
+  test('applies the patched file, then waits for the binder rollout', async () => {
+    const { result, cluster } = await applyTo({}, ['--timeout', '90']);
     expect(result.status).toBe(0);
-    expect(calls()).toEqual([
-      ['--kubeconfig', 'kc', '--context', 'prod', 'apply', '--filename', path.join('dist', 'prod.k8s.yaml')],
-      ['--kubeconfig', 'kc', '--context', 'prod', 'rollout', 'status', 'deployment/binder', '--namespace', NAMESPACE, '--timeout=90s'],
-    ]);
-    expect(result.stdout).toMatch(/hub URL http:\/\/203\.0\.113\.7\/ \(was pending\)[\s\S]*configmap\/binder-hub-url configured\n$/);
+    expect(cluster.get('ConfigMap', NAMESPACE, 'binder-hub-url').data).toEqual({ hub_url: 'http://203.0.113.7/' });
+    expect(result.stdout).toMatch(/hub URL http:\/\/203\.0\.113\.7\/ \(was pending\)[\s\S]*configmap\/binder-hub-url created\n/);
     expect(result.stderr).toBe('rollout: waiting for deployment/binder (1 of 1)\ndeployment "binder" successfully rolled out\n');
+    const verbs = cluster.requests().filter(r => r.verb === 'create' || r.verb === 'watch').map(r => r.verb);
+    expect(verbs.indexOf('watch')).toBeGreaterThan(verbs.lastIndexOf('create'));
   });
 
-  test('a failed apply stops before the rollout wait and says what kubectl said', async () => {
-    const dir = workspace();
-    const { kubectl, calls } = recordingKubectl(dir);
-    const result = await cli(dir, ['--address', '203.0.113.7', '--apply'], { KUBECTL: kubectl, FAIL: 'apply' });
+  test('a failed apply stops before the rollout wait and says what kubectl said; the patch itself stands', async () => {
+    const { result, cluster, dir } = await applyTo({ forbidden: [{ verb: 'create', resource: 'configmaps' }], user: 'ci-deployer' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe(`error: kubectl apply --filename ${path.join('dist', 'prod.k8s.yaml')} failed: `
-      + 'error: the server has asked for the client to provide credentials\n');
-    expect(calls().map(args => args[0])).toEqual(['apply']);
-    expect(hubUrlState(manifest(dir)).url).toBe('http://203.0.113.7/'); // the patch itself stands: apply again later
+    expect(result.stderr).toMatch(new RegExp(`^error: kubectl apply --filename ${path.join('dist', 'prod.k8s.yaml').replace(/[./]/g, '\\$&')} failed: `
+      + 'Error from server \\(Forbidden\\): .*configmaps is forbidden: User "ci-deployer" cannot create resource "configmaps"'));
+    expect(cluster.requests().filter(r => r.verb === 'watch')).toEqual([]);
+    expect(hubUrlState(manifest(dir)).url).toBe('http://203.0.113.7/');
   });
 
-  test('a rollout that does not finish fails the command', async () => {
-    const dir = workspace();
-    const { kubectl } = recordingKubectl(dir);
-    const result = await cli(dir, ['--address', '203.0.113.7', '--apply'], { KUBECTL: kubectl, FAIL: 'rollout' });
+  test('a binder that does not become ready fails the command, naming it and its last event', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', namespace: NAMESPACE, name: 'binder-6f7-k2x9z' };
+    const { result } = await applyTo({
+      rollouts: { [`Deployment/${NAMESPACE}/binder`]: 'stuck' },
+      objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
+        kubeEvent(pod, { reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 500', lastTimestamp: '2026-11-26T10:00:00Z' })],
+    }, ['--timeout', '2']);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('rollout: waiting for deployment/binder (1 of 1)\n'
-      + 'error: deployment/binder in namespace binder-prod did not become ready within 600 s '
-      + '(error: the server has asked for the client to provide credentials); no event names it; '
+      + 'error: deployment/binder in namespace binder-prod did not become ready within 2 s (error: timed out waiting for the condition); '
+      + 'last event: Unhealthy on pod/binder-6f7-k2x9z: Readiness probe failed: HTTP probe failed with statuscode: 500; '
       + 'see kubectl describe deployment binder --namespace binder-prod\n');
   });
 });

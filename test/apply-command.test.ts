@@ -1,0 +1,273 @@
+/**
+ * `npm run apply` and `npm run diff -- --live` end to end: the example synthesized with the test chart, the real
+ * pinned kubectl, and the fake API server (test/support/fake-kube-api.ts) as the cluster.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { exampleWorkspace, runCommand, runCommandAsync } from './helpers';
+import { describeWithRealChart } from './real-chart';
+import { FakeKubeApi, FakeKubeApiOptions, kubeEvent, writeKubeconfig } from './support/fake-kube-api';
+
+const LABEL = 'binderhub-cdk8s.io/deployment';
+const NS = 'binderhub-staging';
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+let cwd: string;
+let api: FakeKubeApi | undefined;
+
+/** A clone with the example synthesized (test chart): staging keeps its Secrets in dist-secrets/, prod seals them. */
+function synthesizedWorkspace(): string {
+  const dir = exampleWorkspace('apply-command-');
+  expect(runCommand('init-secrets', dir).status).toBe(0);
+  expect(runCommand('synth', dir).status).toBe(0);
+  return dir;
+}
+
+let synthesized: string;
+beforeAll(() => {
+  synthesized = synthesizedWorkspace();
+});
+
+beforeEach(() => {
+  cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'apply-command-'));
+  fs.cpSync(synthesized, cwd, { recursive: true });
+});
+
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+async function start(options: FakeKubeApiOptions = {}): Promise<FakeKubeApi> {
+  api = await FakeKubeApi.start(options);
+  return api;
+}
+
+/** Runs an npm script's command in the workspace against `cluster`, with kubectl's discovery cache kept per test. */
+function run(command: string, cluster: FakeKubeApi | string, args: string[]) {
+  const url = typeof cluster === 'string' ? cluster : cluster.url;
+  return runCommandAsync(command, cwd, { KUBECONFIG: writeKubeconfig(cwd, url), KUBECACHEDIR: path.join(cwd, '.kube-cache') }, args);
+}
+
+const objectsOf = (file: string): any[] => (yaml.loadAll(fs.readFileSync(path.join(cwd, file), 'utf8')) as any[]).filter(Boolean);
+const stagingObjects = () => [...objectsOf('dist/staging.k8s.yaml'), ...objectsOf('dist-secrets/staging-secrets.k8s.yaml')];
+const id = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+const tokenValues = () => Object.values(JSON.parse(fs.readFileSync(path.join(cwd, 'secrets', 'staging.json'), 'utf8')).tokens as Record<string, string>);
+
+function expectNoSecretIn(text: string): void {
+  for (const value of tokenValues()) {
+    expect(text).not.toContain(value);
+    expect(text).not.toContain(Buffer.from(value).toString('base64'));
+  }
+}
+
+describe('npm run apply', () => {
+  test('a fresh cluster: Namespace, then Secrets, then the rest; every object created; every workload waited for', async () => {
+    const cluster = await start();
+    const result = await run('apply', cluster, ['--deployment', 'staging', '--timeout', '60']);
+    expect([result.status, result.stderr.split('\n').filter(l => l.startsWith('error'))]).toEqual([0, []]);
+    expect(cluster.objects().map(id).sort()).toEqual(stagingObjects().map(id).sort());
+
+    const created = cluster.requests().filter(r => r.verb === 'create').map(r => `${r.resource}/${r.name}`);
+    const secrets = stagingObjects().filter(o => o.kind === 'Secret').map(o => `secrets/${o.metadata.name}`);
+    expect(secrets.length).toBeGreaterThan(1);
+    expect(created.slice(0, 1 + secrets.length)).toEqual([`namespaces/${NS}`, ...secrets]);
+
+    const workloads = stagingObjects().filter(o => ['Deployment', 'DaemonSet', 'StatefulSet'].includes(o.kind));
+    const waits = result.stderr.split('\n').filter(l => l.startsWith('rollout: waiting for '));
+    expect(waits).toEqual(workloads.map((o, i) => `rollout: waiting for ${o.kind.toLowerCase()}/${o.metadata.name} (${i + 1} of ${workloads.length})`));
+    expect(result.stdout).toContain('the hub URL is pending: once Service proxy-public has its address, run `npm run patch-hub-url -- --deployment staging --apply`');
+    expectNoSecretIn(result.output);
+  });
+
+  test('a workload that does not become ready is named with its last warning, and the command fails', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', namespace: NS, name: 'hub-7c9d-abcde' };
+    const cluster = await start({
+      rollouts: { [`Deployment/${NS}/hub`]: 'stuck' },
+      objects: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+        kubeEvent(pod, { reason: 'Failed', message: 'Failed to pull image "hub:0": not found', lastTimestamp: '2026-11-26T10:00:00Z' }),
+        kubeEvent(pod, { reason: 'BackOff', message: 'Back-off pulling image "hub:0"', lastTimestamp: '2026-11-26T10:01:00Z' }),
+        kubeEvent(pod, { reason: 'Pulling', message: 'Pulling image "hub:0"', type: 'Normal', lastTimestamp: '2026-11-26T10:02:00Z' }),
+      ],
+    });
+    const result = await run('apply', cluster, ['--deployment', 'staging', '--timeout', '3']);
+    expect(result.status).toBe(1);
+    expect(result.stderr.split('\n').filter(Boolean).pop()).toBe(`error: deployment/hub in namespace ${NS} did not become ready within 3 s `
+      + '(error: timed out waiting for the condition); last event: BackOff on pod/hub-7c9d-abcde: Back-off pulling image "hub:0"; '
+      + `see kubectl describe deployment hub --namespace ${NS}`);
+  });
+
+  test('--prune deletes the deployment\'s objects the files no longer hold, and nothing else', async () => {
+    const labelled = (name: string) => ({
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS, labels: { [LABEL]: 'staging' }, annotations: { [LAST_APPLIED]: '{}' } },
+    });
+    const cluster = await start({
+      objects: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+        labelled('left-over'),
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'not-ours', namespace: NS } },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other-deployment', namespace: NS, labels: { [LABEL]: 'prod' }, annotations: { [LAST_APPLIED]: '{}' } } },
+      ],
+    });
+    const result = await run('apply', cluster, ['--deployment', 'staging', '--prune', '--timeout', '60']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('configmap/left-over pruned');
+    const remaining = cluster.objects().map(id);
+    expect(remaining).not.toContain(`ConfigMap/${NS}/left-over`);
+    expect(remaining).toEqual(expect.arrayContaining([`ConfigMap/${NS}/not-ours`, `ConfigMap/${NS}/other-deployment`]));
+    expect(result.stdout).toContain(`never pruned: Namespace ${NS}`);
+  });
+
+  test('without --prune, nothing is deleted', async () => {
+    const cluster = await start({
+      objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'left-over', namespace: NS, labels: { [LABEL]: 'staging' }, annotations: { [LAST_APPLIED]: '{}' } } },
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }],
+    });
+    expect((await run('apply', cluster, ['--deployment', 'staging', '--timeout', '60'])).status).toBe(0);
+    expect(cluster.requests().filter(r => r.verb === 'delete')).toEqual([]);
+  });
+
+  test('Secrets that may not be created stop it before anything else is applied, in one line', async () => {
+    const cluster = await start({ forbidden: [{ verb: 'create', resource: 'secrets' }], user: 'ci-deployer' });
+    const result = await run('apply', cluster, ['--deployment', 'staging']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: kubectl apply of the Namespace and Secrets failed: Error from server \(Forbidden\): .*secrets is forbidden: User "ci-deployer" cannot create resource "secrets"/m);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(cluster.objects().map(o => o.kind)).toEqual(['Namespace']);
+    expectNoSecretIn(result.output);
+  });
+
+  test('no cluster: one line that says which kubeconfig and context to check', async () => {
+    const closed = await start();
+    const url = closed.url;
+    await closed.close();
+    api = undefined;
+    const result = await run('apply', url, ['--deployment', 'staging']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: no cluster reachable through kubectl: .*connection refused; check --kubeconfig \/ --context \(kubectl config current-context\)\n$/);
+  });
+
+  test.each([
+    [['--deployment', 'Staging'], /^error: --deployment "Staging" must be lowercase letters, digits and '-'/],
+    [['--deployment', 'staging', '--timeout', '0'], /^error: --timeout must be a whole number of seconds, got "0"\n$/],
+    [['--deployment', 'nosuch'], /^error: dist\/nosuch\.k8s\.yaml does not exist: run `npm run synth` first \(or pass --dist\)\n$/],
+    [[], /^error: --deployment is required; see --help\n$/],
+  ])('refuses %j before calling kubectl', async (args, message) => {
+    const cluster = await start();
+    const result = await run('apply', cluster, args);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(cluster.requests()).toEqual([]);
+  });
+});
+
+describe('npm run diff -- --live', () => {
+  /** A cluster with staging applied by `npm run apply`. */
+  async function appliedCluster(options: FakeKubeApiOptions = {}): Promise<FakeKubeApi> {
+    const cluster = await start(options);
+    const applied = await run('apply', cluster, ['--deployment', 'staging', '--timeout', '60']);
+    expect(applied.status).toBe(0);
+    return cluster;
+  }
+
+  test('right after an apply: no changes, exit 0, and kubectl\'s copies gone from dist-secrets/', async () => {
+    const cluster = await appliedCluster();
+    const result = await run('diff', cluster, ['--live', '--deployment', 'staging']);
+    expect([result.status, result.stdout, result.stderr]).toEqual([0, 'no changes: the cluster matches dist/ and dist-secrets/ of staging\n', '']);
+    expect(fs.readdirSync(path.join(cwd, 'dist-secrets'))).toEqual(['staging-secrets.k8s.yaml']);
+  });
+
+  test('rotated tokens: Secret keys and the pods that restart, never a value, old or new', async () => {
+    const cluster = await appliedCluster();
+    const oldTokens = tokenValues();
+    expect(runCommand('init-secrets', cwd, {}, ['--force', 'staging']).status).toBe(0);
+    expect(runCommand('synth', cwd).status).toBe(0);
+    const result = await run('diff', cluster, ['--live', '--deployment', 'staging']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`changed: Secret/${NS}/hub key values.yaml`);
+    expect(result.stdout).toMatch(new RegExp(`restarts: Deployment/${NS}/hub \\(checksum/secret`));
+    expect(result.stdout.split('\n').filter(Boolean).pop()).toMatch(/^applying staging to the cluster: \d+ changed, 0 added, 0 removed; \d+ workload\(s\) restart$/);
+    expectNoSecretIn(result.output);
+    for (const value of oldTokens) expect(result.output).not.toContain(value);
+  });
+
+  test('a field removed from the files shows as removed, as the client-side apply will remove it', async () => {
+    const cluster = await appliedCluster();
+    const file = path.join(cwd, 'dist', 'staging.k8s.yaml');
+    const synthesizedText = fs.readFileSync(file, 'utf8');
+    const account = 'kind: ServiceAccount\nmetadata:\n  labels:\n    binderhub-cdk8s.io/deployment: staging\n  name: hub\n';
+    expect(synthesizedText).toContain(account);
+    fs.writeFileSync(file, synthesizedText.replace(account, account.replace('staging\n', 'staging\n    extra: "yes"\n')));
+    expect((await run('apply', cluster, ['--deployment', 'staging', '--timeout', '60'])).status).toBe(0);
+    fs.writeFileSync(file, synthesizedText);
+    const result = await run('diff', cluster, ['--live', '--deployment', 'staging']);
+    expect([result.status, result.stdout]).toEqual([1, `deployment staging:\n  changed: ServiceAccount/${NS}/hub\n    metadata.labels.extra: "yes" → (none)\n`
+      + 'applying staging to the cluster: 1 changed, 0 added, 0 removed; 0 workload(s) restart\n']);
+  });
+
+  test('--prune shows what apply --prune would delete', async () => {
+    const cluster = await appliedCluster({
+      objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'left-over', namespace: NS, labels: { [LABEL]: 'staging' }, annotations: { [LAST_APPLIED]: '{}' } } }],
+    });
+    const plain = await run('diff', cluster, ['--live', '--deployment', 'staging']);
+    expect(plain.status).toBe(0);
+    const pruning = await run('diff', cluster, ['--live', '--deployment', 'staging', '--prune']);
+    expect(pruning.status).toBe(1);
+    expect(pruning.stdout).toContain(`removed: ConfigMap/${NS}/left-over`);
+  });
+
+  test('a killed run\'s copies in dist-secrets/ are removed by the next run', async () => {
+    const cluster = await appliedCluster();
+    const leftover = path.join(cwd, 'dist-secrets', '.kubectl-diff-x1', 'LIVE-1');
+    fs.mkdirSync(leftover, { recursive: true });
+    fs.writeFileSync(path.join(leftover, 'v1.Secret.ns.hub'), 'copy');
+    expect((await run('diff', cluster, ['--live', '--deployment', 'staging'])).status).toBe(0);
+    expect(fs.readdirSync(path.join(cwd, 'dist-secrets'))).toEqual(['staging-secrets.k8s.yaml']);
+  });
+
+  test('a deployment whose namespace is not in the cluster yet (a first install): every object added', async () => {
+    const cluster = await appliedCluster();
+    const result = await run('diff', cluster, ['--live']);
+    const prod = objectsOf('dist/prod.k8s.yaml');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe([
+      'deployment prod:', ...prod.map(o => `  added: ${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`),
+      `applying every deployment to the cluster: 0 changed, ${prod.length} added, 0 removed; 0 workload(s) restart`, '',
+    ].join('\n'));
+    expect(cluster.requests().filter(r => r.namespace === 'binderhub-prod' && r.verb !== 'get')).toEqual([]);
+  });
+
+  test.each([
+    [['--live', '--against', 'HEAD'], /^error: --live compares dist\/ with the cluster, --against a synth with a git ref: give one of them\n$/],
+    [['--prune'], /^error: --prune goes with --live; see --help\n$/],
+    [['--live', '--deployment', 'nosuch'], /^error: --deployment nosuch: no such deployment in dist\/; run `npm run synth` first or name one of prod, staging\n$/],
+  ])('refuses %j with one line and exit 2', async (args, message) => {
+    const cluster = await start();
+    const result = await run('diff', cluster, args);
+    expect([result.status, result.stdout]).toEqual([2, '']);
+    expect(result.stderr).toMatch(message);
+    expect(cluster.requests()).toEqual([]);
+  });
+});
+
+describeWithRealChart('npm run apply and diff --live of the example', chart => {
+  test.each(['staging', 'prod'])('%s: applied with --prune, every object in the cluster and every workload rolled out; then no changes', async deployment => {
+    cwd = exampleWorkspace('apply-real-chart-');
+    expect(runCommand('init-secrets', cwd, { BINDERHUB_CHART: chart }).status).toBe(0);
+    expect(runCommand('synth', cwd, { BINDERHUB_CHART: chart }).status).toBe(0);
+    const files = [`dist/${deployment}.k8s.yaml`, `dist-secrets/${deployment}-secrets.k8s.yaml`].filter(f => fs.existsSync(path.join(cwd, f)));
+    const objects = files.flatMap(objectsOf);
+    const cluster = await start();
+    const applied = await run('apply', cluster, ['--deployment', deployment, '--prune', '--timeout', '120']);
+    expect([applied.status, applied.stderr.split('\n').filter(l => l.startsWith('error'))]).toEqual([0, []]);
+    expect(cluster.objects().map(id).sort()).toEqual(objects.map(id).sort());
+    const workloads = objects.filter(o => ['Deployment', 'DaemonSet', 'StatefulSet'].includes(o.kind));
+    expect(applied.stderr.split('\n').filter(l => l.startsWith('rollout: waiting for '))).toHaveLength(workloads.length);
+    const diff = await run('diff', cluster, ['--live', '--prune', '--deployment', deployment]);
+    expect([diff.status, diff.stdout]).toEqual([0, `no changes: the cluster matches dist/ and dist-secrets/ of ${deployment}\n`]);
+  });
+});
