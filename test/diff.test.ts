@@ -177,7 +177,7 @@ describe('npm run diff', () => {
     test('--help prints the usage and synthesizes nothing; an argument that is no option is refused', () => {
       const dir = exampleWorkspace('diff-args-');
       const help = run('diff', dir, {}, ['--help']);
-      expect(help.stdout).toMatch(/^usage: npm run diff \[-- --deployment <name>\.\.\.\] \[--against <git-ref>\]: /);
+      expect(help.stdout).toMatch(/^usage: npm run diff \[-- --deployment <name>\.\.\.\] \[--against <git-ref>\]\n +npm run diff -- --live \[--deployment <name>\.\.\.\] \[--prune\]/);
       expect(help.status).toBe(0);
       const extra = run('diff', dir, {}, ['prod']);
       expect(extra.stderr).toMatch(/^error: Unexpected argument 'prod'.*; see --help\n$/);
