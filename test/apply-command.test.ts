@@ -8,14 +8,13 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { exampleWorkspace, runCommand, runCommandAsync } from './helpers';
 import { describeWithRealChart } from './real-chart';
-import { FakeKubeApi, FakeKubeApiOptions, kubeEvent, writeKubeconfig } from './support/fake-kube-api';
+import { fakeKubeApiPerTest, FakeKubeApi, FakeKubeApiOptions, kubeEvent, writeKubeconfig } from './support/fake-kube-api';
 
 const LABEL = 'binderhub-cdk8s.io/deployment';
 const NS = 'binderhub-staging';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 let cwd: string;
-let api: FakeKubeApi | undefined;
 
 /** A clone with the example synthesized (test chart): staging keeps its Secrets in dist-secrets/, prod seals them. */
 function synthesizedWorkspace(): string {
@@ -35,15 +34,7 @@ beforeEach(() => {
   fs.cpSync(synthesized, cwd, { recursive: true });
 });
 
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
-
-async function start(options: FakeKubeApiOptions = {}): Promise<FakeKubeApi> {
-  api = await FakeKubeApi.start(options);
-  return api;
-}
+const start = fakeKubeApiPerTest();
 
 /** Runs an npm script's command in the workspace against `cluster`, with kubectl's discovery cache kept per test. */
 function run(command: string, cluster: FakeKubeApi | string, args: string[]) {
@@ -144,7 +135,6 @@ describe('npm run apply', () => {
     const closed = await start();
     const url = closed.url;
     await closed.close();
-    api = undefined;
     const result = await run('apply', url, ['--deployment', 'staging']);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^error: no cluster reachable through kubectl: .*connection refused; check --kubeconfig \/ --context \(kubectl config current-context\)\n$/);

@@ -10,7 +10,7 @@ import * as yaml from 'js-yaml';
 import { toolPath } from '../lib';
 import { CommandResult, exampleWorkspace, runCommand, spawnAsync } from './helpers';
 import { describeWithRealChart } from './real-chart';
-import { FakeKubeApi, FakeKubeApiOptions, kubeEvent, RecordedRequest, writeKubeconfig } from './support/fake-kube-api';
+import { fakeKubeApiPerTest, FakeKubeApiOptions, kubeEvent, RecordedRequest, writeKubeconfig } from './support/fake-kube-api';
 import { mergePatch, strategicMergePatch } from './support/kube-patch';
 import { KUBE_RESOURCES } from './support/kube-resources';
 
@@ -48,21 +48,12 @@ const ALLOWLIST = ['core/v1/ConfigMap', 'core/v1/Secret', 'core/v1/Service', 'ap
 const PRUNE = ['--prune', '-l', `${LABEL}=demo`, ...ALLOWLIST.map(entry => `--prune-allowlist=${entry}`)];
 
 let dir: string;
-let api: FakeKubeApi | undefined;
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-kube-api-'));
 });
 
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
-
-async function start(options: FakeKubeApiOptions = {}): Promise<FakeKubeApi> {
-  api = await FakeKubeApi.start(options);
-  return api;
-}
+const start = fakeKubeApiPerTest();
 
 /** Writes `objects` as one YAML file, as a synth does; returns its path. */
 function file(name: string, objects: object[]): string {

@@ -609,6 +609,22 @@ function verbOf(method: string, target: Target, query: Record<string, string>): 
 }
 
 /**
+ * For a test file: a `start` that runs a fake for the current test, closed after it (jest's afterEach), so no test
+ * leaves a server behind for the next.
+ */
+export function fakeKubeApiPerTest(): (options?: FakeKubeApiOptions) => Promise<FakeKubeApi> {
+  let running: FakeKubeApi | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  return async (options = {}) => {
+    running = await FakeKubeApi.start(options);
+    return running;
+  };
+}
+
+/**
  * An Event about `involved`, to seed: what `kubectl get events` lists (and `kubectl events --for`, which selects on
  * the involved object's apiVersion too). Its name is derived from the rest, so the same event twice is one object.
  */
