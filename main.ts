@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import {
-  AdoptedDeploymentModule, BinderHub, Builder, ChartSource, completeInterruptedPublish, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject,
+  AdoptedDeploymentModule, BinderHub, Builder, ChartSource, chartSourceFromEnvironment, completeInterruptedPublish, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject,
   PublishTargets, readPreviousManifests, Registry, renderConcurrently, requiredCredential, SecretsMode, SecretStore, synthesizeFiles, SynthesizedFiles, Tls,
 } from './lib';
 
@@ -124,7 +124,7 @@ export function readExampleInputs(targets: PublishTargets = DEFAULT_TARGETS, env
   const previous = readPreviousManifests(targets.manifests);
   return {
     secrets: new SecretStore('secrets'),
-    chart: env.BINDERHUB_CHART ? ChartSource.local(env.BINDERHUB_CHART) : ChartSource.repository(),
+    chart: chartSourceFromEnvironment(env),
     hubUrls: new HubUrlRecords('hub-urls'),
     prodSealingCertificate: fs.readFileSync(certificate, 'utf8'),
     previous: previous.objects,

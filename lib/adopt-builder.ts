@@ -45,13 +45,19 @@ export function planBuilder(values: Values, notes: AdoptionNote[]): BuilderPlan 
     if (!isPlainObject(rest)) continue;
     for (const leaf of leafPaths(rest, section)) notes.push({ setting: leaf, outcome: `not carried over: Builder.${factory}() has no such option; add it by hand if you need it` });
   }
+  const plan = { factory, props };
+  makeBuilder(plan);
+  return plan;
+}
+
+/** Makes the builder of `plan`, as the module will: the factory's own checks run. */
+export function makeBuilder(plan: BuilderPlan): Builder {
   try {
-    (Builder as unknown as Record<string, (p: Values) => Builder>)[factory](props);
+    return (Builder as unknown as Record<string, (p: Values) => Builder>)[plan.factory](plan.props);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    throw new ConfigError(`the builder settings (dind.*, pink.*, imageBuilderType) map to Builder.${factory}, which refuses them: ${error.message}`);
+    throw new ConfigError(`the builder settings (dind.*, pink.*, imageBuilderType) map to Builder.${plan.factory}, which refuses them: ${error.message}`);
   }
-  return { factory, props };
 }
 
 /** Moves each setting of `paths` (dotted path → prop) that is present from `values` into `props`. */

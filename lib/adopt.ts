@@ -14,7 +14,7 @@ import { hasPath, isPlainObject, Values } from './values';
 
 
 /** Where each token sits in the guide's values (the CryptKeeper key is the first of the list). */
-const TOKEN_SETTINGS: Readonly<Record<keyof BinderHubTokenValues, string>> = {
+export const TOKEN_SETTINGS: Readonly<Record<keyof BinderHubTokenValues, string>> = {
   proxySecretToken: 'jupyterhub.proxy.secretToken',
   binderApiToken: 'jupyterhub.hub.services.binder.apiToken',
   cookieSecret: 'jupyterhub.hub.cookieSecret',
@@ -74,13 +74,13 @@ export function planAdoption(name: string, merged: Values): AdoptionPlan {
   return { name, tokens, credentials, registry: registry.plan, builder, ingress, hubUrl, chartValues: values, notes };
 }
 
-/** The secrets file of a plan: its tokens with the missing ones generated, and its credentials. */
-export function adoptedSecrets(plan: AdoptionPlan): { content: string; generated: string[] } {
+/** The secrets file of a plan: its content, its tokens with the missing ones generated (named), and its credentials. */
+export function adoptedSecrets(plan: AdoptionPlan): { content: string; generated: Array<keyof BinderHubTokenValues>; tokens: BinderHubTokens } {
   const fresh = BinderHubTokens.generate().values;
   const generated = TOKEN_NAMES.filter(token => plan.tokens[token] === undefined);
   const tokens = Object.fromEntries(TOKEN_NAMES.map(token => [token, plan.tokens[token] ?? fresh[token]]));
-  BinderHubTokens.fromValues(tokens, 'the adopted tokens'); // no two alike
-  return { content: JSON.stringify({ tokens, credentials: plan.credentials }, null, 2) + '\n', generated: [...generated] };
+  const checked = BinderHubTokens.fromValues(tokens, 'the adopted tokens'); // no two alike
+  return { content: JSON.stringify({ tokens, credentials: plan.credentials }, null, 2) + '\n', generated: [...generated], tokens: checked };
 }
 
 function takeTokens(values: Values, notes: AdoptionNote[]): Partial<BinderHubTokenValues> {
@@ -173,7 +173,7 @@ function takeLeaf(values: Values, path: string): unknown {
  * The plan with the live release's tokens (Secret `hub`, `readClusterTokens`) filling the ones the values files
  * lack; a token both have but that differs keeps the files' value, noted. Returns the names taken from the cluster.
  */
-export function withClusterTokens(plan: AdoptionPlan, cluster: Partial<BinderHubTokenValues>): { plan: AdoptionPlan; fromCluster: string[] } {
+export function withClusterTokens(plan: AdoptionPlan, cluster: Partial<BinderHubTokenValues>): { plan: AdoptionPlan; fromCluster: Array<keyof BinderHubTokenValues> } {
   const fromCluster = TOKEN_NAMES.filter(token => plan.tokens[token] === undefined && cluster[token] !== undefined);
   const differing = TOKEN_NAMES.filter(token => plan.tokens[token] !== undefined && cluster[token] !== undefined && cluster[token] !== plan.tokens[token]);
   const notes = [...plan.notes, ...differing.map(token => ({

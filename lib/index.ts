@@ -52,3 +52,7 @@ export * from './adopt-module';
 export * from './adopt-registry';
 export * from './adopt-values';
 export * from './adopt-cluster';
+export * from './adopt-comparison';
+export * from './adopt-comparison-format';
+export * from './adopt-props';
+export * from './adopt-renders';

@@ -4,8 +4,9 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { expectNoFixtureSecret, LEGACY } from './adopt-fixtures';
-import { exampleWorkspace } from './helpers';
+import { expectNoFixtureSecret, guideFiles, LEGACY } from './adopt-fixtures';
+import { exampleWorkspace, FIXTURE_CHART } from './helpers';
+import { describeWithRealChart } from './real-chart';
 
 const RUN = path.join(__dirname, '..', 'scripts', 'run.js');
 /** The live release's own tokens, which only its Secret hub holds (fakes). */
@@ -62,10 +63,10 @@ function kubeconfig(dir: string, server: string): string {
 }
 
 /** Runs `npm run adopt -- --from-cluster` without blocking this process, whose event loop serves the fake cluster. */
-function adoptFromCluster(cwd: string, server: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const args = ['adopt', '--name', 'legacy', '--secret', LEGACY[0], '--config', LEGACY[1], '--from-cluster', '--kubeconfig', kubeconfig(cwd, server)];
+function adoptFromCluster(cwd: string, server: string, files = LEGACY, chart = FIXTURE_CHART): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const args = ['adopt', '--name', 'legacy', '--secret', files[0], '--config', files[1], '--from-cluster', '--kubeconfig', kubeconfig(cwd, server)];
   return new Promise(resolve => {
-    const child = spawn(process.execPath, [RUN, ...args], { cwd, env: { ...process.env, KUBECACHEDIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kube-cache-')) } });
+    const child = spawn(process.execPath, [RUN, ...args], { cwd, env: { ...process.env, BINDERHUB_CHART: chart, KUBECACHEDIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kube-cache-')) } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', c => { stdout += c; });
@@ -96,6 +97,25 @@ test('the live release\'s cookieSecret and first CryptKeeper key join the tokens
   } finally {
     await cluster.close();
   }
+});
+
+describeWithRealChart('the comparison after --from-cluster', chart => {
+  test('helm\'s render gets the live tokens too, so only the build token secret is new', async () => {
+    const cwd = exampleWorkspace('adopt-cluster-compare-');
+    const cluster = await fakeCluster('ok');
+    try {
+      const result = await adoptFromCluster(cwd, cluster.url, guideFiles('dockerhub', cwd), chart);
+      expect(result.stderr).toBe('');
+      const lines = result.stdout.split('\n');
+      const tokens = lines.findIndex(line => line.startsWith('  new tokens: '));
+      expect(lines.slice(tokens + 1, tokens + 3)).toEqual([
+        '    changed: Secret/legacy/binder-secret: key values.yaml settings config.BinderHub.build_token_secret added',
+        '  to review: nothing',
+      ]);
+    } finally {
+      await cluster.close();
+    }
+  }, 60000);
 });
 
 describe('failures name the fix and write nothing', () => {

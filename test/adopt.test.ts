@@ -2,11 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { adoptedModuleText, adoptedSecrets, planAdoption, readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens } from '../lib';
-import { expectNoFixtureSecret, FIXTURE_SECRETS, fixture, LEGACY, TODAY } from './adopt-fixtures';
+import { expectNoFixtureSecret, FIXTURE_SECRETS, fixture, guideFiles, GUIDES, LEGACY, TODAY } from './adopt-fixtures';
 import { GCR_KEY, REGISTRY_PASSWORD, SP_ID } from './registry-inputs';
 
 test('the fixture secrets are the ones the files hold', () => {
-  const text = [...LEGACY, ...TODAY].map(f => fs.readFileSync(f, 'utf8')).join('\n');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adopt-guides-'));
+  const text = [...LEGACY, ...TODAY, ...GUIDES.flatMap(guide => guideFiles(guide, dir))].map(f => fs.readFileSync(f, 'utf8')).join('\n');
   for (const secret of FIXTURE_SECRETS) expect(text).toContain(secret);
 });
 
