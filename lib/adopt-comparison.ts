@@ -3,6 +3,7 @@ import * as yaml from 'js-yaml';
 import type { BuilderPlan } from './adopt-builder';
 import { TOKEN_SETTINGS } from './adopt';
 import { HUB_SECRET_KEYS } from './adopt-cluster';
+import { CLUSTER_ISSUER, INGRESS_CLASS, ISSUER, TLS_ACME } from './adopt-ingress';
 import { leafPaths } from './adopt-values';
 import type { RegistryFactory } from './adopt-registry';
 import { HUB_URL_CONFIG_MAP, HUB_URL_ENV, HUB_URL_EXTRA_CONFIG } from './hub-url';
@@ -10,6 +11,7 @@ import { isClusterScoped, WORKLOAD_KINDS } from './kinds';
 import { DEPLOYMENT_LABEL } from './labels';
 import { ManifestObject, objectId } from './manifest-check';
 import { diffManifests, fieldChanges, FieldChange, KeyChange, ObjectDiff, Restart } from './manifest-diff';
+import { sameQuantity } from './quantities';
 import { IMAGE_PULL_SECRET_NAME } from './registry';
 import type { BinderHubTokenValues } from './tokens';
 import { isPlainObject } from './values';
@@ -65,9 +67,15 @@ export interface AdoptionComparison {
   readonly restarts: Restart[];
 }
 
+/** The two versions of the object a difference belongs to. */
+interface Sides {
+  readonly helm?: ManifestObject;
+  readonly ours?: ManifestObject;
+}
+
 interface Rule {
   readonly reason: (context: ComparisonContext) => string;
-  readonly matches: (difference: Difference, context: ComparisonContext) => boolean;
+  readonly matches: (difference: Difference, context: ComparisonContext, sides: Sides) => boolean;
 }
 
 const field = (d: Difference) => d.type === 'field' ? d.field : undefined;
@@ -77,6 +85,7 @@ const nameOf = (id: string) => id.slice(id.lastIndexOf('/') + 1);
 const kindOf = (id: string) => id.slice(0, id.indexOf('/'));
 const isImagePath = (path: string) => /(^|\.)image$/.test(path);
 const HOOK_ANNOTATION = 'helm.sh/hook';
+
 
 /** The differences that are on purpose, each with why; the first rule that matches a difference takes it. */
 const ON_PURPOSE: ReadonlyArray<Rule> = [
@@ -115,12 +124,15 @@ const ON_PURPOSE: ReadonlyArray<Rule> = [
   },
   {
     reason: c => `our DinD DaemonSet ${c.release}-dind (Builder.dind) replaces the chart's: the chart runs with imageBuilderType host, `
-      + 'and builds and the image cleaner use our dockerd\'s socket (container images are compared apart)',
+      + 'and builds and the image cleaner use our dockerd\'s socket (container images and resources are compared apart)',
     matches: (d, c) => {
       if (c.builder !== 'dind') return false;
       if (d.type === 'field' || d.type === 'key') {
         const ours = [`${c.release}-dind`, `${c.release}-image-cleaner`];
-        return kindOf(d.id) === 'DaemonSet' && ours.includes(nameOf(d.id)) && !(d.type === 'field' && isImagePath(d.field.path));
+        if (kindOf(d.id) !== 'DaemonSet' || !ours.includes(nameOf(d.id))) return false;
+        if (d.type === 'key') return true;
+        // The same quantity written another way (1Gi, 1024Mi) is no difference; any other is one to review.
+        return !isImagePath(d.field.path) && (!/\.resources(\.|$)/.test(d.field.path) || sameQuantity(d.field.before, d.field.after));
       }
       const s = setting(d, 'binder-secret');
       return s !== undefined && (s.path === 'imageBuilderType' || within(s.path, 'dind') || s.path === 'config.KubernetesBuildExecutor.docker_host');
@@ -129,6 +141,26 @@ const ON_PURPOSE: ReadonlyArray<Rule> = [
   {
     reason: () => 'the ingress prop points BinderHub at its hub inside the cluster (config.BinderHub.hub_url_local)',
     matches: (d, c) => c.ingress && [setting(d, 'binder-secret')].some(s => s && s.change === 'added' && s.path === 'config.BinderHub.hub_url_local'),
+  },
+  {
+    reason: () => 'the ingress prop names the class in spec.ingressClassName, in place of the deprecated annotation kubernetes.io/ingress.class, '
+      + 'and lets the cert-manager issuer annotation alone ask for the certificate (kubernetes.io/tls-acme left out)',
+    matches: (d, c, sides) => {
+      const s = setting(d, 'hub');
+      // Secret hub's values.yaml holds the jupyterhub chart's ingress settings, the same change.
+      if (c.ingress && s !== undefined) {
+        return s.path === 'ingress.ingressClassName' && s.change === 'added'
+          || [INGRESS_CLASS, TLS_ACME].some(key => s.path === `ingress.annotations[${JSON.stringify(key)}]` && s.change === 'removed');
+      }
+      const f = field(d);
+      if (!c.ingress || f === undefined || kindOf(d.id) !== 'Ingress') return false;
+      const annotations = (object?: ManifestObject): Record<string, unknown> => (object?.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations ?? {};
+      const [before, after] = [annotations(sides.helm), annotations(sides.ours)];
+      if (f.path === 'spec.ingressClassName') return f.before === undefined && f.after === before[INGRESS_CLASS];
+      if (f.path === `metadata.annotations[${JSON.stringify(INGRESS_CLASS)}]`) return f.after === undefined && f.before === sides.ours?.spec?.ingressClassName;
+      return f.path === `metadata.annotations[${JSON.stringify(TLS_ACME)}]` && f.after === undefined
+        && [CLUSTER_ISSUER, ISSUER].some(key => after[key] !== undefined && after[key] === before[key]);
+    },
   },
   {
     reason: c => `Registry.${c.registry} sets the registry's API, login and token URLs that the values files left to BinderHub's defaults (README "Registries")`,
@@ -164,7 +196,8 @@ export function compareAdoption(helmObjects: ManifestObject[], ours: { objects: 
   const newTokens: Difference[] = [];
   const review: Difference[] = [];
   for (const difference of differences) {
-    const rule = ON_PURPOSE.findIndex(r => r.matches(difference, context));
+    const sides = { helm: helmById.get(difference.id), ours: oursById.get(difference.id) };
+    const rule = ON_PURPOSE.findIndex(r => r.matches(difference, context, sides));
     if (rule >= 0) onPurpose[rule].differences.push(difference);
     else if (isGeneratedToken(difference, context)) newTokens.push(difference);
     else review.push(difference);

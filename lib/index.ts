@@ -56,3 +56,4 @@ export * from './adopt-comparison';
 export * from './adopt-comparison-format';
 export * from './adopt-props';
 export * from './adopt-renders';
+export * from './quantities';

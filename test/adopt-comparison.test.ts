@@ -124,6 +124,16 @@ test('an image changed in a container of the same name is to review, even in our
   expect(result.review).toEqual([{ id: 'DaemonSet/x/x-dind', type: 'field', field: { path: 'spec.template.spec.containers[name=dind].image', before: 'docker:27-dind', after: 'docker:28-dind' } }]);
 });
 
+test('resources of our DinD: the same quantity written another way is on purpose, another quantity is to review', () => {
+  const dind = (memory: string, cpu: string | number): ManifestObject => ({
+    apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'x-dind', namespace: 'x' },
+    spec: { template: { spec: { containers: [{ name: 'dind', image: 'docker:28-dind', resources: { limits: { memory, cpu } } }] } } },
+  });
+  const result = compareAdoption([dind('1Gi', 2)], { objects: [dind('1024Mi', '3')], secrets: [] }, CONTEXT);
+  expect(result.onPurpose.map(g => g.differences.map(d => d.type === 'field' && d.field.path))).toEqual([['spec.template.spec.containers[name=dind].resources.limits.memory']]);
+  expect(result.review).toEqual([{ id: 'DaemonSet/x/x-dind', type: 'field', field: { path: 'spec.template.spec.containers[name=dind].resources.limits.cpu', before: 2, after: '3' } }]);
+});
+
 test('the formatted comparison counts what it groups and shows no Secret value', () => {
   const lines = formatAdoptionComparison(comparison, 'dist-secrets/x-secrets.k8s.yaml');
   for (const secret of SECRETS) {

@@ -71,7 +71,7 @@ describeWithRealChart('an adopted module against helm template of the same files
       '    ours alone: Secret/shown/binder-image-pull-secret',
       '    changed: Secret/shown/hub: key values.yaml settings singleuser.image.pullSecrets[0] added',
       '  on purpose: our DinD DaemonSet shown-dind (Builder.dind) replaces the chart\'s: the chart runs with imageBuilderType host, and builds and the '
-        + 'image cleaner use our dockerd\'s socket (container images are compared apart)',
+        + 'image cleaner use our dockerd\'s socket (container images and resources are compared apart)',
       '    changed: DaemonSet/shown/shown-dind: metadata.labels, spec.updateStrategy, spec.selector.matchLabels.name, spec.selector.matchLabels["cdk8s.io/metadata.addr"], '
         + 'spec.template.metadata.labels.heritage, spec.template.metadata.labels["cdk8s.io/metadata.addr"] and 24 more',
       '    changed: DaemonSet/shown/shown-image-cleaner: spec.template.spec.containers[name=image-cleaner-dind], spec.template.spec.containers[name=image-cleaner-host], '

@@ -7,7 +7,7 @@ import * as yaml from 'js-yaml';
 import {
   AdoptedDeploymentModule, adoptedProps, BinderHub, ChartSource, compareAdoption, HubUrlRecords, ManifestObject, planAdoption, readValuesLayers, SecretStore, toolPath,
 } from '../lib';
-import { expectNoFixtureSecret, GCR_GUIDE_KEY, Guide, guideFiles, GUIDES } from './adopt-fixtures';
+import { expectNoFixtureSecret, fixture, GCR_GUIDE_KEY, Guide, guideFiles, GUIDES } from './adopt-fixtures';
 import { runCommand } from './helpers';
 import { describeWithRealChart } from './real-chart';
 
@@ -39,16 +39,19 @@ describeWithRealChart('the guide\'s examples, adopted and compared with helm tem
   const dir = fs.mkdtempSync(path.join(ROOT, 'build', 'adopt-guides-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test.each([...GUIDES])('%s: every token as the files have it; the synth is helm\'s render but for the differences on purpose', guide => {
-    const files = guideFiles(guide, dir);
-    const out = path.join(dir, `${guide}.ts`);
-    const result = runCommand('adopt', dir, { BINDERHUB_CHART: chart }, ['--name', guide, '--out', out, '--secret', files[0], '--config', files[1]]);
+  /**
+   * Adopts `files` as `release` with the command, checks the written secrets file, and compares a synth of the
+   * written module with helm template of the same files; returns the comparison.
+   */
+  function roundTrip(release: string, files: string[], expected: typeof EXPECTED[Guide], ingress: boolean) {
+    const out = path.join(dir, `${release}.ts`);
+    const args = ['--name', release, '--out', out, '--secret', files[0], '--config', files[1], ...files.slice(2).flatMap(f => ['-f', f])];
+    const result = runCommand('adopt', dir, { BINDERHUB_CHART: chart }, args);
     expectNoFixtureSecret(result.output);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('\n  to review: nothing\n');
 
-    const expected = EXPECTED[guide];
-    const written = JSON.parse(fs.readFileSync(path.join(dir, 'secrets', `${guide}.json`), 'utf8'));
+    const written = JSON.parse(fs.readFileSync(path.join(dir, 'secrets', `${release}.json`), 'utf8'));
     expect(written.tokens.proxySecretToken).toBe(`${expected.hex}01`.repeat(8));
     expect(written.tokens.binderApiToken).toBe(`${expected.hex}02`.repeat(8));
     expect(written.credentials).toEqual({ registryPassword: expected.registryPassword, githubAccessToken: expected.githubAccessToken });
@@ -57,30 +60,45 @@ describeWithRealChart('the guide\'s examples, adopted and compared with helm tem
     const secrets = new SecretStore(path.join(dir, 'secrets'));
     const app = Testing.app();
     const deployment = module.defineDeployment(app, { secrets, hubUrls: new HubUrlRecords(path.join(dir, 'hub-urls')), chart: ChartSource.local(chart) });
-    const ours = { objects: Testing.synth(deployment), secrets: Testing.synth(app.node.findChild(`${guide}-secrets`) as Chart) };
+    const ours = { objects: Testing.synth(deployment), secrets: Testing.synth(app.node.findChild(`${release}-secrets`) as Chart) };
     const helm = (yaml.loadAll(execFileSync(toolPath('helm'), [
-      'template', guide, chart, '--namespace', guide, '--kube-version', '1.35.0', '--api-versions', 'policy/v1/PodDisruptionBudget', '-f', files[0], '-f', files[1],
+      'template', release, chart, '--namespace', release, '--kube-version', '1.35.0', '--api-versions', 'policy/v1/PodDisruptionBudget',
+      ...files.flatMap(f => ['-f', f]),
     ], { encoding: 'utf8', cwd: os.tmpdir() })) as ManifestObject[]).filter(Boolean);
     const comparison = compareAdoption(helm, ours, {
-      release: guide, namespace: guide, builder: 'dind', registry: expected.factory as never, ingress: false,
+      release, namespace: release, builder: 'dind', registry: expected.factory as never, ingress,
       generatedTokens: ['cookieSecret', 'cryptKeeperKey', 'buildTokenSecret'],
     });
-
     expect(comparison.review).toEqual([]);
-    expect(comparison.onPurpose.map(group => group.reason.split(':')[0])).toEqual(ON_PURPOSE(guide, expected.factory).map(reason => reason.split(':')[0]));
     expect(comparison.newTokens.map(d => d.type === 'key' ? `${d.id} key ${d.key.key}` : d.type === 'setting' ? `${d.id} ${d.setting.path}` : d.type)).toEqual([
-      `Secret/${guide}/hub key hub.config.CryptKeeper.keys`,
-      `Secret/${guide}/hub key hub.config.JupyterHub.cookie_secret`,
-      `Secret/${guide}/hub hub.config.CryptKeeper.keys`,
-      `Secret/${guide}/hub hub.cookieSecret`,
-      `Secret/${guide}/binder-secret config.BinderHub.build_token_secret`,
+      `Secret/${release}/hub key hub.config.CryptKeeper.keys`,
+      `Secret/${release}/hub key hub.config.JupyterHub.cookie_secret`,
+      `Secret/${release}/hub hub.config.CryptKeeper.keys`,
+      `Secret/${release}/hub hub.cookieSecret`,
+      `Secret/${release}/binder-secret config.BinderHub.build_token_secret`,
     ]);
 
     // What the command compared (the props made in its process) is what the module synthesizes.
     const inProcess = new App();
-    const plan = planAdoption(guide, readValuesLayers(files));
-    const loaded = secrets.load(guide);
-    const same = new BinderHub(inProcess, guide, adoptedProps(plan, loaded, ChartSource.local(chart)));
+    const same = new BinderHub(inProcess, release, adoptedProps(planAdoption(release, readValuesLayers(files)), secrets.load(release), ChartSource.local(chart)));
     expect([...same.toJson(), ...inProcess.charts.filter(c => c !== same).flatMap(c => c.toJson())]).toEqual([...ours.objects, ...ours.secrets]);
+    return comparison;
+  }
+
+  test.each([...GUIDES])('%s: every token as the files have it; the synth is helm\'s render but for the differences on purpose', guide => {
+    const comparison = roundTrip(guide, guideFiles(guide, dir), EXPECTED[guide], false);
+    expect(comparison.onPurpose.map(group => group.reason.split(':')[0])).toEqual(ON_PURPOSE(guide, EXPECTED[guide].factory).map(reason => reason.split(':')[0]));
+  }, 120000);
+
+  test('the guide\'s HTTPS section and DinD resources over the Docker Hub example: the same TLS Secrets and quantities', () => {
+    const files = [...guideFiles('dockerhub', dir), fixture('guide-https/config.yaml'), fixture('layers/dind-resources.yaml')];
+    const comparison = roundTrip('https', files, EXPECTED.dockerhub, true);
+    expect(comparison.onPurpose.map(group => group.reason.split(':')[0])).toEqual([
+      ...ON_PURPOSE('https', 'dockerHub').slice(0, 5),
+      'the ingress prop points BinderHub at its hub inside the cluster (config.BinderHub.hub_url_local)',
+      'the ingress prop names the class in spec.ingressClassName, in place of the deprecated annotation kubernetes.io/ingress.class, '
+        + 'and lets the cert-manager issuer annotation alone ask for the certificate (kubernetes.io/tls-acme left out)',
+      ...ON_PURPOSE('https', 'dockerHub').slice(5),
+    ].map(reason => reason.split(':')[0]));
   }, 120000);
 });
