@@ -13,7 +13,7 @@ import {
 } from '../lib';
 
 const USAGE = `usage: npm run adopt -- --name <deployment> --secret secret.yaml --config config.yaml [-f more.yaml ...] [--out <file>.ts] [--force]
-                        [--from-cluster [--namespace <ns>] [--release <name>] [--context <ctx>] [--kubeconfig <file>]]
+                        [--namespace <ns>] [--release <name>] [--from-cluster [--context <ctx>] [--kubeconfig <file>]] [--no-compare]
 
 Reads the guide's values files (today's layout or the 2019 one), merged as helm merges -f files: in the order
 given, later wins, maps merge, lists are replaced. Writes:
@@ -31,10 +31,10 @@ chart (BINDERHUB_CHART, else the pinned public chart), object by object, the dif
   --out <file>.ts       where the module goes (default: deployments/<name>.ts)
   --force               replace existing files of that name
   --no-compare          skip the comparison with helm template (it needs the chart: BINDERHUB_CHART or the network)
+  --namespace <ns>      the live release's namespace (default: --name); the module keeps it
+  --release <name>      the live release's name (default: --name); the module keeps it
   --from-cluster        also read the live release's Secret hub (kubectl, read only): the tokens the values files
                         lack, such as the chart-minted cookieSecret and CryptKeeper key, so users stay signed in
-  --namespace <ns>      the live release's namespace (default: --name)
-  --release <name>      the live release's name (default: --name)
   --context <ctx>, --kubeconfig <file>   which cluster kubectl reads (default: kubectl's own)
   --help                this text`;
 
@@ -60,11 +60,11 @@ runMain(async () => {
   const out = args.out ?? path.join('deployments', `${args.name}.ts`);
   if (!out.endsWith('.ts')) throw new ConfigError(`--out "${out}" must name a .ts file`);
 
-  const clusterOptions = [args.namespace, args.release, args.context, args.kubeconfig].some(v => v !== undefined);
-  if (clusterOptions && !args['from-cluster']) throw new ConfigError('--namespace, --release, --context and --kubeconfig go with --from-cluster; see --help');
+  const clusterOptions = [args.context, args.kubeconfig].some(v => v !== undefined);
+  if (clusterOptions && !args['from-cluster']) throw new ConfigError('--context and --kubeconfig go with --from-cluster; see --help');
   if (args.namespace !== undefined) checkDnsLabel('--namespace', args.namespace);
   if (args.release !== undefined) checkDnsLabel('--release', args.release, 53);
-  let plan = planAdoption(args.name, readValuesLayers(files));
+  let plan = planAdoption(args.name, readValuesLayers(files), { releaseName: args.release, namespace: args.namespace });
   let fromCluster: Array<keyof BinderHubTokenValues> = [];
   let cluster: Partial<BinderHubTokenValues> = {};
   if (args['from-cluster']) {
@@ -130,7 +130,8 @@ function report(plan: AdoptionPlan, written: { secretsFile: string; out: string;
     + `${written.generated.length ? `; generated ${written.generated.join(', ')} (as init-secrets does)` : ''}`
     + `; credentials ${credentials.length ? credentials.join(', ') : 'none'}`);
   if (written.generated.includes('cookieSecret')) console.log('  a new cookieSecret signs users out once, when the adopted deployment is first applied');
-  console.log(`wrote ${written.out}: Registry.${plan.registry.factory}, Builder.${plan.builder.factory}()${plan.ingress ? ', ingress' : ''}`
+  const location = [plan.releaseName && `release ${plan.releaseName}`, plan.namespace && `namespace ${plan.namespace}`].filter(Boolean).map(l => `${l}, `).join('');
+  console.log(`wrote ${written.out}: ${location}Registry.${plan.registry.factory}, Builder.${plan.builder.factory}()${plan.ingress ? ', ingress' : ''}`
     + `${plan.hubUrl ? `, ${plan.hubUrl.kind === 'fixed' ? 'hubUrl' : 'discoveredHubUrl'}` : ''}, ${Object.keys(plan.chartValues).length} top-level chartValues`);
   if (written.record) console.log(`recorded the hub URL ${plan.hubUrl!.url} in ${written.record}: commit it, so the next synth keeps it`);
   if (plan.notes.length > 0) {

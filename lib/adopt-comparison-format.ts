@@ -27,6 +27,10 @@ export function formatAdoptionComparison(comparison: AdoptionComparison, secrets
   }
   lines.push(comparison.review.length > 0 ? 'to review: not on purpose' : 'to review: nothing', ...reviewLines(comparison.review).map(line => `  ${line}`));
   for (const restart of comparison.restarts) lines.push(`restarts on the first apply: ${restart.workload} (${restart.annotations.join(', ')} differ)`);
+  for (const id of comparison.replaceFirst) {
+    lines.push(`delete before the first apply: ${id}: its selector differs, which Kubernetes never changes in place (kubectl apply would fail on it); `
+      + 'the apply creates it anew');
+  }
   const onPurpose = comparison.onPurpose.reduce((sum, group) => sum + group.differences.length, 0);
   lines.push(`${onPurpose} difference(s) on purpose, ${comparison.newTokens.length} new token(s), ${comparison.review.length} to review; `
     + `${comparison.restarts.length} workload(s) restart`);

@@ -65,6 +65,11 @@ export interface AdoptionComparison {
   readonly separateSecrets: string[];
   /** Workloads whose pods roll on the first apply (their pod template's checksum annotations differ). */
   readonly restarts: Restart[];
+  /**
+   * Workloads whose selector differs: Kubernetes never changes a selector in place, so the first apply fails on them
+   * unless the release's object is deleted first.
+   */
+  readonly replaceFirst: string[];
 }
 
 /** The two versions of the object a difference belongs to. */
@@ -203,12 +208,14 @@ export function compareAdoption(helmObjects: ManifestObject[], ours: { objects: 
     else review.push(difference);
   }
   review.push(...imageChanges(helmById, oursById, review));
+  const selectors = differences.filter(d => d.type === 'field' && WORKLOAD_KINDS.has(kindOf(d.id)) && within(d.field.path, 'spec.selector'));
   return {
     onPurpose: onPurpose.filter(group => group.differences.length > 0),
     newTokens,
     review,
     separateSecrets: ours.secrets.map(objectId),
     restarts: diff.restarts,
+    replaceFirst: [...new Set(selectors.map(d => d.id))],
   };
 }
 

@@ -27,7 +27,8 @@ export interface AdoptedDeploymentModule {
  */
 export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<string>, libImport: string): string {
   const used = new Set(['BinderHub', 'SecretStore', 'AdoptedDeploymentInputs', 'Registry', 'Builder']);
-  const props: string[] = ['tokens: secrets.tokens', 'chart: inputs.chart'];
+  const location = [...(plan.releaseName ? [`releaseName: ${JSON.stringify(plan.releaseName)}`] : []), ...(plan.namespace ? [`namespace: ${JSON.stringify(plan.namespace)}`] : [])];
+  const props: string[] = [...location, 'tokens: secrets.tokens', 'chart: inputs.chart'];
   props.push(`registry: Registry.${plan.registry.factory}(${registryArgs(plan, used)})`);
   props.push(`builder: Builder.${plan.builder.factory}(${builderArgs(plan, used)})`);
   if (plan.ingress) {
@@ -56,7 +57,7 @@ export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<str
     `import { ${[...used].sort().join(', ')} } from ${JSON.stringify(libImport)};`,
     'import type { Construct } from \'constructs\';',
     '',
-    '/** The deployment\'s name: construct id, release name and namespace. */',
+    '/** The deployment\'s name: its construct id, and its release name and namespace where the props below give none. */',
     `export const DEPLOYMENT = ${JSON.stringify(plan.name)};`,
     '',
     '/** Defines the deployment in `scope` (see main.ts, defineAdopted). */',

@@ -21,6 +21,8 @@ export interface AdoptedSecrets {
 export function adoptedProps(plan: AdoptionPlan, secrets: AdoptedSecrets, chart?: ChartSource): BinderHubProps {
   const { credentials } = secrets;
   return {
+    releaseName: plan.releaseName,
+    namespace: plan.namespace,
     tokens: secrets.tokens,
     chart,
     registry: callFactory(plan.registry, credentials.registryPassword ?? ''),

@@ -25,10 +25,28 @@ export const TOKEN_SETTINGS: Readonly<Record<keyof BinderHubTokenValues, string>
 /** Leaf names that hold a secret, which the module must not carry (the secrets file has no place for them). */
 const SECRET_KEY = /secret|password|token|private_?key|api_?key/i;
 
+/** Where the helm release lives, when its name or namespace is not the deployment's name. */
+export interface ReleaseLocation {
+  /**
+   * The helm release's name.
+   * @default - the deployment's name
+   */
+  readonly releaseName?: string;
+  /**
+   * The release's namespace.
+   * @default - the deployment's name
+   */
+  readonly namespace?: string;
+}
+
 /** What `npm run adopt` makes of a deployment's values files. */
 export interface AdoptionPlan {
-  /** The deployment's name (construct id, release name). */
+  /** The deployment's name (construct id, and release name and namespace unless these are given). */
   readonly name: string;
+  /** The live release's name, when it is not `name`: the adopted deployment keeps it, so its objects are the release's. */
+  readonly releaseName?: string;
+  /** The live release's namespace, when it is not the release name (the deployment's default). */
+  readonly namespace?: string;
   /** The tokens found in the values files; the others are generated when the secrets file is written. */
   readonly tokens: Partial<BinderHubTokenValues>;
   readonly credentials: DeploymentCredentials;
@@ -48,7 +66,7 @@ export interface AdoptionPlan {
  * check runs here (with the real credentials), so a plan that comes back synthesizes; a setting that cannot be
  * mapped fails with one line naming it. Secret values are registered for redaction and never quoted.
  */
-export function planAdoption(name: string, merged: Values): AdoptionPlan {
+export function planAdoption(name: string, merged: Values, location: ReleaseLocation = {}): AdoptionPlan {
   const values = cloneValues(merged);
   const notes: AdoptionNote[] = [];
   const tokens = takeTokens(values, notes);
@@ -71,7 +89,12 @@ export function planAdoption(name: string, merged: Values): AdoptionPlan {
     tokens: BinderHubTokens.generate(), registryValues: {}, builderValues: {}, hubUrlValues: {},
     publicHosts: ingress && ingressSetup(ingressOptions(ingress), name), chartValues: values,
   });
-  return { name, tokens, credentials, registry: registry.plan, builder, ingress, hubUrl, chartValues: values, notes };
+  const releaseName = location.releaseName ?? name;
+  const namespace = location.namespace ?? name;
+  return {
+    name, ...(releaseName !== name ? { releaseName } : {}), ...(namespace !== releaseName ? { namespace } : {}),
+    tokens, credentials, registry: registry.plan, builder, ingress, hubUrl, chartValues: values, notes,
+  };
 }
 
 /** The secrets file of a plan: its content, its tokens with the missing ones generated (named), and its credentials. */

@@ -147,6 +147,21 @@ describe('the written module compiles and synthesizes with the test chart', () =
     expect(tsc.status).toBe(0);
   });
 
+  test('--release and --namespace of the live release: the module keeps them, and the comparison renders them', () => {
+    const out = path.join(dir, 'kept.ts');
+    const result = adopt(dir, ['--name', 'kept', '--release', 'binder', '--namespace', 'binderhub', '--out', out, ...fileArgs(TODAY[0], TODAY[1])]);
+    expect(result.stdout).toContain('wrote ' + out + ': release binder, namespace binderhub, Registry.harbor, Builder.pink(), ingress, 2 top-level chartValues\n');
+    expect(result.stdout).toContain(`(local chart ${FIXTURE_CHART}, release binder, namespace binderhub, Kubernetes 1.35.0):\n`);
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text).toContain('    releaseName: "binder",\n    namespace: "binderhub",\n    tokens: secrets.tokens,\n');
+    const module = require(out) as AdoptedDeploymentModule;
+    const chart = module.defineDeployment(Testing.app(), {
+      secrets: new SecretStore(path.join(dir, 'secrets')), hubUrls: new HubUrlRecords(path.join(dir, 'hub-urls')), chart: ChartSource.local(FIXTURE_CHART),
+    });
+    expect([chart.releaseName, chart.namespace]).toEqual(['binder', 'binderhub']);
+    expect(find(Testing.synth(chart), 'DaemonSet', 'binder-pink').metadata.namespace).toBe('binderhub');
+  });
+
   test('2019 layout: the same tokens, Docker Hub, dind on the same folders, the recorded hub URL, GitHub token', () => {
     const { objects, secrets } = define('legacy', LEGACY);
     const hub = find(secrets, 'Secret', 'hub');

@@ -107,6 +107,18 @@ test('the tokens adopt generated are told apart, and the rest is to review: valu
   ]);
   expect(comparison.separateSecrets).toEqual(['Secret/x/binder-image-pull-secret', 'Secret/x/hub', 'Secret/x/binder-secret']);
   expect(comparison.restarts).toEqual([{ workload: 'Deployment/x/binder', annotations: ['checksum/config'] }]);
+  expect(comparison.replaceFirst).toEqual([]);
+});
+
+test('a workload whose selector differs is to be deleted before the first apply: Kubernetes never changes a selector in place', () => {
+  const dind = (selector: Record<string, string>): ManifestObject => ({
+    apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'x-dind', namespace: 'x' },
+    spec: { selector: { matchLabels: selector }, template: { spec: { containers: [{ name: 'dind', image: 'docker:28-dind' }] } } },
+  });
+  const result = compareAdoption([dind({ name: 'x-dind' })], { objects: [dind({ name: 'x-dind', 'cdk8s.io/metadata.addr': 'x-dind-c8' })], secrets: [] }, CONTEXT);
+  expect(result.replaceFirst).toEqual(['DaemonSet/x/x-dind']);
+  expect(formatAdoptionComparison(result, 'dist-secrets/x-secrets.k8s.yaml')).toContain('delete before the first apply: DaemonSet/x/x-dind: its selector '
+    + 'differs, which Kubernetes never changes in place (kubectl apply would fail on it); the apply creates it anew');
 });
 
 test('a null field of helm\'s and the namespace an install gives are no difference', () => {
