@@ -11,6 +11,7 @@ import {
   DEFAULT_TARGETS, deploymentFiles, formatAdoptionComparison, HubUrlRecords, parseCliArgs, planAdoption, readClusterTokens, readValuesLayers, redact,
   renderAdoptionComparison, runMain, SecretStore, toolPath, withClusterTokens, writeFileAtomic, writeNewFile,
 } from '../lib';
+import { EXAMPLE_DEPLOYMENTS, EXAMPLE_NAMESPACES } from '../main';
 
 const USAGE = `usage: npm run adopt -- --name <deployment> --secret secret.yaml --config config.yaml [-f more.yaml ...] [--out <file>.ts] [--force]
                         [--namespace <ns>] [--release <name>] [--from-cluster [--context <ctx>] [--kubeconfig <file>]] [--no-compare]
@@ -64,6 +65,7 @@ runMain(async () => {
   if (clusterOptions && !args['from-cluster']) throw new ConfigError('--context and --kubeconfig go with --from-cluster; see --help');
   if (args.namespace !== undefined) checkDnsLabel('--namespace', args.namespace);
   if (args.release !== undefined) checkDnsLabel('--release', args.release, 53);
+  checkExampleCollision(args.name, args.release ?? args.name, args.namespace ?? args.name);
   let plan = planAdoption(args.name, readValuesLayers(files), { releaseName: args.release, namespace: args.namespace });
   let fromCluster: Array<keyof BinderHubTokenValues> = [];
   let cluster: Partial<BinderHubTokenValues> = {};
@@ -119,6 +121,22 @@ function showComparison(result: AdoptionComparisonResult, out: string, name: str
   console.log(`what switching changes: a synth of ${out} against ${result.rendered}:`);
   // Values of Secrets are left out by construction; redact() is a second guard for the tokens this process knows.
   for (const line of formatAdoptionComparison(result.comparison, deploymentFiles(DEFAULT_TARGETS, name).secrets)) console.log(redact(`  ${line}`));
+}
+
+/**
+ * Fails if the adopted deployment would collide with one that main.ts defines: its name (the construct id and secrets
+ * file), its release name (cluster-wide objects carry it) or its namespace (the jupyterhub chart's objects carry no
+ * prefix).
+ */
+function checkExampleCollision(name: string, release: string, namespace: string): void {
+  for (const other of EXAMPLE_DEPLOYMENTS) {
+    const theirs = `of main.ts's deployment "${other}"; pick another, or take "${other}" out of main.ts first`;
+    if (name === other) throw new ConfigError(`--name ${name} is the name ${theirs}`);
+    if (release === other) throw new ConfigError(`release ${release} (--release, default --name) is the release name ${theirs}: cluster-wide objects such as ClusterRole ${release}-image-cleaner would collide`);
+    if (namespace === EXAMPLE_NAMESPACES[other]) {
+      throw new ConfigError(`namespace ${namespace} (--namespace, default --name) is the namespace ${theirs}: the jupyterhub chart's objects carry no release prefix`);
+    }
+  }
 }
 
 /** Says what was written, which tokens were generated and what was replaced; never a value of the secrets file. */
