@@ -9,12 +9,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import {
-  AdoptedDeploymentModule, BinderHub, Builder, ChartSource, completeInterruptedPublish, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject,
+  AdoptedDeploymentModule, BinderHub, Builder, ChartSource, chartSourceFromEnvironment, completeInterruptedPublish, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject,
   PublishTargets, readPreviousManifests, Registry, renderConcurrently, requiredCredential, SecretsMode, SecretStore, synthesizeFiles, SynthesizedFiles, Tls,
 } from './lib';
 
 /** The deployments of this example, by name. */
 export const EXAMPLE_DEPLOYMENTS = ['staging', 'prod'];
+
+/** The namespace of each deployment of this example (its release name is its name). */
+export const EXAMPLE_NAMESPACES: Readonly<Record<string, string>> = { staging: 'binderhub-staging', prod: 'binderhub-prod' };
 
 /** The credentials each example deployment cannot do without: `npm run init-secrets` writes placeholders for them. */
 export const EXAMPLE_CREDENTIALS: Readonly<Record<string, ReadonlyArray<CredentialName>>> = { prod: ['registryPassword'] };
@@ -47,7 +50,7 @@ export function defineExample(app: App, inputs: ExampleInputs): BinderHub[] {
     // One node whose container runtime is Docker (minikube's default): builds run on the node's Docker, so user pods
     // start the images where they were built, without a registry. Its Secrets go to dist-secrets/ (git-ignored).
     new BinderHub(app, 'staging', {
-      namespace: 'binderhub-staging',
+      namespace: EXAMPLE_NAMESPACES.staging,
       chart: inputs.chart,
       tokens: secrets.staging.tokens,
       registry: Registry.none(),
@@ -60,7 +63,7 @@ export function defineExample(app: App, inputs: ExampleInputs): BinderHub[] {
     // Builds run in this deployment's own dind and push to Docker Hub, where every node's kubelet pulls them.
     // Its Secrets are sealed for the cluster's sealed-secrets controller.
     new BinderHub(app, 'prod', {
-      namespace: 'binderhub-prod',
+      namespace: EXAMPLE_NAMESPACES.prod,
       chart: inputs.chart,
       tokens: secrets.prod.tokens,
       registry: Registry.dockerHub({
@@ -124,7 +127,7 @@ export function readExampleInputs(targets: PublishTargets = DEFAULT_TARGETS, env
   const previous = readPreviousManifests(targets.manifests);
   return {
     secrets: new SecretStore('secrets'),
-    chart: env.BINDERHUB_CHART ? ChartSource.local(env.BINDERHUB_CHART) : ChartSource.repository(),
+    chart: chartSourceFromEnvironment(env),
     hubUrls: new HubUrlRecords('hub-urls'),
     prodSealingCertificate: fs.readFileSync(certificate, 'utf8'),
     previous: previous.objects,

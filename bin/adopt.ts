@@ -7,12 +7,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  adoptedModuleText, adoptedSecrets, AdoptionPlan, checkDnsLabel, ConfigError, HubUrlRecords, parseCliArgs, planAdoption, readClusterTokens, readValuesLayers,
-  runMain, SecretStore, toolPath, withClusterTokens, writeFileAtomic, writeNewFile,
+  AdoptionComparisonResult, AdoptionRenderInputs, adoptedModuleText, adoptedSecrets, AdoptionPlan, BinderHubTokenValues, chartSourceFromEnvironment, checkDnsLabel, ConfigError,
+  DEFAULT_TARGETS, deploymentFiles, formatAdoptionComparison, HubUrlRecords, parseCliArgs, planAdoption, readClusterTokens, readValuesLayers, redact,
+  renderAdoptionComparison, runMain, SecretStore, toolPath, withClusterTokens, writeFileAtomic, writeNewFile,
 } from '../lib';
+import { EXAMPLE_DEPLOYMENTS, EXAMPLE_NAMESPACES } from '../main';
 
 const USAGE = `usage: npm run adopt -- --name <deployment> --secret secret.yaml --config config.yaml [-f more.yaml ...] [--out <file>.ts] [--force]
-                        [--from-cluster [--namespace <ns>] [--release <name>] [--context <ctx>] [--kubeconfig <file>]]
+                        [--namespace <ns>] [--release <name>] [--from-cluster [--context <ctx>] [--kubeconfig <file>]] [--no-compare]
 
 Reads the guide's values files (today's layout or the 2019 one), merged as helm merges -f files: in the order
 given, later wins, maps merge, lists are replaced. Writes:
@@ -20,6 +22,8 @@ given, later wins, maps merge, lists are replaced. Writes:
   deployments/<name>.ts   defineDeployment(scope, inputs): the typed props (or --out <file>.ts)
   hub-urls/<name>.url     a hand-set hub URL that is no https DNS name, for the next synth
 Settings replaced or not carried over are listed, here and in the module. Nothing is overwritten without --force.
+Then it shows what switching changes: a synth of the module against helm template of the same files with the same
+chart (BINDERHUB_CHART, else the pinned public chart), object by object, the differences on purpose marked as such.
 
   --name <deployment>   the deployment's name (construct id, release name, namespace)
   --secret <file>       the guide's secret.yaml   } any number of each, merged in the order given
@@ -27,10 +31,11 @@ Settings replaced or not carried over are listed, here and in the module. Nothin
   -f, --values <file>   more values files         }
   --out <file>.ts       where the module goes (default: deployments/<name>.ts)
   --force               replace existing files of that name
+  --no-compare          skip the comparison with helm template (it needs the chart: BINDERHUB_CHART or the network)
+  --namespace <ns>      the live release's namespace (default: --name); the module keeps it
+  --release <name>      the live release's name (default: --name); the module keeps it
   --from-cluster        also read the live release's Secret hub (kubectl, read only): the tokens the values files
                         lack, such as the chart-minted cookieSecret and CryptKeeper key, so users stay signed in
-  --namespace <ns>      the live release's namespace (default: --name)
-  --release <name>      the live release's name (default: --name)
   --context <ctx>, --kubeconfig <file>   which cluster kubectl reads (default: kubectl's own)
   --help                this text`;
 
@@ -40,6 +45,7 @@ runMain(async () => {
     options: {
       name: { type: 'string' }, secret: { type: 'string', multiple: true }, config: { type: 'string', multiple: true },
       values: { type: 'string', short: 'f', multiple: true }, out: { type: 'string' }, force: { type: 'boolean', default: false },
+      'no-compare': { type: 'boolean', default: false },
       'from-cluster': { type: 'boolean', default: false }, namespace: { type: 'string' }, release: { type: 'string' },
       context: { type: 'string' }, kubeconfig: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
     },
@@ -55,14 +61,16 @@ runMain(async () => {
   const out = args.out ?? path.join('deployments', `${args.name}.ts`);
   if (!out.endsWith('.ts')) throw new ConfigError(`--out "${out}" must name a .ts file`);
 
-  const clusterOptions = [args.namespace, args.release, args.context, args.kubeconfig].some(v => v !== undefined);
-  if (clusterOptions && !args['from-cluster']) throw new ConfigError('--namespace, --release, --context and --kubeconfig go with --from-cluster; see --help');
+  const clusterOptions = [args.context, args.kubeconfig].some(v => v !== undefined);
+  if (clusterOptions && !args['from-cluster']) throw new ConfigError('--context and --kubeconfig go with --from-cluster; see --help');
   if (args.namespace !== undefined) checkDnsLabel('--namespace', args.namespace);
   if (args.release !== undefined) checkDnsLabel('--release', args.release, 53);
-  let plan = planAdoption(args.name, readValuesLayers(files));
-  let fromCluster: string[] = [];
+  checkExampleCollision(args.name, args.release ?? args.name, args.namespace ?? args.name);
+  let plan = planAdoption(args.name, readValuesLayers(files), { releaseName: args.release, namespace: args.namespace });
+  let fromCluster: Array<keyof BinderHubTokenValues> = [];
+  let cluster: Partial<BinderHubTokenValues> = {};
   if (args['from-cluster']) {
-    const cluster = await readClusterTokens({
+    cluster = await readClusterTokens({
       kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context,
       namespace: args.namespace ?? args.name, release: args.release ?? args.name,
     });
@@ -77,6 +85,10 @@ runMain(async () => {
   }
 
   const secrets = adoptedSecrets(plan);
+  const comparison = args['no-compare'] ? undefined : compare({
+    plan, secrets: { tokens: secrets.tokens, credentials: plan.credentials }, generatedTokens: secrets.generated,
+    clusterTokens: Object.fromEntries(fromCluster.map(token => [token, cluster[token]])), files,
+  });
   fs.mkdirSync(store.directory, { recursive: true, mode: 0o700 });
   if (args.force) writeFileAtomic(secretsFile, secrets.content, 0o600);
   else if (!writeNewFile(secretsFile, secrets.content, 0o600)) throw new ConfigError(`${secretsFile} was created meanwhile; run adopt again`);
@@ -84,7 +96,48 @@ runMain(async () => {
   writeFileAtomic(out, adoptedModuleText(plan, files, libImportFor(out)));
   if (plan.hubUrl?.kind === 'discovered') records.save(args.name, plan.hubUrl.url);
   report(plan, { secretsFile, out, record, generated: secrets.generated, fromCluster });
+  if (comparison) showComparison(comparison, out, plan.name);
 });
+
+/**
+ * Renders the comparison before anything is written: a deployment that cannot be synthesized (a chart that cannot be
+ * reached, values it refuses) fails here, with the way to write the files anyway.
+ */
+function compare(inputs: Omit<AdoptionRenderInputs, 'chart'>): AdoptionComparisonResult {
+  try {
+    return renderAdoptionComparison({ ...inputs, chart: chartSourceFromEnvironment() });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(`${error.message} (while synthesizing the adopted deployment to compare it with helm; --no-compare writes the files without comparing)`);
+  }
+}
+
+/** What switching changes, or why helm's side could not be rendered; Secret values are never among it. */
+function showComparison(result: AdoptionComparisonResult, out: string, name: string): void {
+  if ('unavailable' in result) {
+    console.log(`no comparison with helm: ${result.rendered} failed: ${result.unavailable}`);
+    return;
+  }
+  console.log(`what switching changes: a synth of ${out} against ${result.rendered}:`);
+  // Values of Secrets are left out by construction; redact() is a second guard for the tokens this process knows.
+  for (const line of formatAdoptionComparison(result.comparison, deploymentFiles(DEFAULT_TARGETS, name).secrets)) console.log(redact(`  ${line}`));
+}
+
+/**
+ * Fails if the adopted deployment would collide with one that main.ts defines: its name (the construct id and secrets
+ * file), its release name (cluster-wide objects carry it) or its namespace (the jupyterhub chart's objects carry no
+ * prefix).
+ */
+function checkExampleCollision(name: string, release: string, namespace: string): void {
+  for (const other of EXAMPLE_DEPLOYMENTS) {
+    const theirs = `of main.ts's deployment "${other}"; pick another, or take "${other}" out of main.ts first`;
+    if (name === other) throw new ConfigError(`--name ${name} is the name ${theirs}`);
+    if (release === other) throw new ConfigError(`release ${release} (--release, default --name) is the release name ${theirs}: cluster-wide objects such as ClusterRole ${release}-image-cleaner would collide`);
+    if (namespace === EXAMPLE_NAMESPACES[other]) {
+      throw new ConfigError(`namespace ${namespace} (--namespace, default --name) is the namespace ${theirs}: the jupyterhub chart's objects carry no release prefix`);
+    }
+  }
+}
 
 /** Says what was written, which tokens were generated and what was replaced; never a value of the secrets file. */
 function report(plan: AdoptionPlan, written: { secretsFile: string; out: string; record?: string; generated: string[]; fromCluster: string[] }): void {
@@ -95,7 +148,8 @@ function report(plan: AdoptionPlan, written: { secretsFile: string; out: string;
     + `${written.generated.length ? `; generated ${written.generated.join(', ')} (as init-secrets does)` : ''}`
     + `; credentials ${credentials.length ? credentials.join(', ') : 'none'}`);
   if (written.generated.includes('cookieSecret')) console.log('  a new cookieSecret signs users out once, when the adopted deployment is first applied');
-  console.log(`wrote ${written.out}: Registry.${plan.registry.factory}, Builder.${plan.builder.factory}()${plan.ingress ? ', ingress' : ''}`
+  const location = [plan.releaseName && `release ${plan.releaseName}`, plan.namespace && `namespace ${plan.namespace}`].filter(Boolean).map(l => `${l}, `).join('');
+  console.log(`wrote ${written.out}: ${location}Registry.${plan.registry.factory}, Builder.${plan.builder.factory}()${plan.ingress ? ', ingress' : ''}`
     + `${plan.hubUrl ? `, ${plan.hubUrl.kind === 'fixed' ? 'hubUrl' : 'discoveredHubUrl'}` : ''}, ${Object.keys(plan.chartValues).length} top-level chartValues`);
   if (written.record) console.log(`recorded the hub URL ${plan.hubUrl!.url} in ${written.record}: commit it, so the next synth keeps it`);
   if (plan.notes.length > 0) {

@@ -1,8 +1,10 @@
 import { AdoptionNote, stringSetting } from './adopt-registry';
 import { getPath, leafPaths, takePath } from './adopt-values';
 import { Builder } from './builder';
+import { DIND_SOCKET_NAME } from './dind';
+import { containerResources, ResourceQuantities } from './quantities';
 import { ConfigError } from './errors';
-import { isPlainObject, Values } from './values';
+import { isEmptyValue, isPlainObject, Values } from './values';
 
 /** The builder an adopted deployment gets: `Builder.<factory>(props)`. */
 export interface BuilderPlan {
@@ -26,10 +28,17 @@ export function planBuilder(values: Values, notes: AdoptionNote[]): BuilderPlan 
   const props: Values = {};
   if (factory === 'dind') {
     copy(values, props, { 'dind.hostSocketDir': 'hostSocketDir', 'dind.hostLibDir': 'hostLibDir', 'dind.storageDriver': 'storageDriver', 'dind.daemonset.extraArgs': 'extraArgs' });
+    if (Array.isArray(props.extraArgs) && props.extraArgs.length === 0) delete props.extraArgs;
     const name = getPath(values, 'dind.daemonset.image.name');
     const tag = getPath(values, 'dind.daemonset.image.tag');
     if (name !== undefined || tag !== undefined) {
       props.image = `${takePath(values, 'dind.daemonset.image.name') ?? 'docker.io/library/docker'}:${takePath(values, 'dind.daemonset.image.tag') ?? 'latest'}`;
+    }
+    const resources = dindResources(values, notes);
+    if (resources) props.resources = resources;
+    // Our dockerd's socket is docker.sock, the name BinderHub's config assumes whatever the chart says.
+    if ((takePath(values, 'dind.hostSocketName') ?? DIND_SOCKET_NAME) !== DIND_SOCKET_NAME) {
+      notes.push({ setting: 'dind.hostSocketName', outcome: `not carried over: our DinD's socket is ${DIND_SOCKET_NAME}, the name BinderHub's config assumes anyway` });
     }
   }
   if (factory === 'pink') copy(values, props, { 'pink.hostSocketDir': 'hostSocketDir', 'pink.hostStorageDir': 'hostStorageDir' });
@@ -43,15 +52,48 @@ export function planBuilder(values: Values, notes: AdoptionNote[]): BuilderPlan 
   for (const section of ['dind', 'pink']) {
     const rest = takePath(values, section);
     if (!isPlainObject(rest)) continue;
-    for (const leaf of leafPaths(rest, section)) notes.push({ setting: leaf, outcome: `not carried over: Builder.${factory}() has no such option; add it by hand if you need it` });
+    // A setting left empty (`extraVolumes: []`, `lifecycle: {}`) sets nothing.
+    for (const leaf of leafPaths(rest).filter(leaf => !isEmptyValue(getPath(rest, leaf)))) {
+      notes.push({ setting: `${section}.${leaf}`, outcome: `not carried over: Builder.${factory}() has no such option; add it by hand if you need it` });
+    }
   }
+  const plan = { factory, props };
+  makeBuilder(plan);
+  return plan;
+}
+
+/**
+ * `dind.resources` as the quantities `containerResources` takes (the module writes them so, as the files had them);
+ * the resources Builder.dind has no place for (other than CPU and memory) are noted.
+ */
+function dindResources(values: Values, notes: AdoptionNote[]): ResourceQuantities | undefined {
+  const given = takePath(values, 'dind.resources');
+  if (!isPlainObject(given)) return undefined;
+  const quantities: Record<string, Record<string, unknown>> = {};
+  for (const [side, prop] of [['requests', 'request'], ['limits', 'limit']] as const) {
+    const section = given[side];
+    if (!isPlainObject(section)) continue;
+    for (const [resource, quantity] of Object.entries(section)) {
+      if (resource === 'cpu' || resource === 'memory') {
+        (quantities[resource] ??= {})[prop] = quantity;
+      } else {
+        notes.push({ setting: `dind.resources.${side}.${resource}`, outcome: 'not carried over: Builder.dind resources take CPU and memory; add it by hand if you need it' });
+      }
+    }
+  }
+  return Object.keys(quantities).length > 0 ? quantities as ResourceQuantities : undefined;
+}
+
+/** Makes the builder of `plan`, as the module will: the factory's own checks run. */
+export function makeBuilder(plan: BuilderPlan): Builder {
+  const { resources, ...rest } = plan.props;
+  const props = resources === undefined ? rest : { ...rest, resources: containerResources(resources as ResourceQuantities, 'dind.resources') };
   try {
-    (Builder as unknown as Record<string, (p: Values) => Builder>)[factory](props);
+    return (Builder as unknown as Record<string, (p: Values) => Builder>)[plan.factory](props);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    throw new ConfigError(`the builder settings (dind.*, pink.*, imageBuilderType) map to Builder.${factory}, which refuses them: ${error.message}`);
+    throw new ConfigError(`the builder settings (dind.*, pink.*, imageBuilderType) map to Builder.${plan.factory}, which refuses them: ${error.message}`);
   }
-  return { factory, props };
 }
 
 /** Moves each setting of `paths` (dotted path → prop) that is present from `values` into `props`. */

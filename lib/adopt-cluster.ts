@@ -4,7 +4,7 @@ import { registerSecrets } from './redact';
 import { BinderHubTokenValues, TOKEN_PATTERN } from './tokens';
 
 /** Where the live release's tokens are: Secret `hub` of the jupyterhub chart, by key. */
-const HUB_SECRET_KEYS: ReadonlyArray<[keyof BinderHubTokenValues, string]> = [
+export const HUB_SECRET_KEYS: ReadonlyArray<[keyof BinderHubTokenValues, string]> = [
   ['proxySecretToken', 'hub.config.ConfigurableHTTPProxy.auth_token'],
   ['binderApiToken', 'hub.services.binder.apiToken'],
   ['cookieSecret', 'hub.config.JupyterHub.cookie_secret'],

@@ -27,9 +27,10 @@ export interface AdoptedDeploymentModule {
  */
 export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<string>, libImport: string): string {
   const used = new Set(['BinderHub', 'SecretStore', 'AdoptedDeploymentInputs', 'Registry', 'Builder']);
-  const props: string[] = ['tokens: secrets.tokens', 'chart: inputs.chart'];
+  const location = [...(plan.releaseName ? [`releaseName: ${JSON.stringify(plan.releaseName)}`] : []), ...(plan.namespace ? [`namespace: ${JSON.stringify(plan.namespace)}`] : [])];
+  const props: string[] = [...location, 'tokens: secrets.tokens', 'chart: inputs.chart'];
   props.push(`registry: Registry.${plan.registry.factory}(${registryArgs(plan, used)})`);
-  props.push(`builder: Builder.${plan.builder.factory}(${Object.keys(plan.builder.props).length ? literal(plan.builder.props) : ''})`);
+  props.push(`builder: Builder.${plan.builder.factory}(${builderArgs(plan, used)})`);
   if (plan.ingress) {
     const { binderTls, hubTls, ...hosts } = plan.ingress;
     const tls = (prop: string, t?: TlsPlan) => t === undefined ? [] : [`${prop}: ${tlsText(t, used)}`];
@@ -56,7 +57,7 @@ export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<str
     `import { ${[...used].sort().join(', ')} } from ${JSON.stringify(libImport)};`,
     'import type { Construct } from \'constructs\';',
     '',
-    '/** The deployment\'s name: construct id, release name and namespace. */',
+    '/** The deployment\'s name: its construct id, and its release name and namespace where the props below give none. */',
     `export const DEPLOYMENT = ${JSON.stringify(plan.name)};`,
     '',
     '/** Defines the deployment in `scope` (see main.ts, defineAdopted). */',
@@ -80,9 +81,20 @@ function registryArgs(plan: AdoptionPlan, used: Set<string>): string {
   return fields.length ? `{ ${fields.join(', ')} }` : '';
 }
 
+/** The builder's props as code: the resources as the values files wrote them, through containerResources. */
+function builderArgs(plan: AdoptionPlan, used: Set<string>): string {
+  const fields = Object.entries(plan.builder.props).map(([key, value]) => {
+    if (key !== 'resources') return `${key}: ${literal(value)}`;
+    used.add('containerResources');
+    return `${key}: containerResources(${literal(value)})`;
+  });
+  return fields.length ? `{ ${fields.join(', ')} }` : '';
+}
+
 function tlsText(tls: TlsPlan, used: Set<string>): string {
   used.add('Tls');
-  return 'secretName' in tls ? `Tls.secret(${JSON.stringify(tls.secretName)})` : `Tls.certManager(${literal(tls)})`;
+  if ('certManager' in tls) return `Tls.certManager(${literal(tls.certManager)})`;
+  return 'secretName' in tls ? `Tls.secret(${JSON.stringify(tls.secretName)})` : `Tls.letsEncrypt(${JSON.stringify(tls.letsEncrypt)})`;
 }
 
 /** A value as a TypeScript literal (JSON is one), indented to stand as a prop's value. */

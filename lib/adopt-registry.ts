@@ -1,4 +1,4 @@
-import { takePath } from './adopt-values';
+import { getPath, takePath } from './adopt-values';
 import { ConfigError } from './errors';
 import { Registry } from './registry';
 import { isPlainObject, Values } from './values';
@@ -55,6 +55,13 @@ export function planRegistry(values: Values, notes: AdoptionNote[]): { plan: Reg
     : chooseFactory({ url, username, imagePrefix: imagePrefix ?? '', tokenUrl: dockerRegistry.token_url, apiUrl: dockerRegistry.url });
   for (const key of Object.keys(legacy).filter(k => legacy[k] !== undefined)) {
     notes.push({ setting: `registry.${key}`, outcome: `a 2019 setting today's chart refuses; replaced by Registry.${plan.factory}(${key === 'prefix' ? '{ imagePrefix }' : ''})` });
+  }
+  const registryClass = getPath(values, 'config.BinderHub.registry_class');
+  if (registryClass !== undefined) {
+    notes.push({
+      setting: 'config.BinderHub.registry_class', outcome: `kept in chartValues: no registry factory models BinderHub's ${String(registryClass)}; `
+        + `Registry.${plan.factory} sets the registry login and config.DockerRegistry it reads, so check the two together`,
+    });
   }
   if (none) {
     const unused = ([['registry.url', url], ['registry.username', username], ['registry.password', password], ['config.BinderHub.image_prefix', imagePrefix]] as const)

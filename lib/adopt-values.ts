@@ -34,7 +34,39 @@ export function readValuesFile(file: string): Values {
   if (!isPlainObject(content)) {
     throw new ConfigError(`values file ${file} must hold a map of chart values (such as \`config:\` and \`jupyterhub:\`), not a ${Array.isArray(content) ? 'list' : typeof content}`);
   }
+  checkValuesShape(file, content);
   return content;
+}
+
+/** The binderhub chart's top-level settings (its values schema), and those of the 2019 chart that today's refuses. */
+const CHART_SETTINGS = new Set([
+  'pdb', 'replicas', 'resources', 'rbac', 'nodeSelector', 'tolerations', 'image', 'registry', 'service', 'config', 'extraConfig', 'extraFiles',
+  'extraPodSpec', 'jupyterhub', 'deployment', 'imageBuilderType', 'dind', 'pink', 'imageCleaner', 'httpRoute', 'ingress', 'initContainers',
+  'lifecycle', 'extraVolumes', 'extraVolumeMounts', 'extraEnv', 'podAnnotations', 'global', 'hpa', 'networkPolicy', 'cors',
+  'github', 'gitlab', 'hub', 'build', 'perRepoQuota',
+]);
+const HINT = 'give the guide\'s secret.yaml or config.yaml, or what `helm get values <release> -o yaml` prints';
+
+/**
+ * Fails on a map that is not the binderhub chart's values: a Kubernetes manifest, helm's table output, the values of
+ * a chart that depends on binderhub (nested under `binderhub:`), or a map without one setting of the chart. Names
+ * only keys, never values.
+ */
+function checkValuesShape(file: string, content: Values): void {
+  const keys = Object.keys(content);
+  const heading = 'USER-SUPPLIED VALUES' in content;
+  if (keys.length === 0 || (keys.some(key => CHART_SETTINGS.has(key)) && !heading)) return;
+  if (isPlainObject(content.binderhub)) {
+    throw new ConfigError(`values file ${file} holds the binderhub chart's values under \`binderhub:\`, as the values of a chart that depends on it `
+      + '(such as mybinder.org-deploy\'s) do; put the map under it in a file of its own and adopt that');
+  }
+  if (typeof content.apiVersion === 'string' && typeof content.kind === 'string') {
+    throw new ConfigError(`values file ${file} is a Kubernetes manifest (kind ${content.kind}), not chart values; ${HINT}`);
+  }
+  if (heading) {
+    throw new ConfigError(`values file ${file} starts with the heading \`USER-SUPPLIED VALUES:\` of \`helm get values\`; run it with -o yaml, which prints the values alone`);
+  }
+  throw new ConfigError(`values file ${file} has no setting of the binderhub chart (its top-level keys: ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''}); ${HINT}`);
 }
 
 /** The value at the dotted path `path`, or undefined. */

@@ -14,7 +14,7 @@ import { hasPath, isPlainObject, Values } from './values';
 
 
 /** Where each token sits in the guide's values (the CryptKeeper key is the first of the list). */
-const TOKEN_SETTINGS: Readonly<Record<keyof BinderHubTokenValues, string>> = {
+export const TOKEN_SETTINGS: Readonly<Record<keyof BinderHubTokenValues, string>> = {
   proxySecretToken: 'jupyterhub.proxy.secretToken',
   binderApiToken: 'jupyterhub.hub.services.binder.apiToken',
   cookieSecret: 'jupyterhub.hub.cookieSecret',
@@ -25,10 +25,28 @@ const TOKEN_SETTINGS: Readonly<Record<keyof BinderHubTokenValues, string>> = {
 /** Leaf names that hold a secret, which the module must not carry (the secrets file has no place for them). */
 const SECRET_KEY = /secret|password|token|private_?key|api_?key/i;
 
+/** Where the helm release lives, when its name or namespace is not the deployment's name. */
+export interface ReleaseLocation {
+  /**
+   * The helm release's name.
+   * @default - the deployment's name
+   */
+  readonly releaseName?: string;
+  /**
+   * The release's namespace.
+   * @default - the deployment's name
+   */
+  readonly namespace?: string;
+}
+
 /** What `npm run adopt` makes of a deployment's values files. */
 export interface AdoptionPlan {
-  /** The deployment's name (construct id, release name). */
+  /** The deployment's name (construct id, and release name and namespace unless these are given). */
   readonly name: string;
+  /** The live release's name, when it is not `name`: the adopted deployment keeps it, so its objects are the release's. */
+  readonly releaseName?: string;
+  /** The live release's namespace, when it is not the release name (the deployment's default). */
+  readonly namespace?: string;
   /** The tokens found in the values files; the others are generated when the secrets file is written. */
   readonly tokens: Partial<BinderHubTokenValues>;
   readonly credentials: DeploymentCredentials;
@@ -48,7 +66,7 @@ export interface AdoptionPlan {
  * check runs here (with the real credentials), so a plan that comes back synthesizes; a setting that cannot be
  * mapped fails with one line naming it. Secret values are registered for redaction and never quoted.
  */
-export function planAdoption(name: string, merged: Values): AdoptionPlan {
+export function planAdoption(name: string, merged: Values, location: ReleaseLocation = {}): AdoptionPlan {
   const values = cloneValues(merged);
   const notes: AdoptionNote[] = [];
   const tokens = takeTokens(values, notes);
@@ -71,16 +89,21 @@ export function planAdoption(name: string, merged: Values): AdoptionPlan {
     tokens: BinderHubTokens.generate(), registryValues: {}, builderValues: {}, hubUrlValues: {},
     publicHosts: ingress && ingressSetup(ingressOptions(ingress), name), chartValues: values,
   });
-  return { name, tokens, credentials, registry: registry.plan, builder, ingress, hubUrl, chartValues: values, notes };
+  const releaseName = location.releaseName ?? name;
+  const namespace = location.namespace ?? name;
+  return {
+    name, ...(releaseName !== name ? { releaseName } : {}), ...(namespace !== releaseName ? { namespace } : {}),
+    tokens, credentials, registry: registry.plan, builder, ingress, hubUrl, chartValues: values, notes,
+  };
 }
 
-/** The secrets file of a plan: its tokens with the missing ones generated, and its credentials. */
-export function adoptedSecrets(plan: AdoptionPlan): { content: string; generated: string[] } {
+/** The secrets file of a plan: its content, its tokens with the missing ones generated (named), and its credentials. */
+export function adoptedSecrets(plan: AdoptionPlan): { content: string; generated: Array<keyof BinderHubTokenValues>; tokens: BinderHubTokens } {
   const fresh = BinderHubTokens.generate().values;
   const generated = TOKEN_NAMES.filter(token => plan.tokens[token] === undefined);
   const tokens = Object.fromEntries(TOKEN_NAMES.map(token => [token, plan.tokens[token] ?? fresh[token]]));
-  BinderHubTokens.fromValues(tokens, 'the adopted tokens'); // no two alike
-  return { content: JSON.stringify({ tokens, credentials: plan.credentials }, null, 2) + '\n', generated: [...generated] };
+  const checked = BinderHubTokens.fromValues(tokens, 'the adopted tokens'); // no two alike
+  return { content: JSON.stringify({ tokens, credentials: plan.credentials }, null, 2) + '\n', generated: [...generated], tokens: checked };
 }
 
 function takeTokens(values: Values, notes: AdoptionNote[]): Partial<BinderHubTokenValues> {
@@ -173,7 +196,7 @@ function takeLeaf(values: Values, path: string): unknown {
  * The plan with the live release's tokens (Secret `hub`, `readClusterTokens`) filling the ones the values files
  * lack; a token both have but that differs keeps the files' value, noted. Returns the names taken from the cluster.
  */
-export function withClusterTokens(plan: AdoptionPlan, cluster: Partial<BinderHubTokenValues>): { plan: AdoptionPlan; fromCluster: string[] } {
+export function withClusterTokens(plan: AdoptionPlan, cluster: Partial<BinderHubTokenValues>): { plan: AdoptionPlan; fromCluster: Array<keyof BinderHubTokenValues> } {
   const fromCluster = TOKEN_NAMES.filter(token => plan.tokens[token] === undefined && cluster[token] !== undefined);
   const differing = TOKEN_NAMES.filter(token => plan.tokens[token] !== undefined && cluster[token] !== undefined && cluster[token] !== plan.tokens[token]);
   const notes = [...plan.notes, ...differing.map(token => ({

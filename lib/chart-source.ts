@@ -87,6 +87,14 @@ export abstract class ChartSource {
   public abstract reference(): HelmChartReference;
 }
 
+/**
+ * The chart every deployment of the example renders, as `npm run synth` and `npm run adopt` pick it: the local chart
+ * that BINDERHUB_CHART names (a directory or .tgz), else the pinned public chart.
+ */
+export function chartSourceFromEnvironment(env: NodeJS.ProcessEnv = process.env): ChartSource {
+  return env.BINDERHUB_CHART ? ChartSource.local(env.BINDERHUB_CHART) : ChartSource.repository();
+}
+
 class RepositoryChart extends ChartSource {
   public readonly description: string;
   constructor(private readonly url: string, private readonly version: string) {

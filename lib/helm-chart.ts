@@ -77,15 +77,8 @@ export class HelmChart extends Construct {
     this.kubeVersion = parseKubeVersion(props.kubeVersion ?? DEFAULT_KUBE_VERSION);
     warnOnce(kubeVersionWarning(this.kubeVersion));
     this.helmExecutable = toolPath('helm', props.helmExecutable);
-    const reference = props.chart.reference();
-    const args = [
-      'template', props.releaseName, reference.chart,
-      ...(reference.repo ? ['--repo', reference.repo] : []), ...(reference.version ? ['--version', reference.version] : []),
-      '--namespace', props.namespace,
-      '--kube-version', this.kubeVersion.version, '--api-versions', servedApiVersions(this.kubeVersion.minor).join(','),
-      // The values (tokens among them) go through a pipe, never a file, so no run, however it ends, leaves them on disk.
-      '--values', '-',
-    ];
+    // The values (tokens among them) go through a pipe, never a file, so no run, however it ends, leaves them on disk.
+    const args = [...helmTemplateArgs({ ...props, kubeVersion: this.kubeVersion }), '--values', '-'];
     const output = runHelm(this.helmExecutable, args, JSON.stringify(this.values), props.chart, props.releaseName);
     this.rendered = output !== undefined;
     this.resource = new Construct(this, 'Resource');
@@ -130,11 +123,26 @@ function warnOnce(warning: string | undefined): void {
 }
 
 /**
- * Runs helm with `values` on its standard input; returns what it printed (undefined while the app is only being
+ * The arguments of `helm template` for a release, without values: the chart (with `--repo` and `--version` for a
+ * repository chart), the namespace, and the Kubernetes version with the APIs it serves, so the chart's
+ * `.Capabilities` checks answer as that cluster would.
+ */
+export function helmTemplateArgs(options: { chart: ChartSource; releaseName: string; namespace: string; kubeVersion: KubeVersion }): string[] {
+  const reference = options.chart.reference();
+  return [
+    'template', options.releaseName, reference.chart,
+    ...(reference.repo ? ['--repo', reference.repo] : []), ...(reference.version ? ['--version', reference.version] : []),
+    '--namespace', options.namespace,
+    '--kube-version', options.kubeVersion.version, '--api-versions', servedApiVersions(options.kubeVersion.minor).join(','),
+  ];
+}
+
+/**
+ * Runs helm with `input` on its standard input; returns what it printed (undefined while the app is only being
  * defined to find out its helm calls), or fails with one line that says what to do.
  */
-function runHelm(helm: string, args: string[], values: string, chart: ChartSource, release: string): string | undefined {
-  const result = runHelmTemplate({ helm, args, input: values });
+export function runHelm(helm: string, args: string[], input: string, chart: ChartSource, release: string): string | undefined {
+  const result = runHelmTemplate({ helm, args, input });
   if (result === undefined) return undefined;
   const code = (result.error as NodeJS.ErrnoException | undefined)?.code;
   // EPIPE only says that helm exited without reading the values; what it printed and its status tell the rest.

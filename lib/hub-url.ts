@@ -22,7 +22,9 @@ export const HUB_URL_CHECKSUM_ANNOTATION = 'checksum/hub-url';
 /** The ConfigMap annotation that says where the URL came from. */
 export const HUB_URL_SOURCE_ANNOTATION = 'binderhub-cdk8s.io/hub-url-source';
 /** The environment variable of the binder container. */
-const HUB_URL_ENV = 'BINDERHUB_CDK8S_HUB_URL';
+export const HUB_URL_ENV = 'BINDERHUB_CDK8S_HUB_URL';
+/** The key of the chart's `extraConfig` snippet that sets the hub URL from it. */
+export const HUB_URL_EXTRA_CONFIG = 'binderhub-cdk8s-hub-url';
 
 /**
  * Where a deployment's hub URL came from: `fixed` in code (a DNS name known up front; nothing to patch),
@@ -106,7 +108,7 @@ export function hubUrlChartValues(hubUrl: string, userExtraEnv: unknown): Values
       { name: HUB_URL_ENV, valueFrom: { configMapKeyRef: { name: HUB_URL_CONFIG_MAP, key: HUB_URL_KEY, optional: true } } },
     ],
     extraConfig: {
-      'binderhub-cdk8s-hub-url': [
+      [HUB_URL_EXTRA_CONFIG]: [
         '# hub_url comes from ConfigMap binder-hub-url (npm run patch-hub-url fills it in).',
         '# The chart derives HubOAuth.hub_host from hub_url before extraConfig runs, so derive it again here.',
         'import os',

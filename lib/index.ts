@@ -57,3 +57,8 @@ export * from './adopt-cluster';
 export * from './apply-plan';
 export * from './live-diff';
 export * from './rollout';
+export * from './adopt-comparison';
+export * from './adopt-comparison-format';
+export * from './adopt-props';
+export * from './adopt-renders';
+export * from './quantities';

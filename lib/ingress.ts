@@ -5,13 +5,14 @@ import { deepMerge, Values } from './values';
 
 /** How one public host gets its TLS certificate. */
 export abstract class Tls {
-  /** cert-manager issues it, from a ClusterIssuer or a namespaced Issuer, into a Secret it names after the host. */
+  /** cert-manager issues it, from a ClusterIssuer or a namespaced Issuer, into a Secret named after the host or given. */
   public static certManager(props: CertManagerTlsProps): Tls {
     if ((props.clusterIssuer === undefined) === (props.issuer === undefined)) {
       throw new ConfigError('Tls.certManager needs exactly one of clusterIssuer or issuer');
     }
     if (props.clusterIssuer !== undefined) checkObjectName('Tls.certManager clusterIssuer', props.clusterIssuer, 'letsencrypt-prod');
     if (props.issuer !== undefined) checkObjectName('Tls.certManager issuer', props.issuer, 'letsencrypt-prod');
+    if (props.secretName !== undefined) checkObjectName('Tls.certManager secretName', props.secretName, 'binder-example-org-tls');
     return new CertManagerTls(props);
   }
 
@@ -48,6 +49,12 @@ export interface CertManagerTlsProps {
    * @default - give clusterIssuer instead
    */
   readonly issuer?: string;
+  /**
+   * The Secret cert-manager keeps the certificate in (the Ingress's `tls[].secretName`): keep an existing one's name, so
+   * the certificate it holds goes on serving while nothing needs issuing anew.
+   * @default - `<release>-binder-tls` or `<release>-hub-tls`
+   */
+  readonly secretName?: string;
 }
 
 class CertManagerTls extends Tls {
@@ -58,7 +65,7 @@ class CertManagerTls extends Tls {
     const annotations = this.props.clusterIssuer !== undefined
       ? { 'cert-manager.io/cluster-issuer': this.props.clusterIssuer }
       : { 'cert-manager.io/issuer': this.props.issuer };
-    return { annotations, tls: { hosts: [host], secretName: `${secretPrefix}-tls` } };
+    return { annotations, tls: { hosts: [host], secretName: this.props.secretName ?? `${secretPrefix}-tls` } };
   }
 }
 

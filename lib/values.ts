@@ -5,6 +5,11 @@ export function isPlainObject(value: unknown): value is Values {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Whether a setting sets nothing: null, '', or an empty list or map. */
+export function isEmptyValue(value: unknown): boolean {
+  return value === null || value === '' || (Array.isArray(value) && value.length === 0) || (isPlainObject(value) && Object.keys(value).length === 0);
+}
+
 /**
  * Merges `override` into `base` the way helm merges values files: objects merge key by key, anything else
  * (arrays included) is replaced. Neither input is modified.

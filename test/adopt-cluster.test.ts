@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { expectNoFixtureSecret, LEGACY } from './adopt-fixtures';
-import { CommandResult, exampleWorkspace, runCommandAsync } from './helpers';
+import { expectNoFixtureSecret, guideFiles, LEGACY } from './adopt-fixtures';
+import { CommandResult, exampleWorkspace, FIXTURE_CHART, runCommandAsync } from './helpers';
+import { describeWithRealChart } from './real-chart';
 import { FakeKubeApi, writeKubeconfig } from './support/fake-kube-api';
 
 /** The live release's own tokens, which only its Secret hub holds (fakes). */
@@ -32,9 +33,9 @@ function fakeCluster(state: HubState): Promise<FakeKubeApi> {
 }
 
 /** Runs `npm run adopt -- --from-cluster` without blocking this process, whose event loop serves the fake cluster. */
-async function adoptFromCluster(cwd: string, server: string): Promise<CommandResult> {
-  const args = ['--name', 'legacy', '--secret', LEGACY[0], '--config', LEGACY[1], '--from-cluster', '--kubeconfig', writeKubeconfig(cwd, server)];
-  const result = await runCommandAsync('adopt', cwd, { KUBECACHEDIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kube-cache-')) }, args);
+async function adoptFromCluster(cwd: string, server: string, files = LEGACY, chart = FIXTURE_CHART): Promise<CommandResult> {
+  const args = ['--name', 'legacy', '--secret', files[0], '--config', files[1], '--from-cluster', '--kubeconfig', writeKubeconfig(cwd, server)];
+  const result = await runCommandAsync('adopt', cwd, { BINDERHUB_CHART: chart, KUBECACHEDIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kube-cache-')) }, args);
   for (const secret of [LIVE_COOKIE, ...LIVE_KEYS]) {
     expect(result.output).not.toContain(secret);
     expect(result.output).not.toContain(Buffer.from(secret).toString('base64'));
@@ -58,6 +59,25 @@ test('the live release\'s cookieSecret and first CryptKeeper key join the tokens
   } finally {
     await cluster.close();
   }
+});
+
+describeWithRealChart('the comparison after --from-cluster', chart => {
+  test('helm\'s render gets the live tokens too, so only the build token secret is new', async () => {
+    const cwd = exampleWorkspace('adopt-cluster-compare-');
+    const cluster = await fakeCluster('ok');
+    try {
+      const result = await adoptFromCluster(cwd, cluster.url, guideFiles('dockerhub', cwd), chart);
+      expect(result.stderr).toBe('');
+      const lines = result.stdout.split('\n');
+      const tokens = lines.findIndex(line => line.startsWith('  new tokens: '));
+      expect(lines.slice(tokens + 1, tokens + 3)).toEqual([
+        '    changed: Secret/legacy/binder-secret: key values.yaml settings config.BinderHub.build_token_secret added',
+        '  to review: nothing',
+      ]);
+    } finally {
+      await cluster.close();
+    }
+  }, 60000);
 });
 
 describe('failures name the fix and write nothing', () => {

@@ -36,6 +36,8 @@ describe('npm run adopt on the 2019 guide files', () => {
       '  - github: a 2019 setting; its token is now githubAccessToken, from the secrets file',
       '  - dind.enabled: a 2019 setting today\'s chart refuses; replaced by Builder.dind()',
       'add it to the app: see defineAdopted in main.ts',
+      `no comparison with helm: helm template of ${LEGACY[0]}, ${LEGACY[1]} (local chart ${FIXTURE_CHART}, release legacy, namespace legacy, `
+        + 'Kubernetes 1.35.0) failed: the chart\'s values schema refused the values of release legacy: binderhub: at \'\': additional properties \'github\' not allowed',
       '',
     ]);
   });
@@ -108,6 +110,14 @@ describe('bad input writes nothing', () => {
     ['an unmappable registry', [LEGACY[0], '--config', LEGACY[1], '-f', fixture('bad/http-registry.yaml')],
       /^error: the registry settings .* map to Registry\.custom, which refuses them: Registry\.custom url "http:\/\/registry\.example\.org" must use https:\/\/ \(set allowInsecureHttp for a test registry on a private network\)\n$/],
     ['invalid YAML', [fixture('bad/not-yaml.yaml')], /^error: values file .*not-yaml\.yaml is not valid YAML \(line 4\); fix it/],
+    ['a Kubernetes manifest', [fixture('bad/manifest.yaml')],
+      /^error: values file .*manifest\.yaml is a Kubernetes manifest \(kind ConfigMap\), not chart values; give the guide's secret\.yaml or config\.yaml, or what `helm get values <release> -o yaml` prints\n$/],
+    ['binderhub\'s values nested in a parent chart\'s', [fixture('bad/nested.yaml')],
+      /^error: values file .*nested\.yaml holds the binderhub chart's values under `binderhub:`, as the values of a chart that depends on it \(such as mybinder\.org-deploy's\) do; put the map under it in a file of its own and adopt that\n$/],
+    ['helm get values without -o yaml', [LEGACY[0], '--config', fixture('bad/helm-heading.yaml')],
+      /^error: values file .*helm-heading\.yaml starts with the heading `USER-SUPPLIED VALUES:` of `helm get values`; run it with -o yaml, which prints the values alone\n$/],
+    ['a map of no chart settings', [fixture('bad/unknown.yaml'), '--config', LEGACY[1]],
+      /^error: values file .*unknown\.yaml has no setting of the binderhub chart \(its top-level keys: tokens, credentials\); give the guide's secret\.yaml/],
   ])('%s', (_name, files, message) => {
     const cwd = exampleWorkspace('adopt-bad-');
     const args = files.length > 0 ? ['--secret', ...files] : [];
@@ -115,6 +125,26 @@ describe('bad input writes nothing', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);
+    expect(fs.readdirSync(cwd)).toEqual(['sealed-secrets']);
+  });
+});
+
+describe('a name another deployment has writes nothing', () => {
+  test.each([
+    ['the name of the example\'s staging', ['--name', 'staging'],
+      'error: --name staging is the name of main.ts\'s deployment "staging"; pick another, or take "staging" out of main.ts first\n'],
+    ['the release name of the example\'s prod', ['--name', 'mine', '--release', 'prod'],
+      'error: release prod (--release, default --name) is the release name of main.ts\'s deployment "prod"; pick another, or take "prod" out of main.ts '
+        + 'first: cluster-wide objects such as ClusterRole prod-image-cleaner would collide\n'],
+    ['the namespace of the example\'s staging', ['--name', 'binderhub-staging'],
+      'error: namespace binderhub-staging (--namespace, default --name) is the namespace of main.ts\'s deployment "staging"; pick another, or take '
+        + '"staging" out of main.ts first: the jupyterhub chart\'s objects carry no release prefix\n'],
+  ])('%s', (_name, args, message) => {
+    const cwd = exampleWorkspace('adopt-taken-');
+    const result = adopt(cwd, [...args, ...fileArgs(LEGACY[0], LEGACY[1])]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(message);
     expect(fs.readdirSync(cwd)).toEqual(['sealed-secrets']);
   });
 });
@@ -143,6 +173,21 @@ describe('the written module compiles and synthesizes with the test chart', () =
       '--skipLibCheck', '--target', 'ES2022', '--module', 'commonjs', '--types', 'node', out], { encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
+  });
+
+  test('--release and --namespace of the live release: the module keeps them, and the comparison renders them', () => {
+    const out = path.join(dir, 'kept.ts');
+    const result = adopt(dir, ['--name', 'kept', '--release', 'binder', '--namespace', 'binderhub', '--out', out, ...fileArgs(TODAY[0], TODAY[1])]);
+    expect(result.stdout).toContain('wrote ' + out + ': release binder, namespace binderhub, Registry.harbor, Builder.pink(), ingress, 2 top-level chartValues\n');
+    expect(result.stdout).toContain(`(local chart ${FIXTURE_CHART}, release binder, namespace binderhub, Kubernetes 1.35.0):\n`);
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text).toContain('    releaseName: "binder",\n    namespace: "binderhub",\n    tokens: secrets.tokens,\n');
+    const module = require(out) as AdoptedDeploymentModule;
+    const chart = module.defineDeployment(Testing.app(), {
+      secrets: new SecretStore(path.join(dir, 'secrets')), hubUrls: new HubUrlRecords(path.join(dir, 'hub-urls')), chart: ChartSource.local(FIXTURE_CHART),
+    });
+    expect([chart.releaseName, chart.namespace]).toEqual(['binder', 'binderhub']);
+    expect(find(Testing.synth(chart), 'DaemonSet', 'binder-pink').metadata.namespace).toBe('binderhub');
   });
 
   test('2019 layout: the same tokens, Docker Hub, dind on the same folders, the recorded hub URL, GitHub token', () => {

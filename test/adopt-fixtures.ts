@@ -1,4 +1,6 @@
+import * as fs from 'fs';
 import * as path from 'path';
+import { fakeServiceAccountKey } from './registry-inputs';
 
 /** The adopt fixtures: the guide's files in the 2019 layout and today's, and layers of values. */
 export const ADOPT_FIXTURES = path.join(__dirname, 'fixtures', 'adopt');
@@ -9,11 +11,16 @@ export const FIXTURE_SECRETS = [
   ...['01', '02'].map(n => `ad0b7e${n}`.repeat(8)),
   ...['01', '02', '03', '04', '05'].map(n => `7da700${n}bd`.repeat(6) + '7da700'.slice(0, 4)),
   'adopt-fake-dockerhub-pw-7351', 'ghp_ADOPTFAKEgithubtoken0123456789', 'glpat-ADOPTFAKEgitlab98765', 'adopt-fake-harbor-pw-9142',
+  // The guide's examples, one per registry section (gcr's key is made by the test, see guideGcrSecret).
+  ...['9c9002', 'd0c4e2', 'ac4e02', '0e4a02', 'c05702'].flatMap(t => [`${t}01`.repeat(8), `${t}02`.repeat(8)]),
+  'fake-dockerhub-access-token-5521', 'fake-acr-principal-secret-8830', 'fake-ovh-harbor-secret-4417', 'fake-custom-registry-secret-2290',
+  ...['gcrguide00000000000000000002', 'dockerhubguide000000000000001', 'acrguide00000000000000000003', 'ovhguide00000000000000000004', 'customguide000000000000000005'].map(t => `ghp_FAKE${t}`),
 ];
 
 /** Fails if `text` holds any fixture secret, plain or base64. */
 export function expectNoFixtureSecret(text: string): void {
-  for (const secret of FIXTURE_SECRETS) {
+  expect(text).not.toContain('PRIVATE KEY');
+  for (const secret of [...FIXTURE_SECRETS, GCR_GUIDE_KEY]) {
     expect(text).not.toContain(secret);
     expect(text).not.toContain(Buffer.from(secret).toString('base64'));
   }
@@ -23,3 +30,39 @@ export function expectNoFixtureSecret(text: string): void {
 export const LEGACY = [fixture('guide-2019/secret.yaml'), fixture('guide-2019/config.yaml')];
 /** Today's layout (OVH Harbor, pink, ingress, GitLab, every token). */
 export const TODAY = [fixture('today/secret.yaml'), fixture('today/config.yaml')];
+
+/** The guide's examples with a GitHub token and DinD, one per registry section of "Set up BinderHub". */
+export const GUIDES = ['gcr', 'dockerhub', 'acr', 'ovh', 'custom'] as const;
+export type Guide = typeof GUIDES[number];
+/** The service-account key file of the gcr example, as downloaded (made here: no key material in the repository). */
+export const GCR_GUIDE_KEY = `${JSON.stringify(JSON.parse(fakeServiceAccountKey('binder-adopt-417')), null, 2)}\n`;
+
+/**
+ * The guide's secret.yaml and config.yaml of one registry section. gcr's secret.yaml holds a key file, so it is
+ * written into `dir` in the guide's shape: the key's JSON pasted under `password: |`.
+ */
+export function guideFiles(guide: Guide, dir: string): [string, string] {
+  const config = fixture(`guide-${guide}/config.yaml`);
+  if (guide !== 'gcr') return [fixture(`guide-${guide}/secret.yaml`), config];
+  const secret = path.join(dir, 'gcr-secret.yaml');
+  const key = GCR_GUIDE_KEY.trimEnd().split('\n').map(line => `    ${line}`).join('\n');
+  fs.writeFileSync(secret, [
+    '# The guide\'s secret.yaml, gcr.io section: the two tokens, the service account\'s key file, a GitHub token. Fakes.',
+    'jupyterhub:',
+    '  hub:',
+    '    services:',
+    '      binder:',
+    `        apiToken: "${'9c900202'.repeat(8)}"`,
+    '  proxy:',
+    `    secretToken: "${'9c900201'.repeat(8)}"`,
+    'registry:',
+    '  url: https://gcr.io',
+    '  password: |',
+    key,
+    'config:',
+    '  GitHubRepoProvider:',
+    '    access_token: "ghp_FAKEgcrguide00000000000000000002"',
+    '',
+  ].join('\n'));
+  return [secret, config];
+}

@@ -2,11 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { adoptedModuleText, adoptedSecrets, planAdoption, readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens } from '../lib';
-import { expectNoFixtureSecret, FIXTURE_SECRETS, fixture, LEGACY, TODAY } from './adopt-fixtures';
+import { expectNoFixtureSecret, FIXTURE_SECRETS, fixture, guideFiles, GUIDES, LEGACY, TODAY } from './adopt-fixtures';
 import { GCR_KEY, REGISTRY_PASSWORD, SP_ID } from './registry-inputs';
 
 test('the fixture secrets are the ones the files hold', () => {
-  const text = [...LEGACY, ...TODAY].map(f => fs.readFileSync(f, 'utf8')).join('\n');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adopt-guides-'));
+  const text = [...LEGACY, ...TODAY, ...GUIDES.flatMap(guide => guideFiles(guide, dir))].map(f => fs.readFileSync(f, 'utf8')).join('\n');
   for (const secret of FIXTURE_SECRETS) expect(text).toContain(secret);
 });
 
@@ -73,7 +74,8 @@ describe('today\'s layout', () => {
     expect(plan.builder).toEqual({ factory: 'pink', props: { hostSocketDir: '/var/run/pink/today', hostStorageDir: '/var/lib/pink/today' } });
     expect(plan.ingress).toEqual({
       binderHost: 'binder.example.org', hubHost: 'hub.example.org', ingressClassName: 'nginx',
-      binderTls: { clusterIssuer: 'letsencrypt-prod' }, hubTls: { clusterIssuer: 'letsencrypt-prod' },
+      binderTls: { certManager: { clusterIssuer: 'letsencrypt-prod', secretName: 'binder-example-org-tls' } },
+      hubTls: { certManager: { clusterIssuer: 'letsencrypt-prod', secretName: 'hub-example-org-tls' } },
     });
     expect(plan.hubUrl).toBeUndefined();
     expect(plan.chartValues).toEqual({ replicas: 2, jupyterhub: { singleuser: { cpu: { limit: 2 } } } });
@@ -114,6 +116,11 @@ describe('bad input: one line naming the file or setting, no secret', () => {
     return file;
   };
   const legacy = () => readValuesLayers(LEGACY);
+  /** Both Ingresses, with TLS, and `annotations` on the binder one. */
+  const ingresses = (annotations: Values): Values => ({
+    ingress: { enabled: true, hosts: ['binder.example.org'], annotations, tls: [{ secretName: 'binder-tls', hosts: ['binder.example.org'] }] },
+    jupyterhub: { ingress: { enabled: true, hosts: ['hub.example.org'], tls: [{ secretName: 'hub-tls', hosts: ['hub.example.org'] }] } },
+  });
 
   const cases: Array<[string, () => unknown, RegExp]> = [
     ['a missing file', () => readValuesLayers([path.join(dir, 'nope.yaml')]), /^values file .*nope\.yaml does not exist; give the path/],
@@ -129,6 +136,18 @@ describe('bad input: one line naming the file or setting, no secret', () => {
     ['dind without a registry', () => planAdoption('x', { ...legacy(), config: { BinderHub: { use_registry: false } } }), /^the values build with Builder\.dind\(\) but push to no registry/],
     ['an Ingress for one host', () => planAdoption('x', { ...legacy(), ingress: { enabled: true, hosts: ['binder.example.org'] } }),
       /^ingress\.enabled is true but jupyterhub\.ingress\.enabled is not/],
+    ['tls-acme without an issuer', () => planAdoption('x', { ...legacy(), ...ingresses({ 'kubernetes.io/tls-acme': 'true' }) }),
+      /^ingress\.annotations has kubernetes\.io\/tls-acme without cert-manager\.io\/cluster-issuer or cert-manager\.io\/issuer: cert-manager then uses its default issuer, which adopt cannot see; add /],
+    ['the hub Ingress and Let\'s Encrypt both', () => planAdoption('x', {
+      ...legacy(), ...ingresses({}), jupyterhub: { ...(ingresses({}).jupyterhub as Values), proxy: { https: { enabled: true, type: 'letsencrypt', hosts: ['hub.example.org'] } } },
+    }), /^jupyterhub\.ingress and the jupyterhub chart's Let's Encrypt \(jupyterhub\.proxy\.https\) are both enabled; .*disable one/],
+    ['Let\'s Encrypt without a contact email', () => planAdoption('x', {
+      ...legacy(), ingress: ingresses({}).ingress, jupyterhub: { proxy: { https: { enabled: true, type: 'letsencrypt', hosts: ['hub.example.org'] } } },
+    }), /^jupyterhub\.proxy\.https\.letsencrypt\.contactEmail is missing: Tls\.letsEncrypt needs the address/],
+    ['dind memory in no whole mebibytes', () => planAdoption('x', { ...legacy(), dind: { enabled: true, resources: { limits: { memory: '4G' } } } }),
+      /^dind\.resources\.memory\.limit "4G" is not a whole number of mebibytes, which the container's memory takes; write it in Mi or Gi/],
+    ['a dind CPU that is no quantity', () => planAdoption('x', { ...legacy(), dind: { enabled: true, resources: { requests: { cpu: 'lots' } } } }),
+      /^dind\.resources\.cpu\.request "lots" is no CPU quantity; give cores/],
   ];
   test.each(cases.map(([name]) => name))('%s', name => {
     const [, run, message] = cases.find(c => c[0] === name)!;
@@ -196,4 +215,108 @@ test('the live release\'s tokens fill the missing ones; a differing one keeps th
     outcome: 'differs from Secret hub of the live release: the values files\' token is kept, so the first apply changes it',
   });
   expect(adoptedSecrets(merged).generated).toEqual(['cryptKeeperKey', 'buildTokenSecret']);
+});
+
+describe('the guide\'s HTTPS section and Let\'s Encrypt', () => {
+  const https = () => readValuesLayers([...guideFiles('dockerhub', os.tmpdir()), fixture('guide-https/config.yaml')]);
+
+  test('cert-manager\'s Issuer with the same TLS Secrets, the class from the old annotation; tls-acme replaced by the issuer annotation', () => {
+    const plan = planAdoption('https', https());
+    expect(plan.ingress).toEqual({
+      binderHost: 'binder.example.net', hubHost: 'hub.binder.example.net', ingressClassName: 'nginx',
+      binderTls: { certManager: { issuer: 'letsencrypt-production', secretName: 'binder-example-net-tls' } },
+      hubTls: { certManager: { issuer: 'letsencrypt-production', secretName: 'hub-binder-example-net-tls' } },
+    });
+    expect(plan.hubUrl).toBeUndefined();
+    expect(plan.notes).toEqual([
+      { setting: 'jupyterhub.ingress.annotations["kubernetes.io/tls-acme"]', outcome: 'replaced by the issuer annotation Tls.certManager sets' },
+      { setting: 'ingress.annotations["kubernetes.io/tls-acme"]', outcome: 'replaced by the issuer annotation Tls.certManager sets' },
+      { setting: 'service.type', outcome: 'set by the ingress prop' },
+      { setting: 'jupyterhub.proxy.service.type', outcome: 'set by the ingress prop' },
+    ]);
+    expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).toContain('binderTls: Tls.certManager({\n      "issuer": "letsencrypt-production",\n      "secretName": "binder-example-net-tls"\n    })');
+  });
+
+  test('the guide\'s `https:` map among the annotations is listed: the API server refuses a map there', () => {
+    const values = https();
+    ((values.ingress as Values).annotations as Values).https = { enabled: true, type: 'nginx' };
+    expect(planAdoption('https', values).notes).toContainEqual({
+      setting: 'ingress.annotations["https"]',
+      outcome: 'not carried over: an annotation\'s value must be a string, so the API server refuses this one (the guide\'s https section has such a map by mistake)',
+    });
+  });
+
+  test('the jupyterhub chart\'s own Let\'s Encrypt for the hub becomes Tls.letsEncrypt; what it has besides is listed', () => {
+    const values = https();
+    delete (values.jupyterhub as Values).ingress;
+    (values.jupyterhub as Values).proxy = {
+      https: { enabled: true, type: 'letsencrypt', hosts: ['hub.binder.example.net'], letsencrypt: { contactEmail: 'ops@example.net', acmeServer: 'https://acme.example.net/dir' } },
+    };
+    const plan = planAdoption('le', values);
+    expect(plan.ingress?.hubTls).toEqual({ letsEncrypt: 'ops@example.net' });
+    expect(plan.ingress?.hubHost).toBe('hub.binder.example.net');
+    expect(plan.notes).toContainEqual({
+      setting: 'jupyterhub.proxy.https.letsencrypt.acmeServer', outcome: 'not carried over: Tls.letsEncrypt takes the contact email only; add it by hand if you need it',
+    });
+    expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).toContain('hubTls: Tls.letsEncrypt("ops@example.net")');
+  });
+
+  test('several hosts: the first is served, the others and their TLS are listed', () => {
+    const values = https();
+    Object.assign(values.ingress as Values, {
+      hosts: ['binder.example.net', 'mybinder.example.net'],
+      tls: [{ secretName: 'other-tls', hosts: ['mybinder.example.net'] }, { secretName: 'binder-example-net-tls', hosts: ['binder.example.net'] }],
+    });
+    const plan = planAdoption('hosts', values);
+    expect(plan.ingress?.binderTls).toEqual({ certManager: { issuer: 'letsencrypt-production', secretName: 'binder-example-net-tls' } });
+    expect(plan.notes).toContainEqual(
+      { setting: 'ingress.hosts[1]', outcome: 'mybinder.example.net not carried over: the ingress prop serves one host per chart; route it with an Ingress of your own' });
+    expect(plan.notes).toContainEqual(
+      { setting: 'ingress.tls[0]', outcome: 'not carried over: TLS for another host than binder.example.net; add it by hand if you need it' });
+  });
+
+  test('an issuer annotation without a tls entry issued nothing: plain http stays, the annotations are listed', () => {
+    const values = https();
+    delete (values.ingress as Values).tls;
+    delete ((values.jupyterhub as Values).ingress as Values).tls;
+    const plan = planAdoption('plain', values);
+    expect(plan.ingress?.binderTls).toBeUndefined();
+    expect(plan.ingress?.hubTls).toBeUndefined();
+    expect(plan.notes).toContainEqual({
+      setting: 'ingress.annotations', outcome: 'cert-manager\'s annotations not carried over: without a tls entry for binder.example.net it issued nothing, so binder.example.net stays plain http',
+    });
+  });
+});
+
+describe('the builder\'s and registry\'s other settings', () => {
+  const dind = (extra: Values) => planAdoption('b', { ...readValuesLayers(guideFiles('dockerhub', os.tmpdir())), dind: { hostLibDir: '/var/lib/dind/b', hostSocketDir: '/var/run/dind/b', ...extra } });
+
+  test('dind.resources become Builder.dind resources, written as the files had them; what it cannot take is listed', () => {
+    const plan = dind({ resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: 2, memory: '4Gi', 'ephemeral-storage': '20Gi' } }, daemonset: { extraVolumes: [], lifecycle: {} } });
+    expect(plan.builder.props.resources).toEqual({ cpu: { request: '500m', limit: 2 }, memory: { request: '1Gi', limit: '4Gi' } });
+    expect(plan.notes).toEqual([
+      { setting: 'dind.resources.limits.ephemeral-storage', outcome: 'not carried over: Builder.dind resources take CPU and memory; add it by hand if you need it' },
+    ]);
+    expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).toContain('resources: containerResources({\n      "cpu": {\n        "request": "500m",\n        "limit": 2\n      },');
+  });
+
+  test('a socket name other than docker.sock, and daemonset settings Builder.dind has no place for, are listed', () => {
+    const plan = dind({ hostSocketName: 'dockerd.sock', daemonset: { image: { pullPolicy: 'Always' } } });
+    expect(plan.notes).toEqual([
+      { setting: 'dind.hostSocketName', outcome: 'not carried over: our DinD\'s socket is docker.sock, the name BinderHub\'s config assumes anyway' },
+      { setting: 'dind.daemonset.image.pullPolicy', outcome: 'not carried over: Builder.dind() has no such option; add it by hand if you need it' },
+    ]);
+  });
+
+  test('config.BinderHub.registry_class is kept in chartValues and listed', () => {
+    const values = readValuesLayers(guideFiles('custom', os.tmpdir()));
+    ((values.config as Values).BinderHub as Values).registry_class = 'binderhub.registry.GoogleArtifactRegistry';
+    const plan = planAdoption('c', values);
+    expect(plan.chartValues).toEqual({ config: { BinderHub: { registry_class: 'binderhub.registry.GoogleArtifactRegistry' } } });
+    expect(plan.notes).toContainEqual({
+      setting: 'config.BinderHub.registry_class',
+      outcome: 'kept in chartValues: no registry factory models BinderHub\'s binderhub.registry.GoogleArtifactRegistry; Registry.custom sets the registry login '
+        + 'and config.DockerRegistry it reads, so check the two together',
+    });
+  });
 });

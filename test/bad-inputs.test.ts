@@ -282,6 +282,8 @@ const ingress: Case[] = [
   { name: 'a clusterIssuer with a space', act: () => Tls.certManager({ clusterIssuer: 'letsencrypt prod' }),
     message: /^Tls\.certManager clusterIssuer "letsencrypt prod" is not a valid object name/ },
   { name: 'a TLS Secret name with upper case', act: () => Tls.secret('Binder-TLS'), message: /^Tls\.secret "Binder-TLS" is not a valid object name/ },
+  { name: 'a cert-manager Secret name with a slash', act: () => Tls.certManager({ clusterIssuer: 'le', secretName: 'tls/binder' }),
+    message: /^Tls\.certManager secretName "tls\/binder" is not a valid object name/ },
   { name: 'the same host twice', act: app => deploy(app, { ingress: { ...hosts, hubHost: 'binder.example.org' } }),
     message: /ingress binderHost and hubHost are both "binder\.example\.org"/ },
   { name: 'TLS for one host only', act: app => deploy(app, { ingress: { ...hosts, hubTls: cm() } }), message: /ingress has TLS for one host only; give binderTls and hubTls both/ },

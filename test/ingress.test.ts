@@ -46,6 +46,15 @@ describe('other TLS sources', () => {
     expect(find(objects, 'Ingress', 'jupyterhub').metadata.annotations).toEqual({ 'cert-manager.io/issuer': 'local-ca' });
   });
 
+  test('cert-manager into a Secret of a given name: an existing certificate goes on serving', () => {
+    const objects = synthBinderHub({
+      ingress: { ...hosts, binderTls: Tls.certManager({ clusterIssuer: 'le', secretName: 'binder-example-org-tls' }), hubTls: Tls.certManager({ issuer: 'local-ca' }) },
+    }, 'prod');
+    expect(find(objects, 'Ingress', 'binderhub').spec.tls).toEqual([{ hosts: ['binder.example.org'], secretName: 'binder-example-org-tls' }]);
+    expect(find(objects, 'Ingress', 'binderhub').metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'le' });
+    expect(find(objects, 'Ingress', 'jupyterhub').spec.tls).toEqual([{ hosts: ['hub.example.org'], secretName: 'prod-hub-tls' }]);
+  });
+
   test('the jupyterhub chart\'s Let\'s Encrypt mode for the hub: no hub Ingress, proxy-public stays a LoadBalancer on 443', () => {
     const objects = synthBinderHub({ ingress: { ...hosts, binderTls: Tls.certManager({ clusterIssuer: 'le' }), hubTls: Tls.letsEncrypt('admin@example.org') } });
     expect(objects.find(o => o.kind === 'Ingress' && o.metadata.name === 'jupyterhub')).toBeUndefined();
