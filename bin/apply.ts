@@ -13,7 +13,8 @@ const USAGE = `usage: npm run apply -- --deployment <name> [--prune] [--timeout 
 
 Applies the deployment's files with kubectl: first its Namespace and Secrets (through standard input), then
 dist/<name>.k8s.yaml and dist-secrets/<name>-secrets.k8s.yaml together, then waits for each of its Deployments,
-DaemonSets and StatefulSets to roll out. A workload that is not ready in time is named with its last event.
+DaemonSets and StatefulSets to roll out (not those with the OnDelete update strategy: they are named). A workload
+that is not ready in time is named with its last event.
 
   --deployment <name>    the deployment (its manifest is <dist>/<name>.k8s.yaml)
   --prune                also delete the deployment's objects the files no longer hold: the command
@@ -58,6 +59,9 @@ runMain(async () => {
     await kubectlStep(kubectl, 'the Namespace and Secrets', ['apply', '-f', '-'], streamInput(plan.first));
   }
   await kubectlStep(kubectl, plan.command.files.join(' and '), plan.applyArgs);
+  for (const workload of plan.notWaited) {
+    process.stderr.write(`rollout: not waiting for ${workload.resource}/${workload.name}: its updateStrategy is OnDelete, so its pods change only when you delete them\n`);
+  }
   await waitForRollouts({ ...kubectl, timeoutSec, onProgress: line => process.stderr.write(`${line}\n`) }, plan.workloads);
 
   const state = hubUrlState(fs.readFileSync(files.manifests, 'utf8'));

@@ -35,8 +35,13 @@ export interface ApplyPlan {
   readonly command: PruneCommand;
   /** The objects of the applied files, in file order. */
   readonly objects: ManifestObject[];
-  /** Every Deployment, DaemonSet and StatefulSet the applied files hold, in file order. */
+  /** Every Deployment, DaemonSet and StatefulSet the applied files hold, in file order, but those in `notWaited`. */
   readonly workloads: Workload[];
+  /**
+   * The DaemonSets and StatefulSets with the OnDelete update strategy: their pods change only when deleted, and
+   * `kubectl rollout status` refuses them (it follows RollingUpdate only), so the apply cannot wait for them.
+   */
+  readonly notWaited: Workload[];
 }
 
 /**
@@ -48,15 +53,21 @@ export function applyPlan(files: DeploymentFiles, prune: boolean): ApplyPlan {
   const applied = [files.manifests, files.secrets].filter(f => f !== undefined && command.files.includes(f.file));
   const objects = applied.flatMap(f => f!.objects);
   const first = FIRST_KINDS.flatMap(kind => objects.filter(o => o.kind === kind));
+  const workloads = objects.filter(o => ROLLOUT_KINDS.includes(o.kind) && o.apiVersion === 'apps/v1');
+  const workload = (o: ManifestObject): Workload => ({ resource: o.kind.toLowerCase(), name: o.metadata.name, namespace: o.metadata.namespace ?? 'default' });
   return {
     first,
     applyArgs: prune ? command.argv.slice(1) : ['apply', ...command.files.flatMap(file => ['-f', file])],
     command,
     objects,
-    workloads: objects.filter(o => ROLLOUT_KINDS.includes(o.kind) && o.apiVersion === 'apps/v1').map(o => ({
-      resource: o.kind.toLowerCase(), name: o.metadata.name, namespace: o.metadata.namespace ?? 'default',
-    })),
+    workloads: workloads.filter(o => !isOnDelete(o)).map(workload),
+    notWaited: workloads.filter(isOnDelete).map(workload),
   };
+}
+
+/** Whether a DaemonSet or StatefulSet updates its pods only when they are deleted (a Deployment has no such strategy). */
+function isOnDelete(object: ManifestObject): boolean {
+  return object.kind !== 'Deployment' && object.spec?.updateStrategy?.type === 'OnDelete';
 }
 
 /**

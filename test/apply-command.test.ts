@@ -91,6 +91,20 @@ describe('npm run apply', () => {
       + `see kubectl describe deployment hub --namespace ${NS}`);
   });
 
+  test('a DaemonSet with the OnDelete strategy is named as not waited for, and the apply succeeds', async () => {
+    const file = path.join(cwd, 'dist', 'staging.k8s.yaml');
+    const documents = fs.readFileSync(file, 'utf8').split('\n---\n');
+    const cleaner = documents.findIndex(d => d.includes('kind: DaemonSet\n') && d.includes('  name: staging-image-cleaner\n'));
+    expect(documents[cleaner]).toContain('\n  updateStrategy:\n    type: RollingUpdate');
+    documents[cleaner] = documents[cleaner].replace('\n  updateStrategy:\n    type: RollingUpdate', '\n  updateStrategy:\n    type: OnDelete');
+    fs.writeFileSync(file, documents.join('\n---\n'));
+    const cluster = await start();
+    const result = await run('apply', cluster, ['--deployment', 'staging', '--timeout', '60']);
+    expect([result.status, result.stderr.split('\n').filter(l => l.startsWith('error'))]).toEqual([0, []]);
+    expect(result.stderr).toContain('rollout: not waiting for daemonset/staging-image-cleaner: its updateStrategy is OnDelete, so its pods change only when you delete them\n');
+    expect(result.stderr).not.toContain('rollout: waiting for daemonset/staging-image-cleaner');
+  });
+
   test('--prune deletes the deployment\'s objects the files no longer hold, and nothing else', async () => {
     const labelled = (name: string) => ({
       apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS, labels: { [LABEL]: 'staging' }, annotations: { [LAST_APPLIED]: '{}' } },

@@ -50,6 +50,15 @@ describe('applyPlan', () => {
     ]);
   });
 
+  test('a DaemonSet or StatefulSet with the OnDelete strategy is not waited for (rollout status refuses it); a Deployment always is', () => {
+    const onDelete = { spec: { updateStrategy: { type: 'OnDelete' } } };
+    const files = { file: 'dist/x.k8s.yaml', objects: [object('apps/v1', 'DaemonSet', 'puller', 'prod', onDelete), object('apps/v1', 'StatefulSet', 'db', 'prod', onDelete),
+      object('apps/v1', 'StatefulSet', 'placeholder', 'prod', { spec: { updateStrategy: { type: 'RollingUpdate' } } }), object('apps/v1', 'Deployment', 'hub', 'prod', onDelete)] };
+    const plan = applyPlan({ manifests: files }, false);
+    expect(plan.workloads).toEqual([{ resource: 'statefulset', name: 'placeholder', namespace: 'prod' }, { resource: 'deployment', name: 'hub', namespace: 'prod' }]);
+    expect(plan.notWaited).toEqual([{ resource: 'daemonset', name: 'puller', namespace: 'prod' }, { resource: 'statefulset', name: 'db', namespace: 'prod' }]);
+  });
+
   test('a Deployment of another API group is not waited for: rollout status knows only apps/v1', () => {
     const other = { file: 'dist/x.k8s.yaml', objects: [object('example.org/v1', 'Deployment', 'custom')] };
     expect(applyPlan({ manifests: other }, false).workloads).toEqual([]);
