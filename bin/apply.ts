@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import {
-  applyPlan, checkDnsLabel, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, deploymentFiles, hubUrlState, kubectlError,
+  applyPlan, checkDnsLabel, checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, deploymentFiles, hubUrlState, kubectlError,
   KubectlOptions, streamInput, parseCliArgs, readManifestFile, registerSecretValues, runKubectl, runMain, toolPath, waitForRollouts,
 } from '../lib';
 
@@ -19,12 +19,15 @@ that is not ready in time is named with its last event.
   --deployment <name>    the deployment (its manifest is <dist>/<name>.k8s.yaml)
   --prune                also delete the deployment's objects the files no longer hold: the command
                          \`npm run prune-command\` prints (Namespaces and PersistentVolumeClaims are never pruned)
-  --timeout <seconds>    how long the rollouts may take together (default: 600)
+  --timeout <seconds>    how long the rollouts may take together, at most 86400 (default: 600)
   --dist <dir>           the synthesized manifests (default: dist)
   --dist-secrets <dir>   Secrets kept out of dist/ (default: dist-secrets)
   --kubeconfig <file>    kubeconfig for kubectl (default: kubectl's own: KUBECONFIG, ~/.kube/config)
   --context <name>       kubeconfig context (default: the current one)
   --help                 this text`;
+
+/** The longest --timeout: a rollout still going after a day is stuck. */
+const MAX_TIMEOUT_SEC = 86400;
 
 runMain(async () => {
   const { values: args } = parseCliArgs({
@@ -41,7 +44,10 @@ runMain(async () => {
   if (!args.deployment) throw new ConfigError('--deployment is required; see --help');
   checkDnsLabel('--deployment', args.deployment);
   const timeoutSec = Number(args.timeout);
-  if (!Number.isInteger(timeoutSec) || timeoutSec <= 0) throw new ConfigError(`--timeout must be a whole number of seconds, got "${args.timeout}"`);
+  // Digits only: Number() also reads 1e21 and 0x3c, and kubectl refuses a timeout beyond its durations' range.
+  if (!/^[0-9]+$/.test(args.timeout!) || timeoutSec <= 0 || timeoutSec > MAX_TIMEOUT_SEC) {
+    throw new ConfigError(`--timeout must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SEC} (a day), got "${args.timeout}"`);
+  }
 
   const targets = { manifests: args.dist!, secrets: args['dist-secrets']! };
   completeInterruptedPublish(targets);
@@ -49,12 +55,13 @@ runMain(async () => {
   if (!fs.existsSync(files.manifests)) throw new ConfigError(`${files.manifests} does not exist: run \`npm run synth\` first (or pass --dist)`);
   const read = (file: string) => ({ file, objects: readManifestFile(file) });
   const plan = applyPlan({ manifests: read(files.manifests), secrets: fs.existsSync(files.secrets) ? read(files.secrets) : undefined }, args.prune);
+  const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context };
+  await checkKubectlTarget(kubectl);
   for (const skipped of plan.command.skipped) console.log(`not applied: ${skipped.file}: ${skipped.reason}`);
   if (args.prune) for (const kept of plan.command.kept) console.log(`never pruned: ${kept.kind} ${kept.objects.join(', ')}`);
 
   // kubectl's errors may quote what it was given; runMain redacts these values from anything printed.
   for (const secret of plan.first.filter(o => o.kind === 'Secret')) registerSecretValues(secret);
-  const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context };
   if (plan.first.length > 0) {
     await kubectlStep(kubectl, 'the Namespace and Secrets', ['apply', '-f', '-'], streamInput(plan.first));
   }

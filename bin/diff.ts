@@ -8,8 +8,8 @@
 import * as fs from 'fs';
 import { synthesizeExample } from '../main';
 import {
-  applyPlan, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentFiles, deploymentOfFile, diffDeployments, diffSummary,
-  formatDeploymentDiffs, isEmptyDiff, kubectlLiveDiff, manifestTextsAtRef, parseCliArgs, plannedFiles, publishedFiles,
+  applyPlan, checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentFiles, deploymentOfFile, diffDeployments, diffSummary,
+  formatDeploymentDiffs, isEmptyDiff, KubectlOptions, kubectlLiveDiff, manifestTextsAtRef, parseCliArgs, plannedFiles, publishedFiles,
   readManifestFile, readPublishedTexts, redact, runMain, styleFor, toolPath,
 } from '../lib';
 
@@ -83,14 +83,14 @@ async function liveDiffs(values: { deployment: string[]; prune?: boolean; contex
     throw new ConfigError(`${unknown.length > 0 ? `--deployment ${unknown[0]}: no such deployment in ${DEFAULT_TARGETS.manifests}/` : `${DEFAULT_TARGETS.manifests}/ holds no deployment`}; `
       + `run \`npm run synth\` first${known.length > 0 ? ` or name one of ${known.join(', ')}` : ''}`);
   }
+  const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), context: values.context, kubeconfig: values.kubeconfig };
+  await checkKubectlTarget(kubectl);
   const diffs: DeploymentDiff[] = [];
   for (const deployment of values.deployment.length > 0 ? values.deployment : known) {
     const files = deploymentFiles(DEFAULT_TARGETS, deployment);
     const read = (file: string) => ({ file, objects: readManifestFile(file) });
     const plan = applyPlan({ manifests: read(files.manifests), secrets: fs.existsSync(files.secrets) ? read(files.secrets) : undefined }, values.prune === true);
-    const diff = await kubectlLiveDiff({
-      kubectl: toolPath('kubectl'), context: values.context, kubeconfig: values.kubeconfig, secretsFolder: DEFAULT_TARGETS.secrets, prune: values.prune,
-    }, plan.command, plan.objects);
+    const diff = await kubectlLiveDiff({ ...kubectl, secretsFolder: DEFAULT_TARGETS.secrets, prune: values.prune }, plan.command, plan.objects);
     diffs.push({ deployment, diff });
   }
   return diffs;

@@ -1,4 +1,5 @@
 import { spawn } from 'child_process';
+import * as fs from 'fs';
 import { ConfigError } from './errors';
 
 /** How to reach the cluster. */
@@ -77,4 +78,29 @@ export function kubectlError(what: string, stderr: string, options: KubectlOptio
       + 'check --kubeconfig / --context (kubectl config current-context)');
   }
   return new ConfigError(`${what} failed: ${last}`);
+}
+
+/**
+ * Refuses a `--kubeconfig` that is no file and a `--context` the kubeconfig lacks, in one line each, before any call
+ * reaches the cluster (kubectl's own errors come only after a command has started, and name neither option). The
+ * contexts are read with `kubectl config get-contexts`, which reads the kubeconfig and nothing else.
+ */
+export async function checkKubectlTarget(options: KubectlOptions): Promise<void> {
+  for (const option of ['kubeconfig', 'context'] as const) {
+    if (options[option] === '') throw new ConfigError(`--${option} is empty: name a ${option === 'context' ? 'context' : 'kubeconfig file'}, or leave the option out for kubectl's default`);
+  }
+  if (options.kubeconfig !== undefined) {
+    const stat = fs.statSync(options.kubeconfig, { throwIfNoEntry: false });
+    if (!stat?.isFile()) {
+      throw new ConfigError(`--kubeconfig ${options.kubeconfig}: ${stat ? 'is a folder, not' : 'no such file; give'} a kubeconfig file (or leave the option out for KUBECONFIG, ~/.kube/config)`);
+    }
+  }
+  if (options.context === undefined) return;
+  const source = options.kubeconfig ?? 'the kubeconfig (KUBECONFIG, ~/.kube/config)';
+  const result = await runKubectl({ ...options, context: undefined }, ['config', 'get-contexts', '--output', 'name']);
+  if (result.status !== 0) throw new ConfigError(`--context ${options.context}: kubectl cannot read ${source}: ${kubectlLastLine(result.stderr)}`);
+  const contexts = result.stdout.split('\n').filter(Boolean);
+  if (!contexts.includes(options.context)) {
+    throw new ConfigError(`--context ${options.context}: no such context in ${source}; ${contexts.length > 0 ? `its contexts: ${contexts.join(', ')}` : 'it has none'}`);
+  }
 }

@@ -156,7 +156,13 @@ describe('npm run apply', () => {
 
   test.each([
     [['--deployment', 'Staging'], /^error: --deployment "Staging" must be lowercase letters, digits and '-'/],
-    [['--deployment', 'staging', '--timeout', '0'], /^error: --timeout must be a whole number of seconds, got "0"\n$/],
+    [['--deployment', 'staging', '--timeout', '0'], /^error: --timeout must be a whole number of seconds from 1 to 86400 \(a day\), got "0"\n$/],
+    [['--deployment', 'staging', '--timeout', '1e21'], /^error: --timeout must be a whole number of seconds from 1 to 86400 \(a day\), got "1e21"\n$/],
+    [['--deployment', 'staging', '--timeout', '86401'], /^error: --timeout must be a whole number of seconds from 1 to 86400 \(a day\), got "86401"\n$/],
+    [['--deployment', 'staging', '--kubeconfig', 'no-such-file'], /^error: --kubeconfig no-such-file: no such file; give a kubeconfig file \(or leave the option out for KUBECONFIG, ~\/\.kube\/config\)\n$/],
+    [['--deployment', 'staging', '--kubeconfig', 'dist'], /^error: --kubeconfig dist: is a folder, not a kubeconfig file/],
+    [['--deployment', 'staging', '--context', 'nosuch'], /^error: --context nosuch: no such context in the kubeconfig \(KUBECONFIG, ~\/\.kube\/config\); its contexts: fake\n$/],
+    [['--deployment', 'staging', '--context='], /^error: --context is empty: name a context, or leave the option out for kubectl's default\n$/],
     [['--deployment', 'nosuch'], /^error: dist\/nosuch\.k8s\.yaml does not exist: run `npm run synth` first \(or pass --dist\)\n$/],
     [[], /^error: --deployment is required; see --help\n$/],
   ])('refuses %j before calling kubectl', async (args, message) => {
@@ -182,6 +188,8 @@ describe('npm run diff -- --live', () => {
     const result = await run('diff', cluster, ['--live', '--deployment', 'staging']);
     expect([result.status, result.stdout, result.stderr]).toEqual([0, 'no changes: the cluster matches dist/ and dist-secrets/ of staging\n', '']);
     expect(fs.readdirSync(path.join(cwd, 'dist-secrets'))).toEqual(['staging-secrets.k8s.yaml']);
+    const named = await run('diff', cluster, ['--live', '--deployment', 'staging', '--kubeconfig', path.join(cwd, 'kubeconfig'), '--context', 'fake']);
+    expect([named.status, named.stderr]).toEqual([0, '']);
   });
 
   test('rotated tokens: Secret keys and the pods that restart, never a value, old or new', async () => {
@@ -248,6 +256,8 @@ describe('npm run diff -- --live', () => {
   test.each([
     [['--live', '--against', 'HEAD'], /^error: --live compares dist\/ with the cluster, --against a synth with a git ref: give one of them\n$/],
     [['--prune'], /^error: --prune goes with --live; see --help\n$/],
+    [['--live', '--context', 'nosuch'], /^error: --context nosuch: no such context in the kubeconfig \(KUBECONFIG, ~\/\.kube\/config\); its contexts: fake\n$/],
+    [['--live', '--kubeconfig', 'no-such-file'], /^error: --kubeconfig no-such-file: no such file; give a kubeconfig file/],
     [['--live', '--deployment', 'nosuch'], /^error: --deployment nosuch: no such deployment in dist\/; run `npm run synth` first or name one of prod, staging\n$/],
   ])('refuses %j with one line and exit 2', async (args, message) => {
     const cluster = await start();
