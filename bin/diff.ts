@@ -10,7 +10,7 @@ import { synthesizeExample } from '../main';
 import {
   applyPlan, checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentFiles, deploymentOfFile, diffDeployments, diffSummary,
   formatDeploymentDiffs, isEmptyDiff, KubectlOptions, kubectlLiveDiff, manifestTextsAtRef, parseCliArgs, plannedFiles, publishedFiles,
-  readManifestFile, readPublishedTexts, redact, runMain, styleFor, toolPath,
+  readManifestFile, readPublishedTexts, redact, registerSecretValues, runMain, styleFor, toolPath,
 } from '../lib';
 
 const USAGE = `usage: npm run diff [-- --deployment <name>...] [--against <git-ref>]
@@ -90,6 +90,8 @@ async function liveDiffs(values: { deployment: string[]; prune?: boolean; contex
     const files = deploymentFiles(DEFAULT_TARGETS, deployment);
     const read = (file: string) => ({ file, objects: readManifestFile(file) });
     const plan = applyPlan({ manifests: read(files.manifests), secrets: fs.existsSync(files.secrets) ? read(files.secrets) : undefined }, values.prune === true);
+    // kubectl's errors may quote what it was given; runMain redacts these values from anything printed, as in apply.
+    for (const secret of plan.objects.filter(o => o.kind === 'Secret')) registerSecretValues(secret);
     const diff = await kubectlLiveDiff({ ...kubectl, secretsFolder: DEFAULT_TARGETS.secrets, prune: values.prune }, plan.command, plan.objects);
     diffs.push({ deployment, diff });
   }

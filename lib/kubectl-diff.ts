@@ -6,7 +6,6 @@
  * field removed from the files shows as removed; a server-side dry run by another field manager keeps such fields.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ConfigError } from './errors';
 import { kubectlError, KubectlOptions, runKubectl } from './kubectl';
@@ -17,6 +16,9 @@ import { projectRoot } from './tools';
 
 /** Where kubectl's copies of the live and merged objects go: a folder of this prefix inside dist-secrets/. */
 const WORK_FOLDER_PREFIX = '.kubectl-diff-';
+
+/** The script in the work folder that kubectl runs as its external diff program. */
+const PROGRAM = 'diff-program';
 
 /** Options for `kubectlLiveDiff`. */
 export interface LiveDiffOptions extends KubectlOptions {
@@ -41,11 +43,12 @@ export async function kubectlLiveDiff(options: LiveDiffOptions, command: PruneCo
   fs.mkdirSync(options.secretsFolder, { recursive: true, mode: 0o700 });
   removeWorkFolders(options.secretsFolder);
   const work = fs.mkdtempSync(path.join(options.secretsFolder, WORK_FOLDER_PREFIX));
-  // kubectl splits KUBECTL_EXTERNAL_DIFF at spaces, so the program is a script at a path without any.
-  const programFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-diff-'));
   try {
-    const program = path.join(programFolder, 'diff-program');
-    if (/\s/.test(program)) throw new ConfigError(`the temporary folder ${programFolder} has a space in its path, which kubectl cannot run a diff program from: set TMPDIR to another folder`);
+    // kubectl splits KUBECTL_EXTERNAL_DIFF at spaces and drops any word but plain flags, so the program is a script
+    // at a path without spaces: in the work folder, named from the working folder (kubectl runs it from there). Not
+    // in the system's temporary folder, which may be mounted noexec or have a space in its path.
+    const program = path.join(path.relative(process.cwd(), work), PROGRAM);
+    if (/\s/.test(program)) throw new ConfigError(`the Secrets folder ${options.secretsFolder} has a space in its path, which kubectl cannot run a diff program from: use another folder`);
     const bundle = path.join(projectRoot(), 'build', 'bin', 'kubectl-diff-program.js');
     fs.writeFileSync(program, `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(bundle)} "$@"\n`, { mode: 0o700 });
     const prune = options.prune ? command.argv.slice(command.argv.indexOf('--prune')) : [];
@@ -53,9 +56,11 @@ export async function kubectlLiveDiff(options: LiveDiffOptions, command: PruneCo
       env: { KUBECTL_EXTERNAL_DIFF: program, TMPDIR: work },
     });
     if (result.status === 0 || result.status === 1) return parseProgramOutput(result.stdout);
-    throw kubectlError(`kubectl diff of ${command.files.join(' and ')}`, result.stderr, options);
+    // When the program fails, kubectl's last line only says so (`failed to run "<program>": exit status 2`); the
+    // program's own error is the line before.
+    const stderr = result.stderr.replace(new RegExp(`\\n?error: failed to run "[^"\\n]*${PROGRAM}": exit status \\d+\\s*$`), '');
+    throw kubectlError(`kubectl diff of ${command.files.join(' and ')}`, stderr, options);
   } finally {
-    fs.rmSync(programFolder, { recursive: true, force: true });
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

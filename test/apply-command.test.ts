@@ -37,9 +37,9 @@ beforeEach(() => {
 const start = fakeKubeApiPerTest();
 
 /** Runs an npm script's command in the workspace against `cluster`, with kubectl's discovery cache kept per test. */
-function run(command: string, cluster: FakeKubeApi | string, args: string[]) {
+function run(command: string, cluster: FakeKubeApi | string, args: string[], env: Record<string, string> = {}) {
   const url = typeof cluster === 'string' ? cluster : cluster.url;
-  return runCommandAsync(command, cwd, { KUBECONFIG: writeKubeconfig(cwd, url), KUBECACHEDIR: path.join(cwd, '.kube-cache') }, args);
+  return runCommandAsync(command, cwd, { KUBECONFIG: writeKubeconfig(cwd, url), KUBECACHEDIR: path.join(cwd, '.kube-cache'), ...env }, args);
 }
 
 const objectsOf = (file: string): any[] => (yaml.loadAll(fs.readFileSync(path.join(cwd, file), 'utf8')) as any[]).filter(Boolean);
@@ -239,6 +239,33 @@ describe('npm run diff -- --live', () => {
     fs.writeFileSync(path.join(leftover, 'v1.Secret.ns.hub'), 'copy');
     expect((await run('diff', cluster, ['--live', '--deployment', 'staging'])).status).toBe(0);
     expect(fs.readdirSync(path.join(cwd, 'dist-secrets'))).toEqual(['staging-secrets.k8s.yaml']);
+  });
+
+  test('a system temporary folder with a space in its path: the diff runs, and writes nothing there', async () => {
+    const cluster = await appliedCluster();
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'with space-'));
+    const result = await run('diff', cluster, ['--live', '--deployment', 'staging'], { TMPDIR: tmp });
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+
+  test('when the diff program fails, its own error is the line shown, not kubectl\'s "exit status 2"', async () => {
+    const cluster = await appliedCluster();
+    const failing = path.join(cwd, 'fail-diff-program.js');
+    fs.writeFileSync(failing, "if (process.argv[1].endsWith('kubectl-diff-program.js')) { process.stderr.write('error: the program failed here\\n'); process.exit(2); }\n");
+    const result = await run('diff', cluster, ['--live', '--deployment', 'staging'], { NODE_OPTIONS: `--require ${failing}` });
+    expect([result.status, result.stdout, result.stderr]).toEqual([2, '', 'error: kubectl diff of dist/staging.k8s.yaml and '
+      + 'dist-secrets/staging-secrets.k8s.yaml failed: error: the program failed here\n']);
+  });
+
+  test('a kubectl error that quotes a Secret value of the files shows it redacted', async () => {
+    const cluster = await appliedCluster();
+    const kubectl = path.join(cwd, 'quoting-kubectl');
+    const token = "sed -n 's/^  hub.services.binder.apiToken: //p' dist-secrets/staging-secrets.k8s.yaml";
+    fs.writeFileSync(kubectl, `#!/bin/sh\necho "Error from server (Invalid): $(${token}) is $(${token} | base64 -d)" >&2\nexit 1\n`, { mode: 0o755 });
+    const result = await run('diff', cluster, ['--live', '--deployment', 'staging'], { KUBECTL: kubectl });
+    expect([result.status, result.stderr]).toEqual([2, 'error: kubectl get namespace binderhub-staging failed: Error from server (Invalid): *** is ***\n']);
+    expectNoSecretIn(result.output);
   });
 
   test('a deployment whose namespace is not in the cluster yet (a first install): every object added', async () => {
