@@ -36,6 +36,7 @@ runMain(async () => {
     console.log(USAGE);
     return;
   }
+  values.deployment = [...new Set(values.deployment)]; // a deployment named twice is diffed once
   if (values.live) {
     if (values.against !== undefined) throw new ConfigError('--live compares dist/ with the cluster, --against a synth with a git ref: give one of them');
     const which = values.deployment.length > 0 ? values.deployment.join(', ') : 'every deployment';
