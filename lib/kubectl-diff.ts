@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from './errors';
 import { kubectlError, KubectlOptions, runKubectl } from './kubectl';
-import { ManifestObject } from './manifest-check';
+import { streamInput } from './apply-plan';
+import { ManifestObject, objectId } from './manifest-check';
 import { diffManifests, ManifestDiff } from './manifest-diff';
 import { PruneCommand } from './prune';
 import { projectRoot } from './tools';
@@ -33,13 +34,28 @@ export interface LiveDiffOptions extends KubectlOptions {
 }
 
 /**
- * What applying `command`'s files (which hold `objects`) would change in the cluster. When a Namespace of theirs does
- * not exist yet, kubectl cannot dry-run anything in it: that is a first install, and every object is added.
+ * What applying `command`'s files (which hold `objects`) would change in the cluster, in the files' order (what the
+ * prune would delete last). When a Namespace of theirs does not exist yet, kubectl cannot dry-run anything in it: its
+ * objects are added, and kubectl diffs the rest (cluster-scoped objects, which may exist already) from its standard
+ * input, so Secrets never touch the disk there either.
  */
 export async function kubectlLiveDiff(options: LiveDiffOptions, command: PruneCommand, objects: ManifestObject[]): Promise<ManifestDiff> {
+  const missing = new Set<string>();
   for (const namespace of objects.filter(o => o.kind === 'Namespace' && o.apiVersion === 'v1')) {
-    if (!await namespaceExists(options, namespace.metadata.name)) return diffManifests([], objects);
+    if (!await namespaceExists(options, namespace.metadata.name)) missing.add(namespace.metadata.name);
   }
+  const added = objects.filter(o => o.metadata.namespace !== undefined && missing.has(o.metadata.namespace));
+  const rest = objects.filter(o => !added.includes(o));
+  const live = await runKubectlDiff(options, command, missing.size === 0 ? { files: command.files } : { input: streamInput(rest) });
+  const diff = diffManifests([], added);
+  return inFileOrder({ objects: [...live.objects, ...diff.objects], restarts: live.restarts }, objects);
+}
+
+/** What `kubectl diff` reads: the deployment's files, or the objects through its standard input. */
+type DiffInput = { readonly files: string[] } | { readonly input: string };
+
+/** Runs `kubectl diff` with our program as its external diff, and returns the program's answer. */
+async function runKubectlDiff(options: LiveDiffOptions, command: PruneCommand, what: DiffInput): Promise<ManifestDiff> {
   fs.mkdirSync(options.secretsFolder, { recursive: true, mode: 0o700 });
   removeWorkFolders(options.secretsFolder);
   const work = fs.mkdtempSync(path.join(options.secretsFolder, WORK_FOLDER_PREFIX));
@@ -52,8 +68,9 @@ export async function kubectlLiveDiff(options: LiveDiffOptions, command: PruneCo
     const bundle = path.join(projectRoot(), 'build', 'bin', 'kubectl-diff-program.js');
     fs.writeFileSync(program, `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(bundle)} "$@"\n`, { mode: 0o700 });
     const prune = options.prune ? command.argv.slice(command.argv.indexOf('--prune')) : [];
-    const result = await runKubectl(options, ['diff', ...command.files.flatMap(file => ['-f', file]), ...prune], {
-      env: { KUBECTL_EXTERNAL_DIFF: program, TMPDIR: work },
+    const sources = 'files' in what ? what.files.flatMap(file => ['-f', file]) : ['-f', '-'];
+    const result = await runKubectl(options, ['diff', ...sources, ...prune], {
+      input: 'input' in what ? what.input : undefined, env: { KUBECTL_EXTERNAL_DIFF: program, TMPDIR: work },
     });
     if (result.status === 0 || result.status === 1) return parseProgramOutput(result.stdout);
     // When the program fails, kubectl's last line only says so (`failed to run "<program>": exit status 2`); the
@@ -63,6 +80,13 @@ export async function kubectlLiveDiff(options: LiveDiffOptions, command: PruneCo
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The diff with its objects in the order of `objects` (kubectl's come by file name), those not among them last. */
+function inFileOrder(diff: ManifestDiff, objects: ManifestObject[]): ManifestDiff {
+  const ids = objects.map(objectId);
+  const rank = (id: string) => (ids.includes(id) ? ids.indexOf(id) : ids.length);
+  return { objects: [...diff.objects].sort((a, b) => rank(a.id) - rank(b.id)), restarts: [...diff.restarts].sort((a, b) => rank(a.workload) - rank(b.workload)) };
 }
 
 async function namespaceExists(options: KubectlOptions, name: string): Promise<boolean> {

@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { exampleWorkspace, runCommand, runCommandAsync } from './helpers';
+import { toolPath } from '../lib';
+import { exampleWorkspace, runCommand, runCommandAsync, spawnAsync } from './helpers';
 import { describeWithRealChart } from './real-chart';
 import { fakeKubeApiPerTest, FakeKubeApi, FakeKubeApiOptions, kubeEvent, writeKubeconfig } from './support/fake-kube-api';
 
@@ -278,6 +279,20 @@ describe('npm run diff -- --live', () => {
       `applying every deployment to the cluster: 0 changed, ${prod.length} added, 0 removed; 0 workload(s) restart`, '',
     ].join('\n'));
     expect(cluster.requests().filter(r => r.namespace === 'binderhub-prod' && r.verb !== 'get')).toEqual([]);
+  });
+
+  test('a deployment whose namespace was deleted: what went in it is added, its cluster-scoped objects are compared, the prune is shown', async () => {
+    const leftOver = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'staging-left-over', labels: { [LABEL]: 'staging' }, annotations: { [LAST_APPLIED]: '{}' } } };
+    const cluster = await appliedCluster({ objects: [leftOver] });
+    const deleted = await spawnAsync(toolPath('kubectl'), ['--kubeconfig', path.join(cwd, 'kubeconfig'), 'delete', 'namespace', NS], { env: { ...process.env, KUBECACHEDIR: path.join(cwd, '.kube-cache') } });
+    expect(deleted.status).toBe(0);
+    const result = await run('diff', cluster, ['--live', '--deployment', 'staging', '--prune']);
+    const added = stagingObjects().filter(o => o.metadata.namespace || o.kind === 'Namespace');
+    expect(stagingObjects().filter(o => !added.includes(o)).map(id)).toEqual(expect.arrayContaining(['ClusterRole//staging-image-cleaner']));
+    expect([result.status, result.stdout]).toEqual([1, [
+      'deployment staging:', ...added.map(o => `  added: ${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`),
+      '  removed: ClusterRole/staging-left-over', `applying staging to the cluster: 0 changed, ${added.length} added, 1 removed; 0 workload(s) restart`, '',
+    ].join('\n')]);
   });
 
   test.each([
