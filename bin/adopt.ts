@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  AdoptionComparisonResult, AdoptionRenderInputs, adoptedModuleText, adoptedSecrets, AdoptionPlan, BinderHubTokenValues, chartSourceFromEnvironment, checkDnsLabel, ConfigError,
+  AdoptionComparisonResult, AdoptionRenderInputs, adoptedModuleText, adoptedSecrets, AdoptionPlan, BinderHubTokenValues, chartSourceFromEnvironment, checkDnsLabel, checkKubectlTarget, ConfigError,
   DEFAULT_TARGETS, deploymentFiles, formatAdoptionComparison, HubUrlRecords, parseCliArgs, planAdoption, readClusterTokens, readValuesLayers, redact,
   renderAdoptionComparison, runMain, SecretStore, toolPath, withClusterTokens, writeFileAtomic, writeNewFile,
 } from '../lib';
@@ -70,10 +70,9 @@ runMain(async () => {
   let fromCluster: Array<keyof BinderHubTokenValues> = [];
   let cluster: Partial<BinderHubTokenValues> = {};
   if (args['from-cluster']) {
-    cluster = await readClusterTokens({
-      kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context,
-      namespace: args.namespace ?? args.name, release: args.release ?? args.name,
-    });
+    const kubectl = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context };
+    await checkKubectlTarget(kubectl);
+    cluster = await readClusterTokens({ ...kubectl, namespace: args.namespace ?? args.name, release: args.release ?? args.name });
     ({ plan, fromCluster } = withClusterTokens(plan, cluster));
   }
   const store = new SecretStore('secrets');

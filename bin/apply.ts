@@ -5,8 +5,8 @@
  */
 import * as fs from 'fs';
 import {
-  applyPlan, checkDnsLabel, checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, deploymentFiles, hubUrlState, kubectlError,
-  KubectlOptions, streamInput, parseCliArgs, readManifestFile, registerSecretValues, runKubectl, runMain, toolPath, waitForRollouts,
+  applyPlan, checkApplyComplete, checkDnsLabel, checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, deploymentFiles, hubUrlState, kubectlError,
+  KubectlOptions, streamInput, parseCliArgs, readDeploymentFiles, redact, registerSecretValues, runKubectl, runMain, toolPath, waitForRollouts,
 } from '../lib';
 
 const USAGE = `usage: npm run apply -- --deployment <name> [--prune] [--timeout <seconds>] [--context <ctx>] [--kubeconfig <file>]
@@ -52,9 +52,8 @@ runMain(async () => {
   const targets = { manifests: args.dist!, secrets: args['dist-secrets']! };
   completeInterruptedPublish(targets);
   const files = deploymentFiles(targets, args.deployment);
-  if (!fs.existsSync(files.manifests)) throw new ConfigError(`${files.manifests} does not exist: run \`npm run synth\` first (or pass --dist)`);
-  const read = (file: string) => ({ file, objects: readManifestFile(file) });
-  const plan = applyPlan({ manifests: read(files.manifests), secrets: fs.existsSync(files.secrets) ? read(files.secrets) : undefined }, args.prune);
+  const plan = applyPlan(readDeploymentFiles(targets, args.deployment), args.prune);
+  checkApplyComplete(plan, files.secrets);
   const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context };
   await checkKubectlTarget(kubectl);
   for (const skipped of plan.command.skipped) console.log(`not applied: ${skipped.file}: ${skipped.reason}`);
@@ -82,4 +81,6 @@ async function kubectlStep(kubectl: KubectlOptions, what: string, args: string[]
   const result = await runKubectl(kubectl, args, { input });
   process.stdout.write(result.stdout);
   if (result.status !== 0) throw kubectlError(`kubectl apply of ${what}`, result.stderr, kubectl);
+  // kubectl's warnings (a deprecated API, an object taken over from helm) are worth reading; values are redacted.
+  process.stderr.write(redact(result.stderr));
 }

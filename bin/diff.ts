@@ -5,12 +5,11 @@
  * `--live`: what applying dist/ and dist-secrets/ would change in the cluster (`kubectl diff`, as `npm run apply` would apply them).
  * Exits 0 when nothing changes, 1 when something does, 2 on an error.
  */
-import * as fs from 'fs';
 import { synthesizeExample } from '../main';
 import {
-  applyPlan, checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentFiles, deploymentOfFile, diffDeployments, diffSummary,
+  applyPlan, checkApplyComplete, checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentFiles, deploymentOfFile, diffDeployments, diffSummary,
   formatDeploymentDiffs, isEmptyDiff, KubectlOptions, kubectlLiveDiff, manifestTextsAtRef, parseCliArgs, plannedFiles, publishedFiles,
-  readManifestFile, readPublishedTexts, redact, registerSecretValues, runMain, styleFor, toolPath,
+  readDeploymentFiles, readPublishedTexts, redact, registerSecretValues, runMain, styleFor, toolPath,
 } from '../lib';
 
 const USAGE = `usage: npm run diff [-- --deployment <name>...] [--against <git-ref>]
@@ -44,7 +43,7 @@ runMain(async () => {
     return;
   }
   for (const option of ['prune', 'context', 'kubeconfig'] as const) {
-    if (values[option]) throw new ConfigError(`--${option} goes with --live; see --help`);
+    if (values[option] !== undefined && values[option] !== false) throw new ConfigError(`--${option} goes with --live; see --help`);
   }
   const against = values.against;
   // Read first, so a ref that is not there fails before the synth.
@@ -86,15 +85,17 @@ async function liveDiffs(values: { deployment: string[]; prune?: boolean; contex
   }
   const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), context: values.context, kubeconfig: values.kubeconfig };
   await checkKubectlTarget(kubectl);
-  const diffs: DeploymentDiff[] = [];
-  for (const deployment of values.deployment.length > 0 ? values.deployment : known) {
-    const files = deploymentFiles(DEFAULT_TARGETS, deployment);
-    const read = (file: string) => ({ file, objects: readManifestFile(file) });
-    const plan = applyPlan({ manifests: read(files.manifests), secrets: fs.existsSync(files.secrets) ? read(files.secrets) : undefined }, values.prune === true);
+  // Every deployment's files are read and checked before kubectl is asked anything.
+  const plans = (values.deployment.length > 0 ? values.deployment : known).map(deployment => {
+    const plan = applyPlan(readDeploymentFiles(DEFAULT_TARGETS, deployment), values.prune === true);
+    checkApplyComplete(plan, deploymentFiles(DEFAULT_TARGETS, deployment).secrets);
     // kubectl's errors may quote what it was given; runMain redacts these values from anything printed, as in apply.
     for (const secret of plan.objects.filter(o => o.kind === 'Secret')) registerSecretValues(secret);
-    const diff = await kubectlLiveDiff({ ...kubectl, secretsFolder: DEFAULT_TARGETS.secrets, prune: values.prune }, plan.command, plan.objects);
-    diffs.push({ deployment, diff });
+    return { deployment, plan };
+  });
+  const diffs: DeploymentDiff[] = [];
+  for (const { deployment, plan } of plans) {
+    diffs.push({ deployment, diff: await kubectlLiveDiff({ ...kubectl, secretsFolder: DEFAULT_TARGETS.secrets, prune: values.prune }, plan.command, plan.objects) });
   }
   return diffs;
 }

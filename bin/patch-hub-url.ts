@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  checkDnsLabel, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, kubectlError, patchHubUrl, replaceFilesTogether, runKubectl, runMain, toolPath, waitForRollouts,
+  checkDnsLabel, checkKubectlTarget, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, kubectlError, patchHubUrl, replaceFilesTogether, runKubectl, runMain, toolPath, waitForRollouts,
 } from '../lib';
 
 const USAGE = `usage: npm run patch-hub-url -- --deployment <name> [options]
@@ -64,6 +64,7 @@ runMain(async () => {
   records.checkWritable();
 
   const kubectl = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context };
+  if (args.address === undefined || args.apply) await checkKubectlTarget(kubectl);
   const address = args.address ?? await discoverProxyAddress({
     ...kubectl, namespace: state.namespace, timeoutSec, firstDelayMs: intervalSec * 1000, onProgress: line => process.stderr.write(`${line}\n`),
   });

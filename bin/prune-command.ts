@@ -3,8 +3,7 @@
  * `kubectl apply` of a deployment, its allowlist derived from the kinds its current files hold, and one line per
  * kind that is never pruned, saying why. See --help.
  */
-import * as fs from 'fs';
-import { ConfigError, deploymentFiles, formatPruneCommand, parseCliArgs, pruneCommand, readManifestFile, runMain } from '../lib';
+import { ConfigError, formatPruneCommand, parseCliArgs, pruneCommand, readDeploymentFiles, runMain } from '../lib';
 
 const USAGE = `usage: npm run prune-command -- <deployment> [--dist <dir>] [--dist-secrets <dir>]
 
@@ -34,13 +33,5 @@ runMain(() => {
   if (positionals.length !== 1) {
     throw new ConfigError(`name exactly one deployment, such as \`npm run prune-command -- prod\` (got ${positionals.length}); see --help`);
   }
-  const files = deploymentFiles({ manifests: args.dist!, secrets: args['dist-secrets']! }, positionals[0]);
-  if (!fs.existsSync(files.manifests)) {
-    throw new ConfigError(`${files.manifests} does not exist: run \`npm run synth\` first (or pass --dist)`);
-  }
-  const read = (file: string) => ({ file, objects: readManifestFile(file) });
-  process.stdout.write(formatPruneCommand(pruneCommand({
-    manifests: read(files.manifests),
-    secrets: fs.existsSync(files.secrets) ? read(files.secrets) : undefined,
-  })));
+  process.stdout.write(formatPruneCommand(pruneCommand(readDeploymentFiles({ manifests: args.dist!, secrets: args['dist-secrets']! }, positionals[0]))));
 });

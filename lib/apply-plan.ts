@@ -2,7 +2,9 @@
  * `npm run apply`: the kubectl calls that apply one deployment's synthesized files, in order, and the workloads
  * to wait for afterwards. Pure: callers read the files and run kubectl.
  */
-import { ManifestObject } from './manifest-check';
+import { ManifestObject, providedSecret } from './manifest-check';
+import { missingCoreObjects } from './rendered-output-check';
+import { ConfigError } from './errors';
 import { DeploymentFiles, pruneCommand, PruneCommand } from './prune';
 
 /**
@@ -68,6 +70,33 @@ export function applyPlan(files: DeploymentFiles, prune: boolean): ApplyPlan {
 /** Whether a DaemonSet or StatefulSet updates its pods only when they are deleted (a Deployment has no such strategy). */
 function isOnDelete(object: ManifestObject): boolean {
   return object.kind !== 'Deployment' && object.spec?.updateStrategy?.type === 'OnDelete';
+}
+
+/**
+ * The BinderHub objects (`BINDERHUB_CORE_OBJECTS`) that neither the applied files hold nor a SealedSecret or
+ * ExternalSecret of theirs makes, as `Kind name`: with Secrets kept in dist-secrets/, which is git-ignored, a
+ * machine that did not synthesize has no Secrets file, and applying dist/ alone would start pods without them.
+ */
+export function missingFromApply(plan: ApplyPlan): string[] {
+  const made = plan.objects.flatMap(o => {
+    const secret = providedSecret(o);
+    return secret ? [{ kind: 'Secret', metadata: { name: secret.slice(secret.lastIndexOf('/') + 1) } }] : [];
+  });
+  return missingCoreObjects([...plan.objects, ...made]);
+}
+
+/**
+ * Refuses a plan that lacks BinderHub objects (`missingFromApply`), saying where they should be: in `secretsFile`
+ * when that is missing (a machine that did not synthesize), else in a file written by hand or by an old version.
+ */
+export function checkApplyComplete(plan: ApplyPlan, secretsFile: string): void {
+  const missing = missingFromApply(plan);
+  if (missing.length === 0) return;
+  const where = plan.command.files.join(' and ');
+  throw new ConfigError(plan.command.files.includes(secretsFile)
+    ? `${where} hold no ${missing.join(', ')}, which every BinderHub has: run \`npm run synth\` to write them again`
+    : `${where} hold no ${missing.join(', ')} and ${secretsFile} is missing: dist-secrets/ is git-ignored, so each machine `
+      + 'writes its own: run `npm run synth` here first (with the secrets/ files), or pass --dist-secrets');
 }
 
 /**

@@ -58,7 +58,7 @@ type DiffInput = { readonly files: string[] } | { readonly input: string };
 async function runKubectlDiff(options: LiveDiffOptions, command: PruneCommand, what: DiffInput): Promise<ManifestDiff> {
   fs.mkdirSync(options.secretsFolder, { recursive: true, mode: 0o700 });
   removeWorkFolders(options.secretsFolder);
-  const work = fs.mkdtempSync(path.join(options.secretsFolder, WORK_FOLDER_PREFIX));
+  const work = fs.mkdtempSync(path.join(options.secretsFolder, `${WORK_FOLDER_PREFIX}${process.pid}-`));
   try {
     // kubectl splits KUBECTL_EXTERNAL_DIFF at spaces and drops any word but plain flags, so the program is a script
     // at a path without spaces: in the work folder, named from the working folder (kubectl runs it from there). Not
@@ -99,7 +99,18 @@ async function namespaceExists(options: KubectlOptions, name: string): Promise<b
 /** Removes what earlier runs, killed before they cleaned up, left in the secrets folder. */
 function removeWorkFolders(secretsFolder: string): void {
   for (const name of fs.readdirSync(secretsFolder).filter(n => n.startsWith(WORK_FOLDER_PREFIX))) {
-    fs.rmSync(path.join(secretsFolder, name), { recursive: true, force: true });
+    // A folder of a run that is still going (another `npm run diff -- --live` beside this one) stays.
+    const pid = Number(/^\.kubectl-diff-(\d+)-/.exec(name)?.[1]);
+    if (!(pid > 0 && isRunning(pid))) fs.rmSync(path.join(secretsFolder, name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

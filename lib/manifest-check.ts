@@ -76,7 +76,8 @@ export function objectId(object: ManifestObject): string {
 }
 
 /** The Secret that a SealedSecret or an ExternalSecret becomes in the cluster. */
-function providedSecret(object: ManifestObject): string | undefined {
+/** The Secret a SealedSecret or ExternalSecret makes in the cluster, as `Secret/<namespace>/<name>`; undefined for other kinds. */
+export function providedSecret(object: ManifestObject): string | undefined {
   const namespace = object.metadata.namespace;
   switch (object.kind) {
     case 'SealedSecret': return `Secret/${namespace}/${object.spec?.template?.metadata?.name ?? object.metadata.name}`;

@@ -31,7 +31,7 @@ export async function waitForRollouts(options: RolloutOptions, workloads: Worklo
     const result = await runKubectl(options, ['rollout', 'status', `${workload.resource}/${workload.name}`, '--namespace', workload.namespace, `--timeout=${left}s`]);
     if (result.status !== 0) {
       const event = await lastEventOf(options, workload);
-      throw new ConfigError(`${workloadName(workload)} did not become ready within ${options.timeoutSec} s (${kubectlLastLine(result.stderr)}); `
+      throw new ConfigError(`${workloadName(workload)} was not ready when --timeout ran out (${options.timeoutSec} s for all workloads; ${kubectlLastLine(result.stderr)}); `
         + `${event ? `last event: ${event}` : 'no event names it'}; see kubectl describe ${workload.resource} ${workload.name} --namespace ${workload.namespace}`);
     }
     options.onProgress?.(kubectlLastLine(result.stdout));

@@ -101,3 +101,16 @@ describe('failures name the fix and write nothing', () => {
     }
   });
 });
+
+test('a --context the kubeconfig lacks is refused in one line before the cluster is asked anything', async () => {
+  const cwd = exampleWorkspace('adopt-cluster-context-');
+  const cluster = await fakeCluster('ok');
+  try {
+    const args = ['--name', 'legacy', '--secret', LEGACY[0], '--config', LEGACY[1], '--from-cluster', '--kubeconfig', writeKubeconfig(cwd, cluster.url), '--context', 'prod'];
+    const result = await runCommandAsync('adopt', cwd, {}, args);
+    expect([result.status, result.stderr]).toEqual([1, `error: --context prod: no such context in ${path.join(cwd, 'kubeconfig')}; its contexts: fake\n`]);
+    expect(cluster.requests()).toEqual([]);
+  } finally {
+    await cluster.close();
+  }
+});

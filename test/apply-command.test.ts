@@ -87,8 +87,8 @@ describe('npm run apply', () => {
     });
     const result = await run('apply', cluster, ['--deployment', 'staging', '--timeout', '3']);
     expect(result.status).toBe(1);
-    expect(result.stderr.split('\n').filter(Boolean).pop()).toBe(`error: deployment/hub in namespace ${NS} did not become ready within 3 s `
-      + '(error: timed out waiting for the condition); last event: BackOff on pod/hub-7c9d-abcde: Back-off pulling image "hub:0"; '
+    expect(result.stderr.split('\n').filter(Boolean).pop()).toBe(`error: deployment/hub in namespace ${NS} was not ready when --timeout ran out `
+      + '(3 s for all workloads; error: timed out waiting for the condition); last event: BackOff on pod/hub-7c9d-abcde: Back-off pulling image "hub:0"; '
       + `see kubectl describe deployment hub --namespace ${NS}`);
   });
 
@@ -125,6 +125,29 @@ describe('npm run apply', () => {
     expect(remaining).not.toContain(`ConfigMap/${NS}/left-over`);
     expect(remaining).toEqual(expect.arrayContaining([`ConfigMap/${NS}/not-ours`, `ConfigMap/${NS}/other-deployment`]));
     expect(result.stdout).toContain(`never pruned: Namespace ${NS}`);
+  });
+
+  test('a machine without the Secrets file (dist-secrets/ is git-ignored) is refused before kubectl is asked anything', async () => {
+    fs.rmSync(path.join(cwd, 'dist-secrets'), { recursive: true });
+    const cluster = await start();
+    for (const [command, args] of [['apply', ['--deployment', 'staging']], ['diff', ['--live', '--deployment', 'staging']]] as const) {
+      const result = await run(command, cluster, [...args]);
+      expect([result.status, result.stdout]).toEqual([command === 'apply' ? 1 : 2, '']);
+      expect(result.stderr).toBe('error: dist/staging.k8s.yaml hold no Secret hub, Secret binder-secret and dist-secrets/staging-secrets.k8s.yaml '
+        + 'is missing: dist-secrets/ is git-ignored, so each machine writes its own: run `npm run synth` here first (with the secrets/ files), '
+        + 'or pass --dist-secrets\n');
+    }
+    expect(cluster.requests()).toEqual([]);
+  });
+
+  test('kubectl\'s warnings reach stderr: taking over an object no kubectl apply made', async () => {
+    const cluster = await start({
+      objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'binder-hub-url', namespace: NS }, data: { hub_url: '' } }],
+    });
+    const result = await run('apply', cluster, ['--deployment', 'staging', '--timeout', '60']);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('Warning: resource configmaps/binder-hub-url is missing the kubectl.kubernetes.io/last-applied-configuration annotation');
   });
 
   test('without --prune, nothing is deleted', async () => {
@@ -233,13 +256,16 @@ describe('npm run diff -- --live', () => {
     expect(pruning.stdout).toContain(`removed: ConfigMap/${NS}/left-over`);
   });
 
-  test('a killed run\'s copies in dist-secrets/ are removed by the next run', async () => {
+  test('a killed run\'s copies in dist-secrets/ are removed by the next run; a running one\'s stay', async () => {
     const cluster = await appliedCluster();
-    const leftover = path.join(cwd, 'dist-secrets', '.kubectl-diff-x1', 'LIVE-1');
-    fs.mkdirSync(leftover, { recursive: true });
-    fs.writeFileSync(path.join(leftover, 'v1.Secret.ns.hub'), 'copy');
+    // No process has pid 2^22 + 1 (Linux's highest is 2^22); this test's own process is running.
+    const [killed, running] = [`.kubectl-diff-${2 ** 22 + 1}-a1`, `.kubectl-diff-${process.pid}-b2`];
+    for (const folder of [killed, running, '.kubectl-diff-x1']) {
+      fs.mkdirSync(path.join(cwd, 'dist-secrets', folder, 'LIVE-1'), { recursive: true });
+      fs.writeFileSync(path.join(cwd, 'dist-secrets', folder, 'LIVE-1', 'v1.Secret.ns.hub'), 'copy');
+    }
     expect((await run('diff', cluster, ['--live', '--deployment', 'staging'])).status).toBe(0);
-    expect(fs.readdirSync(path.join(cwd, 'dist-secrets'))).toEqual(['staging-secrets.k8s.yaml']);
+    expect(fs.readdirSync(path.join(cwd, 'dist-secrets')).sort()).toEqual([running, 'staging-secrets.k8s.yaml']);
   });
 
   test('a system temporary folder with a space in its path: the diff runs, and writes nothing there', async () => {

@@ -188,6 +188,14 @@ describe('npm run patch-hub-url', () => {
   });
 });
 
+test('npm run patch-hub-url: a --kubeconfig that is no file is refused in one line, and nothing is written', async () => {
+  const dir = workspace();
+  const before = manifest(dir);
+  const result = await cli(dir, ['--kubeconfig', path.join(dir, 'no-such-kubeconfig')]);
+  expect([result.status, result.stderr]).toEqual([1, `error: --kubeconfig ${path.join(dir, 'no-such-kubeconfig')}: no such file; give a kubeconfig file (or leave the option out for KUBECONFIG, ~/.kube/config)\n`]);
+  expect(manifest(dir)).toBe(before);
+});
+
 describe('npm run patch-hub-url --apply', () => {
   /** Runs `--apply` with a known address against a fresh fake cluster made with `options`. */
   async function applyTo(options: FakeKubeApiOptions, args: string[] = []) {
@@ -229,7 +237,7 @@ describe('npm run patch-hub-url --apply', () => {
     }, ['--timeout', '2']);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('rollout: waiting for deployment/binder (1 of 1)\n'
-      + 'error: deployment/binder in namespace binder-prod did not become ready within 2 s (error: timed out waiting for the condition); '
+      + 'error: deployment/binder in namespace binder-prod was not ready when --timeout ran out (2 s for all workloads; error: timed out waiting for the condition); '
       + 'last event: Unhealthy on pod/binder-6f7-k2x9z: Readiness probe failed: HTTP probe failed with statuscode: 500; '
       + 'see kubectl describe deployment binder --namespace binder-prod\n');
   });
