@@ -48,6 +48,21 @@ describe('chartValues may not set what a typed prop or the secrets file owns', (
   });
 });
 
+describe('the public hosts prop', () => {
+  const publicHosts = { prop: 'gateway' as const, values: { service: { type: 'ClusterIP' } }, ownedPaths: ['service.type'], hubUrl: 'https://hub.example.org/' };
+  const input = { tokens: fakeTokens('values'), registryValues: {}, builderValues: {}, hubUrlValues: {}, publicHosts };
+
+  test('owns its settings: chartValues setting one is refused, naming the prop', () => {
+    expect(() => binderHubValues({ ...input, chartValues: { service: { type: 'LoadBalancer' } } }))
+      .toThrow('chartValues.service.type is set by the gateway prop; remove it from chartValues');
+  });
+
+  test('its values go into the chart values, and chartValues beside them stay', () => {
+    const merged = binderHubValues({ ...input, chartValues: { service: { annotations: { a: 'b' } } } });
+    expect(merged.service).toEqual({ annotations: { a: 'b' }, type: 'ClusterIP' });
+  });
+});
+
 describe('chartValues may not carry the 2019 chart\'s settings, which today\'s chart refuses', () => {
   test.each([
     ['dind.enabled', 'DinD builders are chosen with imageBuilderType'],

@@ -57,6 +57,17 @@ describe('BinderHubTokens', () => {
       'secrets/x.json: unknown token "proxyToken", "hubToken"; expected only proxySecretToken, binderApiToken, cookieSecret, cryptKeeperKey, buildTokenSecret');
   });
 
+  test('a missing token is named, with how to write a fresh set', () => {
+    const { cookieSecret, ...rest } = fakeTokenValues('x');
+    expect(() => BinderHubTokens.fromValues(rest, 'secrets/x.json'))
+      .toThrow('secrets/x.json: token "cookieSecret" is missing; run `npm run init-secrets -- --force` to write a fresh set');
+  });
+
+  test('a token that is not a string is refused with the rule and the fix', () => {
+    expect(() => BinderHubTokens.fromValues({ ...fakeTokenValues('x'), buildTokenSecret: 42 }, 'f')).toThrow('f: token "buildTokenSecret" must be 64 '
+      + 'lowercase hex characters (32 random bytes, as `openssl rand -hex 32` prints); run `npm run init-secrets -- --force` to write a fresh set');
+  });
+
   test('a token in upper-case hex, or with more around it, is refused', () => {
     const upper = { ...fakeTokenValues('x'), cookieSecret: fakeTokenValues('x').cookieSecret.toUpperCase() };
     expect(() => BinderHubTokens.fromValues(upper, 'f')).toThrow(/^f: token "cookieSecret" must be 64 lowercase hex characters/);
@@ -69,6 +80,6 @@ describe('BinderHubTokens', () => {
   test('equal tokens are refused wherever they stand in the list', () => {
     const values = fakeTokenValues('x');
     expect(() => BinderHubTokens.fromValues({ ...values, buildTokenSecret: values.proxySecretToken }, 'f'))
-      .toThrow(/^f: tokens "proxySecretToken" and "buildTokenSecret" are equal; every token must be generated on its own/);
+      .toThrow('f: tokens "proxySecretToken" and "buildTokenSecret" are equal; every token must be generated on its own (`npm run init-secrets -- --force`)');
   });
 });
