@@ -12,7 +12,8 @@
 // Incremental: each focus (all of lib/, or one --mutate and --testFiles list) keeps the report of its last run in
 // reports/mutation/incremental/ (git-ignored), and Stryker tests again only the mutants whose code or covering tests
 // changed since, so a re-run after a change takes minutes (the initial test run, which measures coverage, always runs).
-// A focus with no report of its own starts from the full run's, when that one is newer. `--force` tests everything.
+// A focus with no report of its own starts from the full run's, when that one is newer. `--force` tests everything:
+// needed after changing only a table of cases (test.each), which Stryker does not count as a change of its tests.
 'use strict';
 const { spawnSync } = require('child_process');
 const crypto = require('crypto');
