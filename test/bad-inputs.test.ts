@@ -179,7 +179,7 @@ const builders: Case[] = [
     message: /^Builder\.pink hostStorageDir "\/var\/lib\/pink&&reboot" must be an absolute, normalized folder .*, such as \/var\/lib\/pink\/<deployment>$/ },
   { name: 'a DindDaemonSet of its own with a shell command in its socket folder',
     act: app => new DindDaemonSet(new Chart(app, 'c'), 'dind', { releaseName: 'x', hostSocketDir: '/x;reboot', hostLibDir: '/var/lib/dind/x' }),
-    message: /^DindDaemonSet hostSocketDir "\/x;reboot" must be an absolute, normalized folder/ },
+    message: /^DindDaemonSet hostSocketDir "\/x;reboot" must be an absolute, normalized folder .*, such as \/var\/run\/dind\/<release>$/ },
   // Node selectors: Kubernetes label syntax, for every builder.
   ...([
     ['a key with a space', Builder.dind, { 'hub.jupyter.org/node purpose': 'user' }, /^Builder\.dind nodeSelector key "hub\.jupyter\.org\/node purpose" is not a label key: an optional DNS prefix and '\/', then at most 63 letters, digits, '-', '_' and '\.', starting and ending with a letter or digit, such as hub\.jupyter\.org\/node-purpose$/],

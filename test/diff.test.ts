@@ -186,8 +186,11 @@ describe('npm run diff', () => {
     });
 
     test('a ref that is not in the repository names git fetch', () => {
-      git(cwd, 'init', '-q');
-      const result = run('diff', cwd, {}, ['--against', 'origin/main']);
+      // A repository of its own: the shared workspace must stay outside any, for the case above, in any order.
+      const repo = fs.mkdtempSync(path.join(path.dirname(cwd), 'diff-repo-'));
+      fs.cpSync(cwd, repo, { recursive: true });
+      git(repo, 'init', '-q');
+      const result = run('diff', repo, {}, ['--against', 'origin/main']);
       expect(result.stderr).toBe('error: --against origin/main: not a commit of the git repository here; fetch it first '
         + '(in a shallow CI clone: git fetch --depth=1 origin main) or name another ref\n');
       expect(result.status).toBe(2);

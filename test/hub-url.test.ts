@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Yaml } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import {
   BinderHubProps, HUB_URL_CHECKSUM_ANNOTATION, HUB_URL_CONFIG_MAP, hubUrlForAddress, HubUrlRecords, hubUrlState, normalizeHubUrl,
-  patchHubUrl,
+  patchHubUrl, resolveHubUrl,
 } from '../lib';
 import { find, secretValue, synthBinderHub, synthManifest } from './helpers';
 
@@ -33,6 +34,11 @@ describe('where BinderHub reads the hub URL', () => {
     expect(binder.spec.template.metadata.annotations[HUB_URL_CHECKSUM_ANNOTATION]).toBe('849d94182d5b313b2cb09c90fcbfdf9c31967c0d674043eed4efc6b49285a7d0');
     const other = find(synthBinderHub({ hubUrl: 'http://203.0.113.7' }, 'u'), 'Deployment', 'binder');
     expect(other.spec.template.metadata.annotations[HUB_URL_CHECKSUM_ANNOTATION]).toBe('6ae050fa2d7c524f84cbab0fd57dd7a1d000388972f4aa1ea8a3af92c05e5e3b');
+  });
+
+  test('a hub URL that is not one is refused under the name hubUrl unless the caller names another setting', () => {
+    expect(() => normalizeHubUrl('hub.example.org')).toThrow(
+      'hubUrl "hub.example.org" is not a URL; give the public address of JupyterHub, such as http://203.0.113.7 or https://hub.example.org');
   });
 
   test('a hub URL with a path gets the trailing slash BinderHub adds, and keeps one it has', () => {
@@ -93,7 +99,70 @@ describe('patchHubUrl', () => {
   });
 });
 
+describe('resolveHubUrl', () => {
+  const fromHost = { url: 'https://hub.example.org/', prop: 'ingress' as const };
+
+  test('the hub host of the ingress or gateway prop fixes the URL; a hub URL that agrees with it may stay', () => {
+    expect(resolveHubUrl('prod', { fromHost })).toEqual({ url: 'https://hub.example.org/', source: 'fixed' });
+    expect(resolveHubUrl('prod', { fromHost, fixed: 'https://hub.example.org' })).toEqual({ url: 'https://hub.example.org/', source: 'fixed' });
+    expect(resolveHubUrl('prod', { fromHost, discovered: 'https://hub.example.org/' })).toEqual({ url: 'https://hub.example.org/', source: 'fixed' });
+  });
+
+  test('a fixed URL is fixed, a recorded one discovered, and none pending', () => {
+    expect(resolveHubUrl('prod', { fixed: 'http://203.0.113.7' })).toEqual({ url: 'http://203.0.113.7/', source: 'fixed' });
+    expect(resolveHubUrl('prod', { discovered: 'http://203.0.113.7' })).toEqual({ url: 'http://203.0.113.7/', source: 'discovered' });
+    expect(resolveHubUrl('prod', {})).toEqual({ url: '', source: 'pending' });
+  });
+});
+
+describe('a manifest file patchHubUrl can read', () => {
+  const configMap = (extra: object = {}) => Yaml.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: HUB_URL_CONFIG_MAP, namespace: 'ns' }, ...extra });
+  const binder = (annotations: object = {}) => Yaml.stringify({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'binder', namespace: 'ns' }, spec: { template: { metadata: { annotations } } },
+  });
+
+  test('holds the two documents anywhere, in either order; a ConfigMap without data or source reads as pending', () => {
+    for (const manifest of [`${configMap()}---\n${binder()}`, `${binder()}---\n${configMap()}`]) {
+      expect(hubUrlState(manifest)).toEqual({ namespace: 'ns', url: '', source: 'pending' });
+      const patched = patchHubUrl(manifest, 'http://203.0.113.7/').manifest;
+      expect(hubUrlState(patched)).toEqual({ namespace: 'ns', url: 'http://203.0.113.7/', source: 'discovered' });
+    }
+  });
+
+  test('documents it does not know stay as they are, even a ConfigMap without metadata', () => {
+    const other = 'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n';
+    const patched = patchHubUrl(`${other}---\n${configMap()}---\n${binder()}`, 'http://203.0.113.7/').manifest;
+    expect(patched.startsWith(`${other}---\n`)).toBe(true);
+  });
+
+  test('a value ending in --- inside a document does not split it', () => {
+    const manifest = `${configMap()}---\n${binder({ note: 'ends with a---' })}`;
+    expect(manifest).toContain('note: ends with a---\n');
+    const patched = patchHubUrl(manifest, 'http://203.0.113.7/').manifest;
+    expect(patched).toContain('note: ends with a---\n');
+    expect(hubUrlState(patched).url).toBe('http://203.0.113.7/');
+  });
+
+  test('a ConfigMap or Deployment that is not YAML is refused, quoting none of it', () => {
+    expect(() => patchHubUrl(`apiVersion: v1\nkind: ConfigMap\nmetadata: [secret-ish\n---\n${configMap()}---\n${binder()}`, 'http://x/'))
+      .toThrow(/^the manifest is not valid YAML \(line 4\); run `npm run synth` to write it again$/);
+  });
+
+  test.each([
+    ['no Deployment binder', () => configMap()],
+    ['no ConfigMap binder-hub-url', () => binder()],
+  ])('with %s is refused', (_, manifest) => {
+    expect(() => patchHubUrl(manifest(), 'http://x/')).toThrow(
+      'the manifest has no ConfigMap binder-hub-url or no Deployment binder; synthesize it with `npm run synth` first');
+  });
+});
+
 describe('hubUrlForAddress', () => {
+  test('an IPv6 address already in brackets keeps them; an address that makes no URL is refused as --address', () => {
+    expect(hubUrlForAddress('[2001:db8::7]', 'http')).toBe('http://[2001:db8::7]/');
+    expect(() => hubUrlForAddress('bad host', 'http')).toThrow(/^--address "http:\/\/bad host" is not a URL/);
+  });
+
   test.each([
     ['203.0.113.7', 'http', 'http://203.0.113.7/'],
     ['a1b2-123.eu-west-1.elb.amazonaws.com', 'http', 'http://a1b2-123.eu-west-1.elb.amazonaws.com/'],

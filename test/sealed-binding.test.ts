@@ -112,6 +112,16 @@ describe('SealedValueKeys', () => {
     expect(new Set([sessionKey, ...others].map(k => k.toString('hex'))).size).toBe(8);
   });
 
+  test('the fingerprint and the session key are fixed functions of their inputs, so an upgrade re-seals nothing', () => {
+    // `printf '%s' '["AA:BB","strict","binder","hub","k"]the-value' | openssl dgst -sha256 -mac HMAC -macopt hexkey:<key>`,
+    // with the key 07 x 32 for the fingerprint, and for the session key the HMAC of binderhub-cdk8s/sealed-session-key
+    // under that key (fb38ac2c...6598).
+    const fixed = new SealedValueKeys(Buffer.alloc(32, 7), { fingerprint: 'AA:BB' } as SealingCertificate, 'strict');
+    const at = { namespace: 'binder', name: 'hub', key: 'k' };
+    expect(fixed.fingerprint(at, Buffer.from('the-value'))).toBe('71d7509e452cdfee0162a303e0424db379591e2b1f9186792201adde98443873');
+    expect(fixed.sessionKey(at, Buffer.from('the-value')).toString('hex')).toBe('1d406461714a7dbe8b2a2f955e8589de5579db693dae2281b56d67ac587e7946');
+  });
+
   test('no session key is ever published: it is not the fingerprint the annotation holds', () => {
     expect(values.fingerprint(slot, value)).toMatch(/^[0-9a-f]{64}$/);
     expect(values.fingerprint(slot, value)).not.toBe(values.sessionKey(slot, value).toString('hex'));

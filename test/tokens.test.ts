@@ -1,4 +1,4 @@
-import { BinderHubTokens } from '../lib';
+import { BinderHubTokens, redact } from '../lib';
 import { fakeTokenValues, TOKEN_NAMES } from './helpers';
 
 describe('BinderHubTokens', () => {
@@ -25,5 +25,61 @@ describe('BinderHubTokens', () => {
         },
       },
     });
+  });
+
+  test('deriveKey is the HMAC-SHA256 of binderhub-cdk8s/<purpose> under the build token secret: stable across synths, one key per purpose', () => {
+    // The build token secret of fakeTokenValues('x') is sha256('fake-x-buildTokenSecret'); the keys are what
+    // `printf '%s' binderhub-cdk8s/<purpose> | openssl dgst -sha256 -hmac <that secret>` prints.
+    const tokens = BinderHubTokens.fromValues(fakeTokenValues('x'), 'f');
+    expect(tokens.deriveKey('sealed-fingerprint').toString('hex')).toBe('a54f925b1ebace3e9695d72780ef1019e33562b84d57055494ed2f2e5d34a5a6');
+    expect(tokens.deriveKey('other').toString('hex')).toBe('8457cf5b22b671a4c40ad4f1c09cce5b0041bfe64e159a7365ea913c68f57bba');
+  });
+
+  test('every token, read or minted, is redacted from what the tools print, plain and base64', () => {
+    const read = fakeTokenValues('redacted-tokens');
+    BinderHubTokens.fromValues(read, 'f');
+    const minted = BinderHubTokens.generate().values;
+    for (const value of [...Object.values(read), ...Object.values(minted)]) {
+      expect(redact(`helm said ${value} and ${Buffer.from(value).toString('base64')}.`)).toBe('helm said *** and ***.');
+    }
+  });
+
+  test.each([
+    ['null', null], ['a list', [fakeTokenValues('x')]], ['a string', 'abc'],
+  ])('tokens that are %s are refused as a whole', (_, values) => {
+    expect(() => BinderHubTokens.fromValues(values, 'secrets/x.json')).toThrow(
+      'secrets/x.json: "tokens" must be an object with proxySecretToken, binderApiToken, cookieSecret, cryptKeeperKey, buildTokenSecret; '
+      + 'run `npm run init-secrets -- --force` to write a fresh set');
+  });
+
+  test('each unknown token is named, and the expected ones listed', () => {
+    expect(() => BinderHubTokens.fromValues({ ...fakeTokenValues('x'), proxyToken: 'a', hubToken: 'b' }, 'secrets/x.json')).toThrow(
+      'secrets/x.json: unknown token "proxyToken", "hubToken"; expected only proxySecretToken, binderApiToken, cookieSecret, cryptKeeperKey, buildTokenSecret');
+  });
+
+  test('a missing token is named, with how to write a fresh set', () => {
+    const { cookieSecret, ...rest } = fakeTokenValues('x');
+    expect(() => BinderHubTokens.fromValues(rest, 'secrets/x.json'))
+      .toThrow('secrets/x.json: token "cookieSecret" is missing; run `npm run init-secrets -- --force` to write a fresh set');
+  });
+
+  test('a token that is not a string is refused with the rule and the fix', () => {
+    expect(() => BinderHubTokens.fromValues({ ...fakeTokenValues('x'), buildTokenSecret: 42 }, 'f')).toThrow('f: token "buildTokenSecret" must be 64 '
+      + 'lowercase hex characters (32 random bytes, as `openssl rand -hex 32` prints); run `npm run init-secrets -- --force` to write a fresh set');
+  });
+
+  test('a token in upper-case hex, or with more around it, is refused', () => {
+    const upper = { ...fakeTokenValues('x'), cookieSecret: fakeTokenValues('x').cookieSecret.toUpperCase() };
+    expect(() => BinderHubTokens.fromValues(upper, 'f')).toThrow(/^f: token "cookieSecret" must be 64 lowercase hex characters/);
+    const longer = { ...fakeTokenValues('x'), cookieSecret: `${fakeTokenValues('x').cookieSecret}0` };
+    expect(() => BinderHubTokens.fromValues(longer, 'f')).toThrow(/^f: token "cookieSecret" must be 64 lowercase hex characters/);
+    const prefixed = { ...fakeTokenValues('x'), cookieSecret: ` ${fakeTokenValues('x').cookieSecret.slice(1)}` };
+    expect(() => BinderHubTokens.fromValues(prefixed, 'f')).toThrow(/^f: token "cookieSecret" must be 64 lowercase hex characters/);
+  });
+
+  test('equal tokens are refused wherever they stand in the list', () => {
+    const values = fakeTokenValues('x');
+    expect(() => BinderHubTokens.fromValues({ ...values, buildTokenSecret: values.proxySecretToken }, 'f'))
+      .toThrow('f: tokens "proxySecretToken" and "buildTokenSecret" are equal; every token must be generated on its own (`npm run init-secrets -- --force`)');
   });
 });

@@ -1,4 +1,4 @@
-import { deepMerge, hasPath } from '../lib';
+import { deepMerge, hasPath, isPlainObject } from '../lib';
 
 describe('deepMerge', () => {
   test('merges objects key by key and replaces arrays and scalars, as helm merges values files', () => {
@@ -27,5 +27,23 @@ describe('hasPath', () => {
     expect(hasPath({ a: { b: 1 } }, 'a.c')).toBe(false);
     expect(hasPath({ a: 1 }, 'a.b')).toBe(false);
     expect(hasPath({ 'podAnnotations': { 'checksum/hub-url': 'x' } }, 'podAnnotations.checksum/hub-url')).toBe(true);
+  });
+
+  test('a path into a list or through null is not set: values files address lists as a whole', () => {
+    expect(hasPath({ a: ['x'] }, 'a.0')).toBe(false);
+    expect(hasPath({ a: null }, 'a.b')).toBe(false);
+    expect(hasPath({ a: 'text' }, 'a.length')).toBe(false);
+  });
+});
+
+describe('isPlainObject', () => {
+  test('is true only for a map, not for null, a list or a scalar', () => {
+    expect(isPlainObject({})).toBe(true);
+    expect(isPlainObject({ a: 1 })).toBe(true);
+    expect(isPlainObject(null)).toBe(false);
+    expect(isPlainObject([])).toBe(false);
+    expect(isPlainObject('a')).toBe(false);
+    expect(isPlainObject(1)).toBe(false);
+    expect(isPlainObject(undefined)).toBe(false);
   });
 });
