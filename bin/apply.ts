@@ -5,8 +5,9 @@
  */
 import * as fs from 'fs';
 import {
-  applyPlan, checkApplyComplete, checkDnsLabel, checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, deploymentFiles, hubUrlState, kubectlError,
-  KubectlOptions, streamInput, parseCliArgs, readDeploymentFiles, redact, registerSecretValues, runKubectl, runMain, toolPath, waitForRollouts,
+  checkDnsLabel, checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, deploymentFiles,
+  hubUrlState, kubectlError, KubectlOptions, parseCliArgs, readApplyPlan, redact, runKubectl, runMain, streamInput,
+  toolPath, waitForRollouts,
 } from '../lib';
 
 const USAGE = `usage: npm run apply -- --deployment <name> [--prune] [--timeout <seconds>] [--context <ctx>] [--kubeconfig <file>]
@@ -51,16 +52,12 @@ runMain(async () => {
 
   const targets = { manifests: args.dist!, secrets: args['dist-secrets']! };
   completeInterruptedPublish(targets);
-  const files = deploymentFiles(targets, args.deployment);
-  const plan = applyPlan(readDeploymentFiles(targets, args.deployment), args.prune);
-  checkApplyComplete(plan, files.secrets);
+  const plan = readApplyPlan(targets, args.deployment, args.prune);
   const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context };
   await checkKubectlTarget(kubectl);
   for (const skipped of plan.command.skipped) console.log(`not applied: ${skipped.file}: ${skipped.reason}`);
   if (args.prune) for (const kept of plan.command.kept) console.log(`never pruned: ${kept.kind} ${kept.objects.join(', ')}`);
 
-  // kubectl's errors may quote what it was given; runMain redacts these values from anything printed.
-  for (const secret of plan.first.filter(o => o.kind === 'Secret')) registerSecretValues(secret);
   if (plan.first.length > 0) {
     await kubectlStep(kubectl, 'the Namespace and Secrets', ['apply', '-f', '-'], streamInput(plan.first));
   }
@@ -70,7 +67,7 @@ runMain(async () => {
   }
   await waitForRollouts({ ...kubectl, timeoutSec, onProgress: line => process.stderr.write(`${line}\n`) }, plan.workloads);
 
-  const state = hubUrlState(fs.readFileSync(files.manifests, 'utf8'));
+  const state = hubUrlState(fs.readFileSync(deploymentFiles(targets, args.deployment).manifests, 'utf8'));
   if (state.source === 'pending') {
     console.log(`the hub URL is pending: once Service proxy-public has its address, run \`npm run patch-hub-url -- --deployment ${args.deployment} --apply\``);
   }

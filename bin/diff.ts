@@ -7,9 +7,10 @@
  */
 import { synthesizeExample } from '../main';
 import {
-  applyPlan, checkApplyComplete, checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentFiles, deploymentOfFile, diffDeployments, diffSummary,
-  formatDeploymentDiffs, isEmptyDiff, KubectlOptions, kubectlLiveDiff, manifestTextsAtRef, parseCliArgs, plannedFiles, publishedFiles,
-  readDeploymentFiles, readPublishedTexts, redact, registerSecretValues, runMain, styleFor, toolPath,
+  checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentOfFile,
+  diffDeployments, diffSummary, formatDeploymentDiffs, isEmptyDiff, kubectlLiveDiff, KubectlOptions,
+  manifestTextsAtRef, parseCliArgs, plannedFiles, publishedFiles, readApplyPlan, readPublishedTexts, redact, runMain,
+  styleFor, toolPath,
 } from '../lib';
 
 const USAGE = `usage: npm run diff [-- --deployment <name>...] [--against <git-ref>]
@@ -86,13 +87,8 @@ async function liveDiffs(values: { deployment: string[]; prune?: boolean; contex
   const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), context: values.context, kubeconfig: values.kubeconfig };
   await checkKubectlTarget(kubectl);
   // Every deployment's files are read and checked before kubectl is asked anything.
-  const plans = (values.deployment.length > 0 ? values.deployment : known).map(deployment => {
-    const plan = applyPlan(readDeploymentFiles(DEFAULT_TARGETS, deployment), values.prune === true);
-    checkApplyComplete(plan, deploymentFiles(DEFAULT_TARGETS, deployment).secrets);
-    // kubectl's errors may quote what it was given; runMain redacts these values from anything printed, as in apply.
-    for (const secret of plan.objects.filter(o => o.kind === 'Secret')) registerSecretValues(secret);
-    return { deployment, plan };
-  });
+  const plans = (values.deployment.length > 0 ? values.deployment : known)
+    .map(deployment => ({ deployment, plan: readApplyPlan(DEFAULT_TARGETS, deployment, values.prune === true) }));
   const diffs: DeploymentDiff[] = [];
   for (const { deployment, plan } of plans) {
     diffs.push({ deployment, diff: await kubectlLiveDiff({ ...kubectl, secretsFolder: DEFAULT_TARGETS.secrets, prune: values.prune }, plan.command, plan.objects) });

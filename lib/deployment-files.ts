@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import { ConfigError } from './errors';
+import { ApplyPlan, applyPlan, checkApplyComplete } from './apply-plan';
 import { readManifestFile } from './manifest-files';
 import { DeploymentFiles } from './prune';
 import { deploymentFiles, PublishTargets } from './publish';
+import { registerSecretValues } from './redact';
 
 /**
  * A deployment's synthesized files, read: `<manifests>/<deployment>.k8s.yaml`, which must exist, and its Secrets file
@@ -13,4 +15,16 @@ export function readDeploymentFiles(targets: PublishTargets, deployment: string)
   if (!fs.existsSync(files.manifests)) throw new ConfigError(`${files.manifests} does not exist: run \`npm run synth\` first (or pass --dist)`);
   const read = (file: string) => ({ file, objects: readManifestFile(file) });
   return { manifests: read(files.manifests), secrets: fs.existsSync(files.secrets) ? read(files.secrets) : undefined };
+}
+
+/**
+ * The checked plan of applying a deployment's files (`npm run apply`, `npm run diff -- --live`): refused when they
+ * lack BinderHub's Secrets (`checkApplyComplete`). Their Secret values are registered for redaction, since kubectl's
+ * errors may quote what it was given.
+ */
+export function readApplyPlan(targets: PublishTargets, deployment: string, prune: boolean): ApplyPlan {
+  const plan = applyPlan(readDeploymentFiles(targets, deployment), prune);
+  checkApplyComplete(plan, deploymentFiles(targets, deployment).secrets);
+  for (const secret of plan.objects.filter(o => o.kind === 'Secret')) registerSecretValues(secret);
+  return plan;
 }
