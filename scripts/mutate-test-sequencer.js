@@ -22,13 +22,27 @@ class CoveringFilesSequencer extends Sequencer {
     const { rootDir, testNamePattern } = this.globalConfig;
     const only = process.env.MUTATE_TEST_FILES ? new Set(process.env.MUTATE_TEST_FILES.split(',')) : undefined;
     const sorted = (await super.sort(tests)).filter(test => only === undefined || only.has(path.relative(rootDir, test.path)));
+    const ordered = process.env.__STRYKER_ACTIVE_MUTANT__ === undefined ? sorted : this.quickestFirst(sorted);
     const records = testNames.load(rootDir);
-    if (records.size === 0 || !testNamePattern) return sorted;
+    if (records.size === 0 || !testNamePattern) return ordered;
     // The same test jest-circus applies to each test's full name.
     const wanted = new RegExp(testNamePattern, 'i');
-    return sorted.filter(test => {
+    return ordered.filter(test => {
       const names = records.get(test.path);
       return names === undefined || names.some(name => wanted.test(name));
+    });
+  }
+
+  /**
+   * A mutant's run stops at its first failing test (scripts/mutate-jest-environment.js): the files that failed last
+   * time first (they likely kill this mutant too), then the quickest, instead of jest's slowest first.
+   */
+  quickestFirst(tests) {
+    const rank = test => [this.hasFailed(test) ? 0 : 1, test.duration ?? Infinity];
+    return [...tests].sort((a, b) => {
+      const [failedA, timeA] = rank(a);
+      const [failedB, timeB] = rank(b);
+      return failedA - failedB || timeA - timeB;
     });
   }
 }
