@@ -24,6 +24,7 @@ const root = path.join(__dirname, '..');
 const reports = path.join(root, 'reports', 'mutation', 'incremental');
 
 const USAGE = `usage: npm run mutate [-- --mutate <files>] [--testFiles <files>] [--concurrency <n>] [--force] [StrykerJS options]
+       npm run mutate -- --summary
 
   --mutate <files>     comma-separated files or globs to mutate (default: lib/**/*.ts), such as lib/redact.ts
   --testFiles <files>  comma-separated test files (no globs) to run (default: every test that reaches the code), such
@@ -31,6 +32,8 @@ const USAGE = `usage: npm run mutate [-- --mutate <files>] [--testFiles <files>]
                        would kill counts as survived)
   --concurrency <n>    test runners in parallel (default: 2)
   --force              test every mutant again, ignoring the previous run's results
+  --summary            print the score of each file of lib/ and of all of them from the runs kept so far (full and
+                       focused, merged: a mutant any run detected counts as detected), without running anything
 Other options go to StrykerJS unchanged (npx stryker run --help lists them).`;
 
 /** The values of option `name` among `args` (as `name x` or `name=x`, comma-separated), and the other arguments. */
@@ -86,9 +89,22 @@ function realChart() {
   return packages.length > 0 ? path.join(shared, packages[packages.length - 1]) : undefined;
 }
 
+/** The files stryker.config.json mutates: every .ts under lib/ but those its `!` patterns name. */
+function mutatedFiles() {
+  const config = JSON.parse(fs.readFileSync(path.join(root, 'stryker.config.json'), 'utf8'));
+  const excluded = new Set(config.mutate.filter(p => p.startsWith('!')).map(p => p.slice(1)));
+  const walk = dir => fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap(entry =>
+    entry.isDirectory() ? walk(`${dir}/${entry.name}`) : entry.name.endsWith('.ts') ? [`${dir}/${entry.name}`] : []);
+  return walk('lib').filter(file => !excluded.has(file)).sort();
+}
+
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(USAGE);
+  process.exit(0);
+}
+if (args.includes('--summary')) {
+  console.log(require('./mutate-summary').summary(root, reports, mutatedFiles()));
   process.exit(0);
 }
 const { values: mutate, rest: afterMutate } = takeList(args, ['--mutate', '-m']);
