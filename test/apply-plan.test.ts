@@ -1,5 +1,5 @@
-/** The steps of `npm run apply` (lib/apply-plan.ts) and the event that explains a stuck rollout (lib/rollout.ts). */
-import { applyPlan, describeLastEvent, ManifestObject, streamInput } from '../lib';
+/** The steps of `npm run apply` (lib/apply-plan.ts); test/rollout.test.ts covers the waits that follow them. */
+import { applyPlan, ManifestObject, streamInput } from '../lib';
 
 const LABEL = 'binderhub-cdk8s.io/deployment';
 
@@ -83,39 +83,5 @@ describe('streamInput', () => {
     expect(streamInput([object('v1', 'Namespace', 'prod', null), object('v1', 'Secret', 's')])).toBe(
       `---\n{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"prod","labels":{"${LABEL}":"prod"}}}\n`
       + `---\n{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s","namespace":"prod","labels":{"${LABEL}":"prod"}}}\n`);
-  });
-});
-
-describe('describeLastEvent', () => {
-  const hub = { resource: 'deployment', name: 'hub', namespace: 'prod' };
-  const event = (name: string, kind: string, type: string, reason: string, lastTimestamp: string, message: string) =>
-    ({ involvedObject: { kind, name, namespace: 'prod' }, type, reason, lastTimestamp, message });
-
-  test('prefers the latest warning about the workload or its pods over later normal events', () => {
-    expect(describeLastEvent([
-      event('hub', 'Deployment', 'Normal', 'ScalingReplicaSet', '2026-11-26T10:00:05Z', 'Scaled up replica set hub-5d9 to 1'),
-      event('hub-5d9-x2k', 'Pod', 'Warning', 'Failed', '2026-11-26T10:00:10Z', 'Failed to pull image "quay.io/x:1"'),
-      event('hub-5d9-x2k', 'Pod', 'Warning', 'BackOff', '2026-11-26T10:00:20Z', 'Back-off pulling image\n  "quay.io/x:1"'),
-      event('hub-5d9-x2k', 'Pod', 'Normal', 'Pulling', '2026-11-26T10:00:30Z', 'Pulling image'),
-    ], hub)).toBe('BackOff on pod/hub-5d9-x2k: Back-off pulling image "quay.io/x:1"');
-  });
-
-  test('without warnings, the latest event of any type; events of other workloads (hubble, user-scheduler) are not its', () => {
-    expect(describeLastEvent([
-      event('hub', 'Deployment', 'Normal', 'ScalingReplicaSet', '2026-11-26T10:00:05Z', 'Scaled up replica set hub-5d9 to 1'),
-      event('hubble', 'Deployment', 'Warning', 'Failed', '2026-11-26T10:00:50Z', 'not ours'),
-      event('hub-5d9', 'ReplicaSet', 'Normal', 'SuccessfulCreate', '2026-11-26T10:00:06Z', 'Created pod: hub-5d9-x2k'),
-    ], hub)).toBe('SuccessfulCreate on replicaset/hub-5d9: Created pod: hub-5d9-x2k');
-  });
-
-  test('takes eventTime when an event has no lastTimestamp', () => {
-    expect(describeLastEvent([
-      { involvedObject: { kind: 'Pod', name: 'hub-1' }, type: 'Warning', reason: 'Old', lastTimestamp: '2026-11-26T10:00:00Z', message: 'a' },
-      { involvedObject: { kind: 'Pod', name: 'hub-1' }, type: 'Warning', reason: 'New', eventTime: '2026-11-26T11:00:00.000000Z', message: 'b' },
-    ], hub)).toBe('New on pod/hub-1: b');
-  });
-
-  test('no event about it: undefined', () => {
-    expect(describeLastEvent([event('binder', 'Deployment', 'Warning', 'X', '2026-11-26T10:00:00Z', 'y')], hub)).toBeUndefined();
   });
 });
