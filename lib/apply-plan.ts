@@ -56,7 +56,14 @@ export function applyPlan(files: DeploymentFiles, prune: boolean): ApplyPlan {
   const objects = applied.flatMap(f => f!.objects);
   const first = FIRST_KINDS.flatMap(kind => objects.filter(o => o.kind === kind));
   const workloads = objects.filter(o => ROLLOUT_KINDS.includes(o.kind) && o.apiVersion === 'apps/v1');
-  const workload = (o: ManifestObject): Workload => ({ resource: o.kind.toLowerCase(), name: o.metadata.name, namespace: o.metadata.namespace ?? 'default' });
+  const workload = (o: ManifestObject): Workload => {
+    // kubectl would apply it to the kubeconfig context's namespace, which the wait cannot know: only a hand edit does this.
+    if (!o.metadata.namespace) {
+      throw new ConfigError(`${o.kind} ${o.metadata.name} in ${command.files.join(' and ')} has no metadata.namespace: `
+        + 'run `npm run synth` again instead of editing the files by hand');
+    }
+    return { resource: o.kind.toLowerCase(), name: o.metadata.name, namespace: o.metadata.namespace };
+  };
   return {
     first,
     applyArgs: prune ? command.argv.slice(1) : ['apply', ...command.files.flatMap(file => ['-f', file])],

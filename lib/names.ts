@@ -1,9 +1,11 @@
 import { ConfigError } from './errors';
 
+/** One DNS-1123 label, unanchored: the piece the three name rules below are made of. */
+const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 /** A DNS-1123 label: namespaces, helm release names, deployment names. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** A DNS-1123 subdomain: names of most Kubernetes objects. */
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const DNS_LABEL = new RegExp(`^${LABEL}$`);
+/** A DNS-1123 subdomain: names of most Kubernetes objects; DNS labels joined by dots (so no `..`, `-.` or `.-`). */
+const DNS_SUBDOMAIN = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
 /** A node folder: '/'-separated steps of letters, digits, '.', '_' and '-'. */
 const HOST_FOLDER = /^(\/[A-Za-z0-9._-]+)+$/;
 /** A label value, and the name part of a label key: alphanumerics, '-', '_' and '.', starting and ending alphanumeric. */
@@ -16,11 +18,12 @@ const IMAGE_TAG_AND_DIGEST = /^(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?
 /** A Go duration without a sign, as Kubernetes operators parse them (time.ParseDuration): 0, 90s, 1h30m, 1.5h. */
 const GO_DURATION = /^(0|((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/;
 /** The syntax of a host name with at least one dot, such as binder.example.org (lengths are checked apart). */
-const HOST_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+const HOST_NAME = new RegExp(`^${LABEL}(\\.${LABEL})+$`);
 
 /** Fails unless `value` is a DNS-1123 label of at most `maxLength` characters. */
 export function checkDnsLabel(setting: string, value: string, maxLength = 63): void {
-  if (!DNS_LABEL.test(value) || value.length > maxLength) {
+  // A regex test reads a non-string as its text (undefined as "undefined", a valid label), so check the type first.
+  if (typeof value !== 'string' || !DNS_LABEL.test(value) || value.length > maxLength) {
     throw new ConfigError(`${setting} "${value}" must be lowercase letters, digits and '-', start and end with a letter or digit, `
       + `and be at most ${maxLength} characters`);
   }
@@ -32,7 +35,8 @@ export function checkDnsLabel(setting: string, value: string, maxLength = 63): v
 export function checkObjectName(setting: string, value: string, example?: string): void {
   if (typeof value !== 'string' || !DNS_SUBDOMAIN.test(value) || value.length > 253) {
     const problem = value === '' ? 'is empty' : 'is not a valid object name';
-    throw new ConfigError(`${setting} "${value}" ${problem}: give lowercase letters, digits, '-' and '.', at most 253 characters`
+    throw new ConfigError(`${setting} "${value}" ${problem}: give lowercase letters, digits, '-' and '.', `
+      + 'each part between dots starting and ending with a letter or digit, at most 253 characters'
       + (example ? `, such as ${example}` : ''));
   }
 }

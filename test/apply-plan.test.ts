@@ -1,5 +1,5 @@
 /** The steps of `npm run apply` (lib/apply-plan.ts); test/rollout.test.ts covers the waits that follow them. */
-import { applyPlan, ManifestObject, streamInput } from '../lib';
+import { applyPlan, checkApplyComplete, ConfigError, ManifestObject, missingFromApply, streamInput } from '../lib';
 
 const LABEL = 'binderhub-cdk8s.io/deployment';
 
@@ -59,6 +59,23 @@ describe('applyPlan', () => {
     expect(plan.notWaited).toEqual([{ resource: 'daemonset', name: 'puller', namespace: 'prod' }, { resource: 'statefulset', name: 'db', namespace: 'prod' }]);
   });
 
+  test('a DaemonSet or StatefulSet with a spec but no updateStrategy, or one without a type, is waited for (RollingUpdate is the default)', () => {
+    const files = { file: 'dist/x.k8s.yaml', objects: [
+      object('apps/v1', 'DaemonSet', 'puller', 'prod', { spec: { template: {} } }),
+      object('apps/v1', 'StatefulSet', 'db', 'prod', { spec: { updateStrategy: { rollingUpdate: { partition: 0 } } } }),
+    ] };
+    const plan = applyPlan({ manifests: files }, false);
+    expect(plan.workloads).toEqual([{ resource: 'daemonset', name: 'puller', namespace: 'prod' }, { resource: 'statefulset', name: 'db', namespace: 'prod' }]);
+    expect(plan.notWaited).toEqual([]);
+  });
+
+  test('a workload without a namespace (a hand-edited file) is refused: kubectl would put it in the context\'s namespace, where the wait would not look', () => {
+    const edited = { file: 'dist/prod.k8s.yaml', objects: [...manifests.objects, object('apps/v1', 'Deployment', 'stray', null)] };
+    expect(() => applyPlan({ manifests: edited, secrets }, false)).toThrow(new ConfigError(
+      'Deployment stray in dist/prod.k8s.yaml and dist-secrets/prod-secrets.k8s.yaml has no metadata.namespace: '
+      + 'run `npm run synth` again instead of editing the files by hand'));
+  });
+
   test('a Deployment of another API group is not waited for: rollout status knows only apps/v1', () => {
     const other = { file: 'dist/x.k8s.yaml', objects: [object('example.org/v1', 'Deployment', 'custom')] };
     expect(applyPlan({ manifests: other }, false).workloads).toEqual([]);
@@ -75,6 +92,75 @@ describe('applyPlan', () => {
   test('an object without the deployment label is refused before anything is applied', () => {
     const unlabelled = { file: 'dist/prod.k8s.yaml', objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'prod' } }] };
     expect(() => applyPlan({ manifests: unlabelled }, false)).toThrow('dist/prod.k8s.yaml: ConfigMap prod/x has no label binderhub-cdk8s.io/deployment');
+  });
+});
+
+describe('missingFromApply and checkApplyComplete', () => {
+  /** Every BinderHub object but its two Secrets, which are in the Secrets file. */
+  const core = [
+    object('v1', 'Namespace', 'prod', null), object('apps/v1', 'Deployment', 'binder'), object('apps/v1', 'Deployment', 'hub'),
+    object('apps/v1', 'Deployment', 'proxy'), object('v1', 'Service', 'proxy-public'),
+  ];
+  const manifestsFile = (objects: ManifestObject[]) => ({ file: 'dist/prod.k8s.yaml', objects });
+  const SECRETS_FILE = 'dist-secrets/prod-secrets.k8s.yaml';
+  const secretsFile = (objects: ManifestObject[]) => ({ file: SECRETS_FILE, objects });
+
+  /** The message checkApplyComplete refuses with, or undefined when it lets the apply go on. */
+  function refusal(plan: ReturnType<typeof applyPlan>): string | undefined {
+    try {
+      checkApplyComplete(plan, SECRETS_FILE);
+      return undefined;
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+  }
+
+  test('the manifests and the Secrets file together miss nothing, and the apply goes on', () => {
+    const plan = applyPlan({ manifests: manifestsFile(core), secrets: secretsFile([object('v1', 'Secret', 'hub'), object('v1', 'Secret', 'binder-secret')]) }, false);
+    expect(missingFromApply(plan)).toEqual([]);
+    expect(refusal(plan)).toBeUndefined();
+  });
+
+  test('a SealedSecret or ExternalSecret stands in for the Secret it makes: the name its template or target gives, else its own', () => {
+    const plan = applyPlan({ manifests: manifestsFile([
+      ...core,
+      object('bitnami.com/v1alpha1', 'SealedSecret', 'sealed-hub', 'prod', { spec: { template: { metadata: { name: 'hub' } } } }),
+      object('external-secrets.io/v1', 'ExternalSecret', 'binder-secret'),
+    ]) }, false);
+    expect(missingFromApply(plan)).toEqual([]);
+    expect(refusal(plan)).toBeUndefined();
+  });
+
+  test('an ExternalSecret with a target name makes that Secret, not one of its own name', () => {
+    const plan = applyPlan({ manifests: manifestsFile([
+      ...core,
+      object('external-secrets.io/v1', 'ExternalSecret', 'hub', 'prod', { spec: { target: { name: 'hub-copy' } } }),
+      object('bitnami.com/v1alpha1', 'SealedSecret', 'binder-secret'),
+    ]) }, false);
+    expect(missingFromApply(plan)).toEqual(['Secret hub']);
+  });
+
+  test('without the Secrets file, the refusal names the manifests, both Secrets and the missing file, and says to synthesize here or pass --dist-secrets', () => {
+    const plan = applyPlan({ manifests: manifestsFile(core) }, false);
+    expect(missingFromApply(plan)).toEqual(['Secret hub', 'Secret binder-secret']);
+    expect(refusal(plan)).toBe('dist/prod.k8s.yaml hold no Secret hub, Secret binder-secret and dist-secrets/prod-secrets.k8s.yaml is missing: '
+      + 'dist-secrets/ is git-ignored, so each machine writes its own: run `npm run synth` here first (with the secrets/ files), or pass --dist-secrets');
+  });
+
+  test('with the Secrets file applied but lacking a Secret, the refusal names both files and the Secret, and says to synthesize again', () => {
+    const plan = applyPlan({ manifests: manifestsFile(core), secrets: secretsFile([object('v1', 'Secret', 'hub')]) }, false);
+    expect(refusal(plan)).toBe('dist/prod.k8s.yaml and dist-secrets/prod-secrets.k8s.yaml hold no Secret binder-secret, which every BinderHub has: '
+      + 'run `npm run synth` to write them again');
+  });
+
+  test('a manifests file without BinderHub Deployments is refused the same way, naming each', () => {
+    const plan = applyPlan({
+      manifests: manifestsFile(core.filter(o => o.metadata.name !== 'proxy' && o.metadata.name !== 'binder')),
+      secrets: secretsFile([object('v1', 'Secret', 'hub'), object('v1', 'Secret', 'binder-secret')]),
+    }, false);
+    expect(refusal(plan)).toBe('dist/prod.k8s.yaml and dist-secrets/prod-secrets.k8s.yaml hold no Deployment binder, Deployment proxy, which every BinderHub has: '
+      + 'run `npm run synth` to write them again');
   });
 });
 

@@ -129,6 +129,16 @@ describe('formatPruneCommand', () => {
     ].join('\n'));
   });
 
+  test('a never-pruned kind with several objects lists them all on its comment line, comma-separated, with the reason', () => {
+    const text = formatPruneCommand(pruneCommand({ manifests: { file: 'dist/prod.k8s.yaml', objects: [
+      object('v1', 'PersistentVolumeClaim', 'hub-db-dir'), object('v1', 'ConfigMap', 'c'), object('v1', 'PersistentVolumeClaim', 'data', 'other'),
+    ] } }));
+    expect(text.split('\n').filter(line => line.startsWith('#'))).toEqual([
+      '# never pruned: PersistentVolumeClaim ns/hub-db-dir, other/data: a claim holds state that pruning would delete for good '
+      + '(hub-db-dir is the hub\'s database: its users, their servers and tokens); delete a claim the synth no longer produces by hand, on purpose',
+    ]);
+  });
+
   test('quotes a file name the shell would split', () => {
     const text = formatPruneCommand(pruneCommand({ manifests: { file: "my dist/it's.k8s.yaml", objects: [object('v1', 'ConfigMap', 'c')] } }));
     expect(text.split('\n')[0]).toBe(`kubectl apply -f 'my dist/it'\\''s.k8s.yaml' --prune -l binderhub-cdk8s.io/deployment=prod \\`);
