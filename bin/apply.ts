@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import {
   checkDnsLabel, checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, deploymentFiles,
   hubUrlState, kubectlError, KubectlOptions, parseCliArgs, readApplyPlan, redact, runKubectl, runMain, streamInput,
-  toolPath, waitForRollouts,
+  timeoutSeconds, toolPath, waitForRollouts,
 } from '../lib';
 
 const USAGE = `usage: npm run apply -- --deployment <name> [--prune] [--timeout <seconds>] [--context <ctx>] [--kubeconfig <file>]
@@ -27,9 +27,6 @@ that is not ready in time is named with its last event.
   --context <name>       kubeconfig context (default: the current one)
   --help                 this text`;
 
-/** The longest --timeout: a rollout still going after a day is stuck. */
-const MAX_TIMEOUT_SEC = 86400;
-
 runMain(async () => {
   const { values: args } = parseCliArgs({
     options: {
@@ -44,11 +41,7 @@ runMain(async () => {
   }
   if (!args.deployment) throw new ConfigError('--deployment is required; see --help');
   checkDnsLabel('--deployment', args.deployment);
-  const timeoutSec = Number(args.timeout);
-  // Digits only: Number() also reads 1e21 and 0x3c, and kubectl refuses a timeout beyond its durations' range.
-  if (!/^[0-9]+$/.test(args.timeout!) || timeoutSec <= 0 || timeoutSec > MAX_TIMEOUT_SEC) {
-    throw new ConfigError(`--timeout must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SEC} (a day), got "${args.timeout}"`);
-  }
+  const timeoutSec = timeoutSeconds(args.timeout!);
 
   const targets = { manifests: args.dist!, secrets: args['dist-secrets']! };
   completeInterruptedPublish(targets);

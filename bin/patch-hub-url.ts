@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  checkDnsLabel, checkKubectlTarget, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, kubectlError, patchHubUrl, replaceFilesTogether, runKubectl, runMain, toolPath, waitForRollouts,
+  checkDnsLabel, checkKubectlTarget, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, kubectlError, patchHubUrl, replaceFilesTogether, runKubectl, runMain, timeoutSeconds, toolPath, waitForRollouts,
 } from '../lib';
 
 const USAGE = `usage: npm run patch-hub-url -- --deployment <name> [options]
@@ -18,7 +18,7 @@ else changes), and records it in hub-urls/<name>.url, which the next synth reads
   --dist <dir>           the synthesized manifests (default: dist)
   --address <ip|host>    use this address instead of asking the cluster (a DNS name known up front)
   --scheme http|https    the hub URL's scheme (default: http)
-  --timeout <seconds>    how long to wait for the address, and for the rollout with --apply (default: 600)
+  --timeout <seconds>    how long to wait for the address, and for the rollout with --apply, at most 86400 (default: 600)
   --interval <seconds>   first wait between polls; it doubles up to 15 (default: 2)
   --kubeconfig <file>    kubeconfig for kubectl (default: kubectl's own: KUBECONFIG, ~/.kube/config)
   --context <name>       kubeconfig context (default: the current one)
@@ -43,8 +43,7 @@ runMain(async () => {
   checkDnsLabel('--deployment', args.deployment);
   if (args.address !== undefined) checkProxyAddress(args.address);
   if (args.scheme !== 'http' && args.scheme !== 'https') throw new ConfigError(`--scheme must be http or https, got "${args.scheme}"`);
-  const timeoutSec = Number(args.timeout);
-  if (!Number.isInteger(timeoutSec) || timeoutSec <= 0) throw new ConfigError(`--timeout must be a whole number of seconds, got "${args.timeout}"`);
+  const timeoutSec = timeoutSeconds(args.timeout!);
   const intervalSec = Number(args.interval);
   if (!(intervalSec > 0)) throw new ConfigError(`--interval must be a positive number of seconds, got "${args.interval}"`);
 

@@ -41,3 +41,18 @@ export function helpOnly(usage: string): boolean {
   if (values.help) console.log(usage);
   return values.help === true;
 }
+
+/** The longest `--timeout`: a wait still going after a day is stuck. */
+const MAX_TIMEOUT_SEC = 86400;
+
+/**
+ * The seconds of a `--timeout` option. Digits only: Number() also reads 1e21 and 0x3c, and kubectl refuses a timeout
+ * beyond the range of its durations.
+ */
+export function timeoutSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^[0-9]+$/.test(value) || seconds <= 0 || seconds > MAX_TIMEOUT_SEC) {
+    throw new ConfigError(`--timeout must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SEC} (a day), got "${value}"`);
+  }
+  return seconds;
+}

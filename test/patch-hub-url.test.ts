@@ -254,6 +254,8 @@ describe('npm run patch-hub-url validates everything before it writes', () => {
     ['an IPv4 address with a missing part', ['--address', '1.2.3'], /^error: --address "1\.2\.3" is neither an IP address nor a host name; give an IP address or a DNS name/],
     ['an address as one number', ['--address', '2130706433'], /^error: --address "2130706433" is neither an IP address nor a host name/],
     ['an address with a scheme', ['--address', 'http://203.0.113.7'], /^error: --address "http:\/\/203\.0\.113\.7" is neither .*; give the address without a scheme \(the scheme is --scheme\)/],
+    ['a --timeout Number() reads but kubectl cannot', ['--address', '203.0.113.7', '--timeout', '1e21'], /^error: --timeout must be a whole number of seconds from 1 to 86400 \(a day\), got "1e21"$/m],
+    ['a --timeout of zero', ['--address', '203.0.113.7', '--timeout', '0'], /^error: --timeout must be a whole number of seconds from 1 to 86400 \(a day\), got "0"$/m],
   ])('refuses %s, writing nothing', async (_name, args, message) => {
     const dir = workspace();
     const before = manifest(dir);
