@@ -7,6 +7,7 @@ import { registerSecretValues } from './redact';
 import { diffManifests, ManifestDiff } from './manifest-diff';
 import { ManifestObject } from './manifest-check';
 import { parseManifest } from './manifest-files';
+import { isPlainObject } from './values';
 
 /** kubectl's record of the last client-side apply: for a Secret it holds every value, in clear. */
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -45,7 +46,7 @@ export function comparableLiveObject(object: ManifestObject): ManifestObject {
   }
   delete copy.status;
   // kubectl's masks are not base64; stored as the base64 of the mask, they compare as the masks do.
-  if (copy.kind === 'Secret' && isRecord(copy.data)) {
+  if (copy.kind === 'Secret' && isPlainObject(copy.data)) {
     copy.data = Object.fromEntries(Object.entries(copy.data).map(([key, mask]) => [key, Buffer.from(String(mask)).toString('base64')]));
   }
   return copy;
@@ -54,12 +55,8 @@ export function comparableLiveObject(object: ManifestObject): ManifestObject {
 function registerLastApplied(text: string): void {
   try {
     const applied: unknown = JSON.parse(text);
-    if (isRecord(applied)) registerSecretValues(applied);
+    if (isPlainObject(applied)) registerSecretValues(applied);
   } catch {
     // not kubectl's JSON: nothing of it is printed anyway
   }
-}
-
-function isRecord(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'util';
 import { expandLists, ManifestObject, objectId } from './manifest-check';
 import { SEALED_FINGERPRINTS_ANNOTATION } from './secrets-mode';
+import { isPlainObject } from './values';
 
 /** A field that differs between two versions of an object; `path` is as `spec.template.spec.containers[name=binder].image`. */
 export interface FieldChange {
@@ -48,7 +49,7 @@ export interface ManifestDiff {
  */
 export function diffManifests(beforeObjects: ManifestObject[], afterObjects: ManifestObject[]): ManifestDiff {
   // The items of Lists are objects of their own (a Secret among them is masked); an item without metadata cannot be applied.
-  const [before, after] = [beforeObjects, afterObjects].map(objects => expandLists(objects).filter(o => isRecord(o.metadata)));
+  const [before, after] = [beforeObjects, afterObjects].map(objects => expandLists(objects).filter(o => isPlainObject(o.metadata)));
   const old = new Map(before.map(o => [objectId(o), o]));
   const current = new Set(after.map(objectId));
   const objects: ObjectDiff[] = [];
@@ -78,7 +79,7 @@ export function isEmptyDiff(diff: ManifestDiff): boolean {
 /** The fields that differ between two values, leaf by leaf; lists of items with distinct names are matched by name. */
 export function fieldChanges(before: unknown, after: unknown, path = ''): FieldChange[] {
   if (isDeepStrictEqual(before, after)) return [];
-  if (isRecord(before) && isRecord(after)) {
+  if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...Object.keys(before), ...Object.keys(after).filter(k => !(k in before))];
     return keys.flatMap(key => fieldChanges(before[key], after[key], joinPath(path, key)));
   }
@@ -102,7 +103,7 @@ function joinPath(path: string, key: string): string {
 
 /** The items of a list by their `name`, if every item is an object with a name of its own. */
 function namedItems(items: unknown[]): Map<string, unknown> | undefined {
-  const names = items.map(item => isRecord(item) && typeof item.name === 'string' ? item.name : undefined);
+  const names = items.map(item => isPlainObject(item) && typeof item.name === 'string' ? item.name : undefined);
   if (items.length === 0 || names.some(n => n === undefined) || new Set(names).size !== names.length) return undefined;
   return new Map(items.map((item, i) => [names[i]!, item]));
 }
@@ -159,18 +160,14 @@ function comparable(object: ManifestObject): unknown {
     delete copy.stringData;
   }
   if (copy.kind === 'SealedSecret') {
-    if (isRecord(copy.spec)) delete copy.spec.encryptedData;
-    if (isRecord(copy.metadata.annotations)) delete copy.metadata.annotations[SEALED_FINGERPRINTS_ANNOTATION];
+    if (isPlainObject(copy.spec)) delete copy.spec.encryptedData;
+    if (isPlainObject(copy.metadata.annotations)) delete copy.metadata.annotations[SEALED_FINGERPRINTS_ANNOTATION];
   }
   const annotations = podTemplate(copy)?.metadata?.annotations;
-  if (isRecord(annotations)) for (const key of Object.keys(annotations).filter(k => k.startsWith('checksum/'))) delete annotations[key];
+  if (isPlainObject(annotations)) for (const key of Object.keys(annotations).filter(k => k.startsWith('checksum/'))) delete annotations[key];
   return copy;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function asRecord(value: unknown): Record<string, unknown> {
-  return isRecord(value) ? value : {};
+  return isPlainObject(value) ? value : {};
 }

@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ConfigError } from './errors';
 import { ManifestObject } from './manifest-check';
+import { isPlainObject } from './values';
 
 /** The name of a synthesized manifest file: `<chart>.k8s.yaml` (`.yml` read too); group 1 is the chart's name. */
 export const MANIFEST_FILE = /^(.*)\.k8s\.ya?ml$/;
@@ -91,8 +92,7 @@ function unreadableFile(file: string, error: unknown): string {
 }
 
 function isKubernetesObject(value: any): boolean {
-  const isRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
-  return isRecord(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string' && isRecord(value.metadata)
+  return isPlainObject(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string' && isPlainObject(value.metadata)
     && (typeof value.metadata.name === 'string' || /List$/.test(value.kind));
 }
 

@@ -8,6 +8,7 @@ import { checkObjectName, isGoDuration } from './names';
 import { SECRETS_CHART_SUFFIX } from './publish';
 import { checkSealingScope, encryptionLabel, scopeAnnotations, SealingCertificate, SealingScope } from './seal';
 import { SealedValueKeys } from './sealed-values';
+import { isPlainObject } from './values';
 
 /** The SealedSecret annotation with one keyed hash per sealed value: an unchanged value keeps its ciphertext. */
 export const SEALED_FINGERPRINTS_ANNOTATION = 'binderhub-cdk8s.io/sealed-fingerprints';
@@ -239,12 +240,8 @@ class SealedMode extends SecretsMode {
       return undefined; // an unreadable record only costs a re-seal
     }
     const encryptedData = found.spec?.encryptedData;
-    return isRecord(fingerprints) && isRecord(encryptedData) ? { fingerprints, encryptedData } : undefined;
+    return isPlainObject(fingerprints) && isPlainObject(encryptedData) ? { fingerprints, encryptedData } : undefined;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 class ExternalMode extends SecretsMode {

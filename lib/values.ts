@@ -1,6 +1,7 @@
 /** Chart values: a tree of plain objects, arrays and scalars, as helm reads them from a values file. */
 export type Values = { [key: string]: unknown };
 
+/** Whether `value` is an object of keys, as JSON and YAML maps read: not null, not an array. */
 export function isPlainObject(value: unknown): value is Values {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
