@@ -4,6 +4,7 @@ import { ConfigError } from './errors';
 import { writeFileAtomic, writeNewFile } from './publish';
 import { registerSecrets } from './redact';
 import { BinderHubTokens } from './tokens';
+import { isPlainObject } from './values';
 
 /** Credentials an operator adds to a deployment's secrets file by hand (the generated tokens sit beside them). */
 export interface DeploymentCredentials {
@@ -124,7 +125,7 @@ export class SecretStore {
       // would read the same file, and regenerating would rotate every token: the fix is by hand.
       throw new ConfigError(`${file} is not valid JSON; fix it by hand (a merge conflict or a missing quote or comma?)`);
     }
-    if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+    if (!isPlainObject(content)) {
       throw new ConfigError(`${file} must hold a JSON object {"tokens": {...}, "credentials": {...}}`);
     }
     // A misspelled "credentials" would be dropped without a word, and --force would drop it for good.
@@ -136,7 +137,7 @@ export class SecretStore {
   }
 
   private credentials(value: unknown, file: string): DeploymentCredentials {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    if (!isPlainObject(value)) {
       throw new ConfigError(`${file}: "credentials" must be an object with any of ${CREDENTIAL_NAMES.join(', ')}`);
     }
     for (const [name, secret] of Object.entries(value)) {

@@ -230,14 +230,14 @@ class SealedMode extends SecretsMode {
   /** What the previous synth sealed for `secret`: its recorded fingerprints and its ciphertexts, each unchecked. */
   private previousSeal(secret: SecretContent): { fingerprints: Record<string, unknown>; encryptedData: Record<string, unknown> } | undefined {
     const found = (this.props.previous ?? []).find(o =>
-      o?.kind === 'SealedSecret' && o.metadata?.name === secret.name && o.metadata?.namespace === secret.namespace);
+      o?.kind === 'SealedSecret' && o.metadata?.name === secret.name && o.metadata.namespace === secret.namespace);
     const recorded = (found?.metadata as any)?.annotations?.[SEALED_FINGERPRINTS_ANNOTATION];
     if (!found || typeof recorded !== 'string') return undefined;
     let fingerprints: unknown;
     try {
       fingerprints = JSON.parse(recorded);
     } catch {
-      return undefined; // an unreadable record only costs a re-seal
+      // an unreadable record only costs a re-seal: fingerprints stay undefined, which is no record
     }
     const encryptedData = found.spec?.encryptedData;
     return isPlainObject(fingerprints) && isPlainObject(encryptedData) ? { fingerprints, encryptedData } : undefined;
