@@ -3,8 +3,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigError, SealingCertificate, SecretsMode } from '../lib';
-import { controllerKeys } from './sealing';
+import { ConfigError, scopeAnnotations, SealingCertificate, SecretsMode } from '../lib';
+import { certificateValidBetween, controllerKeys } from './sealing';
 
 const DAY = 24 * 3600 * 1000;
 const keys = controllerKeys();
@@ -25,6 +25,8 @@ describe('SealingCertificate.fromPem refuses', () => {
   const cases: Array<[string, () => [string, Date?], RegExp]> = [
     ['a file without a certificate', () => ['hello'],
       /^c\.pem holds no PEM certificate; fetch the controller's with `kubeseal --fetch-cert > c\.pem`$/],
+    ['a certificate block that does not decode', () => ['-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n'],
+      /^c\.pem is not a readable certificate; fetch the controller's certificate with `kubeseal --fetch-cert > c\.pem`$/],
     ['an expired certificate', () => [keys.certificate, new Date(Date.now() + 90 * DAY)],
       /^c\.pem expired on .*; fetch the controller's current certificate with `kubeseal --fetch-cert > c\.pem`$/],
     ['a certificate not valid yet', () => [keys.certificate, new Date(Date.now() - 2 * DAY)],
@@ -69,7 +71,39 @@ describe('SealingCertificate.fromPem refuses', () => {
   });
 });
 
+describe('a certificate is valid from its notBefore to its notAfter, both included, as openssl and kubeseal take them', () => {
+  const pem = certificateValidBetween('20300101000000Z', '20300201000000Z');
+  const read = (now: string) => SealingCertificate.fromPem(pem, 'c.pem', new Date(now));
+
+  test.each(['2030-01-01T00:00:00.000Z', '2030-01-15T12:00:00.000Z', '2030-02-01T00:00:00.000Z'])('read at %s', now => {
+    expect(read(now).fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  });
+
+  test('refused a millisecond before notBefore', () => {
+    expect(() => read('2029-12-31T23:59:59.999Z')).toThrow(
+      /^c\.pem is not valid before Jan  1 00:00:00 2030 GMT; check this machine's clock, or fetch the controller's current certificate with `kubeseal --fetch-cert > c\.pem`$/);
+  });
+
+  test('refused a millisecond after notAfter', () => {
+    expect(() => read('2030-02-01T00:00:00.001Z')).toThrow(
+      /^c\.pem expired on Feb  1 00:00:00 2030 GMT; fetch the controller's current certificate with `kubeseal --fetch-cert > c\.pem`$/);
+  });
+});
+
+describe('scopeAnnotations', () => {
+  test('strict, the default, tells the controller nothing; the wider scopes each write their one annotation', () => {
+    expect(scopeAnnotations('strict')).toEqual({});
+    expect(scopeAnnotations('namespace-wide')).toEqual({ 'sealedsecrets.bitnami.com/namespace-wide': 'true' });
+    expect(scopeAnnotations('cluster-wide')).toEqual({ 'sealedsecrets.bitnami.com/cluster-wide': 'true' });
+  });
+});
+
 describe('SecretsMode.sealed', () => {
+  test('names the certificate "certificate" in its errors unless told its source', () => {
+    expect(() => SecretsMode.sealed({ certificate: 'nope' }))
+      .toThrow(/^certificate holds no PEM certificate; fetch the controller's with `kubeseal --fetch-cert > certificate`$/);
+  });
+
   test('names the certificate source in its errors', () => {
     expect(() => SecretsMode.sealed({ certificate: 'nope', certificateSource: 'sealed-secrets/prod.pem' }))
       .toThrow(/^sealed-secrets\/prod\.pem holds no PEM certificate/);

@@ -16,6 +16,26 @@ export function controllerKeys(days = 30, bits = 2048): { certificate: string; p
   return { certificate: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'), privateKey: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8') };
 }
 
+/**
+ * A throw-away controller certificate valid from `notBefore` to `notAfter` (openssl's `YYYYMMDDHHMMSSZ`), self-signed
+ * through `openssl ca`, the openssl command that takes both dates.
+ */
+export function certificateValidBetween(notBefore: string, notAfter: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'controller-'));
+  const file = (name: string) => path.join(dir, name);
+  execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('key.pem'), '-out', file('csr.pem'), '-subj', '/CN=sealed-secret'],
+    { stdio: 'ignore' });
+  fs.writeFileSync(file('index.txt'), '');
+  fs.writeFileSync(file('serial'), '01\n');
+  fs.writeFileSync(file('ca.cnf'), [
+    '[ca]', 'default_ca = controller', '[controller]', `database = ${file('index.txt')}`, `new_certs_dir = ${dir}`, `serial = ${file('serial')}`,
+    'default_md = sha256', 'policy = any', '[any]', 'commonName = supplied', '',
+  ].join('\n'));
+  execFileSync('openssl', ['ca', '-batch', '-config', file('ca.cnf'), '-selfsign', '-keyfile', file('key.pem'), '-in', file('csr.pem'), '-out', file('cert.pem'),
+    '-startdate', notBefore, '-enddate', notAfter, '-notext'], { stdio: 'ignore' });
+  return fs.readFileSync(file('cert.pem'), 'utf8');
+}
+
 /** Opens a sealed value as the controller does. */
 export function unseal(privateKey: string, sealed: string, label: Buffer): Buffer {
   const blob = Buffer.from(sealed, 'base64');
