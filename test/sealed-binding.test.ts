@@ -77,6 +77,23 @@ describe('a kept ciphertext must hold its value', () => {
     expect(synthAfter(junk).foreign).toEqual([`SealedSecret binder/hub key ${API_TOKEN}`, 'SealedSecret binder/hub key values.yaml']);
   });
 
+  test('a ciphertext with a wrong 2-byte header, or too short for one, is sealed anew and named, without a failure', () => {
+    // The controller takes the header as the wrapped key's length: with any other length it reads the wrong bytes as the key.
+    const blob = Buffer.from(encrypted(first, 'hub')[API_TOKEN], 'base64');
+    const misheaded = Buffer.concat([Buffer.from([0x01, 0x01]), blob.subarray(2)]).toString('base64');
+    const spoiled = withEncryptedData(first, 'hub', data => ({ ...data, [API_TOKEN]: misheaded, [COOKIE_SECRET]: '', 'values.yaml': 'QQ==' }));
+
+    const { objects, foreign } = synthAfter(spoiled);
+
+    expect(foreign).toEqual([
+      'SealedSecret binder/hub key hub.config.JupyterHub.cookie_secret',
+      'SealedSecret binder/hub key hub.services.binder.apiToken',
+      'SealedSecret binder/hub key values.yaml',
+    ]);
+    expect(open(objects, 'hub', API_TOKEN)).toBe(tokens.binderApiToken);
+    expect(open(objects, 'hub', COOKIE_SECRET)).toBe(tokens.cookieSecret);
+  });
+
   test('a changed value is sealed anew without being named', () => {
     const deployment = sealingTestDeployment(Testing.app(), SecretsMode.sealed({ certificate: keys.certificate, previous: first }), 'ghp_otherFakeToken42');
     expect(deployment.foreignCiphertexts).toEqual([]);
@@ -134,5 +151,17 @@ describe('SealedValueKeys', () => {
     expect(certificate.sealsValue(sealed, Buffer.from('the-valuf'), values.sessionKey(slot, Buffer.from('the-valuf')))).toBe(false);
     expect(certificate.sealsValue(certificate.seal(value, Buffer.from('binder/hub')), value, values.sessionKey(slot, value))).toBe(false);
     expect(certificate.sealsValue(undefined, value, values.sessionKey(slot, value))).toBe(false);
+  });
+
+  test('sealsValue wants the 2-byte header to give the wrapped key\'s length (256 bytes for 2048 bits), and refuses a blob too short for one', () => {
+    const sessionKey = values.sessionKey(slot, value);
+    const blob = Buffer.from(certificate.seal(value, Buffer.from('binder/hub'), sessionKey), 'base64');
+    expect(blob.subarray(0, 2)).toEqual(Buffer.from([0x01, 0x00]));
+    const withHeader = (header: number[]) => Buffer.concat([Buffer.from(header), blob.subarray(2)]).toString('base64');
+    expect(certificate.sealsValue(withHeader([0x01, 0x00]), value, sessionKey)).toBe(true);
+    expect(certificate.sealsValue(withHeader([0x01, 0x01]), value, sessionKey)).toBe(false);
+    expect(certificate.sealsValue(withHeader([0x00, 0xff]), value, sessionKey)).toBe(false);
+    expect(certificate.sealsValue('', value, sessionKey)).toBe(false);
+    expect(certificate.sealsValue('QQ==', value, sessionKey)).toBe(false);
   });
 });
