@@ -2,8 +2,11 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
-import { DEFAULT_TARGETS, encryptionLabel, ExternalSecretSpecSecretStoreRefKind, publishManifests, synthesizeFiles, readManifests, SEALED_FINGERPRINTS_ANNOTATION, SealingCertificate, SecretsMode } from '../lib';
+import { Chart, Testing } from 'cdk8s';
+import {
+  DEFAULT_TARGETS, encryptionLabel, ExternalSecretSpecSecretStoreRefKind, publishManifests, synthesizeFiles, readManifests, SEALED_FINGERPRINTS_ANNOTATION, SealingCertificate,
+  SecretContent, secretContent, SecretsMode,
+} from '../lib';
 import { controllerKeys, GITHUB_TOKEN, REGISTRY_PASSWORD, sealingTestDeployment, unseal } from './sealing';
 import { fakeTokenValues, find, secretValue, synthBinderHub } from './helpers';
 
@@ -191,5 +194,140 @@ describe.each([
       expect(dist).not.toContain(value);
       expect(dist).not.toContain(Buffer.from(value).toString('base64'));
     }
+  });
+});
+
+describe('secretContent', () => {
+  test('keeps the Secret\'s own namespace, labels, annotations, type and immutability; data is decoded and stringData read as UTF-8', () => {
+    const json = {
+      metadata: { name: 'hub', namespace: 'other', labels: { app: 'binder' }, annotations: { note: 'kept' } },
+      type: 'kubernetes.io/dockerconfigjson', immutable: true, data: { a: 'b25l' }, stringData: { b: 'two' },
+    };
+    expect(secretContent(json, 'binder')).toEqual({
+      name: 'hub', namespace: 'other', type: 'kubernetes.io/dockerconfigjson', immutable: true,
+      labels: { app: 'binder' }, annotations: { note: 'kept' }, values: { a: Buffer.from('one'), b: Buffer.from('two') },
+    });
+  });
+
+  test('a Secret without namespace, labels or annotations gets the deployment\'s namespace and empty labels and annotations', () => {
+    expect(secretContent({ metadata: { name: 'hub' } }, 'binder')).toEqual({ name: 'hub', namespace: 'binder', labels: {}, annotations: {}, values: {} });
+  });
+});
+
+/** One Secret whose values are listed out of key order. */
+const HUB: SecretContent = {
+  name: 'hub', namespace: 'binder', type: 'Opaque', immutable: true, labels: { app: 'binder' }, annotations: { note: 'kept' },
+  values: { b: Buffer.from('two'), a: Buffer.from('one') },
+};
+
+/** What `mode` makes of `secret` in a chart of the secret's namespace: the chart's objects, the -secrets chart's, and the entries named. */
+function replaced(mode: SecretsMode, secret: SecretContent = HUB): { objects: any[]; separate: any[]; foreign: string[] } {
+  const app = Testing.app();
+  const chart = new Chart(app, 'prod', { namespace: secret.namespace });
+  const foreign = mode.replace([secret], { chart, fingerprintKey: Buffer.alloc(32, 5) });
+  const [objects, separate = []] = app.charts.map(c => Testing.synth(c));
+  return { objects, separate, foreign };
+}
+
+const SEPARATE_HUB = {
+  apiVersion: 'v1', kind: 'Secret',
+  metadata: { name: 'hub', namespace: 'binder', labels: { app: 'binder' }, annotations: { note: 'kept' } },
+  type: 'Opaque', immutable: true, data: { a: 'b25l', b: 'dHdv' },
+};
+
+describe('what each mode makes of one Secret', () => {
+  test('separate: the Secret as it was, as a v1 Secret in the -secrets chart; nothing is named', () => {
+    expect(replaced(SecretsMode.separate())).toEqual({ objects: [], separate: [SEPARATE_HUB], foreign: [] });
+  });
+
+  test('external: an ExternalSecret reading each value, in key order, from <namespace>/<secret>/<key>; the Secret goes to the -secrets chart', () => {
+    expect(replaced(SecretsMode.external({ storeName: 'vault' }))).toEqual({
+      objects: [{
+        apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret',
+        metadata: { name: 'hub', namespace: 'binder', labels: { app: 'binder' } },
+        spec: {
+          refreshInterval: '1h',
+          secretStoreRef: { name: 'vault', kind: 'SecretStore' },
+          target: { name: 'hub', creationPolicy: 'Owner', template: { type: 'Opaque', metadata: { labels: { app: 'binder' }, annotations: { note: 'kept' } } } },
+          data: [{ secretKey: 'a', remoteRef: { key: 'binder/hub/a' } }, { secretKey: 'b', remoteRef: { key: 'binder/hub/b' } }],
+        },
+      }],
+      separate: [SEPARATE_HUB],
+      foreign: [],
+    });
+  });
+
+  test('external: remoteKeyPrefix goes in front of each remote key as it is', () => {
+    const data = replaced(SecretsMode.external({ storeName: 'vault', remoteKeyPrefix: 'kv/binderhub-' })).objects[0].spec.data;
+    expect(data).toEqual([{ secretKey: 'a', remoteRef: { key: 'kv/binderhub-binder/hub/a' } }, { secretKey: 'b', remoteRef: { key: 'kv/binderhub-binder/hub/b' } }]);
+  });
+
+  test('sealed, strict: a SealedSecret with only the fingerprints annotation, values in key order, and a template without scope annotations', () => {
+    const { objects, separate, foreign } = replaced(SecretsMode.sealed({ certificate: keys.certificate }));
+    expect(separate).toEqual([]);
+    expect(foreign).toEqual([]);
+    expect(objects).toEqual([{
+      apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret',
+      metadata: {
+        name: 'hub', namespace: 'binder', labels: { app: 'binder' },
+        annotations: { 'binderhub-cdk8s.io/sealed-fingerprints': expect.stringMatching(/^\{"a":"[0-9a-f]{64}","b":"[0-9a-f]{64}"\}$/) },
+      },
+      spec: {
+        encryptedData: { a: expect.any(String), b: expect.any(String) },
+        template: { metadata: { name: 'hub', namespace: 'binder', labels: { app: 'binder' }, annotations: { note: 'kept' } }, type: 'Opaque', immutable: true },
+      },
+    }]);
+    const sealed = objects[0].spec.encryptedData;
+    expect(Object.keys(sealed)).toEqual(['a', 'b']);
+    expect(unseal(keys.privateKey, sealed.a, Buffer.from('binder/hub')).toString()).toBe('one');
+    expect(unseal(keys.privateKey, sealed.b, Buffer.from('binder/hub')).toString()).toBe('two');
+    expect(SEALED_FINGERPRINTS_ANNOTATION).toBe('binderhub-cdk8s.io/sealed-fingerprints');
+  });
+
+  test('inline keeps the Secrets where they are: it replaces none', () => {
+    expect(() => SecretsMode.inline().replace([HUB], { chart: new Chart(Testing.app(), 'prod'), fingerprintKey: Buffer.alloc(32, 5) })).toThrow(/^inline mode keeps the Secrets where they are$/);
+  });
+});
+
+describe('SecretsMode.sealed takes from the previous synth only the SealedSecret of the same kind, name and namespace', () => {
+  const sealed = (previous?: any[]) => SecretsMode.sealed({ certificate: keys.certificate, previous });
+  const honest = replaced(sealed()).objects;
+  const staging = replaced(sealed(), { ...HUB, namespace: 'staging' }).objects;
+  const hub = honest[0];
+
+  test.each([
+    ['before', [...staging, ...honest]],
+    ['after', [...honest, ...staging]],
+  ])('the same Secret name in another namespace, %s ours, leaves our ciphertexts as they were', (_, previous) => {
+    expect(replaced(sealed(previous))).toEqual({ objects: honest, separate: [], foreign: [] });
+  });
+
+  test('entries that are no such object (null, a number, a list, no metadata, no namespace, a Secret) are passed over', () => {
+    const { metadata, ...rest } = hub;
+    const others = [null, 42, [hub], { ...rest }, { ...hub, metadata: { ...metadata, namespace: undefined } }, { ...hub, kind: 'Secret' }];
+    expect(replaced(sealed([...others, ...honest]))).toEqual({ objects: honest, separate: [], foreign: [] });
+  });
+
+  const recordText: string = hub.metadata.annotations[SEALED_FINGERPRINTS_ANNOTATION];
+  const withAnnotations = (annotations: unknown) => ({ ...hub, metadata: { ...hub.metadata, annotations } });
+  const withSpec = (spec: unknown) => ({ ...hub, spec });
+  test.each<[string, unknown]>([
+    ['no annotations', withAnnotations(undefined)],
+    ['a record that is not JSON', withAnnotations({ [SEALED_FINGERPRINTS_ANNOTATION]: '{"a":' })],
+    ['a record that is JSON null', withAnnotations({ [SEALED_FINGERPRINTS_ANNOTATION]: 'null' })],
+    ['a record that is a JSON list', withAnnotations({ [SEALED_FINGERPRINTS_ANNOTATION]: '["a"]' })],
+    ['a record that is not a string but a list holding the record\'s text', withAnnotations({ [SEALED_FINGERPRINTS_ANNOTATION]: [recordText] })],
+    ['no spec', withSpec(undefined)],
+    ['no encryptedData', withSpec({ template: hub.spec.template })],
+    ['encryptedData null', withSpec({ ...hub.spec, encryptedData: null })],
+    ['encryptedData a list', withSpec({ ...hub.spec, encryptedData: [hub.spec.encryptedData.a, hub.spec.encryptedData.b] })],
+  ])('a SealedSecret with %s is sealed anew, without a failure and without being named', (_, previous) => {
+    const { objects, foreign } = replaced(sealed([previous]));
+    expect(foreign).toEqual([]);
+    const again = objects[0].spec.encryptedData;
+    expect(again.a).not.toBe(hub.spec.encryptedData.a);
+    expect(again.b).not.toBe(hub.spec.encryptedData.b);
+    expect(unseal(keys.privateKey, again.a, Buffer.from('binder/hub')).toString()).toBe('one');
+    expect(unseal(keys.privateKey, again.b, Buffer.from('binder/hub')).toString()).toBe('two');
   });
 });
