@@ -57,6 +57,56 @@ describe('SecretStore', () => {
     expect(CREDENTIAL_PLACEHOLDER).toBe('REPLACE-ME (written by npm run init-secrets)');
   });
 
+  test('by default the files live in secrets/, relative to the working directory', () => {
+    const store = new SecretStore();
+    expect(store.directory).toBe('secrets');
+    expect(store.fileFor('prod')).toBe('secrets/prod.json');
+  });
+
+  test('init writes the tokens, then the credentials, as JSON indented by two spaces and ending in a newline', () => {
+    const store = tempStore();
+    store.init('a', false, ['registryPassword']);
+    expect(fs.readFileSync(store.fileFor('a'), 'utf8')).toMatch(new RegExp([
+      '^\\{',
+      '  "tokens": \\{',
+      '    "proxySecretToken": "[0-9a-f]{64}",',
+      '    "binderApiToken": "[0-9a-f]{64}",',
+      '    "cookieSecret": "[0-9a-f]{64}",',
+      '    "cryptKeeperKey": "[0-9a-f]{64}",',
+      '    "buildTokenSecret": "[0-9a-f]{64}"',
+      '  \\},',
+      '  "credentials": \\{',
+      '    "registryPassword": "REPLACE-ME \\(written by npm run init-secrets\\)"',
+      '  \\}',
+      '\\}',
+      '$',
+    ].join('\n')));
+  });
+
+  test('a path that cannot be read as a file is named with the error code, and no advice that would rotate the tokens', () => {
+    const store = tempStore();
+    fs.mkdirSync(store.fileFor('a'), { recursive: true, mode: 0o700 });
+    const file = store.fileFor('a');
+    expect(() => store.load('a')).toThrow(
+      `${file} cannot be read (EISDIR); let the user who runs this read it: chown it to that user, then \`chmod 600 ${file}\``);
+  });
+
+  test('a read error without a code is named "an error"', () => {
+    const store = tempStore();
+    store.init('a');
+    const file = store.fileFor('a');
+    const realFs: typeof fs = require('fs');
+    const spy = jest.spyOn(realFs, 'readFileSync').mockImplementation(() => {
+      throw new Error('no code');
+    });
+    try {
+      expect(() => store.load('a')).toThrow(
+        `${file} cannot be read (an error); let the user who runs this read it: chown it to that user, then \`chmod 600 ${file}\``);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   test('a file for its owner only loads, whatever the owner\'s own bits', () => {
     const store = tempStore();
     store.init('a');
