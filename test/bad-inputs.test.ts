@@ -290,6 +290,16 @@ const builders: Case[] = [
     name: `a dind image with ${what}`, act: app => deploy(app, { builder: Builder.dind({ image }) }),
     message: new RegExp(`^Builder\\.dind image "${image.replace(/[.:;/]/g, c => `\\${c}`)}" is not an image reference: \\[registry\\[:port\\]\\/\\]repository\\[:tag\\]\\[@sha256:digest\\], the repository in lowercase, such as docker\\.io\\/library\\/docker:28\\.3\\.3-dind$`),
   })),
+  // The dind image must pin what runs.
+  ...([
+    ['no tag', 'docker.io/library/docker', 'no tag, so whatever :latest is when a node pulls it'],
+    ['no tag, on a registry with a port', 'registry.example.org:5000/docker', 'no tag, so whatever :latest is when a node pulls it'],
+    ['chartpress\'s placeholder tag', 'docker:set-by-chartpress', 'the placeholder tag set-by-chartpress, which chartpress replaces when it packages the chart'],
+  ] as const).map(([what, image, problem]): Case => ({
+    name: `a dind image with ${what}`, act: app => deploy(app, { builder: Builder.dind({ image }) }),
+    message: new RegExp(`^builder image "${image.replace(/[.:/]/g, c => `\\${c}`)}" has ${problem.replace(/[.:]/g, c => `\\${c}`)}; `
+      + 'pin a tag in Builder\\.dind\\(\\{ image \\}\\), such as docker\\.io\\/library\\/docker:28\\.3\\.3-dind$'),
+  })),
   { name: 'a DindDaemonSet of its own with a shell command in its lib folder',
     act: app => new DindDaemonSet(new Chart(app, 'c'), 'dind', { releaseName: 'x', hostSocketDir: '/var/run/dind/x', hostLibDir: '/var/lib/dind/x;reboot' }),
     message: /^DindDaemonSet hostLibDir "\/var\/lib\/dind\/x;reboot" must be an absolute, normalized folder .*, such as \/var\/lib\/dind\/<release>$/ },
@@ -333,6 +343,8 @@ const twoDeployments: Case[] = [
   { name: 'a pink storage folder that is another deployment\'s dind image store',
     act: app => deployBoth(app, {}, { builder: Builder.pink({ hostStorageDir: '/var/lib/dind/a' }) }),
     message: /^deployments "a" and "b" overlap on the nodes: Builder\.pink hostStorageDir \/var\/lib\/dind\/a of "b" is the same path as Builder\.dind hostLibDir \/var\/lib\/dind\/a of "a";/ },
+  { name: 'a pink socket folder around another deployment\'s', act: app => deployBoth(app, { builder: Builder.pink() }, { builder: Builder.pink({ hostSocketDir: '/var/run/pink' }) }),
+    message: /^deployments "a" and "b" overlap on the nodes: Builder\.pink hostSocketDir \/var\/run\/pink of "b" contains Builder\.pink hostSocketDir \/var\/run\/pink\/a of "a";/ },
   { name: 'a dind socket folder around the node\'s Docker socket', act: app => deployBoth(app, { builder: Builder.host() }, { builder: Builder.dind({ hostSocketDir: '/var/run' }) }),
     message: /^deployments "a" and "b" overlap on the nodes: Builder\.dind hostSocketDir \/var\/run of "b" contains Builder\.host socket \/var\/run\/docker\.sock of "a";/ },
   { name: 'a dind image store around the node\'s Docker', act: app => deployBoth(app, { builder: Builder.host() }, { builder: Builder.dind({ hostLibDir: '/var/lib' }) }),
