@@ -277,7 +277,8 @@ function parseServiceAccountKey(json: string): ServiceAccountKey {
     // JSON.parse quotes the text near the error: a piece of the private key. Say what, not where.
     throw new ConfigError(`Registry.gcr serviceAccountKey is not JSON; ${hint}`);
   }
-  if (typeof key !== 'object' || key === null || key.type !== 'service_account') {
+  // null, arrays and primitives have no "type" either.
+  if (key?.type !== 'service_account') {
     throw new ConfigError(`Registry.gcr serviceAccountKey is not a service-account key ("type": "service_account"); ${hint}`);
   }
   for (const field of ['project_id', 'private_key', 'client_email']) {
@@ -310,7 +311,7 @@ function checkPassword(factory: string, field: string, value: string): void {
 }
 
 function checkUsername(factory: string, field: string, value: string): void {
-  if (typeof value !== 'string' || value.trim() === '' || /[\s:]/.test(value)) {
+  if (typeof value !== 'string' || value === '' || /[\s:]/.test(value)) {
     throw new ConfigError(`${factory} ${field} must be a non-empty user name without spaces or ':'`);
   }
 }
@@ -318,7 +319,7 @@ function checkUsername(factory: string, field: string, value: string): void {
 /** Checks a registry host: a DNS name with an optional port, 1 to 65535. */
 function checkHost(factory: string, host: string): void {
   const at = host.lastIndexOf(':');
-  const [name, port] = at < 0 ? [host, undefined] : [host.slice(0, at), host.slice(at + 1)];
+  const [name, port] = at === -1 ? [host, undefined] : [host.slice(0, at), host.slice(at + 1)];
   if (!isHostName(name)) {
     throw new ConfigError(`${factory} host "${redactUrl(host)}" must be a DNS name such as abcde.gra7.container-registry.ovh.net, `
       + 'with an optional :port, without https://');
@@ -367,7 +368,8 @@ function checkImagePrefix(factory: string, prefix: string, options: { projectLev
   if (options.host !== undefined && parts[0] !== options.host) {
     throw new ConfigError(`${factory} imagePrefix "${prefix}" must start with the registry host ${options.host}/`);
   }
-  if (parts.length < 3 || parts[1] === '') {
+  // An empty level would be '//', refused above.
+  if (parts.length < 3) {
     throw new ConfigError(`${factory} imagePrefix "${prefix}" needs a project level: ${parts[0]}/<project>/<prefix>- `
       + '(without it BinderHub may rebuild images on every launch; binderhub issue 800)');
   }

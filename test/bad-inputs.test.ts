@@ -154,6 +154,93 @@ const registries: Case[] = [
     message: /^Registry\.custom imagePrefix "\*\*\*@r\.example\.org\/p\/x-" may hold only lowercase letters/ },
   { name: 'a user name with a colon', act: () => Registry.harbor({ host: 'h.example.org', username: 'robot:x', password: PASSWORD, imagePrefix: 'h.example.org/p/b-' }),
     message: /Registry\.harbor username must be a non-empty user name without spaces or ':'/ },
+  // gcr: only gcr.io or a regional <region>.gcr.io host.
+  ...['evil-gcr.io', 'gcr.io.evil.org', 'a.b.gcr.io', 'eu-gcr.io'].map((host): Case => ({
+    name: `a gcr prefix on the host ${host}`,
+    act: () => Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: `${host}/binder-test-123/x-` }),
+    message: new RegExp(`^Registry\\.gcr imagePrefix must start with gcr\\.io\\/ or a regional host such as eu\\.gcr\\.io\\/, got "${host.replace(/\./g, '\\.')}\\/binder-test-123\\/x-"$`),
+  })),
+  // gcr: the key file's shape; the messages name the field, never the key.
+  ...([
+    ['null', 'null'], ['a JSON string', '"binder-push-key"'], ['a JSON array', '[]'], ['a number', '42'],
+    ['of another type', key({ type: 'external_account' })], ['without a type', key({ type: undefined })],
+  ] as const).map(([what, serviceAccountKey]): Case => ({
+    name: `a gcr key that is ${what}`,
+    act: () => Registry.gcr({ serviceAccountKey, imagePrefix: 'gcr.io/binder-test-123/x-' }),
+    message: /^Registry\.gcr serviceAccountKey is not a service-account key \("type": "service_account"\); give the whole JSON key file downloaded for the service account$/,
+    secrets: [serviceAccountKey],
+  })),
+  ...(['project_id', 'private_key', 'client_email'] as const).flatMap(field => ([
+    ['without', undefined], ['with an empty', ''], ['with a number as', 42],
+  ] as const).map(([how, value]): Case => ({
+    name: `a gcr key ${how} ${field}`,
+    act: () => Registry.gcr({ serviceAccountKey: key({ [field]: value }), imagePrefix: 'gcr.io/binder-test-123/x-' }),
+    message: new RegExp(`^Registry\\.gcr serviceAccountKey has no "${field}"; give the whole JSON key file downloaded for the service account$`),
+    secrets: [key({ [field]: value })],
+  }))),
+  // ACR: the registry name and the service principal's AppID.
+  ...([['4 characters', 'abcd'], ['51 characters', 'a'.repeat(51)], ['a dash before 5 letters', 'binder-acr12'], ['a dot', 'binder.acr']] as const)
+    .map(([what, name]): Case => ({
+      name: `an ACR name of ${what}`,
+      act: () => Registry.acr({ name, servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: `${name}.azurecr.io/p/b-` }),
+      message: new RegExp(`^Registry\\.acr name "${name.replace(/\./g, '\\.')}" is not an ACR name: 5 to 50 letters and digits, as in <name>\\.azurecr\\.io$`),
+    })),
+  ...([['text before the GUID', `app-${SP_ID}`], ['text after the GUID', `${SP_ID}-2`], ['a GUID without dashes', SP_ID.replace(/-/g, '')]] as const)
+    .map(([what, servicePrincipalId]): Case => ({
+      name: `an ACR service principal with ${what}`,
+      act: () => Registry.acr({ name: 'binderacr', servicePrincipalId, servicePrincipalPassword: PASSWORD, imagePrefix: 'binderacr.azurecr.io/p/b-' }),
+      message: /^Registry\.acr servicePrincipalId must be the service principal's AppID, a GUID such as 00000000-0000-0000-0000-000000000000$/,
+    })),
+  // Passwords and user names: each message names the factory and the setting.
+  ...([
+    ['Registry.dockerHub password', (password: any) => Registry.dockerHub({ username: 'u', password, imagePrefix: 'org/p-' })],
+    ['Registry.acr servicePrincipalPassword',
+      (servicePrincipalPassword: any) => Registry.acr({ name: 'binderacr', servicePrincipalId: SP_ID, servicePrincipalPassword, imagePrefix: 'binderacr.azurecr.io/p/b-' })],
+    ['Registry.harbor password', (password: any) => Registry.harbor({ host: 'h.example.org', username: 'u', password, imagePrefix: 'h.example.org/p/b-' })],
+    ['Registry.custom password',
+      (password: any) => Registry.custom({ url: 'https://r.example.org', username: 'u', password, imagePrefix: 'r.example.org/p/b-' })],
+  ] as const).flatMap(([setting, make]) => ([['empty', ''], ['blank', ' \t '], ['missing', undefined]] as const).map(([what, password]): Case => ({
+    name: `a ${what} ${setting}`, act: () => make(password),
+    message: new RegExp(`^${setting.replace(/\./g, '\\.')} is empty; the chart would push with a password of "%!s\\(<nil>\\)"\\. `
+      + 'Put it in the deployment\'s secrets file as credentials\\.registryPassword$'),
+  }))),
+  ...([
+    ['Registry.dockerHub username', (username: any) => Registry.dockerHub({ username, password: PASSWORD, imagePrefix: 'org/p-' })],
+    ['Registry.harbor username', (username: any) => Registry.harbor({ host: 'h.example.org', username, password: PASSWORD, imagePrefix: 'h.example.org/p/b-' })],
+    ['Registry.custom username', (username: any) => Registry.custom({ url: 'https://r.example.org', username, password: PASSWORD, imagePrefix: 'r.example.org/p/b-' })],
+  ] as const).flatMap(([setting, make]) => ([
+    ['empty', ''], ['blank', '  '], ['missing', undefined], ['spaced', 'ci bot'], ['tabbed', 'ci\tbot'], ['colon-holding', 'ci:'],
+  ] as const).map(([what, username]): Case => ({
+    name: `a ${what} ${setting}`, act: () => make(username),
+    message: new RegExp(`^${setting.replace(/\./g, '\\.')} must be a non-empty user name without spaces or ':'$`),
+  }))),
+  // Harbor hosts: a DNS name and an optional decimal port.
+  ...['1e3', '0x1bb', '+443', ' 443', '443 ', '100000'].map((port): Case => ({
+    name: `a Harbor host with the port "${port}"`,
+    act: () => Registry.harbor({ host: `h.example.org:${port}`, username: 'u', password: PASSWORD, imagePrefix: 'h.example.org/p/b-' }),
+    message: new RegExp(`^Registry\\.harbor host "h\\.example\\.org:${port.replace('+', '\\+')}" has the port "${port.replace('+', '\\+')}"; a port is a number from 1 to 65535, or leave it out for 443$`),
+  })),
+  { name: 'a Harbor host that is only a port', act: () => Registry.harbor({ host: ':443', username: 'u', password: PASSWORD, imagePrefix: 'h.example.org/p/b-' }),
+    message: /^Registry\.harbor host ":443" must be a DNS name such as abcde\.gra7\.container-registry\.ovh\.net, with an optional :port, without https:\/\/$/ },
+  // Custom URLs: https, or http when allowed; no other scheme, and the http hint only for http.
+  ...([false, true]).map((allowInsecureHttp): Case => ({
+    name: `a custom registry over ftp (allowInsecureHttp: ${allowInsecureHttp})`,
+    act: () => Registry.custom({ url: 'ftp://r.example.org', username: 'u', password: PASSWORD, imagePrefix: 'r.example.org/p/b-', allowInsecureHttp }),
+    message: /^Registry\.custom url "ftp:\/\/r\.example\.org" must use https:\/\/$/,
+  })),
+  // Image prefixes: Docker Hub's has exactly two parts; the others need a project level.
+  ...['binder-', 'binderorg/team/binder-'].map((imagePrefix): Case => ({
+    name: `a Docker Hub prefix "${imagePrefix}"`, act: () => Registry.dockerHub({ username: 'u', password: PASSWORD, imagePrefix }),
+    message: new RegExp(`^Registry\\.dockerHub imagePrefix "${imagePrefix}" must be <docker-id or organization>\\/<prefix>-, without a host$`),
+  })),
+  ...['r.example.org', 'r.example.org/binder-'].map((imagePrefix): Case => ({
+    name: `a custom prefix "${imagePrefix}" without a project level`,
+    act: () => Registry.custom({ url: 'https://r.example.org', username: 'u', password: PASSWORD, imagePrefix }),
+    message: new RegExp(`^Registry\\.custom imagePrefix "${imagePrefix.replace(/\./g, '\\.')}" needs a project level: r\\.example\\.org\\/<project>\\/<prefix>- `
+      + '\\(without it BinderHub may rebuild images on every launch; binderhub issue 800\\)$'),
+  })),
+  { name: 'a custom prefix with an empty project level', act: () => Registry.custom({ url: 'https://r.example.org', username: 'u', password: PASSWORD, imagePrefix: 'r.example.org//b-' }),
+    message: /^Registry\.custom imagePrefix "r\.example\.org\/\/b-" may hold only lowercase letters, digits and \. _ - \/ \(and a :port after the host\)$/ },
 ];
 
 // Builders: host folders, and builders that need a registry.
@@ -203,6 +290,16 @@ const builders: Case[] = [
     name: `a dind image with ${what}`, act: app => deploy(app, { builder: Builder.dind({ image }) }),
     message: new RegExp(`^Builder\\.dind image "${image.replace(/[.:;/]/g, c => `\\${c}`)}" is not an image reference: \\[registry\\[:port\\]\\/\\]repository\\[:tag\\]\\[@sha256:digest\\], the repository in lowercase, such as docker\\.io\\/library\\/docker:28\\.3\\.3-dind$`),
   })),
+  // The dind image must pin what runs.
+  ...([
+    ['no tag', 'docker.io/library/docker', 'no tag, so whatever :latest is when a node pulls it'],
+    ['no tag, on a registry with a port', 'registry.example.org:5000/docker', 'no tag, so whatever :latest is when a node pulls it'],
+    ['chartpress\'s placeholder tag', 'docker:set-by-chartpress', 'the placeholder tag set-by-chartpress, which chartpress replaces when it packages the chart'],
+  ] as const).map(([what, image, problem]): Case => ({
+    name: `a dind image with ${what}`, act: app => deploy(app, { builder: Builder.dind({ image }) }),
+    message: new RegExp(`^builder image "${image.replace(/[.:/]/g, c => `\\${c}`)}" has ${problem.replace(/[.:]/g, c => `\\${c}`)}; `
+      + 'pin a tag in Builder\\.dind\\(\\{ image \\}\\), such as docker\\.io\\/library\\/docker:28\\.3\\.3-dind$'),
+  })),
   { name: 'a DindDaemonSet of its own with a shell command in its lib folder',
     act: app => new DindDaemonSet(new Chart(app, 'c'), 'dind', { releaseName: 'x', hostSocketDir: '/var/run/dind/x', hostLibDir: '/var/lib/dind/x;reboot' }),
     message: /^DindDaemonSet hostLibDir "\/var\/lib\/dind\/x;reboot" must be an absolute, normalized folder .*, such as \/var\/lib\/dind\/<release>$/ },
@@ -246,6 +343,8 @@ const twoDeployments: Case[] = [
   { name: 'a pink storage folder that is another deployment\'s dind image store',
     act: app => deployBoth(app, {}, { builder: Builder.pink({ hostStorageDir: '/var/lib/dind/a' }) }),
     message: /^deployments "a" and "b" overlap on the nodes: Builder\.pink hostStorageDir \/var\/lib\/dind\/a of "b" is the same path as Builder\.dind hostLibDir \/var\/lib\/dind\/a of "a";/ },
+  { name: 'a pink socket folder around another deployment\'s', act: app => deployBoth(app, { builder: Builder.pink() }, { builder: Builder.pink({ hostSocketDir: '/var/run/pink' }) }),
+    message: /^deployments "a" and "b" overlap on the nodes: Builder\.pink hostSocketDir \/var\/run\/pink of "b" contains Builder\.pink hostSocketDir \/var\/run\/pink\/a of "a";/ },
   { name: 'a dind socket folder around the node\'s Docker socket', act: app => deployBoth(app, { builder: Builder.host() }, { builder: Builder.dind({ hostSocketDir: '/var/run' }) }),
     message: /^deployments "a" and "b" overlap on the nodes: Builder\.dind hostSocketDir \/var\/run of "b" contains Builder\.host socket \/var\/run\/docker\.sock of "a";/ },
   { name: 'a dind image store around the node\'s Docker', act: app => deployBoth(app, { builder: Builder.host() }, { builder: Builder.dind({ hostLibDir: '/var/lib' }) }),

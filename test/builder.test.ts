@@ -199,3 +199,50 @@ describe('the example', () => {
     }
   });
 });
+
+describe('builders without a synth: chart values, node folders, descriptions', () => {
+  test('the image cleaner is on unless imageCleaner: false', () => {
+    expect(Builder.host().bind(Testing.chart(), 'h')).toEqual({ imageCleaner: { enabled: true }, imageBuilderType: 'host' });
+    expect(Builder.host({ imageCleaner: false }).bind(Testing.chart(), 'h')).toEqual({ imageCleaner: { enabled: false }, imageBuilderType: 'host' });
+    expect((Builder.dind({ imageCleaner: true }).bind(Testing.chart(), 'd') as any).imageCleaner.enabled).toBe(true);
+  });
+
+  test('pink: the chart\'s pink builder on this deployment\'s folders', () => {
+    expect(Builder.pink().bind(Testing.chart(), 'p')).toEqual({
+      imageCleaner: { enabled: true }, imageBuilderType: 'pink', pink: { hostSocketDir: '/var/run/pink/p', hostStorageDir: '/var/lib/pink/p' },
+    });
+  });
+
+  test('dind: its socket and store in folders of the release, or the folders given', () => {
+    expect(Builder.dind().hostPaths('prod')).toEqual({
+      socket: '/var/run/dind/prod/docker.sock', socketDir: '/var/run/dind/prod', libDir: '/var/lib/dind/prod',
+      regions: [{ setting: 'Builder.dind hostSocketDir', path: '/var/run/dind/prod' }, { setting: 'Builder.dind hostLibDir', path: '/var/lib/dind/prod' }],
+    });
+    expect(Builder.dind({ hostSocketDir: '/run/d', hostLibDir: '/mnt/d' }).hostPaths('prod')).toEqual({
+      socket: '/run/d/docker.sock', socketDir: '/run/d', libDir: '/mnt/d',
+      regions: [{ setting: 'Builder.dind hostSocketDir', path: '/run/d' }, { setting: 'Builder.dind hostLibDir', path: '/mnt/d' }],
+    });
+  });
+
+  test('pink: podman\'s socket and store in folders of the release', () => {
+    expect(Builder.pink().hostPaths('p')).toEqual({
+      socket: '/var/run/pink/p/podman.sock', socketDir: '/var/run/pink/p', libDir: '/var/lib/pink/p',
+      regions: [{ setting: 'Builder.pink hostSocketDir', path: '/var/run/pink/p' }, { setting: 'Builder.pink hostStorageDir', path: '/var/lib/pink/p' }],
+    });
+  });
+
+  test('host: the node\'s Docker socket and store, whatever the release', () => {
+    expect(Builder.host().hostPaths('h')).toEqual({
+      socket: '/var/run/docker.sock', socketDir: '/var/run', libDir: '/var/lib/docker',
+      regions: [{ setting: 'Builder.host socket', path: '/var/run/docker.sock' }, { setting: 'Builder.host image store', path: '/var/lib/docker' }],
+    });
+  });
+
+  test('each builder names its factory, for messages', () => {
+    expect([Builder.dind(), Builder.pink(), Builder.host()].map(b => b.description)).toEqual(['Builder.dind()', 'Builder.pink()', 'Builder.host()']);
+  });
+
+  test('only the node\'s Docker keeps images where the kubelet runs them', () => {
+    expect([Builder.dind(), Builder.pink(), Builder.host()].map(b => b.keepsImagesPrivate)).toEqual([true, true, false]);
+  });
+});

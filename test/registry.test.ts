@@ -128,3 +128,48 @@ describe('Registry', () => {
     expect(values.config.DockerRegistry).toEqual({ url: 'http://10.0.0.5:5001', token_url: 'http://10.0.0.5:5002/token' });
   });
 });
+
+describe('Registry accepts the edges of each check', () => {
+  test('gcr: a regional host such as eu.gcr.io pushes and pulls there', () => {
+    const registry = Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'eu.gcr.io/binder-test-123/binder-' });
+    expect(registry.chartValues()).toStrictEqual({
+      registry: { url: 'https://eu.gcr.io', username: '_json_key', password: GCR_KEY },
+      config: { BinderHub: { use_registry: true, image_prefix: 'eu.gcr.io/binder-test-123/binder-' } },
+      jupyterhub: { singleuser: { image: { pullSecrets: ['binder-image-pull-secret'] } } },
+    });
+    expect(registry.pullAuth()).toEqual({ server: 'eu.gcr.io', username: '_json_key', password: GCR_KEY });
+  });
+
+  test('gcr: asia.gcr.io is a regional host too', () => {
+    expect((Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'asia.gcr.io/binder-test-123/b-' }).chartValues() as any).registry.url)
+      .toBe('https://asia.gcr.io');
+  });
+
+  test.each([['5', 'acr01'], ['50', `A${'b'.repeat(48)}9`]])('ACR: a name of %s letters and digits', (_, name) => {
+    const host = `${name.toLowerCase()}.azurecr.io`;
+    const values = Registry.acr({ name, servicePrincipalId: SP_ID, servicePrincipalPassword: PASSWORD, imagePrefix: `${host}/p/b-` }).chartValues() as any;
+    expect(values.registry.url).toBe(`https://${host}`);
+  });
+
+  test('ACR: a service principal GUID in upper case', () => {
+    const id = '0B1C2D3E-4F50-6172-8394-A5B6C7D8E9F0';
+    expect((Registry.acr({ name: 'binderacr', servicePrincipalId: id, servicePrincipalPassword: PASSWORD, imagePrefix: 'binderacr.azurecr.io/p/b-' })
+      .chartValues() as any).registry.username).toBe(id);
+  });
+
+  test.each(['1', '65535'])('Harbor: the port %s', port => {
+    const registry = Registry.harbor({ host: `h.example.org:${port}`, username: 'u', password: PASSWORD, imagePrefix: `h.example.org:${port}/p/b-` });
+    expect((registry.chartValues() as any).registry.url).toBe(`https://h.example.org:${port}`);
+    expect(registry.pullAuth()?.server).toBe(`h.example.org:${port}`);
+  });
+
+  test('user names may hold dots, dashes, underscores and @', () => {
+    expect((Registry.custom({ url: 'https://r.example.org', username: 'robot$ci_bot-1@r.example.org', password: PASSWORD, imagePrefix: 'r.example.org/p/b-' })
+      .chartValues() as any).registry.username).toBe('robot$ci_bot-1@r.example.org');
+  });
+
+  test('a password with spaces inside is kept as it is', () => {
+    expect((Registry.dockerHub({ username: 'u', password: ' a pass phrase ', imagePrefix: 'org/p-' }).chartValues() as any).registry.password)
+      .toBe(' a pass phrase ');
+  });
+});
