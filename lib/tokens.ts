@@ -1,6 +1,7 @@
 import * as crypto from 'crypto';
 import { ConfigError } from './errors';
 import { registerSecrets } from './redact';
+import { isPlainObject } from './values';
 
 /**
  * The random values a BinderHub deployment needs and that must stay the same from one synth to the next.
@@ -41,17 +42,16 @@ export class BinderHubTokens {
    * characters, and no two alike. Messages name the token, never its value.
    */
   public static fromValues(values: unknown, source: string): BinderHubTokens {
-    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+    if (!isPlainObject(values)) {
       throw new ConfigError(`${source}: "tokens" must be an object with ${TOKEN_NAMES.join(', ')}; `
         + 'run `npm run init-secrets -- --force` to write a fresh set');
     }
-    const record = values as Record<string, unknown>;
-    const unknown = Object.keys(record).filter(key => !(TOKEN_NAMES as readonly string[]).includes(key));
+    const unknown = Object.keys(values).filter(key => !(TOKEN_NAMES as readonly string[]).includes(key));
     if (unknown.length > 0) {
       throw new ConfigError(`${source}: unknown token ${unknown.map(k => `"${k}"`).join(', ')}; expected only ${TOKEN_NAMES.join(', ')}`);
     }
     for (const name of TOKEN_NAMES) {
-      const value = record[name];
+      const value = values[name];
       if (value === undefined) {
         throw new ConfigError(`${source}: token "${name}" is missing; run \`npm run init-secrets -- --force\` to write a fresh set`);
       }
@@ -62,13 +62,13 @@ export class BinderHubTokens {
     }
     for (const [i, a] of TOKEN_NAMES.entries()) {
       for (const b of TOKEN_NAMES.slice(i + 1)) {
-        if (record[a] === record[b]) {
+        if (values[a] === values[b]) {
           throw new ConfigError(`${source}: tokens "${a}" and "${b}" are equal; every token must be generated on its own `
             + '(`npm run init-secrets -- --force`)');
         }
       }
     }
-    return new BinderHubTokens(record as unknown as BinderHubTokenValues);
+    return new BinderHubTokens(values as unknown as BinderHubTokenValues);
   }
 
   private constructor(public readonly values: BinderHubTokenValues) {

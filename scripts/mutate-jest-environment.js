@@ -27,20 +27,20 @@ const CHILD_TEST = 'MUTATE_CHILD_TEST';
 /** The mutant whose run saw a test fail: a process runs its test files one after another (Stryker runs jest in band). */
 let killedMutant;
 
-function names(block, prefix, out) {
-  for (const child of block.children) {
-    const name = prefix === undefined ? child.name : `${prefix} ${child.name}`;
-    if (child.type === 'describeBlock') names(child, name, out);
-    else out.push(name);
-  }
-  return out;
-}
-
 /** Stryker's id of a test: its describe names and its name, joined by spaces (as its own environment computes it). */
 function fullName(test) {
   const parts = [];
   for (let block = test.parent; block && block.parent; block = block.parent) parts.unshift(block.name);
   return [...parts, test.name].join(' ').trimStart();
+}
+
+/** The full names of every test under `block`. */
+function names(block, out = []) {
+  for (const child of block.children) {
+    if (child.type === 'describeBlock') names(child, out);
+    else out.push(fullName(child));
+  }
+  return out;
 }
 
 /** Adds each count of `from` to `into`. */
@@ -84,7 +84,7 @@ class MutateEnvironment extends TestEnvironment {
 
   async handleTestEvent(event, state) {
     // run_start comes after the file defined all its tests (a run with a name filter defines them all too).
-    if (event.name === 'run_start') testNames.record(this.rootDir, this.testPath, names(state.rootDescribeBlock, undefined, []));
+    if (event.name === 'run_start') testNames.record(this.rootDir, this.testPath, names(state.rootDescribeBlock));
     if (event.name === 'test_start') {
       if (this.activeMutant !== undefined && killedMutant === this.activeMutant) event.test.mode = 'skip';
       else this.global.process.env[CHILD_TEST] = process.env[CHILD_TEST] = fullName(event.test);

@@ -14,13 +14,17 @@ const mutantKey = m => `${m.mutatorName} ${m.location.start.line}:${m.location.s
 /** Per lib/ file whose current source some run saw: each mutant's best status over those runs, and the runs' dates. */
 function mergeRuns(root, reportsDir) {
   const files = new Map();
+  const sources = new Map();
+  const currentSource = file => {
+    if (!sources.has(file)) sources.set(file, fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), 'utf8') : undefined);
+    return sources.get(file);
+  };
   const reports = fs.existsSync(reportsDir) ? fs.readdirSync(reportsDir).filter(f => f.endsWith('.json')) : [];
   for (const name of reports) {
     const report = JSON.parse(fs.readFileSync(path.join(reportsDir, name), 'utf8'));
     const date = fs.statSync(path.join(reportsDir, name)).mtime;
     for (const [file, result] of Object.entries(report.files)) {
-      const current = path.join(root, file);
-      if (!fs.existsSync(current) || fs.readFileSync(current, 'utf8') !== result.source) continue;
+      if (currentSource(file) !== result.source) continue;
       const merged = files.get(file) ?? { mutants: new Map(), newest: date };
       if (date > merged.newest) merged.newest = date;
       for (const mutant of result.mutants) {
