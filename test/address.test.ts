@@ -25,6 +25,7 @@ describe('checkProxyAddress', () => {
     ['credentials, which are never quoted', 'bot:AddrPw-91@hub.example.org', `--address "***@hub.example.org" ${NOT_AN_ADDRESS}`],
     ['a scheme', 'HTTPS://hub.example.org', '--address "HTTPS://hub.example.org" is neither an IP address nor a host name; '
       + 'give the address without a scheme (the scheme is --scheme), such as 203.0.113.7 or hub.example.org'],
+    ['a scheme after other text, which is no scheme of the address', 'hub.example.org/https://x', `--address "hub.example.org/https://x" ${NOT_AN_ADDRESS}`],
   ])('refuses %s', (_, address, message) => {
     expect(thrownMessage(() => checkProxyAddress(address))).toBe(message);
   });
