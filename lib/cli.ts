@@ -34,10 +34,10 @@ export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<t
 
 /**
  * For commands that take no arguments: `--help` prints `usage` and returns true; anything else is refused before the
- * command does any work.
+ * command does any work. `args` default to the process's.
  */
-export function helpOnly(usage: string): boolean {
-  const { values } = parseCliArgs({ options: { help: { type: 'boolean', short: 'h', default: false } } });
+export function helpOnly(usage: string, args?: string[]): boolean {
+  const { values } = parseCliArgs({ args, options: { help: { type: 'boolean', short: 'h', default: false } } });
   if (values.help) console.log(usage);
   return values.help === true;
 }

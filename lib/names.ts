@@ -79,6 +79,7 @@ export function isGoDuration(value: string): boolean {
 /** Whether `key` is a Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name of at most 63 characters. */
 function isLabelKey(key: string): boolean {
   const slash = key.indexOf('/');
+  // Stryker disable next-line EqualityOperator: equivalent, a key starting with '/' fails either way (an empty prefix is no DNS subdomain; '/' is no name character)
   const [prefix, name] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
   return (prefix === undefined || (DNS_SUBDOMAIN.test(prefix) && prefix.length <= 253)) && LABEL_NAME.test(name) && name.length <= 63;
 }

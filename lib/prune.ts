@@ -78,6 +78,7 @@ export interface PruneCommand {
 
 /** The API group of an apiVersion: '' for the core group (`v1`). */
 function groupOf(apiVersion: string): string {
+  // Stryker disable next-line MethodExpression: equivalent while every never-pruned kind is in the core group: a grouped apiVersion is not '' with or without its version
   return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
 }
 
