@@ -1,4 +1,4 @@
-import { deepMerge, hasPath, isPlainObject } from '../lib';
+import { deepMerge, hasPath, isEmptyValue, isPlainObject } from '../lib';
 
 describe('deepMerge', () => {
   test('merges objects key by key and replaces arrays and scalars, as helm merges values files', () => {
@@ -45,5 +45,19 @@ describe('isPlainObject', () => {
     expect(isPlainObject('a')).toBe(false);
     expect(isPlainObject(1)).toBe(false);
     expect(isPlainObject(undefined)).toBe(false);
+  });
+});
+
+describe('isEmptyValue (adopt: a setting that sets nothing needs no prop)', () => {
+  test.each<[string, unknown]>([['null', null], ['an empty string', ''], ['an empty list', []], ['an empty map', {}]])(
+    '%s sets nothing', (_, value) => {
+      expect(isEmptyValue(value)).toBe(true);
+    },
+  );
+
+  test.each<[string, unknown]>([
+    ['false', false], ['0', 0], ['a string', 'x'], ['a space', ' '], ['a list of one empty string', ['']], ['a map with a null', { a: null }],
+  ])('%s sets something', (_, value) => {
+    expect(isEmptyValue(value)).toBe(false);
   });
 });
