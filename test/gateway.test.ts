@@ -1,11 +1,9 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { checkManifests, ChartSource, ConfigError, GatewayOptions, HUB_URL_SOURCE_ANNOTATION, knownKindChecker, pruneCommand } from '../lib';
+import { checkManifests, ChartSource, ConfigError, GatewayOptions, GatewayRoutes, HUB_URL_SOURCE_ANNOTATION, knownKindChecker, pruneCommand } from '../lib';
 import { crdSchemaProblems } from './crd-schema';
-import { expectAllowlistCoversKinds, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
-import { describeWithRealChart, editChartFile } from './real-chart';
+import { editedFixtureChart, expectAllowlistCoversKinds, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
+import { describeWithRealChart } from './real-chart';
 
 const GATEWAY: GatewayOptions = {
   binderHost: 'binder.example.org', hubHost: 'hub.example.org', parent: { name: 'public', namespace: 'gateway-system' },
@@ -81,9 +79,7 @@ describe('gateway (test chart)', () => {
   });
 
   test('the routes go to the port the chart gives the Service', () => {
-    const chart = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-chart-')), 'binderhub');
-    fs.cpSync(FIXTURE_CHART, chart, { recursive: true });
-    editChartFile(chart, 'templates/service.yaml', text => text.replace('- port: 80\n', '- port: 8080\n'));
+    const chart = editedFixtureChart('templates/service.yaml', text => text.replace('- port: 80\n', '- port: 8080\n'));
     const objects = synthBinderHub({ chart: ChartSource.local(chart), gateway: GATEWAY }, 'prod');
     expect(find(objects, 'HTTPRoute', 'binderhub').spec.rules[0].backendRefs).toEqual([{ name: 'binder', port: 8080 }]);
   });
@@ -99,6 +95,52 @@ describe('gateway (test chart)', () => {
       'HTTPRoute/binderhub/spec/hostnames/0: must match pattern "^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"',
       'HTTPRoute/binderhub/spec/rules/0/backendRefs/0/port: must be >= 1',
     ]);
+  });
+});
+
+/** A rendered object of the chart, made by hand: `spec` left out when undefined. */
+const rendered = (kind: string, name: string, spec?: object) => ({ kind, name, spec });
+
+/** The backends of routes `binderhub` and `jupyterhub` made over hand-made rendered objects. */
+function backends(objects: ReturnType<typeof rendered>[]): unknown[] {
+  const chart = new Chart(Testing.app(), 'prod');
+  const apiObjects = objects.map(({ kind, name, spec }) => new ApiObject(chart, `${kind}-${name}`, {
+    apiVersion: kind === 'Service' ? 'v1' : 'apps/v1', kind, metadata: { name }, ...(spec ? { spec } : {}),
+  }));
+  new GatewayRoutes(chart, 'gateway', { options: GATEWAY, rendered: apiObjects });
+  return routes(Testing.synth(chart)).map(r => r.spec.rules[0].backendRefs);
+}
+
+describe('the port each route goes to', () => {
+  const proxyPublic = rendered('Service', 'proxy-public', { ports: [{ name: 'https', port: 443 }, { name: 'http', port: 80 }] });
+  const refusal = (service: string, port: string) => `the chart renders no Service ${service} with ${port}, which the gateway prop routes to; `
+    + 'remove what changes its ports from chartValues (such as jupyterhub.proxy.service.disableHttpPort)';
+
+  test('binder: its only port, named or not; proxy-public: the port named http, wherever it is among its ports', () => {
+    expect(backends([rendered('Service', 'binder', { ports: [{ port: 8080 }] }), proxyPublic]))
+      .toEqual([[{ name: 'binder', port: 8080 }], [{ name: 'proxy-public', port: 80 }]]);
+    expect(backends([rendered('Service', 'binder', { ports: [{ name: 'http', port: 8585 }] }), rendered('Service', 'proxy-public', { ports: [{ name: 'http', port: 8000 }] })]))
+      .toEqual([[{ name: 'binder', port: 8585 }], [{ name: 'proxy-public', port: 8000 }]]);
+  });
+
+  test('only a Service counts: a Deployment of the same name before it is passed over', () => {
+    expect(backends([rendered('Deployment', 'binder', { replicas: 1 }), rendered('Service', 'binder', { ports: [{ port: 80 }] }), proxyPublic]))
+      .toEqual([[{ name: 'binder', port: 80 }], [{ name: 'proxy-public', port: 80 }]]);
+  });
+
+  test.each([
+    ['two ports', [rendered('Service', 'binder', { ports: [{ name: 'http', port: 80 }, { name: 'metrics', port: 9090 }] }), proxyPublic]],
+    ['no ports', [rendered('Service', 'binder', { type: 'ClusterIP' }), proxyPublic]],
+    ['no spec', [rendered('Service', 'binder'), proxyPublic]],
+    ['no Service binder, only a Deployment binder', [rendered('Deployment', 'binder', { replicas: 1 }), proxyPublic]],
+  ])('a Service binder with %s is refused, naming it', (_, objects) => {
+    expect(() => backends(objects)).toThrow(ConfigError);
+    expect(() => backends(objects)).toThrow(new ConfigError(refusal('binder', 'a single port')));
+  });
+
+  test('a proxy-public without a port named http is refused, naming it', () => {
+    const objects = [rendered('Service', 'binder', { ports: [{ port: 80 }] }), rendered('Service', 'proxy-public', { ports: [{ name: 'https', port: 443 }] })];
+    expect(() => backends(objects)).toThrow(new ConfigError(refusal('proxy-public', 'a port named http')));
   });
 });
 

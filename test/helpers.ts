@@ -6,9 +6,18 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, ManifestObject, Registry, SecretsMode, SecretStore, toolPath } from '../lib';
 import { EXAMPLE_CREDENTIALS, type ExampleInputs } from '../main';
+import { editChartFile } from './real-chart';
 
 /** The test double of the binderhub chart. */
 export const FIXTURE_CHART = path.join(__dirname, 'fixtures', 'binderhub');
+
+/** A copy of the test chart, in a folder of its own, with `file` changed by `edit`. */
+export function editedFixtureChart(file: string, edit: (text: string) => string): string {
+  const chart = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'edited-chart-')), 'binderhub');
+  fs.cpSync(FIXTURE_CHART, chart, { recursive: true });
+  editChartFile(chart, file, edit);
+  return chart;
+}
 
 const ROOT = path.join(__dirname, '..');
 
