@@ -1,5 +1,5 @@
-import { DEFAULT_KUBE_VERSION, kubeVersionWarning, parseKubeVersion, servedApiVersions, unservedObjects } from '../lib';
-import { synthBinderHub } from './helpers';
+import { ChartSource, ConfigError, DEFAULT_KUBE_VERSION, kubeVersionWarning, parseKubeVersion, servedApiVersions, unservedObjects } from '../lib';
+import { editedFixtureChart, synthBinderHub } from './helpers';
 
 const object = (apiVersion: string, kind: string, name = 'x') => ({ apiVersion, kind, metadata: { name } });
 
@@ -82,6 +82,15 @@ describe('served APIs', () => {
     expect(unservedObjects([object('policy/v1beta1', 'PodSecurityPolicy', 'psp')], 35))
       .toEqual(['PodSecurityPolicy/psp is policy/v1beta1, and Kubernetes 1.35 serves no PodSecurityPolicy at all']);
     expect(unservedObjects([object('flowcontrol.apiserver.k8s.io/v1beta3', 'FlowSchema')], 31)).toEqual([]);
+  });
+
+  test('a chart that renders an object of a version the cluster no longer serves is refused, naming the object and the version to use', () => {
+    const chart = editedFixtureChart('templates/pdb.yaml', text => text.replace('"policy/v1/PodDisruptionBudget"', '"policy/v0/PodDisruptionBudget"'));
+    const render = (kubeVersion: string) => synthBinderHub({ chart: ChartSource.local(chart), kubeVersion });
+    expect(() => render('1.35.0')).toThrow(ConfigError);
+    expect(() => render('1.35.0')).toThrow(new ConfigError('deployment "test" renders objects that Kubernetes 1.35.0 (kubeVersion) does not serve: '
+      + 'PodDisruptionBudget/binderhub is policy/v1beta1, which Kubernetes 1.35 does not serve; it needs policy/v1; '
+      + 'set kubeVersion to your cluster\'s version, or use a chart that supports it'));
   });
 
   test('served built-in objects and custom resources pass', () => {

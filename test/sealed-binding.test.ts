@@ -107,6 +107,20 @@ describe('a kept ciphertext must hold its value', () => {
   });
 });
 
+describe('the deployment\'s keys for its sealed values', () => {
+  test('the fingerprints are keyed with the deployment\'s key for them, so the same tokens give the same fingerprints in every version', () => {
+    // `printf '%s' binderhub-cdk8s/sealed-fingerprint | openssl dgst -sha256 -hmac <the build token secret of fakeTokenValues('prod')>`
+    const fingerprintKey = Buffer.from('dbfbc050425a2d41f35a986fbdd6f458ec51245635154528365cf340b8ec814b', 'hex');
+    const expected = new SealedValueKeys(fingerprintKey, certificate, 'strict').fingerprint({ namespace: 'binder', name: 'hub', key: API_TOKEN }, Buffer.from(tokens.binderApiToken));
+    const hub = find(synthAfter([]).objects, 'SealedSecret', 'hub');
+    expect(JSON.parse(hub.metadata.annotations['binderhub-cdk8s.io/sealed-fingerprints'])[API_TOKEN]).toBe(expected);
+  });
+
+  test('inline mode seals nothing, so it names no foreign ciphertext', () => {
+    expect(sealingTestDeployment(Testing.app(), SecretsMode.inline()).foreignCiphertexts).toEqual([]);
+  });
+});
+
 describe('SealedValueKeys', () => {
   const fingerprintKey = Buffer.alloc(32, 7);
   const values = new SealedValueKeys(fingerprintKey, certificate, 'strict');
