@@ -28,7 +28,8 @@ export abstract class Tls {
    */
   public static letsEncrypt(contactEmail: string): Tls {
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(contactEmail)) {
-      throw new ConfigError(`Tls.letsEncrypt contact email "${contactEmail}" is not an email address`);
+      throw new ConfigError(`Tls.letsEncrypt contact email "${contactEmail}" is not an email address; `
+        + 'give the one Let\'s Encrypt writes to about the certificate, such as admin@example.org');
     }
     return new LetsEncryptTls(contactEmail);
   }

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, DindDaemonSet, HubUrlRecords, Registry, requiredCredential, SecretsMode, SecretStore, Tls,
+  BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, DindDaemonSet, GatewayOptions, HubUrlRecords, Registry, requiredCredential, SecretsMode, SecretStore, Tls,
 } from '../lib';
 import { fakeTokens, fakeTokenValues, FIXTURE_CHART, TEST_REGISTRY } from './helpers';
 import { fakePrivateKeyPem, GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs';
@@ -323,7 +323,7 @@ const twoDeployments: Case[] = [
   { name: 'a shared release name', act: app => deployBoth(app, { releaseName: 'binder' }, { releaseName: 'binder', namespace: 'b2' }),
     message: /deployments "a" and "b" share the release name "binder"; .*ClusterRole binder-image-cleaner/ },
   { name: 'a shared namespace', act: app => deployBoth(app, { namespace: 'binder' }, { namespace: 'binder' }),
-    message: /deployments "a" and "b" share the namespace "binder"; .*proxy-public/ },
+    message: /^deployments "a" and "b" share the namespace "binder"; the jupyterhub chart's objects \(hub, proxy-public\) carry no release prefix and would collide: give each its own namespace$/ },
   { name: 'a shared socket folder', act: app => deployBoth(app, { builder: Builder.dind({ hostSocketDir: '/var/run/dind' }) }, { builder: Builder.dind({ hostSocketDir: '/var/run/dind' }) }),
     message: /^deployments "a" and "b" overlap on the nodes: Builder\.dind hostSocketDir \/var\/run\/dind of "b" is the same path as Builder\.dind hostSocketDir \/var\/run\/dind of "a"; .*give each deployment builder folders of its own, none inside another's$/ },
   { name: 'a nested image store', act: app => deployBoth(app, { builder: Builder.dind({ hostLibDir: '/var/lib/dind' }) }, {}),
@@ -382,10 +382,10 @@ const ingress: Case[] = [
     message: /^Tls\.certManager clusterIssuer "letsencrypt prod" is not a valid object name/ },
   { name: 'a TLS Secret name with upper case', act: () => Tls.secret('Binder-TLS'), message: /^Tls\.secret "Binder-TLS" is not a valid object name/ },
   { name: 'a cert-manager Secret name with a slash', act: () => Tls.certManager({ clusterIssuer: 'le', secretName: 'tls/binder' }),
-    message: /^Tls\.certManager secretName "tls\/binder" is not a valid object name/ },
+    message: /^Tls\.certManager secretName "tls\/binder" is not a valid object name: give lowercase letters, digits, '-' and '\.', each part between dots starting and ending with a letter or digit, at most 253 characters, such as binder-example-org-tls$/ },
   { name: 'the same host twice', act: app => deploy(app, { ingress: { ...hosts, hubHost: 'binder.example.org' } }),
     message: /ingress binderHost and hubHost are both "binder\.example\.org"/ },
-  { name: 'TLS for one host only', act: app => deploy(app, { ingress: { ...hosts, hubTls: cm() } }), message: /ingress has TLS for one host only; give binderTls and hubTls both/ },
+  { name: 'TLS for one host only', act: app => deploy(app, { ingress: { ...hosts, hubTls: cm() } }), message: /^ingress has TLS for one host only; give binderTls and hubTls both \(https\) or neither \(http\): a browser refuses to mix them$/ },
   { name: 'a hub URL on another host', act: app => deploy(app, { ingress: { ...hosts, binderTls: cm(), hubTls: cm() }, hubUrl: 'https://jupyter.example.org' }),
     message: /hubUrl "https:\/\/jupyter\.example\.org\/" contradicts the ingress hub host, which makes the hub URL https:\/\/hub\.example\.org\// },
   { name: 'a hub URL with the wrong scheme', act: app => deploy(app, { ingress: { ...hosts, binderTls: cm(), hubTls: cm() }, hubUrl: 'http://hub.example.org' }),
@@ -393,11 +393,21 @@ const ingress: Case[] = [
   { name: 'a discovered hub URL', act: app => deploy(app, { ingress: hosts, discoveredHubUrl: 'http://203.0.113.7' }),
     message: /discoveredHubUrl "http:\/\/203\.0\.113\.7\/" contradicts/ },
   { name: 'Let\'s Encrypt for the binder host', act: app => deploy(app, { ingress: { ...hosts, binderTls: Tls.letsEncrypt('a@example.org'), hubTls: cm() } }),
-    message: /Tls\.letsEncrypt is the jupyterhub chart's own mode and covers the hub host only/ },
+    message: /^Tls\.letsEncrypt is the jupyterhub chart's own mode and covers the hub host only: give binderTls another source, such as Tls\.certManager$/ },
   { name: 'cert-manager with no issuer', act: () => Tls.certManager({}), message: /Tls\.certManager needs exactly one of clusterIssuer or issuer/ },
-  { name: 'a bad contact email', act: () => Tls.letsEncrypt('admin'), message: /Tls\.letsEncrypt contact email "admin" is not an email address/ },
+  ...([
+    ['with no @', 'admin', 'admin'],
+    ['with a space before it', 'ops team@example.org', 'ops team@example.org'],
+    ['followed by another', 'admin@example.org, ops@example.org', 'admin@example\\.org, ops@example\\.org'],
+    ['with a newline after it', 'admin@example.org\n', 'admin@example\\.org\\\\n'],
+  ]).map(([what, email, shown]): Case => ({
+    name: `a contact email ${what}`, act: () => Tls.letsEncrypt(email),
+    message: new RegExp(`^Tls\\.letsEncrypt contact email "${shown}" is not an email address; give the one Let's Encrypt writes to about the certificate, such as admin@example\\.org$`),
+  })),
   { name: 'service types through chartValues', act: app => deploy(app, { ingress: hosts, chartValues: { service: { type: 'NodePort' } } }),
-    message: /chartValues\.service\.type is set by the ingress prop/ },
+    message: /^chartValues\.service\.type is set by the ingress prop; remove it from chartValues$/ },
+  { name: 'the binderhub chart\'s own Ingress through chartValues', act: app => deploy(app, { ingress: hosts, chartValues: { ingress: { annotations: { a: 'b' } } } }),
+    message: /^chartValues\.ingress is set by the ingress prop; remove it from chartValues$/ },
 ];
 
 // Gateway.
@@ -414,6 +424,8 @@ const gateway: Case[] = [
     message: /^gateway binderHost and hubHost are both "binder\.example\.org"; BinderHub and JupyterHub need a host each$/ },
   { name: 'an upper-case Gateway name', act: app => deploy(app, { gateway: { ...gw, parent: { ...gw.parent, name: 'Public' } } }),
     message: /^gateway parent\.name "Public" is not a valid object name: give lowercase letters, digits, '-' and '\.', each part between dots starting and ending with a letter or digit, at most 253 characters, such as public \(kubectl get gateway -A\)$/ },
+  { name: 'no Gateway parent (from JavaScript)', act: app => deploy(app, { gateway: { binderHost: gw.binderHost, hubHost: gw.hubHost } as GatewayOptions }),
+    message: /^gateway parent\.name "undefined" is not a valid object name: give .*, such as public \(kubectl get gateway -A\)$/ },
   { name: 'an empty Gateway name', act: app => deploy(app, { gateway: { ...gw, parent: { ...gw.parent, name: '' } } }),
     message: /^gateway parent\.name "" is empty: give lowercase letters/ },
   { name: 'a Gateway namespace with a dot', act: app => deploy(app, { gateway: { ...gw, parent: { ...gw.parent, namespace: 'gateway.system' } } }),
@@ -436,8 +448,11 @@ const gateway: Case[] = [
     message: /^discoveredHubUrl "http:\/\/203\.0\.113\.7\/" contradicts the gateway hub host/ },
   ...([
     ['the chart\'s own httpRoute', { httpRoute: { enabled: true } }, 'httpRoute'],
-    ['service types', { jupyterhub: { proxy: { service: { type: 'LoadBalancer' } } } }, 'jupyterhub.proxy.service.type'],
-    ['an Ingress', { jupyterhub: { ingress: { enabled: true } } }, 'jupyterhub.ingress'],
+    ['the binder Service type', { service: { type: 'LoadBalancer' } }, 'service.type'],
+    ['the proxy-public Service type', { jupyterhub: { proxy: { service: { type: 'LoadBalancer' } } } }, 'jupyterhub.proxy.service.type'],
+    ['the binderhub chart\'s Ingress', { ingress: { enabled: true } }, 'ingress'],
+    ['the jupyterhub chart\'s Ingress', { jupyterhub: { ingress: { enabled: true } } }, 'jupyterhub.ingress'],
+    ['the jupyterhub chart\'s Let\'s Encrypt', { jupyterhub: { proxy: { https: { enabled: true } } } }, 'jupyterhub.proxy.https'],
     ['the in-cluster hub address', { config: { BinderHub: { hub_url_local: 'http://hub:8081/' } } }, 'config.BinderHub.hub_url_local'],
   ] as const).map(([what, chartValues, setting]): Case => ({
     name: `${what} through chartValues beside a gateway`, act: app => deploy(app, { gateway: gw, chartValues }),
@@ -478,7 +493,7 @@ const hubUrl: Case[] = [
   { name: 'a fixed and a discovered hub URL together', act: app => deploy(app, { hubUrl: 'http://a', discoveredHubUrl: 'http://b' }),
     message: /deployment "x" has both hubUrl \(fixed\) and discoveredHubUrl/ },
   { name: 'auth without an in-cluster hub address', act: app => deploy(app, { chartValues: { config: { BinderHub: { auth_enabled: true } } } }),
-    message: /chartValues\.config\.BinderHub\.auth_enabled needs chartValues\.config\.BinderHub\.hub_url_local/ },
+    message: /^chartValues\.config\.BinderHub\.auth_enabled needs chartValues\.config\.BinderHub\.hub_url_local \(such as http:\/\/proxy-public\/\): with auth the chart renders the hub API address into the binder pod at synth, before the public hub URL is known$/ },
   { name: 'a discovered hub URL that is not a URL', act: app => deploy(app, { discoveredHubUrl: 'hub' }), message: /discoveredHubUrl "hub" is not a URL/ },
   { name: 'a recorded hub URL that is not a URL', prepare: record('pending\n'), act: (app, dir) => deploy(app, { discoveredHubUrl: records(dir).load('x') }),
     message: /hub-urls\/x\.url "pending" is not a URL/ },
@@ -553,6 +568,8 @@ const secretsModes: Case[] = [
 // Names of the deployment: release name and namespace.
 
 const names: Case[] = [
+  { name: 'a deployment id ending with -secrets', act: app => deploy(app, {}, 'prod-secrets'),
+    message: /^deployment id "prod-secrets" ends with -secrets, which names the file of another deployment's Secrets; pick another id$/ },
   { name: 'an invalid release name', act: app => deploy(app, { releaseName: 'Prod_1' }), message: /releaseName "Prod_1" must be lowercase letters, digits and '-'/ },
   { name: 'a release name over 53 characters', act: app => deploy(app, { releaseName: 'a'.repeat(54) }), message: /releaseName "a{54}" .* at most 53 characters/ },
   { name: 'an invalid namespace', act: app => deploy(app, { namespace: 'binder.hub' }), message: /namespace "binder\.hub" must be lowercase/ },

@@ -1,5 +1,5 @@
 import * as yaml from 'js-yaml';
-import { HUB_URL_SOURCE_ANNOTATION, Tls } from '../lib';
+import { HUB_URL_SOURCE_ANNOTATION, ingressSetup, Tls } from '../lib';
 import { find, secretValue, synthBinderHub } from './helpers';
 
 const hosts = { binderHost: 'binder.example.org', hubHost: 'hub.example.org', ingressClassName: 'nginx' };
@@ -61,6 +61,7 @@ describe('other TLS sources', () => {
     const proxyPublic = find(objects, 'Service', 'proxy-public');
     expect(proxyPublic.spec.type).toBe('LoadBalancer');
     expect(proxyPublic.spec.ports.map((p: any) => p.port)).toEqual([80, 443]);
+    expect(find(objects, 'Service', 'binder').spec.type).toBe('ClusterIP');
     expect(find(objects, 'Deployment', 'autohttps')).toBeDefined();
     expect(binderValues(objects).config.BinderHub.hub_url_local).toBe('http://proxy-http:8000/');
     expect(find(objects, 'ConfigMap', 'binder-hub-url').data.hub_url).toBe('https://hub.example.org/');
@@ -70,10 +71,35 @@ describe('other TLS sources', () => {
     const objects = synthBinderHub({ ingress: hosts });
     expect(find(objects, 'ConfigMap', 'binder-hub-url').data.hub_url).toBe('http://hub.example.org/');
     expect(find(objects, 'Ingress', 'binderhub').spec.tls).toBeUndefined();
+    expect(find(objects, 'Ingress', 'jupyterhub').spec.tls).toBeUndefined();
   });
 
   test('an explicit hub URL that agrees is accepted', () => {
     expect(() => synthBinderHub({ ingress: hosts, hubUrl: 'http://hub.example.org' })).not.toThrow();
+  });
+});
+
+describe('the chart values of an Ingress setup', () => {
+  test('plain http without a class: each chart\'s Ingress with its host and no class, annotations or TLS; ClusterIP services; the hub API inside the cluster', () => {
+    expect(ingressSetup({ binderHost: 'binder.example.org', hubHost: 'hub.example.org' }, 'prod').values).toStrictEqual({
+      ingress: { enabled: true, hosts: ['binder.example.org'], annotations: {}, tls: [] },
+      service: { type: 'ClusterIP' },
+      jupyterhub: { proxy: { service: { type: 'ClusterIP' } }, ingress: { enabled: true, hosts: ['hub.example.org'], annotations: {}, tls: [] } },
+      config: { BinderHub: { hub_url_local: 'http://proxy-public/' } },
+    });
+  });
+
+  test('Let\'s Encrypt for the hub: the binder Ingress only, the binder Service ClusterIP, the jupyterhub chart\'s own https, the hub API through its http port', () => {
+    const setup = ingressSetup({ ...hosts, binderTls: Tls.certManager({ clusterIssuer: 'le' }), hubTls: Tls.letsEncrypt('admin@example.org') }, 'prod');
+    expect(setup.values).toStrictEqual({
+      ingress: {
+        enabled: true, hosts: ['binder.example.org'], ingressClassName: 'nginx',
+        annotations: { 'cert-manager.io/cluster-issuer': 'le' }, tls: [{ hosts: ['binder.example.org'], secretName: 'prod-binder-tls' }],
+      },
+      service: { type: 'ClusterIP' },
+      jupyterhub: { proxy: { https: { enabled: true, type: 'letsencrypt', hosts: ['hub.example.org'], letsencrypt: { contactEmail: 'admin@example.org' } } } },
+      config: { BinderHub: { hub_url_local: 'http://proxy-http:8000/' } },
+    });
   });
 });
 
