@@ -1,5 +1,6 @@
-import { ChartSource, ConfigError, DEFAULT_KUBE_VERSION, kubeVersionWarning, parseKubeVersion, servedApiVersions, unservedObjects } from '../lib';
+import { ChartSource, ConfigError, DEFAULT_KUBE_VERSION, IngressOptions, kubeVersionWarning, parseKubeVersion, servedApiVersions, unservedObjects } from '../lib';
 import { editedFixtureChart, synthBinderHub } from './helpers';
+import { editChartFile } from './real-chart';
 
 const object = (apiVersion: string, kind: string, name = 'x') => ({ apiVersion, kind, metadata: { name } });
 
@@ -84,12 +85,18 @@ describe('served APIs', () => {
     expect(unservedObjects([object('flowcontrol.apiserver.k8s.io/v1beta3', 'FlowSchema')], 31)).toEqual([]);
   });
 
-  test('a chart that renders an object of a version the cluster no longer serves is refused, naming the object and the version to use', () => {
+  test('a chart that renders objects of versions the cluster no longer serves is refused, naming each object and the version to use', () => {
     const chart = editedFixtureChart('templates/pdb.yaml', text => text.replace('"policy/v1/PodDisruptionBudget"', '"policy/v0/PodDisruptionBudget"'));
-    const render = (kubeVersion: string) => synthBinderHub({ chart: ChartSource.local(chart), kubeVersion });
-    expect(() => render('1.35.0')).toThrow(ConfigError);
-    expect(() => render('1.35.0')).toThrow(new ConfigError('deployment "test" renders objects that Kubernetes 1.35.0 (kubeVersion) does not serve: '
+    editChartFile(chart, 'templates/ingress.yaml', text => text.replace('apiVersion: networking.k8s.io/v1\n', 'apiVersion: networking.k8s.io/v1beta1\n'));
+    const render = (ingress?: IngressOptions) => synthBinderHub({ chart: ChartSource.local(chart), ingress });
+    expect(render).toThrow(ConfigError);
+    expect(render).toThrow(new ConfigError('deployment "test" renders objects that Kubernetes 1.35.0 (kubeVersion) does not serve: '
       + 'PodDisruptionBudget/binderhub is policy/v1beta1, which Kubernetes 1.35 does not serve; it needs policy/v1; '
+      + 'set kubeVersion to your cluster\'s version, or use a chart that supports it'));
+    expect(() => render({ binderHost: 'binder.example.org', hubHost: 'hub.example.org' })).toThrow(new ConfigError(
+      'deployment "test" renders objects that Kubernetes 1.35.0 (kubeVersion) does not serve: '
+      + 'PodDisruptionBudget/binderhub is policy/v1beta1, which Kubernetes 1.35 does not serve; it needs policy/v1; '
+      + 'Ingress/binderhub is networking.k8s.io/v1beta1, which Kubernetes 1.35 does not serve; it needs networking.k8s.io/v1; '
       + 'set kubeVersion to your cluster\'s version, or use a chart that supports it'));
   });
 
