@@ -1,5 +1,5 @@
-/** `diffManifests`, `formatManifestDiff` and `lineDiff` on hand-made objects: matching, fields, masking, restarts. */
-import { COLOR_STYLE, diffManifests, fieldChanges, formatManifestDiff, lineDiff, ManifestObject, PLAIN_STYLE, SEALED_FINGERPRINTS_ANNOTATION, styleFor } from '../lib';
+/** `diffManifests` and `formatManifestDiff` on hand-made objects: matching, fields, masking, restarts. */
+import { COLOR_STYLE, diffManifests, fieldChanges, formatManifestDiff, ManifestObject, PLAIN_STYLE, SEALED_FINGERPRINTS_ANNOTATION, styleFor } from '../lib';
 
 const object = (kind: string, name: string, fields: object = {}, namespace: string | undefined = 'ns'): ManifestObject =>
   ({ apiVersion: 'v1', kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...fields });
@@ -128,16 +128,6 @@ describe('diffManifests', () => {
   test('fieldChanges of equal values is empty; a type change is one change', () => {
     expect(fieldChanges({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] })).toEqual([]);
     expect(fieldChanges({ a: [1] }, { a: { 0: 1 } })).toEqual([{ path: 'a', before: [1], after: { 0: 1 } }]);
-  });
-});
-
-describe('lineDiff', () => {
-  test('removed lines before added ones within a change, one … per run of kept lines left out', () => {
-    expect(lineDiff('a\nb\nc\nd\ne\nf\ng\nh', 'a\nB\nc\nd\ne\nf\nG\nh', 1)).toEqual([
-      { op: ' ', text: 'a' }, { op: '-', text: 'b' }, { op: '+', text: 'B' }, { op: ' ', text: 'c' }, { op: '…', text: '' },
-      { op: ' ', text: 'f' }, { op: '-', text: 'g' }, { op: '+', text: 'G' }, { op: ' ', text: 'h' },
-    ]);
-    expect(lineDiff('same', 'same')).toEqual([{ op: '…', text: '' }]);
   });
 });
 
