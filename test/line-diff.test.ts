@@ -22,6 +22,7 @@ describe('lineDiff', () => {
     ['a line deleted at the end', 'a\nb\nc', 'a\nb', [kept('a'), kept('b'), removed('c')]],
     ['a line deleted at the start and one inserted at the end', 'x\nb', 'b\ny', [removed('x'), kept('b'), added('y')]],
     ['a line changed in the middle', 'a\nb\nc', 'a\nX\nc', [kept('a'), removed('b'), added('X'), kept('c')]],
+    ['a line changed into a copy of the next one', 'a\nb', 'b\nb', [removed('a'), added('b'), kept('b')]],
     ['deletions and insertions around the kept lines', 'a\nb\nc\nd\ne', 'a\nc\nX\ne\nf',
       [kept('a'), removed('b'), kept('c'), removed('d'), added('X'), kept('e'), added('f')]],
     ['two empty texts (one empty line each)', '', '', [gap]],
@@ -34,6 +35,7 @@ describe('lineDiff', () => {
   test('two lines that swap places: the first line of before is kept, the other shows as moved', () => {
     expect(lineDiff('x\nc', 'c\nx')).toEqual([added('c'), kept('x'), removed('c')]);
     expect(lineDiff('a\nb\nc', 'c\nb\na')).toEqual([added('c'), added('b'), kept('a'), removed('b'), removed('c')]);
+    expect(lineDiff('a\nb', 'b\nc\na')).toEqual([added('b'), added('c'), kept('a'), removed('b')]);
   });
 
   test('context: unchanged lines beyond it at the start and the end are one … each', () => {
