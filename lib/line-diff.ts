@@ -18,7 +18,8 @@ export function lineDiff(before: string, after: string, context = 2): DiffLine[]
   const near = (i: number) => ops.slice(Math.max(0, i - context), i + context + 1).some(line => line.op !== ' ');
   const shown: DiffLine[] = [];
   ops.forEach((line, i) => {
-    if (line.op !== ' ' || near(i)) shown.push(line);
+    // A changed line is near itself.
+    if (near(i)) shown.push(line);
     else if (shown[shown.length - 1]?.op !== '…') shown.push({ op: '…', text: '' });
   });
   return shown;
@@ -32,6 +33,7 @@ function lcsDiff(a: string[], b: string[]): DiffLine[] {
   // lengths[i][j]: the length of the longest common subsequence of a[i..] and b[j..].
   const lengths = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
   for (let i = a.length - 1; i >= 0; i--) {
+    // Stryker disable next-line ArithmeticOperator: starting past the end writes outside the typed array (dropped), then 0 into the last column, which holds 0
     for (let j = b.length - 1; j >= 0; j--) {
       lengths[i][j] = a[i] === b[j] ? lengths[i + 1][j + 1] + 1 : Math.max(lengths[i + 1][j], lengths[i][j + 1]);
     }
@@ -40,13 +42,15 @@ function lcsDiff(a: string[], b: string[]): DiffLine[] {
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) {
+    // Past the end of one side, its index gives undefined, which equals no line of the other.
+    if (a[i] === b[j]) {
       ops.push({ op: ' ', text: a[i++] });
       j++;
-    } else if (j < b.length && (i === a.length || lengths[i][j + 1] >= lengths[i + 1][j])) {
-      ops.push({ op: '+', text: b[j++] });
-    } else {
+    } else if (i < a.length && (j === b.length || lengths[i + 1][j] > lengths[i][j + 1])) {
       ops.push({ op: '-', text: a[i++] });
+    } else {
+      // On a tie, add first: of two equally long matchings, the one that keeps the earlier lines of `before`.
+      ops.push({ op: '+', text: b[j++] });
     }
   }
   // Within each changed run, removed lines first, then added ones, as unified diffs show them.

@@ -118,8 +118,9 @@ function keyChanges(before: ManifestObject, after: ManifestObject): KeyChange[] 
     }),
     ...[...a.keys()].filter(key => !b.has(key)).map((key): KeyChange => ({ key, change: 'removed' })),
   ];
-  if (after.kind === 'Secret' && before.kind === 'Secret') return compare(secretValues(before), secretValues(after), 'changed');
-  if (after.kind === 'SealedSecret' && before.kind === 'SealedSecret') return compare(sealedValues(before), sealedValues(after), 're-sealed');
+  // Objects are matched by an id that holds their kind, so both versions are of the same kind.
+  if (after.kind === 'Secret') return compare(secretValues(before), secretValues(after), 'changed');
+  if (after.kind === 'SealedSecret') return compare(sealedValues(before), sealedValues(after), 're-sealed');
   return [];
 }
 
@@ -146,7 +147,7 @@ function checksumChanges(before: ManifestObject, after: ManifestObject): string[
 /** The pod template of a workload: `spec.template`, or a CronJob's `spec.jobTemplate.spec.template`. */
 function podTemplate(object: ManifestObject): any {
   const spec = object.kind === 'CronJob' ? object.spec?.jobTemplate?.spec : object.spec;
-  return object.kind === 'Pod' || object.kind === 'PodTemplate' ? undefined : spec?.template;
+  return spec?.template;
 }
 
 /**

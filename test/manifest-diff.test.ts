@@ -1,5 +1,5 @@
-/** `diffManifests`, `formatManifestDiff` and `lineDiff` on hand-made objects: matching, fields, masking, restarts. */
-import { COLOR_STYLE, diffManifests, fieldChanges, formatManifestDiff, lineDiff, ManifestObject, PLAIN_STYLE, SEALED_FINGERPRINTS_ANNOTATION, styleFor } from '../lib';
+/** `diffManifests` and `formatManifestDiff` on hand-made objects: matching, fields, masking, restarts. */
+import { COLOR_STYLE, diffManifests, fieldChanges, formatManifestDiff, isEmptyDiff, ManifestObject, PLAIN_STYLE, SEALED_FINGERPRINTS_ANNOTATION, styleFor } from '../lib';
 
 const object = (kind: string, name: string, fields: object = {}, namespace: string | undefined = 'ns'): ManifestObject =>
   ({ apiVersion: 'v1', kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...fields });
@@ -125,19 +125,87 @@ describe('diffManifests', () => {
     expect(lines([cronJob('1')], [cronJob('2')])).toEqual(['restarts: CronJob/ns/c (checksum/x changed)']);
   });
 
+  test('an item of a List without metadata is left out: it cannot be applied', () => {
+    const list: ManifestObject = { apiVersion: 'v1', kind: 'List', metadata: { name: '' }, items: [{ apiVersion: 'v1', kind: 'ConfigMap' }, object('ConfigMap', 'a')] };
+    expect(lines([], [list])).toEqual(['added: ConfigMap/ns/a']);
+  });
+
+  test('only a Secret\'s data and a SealedSecret\'s encryptedData are masked: the same fields of other kinds are ordinary fields', () => {
+    const configMap = (value: string) => object('ConfigMap', 'c', { data: { k: value } });
+    expect(lines([configMap('dmFsdWUtMQ==')], [configMap('dmFsdWUtMg==')])).toEqual(['changed: ConfigMap/ns/c', '  data.k: "dmFsdWUtMQ==" → "dmFsdWUtMg=="']);
+    const sealedLike = (value: string, fingerprints: string) => ({ apiVersion: 'example.com/v1', kind: 'Sealed', metadata: { name: 's', namespace: 'ns', annotations: { [SEALED_FINGERPRINTS_ANNOTATION]: fingerprints } },
+      spec: { encryptedData: { a: value } } });
+    expect(lines([sealedLike('AgAold', '{"a":"1"}')], [sealedLike('AgAnew', '{"a":"2"}')])).toEqual([
+      'changed: Sealed/ns/s',
+      `  metadata.annotations["${SEALED_FINGERPRINTS_ANNOTATION}"]: "{\\"a\\":\\"1\\"}" → "{\\"a\\":\\"2\\"}"`,
+      '  spec.encryptedData.a: "AgAold" → "AgAnew"',
+    ]);
+  });
+
+  test('a SealedSecret without spec or annotations shows its other changes', () => {
+    const sealed = (labels?: Record<string, string>) => ({ apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'hub', namespace: 'ns', ...(labels ? { labels } : {}) } });
+    expect(lines([sealed()], [sealed({ app: 'hub' })])).toEqual(['changed: SealedSecret/ns/hub', '  metadata.labels: (none) → {"app":"hub"}']);
+  });
+
+  test('pod-template annotations other than checksum/* are fields, not restarts', () => {
+    const withNote = (note: string) => object('Deployment', 'binder', { spec: { template: { metadata: { annotations: { 'checksum/config': 'aaa', 'other/note': note } } } } });
+    expect(diffManifests([withNote('x')], [withNote('y')])).toEqual({
+      objects: [{ change: 'changed', id: 'Deployment/ns/binder', keys: [], fields: [{ path: 'spec.template.metadata.annotations["other/note"]', before: 'x', after: 'y' }] }],
+      restarts: [],
+    });
+  });
+
+  test('a CronJob without spec, or without jobTemplate, has no pod template: its changes are fields', () => {
+    expect(lines([object('CronJob', 'c')], [object('CronJob', 'c', { spec: { schedule: '0 * * * *' } })])).toEqual([
+      'changed: CronJob/ns/c',
+      '  spec: (none) → {"schedule":"0 * * * *"}',
+    ]);
+  });
+
+  test('isEmptyDiff: a diff with only a changed object, or only a restart, is not empty', () => {
+    expect(isEmptyDiff({ objects: [], restarts: [] })).toBe(true);
+    expect(isEmptyDiff({ objects: [{ change: 'added', id: 'ConfigMap/ns/a', fields: [], keys: [] }], restarts: [] })).toBe(false);
+    expect(isEmptyDiff({ objects: [], restarts: [{ workload: 'Deployment/ns/binder', annotations: ['checksum/config'] }] })).toBe(false);
+  });
+
   test('fieldChanges of equal values is empty; a type change is one change', () => {
     expect(fieldChanges({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] })).toEqual([]);
     expect(fieldChanges({ a: [1] }, { a: { 0: 1 } })).toEqual([{ path: 'a', before: [1], after: { 0: 1 } }]);
   });
+
+  test.each([
+    ['a list that was empty is matched by index', [], [{ name: 'x' }], [{ path: 'items[0]', before: undefined, after: { name: 'x' } }]],
+    ['a list that becomes empty is matched by index', [{ name: 'x' }], [], [{ path: 'items[0]', before: { name: 'x' }, after: undefined }]],
+    ['a list with an item without a name is matched by index', [{ name: 'a' }, { v: 1 }], [{ name: 'a' }, { v: 2 }], [{ path: 'items[1].v', before: 1, after: 2 }]],
+    ['a list with a name that is not a string is matched by index', [{ name: 1, v: 1 }], [{ name: 1, v: 2 }], [{ path: 'items[0].v', before: 1, after: 2 }]],
+    ['a list with a name twice is matched by index', [{ name: 'a', v: 1 }, { name: 'a', v: 2 }], [{ name: 'a', v: 1 }, { name: 'a', v: 3 }], [{ path: 'items[1].v', before: 2, after: 3 }]],
+  ])('fieldChanges: %s', (_, before, after, expected) => {
+    expect(fieldChanges({ items: before }, { items: after })).toEqual(expected);
+  });
 });
 
-describe('lineDiff', () => {
-  test('removed lines before added ones within a change, one … per run of kept lines left out', () => {
-    expect(lineDiff('a\nb\nc\nd\ne\nf\ng\nh', 'a\nB\nc\nd\ne\nf\nG\nh', 1)).toEqual([
-      { op: ' ', text: 'a' }, { op: '-', text: 'b' }, { op: '+', text: 'B' }, { op: ' ', text: 'c' }, { op: '…', text: '' },
-      { op: ' ', text: 'f' }, { op: '-', text: 'g' }, { op: '+', text: 'G' }, { op: ' ', text: 'h' },
+describe('formatManifestDiff', () => {
+  const configMap = (data: object) => object('ConfigMap', 'c', { data });
+
+  test('a removed multi-line string is shown line by line as removed', () => {
+    expect(lines([configMap({ script: 'line one\nline two' })], [configMap({})])).toEqual([
+      'changed: ConfigMap/ns/c',
+      '  data.script: (removed)',
+      '    - line one',
+      '    - line two',
     ]);
-    expect(lineDiff('same', 'same')).toEqual([{ op: '…', text: '' }]);
+  });
+
+  test('a string longer than 80 characters is a line diff; one of 80 is shown on one line', () => {
+    const [x80, y80] = ['x', 'y'].map(c => c.repeat(80));
+    expect(lines([configMap({ k: x80 })], [configMap({ k: y80 })])).toEqual(['changed: ConfigMap/ns/c', `  data.k: "${x80}" → "${y80}"`]);
+    expect(lines([configMap({ k: `${x80}1` })], [configMap({ k: `${y80}1` })])).toEqual(['changed: ConfigMap/ns/c', '  data.k:', `    - ${x80}1`, `    + ${y80}1`]);
+    expect(lines([configMap({ k: 'short' })], [configMap({ k: `${y80}1` })])).toEqual(['changed: ConfigMap/ns/c', '  data.k:', '    - short', `    + ${y80}1`]);
+  });
+
+  test('a long string that becomes or was another type is shown on one line as JSON', () => {
+    expect(lines([configMap({ v: 5 })], [configMap({ v: 'line one\nline two' })])).toEqual(['changed: ConfigMap/ns/c', '  data.v: 5 → "line one\\nline two"']);
+    expect(lines([configMap({ v: 'line one\nline two' })], [configMap({ v: ['line one'] })])).toEqual(['changed: ConfigMap/ns/c', '  data.v: "line one\\nline two" → ["line one"]']);
   });
 });
 
@@ -149,5 +217,19 @@ describe('styles', () => {
     expect(styleFor({}, {})).toBe(PLAIN_STYLE);
     const coloured = formatManifestDiff(diffManifests([], [object('ConfigMap', 'a')]), COLOR_STYLE);
     expect(coloured).toEqual(['\u001b[32madded: ConfigMap/ns/a\u001b[0m']);
+  });
+
+  test('in colour, a line diff shows added lines green, removed ones red, kept ones plain and … dim', () => {
+    const configMap = (value: string) => object('ConfigMap', 'c', { data: { k: value } });
+    const diff = diffManifests([configMap('a\nb\nc\nd\ne\nf')], [configMap('a\nb\nc\nd\ne\nF')]);
+    expect(formatManifestDiff(diff, COLOR_STYLE)).toEqual([
+      '\u001b[33mchanged: ConfigMap/ns/c\u001b[0m',
+      '  data.k:',
+      '\u001b[2m    …\u001b[0m',
+      '      d',
+      '      e',
+      '\u001b[31m    - f\u001b[0m',
+      '\u001b[32m    + F\u001b[0m',
+    ]);
   });
 });
