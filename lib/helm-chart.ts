@@ -198,7 +198,7 @@ function explainHelmFailure(message: string, chart: ChartSource, release: string
     return `the chart's values schema refused the values of release ${release}: ${problems}`;
   }
   if (/execution error at/.test(message)) {
-    return `the chart refused the values of release ${release}: ${detail.replace(/.*?execution error at \([^)]*\):\s*/, '')}`;
+    return `the chart refused the values of release ${release}: ${detail.replace(/.*?execution error at \([^)]*\):[;\s]*/, '')}`;
   }
   return `helm template failed for release ${release} (${chart.description}): ${detail}`;
 }

@@ -76,7 +76,7 @@ describe('HelmChart', () => {
   });
 
   test('throws what NOTES.txt fails on, as the real chart does for dind.enabled', () => {
-    expect(() => render({ values: { dind: { enabled: true } } })).toThrow(/^the chart refused the values of release rel: .*dind\.enabled was removed: use imageBuilderType: dind/);
+    expect(() => render({ values: { dind: { enabled: true } } })).toThrow(/^the chart refused the values of release rel: BREAKING CHANGES:; - dind\.enabled was removed: use imageBuilderType: dind$/);
   });
 
   test('redacts registered secrets, plain and base64, from what helm prints when it fails', () => {
@@ -245,6 +245,9 @@ describe('helm\'s failures, in one line that says what to do', () => {
         + "- at '/replicas': got string, want integer\n- at '': additional properties 'bogus' not allowed\n",
       "the chart's values schema refused the values of release rel: binderhub: at '/imageBuilderType': value must be one of 'host', 'dind', 'pink'; "
         + "at '/replicas': got string, want integer; at '': additional properties 'bogus' not allowed"],
+    ['values a template fails on (helm 4: the chart\'s message on the lines after)',
+      'Error: execution error at (binderhub/templates/NOTES.txt:21:4): \n\nBREAKING CHANGES:\n- dind.enabled was removed: use imageBuilderType: dind\n\n\nUse --debug flag to render out invalid YAML\n',
+      'the chart refused the values of release rel: BREAKING CHANGES:; - dind.enabled was removed: use imageBuilderType: dind'],
     ['values a template fails on (helm 3: the chart\'s message on the same line, after what led there)',
       'Error: template: binderhub/templates/NOTES.txt:21:4: executing "binderhub/templates/NOTES.txt" at <fail>: error calling fail: execution error at (binderhub/templates/NOTES.txt:21:4):  hub.url must end with /\n',
       'the chart refused the values of release rel: hub.url must end with /'],
