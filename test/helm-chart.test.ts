@@ -245,10 +245,15 @@ describe('helm\'s failures, in one line that says what to do', () => {
         + "- at '/replicas': got string, want integer\n- at '': additional properties 'bogus' not allowed\n",
       "the chart's values schema refused the values of release rel: binderhub: at '/imageBuilderType': value must be one of 'host', 'dind', 'pink'; "
         + "at '/replicas': got string, want integer; at '': additional properties 'bogus' not allowed"],
-    ['values a template fails on (helm 4: the chart\'s message on the lines after)',
+    ['values the schema refuses (helm 3)',
+      "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nbinderhub:\n- (root): Additional property bogus is not allowed\n"
+        + '- replicas: Invalid type. Expected: integer, given: string\n',
+      "the chart's values schema refused the values of release rel: binderhub: (root): Additional property bogus is not allowed; "
+        + 'replicas: Invalid type. Expected: integer, given: string'],
+    ['values a template fails on (helm 3 and 4 put the chart\'s message on the lines after)',
       'Error: execution error at (binderhub/templates/NOTES.txt:21:4): \n\nBREAKING CHANGES:\n- dind.enabled was removed: use imageBuilderType: dind\n\n\nUse --debug flag to render out invalid YAML\n',
       'the chart refused the values of release rel: BREAKING CHANGES:; - dind.enabled was removed: use imageBuilderType: dind'],
-    ['values a template fails on (helm 3: the chart\'s message on the same line, after what led there)',
+    ['values a template fails on (the chart\'s message on the same line, after what led there)',
       'Error: template: binderhub/templates/NOTES.txt:21:4: executing "binderhub/templates/NOTES.txt" at <fail>: error calling fail: execution error at (binderhub/templates/NOTES.txt:21:4):  hub.url must end with /\n',
       'the chart refused the values of release rel: hub.url must end with /'],
     ['anything else, each line trimmed, blank lines and the --debug hint left out, an Error: inside a line kept',
