@@ -4,7 +4,7 @@ import * as yaml from 'js-yaml';
 import { ChartSource } from './chart-source';
 import { ConfigError } from './errors';
 import { WORKLOAD_KINDS } from './kinds';
-import { runHelmTemplate } from './helm-renders';
+import { HelmResult, runHelmTemplate } from './helm-renders';
 import { DEFAULT_KUBE_VERSION, KubeVersion, kubeVersionWarning, parseKubeVersion } from './kubernetes-versions';
 import { redact } from './redact';
 import { servedApiVersions } from './served-apis';
@@ -103,7 +103,7 @@ export class HelmChart extends Construct {
     if (hook === undefined) return true;
     if (hook.split(',').some(h => h.trim().startsWith('test')) || WORKLOAD_KINDS.has(manifest.kind)) {
       this.droppedHooks.push({
-        kind: manifest.kind, name: manifest.metadata?.name, hook,
+        kind: manifest.kind, name: manifest.metadata.name, hook,
         reason: 'a one-shot helm hook that runs pods; kubectl apply has no hooks, so it would run at every apply or never finish',
       });
       return false;
@@ -144,7 +144,12 @@ export function helmTemplateArgs(options: { chart: ChartSource; releaseName: str
 export function runHelm(helm: string, args: string[], input: string, chart: ChartSource, release: string): string | undefined {
   const result = runHelmTemplate({ helm, args, input });
   if (result === undefined) return undefined;
-  const code = (result.error as NodeJS.ErrnoException | undefined)?.code;
+  return helmOutput(result, helm, chart, release);
+}
+
+/** What a finished helm call printed, or a one-line error that says what to do if it failed. */
+export function helmOutput(result: HelmResult, helm: string, chart: ChartSource, release: string): string {
+  const code = result.error?.code;
   // EPIPE only says that helm exited without reading the values; what it printed and its status tell the rest.
   if (result.error && !(code === 'EPIPE' && result.status !== null)) {
     throw new ConfigError(code === 'ENOENT' || code === 'EACCES'
@@ -168,7 +173,8 @@ export function runHelm(helm: string, args: string[], input: string, chart: Char
  */
 export function parseHelmOutput(output: string): any[] {
   return yaml.loadAll(output, { schema: yaml.YAML11_SCHEMA })
-    .filter(o => o !== null && o !== undefined && !(Array.isArray(o) && o.length === 0) && !(typeof o === 'object' && Object.keys(o as object).length === 0));
+    // js-yaml gives null for an empty document (never undefined); an empty list is an object without keys too.
+    .filter(o => o !== null && !(typeof o === 'object' && Object.keys(o as object).length === 0));
 }
 
 /** Turns helm's stderr into one line that says what to do. */
@@ -187,18 +193,18 @@ function explainHelmFailure(message: string, chart: ChartSource, release: string
     return `${chart.description} was not found in the repository (${lastCause(detail)}); pick a published version, or ${localHint}`;
   }
   if (/values don't meet the specifications of the schema/.test(message)) {
-    // helm 4 lists the problems per chart as `<chart>:` and `- at '<path>': <problem>` lines.
-    const problems = detail.replace(/^.*?schema\(s\) in the following chart\(s\):[;\s]*/, '').replace(/([\w-]+):; - /g, '$1: ').replace(/; - /g, '; ');
+    // helm 4 lists the problems per chart as a `<chart>:` line, then a `- at '<path>': <problem>` line for each.
+    const problems = detail.replace(/.*?schema\(s\) in the following chart\(s\):[;\s]*/, '').replace(/:; - /g, ': ').replace(/; - /g, '; ');
     return `the chart's values schema refused the values of release ${release}: ${problems}`;
   }
   if (/execution error at/.test(message)) {
-    return `the chart refused the values of release ${release}: ${detail.replace(/^.*?execution error at \([^)]*\):\s*/, '')}`;
+    return `the chart refused the values of release ${release}: ${detail.replace(/.*?execution error at \([^)]*\):[;\s]*/, '')}`;
   }
   return `helm template failed for release ${release} (${chart.description}): ${detail}`;
 }
 
 function oneLine(text: string): string {
-  return text.replace(/^Error:\s*/gm, '').replace(/Use --debug flag.*$/gm, '').split('\n').map(l => l.trim()).filter(Boolean).join('; ');
+  return text.replace(/^Error:/gm, '').replace(/Use --debug flag.*/g, '').split('\n').map(l => l.trim()).filter(Boolean).join('; ');
 }
 
 /** The end of a chain of Go errors (`a: b: c`) is what happened; the start is where. */
