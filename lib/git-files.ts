@@ -17,7 +17,7 @@ export function manifestTextsAtRef(ref: string, dir: string, git = process.env.G
     `--against ${ref}: not a commit of the git repository here; fetch it first (in a shallow CI clone: git fetch --depth=1 origin `
     + `${ref.replace(/^origin\//, '')}) or name another ref`).trim();
   const listing = runGit(git, ['ls-tree', '--name-only', '-z', commit, '--', `${dir}/`], () => `--against ${ref}: git ls-tree cannot list ${dir}/ there`);
-  const files = listing.split('\0').filter(file => file !== '' && MANIFEST_FILE.test(path.basename(file))).sort();
+  const files = listing.split('\0').filter(file => MANIFEST_FILE.test(path.basename(file))).sort();
   return new Map(files.map(file => [path.join(dir, path.basename(file)),
     runGit(git, ['show', `${commit}:./${file}`], () => `--against ${ref}: git show cannot read ${file} there`)]));
 }
@@ -25,6 +25,7 @@ export function manifestTextsAtRef(ref: string, dir: string, git = process.env.G
 /** Runs git and returns its output; a failure becomes a ConfigError with `message()` (git's own words left out). */
 function runGit(git: string, args: string[], message: () => string): string {
   try {
+    // Stryker disable next-line ArrayDeclaration: equivalent, [] pipes every stream (stdin too, which these git commands never read), so stderr stays captured
     return execFileSync(git, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {

@@ -212,7 +212,8 @@ export function replaceFilesTogether(files: ReadonlyArray<{ readonly target: str
       done.push(file);
     }
   } catch (error) {
-    for (const file of done.reverse()) {
+    // Each undo touches only its own target and backup, so the order they are undone in does not matter.
+    for (const file of done) {
       if (file.backup) fs.renameSync(file.backup, file.target); else fs.rmSync(file.target, { force: true });
     }
     throw fileSystemError(error, 'nothing was changed');

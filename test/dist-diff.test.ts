@@ -34,6 +34,16 @@ describe('diffDeployments', () => {
     expect(() => diff(before, before, ['c'])).toThrow(/^--deployment c: no such deployment in main\.ts or dist\/; name one of a, b$/);
   });
 
+  test('a deployment\'s dist/ objects come before those of its file in dist-secrets/, in whatever order the files are given', () => {
+    expect(diff({}, { 'dist-secrets/a-secrets.k8s.yaml': secret('new-value-1'), 'dist/a.k8s.yaml': namespace('a') })).toEqual([
+      'deployment a:', '  added: Namespace/a', '  added: Secret/a/hub',
+    ]);
+  });
+
+  test('--deployment when no deployment has a file: the refusal says (none)', () => {
+    expect(() => diff({}, {}, ['prod'])).toThrow(/^--deployment prod: no such deployment in main\.ts or dist\/; name one of \(none\)$/);
+  });
+
   test('a file that does not parse fails with the file and line, without its text', () => {
     expect(() => diff({ 'dist/a.k8s.yaml': 'a: [\n  secret-text' }, {})).toThrow(/^dist\/a\.k8s\.yaml is not valid YAML \(line \d+\); run `npm run synth`/);
   });
