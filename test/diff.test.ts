@@ -2,10 +2,9 @@
  * `npm run diff` end to end with real synths of the example (test chart), as operators and CI run it; and the diff
  * `npm run check-dist` prints when it fails.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { exampleWorkspace, runCommand as run } from './helpers';
+import { exampleWorkspace, git, runCommand as run } from './helpers';
 
 /** Every file under dist/ and dist-secrets/ with its bytes and modification time. */
 function snapshotOutput(cwd: string): Record<string, string> {
@@ -39,7 +38,6 @@ function recordHubUrl(cwd: string, url: string): void {
   fs.writeFileSync(path.join(cwd, 'hub-urls', 'staging.url'), `${url}\n`);
 }
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.org', ...args], { cwd, encoding: 'utf8' });
 
 const STAGING_HUB_URL = [
   'deployment staging:',

@@ -1,11 +1,10 @@
 /** `manifestTextsAtRef`: what `npm run diff -- --against <ref>` reads from git, on small repositories made here. */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { manifestTextsAtRef } from '../lib';
+import { git } from './helpers';
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.org', ...args], { cwd, encoding: 'utf8' });
 
 /** A repository with `files` committed on main; the working folder is moved into it for the test (git runs there). */
 function repository(files: Record<string, string>): string {

@@ -21,6 +21,9 @@ export function editedFixtureChart(file: string, edit: (text: string) => string)
 
 const ROOT = path.join(__dirname, '..');
 
+/** Runs git in `cwd` as a test committer; its output. */
+export const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.org', ...args], { cwd, encoding: 'utf8' });
+
 /** A working folder as a clone has it: the example's sealing certificate, nothing else yet. */
 export function exampleWorkspace(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
