@@ -58,7 +58,7 @@ export class HubUrlRecords {
     fs.accessSync(dir, fs.constants.W_OK);
   }
 
-  /** Creates the folder, 0755 under any umask. */
+  /** Creates the folder and those above it, writable by the owner only (0755, less what the umask takes away). */
   public createFolder(): void {
     fs.mkdirSync(this.directory, { recursive: true, mode: 0o755 });
   }

@@ -15,7 +15,8 @@ export function registerSecrets(...values: Array<string | undefined>): void {
 
 /** Remembers the values of a Secret (`data`, decoded, and `stringData`) that must never be printed. */
 export function registerSecretValues(secret: { readonly [key: string]: unknown }): void {
-  const entries = (value: unknown) => (typeof value === 'object' && value !== null ? Object.values(value) : []).map(String);
+  // A field that is missing or no map holds no values of 6 characters or more.
+  const entries = (value: unknown) => Object.values(value ?? {}).map(String);
   registerSecrets(...entries(secret.data).map(value => Buffer.from(value, 'base64').toString('utf8')), ...entries(secret.stringData));
 }
 

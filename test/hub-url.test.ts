@@ -184,4 +184,27 @@ describe('HubUrlRecords', () => {
     expect(store.load('prod')).toBe('http://203.0.113.7/');
     expect(fs.readFileSync(store.fileFor('prod'), 'utf8')).toBe('http://203.0.113.7/\n');
   });
+
+  test('records live in hub-urls/ of the working folder unless another folder is given', () => {
+    expect(new HubUrlRecords().fileFor('prod')).toBe(path.join('hub-urls', 'prod.url'));
+  });
+
+  test('saving creates the folder and those above it, not group-writable even under a group-writable umask', () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'records-'));
+    const store = new HubUrlRecords(path.join(base, 'ops', 'hub-urls'));
+    const umask = process.umask(0o002);
+    try {
+      store.save('prod', 'http://203.0.113.7/');
+    } finally {
+      process.umask(umask);
+    }
+    expect(fs.statSync(path.join(base, 'ops', 'hub-urls')).mode & 0o777).toBe(0o755);
+    expect(store.load('prod')).toBe('http://203.0.113.7/');
+  });
+
+  test('a deployment name that is no DNS label is refused by name before anything is written', () => {
+    const store = records();
+    expect(() => store.save('Prod_1', 'http://203.0.113.7/')).toThrow(/^deployment name /);
+    expect(fs.existsSync(store.directory)).toBe(false);
+  });
 });

@@ -1,4 +1,4 @@
-import { redact, redactUrl, registerSecrets } from '../lib';
+import { redact, redactUrl, registerSecrets, registerSecretValues } from '../lib';
 
 describe('redactUrl', () => {
   test.each([
@@ -25,5 +25,11 @@ describe('redact', () => {
   test('redacts registered values of 6 characters or more; shorter ones, which would redact ordinary words, stay', () => {
     registerSecrets('Qz5x9', 'Qz6x9K', undefined);
     expect(redact('Qz5x9 and Qz6x9K')).toBe('Qz5x9 and ***');
+  });
+
+  test('a Secret\'s decoded data and its stringData are registered; a Secret with neither registers nothing', () => {
+    registerSecretValues({ kind: 'Secret', data: { key: Buffer.from('data-REDACT-value-3').toString('base64') }, stringData: { pw: 'string-REDACT-value-4' } });
+    expect(() => registerSecretValues({ kind: 'Secret', data: null })).not.toThrow();
+    expect(redact('data-REDACT-value-3 string-REDACT-value-4')).toBe('*** ***');
   });
 });
