@@ -38,17 +38,15 @@ function kubectlGlobalArgs(options: KubectlOptions): string[] {
 /** Runs kubectl without blocking the event loop. */
 export function runKubectl(options: KubectlOptions, args: string[], call: KubectlCallOptions = {}): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(options.kubectl, [...kubectlGlobalArgs(options), ...args], {
-      stdio: [call.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      env: call.env ? { ...process.env, ...call.env } : process.env,
-    });
+    // Standard input is a pipe, closed once the input (if any) is written: kubectl reading it finds its end at once.
+    const child = spawn(options.kubectl, [...kubectlGlobalArgs(options), ...args], { env: call.env ? { ...process.env, ...call.env } : process.env });
     // kubectl may exit before reading all of its input (a bad flag); its status tells what happened.
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(call.input);
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(call.input);
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', chunk => { stdout += chunk; });
-    child.stderr!.on('data', chunk => { stderr += chunk; });
+    child.stdout.on('data', chunk => { stdout += chunk; });
+    child.stderr.on('data', chunk => { stderr += chunk; });
     child.on('error', error => {
       reject((error as NodeJS.ErrnoException).code === 'ENOENT'
         ? new ConfigError(`cannot run kubectl at ${options.kubectl}: run \`npm ci\` (it installs kubectl into .tools/) or set KUBECTL`)
@@ -72,7 +70,7 @@ export function kubectlLastLine(text: string): string {
  */
 export function kubectlError(what: string, stderr: string, options: KubectlOptions): ConfigError {
   // kubectl suggests --validate=false when it cannot fetch the schemas; with no cluster that would not help.
-  const last = kubectlLastLine(stderr).replace(/; if you choose to ignore these errors, turn validation off with --validate=false$/, '');
+  const last = kubectlLastLine(stderr).replace('; if you choose to ignore these errors, turn validation off with --validate=false', '');
   if (!/forbidden/i.test(stderr) && KUBECTL_UNREACHABLE.test(stderr)) {
     return new ConfigError(`no cluster reachable through kubectl${options.context ? ` (context ${options.context})` : ''}: ${last}; `
       + 'check --kubeconfig / --context (kubectl config current-context)');
