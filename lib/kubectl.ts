@@ -64,13 +64,19 @@ export function kubectlLastLine(text: string): string {
   return text.split('\n').filter(Boolean).pop() ?? '';
 }
 
+/** What kubectl prints after its error about a kind the cluster does not serve: it names no kind. */
+const CRD_ADVICE = 'ensure CRDs are installed first';
+
 /**
  * A failed kubectl call as one line: an unreachable cluster says what to check; anything else (a refusal, a
  * forbidden verb, an invalid object) is `<what> failed: <kubectl's error>`.
  */
 export function kubectlError(what: string, stderr: string, options: KubectlOptions): ConfigError {
+  const lines = stderr.split('\n').filter(Boolean);
+  // kubectl's error is its last line, but for a kind the cluster does not serve: that one is on the line before the advice.
   // kubectl suggests --validate=false when it cannot fetch the schemas; with no cluster that would not help.
-  const last = kubectlLastLine(stderr).replace('; if you choose to ignore these errors, turn validation off with --validate=false', '');
+  const last = lines.slice(lines.at(-1) === CRD_ADVICE ? -2 : -1).join('; ')
+    .replace('; if you choose to ignore these errors, turn validation off with --validate=false', '');
   if (!/forbidden/i.test(stderr) && KUBECTL_UNREACHABLE.test(stderr)) {
     return new ConfigError(`no cluster reachable through kubectl${options.context ? ` (context ${options.context})` : ''}: ${last}; `
       + 'check --kubeconfig / --context (kubectl config current-context)');

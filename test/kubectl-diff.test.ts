@@ -78,6 +78,15 @@ describe('kubectlLiveDiff against a cluster', () => {
     expect(kubectl.calls()).toEqual(['get namespace fresh --request-timeout 20s', 'diff -f -']);
     expect(cluster.objects().map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['ClusterRole/reader']);
   });
+
+  test('a kind the cluster does not serve: one line naming the kind and the file that holds it', async () => {
+    const cluster = await start();
+    const kubectl = recordingKubectl(dir, cluster.url);
+    const file = writeObjects('widget.yaml', [{ apiVersion: 'example.org/v1', kind: 'Widget', metadata: { name: 'w' } }]);
+    await expect(kubectlLiveDiff({ ...kubectl.options, secretsFolder }, commandOf([file]), [])).rejects.toThrow(new ConfigError(
+      `kubectl diff of ${file} failed: error: resource mapping not found for name: "w" namespace: "" from "${file}": `
+      + 'no matches for kind "Widget" in version "example.org/v1"; ensure CRDs are installed first'));
+  });
 });
 
 describe('kubectlLiveDiff: the work folder and the diff program', () => {

@@ -57,8 +57,9 @@ describe('kubectlLastLine', () => {
 });
 
 describe('kubectlError', () => {
-  const REFUSED = 'E1126 10:00:00.000000 1 memcache.go:265] couldn\'t get current server API group list: Get "https://10.0.0.1:6443/api": '
-    + 'dial tcp 10.0.0.1:6443: connect: connection refused\nThe connection to the server 10.0.0.1:6443 was refused - did you specify the right host or port?\n';
+  const klog = 'E1126 10:00:00.000000 1 memcache.go:265] couldn\'t get current server API group list: Get "https://10.0.0.1:6443/api": '
+    + 'dial tcp 10.0.0.1:6443: connect: connection refused\n';
+  const REFUSED = `${klog}${klog}The connection to the server 10.0.0.1:6443 was refused - did you specify the right host or port?\n`;
   const CHECK = 'check --kubeconfig / --context (kubectl config current-context)';
 
   test.each([
@@ -74,6 +75,11 @@ describe('kubectlError', () => {
       'kind-dev', 'kubectl get secret hub failed: Error from server (Forbidden): secrets "hub" is forbidden: User "alice" cannot get resource "secrets" in the namespace "prod"'],
     ['an invalid object', 'Error from server (Invalid): ConfigMap "x" is invalid: metadata.name: Invalid value\n', undefined,
       'kubectl get secret hub failed: Error from server (Invalid): ConfigMap "x" is invalid: metadata.name: Invalid value'],
+    ['a kind the cluster does not serve: the error naming it, with kubectl\'s advice after it', 'Warning: autoscaling/v2beta2 HorizontalPodAutoscaler is deprecated\n'
+      + 'error: resource mapping not found for name: "hub" '
+      + 'namespace: "prod" from "dist/prod.k8s.yaml": no matches for kind "SealedSecret" in version "bitnami.com/v1alpha1"\nensure CRDs are installed first\n', undefined,
+    'kubectl get secret hub failed: error: resource mapping not found for name: "hub" namespace: "prod" from "dist/prod.k8s.yaml": '
+      + 'no matches for kind "SealedSecret" in version "bitnami.com/v1alpha1"; ensure CRDs are installed first'],
   ])('%s', (_, stderr, context, message) => {
     const error = kubectlError('kubectl get secret hub', stderr, { kubectl: 'kubectl', context });
     expect(error).toBeInstanceOf(ConfigError);
