@@ -57,7 +57,7 @@ export function runKubectl(options: KubectlOptions, args: string[], call: Kubect
 }
 
 /** What kubectl's stderr says when it reaches no cluster, or the cluster refuses who it is. */
-export const KUBECTL_UNREACHABLE = /connect|refused|no such host|Unable to connect|dial tcp|i\/o timeout|context deadline|certificate|Unauthorized|Forbidden|no configuration/i;
+const KUBECTL_UNREACHABLE = /connect|refused|no such host|Unable to connect|dial tcp|i\/o timeout|context deadline|certificate|Unauthorized|Forbidden|no configuration/i;
 
 /** The last line of kubectl's stderr: its error. */
 export function kubectlLastLine(text: string): string {
