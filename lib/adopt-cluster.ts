@@ -1,5 +1,5 @@
 import { ConfigError } from './errors';
-import { KUBECTL_UNREACHABLE, KubectlOptions, kubectlLastLine, runKubectl } from './kubectl';
+import { kubectlError, KubectlOptions, runKubectl } from './kubectl';
 import { registerSecrets } from './redact';
 import { BinderHubTokenValues, TOKEN_PATTERN } from './tokens';
 
@@ -62,9 +62,5 @@ function clusterError(stderr: string, options: ClusterRelease): ConfigError {
   if (/Forbidden|forbidden/.test(stderr)) {
     return new ConfigError(`kubectl may not read Secret hub in ${where} (forbidden); use a context that may (\`kubectl auth can-i get secret/hub -n ${options.namespace}\`) with --context`);
   }
-  if (KUBECTL_UNREACHABLE.test(stderr)) {
-    return new ConfigError(`no cluster reachable through kubectl${options.context ? ` (context ${options.context})` : ''}: ${kubectlLastLine(stderr)}; `
-      + 'check --kubeconfig / --context (kubectl config current-context)');
-  }
-  return new ConfigError(`kubectl get secret hub failed: ${kubectlLastLine(stderr)}`);
+  return kubectlError('kubectl get secret hub', stderr, options);
 }

@@ -90,7 +90,7 @@ function inFileOrder(diff: ManifestDiff, objects: ManifestObject[]): ManifestDif
 }
 
 async function namespaceExists(options: KubectlOptions, name: string): Promise<boolean> {
-  const result = await runKubectl(options, ['get', 'namespace', name, '--output', 'name', '--request-timeout', '20s']);
+  const result = await runKubectl(options, ['get', 'namespace', name, '--request-timeout', '20s']);
   if (result.status === 0) return true;
   if (/\(NotFound\)/.test(result.stderr)) return false;
   throw kubectlError(`kubectl get namespace ${name}`, result.stderr, options);
@@ -99,12 +99,14 @@ async function namespaceExists(options: KubectlOptions, name: string): Promise<b
 /** Removes what earlier runs, killed before they cleaned up, left in the secrets folder. */
 function removeWorkFolders(secretsFolder: string): void {
   for (const name of fs.readdirSync(secretsFolder).filter(n => n.startsWith(WORK_FOLDER_PREFIX))) {
-    // A folder of a run that is still going (another `npm run diff -- --live` beside this one) stays.
-    const pid = Number(/^\.kubectl-diff-(\d+)-/.exec(name)?.[1]);
+    // A folder of a run that is still going (another `npm run diff -- --live` beside this one) stays. Pid 0 is no
+    // process: signalling it would signal our own process group.
+    const pid = Number(/^(\d+)-/.exec(name.slice(WORK_FOLDER_PREFIX.length))?.[1]);
     if (!(pid > 0 && isRunning(pid))) fs.rmSync(path.join(secretsFolder, name), { recursive: true, force: true });
   }
 }
 
+/** Whether process `pid` runs: signal 0 tests that, and is refused (EPERM) when the process is another user's. */
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -114,8 +116,8 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** The program's answer. kubectl runs the program even with nothing to compare, and it always answers: no output means it did not run. */
 function parseProgramOutput(stdout: string): ManifestDiff {
-  if (stdout.trim() === '') return { objects: [], restarts: [] };
   try {
     return JSON.parse(stdout) as ManifestDiff;
   } catch {

@@ -38,17 +38,15 @@ function kubectlGlobalArgs(options: KubectlOptions): string[] {
 /** Runs kubectl without blocking the event loop. */
 export function runKubectl(options: KubectlOptions, args: string[], call: KubectlCallOptions = {}): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(options.kubectl, [...kubectlGlobalArgs(options), ...args], {
-      stdio: [call.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      env: call.env ? { ...process.env, ...call.env } : process.env,
-    });
+    // Standard input is a pipe, closed once the input (if any) is written: kubectl reading it finds its end at once.
+    const child = spawn(options.kubectl, [...kubectlGlobalArgs(options), ...args], { env: call.env ? { ...process.env, ...call.env } : process.env });
     // kubectl may exit before reading all of its input (a bad flag); its status tells what happened.
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(call.input);
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(call.input);
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', chunk => { stdout += chunk; });
-    child.stderr!.on('data', chunk => { stderr += chunk; });
+    child.stdout.on('data', chunk => { stdout += chunk; });
+    child.stderr.on('data', chunk => { stderr += chunk; });
     child.on('error', error => {
       reject((error as NodeJS.ErrnoException).code === 'ENOENT'
         ? new ConfigError(`cannot run kubectl at ${options.kubectl}: run \`npm ci\` (it installs kubectl into .tools/) or set KUBECTL`)
@@ -59,20 +57,26 @@ export function runKubectl(options: KubectlOptions, args: string[], call: Kubect
 }
 
 /** What kubectl's stderr says when it reaches no cluster, or the cluster refuses who it is. */
-export const KUBECTL_UNREACHABLE = /connect|refused|no such host|Unable to connect|dial tcp|i\/o timeout|context deadline|certificate|Unauthorized|Forbidden|no configuration/i;
+const KUBECTL_UNREACHABLE = /connect|refused|no such host|Unable to connect|dial tcp|i\/o timeout|context deadline|certificate|Unauthorized|Forbidden|no configuration/i;
 
 /** The last line of kubectl's stderr: its error. */
 export function kubectlLastLine(text: string): string {
   return text.split('\n').filter(Boolean).pop() ?? '';
 }
 
+/** What kubectl prints after its error about a kind the cluster does not serve: it names no kind. */
+const CRD_ADVICE = 'ensure CRDs are installed first';
+
 /**
  * A failed kubectl call as one line: an unreachable cluster says what to check; anything else (a refusal, a
  * forbidden verb, an invalid object) is `<what> failed: <kubectl's error>`.
  */
 export function kubectlError(what: string, stderr: string, options: KubectlOptions): ConfigError {
+  const lines = stderr.split('\n').filter(Boolean);
+  // kubectl's error is its last line, but for a kind the cluster does not serve: that one is on the line before the advice.
   // kubectl suggests --validate=false when it cannot fetch the schemas; with no cluster that would not help.
-  const last = kubectlLastLine(stderr).replace(/; if you choose to ignore these errors, turn validation off with --validate=false$/, '');
+  const last = lines.slice(lines.at(-1) === CRD_ADVICE ? -2 : -1).join('; ')
+    .replace('; if you choose to ignore these errors, turn validation off with --validate=false', '');
   if (!/forbidden/i.test(stderr) && KUBECTL_UNREACHABLE.test(stderr)) {
     return new ConfigError(`no cluster reachable through kubectl${options.context ? ` (context ${options.context})` : ''}: ${last}; `
       + 'check --kubeconfig / --context (kubectl config current-context)');

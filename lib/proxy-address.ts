@@ -1,5 +1,5 @@
 import { ConfigError } from './errors';
-import { KUBECTL_UNREACHABLE, KubectlOptions, kubectlLastLine, runKubectl } from './kubectl';
+import { kubectlError, KubectlOptions, runKubectl } from './kubectl';
 
 /** Options for `discoverProxyAddress`. */
 export interface DiscoverOptions extends KubectlOptions {
@@ -13,6 +13,21 @@ export interface DiscoverOptions extends KubectlOptions {
   readonly firstDelayMs?: number;
 }
 
+/** The longest wait between two polls: a load balancer that takes minutes is still seen soon after it is ready. */
+const LONGEST_DELAY_MS = 15000;
+
+/** What we read of Service proxy-public. The API server always sends a Service's spec, with a type (ClusterIP by default). */
+interface ProxyService {
+  readonly spec: { readonly type: string };
+  /** Set by the load-balancer controller; a Service no controller has touched may lack it. */
+  readonly status?: { readonly loadBalancer?: { readonly ingress?: ReadonlyArray<{ readonly ip?: string; readonly hostname?: string }> } };
+}
+
+/** The wait before the next poll, after a wait of `delayMs`: twice as long, up to 15 s. */
+export function nextPollDelay(delayMs: number): number {
+  return Math.min(delayMs * 2, LONGEST_DELAY_MS);
+}
+
 /**
  * Waits until Service proxy-public of `namespace` has an external address and returns it: the load
  * balancer's IP, or its host name (AWS ELB gives a host name, not an IP). Polls with backoff, reporting
@@ -23,8 +38,8 @@ export async function discoverProxyAddress(options: DiscoverOptions): Promise<st
   let delay = options.firstDelayMs ?? 2000;
   for (;;) {
     const service = await getProxyPublic(options);
-    if (service.spec?.type !== 'LoadBalancer') {
-      throw new ConfigError(`Service proxy-public in namespace ${options.namespace} is of type ${service.spec?.type}, so it gets no external `
+    if (service.spec.type !== 'LoadBalancer') {
+      throw new ConfigError(`Service proxy-public in namespace ${options.namespace} is of type ${service.spec.type}, so it gets no external `
         + 'address: pass --address with the DNS name or node address users reach JupyterHub at');
     }
     const ingress = service.status?.loadBalancer?.ingress?.[0];
@@ -42,25 +57,21 @@ export async function discoverProxyAddress(options: DiscoverOptions): Promise<st
         + 'or pass --address with the DNS name users reach JupyterHub at');
     }
     await new Promise(resolve => setTimeout(resolve, Math.min(delay, remaining)));
-    delay = Math.min(delay * 2, 15000);
+    delay = nextPollDelay(delay);
   }
 }
 
-async function getProxyPublic(options: DiscoverOptions): Promise<any> {
+async function getProxyPublic(options: DiscoverOptions): Promise<ProxyService> {
   const result = await runKubectl(options, ['get', 'service', 'proxy-public', '--namespace', options.namespace, '--output', 'json', '--request-timeout', '20s']);
   if (result.status === 0) {
     return JSON.parse(result.stdout);
   }
-  const stderr = result.stderr.trim();
-  if (/namespaces? "[^"]*" not found/.test(stderr)) {
+  // When the Service is not found, kubectl looks for its namespace, and names the namespace if that is missing.
+  if (/namespaces "[^"]*" not found/.test(result.stderr)) {
     throw new ConfigError(`namespace ${options.namespace} does not exist in the cluster: apply the deployment's manifests first (kubectl apply -f dist/)`);
   }
-  if (/NotFound|not found/.test(stderr)) {
+  if (/NotFound|not found/.test(result.stderr)) {
     throw new ConfigError(`Service proxy-public not found in namespace ${options.namespace}: apply the deployment's manifests first (kubectl apply -f dist/)`);
   }
-  if (KUBECTL_UNREACHABLE.test(stderr)) {
-    throw new ConfigError(`no cluster reachable through kubectl${options.context ? ` (context ${options.context})` : ''}: ${kubectlLastLine(stderr)}; `
-      + 'check --kubeconfig / --context (kubectl config current-context)');
-  }
-  throw new ConfigError(`kubectl get service proxy-public failed: ${kubectlLastLine(stderr)}`);
+  throw kubectlError('kubectl get service proxy-public', result.stderr, options);
 }
