@@ -1,10 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ConfigError, hubSecretTokens, readClusterTokens, redact } from '../lib';
 import { expectNoFixtureSecret, guideFiles, LEGACY } from './adopt-fixtures';
 import { CommandResult, exampleWorkspace, FIXTURE_CHART, runCommandAsync } from './helpers';
 import { describeWithRealChart } from './real-chart';
 import { FakeKubeApi, writeKubeconfig } from './support/fake-kube-api';
+import { recordingKubectl, shellScript } from './support/kubectl-scripts';
 
 /** The live release's own tokens, which only its Secret hub holds (fakes). */
 const LIVE_COOKIE = 'c00c1e5e'.repeat(8);
@@ -113,4 +115,69 @@ test('a --context the kubeconfig lacks is refused in one line before the cluster
   } finally {
     await cluster.close();
   }
+});
+
+describe('readClusterTokens, in this process', () => {
+  /** The tokens of Secret hub in namespace legacy of a cluster in `state`, and the kubectl calls made. */
+  async function readFrom(state: HubState | 'no cluster', release = 'legacy') {
+    const cluster = await fakeCluster(state === 'no cluster' ? 'ok' : state);
+    if (state === 'no cluster') await cluster.close();
+    const kubectl = recordingKubectl(fs.mkdtempSync(path.join(os.tmpdir(), 'adopt-cluster-kubectl-')), cluster.url);
+    try {
+      return { tokens: await readClusterTokens({ ...kubectl.options, namespace: 'legacy', release }), calls: kubectl.calls() };
+    } finally {
+      if (state !== 'no cluster') await cluster.close();
+    }
+  }
+
+  test('reads the four tokens of Secret hub (the first CryptKeeper key), with one read that may take 20 s, and registers them for redaction', async () => {
+    const { tokens, calls } = await readFrom('ok');
+    expect(tokens).toEqual({
+      proxySecretToken: 'ad0b7e01'.repeat(8), binderApiToken: 'ad0b7e02'.repeat(8), cookieSecret: LIVE_COOKIE, cryptKeeperKey: LIVE_KEYS[0],
+    });
+    expect(calls).toEqual(['get secret hub --namespace legacy --output json --request-timeout 20s']);
+    expect(redact(`${LIVE_COOKIE} ${LIVE_KEYS[0]}`)).toBe('*** ***');
+  });
+
+  test.each<[HubState | 'no cluster', string]>([
+    ['missing', 'no Secret hub in namespace legacy: release legacy is not installed there; pass --namespace (and --release) of the live release, or leave out --from-cluster'],
+    ['forbidden', 'kubectl may not read Secret hub in namespace legacy (forbidden); use a context that may (`kubectl auth can-i get secret/hub -n legacy`) with --context'],
+    ['other-release', 'Secret hub in namespace legacy belongs to release other, not legacy; pass --release other, or the namespace of legacy'],
+  ])('%s: one line naming the fix', async (state, message) => {
+    await expect(readFrom(state)).rejects.toThrow(new ConfigError(message));
+  });
+
+  test('no cluster: kubectl\'s reason, and what to check', async () => {
+    await expect(readFrom('no cluster')).rejects.toThrow(/^no cluster reachable through kubectl: .*refused.*; check --kubeconfig \/ --context/);
+  });
+
+  test('a kubectl that prints no JSON is named, not parsed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adopt-cluster-kubectl-'));
+    const kubectl = shellScript(dir, 'kubectl', 'echo "Secret/hub"\n');
+    await expect(readClusterTokens({ kubectl, namespace: 'legacy', release: 'legacy' }))
+      .rejects.toThrow(new ConfigError('kubectl get secret hub --namespace legacy printed no JSON; check the kubectl in use (KUBECTL)'));
+  });
+});
+
+describe('hubSecretTokens', () => {
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const release = { namespace: 'legacy', release: 'legacy' };
+
+  test('a Secret without a release label is taken; a key it lacks is a token it does not give', () => {
+    expect(hubSecretTokens({ metadata: {}, data: { 'hub.config.JupyterHub.cookie_secret': b64(LIVE_COOKIE) } }, release)).toEqual({ cookieSecret: LIVE_COOKIE });
+    expect(hubSecretTokens({ metadata: { labels: { release: 'legacy' } } }, release)).toEqual({});
+  });
+
+  test('a value that is no 64-character lowercase hex token is refused by key, without the value', () => {
+    const value = 'Not-A-Hex-Token-Value-77';
+    let message = '';
+    try {
+      hubSecretTokens({ data: { 'hub.services.binder.apiToken': b64(value) } }, release);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe('Secret hub in namespace legacy, key hub.services.binder.apiToken, is not 64 lowercase hex characters, '
+      + 'which the secrets file needs; adopt without --from-cluster to have it generated');
+    expect(redact(value)).toBe('***');
+  });
 });
