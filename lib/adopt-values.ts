@@ -22,14 +22,19 @@ export function readValuesFile(file: string): Values {
     const what = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'an error'})`;
     throw new ConfigError(`values file ${file} ${what}; give the path of the guide's secret.yaml or config.yaml`);
   }
-  let content: unknown;
+  let documents: unknown[];
   try {
-    content = yaml.load(text, { schema: yaml.YAML11_SCHEMA });
+    // Not yaml.load: it refuses a file of nothing but comments or blank lines, which helm reads as no values.
+    documents = yaml.loadAll(text, { schema: yaml.YAML11_SCHEMA });
   } catch (error) {
     // js-yaml's message quotes the lines around the error, which could be a token: say where only.
     const line = (error as { mark?: { line?: number } }).mark?.line;
     throw new ConfigError(`values file ${file} is not valid YAML${line === undefined ? '' : ` (line ${line + 1})`}; fix it (a tab, or a missing quote or colon?)`);
   }
+  if (documents.length > 1) {
+    throw new ConfigError(`values file ${file} holds ${documents.length} YAML documents (split by ---), of which helm reads only the first; keep one map of values per file`);
+  }
+  const content = documents[0];
   if (content === null || content === undefined) return {};
   if (!isPlainObject(content)) {
     throw new ConfigError(`values file ${file} must hold a map of chart values (such as \`config:\` and \`jupyterhub:\`), not a ${Array.isArray(content) ? 'list' : typeof content}`);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { adoptedModuleText, adoptedSecrets, planAdoption, readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens } from '../lib';
+import { adoptedModuleText, adoptedSecrets, planAdoption, readValuesFile, readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens } from '../lib';
 import { expectNoFixtureSecret, FIXTURE_SECRETS, fixture, guideFiles, GUIDES, LEGACY, TODAY } from './adopt-fixtures';
 import { GCR_KEY, REGISTRY_PASSWORD, SP_ID } from './registry-inputs';
 
@@ -318,5 +318,45 @@ describe('the builder\'s and registry\'s other settings', () => {
       outcome: 'kept in chartValues: no registry factory models BinderHub\'s binderhub.registry.GoogleArtifactRegistry; Registry.custom sets the registry login '
         + 'and config.DockerRegistry it reads, so check the two together',
     });
+  });
+});
+
+describe('readValuesFile', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'values-file-'));
+  /** A values file holding `text`. */
+  const file = (name: string, text: string) => {
+    fs.writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  };
+
+  test('reads YAML 1.1 as helm does (yes is true)', () => {
+    expect(readValuesFile(file('yes.yaml', 'config:\n  BinderHub:\n    use_registry: yes\n'))).toEqual({ config: { BinderHub: { use_registry: true } } });
+  });
+
+  test.each([
+    ['empty', ''], ['only comments and blank lines', '# filled in later\n\n'], ['an empty document', '---\n'], ['null', 'null\n'],
+  ])('a file that is %s holds no values, as helm reads it', (_, text) => {
+    expect(readValuesFile(file('empty.yaml', text))).toEqual({});
+  });
+
+  test.each([
+    ['missing', () => path.join(dir, 'missing.yaml'), 'values file {} does not exist; give the path of the guide\'s secret.yaml or config.yaml'],
+    ['a folder', () => fs.mkdtempSync(path.join(dir, 'folder-')), 'values file {} cannot be read (EISDIR); give the path of the guide\'s secret.yaml or config.yaml'],
+    ['a tab', () => file('tab.yaml', 'config:\n\tBinderHub: {}\n'), 'values file {} is not valid YAML (line 2); fix it (a tab, or a missing quote or colon?)'],
+    ['two documents', () => file('two.yaml', 'config: {}\n---\njupyterhub: {}\n'),
+      'values file {} holds 2 YAML documents (split by ---), of which helm reads only the first; keep one map of values per file'],
+    ['a list', () => file('list.yaml', '- config\n'), 'values file {} must hold a map of chart values (such as `config:` and `jupyterhub:`), not a list'],
+    ['text', () => file('text.yaml', 'config\n'), 'values file {} must hold a map of chart values (such as `config:` and `jupyterhub:`), not a string'],
+    ['helm get values without -o yaml', () => file('heading.yaml', 'USER-SUPPLIED VALUES:\nconfig: {}\n'),
+      'values file {} starts with the heading `USER-SUPPLIED VALUES:` of `helm get values`; run it with -o yaml, which prints the values alone'],
+    ['a manifest', () => file('manifest.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {}\n'),
+      'values file {} is a Kubernetes manifest (kind Secret), not chart values; give the guide\'s secret.yaml or config.yaml, or what `helm get values <release> -o yaml` prints'],
+    ['six keys of another chart', () => file('other.yaml', 'a: 1\nb: 1\nc: 1\nd: 1\ne: 1\nf: 1\n'),
+      'values file {} has no setting of the binderhub chart (its top-level keys: a, b, c, d, e, ...); give the guide\'s secret.yaml or config.yaml, or what `helm get values <release> -o yaml` prints'],
+    ['five keys of another chart', () => file('five.yaml', 'a: 1\nb: 1\nc: 1\nd: 1\ne: 1\n'),
+      'values file {} has no setting of the binderhub chart (its top-level keys: a, b, c, d, e); give the guide\'s secret.yaml or config.yaml, or what `helm get values <release> -o yaml` prints'],
+  ])('%s: one line naming the file', (_, make, message) => {
+    const name = make();
+    expect(() => readValuesFile(name)).toThrow(message.replace('{}', name));
   });
 });
