@@ -1,5 +1,5 @@
 import { ConfigError } from './errors';
-import { kubectlError, KubectlOptions, runKubectl } from './kubectl';
+import { kubectlError, KubectlOptions, parseKubectlJson, runKubectl } from './kubectl';
 import { registerSecrets } from './redact';
 import { BinderHubTokenValues, TOKEN_PATTERN } from './tokens';
 
@@ -25,13 +25,7 @@ export interface ClusterRelease extends KubectlOptions {
 export async function readClusterTokens(options: ClusterRelease): Promise<Partial<BinderHubTokenValues>> {
   const result = await runKubectl(options, ['get', 'secret', 'hub', '--namespace', options.namespace, '--output', 'json', '--request-timeout', '20s']);
   if (result.status !== 0) throw clusterError(result.stderr.trim(), options);
-  let secret: any;
-  try {
-    secret = JSON.parse(result.stdout);
-  } catch {
-    throw new ConfigError(`kubectl get secret hub --namespace ${options.namespace} printed no JSON; check the kubectl in use (KUBECTL)`);
-  }
-  return hubSecretTokens(secret, options);
+  return hubSecretTokens(parseKubectlJson(result.stdout, `kubectl get secret hub --namespace ${options.namespace}`), options);
 }
 
 /** The tokens in Secret `hub` (as `kubectl get -o json` prints it), checked to belong to the release. */

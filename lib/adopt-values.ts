@@ -31,11 +31,13 @@ export function readValuesFile(file: string): Values {
     const line = (error as { mark?: { line?: number } }).mark?.line;
     throw new ConfigError(`values file ${file} is not valid YAML${line === undefined ? '' : ` (line ${line + 1})`}; fix it (a tab, or a missing quote or colon?)`);
   }
-  if (documents.length > 1) {
-    throw new ConfigError(`values file ${file} holds ${documents.length} YAML documents (split by ---), of which helm reads only the first; keep one map of values per file`);
+  // helm 4 merges the documents of a values file, helm 3 reads the first: a file only means one thing with one.
+  const values = documents.filter(document => document !== null);
+  if (values.length > 1) {
+    throw new ConfigError(`values file ${file} holds ${values.length} YAML documents (split by ---), which helm 4 merges and helm 3 reads only the first of; keep one map of values per file`);
   }
-  const content = documents[0];
-  if (content === null || content === undefined) return {};
+  if (values.length === 0) return {};
+  const content = values[0];
   if (!isPlainObject(content)) {
     throw new ConfigError(`values file ${file} must hold a map of chart values (such as \`config:\` and \`jupyterhub:\`), not a ${Array.isArray(content) ? 'list' : typeof content}`);
   }

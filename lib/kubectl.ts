@@ -56,12 +56,29 @@ export function runKubectl(options: KubectlOptions, args: string[], call: Kubect
   });
 }
 
-/** What kubectl's stderr says when it reaches no cluster, or the cluster refuses who it is. */
-const KUBECTL_UNREACHABLE = /connect|refused|no such host|Unable to connect|dial tcp|i\/o timeout|context deadline|certificate|Unauthorized|Forbidden|no configuration/i;
+/** What kubectl's stderr says when it reaches no cluster, or the cluster does not know who it is. */
+const KUBECTL_UNREACHABLE = /connect|refused|no such host|dial tcp|i\/o timeout|context deadline|certificate|Unauthorized|no configuration/i;
+
+/** The last `count` lines of kubectl's output, blank lines left out. */
+function kubectlLastLines(text: string, count: number): string[] {
+  return text.split('\n').filter(Boolean).slice(-count);
+}
 
 /** The last line of kubectl's stderr: its error. */
 export function kubectlLastLine(text: string): string {
-  return text.split('\n').filter(Boolean).pop() ?? '';
+  return kubectlLastLines(text, 1).join('');
+}
+
+/**
+ * kubectl's JSON output of `what` (`kubectl get ... --output json`), or a one-line error: a `KUBECTL` that is no
+ * kubectl may print anything.
+ */
+export function parseKubectlJson(stdout: string, what: string): any {
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new ConfigError(`${what} printed no JSON; check the kubectl in use (KUBECTL)`);
+  }
 }
 
 /** What kubectl prints after its error about a kind the cluster does not serve: it names no kind. */
@@ -72,12 +89,13 @@ const CRD_ADVICE = 'ensure CRDs are installed first';
  * forbidden verb, an invalid object) is `<what> failed: <kubectl's error>`.
  */
 export function kubectlError(what: string, stderr: string, options: KubectlOptions): ConfigError {
-  const lines = stderr.split('\n').filter(Boolean);
   // kubectl's error is its last line, but for a kind the cluster does not serve: that one is on the line before the advice.
+  const missingKind = kubectlLastLine(stderr) === CRD_ADVICE;
   // kubectl suggests --validate=false when it cannot fetch the schemas; with no cluster that would not help.
-  const last = lines.slice(lines.at(-1) === CRD_ADVICE ? -2 : -1).join('; ')
+  const last = kubectlLastLines(stderr, missingKind ? 2 : 1).join('; ')
     .replace('; if you choose to ignore these errors, turn validation off with --validate=false', '');
-  if (!/forbidden/i.test(stderr) && KUBECTL_UNREACHABLE.test(stderr)) {
+  // A cluster that answered (it refused the verb, or serves no such kind) is reachable, whatever the kind or file is named.
+  if (!missingKind && !/forbidden/i.test(stderr) && KUBECTL_UNREACHABLE.test(stderr)) {
     return new ConfigError(`no cluster reachable through kubectl${options.context ? ` (context ${options.context})` : ''}: ${last}; `
       + 'check --kubeconfig / --context (kubectl config current-context)');
   }

@@ -1,5 +1,5 @@
 import { ConfigError } from './errors';
-import { kubectlError, KubectlOptions, runKubectl } from './kubectl';
+import { kubectlError, KubectlOptions, parseKubectlJson, runKubectl } from './kubectl';
 
 /** Options for `discoverProxyAddress`. */
 export interface DiscoverOptions extends KubectlOptions {
@@ -64,7 +64,7 @@ export async function discoverProxyAddress(options: DiscoverOptions): Promise<st
 async function getProxyPublic(options: DiscoverOptions): Promise<ProxyService> {
   const result = await runKubectl(options, ['get', 'service', 'proxy-public', '--namespace', options.namespace, '--output', 'json', '--request-timeout', '20s']);
   if (result.status === 0) {
-    return JSON.parse(result.stdout);
+    return parseKubectlJson(result.stdout, `kubectl get service proxy-public --namespace ${options.namespace}`);
   }
   // When the Service is not found, kubectl looks for its namespace, and names the namespace if that is missing.
   if (/namespaces "[^"]*" not found/.test(result.stderr)) {

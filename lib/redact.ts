@@ -15,7 +15,7 @@ export function registerSecrets(...values: Array<string | undefined>): void {
 
 /** Remembers the values of a Secret (`data`, decoded, and `stringData`) that must never be printed. */
 export function registerSecretValues(secret: { readonly [key: string]: unknown }): void {
-  // A field that is missing or no map holds no values of 6 characters or more.
+  // A missing field holds no values; a scalar's characters are too short to register.
   const entries = (value: unknown) => Object.values(value ?? {}).map(String);
   registerSecrets(...entries(secret.data).map(value => Buffer.from(value, 'base64').toString('utf8')), ...entries(secret.stringData));
 }

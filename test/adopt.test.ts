@@ -339,12 +339,16 @@ describe('readValuesFile', () => {
     expect(readValuesFile(file('empty.yaml', text))).toEqual({});
   });
 
+  test('empty documents around the map do not count as more documents', () => {
+    expect(readValuesFile(file('markers.yaml', '---\n---\nconfig: {}\n---\n'))).toEqual({ config: {} });
+  });
+
   test.each([
     ['missing', () => path.join(dir, 'missing.yaml'), 'values file {} does not exist; give the path of the guide\'s secret.yaml or config.yaml'],
     ['a folder', () => fs.mkdtempSync(path.join(dir, 'folder-')), 'values file {} cannot be read (EISDIR); give the path of the guide\'s secret.yaml or config.yaml'],
     ['a tab', () => file('tab.yaml', 'config:\n\tBinderHub: {}\n'), 'values file {} is not valid YAML (line 2); fix it (a tab, or a missing quote or colon?)'],
     ['two documents', () => file('two.yaml', 'config: {}\n---\njupyterhub: {}\n'),
-      'values file {} holds 2 YAML documents (split by ---), of which helm reads only the first; keep one map of values per file'],
+      'values file {} holds 2 YAML documents (split by ---), which helm 4 merges and helm 3 reads only the first of; keep one map of values per file'],
     ['a list', () => file('list.yaml', '- config\n'), 'values file {} must hold a map of chart values (such as `config:` and `jupyterhub:`), not a list'],
     ['text', () => file('text.yaml', 'config\n'), 'values file {} must hold a map of chart values (such as `config:` and `jupyterhub:`), not a string'],
     ['helm get values without -o yaml', () => file('heading.yaml', 'USER-SUPPLIED VALUES:\nconfig: {}\n'),

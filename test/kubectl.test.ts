@@ -80,6 +80,11 @@ describe('kubectlError', () => {
       + 'namespace: "prod" from "dist/prod.k8s.yaml": no matches for kind "SealedSecret" in version "bitnami.com/v1alpha1"\nensure CRDs are installed first\n', undefined,
     'kubectl get secret hub failed: error: resource mapping not found for name: "hub" namespace: "prod" from "dist/prod.k8s.yaml": '
       + 'no matches for kind "SealedSecret" in version "bitnami.com/v1alpha1"; ensure CRDs are installed first'],
+    ['a kind the cluster does not serve whose name reads like a connection problem (cert-manager\'s Certificate): still the kind\'s error',
+      'error: resource mapping not found for name: "hub-tls" namespace: "prod" from "STDIN": no matches for kind "Certificate" in version "cert-manager.io/v1"\n'
+      + 'ensure CRDs are installed first\n', 'kind-dev',
+    'kubectl get secret hub failed: error: resource mapping not found for name: "hub-tls" namespace: "prod" from "STDIN": '
+      + 'no matches for kind "Certificate" in version "cert-manager.io/v1"; ensure CRDs are installed first'],
   ])('%s', (_, stderr, context, message) => {
     const error = kubectlError('kubectl get secret hub', stderr, { kubectl: 'kubectl', context });
     expect(error).toBeInstanceOf(ConfigError);

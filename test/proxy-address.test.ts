@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ConfigError, discoverProxyAddress, DiscoverOptions, nextPollDelay } from '../lib';
 import { fakeKubeApiPerTest, FakeKubeApi } from './support/fake-kube-api';
-import { recordingKubectl } from './support/kubectl-scripts';
+import { recordingKubectl, shellScript } from './support/kubectl-scripts';
 
 const NS = 'binder-prod';
 const NAMESPACE = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } };
@@ -101,6 +101,12 @@ describe('discoverProxyAddress', () => {
     await expect(discoverProxyAddress(optionsFor(await start(cluster), 60, []))).rejects.toThrow(new ConfigError(message));
   });
 
+  test('a kubectl that prints no JSON is named, not parsed', async () => {
+    const kubectl = shellScript(dir, 'kubectl', 'echo "service/proxy-public"\n');
+    await expect(discoverProxyAddress({ kubectl, namespace: NS, timeoutSec: 60 })).rejects.toThrow(new ConfigError(
+      `kubectl get service proxy-public --namespace ${NS} printed no JSON; check the kubectl in use (KUBECTL)`));
+  });
+
   test('fails with one line naming the context when no cluster answers', async () => {
     const cluster = await start();
     await cluster.close();
@@ -117,6 +123,7 @@ describe('nextPollDelay', () => {
     [2000, 4000],
     [8000, 15000],
     [15000, 15000],
+    [30000, 15000],
   ])('after a wait of %i ms, the next is %i ms', (delay, next) => {
     expect(nextPollDelay(delay)).toBe(next);
   });
