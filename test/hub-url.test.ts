@@ -185,6 +185,20 @@ describe('HubUrlRecords', () => {
     expect(fs.readFileSync(store.fileFor('prod'), 'utf8')).toBe('http://203.0.113.7/\n');
   });
 
+  test('a record that is a folder is refused, saying to remove it', () => {
+    const store = records();
+    fs.mkdirSync(store.fileFor('prod'), { recursive: true });
+    expect(() => store.load('prod')).toThrow(`${store.fileFor('prod')} is not a file; remove it (it should hold the deployment's recorded hub URL)`);
+  });
+
+  test('records can be written where the folder, or the nearest folder above it, is a writable folder; a file in the way is refused', () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'records-'));
+    expect(() => new HubUrlRecords(path.join(base, 'a', 'b', 'hub-urls')).checkWritable()).not.toThrow();
+    fs.writeFileSync(path.join(base, 'a'), 'not a folder');
+    expect(() => new HubUrlRecords(path.join(base, 'a', 'b', 'hub-urls')).checkWritable()).toThrow(
+      `${path.join(base, 'a')} is a file where the hub URL records folder ${path.join(base, 'a', 'b', 'hub-urls')} should be; move it away or pass --records`);
+  });
+
   test('records live in hub-urls/ of the working folder unless another folder is given', () => {
     expect(new HubUrlRecords().fileFor('prod')).toBe(path.join('hub-urls', 'prod.url'));
   });

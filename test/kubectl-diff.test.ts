@@ -158,6 +158,13 @@ describe('kubectlLiveDiff: failures', () => {
   const files = ['dist/demo.k8s.yaml', 'dist-secrets/demo-secrets.k8s.yaml'];
   const run = (script: string) => kubectlLiveDiff({ kubectl: shellScript(dir, 'kubectl', script), secretsFolder }, commandOf(files), []);
 
+  test('a Namespace lookup that fails other than NotFound is kubectl\'s error, not a missing Namespace', async () => {
+    const objects = [namespace('demo')] as ManifestObject[];
+    const kubectl = shellScript(dir, 'kubectl', 'echo \'Error from server (Forbidden): namespaces "demo" is forbidden\' >&2\nexit 1\n');
+    await expect(kubectlLiveDiff({ kubectl, secretsFolder }, commandOf(files), objects)).rejects.toThrow(new ConfigError(
+      'kubectl get namespace demo failed: Error from server (Forbidden): namespaces "demo" is forbidden'));
+  });
+
   test('kubectl\'s own error is one line naming the files', async () => {
     await expect(run('echo \'Error from server (Invalid): ConfigMap "x" is invalid\' >&2\nexit 2\n')).rejects.toThrow(new ConfigError(
       'kubectl diff of dist/demo.k8s.yaml and dist-secrets/demo-secrets.k8s.yaml failed: Error from server (Invalid): ConfigMap "x" is invalid'));
