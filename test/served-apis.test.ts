@@ -67,10 +67,13 @@ test.each(CHANGES)('Kubernetes 1.%i: what it adds and what it removes', (minor, 
   expect(before.filter(version => !now.includes(version))).toEqual(removed);
 });
 
-test('before 1.16 removed them, extensions/v1beta1 served workloads; from 1.16 on only its Ingress, until 1.22', () => {
+test('from 1.16 on, extensions/v1beta1 serves only Ingress, until 1.22, and apps/v1beta2 nothing', () => {
   const object = (apiVersion: string, kind: string) => ({ apiVersion, kind, metadata: { name: 'x' } });
-  expect(unservedObjects([object('extensions/v1beta1', 'Deployment'), object('extensions/v1beta1', 'Ingress')], 16))
-    .toEqual(['Deployment/x is extensions/v1beta1, which Kubernetes 1.16 does not serve; it needs apps/v1']);
+  expect(unservedObjects([object('extensions/v1beta1', 'Deployment'), object('extensions/v1beta1', 'Ingress'), object('apps/v1beta2', 'StatefulSet')], 16))
+    .toEqual([
+      'Deployment/x is extensions/v1beta1, which Kubernetes 1.16 does not serve; it needs apps/v1',
+      'StatefulSet/x is apps/v1beta2, which Kubernetes 1.16 does not serve; it needs apps/v1',
+    ]);
   expect(unservedObjects([object('extensions/v1beta1', 'Ingress')], 22))
     .toEqual(['Ingress/x is extensions/v1beta1, which Kubernetes 1.22 does not serve; it needs networking.k8s.io/v1']);
 });
