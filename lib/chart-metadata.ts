@@ -68,11 +68,17 @@ function readChartDirectory(dir: string): ChartFiles {
   };
 }
 
-/** A packaged chart holds `<chart name>/Chart.yaml` and so on; `<chart name>/charts/*` are its subcharts. */
+/**
+ * The files of a package read: a packaged chart holds `<chart name>/Chart.yaml` and so on; `<chart name>/charts/*`
+ * are its subcharts.
+ */
+// Stryker disable next-line Regex: without $ only files never looked up (such as <chart>/Chart.yaml.orig) are read as well
+const TOP_LEVEL_CHART_FILE = /^[^/]+\/(Chart\.yaml|values\.schema\.json)$/;
+
 function readChartPackage(file: string): ChartFiles {
   let entries: Map<string, Buffer>;
   try {
-    entries = readTarFiles(zlib.gunzipSync(fs.readFileSync(file)), name => /^[^/]+\/(Chart\.yaml|values\.schema\.json)$/.test(name));
+    entries = readTarFiles(zlib.gunzipSync(fs.readFileSync(file)), name => TOP_LEVEL_CHART_FILE.test(name));
   } catch (error) {
     throw new ConfigError(`local chart ${file} is not a readable chart package (${(error as Error).message}); `
       + 'give a binderhub chart directory or a .tgz from `helm package` or `helm pull`');
@@ -91,7 +97,7 @@ export function parseChartMetadata(files: ChartFiles, source: string): ChartMeta
   try {
     chart = yaml.load(files.chartYaml);
   } catch {
-    chart = undefined;
+    // No YAML: chart stays undefined, refused below.
   }
   if (typeof chart !== 'object' || chart === null || !chart.name || chart.version === undefined || chart.version === null) {
     throw new ConfigError(`local chart ${source} has no valid Chart.yaml (with name and version); give a binderhub chart directory or .tgz`);
@@ -112,7 +118,7 @@ export function versionSupport(version: string): VersionSupport {
   if (development) {
     return Number(development[1]) >= OLDEST_SUPPORTED_CHART_BUILD ? 'supported' : 'too old';
   }
-  if (/^0\.\d+\.\d+/.test(version) && !CHARTPRESS_PLACEHOLDER_VERSION.test(version)) return 'too old';
+  if (/^0\.\d+\.\d+\b/.test(version) && !CHARTPRESS_PLACEHOLDER_VERSION.test(version)) return 'too old';
   return 'unknown';
 }
 

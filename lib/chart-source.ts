@@ -48,7 +48,7 @@ export abstract class ChartSource {
       throw new ConfigError(`chart version "${version}" is not an exact version; pin one, such as ${DEFAULT_BINDERHUB_CHART_VERSION}`);
     }
     const url = options.url ?? BINDERHUB_CHART_REPOSITORY;
-    if (!/^(https?|oci):\/\/[^\s/]+/.test(url)) {
+    if (!/^(https?|oci):\/\/[^\s/]/.test(url)) { // a scheme helm knows, and a host
       throw new ConfigError(`chart repository "${url}" is not an http(s) or oci URL`);
     }
     const chart = new RepositoryChart(url, version);

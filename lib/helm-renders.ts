@@ -78,7 +78,7 @@ export async function renderConcurrently<T>(define: () => T, concurrency: number
 /** `spawnSync`'s result, without blocking: the values go to standard input, output is collected whole. */
 function spawnHelm(render: HelmRender): Promise<HelmResult> {
   return new Promise(resolve => {
-    const child = spawn(render.helm, render.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(render.helm, render.args); // standard input, output and error are pipes
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let error: NodeJS.ErrnoException | undefined;

@@ -13,6 +13,7 @@ export function readTarFiles(archive: Buffer, wanted: (path: string) => boolean)
   const files = new Map<string, Buffer>();
   let offset = 0;
   let longName: string | undefined;
+  // Stryker disable next-line ArithmeticOperator: offset stays a whole number of blocks up to the end, where the header read is empty and ends the loop too
   while (offset + BLOCK <= archive.length) {
     const header = archive.subarray(offset, offset + BLOCK);
     if (header.every(byte => byte === 0)) break; // the end-of-archive marker
@@ -65,10 +66,13 @@ function cString(bytes: Buffer): string {
   return bytes.subarray(0, end < 0 ? bytes.length : end).toString('utf8');
 }
 
-/** ustar splits long paths into a prefix (bytes 345-500) and a name (bytes 0-100). */
+/**
+ * POSIX ustar splits long paths into a prefix (bytes 345-500) and a name (bytes 0-100). Only its magic is `ustar\0`:
+ * GNU headers (`ustar  \0`) keep times there, v7 ones nothing.
+ */
 function ustarName(header: Buffer): string {
   const name = cString(header.subarray(0, 100));
-  const prefix = header.subarray(257, 262).toString('latin1') === 'ustar' ? cString(header.subarray(345, 500)) : '';
+  const prefix = header.subarray(257, 263).toString('latin1') === 'ustar\0' ? cString(header.subarray(345, 500)) : '';
   return prefix ? `${prefix}/${name}` : name;
 }
 
@@ -76,10 +80,13 @@ function ustarName(header: Buffer): string {
 function paxPath(data: Buffer): string | undefined {
   let path: string | undefined;
   let offset = 0;
+  // Stryker disable next-line EqualityOperator: at the end no space follows, so the loop ends below all the same
   while (offset < data.length) {
     const space = data.indexOf(0x20, offset);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a record read on without a space starts at byte 0, with the first length's digits, so it is never the path; a space at byte 0 leaves no length
+    if (space < 0) break;
     const length = parseInt(data.subarray(offset, space).toString('latin1'), 10);
-    if (space < 0 || !(length > 0)) break;
+    if (!(length > 0)) break; // a broken record: reading on would not move on
     const record = data.subarray(space + 1, offset + length - 1).toString('utf8');
     const equals = record.indexOf('=');
     if (record.slice(0, equals) === 'path') path = record.slice(equals + 1);

@@ -6,7 +6,7 @@ import * as zlib from 'zlib';
 import { Testing } from 'cdk8s';
 import {
   binderHubValues, Builder, ChartSource, chartSupportProblem, ConfigError, DEFAULT_BINDERHUB_CHART_VERSION, OLDEST_SUPPORTED_CHART_BUILD,
-  HelmChart, OLDEST_SUPPORTED_CHART_VERSION, readChartMetadata, versionSupport,
+  HelmChart, OLDEST_SUPPORTED_CHART_VERSION, parseChartMetadata, readChartMetadata, versionSupport,
 } from '../lib';
 import { fakeTokens, FIXTURE_CHART, packageChart } from './helpers';
 import { describeWithRealChart, editChartFile, unpackChart } from './real-chart';
@@ -31,6 +31,12 @@ describe('versionSupport', () => {
     ['0.0.1-set.by.chartpress', 'unknown'],
     ['1.0.0', 'unknown'],
     ['1.0.1-0.dev.git.12.h0123abc', 'unknown'],
+    ['11.0.0-0.dev.git.3506.h0123abc', 'unknown'],
+    ['1.0.0-0.dev.git.3506.h0123abc.local', 'unknown'],
+    ['0.2.0', 'too old'],
+    ['0.12.0', 'too old'],
+    ['0.2.10+build', 'too old'],
+    ['10.2.0', 'unknown'],
   ])('%s is %s', (version, expected) => {
     expect(versionSupport(version)).toBe(expected);
   });
@@ -67,7 +73,46 @@ describe('chartSupportProblem', () => {
 
   test('where the version tells, it decides', () => {
     expect(chartSupportProblem({ name: 'binderhub', version: DEFAULT_BINDERHUB_CHART_VERSION, valuesSchema: NEW_SCHEMA })).toBeUndefined();
+    expect(chartSupportProblem({ name: 'binderhub', version: DEFAULT_BINDERHUB_CHART_VERSION, valuesSchema: OLD_SCHEMA })).toBeUndefined();
     expect(chartSupportProblem({ name: 'binderhub', version: '1.0.0-0.dev.git.3506.hba24eb2a', valuesSchema: NEW_SCHEMA })).toBeDefined();
+  });
+
+  test.each([
+    ['no JSON (helm reports it)', '{"properties": '],
+    ['null', 'null'],
+    ['no properties', '{}'],
+    ['no imageCleaner', '{"properties": {}}'],
+    ['no imageCleaner properties', '{"properties": {"imageCleaner": {}}}'],
+    ['no imageCleaner.host', '{"properties": {"imageCleaner": {"properties": {}}}}'],
+  ])('a schema with %s says nothing about the chart\'s age', (_, valuesSchema) => {
+    expect(chartSupportProblem({ name: 'binderhub', version: '0.0.1-set.by.chartpress', valuesSchema })).toBeUndefined();
+  });
+
+  test('a schema whose imageCleaner.host lists no properties has no dockerSocketDir', () => {
+    const valuesSchema = '{"properties": {"imageCleaner": {"properties": {"host": {"type": "object"}}}}}';
+    expect(chartSupportProblem({ name: 'binderhub', version: '0.0.1-set.by.chartpress', valuesSchema })?.reason)
+      .toBe('it is binderhub 0.0.1-set.by.chartpress, whose values schema has no imageCleaner.host.dockerSocketDir: a chart from before build 3852, the oldest supported');
+  });
+});
+
+describe('parseChartMetadata', () => {
+  const refusal = 'local chart /charts/x has no valid Chart.yaml (with name and version); give a binderhub chart directory or .tgz';
+  test.each([
+    ['an empty file', ''],
+    ['no YAML', 'name: [binderhub'],
+    ['null', 'null\n'],
+    ['a string', 'binderhub 1.0.0\n'],
+    ['a list', '- name: binderhub\n  version: 1.0.0\n'],
+    ['no name', 'version: 1.0.0\n'],
+    ['no version', 'name: binderhub\n'],
+    ['an empty version', 'name: binderhub\nversion:\n'],
+  ])('refuses a Chart.yaml that is %s, naming the chart', (_, chartYaml) => {
+    expect(() => parseChartMetadata({ chartYaml }, '/charts/x')).toThrow(new ConfigError(refusal));
+  });
+
+  test('reads name and version, and keeps the schema', () => {
+    expect(parseChartMetadata({ chartYaml: 'name: binderhub\nversion: 1.0.0-0.dev.git.3900.habc\n', valuesSchema: '{}' }, '/charts/x'))
+      .toEqual({ name: 'binderhub', version: '1.0.0-0.dev.git.3900.habc', valuesSchema: '{}' });
   });
 });
 
@@ -95,6 +140,18 @@ describe('readChartMetadata', () => {
     fs.writeFileSync(path.join(dir, chart, 'values.schema.json'), NEW_SCHEMA);
     const tgz = path.join(dir, 'chart.tgz');
     execFileSync('tar', [`--format=${format}`, '-czf', tgz, '-C', dir, chart]);
+    expect(readChartMetadata(tgz)).toEqual({ name: 'binderhub', version: '1.0.0-0.dev.git.3900.habc', valuesSchema: NEW_SCHEMA });
+  });
+
+  test('finds the top-level Chart.yaml and schema whatever the order of the package\'s files', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-order-'));
+    fs.mkdirSync(path.join(dir, 'chart', 'charts', 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'chart', 'values.schema.json'), NEW_SCHEMA);
+    fs.writeFileSync(path.join(dir, 'chart', 'charts', 'sub', 'Chart.yaml'), 'name: sub\nversion: 1.0.0\n');
+    fs.writeFileSync(path.join(dir, 'chart', 'charts', 'sub', 'values.schema.json'), OLD_SCHEMA);
+    fs.writeFileSync(path.join(dir, 'chart', 'Chart.yaml'), 'name: binderhub\nversion: 1.0.0-0.dev.git.3900.habc\n');
+    const tgz = path.join(dir, 'chart.tgz');
+    execFileSync('tar', ['-czf', tgz, '-C', dir, 'chart/values.schema.json', 'chart/charts/sub/Chart.yaml', 'chart/charts/sub/values.schema.json', 'chart/Chart.yaml']);
     expect(readChartMetadata(tgz)).toEqual({ name: 'binderhub', version: '1.0.0-0.dev.git.3900.habc', valuesSchema: NEW_SCHEMA });
   });
 

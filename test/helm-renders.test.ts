@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
-import { BinderHub, ChartSource, renderConcurrently, synthesizeFiles, toolPath } from '../lib';
+import { BinderHub, ChartSource, HelmRender, renderConcurrently, runHelmTemplate, synthesizeFiles, toolPath } from '../lib';
 import { fakeTokens, FIXTURE_CHART, TEST_REGISTRY } from './helpers';
 
 /** A helm that logs when each render starts and ends (after a pause long enough to see overlap), then renders. */
@@ -58,6 +58,38 @@ describe('renderConcurrently', () => {
   test('a helm failure in a render made ahead is the same one-line error as a render made in place', async () => {
     await expect(renderConcurrently(define('/bin/false', ['a']))).rejects
       .toThrow(/^helm at \/bin\/false exited with status 1 and printed nothing while rendering release a \(local chart .*\); check HELM$/);
+  });
+});
+
+describe('a render made ahead', () => {
+  /** A stand-in helm: a shell script run with the values on standard input. */
+  const shell = (script: string, input = ''): HelmRender => ({ helm: '/bin/sh', args: ['-c', script], input });
+
+  test('reports what helm read, printed on each stream and exited with, as a render in place does', async () => {
+    const render = shell('cat; echo "to stderr" >&2; exit 3', 'values: 1\n');
+    const expected = { status: 3, signal: null, error: undefined, stdout: 'values: 1\n', stderr: 'to stderr\n' };
+    expect(await renderConcurrently(() => runHelmTemplate(render))).toEqual(expected);
+    expect(runHelmTemplate(render)).toMatchObject({ status: 3, stdout: 'values: 1\n', stderr: 'to stderr\n' });
+  });
+
+  test('a helm that does not exist is the same one-line error as in place', async () => {
+    const expected = 'cannot run helm at /no/such/helm: run `npm ci` (it installs the pinned helm into .tools/ on linux/x86-64) or set HELM to a helm 4 (or 3) binary';
+    expect(define('/no/such/helm', ['a'])).toThrow(expected);
+    await expect(renderConcurrently(define('/no/such/helm', ['a']))).rejects.toThrow(expected);
+  });
+
+  test('serves only the definition it was made for: a call left over runs helm again later', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'counting-helm-'));
+    // Each run prints how many runs there have been.
+    const render = shell(`echo run >> "${path.join(dir, 'runs')}"; wc -l < "${path.join(dir, 'runs')}"`);
+    let pass = 0;
+    // The first pass records the call; the second, failing, never takes its result.
+    await expect(renderConcurrently(() => {
+      pass++;
+      if (pass === 2) throw new Error('the second pass fails');
+      runHelmTemplate(render);
+    })).rejects.toThrow('the second pass fails');
+    expect(runHelmTemplate(render)?.stdout.trim()).toBe('2');
   });
 });
 

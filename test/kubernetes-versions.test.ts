@@ -21,6 +21,11 @@ describe('kubeVersion', () => {
     expect(parseKubeVersion(given)).toEqual({ version, minor });
   });
 
+  test.each(['1', '2.0.0', 'x1.35', 'v1.35.2 ', '1.35x', '1.35.2junk', '1.35-rc.1', 'latest'])('%p is refused in one line naming the setting', given => {
+    expect(() => parseKubeVersion(given)).toThrow(new ConfigError(`kubeVersion "${given}" is not a Kubernetes version; give your cluster's, such as 1.35.0 (kubectl version)`));
+    expect(() => parseKubeVersion(given, 'KUBE_VERSION')).toThrow(`KUBE_VERSION "${given}" is not a Kubernetes version;`);
+  });
+
   test('a minor past its end of upstream support gets a one-line warning; a supported one none', () => {
     expect(kubeVersionWarning(parseKubeVersion('1.31'), new Date('2026-11-25')))
       .toBe('warning: Kubernetes 1.31 left upstream support on 2025-10-28; upgrade the cluster and set kubeVersion to its new version');

@@ -28,6 +28,9 @@ describe('imageTagProblem', () => {
     ['quay.io/jupyterhub/k8s-binderhub:set-by-chartpress', 'the placeholder tag set-by-chartpress, which chartpress replaces when it packages the chart'],
     ['busybox', 'no tag, so whatever :latest is when a node pulls it'],
     ['registry.example.org:5000/team/image', 'no tag, so whatever :latest is when a node pulls it'],
+    // Malformed, but read the same way: the colon right before the last slash is no tag's, one at the start is a tag's.
+    ['registry.example.org:/image', 'no tag, so whatever :latest is when a node pulls it'],
+    [':1.0', undefined],
     ['quay.io/jupyterhub/docker-image-cleaner:', 'an empty tag'],
     ['', 'no image'],
     [undefined, 'no image'],

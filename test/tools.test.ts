@@ -20,6 +20,17 @@ describe('toolPath', () => {
   });
 });
 
+describe('projectRoot', () => {
+  test('is the folder of package.json; where none is above, it fails in one line instead of searching forever', () => {
+    expect(fs.existsSync(path.join(projectRoot(), 'package.json'))).toBe(true);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'no-project-'));
+    fs.copyFileSync(path.join(projectRoot(), 'lib', 'tools.ts'), path.join(dir, 'tools.ts'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const copy: typeof import('../lib/tools') = require(path.join(dir, 'tools.ts'));
+    expect(() => copy.projectRoot()).toThrow(`no package.json above ${dir}`);
+  });
+});
+
 describe('scripts/install-tools.sh', () => {
   /** Runs the script of a copy of the project in `root` (so its .tools/ is the copy's), with `commands` first on PATH. */
   function installTools(root: string, commands: Record<string, string>) {
