@@ -180,3 +180,13 @@ export function expectAllowlistCoversKinds(objects: ManifestObject[], allowlist:
   expect(allowlist.filter(e => !objects.some(o => entry(o) === e))).toEqual([]);
   expect(allowlist.filter(e => /\/(Namespace|PersistentVolumeClaim)$/.test(e))).toEqual([]);
 }
+
+/**
+ * A clock that stands still but for `advance`: Date.now, which deadlines and elapsed times are read from, is mocked
+ * (the caller restores it with jest.restoreAllMocks).
+ */
+export function fakeClock(): { advance: (ms: number) => void } {
+  let now = 1_800_000_000_000;
+  jest.spyOn(Date, 'now').mockImplementation(() => now);
+  return { advance: ms => { now += ms; } };
+}

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ConfigError, discoverProxyAddress, DiscoverOptions, nextPollDelay } from '../lib';
 import { fakeKubeApiPerTest, FakeKubeApi } from './support/fake-kube-api';
+import { fakeClock } from './helpers';
 import { recordingKubectl, shellScript } from './support/kubectl-scripts';
 
 const NS = 'binder-prod';
@@ -45,13 +46,6 @@ function clusterWithStatuses(statuses: Array<object | undefined>): Promise<FakeK
 function optionsFor(cluster: FakeKubeApi, timeoutSec: number, lines: string[], onLine: (line: string) => void = () => undefined): DiscoverOptions {
   const { options } = recordingKubectl(dir, cluster.url);
   return { ...options, namespace: NS, timeoutSec, firstDelayMs: 10, onProgress: line => { lines.push(line); onLine(line); } };
-}
-
-/** A clock that stands still but for `advance`: Date.now is what the elapsed seconds and the deadline are read from. */
-function fakeClock(): { advance: (ms: number) => void } {
-  let now = 1_800_000_000_000;
-  jest.spyOn(Date, 'now').mockImplementation(() => now);
-  return { advance: ms => { now += ms; } };
 }
 
 const serviceReads = (cluster: FakeKubeApi) => cluster.requests().filter(r => r.verb === 'get' && r.resource === 'services');

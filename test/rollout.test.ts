@@ -6,8 +6,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { describeLastEvent, RolloutOptions, toolPath, waitForRollouts, Workload } from '../lib';
-import { fakeKubeApiPerTest, FakeKubeApi, FakeKubeApiOptions, kubeEvent, writeKubeconfig } from './support/fake-kube-api';
+import { describeLastEvent, RolloutOptions, waitForRollouts, Workload } from '../lib';
+import { fakeKubeApiPerTest, FakeKubeApi, FakeKubeApiOptions, kubeEvent } from './support/fake-kube-api';
+import { fakeClock } from './helpers';
+import { recordingKubectl } from './support/kubectl-scripts';
 
 const NS = 'prod';
 const hub: Workload = { resource: 'deployment', name: 'hub', namespace: NS };
@@ -21,7 +23,8 @@ const deployment = (name: string) => ({
 describe('waitForRollouts', () => {
   const start = fakeKubeApiPerTest();
   let dir: string;
-  let kubeconfig: string;
+  /** The kubectl calls recorded so far, without the kubeconfig every one of them names. */
+  let calls: () => string[];
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-'));
@@ -31,25 +34,14 @@ describe('waitForRollouts', () => {
     jest.restoreAllMocks();
   });
 
-  /** Options for `cluster` whose kubectl is a wrapper of the real one that writes each call's arguments to `calls`. */
+  /** Options for `cluster` whose kubectl is a wrapper of the real one that records each call (`calls`). */
   function optionsFor(cluster: FakeKubeApi, timeoutSec: number, onProgress?: (line: string) => void): RolloutOptions {
-    kubeconfig = writeKubeconfig(dir, cluster.url);
-    const wrapper = path.join(dir, 'kubectl');
-    fs.writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> "${dir}/calls"\nKUBECACHEDIR="${dir}/cache" exec "${toolPath('kubectl')}" "$@"\n`, { mode: 0o755 });
-    return { kubectl: wrapper, kubeconfig, timeoutSec, onProgress };
+    const kubectl = recordingKubectl(dir, cluster.url);
+    calls = kubectl.calls;
+    return { ...kubectl.options, timeoutSec, onProgress };
   }
-
-  /** The recorded kubectl calls, without the kubeconfig every one of them names. */
-  const calls = () => fs.readFileSync(path.join(dir, 'calls'), 'utf8').split('\n').filter(Boolean).map(line => line.replace(`--kubeconfig ${kubeconfig} `, ''));
 
   const cluster = (options: FakeKubeApiOptions = {}) => start({ ...options, objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, deployment('hub'), deployment('binder'), ...options.objects ?? []] });
-
-  /** A clock that stands still but for `advance`: Date.now is what the deadline arithmetic reads. */
-  function fakeClock(): { advance: (ms: number) => void } {
-    let now = 1_800_000_000_000;
-    jest.spyOn(Date, 'now').mockImplementation(() => now);
-    return { advance: ms => { now += ms; } };
-  }
 
   test('each wait gets the time left until the one deadline for all workloads, in whole seconds rounded up', async () => {
     const clock = fakeClock();
