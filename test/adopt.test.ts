@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { adoptedModuleText, adoptedSecrets, planAdoption, readValuesFile, readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens } from '../lib';
+import { adoptedModuleText, adoptedProps, adoptedSecrets, BinderHubTokens, leafPaths, planAdoption, readValuesFile, readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens } from '../lib';
 import { expectNoFixtureSecret, FIXTURE_SECRETS, fixture, guideFiles, GUIDES, LEGACY, TODAY } from './adopt-fixtures';
 import { GCR_KEY, REGISTRY_PASSWORD, SP_ID } from './registry-inputs';
 
@@ -362,5 +362,160 @@ describe('readValuesFile', () => {
   ])('%s: one line naming the file', (_, make, message) => {
     const name = make();
     expect(() => readValuesFile(name)).toThrow(message.replace('{}', name));
+  });
+});
+
+describe('planAdoption: what else the values files can say', () => {
+  /** Values that adopt as they are: the host builder pushing to no registry. */
+  const HOST_ONLY: Values = { imageBuilderType: 'host', config: { BinderHub: { use_registry: false } } };
+  const plan = (extra: Values) => planAdoption('x', { ...HOST_ONLY, ...extra });
+
+  test.each([
+    [{}, {}],
+    [{ releaseName: 'x', namespace: 'x' }, {}],
+    [{ releaseName: 'binder' }, { releaseName: 'binder', namespace: 'x' }],
+    [{ namespace: 'binderhub' }, { namespace: 'binderhub' }],
+    [{ releaseName: 'binder', namespace: 'binder' }, { releaseName: 'binder' }],
+    [{ releaseName: 'binder', namespace: 'binderhub' }, { releaseName: 'binder', namespace: 'binderhub' }],
+  ])('the release at %j: the plan names only what differs from the deployment\'s defaults (%j)', (location, expected) => {
+    const { releaseName, namespace } = planAdoption('x', HOST_ONLY, location);
+    expect({ releaseName, namespace }).toEqual(expected);
+  });
+
+  test.each([
+    ['https://hub.example.org', { url: 'https://hub.example.org/', kind: 'fixed' }],
+    ['https://203.0.113.5/', { url: 'https://203.0.113.5/', kind: 'discovered' }],
+    ['http://hub.example.org/', { url: 'http://hub.example.org/', kind: 'discovered' }],
+  ])('hub_url %s: only an https DNS name is a fixed hub URL; others are recorded as discovered', (hubUrl, expected) => {
+    expect(plan({ config: { BinderHub: { use_registry: false, hub_url: hubUrl } } }).hubUrl).toEqual(expected);
+  });
+
+  test('an empty hub_url is no hub URL', () => {
+    expect(plan({ config: { BinderHub: { use_registry: false, hub_url: '' } } }).hubUrl).toBeUndefined();
+  });
+
+  test('the 2019 hub.url is taken as the hub URL, noted', () => {
+    const adopted = plan({ hub: { url: 'http://203.0.113.5' } });
+    expect(adopted.hubUrl).toEqual({ url: 'http://203.0.113.5/', kind: 'discovered' });
+    expect(adopted.notes).toEqual([{ setting: 'hub.url', outcome: 'a 2019 setting today\'s chart refuses; the hub URL below' }]);
+  });
+
+  test('older CryptKeeper keys and other CryptKeeper settings are noted as not carried over', () => {
+    const keys = ['c1'.repeat(32), 'c2'.repeat(32), 'c3'.repeat(32)];
+    const adopted = plan({ jupyterhub: { hub: { config: { CryptKeeper: { keys, n_threads: 2 } } } } });
+    expect(adopted.tokens).toEqual({ cryptKeeperKey: 'c1'.repeat(32) });
+    expect(adopted.notes).toEqual([
+      { setting: 'jupyterhub.hub.config.CryptKeeper.keys', outcome: '2 older key(s) after the first not carried over: auth state encrypted with them becomes unreadable' },
+      { setting: 'jupyterhub.hub.config.CryptKeeper.n_threads', outcome: 'not carried over: the tokens own CryptKeeper' },
+    ]);
+    expect(adopted.chartValues).toEqual({});
+  });
+
+  test.each([[[]], ['c1'.repeat(32)]])('CryptKeeper keys that are no list of keys (%j) are refused', keys => {
+    expect(() => plan({ jupyterhub: { hub: { config: { CryptKeeper: { keys } } } } }))
+      .toThrow('jupyterhub.hub.config.CryptKeeper.keys must be a list of keys in the values files');
+  });
+
+  test('a null token is no token: it is generated', () => {
+    expect(plan({ jupyterhub: { proxy: { secretToken: null } } }).tokens).toEqual({});
+  });
+
+  test.each([
+    [{ gitlab: { private_token: 'glpat-ADOPTFAKEone' } }, 'glpat-ADOPTFAKEone'],
+    [{ gitlab: { privateToken: 'glpat-ADOPTFAKEtwo' } }, 'glpat-ADOPTFAKEtwo'],
+  ])('the 2019 top-level gitlab token becomes gitlabPrivateToken, noted', (values, token) => {
+    const adopted = plan(values);
+    expect(adopted.credentials).toEqual({ gitlabPrivateToken: token });
+    expect(adopted.notes).toEqual([{ setting: 'gitlab', outcome: 'a 2019 setting; its token is now gitlabPrivateToken, from the secrets file' }]);
+  });
+
+  test('other 2019 github settings are listed as having no equivalent; with no token, no credential', () => {
+    const adopted = plan({ github: { clientId: 'abc' } });
+    expect(adopted.credentials).toEqual({});
+    expect(adopted.notes).toEqual([{ setting: 'github.clientId', outcome: 'a 2019 setting with no equivalent: not carried over' }]);
+  });
+
+  test('2019 settings and settings the props own are taken out of chartValues, each noted with what replaced it', () => {
+    const adopted = plan({ perRepoQuota: 10, podAnnotations: { 'checksum/hub-url': 'abc', team: 'binder' } });
+    expect(adopted.notes).toEqual([
+      { setting: 'perRepoQuota', outcome: 'a 2019 setting today\'s chart refuses: use config.BinderHub.per_repo_quota' },
+      { setting: 'podAnnotations.checksum/hub-url', outcome: 'set by the hubUrl prop (or npm run patch-hub-url)' },
+    ]);
+    expect(adopted.chartValues).toEqual({ podAnnotations: { team: 'binder' } });
+  });
+
+  test('a leaf named like a secret is taken out only when it holds a string; privateKey and apiKey count, whatever their case', () => {
+    const env = { GITHUB_TOKEN_TTL: 3600, SSH_PRIVATEKEY: 'adopt-fake-ssh-key-1', MAPS_APIKEY: 'adopt-fake-api-key-2' };
+    const adopted = plan({ jupyterhub: { singleuser: { extraEnv: env } } });
+    expect(adopted.chartValues).toEqual({ jupyterhub: { singleuser: { extraEnv: { GITHUB_TOKEN_TTL: 3600 } } } });
+    expect(adopted.notes.map(note => note.setting)).toEqual(['jupyterhub.singleuser.extraEnv.SSH_PRIVATEKEY', 'jupyterhub.singleuser.extraEnv.MAPS_APIKEY']);
+  });
+
+  test('a live token equal to the files\' is no difference', () => {
+    const files = plan({ jupyterhub: { proxy: { secretToken: 'ab'.repeat(32) } } });
+    expect(withClusterTokens(files, { proxySecretToken: 'ab'.repeat(32) }).plan.notes).toEqual([]);
+  });
+});
+
+describe('readValuesFile: what counts as the binderhub chart\'s values', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'values-shape-'));
+  const file = (text: string) => {
+    const name = path.join(dir, 'values.yaml');
+    fs.writeFileSync(name, text);
+    return name;
+  };
+
+  test.each([
+    'pdb', 'replicas', 'resources', 'rbac', 'nodeSelector', 'tolerations', 'image', 'registry', 'service', 'config', 'extraConfig', 'extraFiles',
+    'extraPodSpec', 'jupyterhub', 'deployment', 'imageBuilderType', 'dind', 'pink', 'imageCleaner', 'httpRoute', 'ingress', 'initContainers',
+    'lifecycle', 'extraVolumes', 'extraVolumeMounts', 'extraEnv', 'podAnnotations', 'global', 'hpa', 'networkPolicy', 'cors',
+    'github', 'gitlab', 'hub', 'build', 'perRepoQuota',
+  ])('a file whose one key is the chart\'s (or the 2019 chart\'s) %s is read', key => {
+    expect(readValuesFile(file(`${key}: {}\n`))).toEqual({ [key]: {} });
+  });
+
+  test('an empty map is no values', () => {
+    expect(readValuesFile(file('{}\n'))).toEqual({});
+  });
+
+  test.each(['kind: Deployment\n', 'apiVersion: v1\n'])('a map with only half of a manifest\'s apiVersion and kind (%j) is no manifest: it has no setting of the chart', text => {
+    expect(() => readValuesFile(file(text))).toThrow(`values file ${path.join(dir, 'values.yaml')} has no setting of the binderhub chart (its top-level keys: `);
+  });
+
+  test('the values of a chart that depends on binderhub are refused with where the map is', () => {
+    expect(() => readValuesFile(file('binderhub:\n  config: {}\n'))).toThrow(`values file ${path.join(dir, 'values.yaml')} holds the binderhub chart's values under \`binderhub:\`, `
+      + 'as the values of a chart that depends on it (such as mybinder.org-deploy\'s) do; put the map under it in a file of its own and adopt that');
+  });
+});
+
+test('leafPaths: every path to a scalar, a list or an empty map', () => {
+  expect(leafPaths({ a: { b: 1, c: {} }, d: [], e: { f: { g: null } } })).toEqual(['a.b', 'a.c', 'd', 'e.f.g']);
+});
+
+describe('the props of an adopted deployment, as its module gives them', () => {
+  const HOST_ONLY: Values = { imageBuilderType: 'host', config: { BinderHub: { use_registry: false, hub_url: 'https://hub.example.org' } } };
+  const tokens = BinderHubTokens.generate();
+
+  test('no chart values left: no chartValues, and the module writes none', () => {
+    const plan = planAdoption('x', HOST_ONLY);
+    expect(adoptedProps(plan, { tokens, credentials: {} }).chartValues).toBeUndefined();
+    expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).not.toContain('chartValues');
+  });
+
+  test('chart values left: both carry them', () => {
+    const plan = planAdoption('x', { ...HOST_ONLY, replicas: 2 });
+    expect(adoptedProps(plan, { tokens, credentials: {} }).chartValues).toEqual({ replicas: 2 });
+    expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).toContain('    chartValues: {\n      "replicas": 2\n    },\n');
+  });
+
+  test('a fixed hub URL is the hubUrl prop, with nothing read from hub-urls/; every setting carried over is said so', () => {
+    const plan = planAdoption('x', HOST_ONLY);
+    const text = adoptedModuleText(plan, ['v.yaml'], '../lib');
+    expect(text).toContain('    hubUrl: "https://hub.example.org/",\n');
+    expect(text).not.toContain('discoveredHubUrl');
+    expect(text).not.toContain('HubUrlRecords');
+    expect(text).toContain(' * Every setting was carried over.\n');
+    expect(text).not.toContain('githubAccessToken');
+    expect(text).not.toContain('gitlabPrivateToken');
   });
 });
