@@ -474,6 +474,10 @@ describe('readValuesFile: what counts as the binderhub chart\'s values', () => {
     expect(readValuesFile(file(`${key}: {}\n`))).toEqual({ [key]: {} });
   });
 
+  test('a key of no chart beside the chart\'s settings still makes a file of chart values (helm\'s schema check names the key later)', () => {
+    expect(readValuesFile(file('config: {}\nreplica: 2\n'))).toEqual({ config: {}, replica: 2 });
+  });
+
   test('an empty map is no values', () => {
     expect(readValuesFile(file('{}\n'))).toEqual({});
   });
