@@ -280,7 +280,7 @@ describe('registry settings of the values files', () => {
     ['a registry.url that is no URL', { registry: { url: 'registry.example.org', ...login } }, 'registry.url is not a URL; give the registry\'s URL, such as https://registry.example.org'],
     ['a gcr login under another user name', { registry: { url: 'https://gcr.io', username: 'bot', password: GCR_KEY }, config: { BinderHub: { image_prefix: 'gcr.io/binder-test-123/binder-' } } },
       'registry.username "bot" with a gcr.io registry: Registry.gcr logs in as _json_key with the service-account key in registry.password; remove registry.username'],
-    ['a login without its password', { registry: { username: 'bot' }, config: { BinderHub: { image_prefix: 'binderorg/binder-' } } },
+    ['a login without its password, before its DockerRegistry settings', { registry: { username: 'bot' }, config: { BinderHub: { image_prefix: 'binderorg/binder-' }, DockerRegistry: { url: 'https://registry.example.org' } } },
       'the registry settings (registry.*, config.BinderHub.image_prefix) map to Registry.dockerHub, which refuses them: Registry.dockerHub password is empty; '
       + 'the chart would push with a password of "%!s(<nil>)". Put it in the deployment\'s secrets file as credentials.registryPassword'],
     ['a DockerRegistry setting the factory sets otherwise', { registry: login, config: { BinderHub: { image_prefix: 'binderorg/binder-' }, DockerRegistry: { url: 'https://registry.example.org' } } },
@@ -289,6 +289,9 @@ describe('registry settings of the values files', () => {
     ['a DockerRegistry setting that is no string', { registry: login, config: { BinderHub: { image_prefix: 'binderorg/binder-' }, DockerRegistry: { url: 5 } } },
       'config.DockerRegistry.url is not what Registry.dockerHub sets (another value), so adopt cannot carry it over; remove it from the values files, '
       + 'or adopt with registry.url naming the registry it belongs to'],
+    ['a registry.url without config.BinderHub.image_prefix', { registry: { url: 'https://registry.example.org', ...login } },
+      'the registry settings (registry.*, config.BinderHub.image_prefix) map to Registry.custom, which refuses them: '
+      + 'Registry.custom imagePrefix "" may hold only lowercase letters, digits and . _ - / (and a :port after the host)'],
   ])('%s is refused in one line', (_name, values, message) => {
     expect(refusal(values)).toBe(message);
   });
