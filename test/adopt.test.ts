@@ -195,6 +195,108 @@ describe('the registry factory the values match', () => {
   });
 });
 
+describe('registry settings of the values files', () => {
+  /** planAdoption's error for `values`, or undefined when it adopts them. */
+  const refusal = (values: Values): string | undefined => {
+    try {
+      planAdoption('x', values);
+    } catch (e) {
+      expect((e as Error).name).toBe('ConfigError');
+      return (e as Error).message;
+    }
+    return undefined;
+  };
+  const login = { username: 'bot', password: REGISTRY_PASSWORD };
+  const custom = (host: string) => ({
+    factory: 'custom', passwordProp: 'password', props: { url: `https://${host}`, username: 'bot', imagePrefix: `${host}/binder/dev-` },
+  });
+
+  test.each<[string, Values, object]>([
+    ['docker.io itself is Docker Hub', { registry: { url: 'https://docker.io', ...login }, config: { BinderHub: { image_prefix: 'binderorg/binder-' } } },
+      { factory: 'dockerHub', props: { username: 'bot', imagePrefix: 'binderorg/binder-' }, passwordProp: 'password' }],
+    ['a host ending in docker.io is not Docker Hub', { registry: { url: 'https://mirror.notdocker.io', ...login }, config: { BinderHub: { image_prefix: 'mirror.notdocker.io/binder/dev-' } } },
+      custom('mirror.notdocker.io')],
+    ['a host starting with docker.io is not Docker Hub', { registry: { url: 'https://docker.io.example.org', ...login }, config: { BinderHub: { image_prefix: 'docker.io.example.org/binder/dev-' } } },
+      custom('docker.io.example.org')],
+    ['a host ending in gcr.io is not gcr', { registry: { url: 'https://mirror.xgcr.io', ...login }, config: { BinderHub: { image_prefix: 'mirror.xgcr.io/binder/dev-' } } },
+      custom('mirror.xgcr.io')],
+    ['a host starting with gcr.io is not gcr', { registry: { url: 'https://gcr.io.example.org', ...login }, config: { BinderHub: { image_prefix: 'gcr.io.example.org/binder/dev-' } } },
+      custom('gcr.io.example.org')],
+    ['a host ending in .azurecr.io under another name is not ACR', { registry: { url: 'https://my-acr.azurecr.io', ...login }, config: { BinderHub: { image_prefix: 'my-acr.azurecr.io/binder/dev-' } } },
+      custom('my-acr.azurecr.io')],
+    ['a host starting with an ACR host is not ACR', { registry: { url: 'https://myacr01.azurecr.io.example.org', ...login }, config: { BinderHub: { image_prefix: 'myacr01.azurecr.io.example.org/binder/dev-' } } },
+      custom('myacr01.azurecr.io.example.org')],
+    ['a regional gcr host with the _json_key login is gcr', { registry: { url: 'https://eu.gcr.io', username: '_json_key', password: GCR_KEY }, config: { BinderHub: { image_prefix: 'eu.gcr.io/binder-test-123/binder-' } } },
+      { factory: 'gcr', props: { imagePrefix: 'eu.gcr.io/binder-test-123/binder-' }, passwordProp: 'serviceAccountKey' }],
+    ['an OVH registry host is Harbor', { registry: { url: 'https://abc12.gra7.container-registry.ovh.net', ...login }, config: { BinderHub: { image_prefix: 'abc12.gra7.container-registry.ovh.net/binder/dev-' } } },
+      { factory: 'harbor', props: { host: 'abc12.gra7.container-registry.ovh.net', username: 'bot', imagePrefix: 'abc12.gra7.container-registry.ovh.net/binder/dev-' }, passwordProp: 'password' }],
+    ['Harbor\'s token_url makes any host Harbor', {
+      registry: { url: 'https://harbor.example.org', ...login },
+      config: { BinderHub: { image_prefix: 'harbor.example.org/binder/dev-' }, DockerRegistry: { token_url: 'https://harbor.example.org/service/token?service=harbor-registry' } },
+    }, { factory: 'harbor', props: { host: 'harbor.example.org', username: 'bot', imagePrefix: 'harbor.example.org/binder/dev-' }, passwordProp: 'password' }],
+    ['without registry.url the image prefix\'s host is the registry', { registry: login, config: { BinderHub: { image_prefix: 'registry.example.org/binder/dev-' } } },
+      custom('registry.example.org')],
+    ['a null setting is no setting', { registry: { url: null, ...login }, config: { BinderHub: { image_prefix: 'binderorg/binder-' } } },
+      { factory: 'dockerHub', props: { username: 'bot', imagePrefix: 'binderorg/binder-' }, passwordProp: 'password' }],
+    ['Docker Hub\'s own DockerRegistry settings, with and without their trailing slash', {
+      registry: login,
+      config: { BinderHub: { image_prefix: 'binderorg/binder-' }, DockerRegistry: { url: 'https://registry-1.docker.io/', auth_config_url: 'https://index.docker.io/v1' } },
+    }, { factory: 'dockerHub', props: { username: 'bot', imagePrefix: 'binderorg/binder-' }, passwordProp: 'password' }],
+  ])('%s', (_name, values, expected) => {
+    expect(planAdoption('x', values).registry).toEqual(expected);
+  });
+
+  test.each<[string, Values]>([
+    ['no registry setting at all', {}],
+    ['use_registry false', { registry: login, config: { BinderHub: { use_registry: false } } }],
+    ['the 2019 registry.enabled false', { registry: { enabled: false, ...login } }],
+  ])('%s gives Registry.none()', (_name, values) => {
+    expect(planAdoption('x', values).registry).toEqual({ factory: 'none', props: {} });
+  });
+
+  test('the 2019 registry settings are each listed with what replaced them', () => {
+    const plan = planAdoption('x', {
+      registry: {
+        prefix: 'binderorg/binder-', enabled: true, host: 'https://index.docker.io/v1', authHost: 'https://auth.docker.io',
+        tokenUrl: 'https://auth.docker.io/token?service=registry.docker.io', ...login,
+      },
+    });
+    expect(plan.registry).toEqual({ factory: 'dockerHub', props: { username: 'bot', imagePrefix: 'binderorg/binder-' }, passwordProp: 'password' });
+    expect(plan.chartValues).toEqual({});
+    expect(plan.notes).toEqual([
+      { setting: 'registry.prefix', outcome: 'a 2019 setting today\'s chart refuses; replaced by Registry.dockerHub({ imagePrefix })' },
+      { setting: 'registry.enabled', outcome: 'a 2019 setting today\'s chart refuses; replaced by Registry.dockerHub()' },
+      { setting: 'registry.host', outcome: 'a 2019 setting today\'s chart refuses; replaced by Registry.dockerHub()' },
+      { setting: 'registry.authHost', outcome: 'a 2019 setting today\'s chart refuses; replaced by Registry.dockerHub()' },
+      { setting: 'registry.tokenUrl', outcome: 'a 2019 setting today\'s chart refuses; replaced by Registry.dockerHub()' },
+    ]);
+  });
+
+  test.each<[string, Values, string]>([
+    ['a number for a string setting', { registry: { url: 5 } }, 'registry.url must be a string in the values files, got number'],
+    ['a list for a string setting', { registry: { username: ['bot'] } }, 'registry.username must be a string in the values files, got a list'],
+    ['a 2019 registry.prefix that is no string', { registry: { prefix: 5, ...login } }, 'registry.prefix must be a string in the values files'],
+    ['config.DockerRegistry that is no map', { registry: login, config: { DockerRegistry: 'https://registry.example.org' } }, 'config.DockerRegistry must be a map in the values files'],
+    ['a registry.url that is no URL', { registry: { url: 'registry.example.org', ...login } }, 'registry.url is not a URL; give the registry\'s URL, such as https://registry.example.org'],
+    ['a gcr login under another user name', { registry: { url: 'https://gcr.io', username: 'bot', password: GCR_KEY }, config: { BinderHub: { image_prefix: 'gcr.io/binder-test-123/binder-' } } },
+      'registry.username "bot" with a gcr.io registry: Registry.gcr logs in as _json_key with the service-account key in registry.password; remove registry.username'],
+    ['a login without its password, before its DockerRegistry settings', { registry: { username: 'bot' }, config: { BinderHub: { image_prefix: 'binderorg/binder-' }, DockerRegistry: { url: 'https://registry.example.org' } } },
+      'the registry settings (registry.*, config.BinderHub.image_prefix) map to Registry.dockerHub, which refuses them: Registry.dockerHub password is empty; '
+      + 'the chart would push with a password of "%!s(<nil>)". Put it in the deployment\'s secrets file as credentials.registryPassword'],
+    ['a DockerRegistry setting the factory sets otherwise', { registry: login, config: { BinderHub: { image_prefix: 'binderorg/binder-' }, DockerRegistry: { url: 'https://registry.example.org' } } },
+      'config.DockerRegistry.url is not what Registry.dockerHub sets (another value), so adopt cannot carry it over; remove it from the values files, '
+      + 'or adopt with registry.url naming the registry it belongs to'],
+    ['a DockerRegistry setting that is no string', { registry: login, config: { BinderHub: { image_prefix: 'binderorg/binder-' }, DockerRegistry: { url: 5 } } },
+      'config.DockerRegistry.url is not what Registry.dockerHub sets (another value), so adopt cannot carry it over; remove it from the values files, '
+      + 'or adopt with registry.url naming the registry it belongs to'],
+    ['a registry.url without config.BinderHub.image_prefix', { registry: { url: 'https://registry.example.org', ...login } },
+      'the registry settings (registry.*, config.BinderHub.image_prefix) map to Registry.custom, which refuses them: '
+      + 'Registry.custom imagePrefix "" may hold only lowercase letters, digits and . _ - / (and a :port after the host)'],
+  ])('%s is refused in one line', (_name, values, message) => {
+    expect(refusal(values)).toBe(message);
+  });
+});
+
 test('a secret no prop takes is listed, never written into chartValues', () => {
   const plan = planAdoption('x', { ...readValuesLayers(LEGACY), jupyterhub: { hub: { config: { GitHubOAuthenticator: { client_id: 'abc', client_secret: 'adopt-fake-oauth-secret-55' } } } } });
   expect(plan.chartValues).toEqual({ jupyterhub: { hub: { config: { GitHubOAuthenticator: { client_id: 'abc' } } } } });
