@@ -52,7 +52,7 @@ export function planRegistry(values: Values, notes: AdoptionNote[]): { plan: Reg
   if (!isPlainObject(dockerRegistry)) throw new ConfigError('config.DockerRegistry must be a map in the values files');
   const none = useRegistry === false || enabled === false || [url, username, password, imagePrefix].every(v => v === undefined);
   const plan: RegistryPlan = none ? { factory: 'none', props: {} }
-    : chooseFactory({ url, username, imagePrefix: imagePrefix ?? '', tokenUrl: dockerRegistry.token_url, apiUrl: dockerRegistry.url });
+    : chooseFactory({ url, username, imagePrefix, tokenUrl: dockerRegistry.token_url, apiUrl: dockerRegistry.url });
   for (const key of Object.keys(legacy).filter(k => legacy[k] !== undefined)) {
     notes.push({ setting: `registry.${key}`, outcome: `a 2019 setting today's chart refuses; replaced by Registry.${plan.factory}(${key === 'prefix' ? '{ imagePrefix }' : ''})` });
   }
@@ -66,7 +66,8 @@ export function planRegistry(values: Values, notes: AdoptionNote[]): { plan: Reg
   if (none) {
     const unused = ([['registry.url', url], ['registry.username', username], ['registry.password', password], ['config.BinderHub.image_prefix', imagePrefix]] as const)
       .filter(([, value]) => value !== undefined);
-    for (const [setting] of unused) notes.push({ setting, outcome: 'not carried over: use_registry is false, so Registry.none()' });
+    const off = useRegistry === false ? 'config.BinderHub.use_registry is false' : 'the 2019 registry.enabled is false';
+    for (const [setting] of unused) notes.push({ setting, outcome: `not carried over: ${off}, so Registry.none()` });
     return { plan };
   }
   const registry = callFactory(plan, password ?? '');
@@ -93,14 +94,19 @@ export function callFactory(plan: RegistryPlan, password: string): Registry {
 interface RegistryInputs {
   readonly url?: string;
   readonly username?: string;
-  readonly imagePrefix: string;
+  readonly imagePrefix?: string;
   readonly tokenUrl?: unknown;
   readonly apiUrl?: unknown;
 }
 
 /** The factory README's table gives for these settings. */
 function chooseFactory(inputs: RegistryInputs): RegistryPlan {
-  const host = hostOf(inputs.url) ?? (inputs.imagePrefix.includes('.') ? inputs.imagePrefix.split('/')[0] : undefined);
+  const urlHost = hostOf(inputs.url);
+  if (inputs.imagePrefix === undefined) {
+    throw new ConfigError('config.BinderHub.image_prefix is missing: the registry settings (registry.*) push images under it; add it to the values files, '
+      + 'such as <user>/binder- for Docker Hub or <registry host>/<project>/binder- elsewhere');
+  }
+  const host = urlHost ?? (inputs.imagePrefix.includes('.') ? inputs.imagePrefix.split('/')[0] : undefined);
   // Stryker disable next-line StringLiteral: every factory that takes the user name refuses an empty one and one with spaces alike
   const username = inputs.username ?? '';
   if (host === undefined || /^(index\.|registry-1\.)?docker\.io$/.test(host)) {

@@ -126,7 +126,7 @@ describe('bad input: one line naming the file or setting, no secret', () => {
     ['a missing file', () => readValuesLayers([path.join(dir, 'nope.yaml')]), /^values file .*nope\.yaml does not exist; give the path/],
     ['invalid YAML', () => readValuesLayers([write('bad.yaml', 'registry:\n  password: "adopt-fake-dockerhub-pw-7351\n  x: [\n')]), /^values file .*bad\.yaml is not valid YAML \(line \d+\); fix it/],
     ['a list', () => readValuesLayers([write('list.yaml', '- a\n- b\n')]), /^values file .*list\.yaml must hold a map of chart values .*not a list$/],
-    ['an http registry URL', () => planAdoption('x', { ...legacy(), registry: { url: 'http://registry.example.org', username: 'bot', password: 'adopt-fake-dockerhub-pw-7351' } }),
+    ['an http registry URL', () => planAdoption('x', { ...legacy(), registry: { url: 'http://registry.example.org', prefix: 'registry.example.org/binder/legacy-', username: 'bot', password: 'adopt-fake-dockerhub-pw-7351' } }),
       /^the registry settings .* map to Registry\.custom, which refuses them: Registry\.custom url "http:\/\/registry\.example\.org" must use https:\/\//],
     ['a DockerRegistry password', () => planAdoption('x', { ...legacy(), config: { DockerRegistry: { password: 'adopt-fake-dockerhub-pw-7351' } } }),
       /^config\.DockerRegistry\.password is not what Registry\.dockerHub sets \(nothing\), so adopt cannot carry it over/],
@@ -191,7 +191,16 @@ describe('the registry factory the values match', () => {
     const plan = planAdoption('x', { registry: { username: 'bot' }, config: { BinderHub: { use_registry: false } } });
     expect(plan.registry).toEqual({ factory: 'none', props: {} });
     expect(plan.builder.factory).toBe('host');
-    expect(plan.notes).toEqual([{ setting: 'registry.username', outcome: 'not carried over: use_registry is false, so Registry.none()' }]);
+    expect(plan.notes).toEqual([{ setting: 'registry.username', outcome: 'not carried over: config.BinderHub.use_registry is false, so Registry.none()' }]);
+  });
+
+  test('the 2019 registry.enabled false gives Registry.none(), the unused login listed under that setting', () => {
+    const plan = planAdoption('x', { registry: { enabled: false, username: 'bot' } });
+    expect(plan.registry).toEqual({ factory: 'none', props: {} });
+    expect(plan.notes).toEqual([
+      { setting: 'registry.enabled', outcome: 'a 2019 setting today\'s chart refuses; replaced by Registry.none()' },
+      { setting: 'registry.username', outcome: 'not carried over: the 2019 registry.enabled is false, so Registry.none()' },
+    ]);
   });
 });
 
@@ -290,8 +299,11 @@ describe('registry settings of the values files', () => {
       'config.DockerRegistry.url is not what Registry.dockerHub sets (another value), so adopt cannot carry it over; remove it from the values files, '
       + 'or adopt with registry.url naming the registry it belongs to'],
     ['a registry.url without config.BinderHub.image_prefix', { registry: { url: 'https://registry.example.org', ...login } },
-      'the registry settings (registry.*, config.BinderHub.image_prefix) map to Registry.custom, which refuses them: '
-      + 'Registry.custom imagePrefix "" may hold only lowercase letters, digits and . _ - / (and a :port after the host)'],
+      'config.BinderHub.image_prefix is missing: the registry settings (registry.*) push images under it; add it to the values files, '
+      + 'such as <user>/binder- for Docker Hub or <registry host>/<project>/binder- elsewhere'],
+    ['a Docker Hub login without config.BinderHub.image_prefix', { registry: login },
+      'config.BinderHub.image_prefix is missing: the registry settings (registry.*) push images under it; add it to the values files, '
+      + 'such as <user>/binder- for Docker Hub or <registry host>/<project>/binder- elsewhere'],
   ])('%s is refused in one line', (_name, values, message) => {
     expect(refusal(values)).toBe(message);
   });
