@@ -216,25 +216,26 @@ describe('registry settings of the values files', () => {
     return undefined;
   };
   const login = { username: 'bot', password: REGISTRY_PASSWORD };
+  /** The plan of a registry at `host` that no factory knows, with `login` and a project prefix. */
   const custom = (host: string) => ({
     factory: 'custom', passwordProp: 'password', props: { url: `https://${host}`, username: 'bot', imagePrefix: `${host}/binder/dev-` },
   });
+  const DOCKER_HUB = { factory: 'dockerHub', props: { username: 'bot', imagePrefix: 'binderorg/binder-' }, passwordProp: 'password' };
+
+  test.each([
+    ['ending in docker.io', 'mirror.notdocker.io'],
+    ['starting with docker.io', 'docker.io.example.org'],
+    ['ending in gcr.io', 'mirror.xgcr.io'],
+    ['starting with gcr.io', 'gcr.io.example.org'],
+    ['ending in .azurecr.io under a name ACR does not allow', 'my-acr.azurecr.io'],
+    ['starting with an ACR host', 'myacr01.azurecr.io.example.org'],
+  ])('a host %s (%s) is no well-known registry: Registry.custom', (_name, host) => {
+    const values = { registry: { url: `https://${host}`, ...login }, config: { BinderHub: { image_prefix: `${host}/binder/dev-` } } };
+    expect(planAdoption('x', values).registry).toEqual(custom(host));
+  });
 
   test.each<[string, Values, object]>([
-    ['docker.io itself is Docker Hub', { registry: { url: 'https://docker.io', ...login }, config: { BinderHub: { image_prefix: 'binderorg/binder-' } } },
-      { factory: 'dockerHub', props: { username: 'bot', imagePrefix: 'binderorg/binder-' }, passwordProp: 'password' }],
-    ['a host ending in docker.io is not Docker Hub', { registry: { url: 'https://mirror.notdocker.io', ...login }, config: { BinderHub: { image_prefix: 'mirror.notdocker.io/binder/dev-' } } },
-      custom('mirror.notdocker.io')],
-    ['a host starting with docker.io is not Docker Hub', { registry: { url: 'https://docker.io.example.org', ...login }, config: { BinderHub: { image_prefix: 'docker.io.example.org/binder/dev-' } } },
-      custom('docker.io.example.org')],
-    ['a host ending in gcr.io is not gcr', { registry: { url: 'https://mirror.xgcr.io', ...login }, config: { BinderHub: { image_prefix: 'mirror.xgcr.io/binder/dev-' } } },
-      custom('mirror.xgcr.io')],
-    ['a host starting with gcr.io is not gcr', { registry: { url: 'https://gcr.io.example.org', ...login }, config: { BinderHub: { image_prefix: 'gcr.io.example.org/binder/dev-' } } },
-      custom('gcr.io.example.org')],
-    ['a host ending in .azurecr.io under another name is not ACR', { registry: { url: 'https://my-acr.azurecr.io', ...login }, config: { BinderHub: { image_prefix: 'my-acr.azurecr.io/binder/dev-' } } },
-      custom('my-acr.azurecr.io')],
-    ['a host starting with an ACR host is not ACR', { registry: { url: 'https://myacr01.azurecr.io.example.org', ...login }, config: { BinderHub: { image_prefix: 'myacr01.azurecr.io.example.org/binder/dev-' } } },
-      custom('myacr01.azurecr.io.example.org')],
+    ['docker.io itself is Docker Hub', { registry: { url: 'https://docker.io', ...login }, config: { BinderHub: { image_prefix: 'binderorg/binder-' } } }, DOCKER_HUB],
     ['a regional gcr host with the _json_key login is gcr', { registry: { url: 'https://eu.gcr.io', username: '_json_key', password: GCR_KEY }, config: { BinderHub: { image_prefix: 'eu.gcr.io/binder-test-123/binder-' } } },
       { factory: 'gcr', props: { imagePrefix: 'eu.gcr.io/binder-test-123/binder-' }, passwordProp: 'serviceAccountKey' }],
     ['an OVH registry host is Harbor', { registry: { url: 'https://abc12.gra7.container-registry.ovh.net', ...login }, config: { BinderHub: { image_prefix: 'abc12.gra7.container-registry.ovh.net/binder/dev-' } } },
@@ -245,12 +246,11 @@ describe('registry settings of the values files', () => {
     }, { factory: 'harbor', props: { host: 'harbor.example.org', username: 'bot', imagePrefix: 'harbor.example.org/binder/dev-' }, passwordProp: 'password' }],
     ['without registry.url the image prefix\'s host is the registry', { registry: login, config: { BinderHub: { image_prefix: 'registry.example.org/binder/dev-' } } },
       custom('registry.example.org')],
-    ['a null setting is no setting', { registry: { url: null, ...login }, config: { BinderHub: { image_prefix: 'binderorg/binder-' } } },
-      { factory: 'dockerHub', props: { username: 'bot', imagePrefix: 'binderorg/binder-' }, passwordProp: 'password' }],
+    ['a null setting is no setting', { registry: { url: null, ...login }, config: { BinderHub: { image_prefix: 'binderorg/binder-' } } }, DOCKER_HUB],
     ['Docker Hub\'s own DockerRegistry settings, with and without their trailing slash', {
       registry: login,
       config: { BinderHub: { image_prefix: 'binderorg/binder-' }, DockerRegistry: { url: 'https://registry-1.docker.io/', auth_config_url: 'https://index.docker.io/v1' } },
-    }, { factory: 'dockerHub', props: { username: 'bot', imagePrefix: 'binderorg/binder-' }, passwordProp: 'password' }],
+    }, DOCKER_HUB],
   ])('%s', (_name, values, expected) => {
     expect(planAdoption('x', values).registry).toEqual(expected);
   });
@@ -270,7 +270,7 @@ describe('registry settings of the values files', () => {
         tokenUrl: 'https://auth.docker.io/token?service=registry.docker.io', ...login,
       },
     });
-    expect(plan.registry).toEqual({ factory: 'dockerHub', props: { username: 'bot', imagePrefix: 'binderorg/binder-' }, passwordProp: 'password' });
+    expect(plan.registry).toEqual(DOCKER_HUB);
     expect(plan.chartValues).toEqual({});
     expect(plan.notes).toEqual([
       { setting: 'registry.prefix', outcome: 'a 2019 setting today\'s chart refuses; replaced by Registry.dockerHub({ imagePrefix })' },
@@ -611,23 +611,24 @@ test('leafPaths: every path to a scalar, a list or an empty map', () => {
 });
 
 describe('the props of an adopted deployment, as its module gives them', () => {
-  const HOST_ONLY: Values = { imageBuilderType: 'host', config: { BinderHub: { use_registry: false, hub_url: 'https://hub.example.org' } } };
+  /** Values that adopt as they are, with a fixed hub URL. */
+  const FIXED_HUB: Values = { imageBuilderType: 'host', config: { BinderHub: { use_registry: false, hub_url: 'https://hub.example.org' } } };
   const tokens = BinderHubTokens.generate();
 
   test('no chart values left: no chartValues, and the module writes none', () => {
-    const plan = planAdoption('x', HOST_ONLY);
+    const plan = planAdoption('x', FIXED_HUB);
     expect(adoptedProps(plan, { tokens, credentials: {} }).chartValues).toBeUndefined();
     expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).not.toContain('chartValues');
   });
 
   test('chart values left: both carry them', () => {
-    const plan = planAdoption('x', { ...HOST_ONLY, replicas: 2 });
+    const plan = planAdoption('x', { ...FIXED_HUB, replicas: 2 });
     expect(adoptedProps(plan, { tokens, credentials: {} }).chartValues).toEqual({ replicas: 2 });
     expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).toContain('    chartValues: {\n      "replicas": 2\n    },\n');
   });
 
   test('a fixed hub URL is the hubUrl prop, with nothing read from hub-urls/; every setting carried over is said so', () => {
-    const plan = planAdoption('x', HOST_ONLY);
+    const plan = planAdoption('x', FIXED_HUB);
     const text = adoptedModuleText(plan, ['v.yaml'], '../lib');
     expect(text).toContain('    hubUrl: "https://hub.example.org/",\n');
     expect(text).not.toContain('discoveredHubUrl');
