@@ -63,3 +63,4 @@ export * from './adopt-comparison-format';
 export * from './adopt-props';
 export * from './adopt-renders';
 export * from './quantities';
+export * from './input-files';
