@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from './errors';
+import { readInputText } from './input-files';
+import { findDuplicateJsonKey } from './json-duplicates';
 import { writeFileAtomic, writeNewFile } from './publish';
 import { registerSecrets } from './redact';
-import { BinderHubTokens } from './tokens';
+import { BinderHubTokens, TOKEN_NAMES } from './tokens';
 import { isPlainObject } from './values';
 
 /** Credentials an operator adds to a deployment's secrets file by hand (the generated tokens sit beside them). */
@@ -69,12 +71,12 @@ export class SecretStore {
   /** Reads and validates `deployment`'s secrets; a missing or broken file names the command that fixes it. */
   public load(deployment: string): DeploymentSecrets {
     const file = this.fileFor(deployment);
-    if (!fs.existsSync(file)) {
+    if (!secretsFileExists(file)) {
       throw new ConfigError(`secrets file ${file} for deployment "${deployment}" does not exist; `
         + `run \`npm run init-secrets -- ${deployment}\` to generate its tokens`);
     }
-    checkPrivate(file);
     const content = this.parse(file);
+    checkPrivate(file);
     const credentials = this.credentials(content.credentials ?? {}, file);
     return {
       tokens: BinderHubTokens.fromValues(content.tokens, file),
@@ -107,15 +109,16 @@ export class SecretStore {
     return writeNewFile(file, content, 0o600) ? 'created' : 'kept';
   }
 
-  /** Reads the file: a JSON object with `tokens` and `credentials`, nothing else. */
+  /**
+   * Reads the file: a JSON object with `tokens` and `credentials`, nothing else. Only a regular file of at most
+   * 1 MiB, as strict UTF-8 (readInputText): each value ends up in a Secret, which the API server refuses above 1 MiB.
+   */
   private parse(file: string): { tokens?: unknown; credentials?: unknown } {
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = readInputText(file);
     } catch (error) {
-      // Not a broken file: its tokens are fine, so no advice that would regenerate (rotate) them.
-      const code = (error as NodeJS.ErrnoException).code ?? 'an error';
-      throw new ConfigError(`${file} cannot be read (${code}); let the user who runs this read it: chown it to that user, then \`chmod 600 ${file}\``);
+      throw error instanceof ConfigError ? error : unreadable(file, error);
     }
     let content: unknown;
     try {
@@ -125,6 +128,7 @@ export class SecretStore {
       // would read the same file, and regenerating would rotate every token: the fix is by hand.
       throw new ConfigError(`${file} is not valid JSON; fix it by hand (a merge conflict or a missing quote or comma?)`);
     }
+    checkNoDuplicateKey(text, file);
     if (!isPlainObject(content)) {
       throw new ConfigError(`${file} must hold a JSON object {"tokens": {...}, "credentials": {...}}`);
     }
@@ -153,10 +157,52 @@ export class SecretStore {
   }
 }
 
-/** Fails if group or others have any access to the secrets file `file`: it holds every token of a deployment. */
+/**
+ * Whether the secrets file `file` exists: only a missing one (or folder above it) is missing. One that cannot be
+ * looked at (secrets/ unreadable) is refused as unreadable, not sent to init-secrets, which would rotate its tokens.
+ */
+function secretsFileExists(file: string): boolean {
+  try {
+    fs.statSync(file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    if (code !== 'EACCES') throw error;
+    const folder = path.dirname(file);
+    throw new ConfigError(`${file} cannot be looked at (${code}): let the user who runs this open the folder ${folder}: chown it to that user, then \`chmod 700 ${folder}\``);
+  }
+}
+
+/** A secrets file the system does not let us read. Not a broken file: its tokens are fine, so no advice that would regenerate (rotate) them. */
+function unreadable(file: string, error: unknown): ConfigError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+  return new ConfigError(`${file} cannot be read (${code}); let the user who runs this read it: chown it to that user, then \`chmod 600 ${file}\``);
+}
+
+/** The names a secrets file holds by design: they may be quoted; any other key may be a secret pasted in the wrong place. */
+const KNOWN_KEYS: ReadonlySet<string> = new Set(['tokens', 'credentials', ...TOKEN_NAMES, ...CREDENTIAL_NAMES]);
+
+/** Fails on a key given twice in one object, naming the line (and the key, if it is one of ours): JSON.parse would keep the last. */
+function checkNoDuplicateKey(text: string, file: string): void {
+  const duplicate = findDuplicateJsonKey(text);
+  if (duplicate === undefined) return;
+  const known = duplicate.path.every(key => typeof key === 'string' && KNOWN_KEYS.has(key));
+  const what = known ? `"${duplicate.path.join('.')}" is given twice` : 'a key is given twice in one object';
+  throw new ConfigError(`${file} line ${duplicate.line}: ${what}; keep one and fix it by hand (JSON would silently take the last)`);
+}
+
+/**
+ * Fails if group or others have any access to the secrets file `file`: it holds every token of a deployment. For a
+ * link, the mode is its target's, and `chmod` on the link would change the target for whoever else uses it.
+ */
 function checkPrivate(file: string): void {
   const mode = fs.statSync(file).mode & 0o777;
-  if ((mode & 0o077) !== 0) {
-    throw new ConfigError(`${file} has mode ${mode.toString(8).padStart(4, '0')}, so group or others may read or change its tokens; run \`chmod 600 ${file}\``);
+  if ((mode & 0o077) === 0) return;
+  const octal = mode.toString(8).padStart(4, '0');
+  if (fs.lstatSync(file).isSymbolicLink()) {
+    throw new ConfigError(`${file} is a link to ${fs.realpathSync(file)}, of mode ${octal}, so group or others may read or change its tokens; `
+      + `replace the link by a copy only you can read (\`chmod 600\` would change the mode of that file itself)`);
   }
+  throw new ConfigError(`${file} has mode ${octal}, so group or others may read or change its tokens; run \`chmod 600 ${file}\``);
 }

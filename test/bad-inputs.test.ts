@@ -602,7 +602,7 @@ const deployFromFile = (app: App, dir: string) => {
 /** Runs `read` while reading any file fails as a file without read permission does (root reads them all). */
 function unreadable<T>(read: () => T): T {
   const realFs: typeof fs = require('fs');
-  const spy = jest.spyOn(realFs, 'readFileSync').mockImplementation(() => {
+  const spy = jest.spyOn(realFs, 'openSync').mockImplementation(() => {
     throw Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' });
   });
   try {

@@ -1,7 +1,8 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CREDENTIAL_PLACEHOLDER, SecretStore } from '../lib';
+import { BinderHubTokens, CREDENTIAL_PLACEHOLDER, SecretStore } from '../lib';
 
 function tempStore(): SecretStore {
   return new SecretStore(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'store-test-')), 'secrets'));
@@ -83,12 +84,10 @@ describe('SecretStore', () => {
     ].join('\n')));
   });
 
-  test('a path that cannot be read as a file is named with the error code, and no advice that would rotate the tokens', () => {
+  test('a folder at the secrets file is named a folder, with no chmod advice (its mode is no file\'s)', () => {
     const store = tempStore();
-    fs.mkdirSync(store.fileFor('a'), { recursive: true, mode: 0o700 });
-    const file = store.fileFor('a');
-    expect(() => store.load('a')).toThrow(
-      `${file} cannot be read (EISDIR); let the user who runs this read it: chown it to that user, then \`chmod 600 ${file}\``);
+    fs.mkdirSync(store.fileFor('a'), { recursive: true });
+    expect(() => store.load('a')).toThrow(new Error(`${store.fileFor('a')} is a folder, not a regular file`));
   });
 
   test('a read error without a code is named "an error"', () => {
@@ -96,7 +95,7 @@ describe('SecretStore', () => {
     store.init('a');
     const file = store.fileFor('a');
     const realFs: typeof fs = require('fs');
-    const spy = jest.spyOn(realFs, 'readFileSync').mockImplementation(() => {
+    const spy = jest.spyOn(realFs, 'openSync').mockImplementation(() => {
       throw new Error('no code');
     });
     try {
@@ -113,6 +112,77 @@ describe('SecretStore', () => {
     for (const mode of [0o600, 0o400, 0o700]) {
       fs.chmodSync(store.fileFor('a'), mode);
       expect(() => store.load('a')).not.toThrow();
+    }
+  });
+});
+
+describe('SecretStore.load: what it refuses to read', () => {
+  /** A store whose file for "a" holds `content` (mode 0600); returns the store. */
+  function storeWith(content: string | Buffer): SecretStore {
+    const store = tempStore();
+    store.init('a');
+    fs.writeFileSync(store.fileFor('a'), content);
+    return store;
+  }
+  const tokens = () => JSON.stringify(BinderHubTokens.generate().values);
+
+  test('a FIFO at the secrets file is refused at once, naming it, instead of hanging', () => {
+    const store = tempStore();
+    fs.mkdirSync(store.directory, { recursive: true });
+    execFileSync('mkfifo', ['-m', '600', store.fileFor('a')]);
+    expect(() => store.load('a')).toThrow(new Error(`${store.fileFor('a')} is a FIFO (named pipe), not a regular file`));
+  });
+
+  test('a secrets file larger than a Secret can hold (a huge credential) is refused naming the file and the limit', () => {
+    const store = storeWith(`{"tokens": ${tokens()}, "credentials": {"registryPassword": "${'x'.repeat(1024 * 1024)}"}}`);
+    expect(() => store.load('a')).toThrow(new Error(`${store.fileFor('a')} is larger than 1 MiB, the most this file may hold`));
+  });
+
+  test('a credential with a Latin-1 byte is refused naming the line, not replaced by U+FFFD', () => {
+    const store = storeWith(Buffer.concat([Buffer.from(`{"tokens": ${tokens()},\n"credentials": {"registryPassword": "caf`), Buffer.from([0xe9]), Buffer.from('-secret"}}')]));
+    expect(() => store.load('a')).toThrow(new Error(`${store.fileFor('a')} line 2: a byte that is no UTF-8 (Latin-1?); save the file as UTF-8`));
+  });
+
+  test('a secrets file in UTF-16 or with a byte-order mark is named as such, not as broken JSON', () => {
+    const text = `{"tokens": ${tokens()}}`;
+    const utf16 = storeWith(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    expect(() => utf16.load('a')).toThrow(new Error(`${utf16.fileFor('a')} is UTF-16; save it as UTF-8`));
+    const bom = storeWith(`\ufeff${text}`);
+    expect(() => bom.load('a')).toThrow(new Error(`${bom.fileFor('a')} starts with a byte-order mark; save it as UTF-8 without one`));
+  });
+
+  test('a credential given twice is refused naming the key and the line of the second, never a value', () => {
+    const store = storeWith(`{"tokens": ${tokens()},\n"credentials": {\n"githubAccessToken": "ghp_first-value",\n"githubAccessToken": "ghp_second-value"}}`);
+    expect(() => store.load('a')).toThrow(new Error(`${store.fileFor('a')} line 4: "credentials.githubAccessToken" is given twice; keep one and fix it by hand (JSON would silently take the last)`));
+  });
+
+  test('a key we do not know given twice is refused without naming it (it may be a secret pasted as a key)', () => {
+    const store = storeWith(`{"tokens": ${tokens()}, "credentials": {"ghp_pasted-secret": 1,\n "ghp_pasted-secret": 2}}`);
+    expect(() => store.load('a')).toThrow(new Error(`${store.fileFor('a')} line 2: a key is given twice in one object; keep one and fix it by hand (JSON would silently take the last)`));
+  });
+
+  test('a secrets file that is a link to an open file: the advice names the target, not a chmod that would change it through the link', () => {
+    const store = tempStore();
+    const target = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'shared-')), 'prod.json');
+    fs.writeFileSync(target, JSON.stringify({ tokens: BinderHubTokens.generate().values }), { mode: 0o644 });
+    fs.mkdirSync(store.directory, { recursive: true });
+    fs.symlinkSync(target, store.fileFor('a'));
+    expect(() => store.load('a')).toThrow(new Error(`${store.fileFor('a')} is a link to ${fs.realpathSync(target)}, of mode 0644, so group or others may read or change its tokens; `
+      + 'replace the link by a copy only you can read (`chmod 600` would change the mode of that file itself)'));
+  });
+
+  test('a secrets folder that cannot be looked into is named, not reported missing (init-secrets would rotate the tokens)', () => {
+    const store = tempStore();
+    store.init('a');
+    const realFs: typeof fs = require('fs');
+    const spy = jest.spyOn(realFs, 'statSync').mockImplementation(() => {
+      throw Object.assign(new Error('EACCES: permission denied, stat'), { code: 'EACCES' });
+    });
+    try {
+      expect(() => store.load('a')).toThrow(new Error(`${store.fileFor('a')} cannot be looked at (EACCES): let the user who runs this open the folder ${store.directory}: `
+        + `chown it to that user, then \`chmod 700 ${store.directory}\``));
+    } finally {
+      spy.mockRestore();
     }
   });
 });
