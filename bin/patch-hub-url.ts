@@ -53,7 +53,7 @@ runMain(async () => {
     throw new ConfigError(`${file} does not exist: run \`npm run synth\` first (or pass --dist)`);
   }
   const manifest = fs.readFileSync(file, 'utf8');
-  const state = hubUrlState(manifest);
+  const state = hubUrlState(manifest, file);
   if (state.source === 'fixed') {
     console.log(`deployment ${args.deployment} has a fixed hub URL, ${state.url}, set in code: nothing to patch`);
     return;
@@ -72,7 +72,7 @@ runMain(async () => {
 
   // The record and the manifest change together or not at all: a manifest patched without its record would be
   // reverted silently by the next synth.
-  const patch = patchHubUrl(manifest, url);
+  const patch = patchHubUrl(manifest, url, file);
   const recordFile = records.fileFor(args.deployment);
   const recordChanged = records.load(args.deployment) !== url;
   if (recordChanged) records.createFolder();

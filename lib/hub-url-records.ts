@@ -3,7 +3,15 @@ import * as path from 'path';
 import { ConfigError } from './errors';
 import { checkDnsLabel } from './names';
 import { normalizeHubUrl } from './hub-url';
+import { formatBytes, readInputText } from './input-files';
 import { writeFileAtomic } from './publish';
+
+/**
+ * The most a hub URL record may hold. A hub URL is a scheme, a host name (at most 253 characters) and a short path;
+ * 2 KiB is also the longest URL that browsers and proxies are all known to take. A larger record is no URL of ours
+ * (a file put in its place), and would make a ConfigMap the API server may refuse.
+ */
+export const MAX_HUB_URL_RECORD_BYTES = 2 * 1024;
 
 /**
  * The hub URLs that `npm run patch-hub-url` discovered, one small committed file per deployment
@@ -18,17 +26,20 @@ export class HubUrlRecords {
     return path.join(this.directory, `${deployment}.url`);
   }
 
-  /** The recorded URL, or undefined if none was recorded yet. */
+  /**
+   * The recorded URL, or undefined if none was recorded yet. The record is one URL on one line (a final line break
+   * allowed). Refusals never quote the file: it may be anything put in its place, such as a link to a secrets file.
+   */
   public load(deployment: string): string | undefined {
     const file = this.fileFor(deployment);
     if (!fs.existsSync(file)) {
       return undefined;
     }
-    if (!fs.statSync(file).isFile()) {
-      throw new ConfigError(`${file} is not a file; remove it (it should hold the deployment's recorded hub URL)`);
-    }
-    const url = fs.readFileSync(file, 'utf8').trim();
-    normalizeHubUrl(url, file);
+    const fix = `remove it and run \`npm run patch-hub-url -- --deployment ${deployment}\` again (it should hold the deployment's recorded hub URL, at most ${formatBytes(MAX_HUB_URL_RECORD_BYTES)})`;
+    const lines = readInputText(file, { maxBytes: MAX_HUB_URL_RECORD_BYTES, fix }).replace(/\r?\n$/, '').split(/\r?\n|\r/);
+    if (lines.length > 1) throw new ConfigError(`${file} line 2: a hub URL record is one URL on one line; ${fix}`);
+    const url = lines[0].trim();
+    normalizeHubUrl(url, file, false);
     return url;
   }
 

@@ -34,10 +34,11 @@ export type HubUrlSource = 'fixed' | 'discovered' | 'pending';
 
 /**
  * Checks a hub URL and gives it the trailing slash BinderHub adds anyway, so the rendered value is final. Messages
- * quote the URL without any credentials in it.
+ * quote the URL without any credentials in it, unless `quote` is false (a URL read from a file, which may be
+ * anything): then they name only `setting`.
  */
-export function normalizeHubUrl(hubUrl: string, setting = 'hubUrl'): string {
-  const quoted = `${setting} "${redactUrl(hubUrl)}"`;
+export function normalizeHubUrl(hubUrl: string, setting = 'hubUrl', quote = true): string {
+  const quoted = quote ? `${setting} "${redactUrl(hubUrl)}"` : `the URL in ${setting}`;
   let url: URL;
   try {
     url = new URL(hubUrl);
@@ -172,11 +173,23 @@ interface HubUrlDocuments {
   readonly binder: any;
 }
 
-function locateHubUrl(manifest: string): HubUrlDocuments {
+/** A line that git writes where a merge left a conflict; none of it is YAML a synth writes. */
+const CONFLICT_MARKER = /^(<{7}|={7}|>{7})( |$)/;
+
+/** Fails on a merge conflict left in `manifest`, naming `file` and the line: a patch would keep it, and half of each side. */
+function checkNoConflictMarker(manifest: string, file: string): void {
+  const index = manifest.split('\n').findIndex(line => CONFLICT_MARKER.test(line));
+  if (index >= 0) {
+    throw new ConfigError(`${file} line ${index + 1}: a merge conflict marker; resolve the conflict by running \`npm run synth\` again (never merge dist/ by hand)`);
+  }
+}
+
+function locateHubUrl(manifest: string, file: string): HubUrlDocuments {
+  checkNoConflictMarker(manifest, file);
   const documents = manifest.split(/^---\n/m);
   // Only ConfigMaps and Deployments can be the two documents: the others are not parsed (a file holds dozens).
   // Stryker disable next-line Regex: equivalent on valid YAML: the test only spares parsing; what it lets through is matched by kind and name below
-  const parsed = documents.map(doc => /^kind: (ConfigMap|Deployment)$/m.test(doc) ? parseYamlDocuments(doc, 'the manifest')[0] : undefined);
+  const parsed = documents.map(doc => /^kind: (ConfigMap|Deployment)$/m.test(doc) ? parseYamlDocuments(doc, file)[0] : undefined);
   const indexOf = (kind: string, name: string) => parsed.findIndex(d => d?.kind === kind && d.metadata?.name === name);
   const configIndex = indexOf('ConfigMap', HUB_URL_CONFIG_MAP);
   const binderIndex = indexOf('Deployment', 'binder');
@@ -191,9 +204,9 @@ function locateHubUrl(manifest: string): HubUrlDocuments {
   return { documents, configIndex, binderIndex, config: parsed[configIndex], binder: parsed[binderIndex] };
 }
 
-/** Reads the hub URL, its source and the namespace from a synthesized manifest file. */
-export function hubUrlState(manifest: string): HubUrlState {
-  const { config } = locateHubUrl(manifest);
+/** Reads the hub URL, its source and the namespace from a synthesized manifest file (`file` names it in errors). */
+export function hubUrlState(manifest: string, file = 'the manifest'): HubUrlState {
+  const { config } = locateHubUrl(manifest, file);
   return {
     namespace: config.metadata.namespace,
     url: config.data?.[HUB_URL_KEY] ?? '',
@@ -207,8 +220,8 @@ export function hubUrlState(manifest: string): HubUrlState {
  * document is kept byte for byte; the two changed ones are written by the serializer cdk8s synthesized
  * them with.
  */
-export function patchHubUrl(manifest: string, hubUrl: string): HubUrlPatch {
-  const { documents, configIndex, binderIndex, config, binder } = locateHubUrl(manifest);
+export function patchHubUrl(manifest: string, hubUrl: string, file = 'the manifest'): HubUrlPatch {
+  const { documents, configIndex, binderIndex, config, binder } = locateHubUrl(manifest, file);
   config.data = { ...config.data, [HUB_URL_KEY]: hubUrl };
   config.metadata.annotations = { ...config.metadata.annotations, [HUB_URL_SOURCE_ANNOTATION]: 'discovered' };
   const template = binder.spec.template;

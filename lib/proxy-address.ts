@@ -13,6 +13,9 @@ export interface DiscoverOptions extends KubectlOptions {
   readonly firstDelayMs?: number;
 }
 
+/** The longest address a load balancer can report: a DNS name is at most 253 characters (an IPv6 address at most 45). */
+const MAX_ADDRESS_LENGTH = 253;
+
 /** The longest wait between two polls: a load balancer that takes minutes is still seen soon after it is ready. */
 const LONGEST_DELAY_MS = 15000;
 
@@ -44,6 +47,11 @@ export async function discoverProxyAddress(options: DiscoverOptions): Promise<st
     }
     const ingress = service.status?.loadBalancer?.ingress?.[0];
     const address: string | undefined = ingress?.ip || ingress?.hostname;
+    if (address !== undefined && address.length > MAX_ADDRESS_LENGTH) {
+      // Not quoted: a progress line or an error of megabytes is no line.
+      throw new ConfigError(`Service proxy-public in namespace ${options.namespace} reports an address of ${address.length} characters, longer than any host name `
+        + `(${MAX_ADDRESS_LENGTH}); check its load balancer, or pass --address with the DNS name users reach JupyterHub at`);
+    }
     const elapsed = Math.round((Date.now() - start) / 1000);
     if (address) {
       options.onProgress?.(`proxy-public in ${options.namespace}: ${address} (after ${elapsed}s)`);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -93,6 +94,13 @@ describe('patchHubUrl', () => {
     expect(hubUrlState(synthProd({ hubUrl: 'https://hub.example.org' }))).toEqual({ namespace: 'binder-prod', url: 'https://hub.example.org/', source: 'fixed' });
   });
 
+  test('refuses a manifest that holds a merge conflict marker, naming the file and the line', () => {
+    const conflicted = pending.replace(/^(kind: ServiceAccount)$/m, '<<<<<<< HEAD\n$1');
+    const line = conflicted.split('\n').indexOf('<<<<<<< HEAD') + 1;
+    expect(() => patchHubUrl(conflicted, 'http://x/', 'dist/prod.k8s.yaml')).toThrow(new Error(
+      `dist/prod.k8s.yaml line ${line}: a merge conflict marker; resolve the conflict by running \`npm run synth\` again (never merge dist/ by hand)`));
+  });
+
   test('refuses a manifest edited by hand, or one without the hub URL objects', () => {
     expect(() => patchHubUrl(pending.replace('  hub_url: ""', '  hub_url:   ""'), 'http://x/')).toThrow(/edited after synth/);
     expect(() => patchHubUrl('kind: ConfigMap\nmetadata:\n  name: other\n', 'http://x/')).toThrow(/no ConfigMap binder-hub-url or no Deployment binder; synthesize it/);
@@ -185,10 +193,57 @@ describe('HubUrlRecords', () => {
     expect(fs.readFileSync(store.fileFor('prod'), 'utf8')).toBe('http://203.0.113.7/\n');
   });
 
+  const fix = 'remove it and run `npm run patch-hub-url -- --deployment prod` again (it should hold the deployment\'s recorded hub URL, at most 2 KiB)';
+  /** A store whose record of prod holds `content`. */
+  function recorded(content: string): HubUrlRecords {
+    const store = records();
+    fs.mkdirSync(store.directory, { recursive: true });
+    fs.writeFileSync(store.fileFor('prod'), content);
+    return store;
+  }
+
   test('a record that is a folder is refused, saying to remove it', () => {
     const store = records();
     fs.mkdirSync(store.fileFor('prod'), { recursive: true });
-    expect(() => store.load('prod')).toThrow(`${store.fileFor('prod')} is not a file; remove it (it should hold the deployment's recorded hub URL)`);
+    expect(() => store.load('prod')).toThrow(new Error(`${store.fileFor('prod')} is a folder, not a regular file; ${fix}`));
+  });
+
+  test('a record that is a FIFO is refused at once instead of hanging', () => {
+    const store = records();
+    fs.mkdirSync(store.directory, { recursive: true });
+    execFileSync('mkfifo', [store.fileFor('prod')]);
+    expect(() => store.load('prod')).toThrow(new Error(`${store.fileFor('prod')} is a FIFO (named pipe), not a regular file; ${fix}`));
+  });
+
+  test('a record larger than 2 KiB (it would go into a ConfigMap) is refused naming the limit', () => {
+    const store = recorded(`http://${'a'.repeat(2048)}.example.org/\n`);
+    expect(() => store.load('prod')).toThrow(new Error(`${store.fileFor('prod')} is larger than 2 KiB, the most this file may hold; ${fix}`));
+  });
+
+  test.each([
+    ['two URLs', 'http://203.0.113.7/\nhttp://198.51.100.1/\n'],
+    ['a URL broken over two lines', 'http://hub.exa\nmple.org/\n'],
+    ['a URL after an empty line', '\nhttp://203.0.113.7/'],
+  ])('a record holding %s is refused naming line 2, not read as one percent-encoded URL', (_, content) => {
+    const store = recorded(content);
+    expect(() => store.load('prod')).toThrow(new Error(`${store.fileFor('prod')} line 2: a hub URL record is one URL on one line; ${fix}`));
+  });
+
+  test('a record ending in a Windows line break loads', () => {
+    expect(recorded('http://203.0.113.7/\r\n').load('prod')).toBe('http://203.0.113.7/');
+  });
+
+  test('a record that is a link to a secrets file is refused without quoting any of it', () => {
+    const secrets = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-')), 'prod.json');
+    const store = records();
+    fs.mkdirSync(store.directory, { recursive: true });
+    fs.symlinkSync(secrets, store.fileFor('prod'));
+    for (const content of [JSON.stringify({ tokens: { proxySecretToken: 'f'.repeat(64) } }, null, 2), JSON.stringify({ tokens: { proxySecretToken: 'f'.repeat(64) } })]) {
+      fs.writeFileSync(secrets, content);
+      expect(() => store.load('prod')).toThrow(new Error(content.includes('\n')
+        ? `${store.fileFor('prod')} line 2: a hub URL record is one URL on one line; ${fix}`
+        : `the URL in ${store.fileFor('prod')} is not a URL; give the public address of JupyterHub, such as http://203.0.113.7 or https://hub.example.org`));
+    }
   });
 
   test('records can be written where the folder, or the nearest folder above it, is a writable folder; a file in the way is refused', () => {

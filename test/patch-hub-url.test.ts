@@ -284,13 +284,29 @@ describe('npm run patch-hub-url validates everything before it writes', () => {
     untouched(dir, before);
   });
 
+  test('a record that is a link to the secrets file is refused without printing any of it (a token stays unprinted)', async () => {
+    const dir = workspace();
+    const before = manifest(dir);
+    const token = 'f0'.repeat(32);
+    fs.mkdirSync(path.join(dir, 'secrets'));
+    fs.writeFileSync(path.join(dir, 'secrets', 'prod.json'), JSON.stringify({ tokens: { proxySecretToken: token } }), { mode: 0o600 });
+    fs.mkdirSync(path.join(dir, 'hub-urls'));
+    fs.symlinkSync('../secrets/prod.json', path.join(dir, 'hub-urls', 'prod.url'));
+    const result = await cli(dir, ['--address', '203.0.113.7']);
+    expect([result.status, result.stderr]).toEqual([1,
+      'error: the URL in hub-urls/prod.url is not a URL; give the public address of JupyterHub, such as http://203.0.113.7 or https://hub.example.org\n']);
+    expect(result.stdout + result.stderr).not.toContain(token);
+    expect(manifest(dir)).toBe(before);
+  });
+
   test('a folder where the record file goes stops it before the manifest changes', async () => {
     const dir = workspace();
     const before = manifest(dir);
     fs.mkdirSync(path.join(dir, 'hub-urls', 'prod.url'), { recursive: true });
     const result = await cli(dir, ['--address', '203.0.113.7']);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe('error: hub-urls/prod.url is not a file; remove it (it should hold the deployment\'s recorded hub URL)\n');
+    expect(result.stderr).toBe('error: hub-urls/prod.url is a folder, not a regular file; remove it and run `npm run patch-hub-url -- --deployment prod` again '
+      + '(it should hold the deployment\'s recorded hub URL, at most 2 KiB)\n');
     expect(manifest(dir)).toBe(before);
   });
 });

@@ -71,6 +71,15 @@ describe('discoverProxyAddress', () => {
     expect(await discoverProxyAddress(optionsFor(cluster, 60, []))).toBe('a1b2-123.eu-west-1.elb.amazonaws.com');
   });
 
+  test('a load balancer host name longer than any DNS name (5 MB) is refused in one short line, quoting none of it, with no progress line', async () => {
+    const cluster = await clusterWithStatuses([{ loadBalancer: { ingress: [{ hostname: `${'a'.repeat(5 * 1024 * 1024)}.elb.example.com` }] } }]);
+    const lines: string[] = [];
+    await expect(discoverProxyAddress(optionsFor(cluster, 60, lines))).rejects.toThrow(new ConfigError(
+      `Service proxy-public in namespace ${NS} reports an address of ${5 * 1024 * 1024 + 16} characters, longer than any host name (253); `
+      + 'check its load balancer, or pass --address with the DNS name users reach JupyterHub at'));
+    expect(lines).toEqual([]);
+  });
+
   test('gives up as soon as the time is up, without another read', async () => {
     const clock = fakeClock();
     const cluster = await clusterWithStatuses([{ loadBalancer: {} }]);
