@@ -6,9 +6,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError, diffLiveObjects, isEmptyDiff, redact, runMain } from '../lib';
+import { ConfigError, diffLiveObjects, isEmptyDiff, MAX_KUBECTL_OBJECT_FILE_BYTES, readInputText, redact, runMain } from '../lib';
 
-const folderTexts = (folder: string) => new Map(fs.readdirSync(folder).map(name => [name, fs.readFileSync(path.join(folder, name), 'utf8')]));
+/** The files kubectl wrote, one object each: only regular files of a bounded size (a FIFO or /dev/zero put there is refused). */
+const folderTexts = (folder: string) => new Map(fs.readdirSync(folder).map(name => [name, readInputText(path.join(folder, name), { maxBytes: MAX_KUBECTL_OBJECT_FILE_BYTES })]));
 
 runMain(() => {
   const folders = process.argv.slice(2);

@@ -17,3 +17,11 @@ export function isClusterScoped(kind: string): boolean {
 
 /** Kinds that run pods: as a Helm hook they are one-shot install steps that `kubectl apply` cannot honour. */
 export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Pod', 'Job', 'CronJob', 'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet']);
+
+/**
+ * Whether `kind` names a Secret, in any case: kubectl and some servers take `secret` too, and kubectl masks the values
+ * only of `Secret`, so anything that must never show a value treats every spelling as one.
+ */
+export function isSecretKind(kind: unknown): boolean {
+  return typeof kind === 'string' && kind.toLowerCase() === 'secret';
+}

@@ -3,10 +3,12 @@
  * (test/support/fake-kube-api.ts), running our diff program (the bundle `npm test` builds); and scripts standing in
  * for kubectl where what kubectl prints, or how it runs the program, is the point.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ConfigError, kubectlLiveDiff, LiveDiffOptions, ManifestObject, PruneCommand, runKubectl } from '../lib';
+import { spawnAsync } from './helpers';
 import { fakeKubeApiPerTest } from './support/fake-kube-api';
 import { recordingKubectl, shellScript } from './support/kubectl-scripts';
 
@@ -182,5 +184,32 @@ describe('kubectlLiveDiff: failures', () => {
   ])('kubectl printing %s is refused', async (_, script) => {
     await expect(run(script)).rejects.toThrow(new ConfigError(
       'kubectl diff printed something other than the diff program\'s answer; is KUBECTL_EXTERNAL_DIFF honoured by this kubectl?'));
+  });
+});
+
+describe('the diff program (bin/kubectl-diff-program.ts) on what it finds in kubectl\'s folders', () => {
+  const PROGRAM = path.join(__dirname, '..', 'build', 'bin', 'kubectl-diff-program.js');
+  /** The program run as kubectl runs it, on a LIVE folder holding `put`'s file and an empty MERGED folder. */
+  async function programWith(put: (file: string) => void) {
+    const [live, merged] = ['LIVE', 'MERGED'].map(name => path.join(dir, name));
+    for (const folder of [live, merged]) fs.mkdirSync(folder);
+    const file = path.join(live, 'v1.ConfigMap.demo.x');
+    put(file);
+    return { file, result: await spawnAsync(process.execPath, [PROGRAM, live, merged]) };
+  }
+
+  test('a FIFO in a folder is refused at once instead of hanging the diff', async () => {
+    const { file, result } = await programWith(target => execFileSync('mkfifo', [target]));
+    expect([result.status, result.stdout, result.stderr]).toEqual([2, '', `error: ${file} is a FIFO (named pipe), not a regular file\n`]);
+  });
+
+  test('a link to /dev/zero in a folder is refused at once instead of read forever', async () => {
+    const { file, result } = await programWith(target => fs.symlinkSync('/dev/zero', target));
+    expect([result.status, result.stdout, result.stderr]).toEqual([2, '', `error: ${file} is a device, not a regular file\n`]);
+  });
+
+  test('a file larger than any object kubectl writes (4 MiB) is refused naming the limit', async () => {
+    const { file, result } = await programWith(target => fs.writeFileSync(target, `# ${'x'.repeat(4 * 1024 * 1024)}\n`));
+    expect([result.status, result.stdout, result.stderr]).toEqual([2, '', `error: ${file} is larger than 4 MiB, the most this file may hold\n`]);
   });
 });

@@ -57,6 +57,40 @@ describe('diffLiveObjects', () => {
   });
 });
 
+describe('diffLiveObjects: Secrets that kubectl does not mask', () => {
+  const TOKEN = 'ghp_annotationTokenValue42';
+  const secret = (kind: string, data: Record<string, string>, annotations?: Record<string, string>) => ({
+    apiVersion: 'v1', kind, type: 'Opaque', metadata: { name: 'creds', namespace: 'prod', ...(annotations ? { annotations } : {}) }, data,
+  });
+  const diffOf = (live: object, merged: object) => diffLiveObjects(texts({ 'v1.Secret.prod.creds': live }), texts({ 'v1.Secret.prod.creds': merged }));
+
+  test('a Secret whose kind is lowercase "secret" is a Secret: a changed value shows as a changed key, never in full', () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const diff = diffOf(secret('secret', { password: b64('old-password-1') }), secret('secret', { password: b64('new-password-2') }));
+    expect(diff).toEqual({ objects: [{ change: 'changed', id: 'Secret/prod/creds', fields: [], keys: [{ key: 'password', change: 'changed' }] }], restarts: [] });
+    expect(JSON.stringify(diff)).not.toMatch(/password-|cGFzc3dvcmQt/);
+  });
+
+  test('an annotation of a Secret that is not ours is masked: a changed one shows as "*** (before)" and "*** (after)", never its value', () => {
+    const diff = diffOf(secret('Secret', { a: '***' }, { 'example.org/token': 'old-value-x1', same: TOKEN }), secret('Secret', { a: '***' }, { 'example.org/token': TOKEN, same: TOKEN }));
+    expect(diff.objects).toEqual([{
+      change: 'changed', id: 'Secret/prod/creds', keys: [],
+      fields: [{ path: 'metadata.annotations["example.org/token"]', before: '*** (before)', after: '*** (after)' }],
+    }]);
+    expect(JSON.stringify(diff)).not.toContain(TOKEN);
+  });
+
+  test('an annotation added to a Secret shows as added, masked', () => {
+    const diff = diffOf(secret('Secret', { a: '***' }), secret('Secret', { a: '***' }, { 'example.org/token': TOKEN }));
+    expect(diff.objects[0].fields).toEqual([{ path: 'metadata.annotations', before: undefined, after: { 'example.org/token': '*** (after)' } }]);
+  });
+
+  test('the sealing scope annotations we write on Secrets show their values', () => {
+    const diff = diffOf(secret('Secret', { a: '***' }), secret('Secret', { a: '***' }, { 'sealedsecrets.bitnami.com/namespace-wide': 'true' }));
+    expect(diff.objects[0].fields).toEqual([{ path: 'metadata.annotations', before: undefined, after: { 'sealedsecrets.bitnami.com/namespace-wide': 'true' } }]);
+  });
+});
+
 describe('diffLiveObjects: what is no change', () => {
   const configMap = (metadata: object) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'prod', ...metadata }, data: { a: '1' } });
   const diffOf = (live: object, merged: object) => diffLiveObjects(texts({ 'v1.ConfigMap.prod.settings': live }), texts({ 'v1.ConfigMap.prod.settings': merged }));
