@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { ConfigError } from './errors';
 import { ApplyPlan, applyPlan, checkApplyComplete } from './apply-plan';
+import { isSecretKind } from './kinds';
 import { readManifestFile } from './manifest-files';
 import { DeploymentFiles } from './prune';
 import { deploymentFiles, PublishTargets } from './publish';
@@ -25,6 +26,6 @@ export function readDeploymentFiles(targets: PublishTargets, deployment: string)
 export function readApplyPlan(targets: PublishTargets, deployment: string, prune: boolean): ApplyPlan {
   const plan = applyPlan(readDeploymentFiles(targets, deployment), prune);
   checkApplyComplete(plan, deploymentFiles(targets, deployment).secrets);
-  for (const secret of plan.objects.filter(o => o.kind === 'Secret')) registerSecretValues(secret);
+  for (const secret of plan.objects.filter(o => isSecretKind(o.kind))) registerSecretValues(secret);
   return plan;
 }

@@ -169,6 +169,24 @@ describe('npm run apply', () => {
     expectNoSecretIn(result.output);
   });
 
+  test('an admission webhook quoting the first 40 characters of each Secret data value (values.yaml\'s base64 among them): the error shows them redacted', async () => {
+    const quoted: string[] = [];
+    const cluster = await start({
+      admission: (request, body) => {
+        if (request.resource !== 'secrets') return undefined;
+        quoted.push(...Object.values(body?.data ?? {}).map(value => String(value).slice(0, 40)));
+        return Object.entries(body?.data ?? {}).map(([key, value]) => `${key} starts ${String(value).slice(0, 40)}`).join(', ');
+      },
+    });
+    const result = await run('apply', cluster, ['--deployment', 'staging']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: kubectl apply of the Namespace and Secrets failed: Error from server \(BadRequest\): .*admission webhook "fake.example.org" denied the request: /);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(quoted.length).toBeGreaterThan(1);
+    for (const quote of quoted) expect(result.stderr).not.toContain(quote);
+    expectNoSecretIn(result.output);
+  });
+
   test('no cluster: one line that says which kubeconfig and context to check', async () => {
     const closed = await start();
     const url = closed.url;

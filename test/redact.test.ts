@@ -37,3 +37,28 @@ describe('redact', () => {
     expect(redact('string-REDACT-value-5')).toBe('***');
   });
 });
+
+describe('redact: secrets inside larger values', () => {
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const TOKEN = 'c0ffee'.repeat(10) + 'beef';
+
+  test('a server quoting the first 40 characters of a Secret\'s data value (the base64 of values.yaml) has them redacted', () => {
+    const valuesYaml = `config:\n  BinderHub:\n    build_token_secret: ${TOKEN}\n  GitHubRepoProvider:\n    access_token: ghp_redactTestToken42\n`;
+    registerSecretValues({ kind: 'Secret', data: { 'values.yaml': b64(valuesYaml) } });
+    const quote = b64(valuesYaml).slice(0, 40);
+    expect(redact(`admission webhook "check.example.org" denied the request: data[values.yaml] starts "${quote}...", which is not allowed`))
+      .toBe('admission webhook "check.example.org" denied the request: data[values.yaml] starts "***...", which is not allowed');
+  });
+
+  test.each([0, 1, 2])('the base64 of a larger value holding a registered token %i bytes into a 3-byte group is redacted', shift => {
+    registerSecrets(TOKEN);
+    const encoded = b64(`${'#'.repeat(shift)}build_token_secret: ${TOKEN}\nother: 1\n`);
+    expect(redact(`invalid value "${encoded}"`)).toBe('invalid value "***"');
+  });
+
+  test('ordinary words, paths and base64 of other values stay', () => {
+    registerSecrets(TOKEN);
+    const text = `Error from server (Invalid): /api/v1/namespaces/prod/secrets/binder-secret: data[x] "${b64('an ordinary value of some length')}" is invalid`;
+    expect(redact(text)).toBe(text);
+  });
+});

@@ -72,6 +72,11 @@ export interface FakeKubeApiOptions {
   readonly user?: string;
   /** Called with each request before it is answered, so a test can change the cluster in between. @default - none */
   readonly beforeRequest?: (request: RecordedRequest, api: FakeKubeApi) => void;
+  /**
+   * A validating admission webhook: called with each create, update and patch and the object sent; a message it
+   * returns denies the request with 400 BadRequest, as the real server passes a webhook's denial on. @default - none
+   */
+  readonly admission?: (request: RecordedRequest, body: any) => string | undefined;
 }
 
 /** One request the fake received. */
@@ -347,6 +352,8 @@ export class FakeKubeApi {
     const rule = (this.options.forbidden ?? []).find(r => (r.verb ?? verb) === verb && (r.resource ?? target.resource.plural) === target.resource.plural
       && (r.namespace ?? target.namespace) === target.namespace && (r.name ?? request.name) === request.name);
     if (rule) return this.reply(res, this.forbidden(verb!, target, request.name));
+    const denial = ['create', 'update', 'patch'].includes(verb!) ? this.options.admission?.(request, body) : undefined;
+    if (denial !== undefined) return this.reply(res, statusReply(400, 'BadRequest', `admission webhook "fake.example.org" denied the request: ${denial}`));
     try {
       if (verb === 'watch') return this.watch(target, query, res);
       this.reply(res, this.handle(verb!, target, query, contentType, body));
