@@ -8,13 +8,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   AdoptionComparisonResult, AdoptionRenderInputs, adoptedModuleText, adoptedSecrets, AdoptionPlan, BinderHubTokenValues, chartSourceFromEnvironment, checkDnsLabel, checkKubectlTarget, ConfigError,
-  DEFAULT_TARGETS, deploymentFiles, formatAdoptionComparison, HubUrlRecords, parseCliArgs, planAdoption, readClusterTokens, readValuesLayers, redact,
+  DEFAULT_TARGETS, deploymentFiles, formatAdoptionComparison, HubUrlRecords, parseCliArgs, planAdoption, readClusterTokens, readValuesLayers, redact, requestTimeoutSeconds,
   renderAdoptionComparison, runMain, SecretStore, toolPath, withClusterTokens, writeFileAtomic, writeNewFile,
 } from '../lib';
 import { EXAMPLE_DEPLOYMENTS, EXAMPLE_NAMESPACES } from '../main';
 
 const USAGE = `usage: npm run adopt -- --name <deployment> --secret secret.yaml --config config.yaml [-f more.yaml ...] [--out <file>.ts] [--force]
-                        [--namespace <ns>] [--release <name>] [--from-cluster [--context <ctx>] [--kubeconfig <file>]] [--no-compare]
+                        [--namespace <ns>] [--release <name>] [--from-cluster [--context <ctx>] [--kubeconfig <file>] [--request-timeout <s>]] [--no-compare]
 
 Reads the guide's values files (today's layout or the 2019 one), merged as helm merges -f files: in the order
 given, later wins, maps merge, lists are replaced. Writes:
@@ -37,6 +37,7 @@ chart (BINDERHUB_CHART, else the pinned public chart), object by object, the dif
   --from-cluster        also read the live release's Secret hub (kubectl, read only): the tokens the values files
                         lack, such as the chart-minted cookieSecret and CryptKeeper key, so users stay signed in
   --context <ctx>, --kubeconfig <file>   which cluster kubectl reads (default: kubectl's own)
+  --request-timeout <seconds>   how long the API server may take to answer one request, at most 3600 (default: 30)
   --help                this text`;
 
 runMain(async () => {
@@ -47,7 +48,7 @@ runMain(async () => {
       values: { type: 'string', short: 'f', multiple: true }, out: { type: 'string' }, force: { type: 'boolean', default: false },
       'no-compare': { type: 'boolean', default: false },
       'from-cluster': { type: 'boolean', default: false }, namespace: { type: 'string' }, release: { type: 'string' },
-      context: { type: 'string' }, kubeconfig: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
+      context: { type: 'string' }, kubeconfig: { type: 'string' }, 'request-timeout': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (args.help) {
@@ -61,8 +62,9 @@ runMain(async () => {
   const out = args.out ?? path.join('deployments', `${args.name}.ts`);
   if (!out.endsWith('.ts')) throw new ConfigError(`--out "${out}" must name a .ts file`);
 
-  const clusterOptions = [args.context, args.kubeconfig].some(v => v !== undefined);
-  if (clusterOptions && !args['from-cluster']) throw new ConfigError('--context and --kubeconfig go with --from-cluster; see --help');
+  const clusterOptions = [args.context, args.kubeconfig, args['request-timeout']].some(v => v !== undefined);
+  if (clusterOptions && !args['from-cluster']) throw new ConfigError('--context, --kubeconfig and --request-timeout go with --from-cluster; see --help');
+  const requestTimeoutSec = requestTimeoutSeconds(args['request-timeout']);
   if (args.namespace !== undefined) checkDnsLabel('--namespace', args.namespace);
   if (args.release !== undefined) checkDnsLabel('--release', args.release, 53);
   checkExampleCollision(args.name, args.release ?? args.name, args.namespace ?? args.name);
@@ -70,7 +72,7 @@ runMain(async () => {
   let fromCluster: Array<keyof BinderHubTokenValues> = [];
   let cluster: Partial<BinderHubTokenValues> = {};
   if (args['from-cluster']) {
-    const kubectl = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context };
+    const kubectl = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context, requestTimeoutSec };
     await checkKubectlTarget(kubectl);
     cluster = await readClusterTokens({ ...kubectl, namespace: args.namespace ?? args.name, release: args.release ?? args.name });
     ({ plan, fromCluster } = withClusterTokens(plan, cluster));

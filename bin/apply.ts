@@ -6,11 +6,11 @@
 import * as fs from 'fs';
 import {
   checkDnsLabel, checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, deploymentFiles,
-  hubUrlState, kubectlError, KubectlOptions, parseCliArgs, readApplyPlan, redact, runKubectl, runMain, streamInput,
+  hubUrlState, kubectlError, KubectlOptions, parseCliArgs, readApplyPlan, redact, requestTimeoutSeconds, runKubectl, runMain, streamInput,
   timeoutSeconds, toolPath, waitForRollouts,
 } from '../lib';
 
-const USAGE = `usage: npm run apply -- --deployment <name> [--prune] [--timeout <seconds>] [--context <ctx>] [--kubeconfig <file>]
+const USAGE = `usage: npm run apply -- --deployment <name> [--prune] [--timeout <seconds>] [--context <ctx>] [--kubeconfig <file>] [--request-timeout <seconds>]
 
 Applies the deployment's files with kubectl: first its Namespace and Secrets (through standard input), then
 dist/<name>.k8s.yaml and dist-secrets/<name>-secrets.k8s.yaml together, then waits for each of its Deployments,
@@ -25,6 +25,7 @@ that is not ready in time is named with its last event.
   --dist-secrets <dir>   Secrets kept out of dist/ (default: dist-secrets)
   --kubeconfig <file>    kubeconfig for kubectl (default: kubectl's own: KUBECONFIG, ~/.kube/config)
   --context <name>       kubeconfig context (default: the current one)
+  --request-timeout <seconds>  how long the API server may take to answer one request, at most 3600 (default: 30)
   --help                 this text`;
 
 runMain(async () => {
@@ -32,7 +33,7 @@ runMain(async () => {
     options: {
       deployment: { type: 'string' }, prune: { type: 'boolean', default: false }, timeout: { type: 'string', default: '600' },
       dist: { type: 'string', default: DEFAULT_TARGETS.manifests }, 'dist-secrets': { type: 'string', default: DEFAULT_TARGETS.secrets },
-      kubeconfig: { type: 'string' }, context: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
+      kubeconfig: { type: 'string' }, context: { type: 'string' }, 'request-timeout': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (args.help) {
@@ -42,11 +43,12 @@ runMain(async () => {
   if (!args.deployment) throw new ConfigError('--deployment is required; see --help');
   checkDnsLabel('--deployment', args.deployment);
   const timeoutSec = timeoutSeconds(args.timeout!);
+  const requestTimeoutSec = requestTimeoutSeconds(args['request-timeout']);
 
   const targets = { manifests: args.dist!, secrets: args['dist-secrets']! };
   completeInterruptedPublish(targets);
   const plan = readApplyPlan(targets, args.deployment, args.prune);
-  const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context };
+  const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context, requestTimeoutSec };
   await checkKubectlTarget(kubectl);
   for (const skipped of plan.command.skipped) console.log(`not applied: ${skipped.file}: ${skipped.reason}`);
   if (args.prune) for (const kept of plan.command.kept) console.log(`never pruned: ${kept.kind} ${kept.objects.join(', ')}`);

@@ -9,12 +9,12 @@ import { synthesizeExample } from '../main';
 import {
   checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentOfFile,
   diffDeployments, diffSummary, formatDeploymentDiffs, isEmptyDiff, kubectlLiveDiff, KubectlOptions,
-  manifestTextsAtRef, parseCliArgs, plannedFiles, publishedFiles, readApplyPlan, readPublishedTexts, redact, runMain,
+  manifestTextsAtRef, parseCliArgs, plannedFiles, publishedFiles, readApplyPlan, readPublishedTexts, redact, requestTimeoutSeconds, runMain,
   styleFor, toolPath,
 } from '../lib';
 
 const USAGE = `usage: npm run diff [-- --deployment <name>...] [--against <git-ref>]
-       npm run diff -- --live [--deployment <name>...] [--prune] [--context <ctx>] [--kubeconfig <file>]
+       npm run diff -- --live [--deployment <name>...] [--prune] [--context <ctx>] [--kubeconfig <file>] [--request-timeout <seconds>]
 
 Shows, object by object, what a fresh synth of main.ts changes against dist/ and dist-secrets/ (or against dist/
 at <git-ref>: what a pull request changes), or with --live what applying dist/ and dist-secrets/ would change in
@@ -29,7 +29,7 @@ runMain(async () => {
       deployment: { type: 'string', multiple: true, default: [] },
       against: { type: 'string' },
       live: { type: 'boolean', default: false }, prune: { type: 'boolean', default: false },
-      context: { type: 'string' }, kubeconfig: { type: 'string' },
+      context: { type: 'string' }, kubeconfig: { type: 'string' }, 'request-timeout': { type: 'string' },
     },
   });
   if (values.help) {
@@ -43,7 +43,7 @@ runMain(async () => {
     report(await liveDiffs(values), `the cluster matches dist/ and dist-secrets/ of ${which}`, `applying ${which} to the cluster`);
     return;
   }
-  for (const option of ['prune', 'context', 'kubeconfig'] as const) {
+  for (const option of ['prune', 'context', 'kubeconfig', 'request-timeout'] as const) {
     if (values[option] !== undefined && values[option] !== false) throw new ConfigError(`--${option} goes with --live; see --help`);
   }
   const against = values.against;
@@ -76,7 +76,7 @@ function report(diffs: DeploymentDiff[], unchanged: string, changed: string): vo
 }
 
 /** `kubectl diff` of each deployment's files in dist/ (all of them, or those named) against the cluster. */
-async function liveDiffs(values: { deployment: string[]; prune?: boolean; context?: string; kubeconfig?: string }): Promise<DeploymentDiff[]> {
+async function liveDiffs(values: { deployment: string[]; prune?: boolean; context?: string; kubeconfig?: string; 'request-timeout'?: string }): Promise<DeploymentDiff[]> {
   completeInterruptedPublish(DEFAULT_TARGETS);
   const known = [...new Set(publishedFiles(DEFAULT_TARGETS).map(file => deploymentOfFile(file, DEFAULT_TARGETS)))].sort();
   const unknown = values.deployment.filter(name => !known.includes(name));
@@ -84,11 +84,13 @@ async function liveDiffs(values: { deployment: string[]; prune?: boolean; contex
     throw new ConfigError(`${unknown.length > 0 ? `--deployment ${unknown[0]}: no such deployment in ${DEFAULT_TARGETS.manifests}/` : `${DEFAULT_TARGETS.manifests}/ holds no deployment`}; `
       + `run \`npm run synth\` first${known.length > 0 ? ` or name one of ${known.join(', ')}` : ''}`);
   }
-  const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), context: values.context, kubeconfig: values.kubeconfig };
-  await checkKubectlTarget(kubectl);
+  const kubectl: KubectlOptions = {
+    kubectl: toolPath('kubectl'), context: values.context, kubeconfig: values.kubeconfig, requestTimeoutSec: requestTimeoutSeconds(values['request-timeout']),
+  };
   // Every deployment's files are read and checked before kubectl is asked anything.
   const plans = (values.deployment.length > 0 ? values.deployment : known)
     .map(deployment => ({ deployment, plan: readApplyPlan(DEFAULT_TARGETS, deployment, values.prune === true) }));
+  await checkKubectlTarget(kubectl);
   const diffs: DeploymentDiff[] = [];
   for (const { deployment, plan } of plans) {
     diffs.push({ deployment, diff: await kubectlLiveDiff({ ...kubectl, secretsFolder: DEFAULT_TARGETS.secrets, prune: values.prune }, plan.command, plan.objects) });

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  checkDnsLabel, checkKubectlTarget, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, kubectlError, patchHubUrl, replaceFilesTogether, runKubectl, runMain, timeoutSeconds, toolPath, waitForRollouts,
+  checkDnsLabel, checkKubectlTarget, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, kubectlError, patchHubUrl, replaceFilesTogether, requestTimeoutSeconds, runKubectl, runMain, timeoutSeconds, toolPath, waitForRollouts,
 } from '../lib';
 
 const USAGE = `usage: npm run patch-hub-url -- --deployment <name> [options]
@@ -22,6 +22,7 @@ else changes), and records it in hub-urls/<name>.url, which the next synth reads
   --interval <seconds>   first wait between polls; it doubles up to 15 (default: 2)
   --kubeconfig <file>    kubeconfig for kubectl (default: kubectl's own: KUBECONFIG, ~/.kube/config)
   --context <name>       kubeconfig context (default: the current one)
+  --request-timeout <seconds>  how long the API server may take to answer one request, at most 3600 (default: 30)
   --records <dir>        where discovered URLs are recorded (default: hub-urls)
   --apply                kubectl apply the patched file and wait for the binder rollout
   --help                 this text`;
@@ -31,7 +32,7 @@ runMain(async () => {
     options: {
       deployment: { type: 'string' }, dist: { type: 'string', default: 'dist' }, address: { type: 'string' },
       scheme: { type: 'string', default: 'http' }, timeout: { type: 'string', default: '600' }, interval: { type: 'string', default: '2' }, kubeconfig: { type: 'string' },
-      context: { type: 'string' }, records: { type: 'string', default: 'hub-urls' }, apply: { type: 'boolean', default: false },
+      context: { type: 'string' }, 'request-timeout': { type: 'string' }, records: { type: 'string', default: 'hub-urls' }, apply: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -45,6 +46,7 @@ runMain(async () => {
   if (args.scheme !== 'http' && args.scheme !== 'https') throw new ConfigError(`--scheme must be http or https, got "${args.scheme}"`);
   const timeoutSec = timeoutSeconds(args.timeout!);
   const intervalSec = Number(args.interval);
+  const requestTimeoutSec = requestTimeoutSeconds(args['request-timeout']);
   if (!(intervalSec > 0)) throw new ConfigError(`--interval must be a positive number of seconds, got "${args.interval}"`);
 
   completeInterruptedPublish({ ...DEFAULT_TARGETS, manifests: args.dist! });
@@ -62,7 +64,7 @@ runMain(async () => {
   const records = new HubUrlRecords(args.records);
   records.checkWritable();
 
-  const kubectl = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context };
+  const kubectl = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context, requestTimeoutSec };
   if (args.address === undefined || args.apply) await checkKubectlTarget(kubectl);
   const address = args.address ?? await discoverProxyAddress({
     ...kubectl, namespace: state.namespace, timeoutSec, firstDelayMs: intervalSec * 1000, onProgress: line => process.stderr.write(`${line}\n`),

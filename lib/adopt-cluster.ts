@@ -23,7 +23,7 @@ export interface ClusterRelease extends KubectlOptions {
  * Secret's values are registered for redaction and never quoted; failures are one line naming the fix.
  */
 export async function readClusterTokens(options: ClusterRelease): Promise<Partial<BinderHubTokenValues>> {
-  const result = await runKubectl(options, ['get', 'secret', 'hub', '--namespace', options.namespace, '--output', 'json', '--request-timeout', '20s']);
+  const result = await runKubectl(options, ['get', 'secret', 'hub', '--namespace', options.namespace, '--output', 'json']);
   if (result.status !== 0) throw clusterError(result.stderr.trim(), options);
   return hubSecretTokens(parseKubectlJson(result.stdout, `kubectl get secret hub --namespace ${options.namespace}`), options);
 }

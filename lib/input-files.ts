@@ -26,12 +26,12 @@ export const MAX_OBJECT_BYTES = 1024 * 1024;
 export function readInputBytes(file: string, options: InputFileOptions = {}): Buffer {
   const maxBytes = options.maxBytes ?? MAX_OBJECT_BYTES;
   const refuse = (what: string) => new ConfigError(`${file} ${what}${options.fix ? `; ${options.fix}` : ''}`);
-  const kind = fileKind(fs.statSync(file));
-  if (kind !== 'file') throw refuse(`is ${kind}, not a regular file`);
+  const stats = fs.statSync(file);
+  if (!stats.isFile()) throw refuse(`is ${describeFileKind(stats)}, not a regular file`);
   // O_NONBLOCK: if a FIFO took the file's place since the check, opening it does not wait for a writer.
   const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
-    if (fileKind(fs.fstatSync(fd)) !== 'file') throw refuse('changed into something other than a regular file while it was read');
+    if (!fs.fstatSync(fd).isFile()) throw refuse('changed into something other than a regular file while it was read');
     const chunks: Buffer[] = [];
     let total = 0;
     const chunk = Buffer.alloc(64 * 1024);
@@ -84,9 +84,8 @@ function firstInvalidUtf8(bytes: Buffer): number {
   return offset;
 }
 
-/** What kind of thing a stat describes, as a refusal names it. */
-function fileKind(stats: fs.Stats): string {
-  if (stats.isFile()) return 'file';
+/** What kind of thing a stat of no regular file describes, as a refusal names it: "a folder", "a device". */
+export function describeFileKind(stats: fs.Stats): string {
   if (stats.isDirectory()) return 'a folder';
   if (stats.isFIFO()) return 'a FIFO (named pipe)';
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';

@@ -90,7 +90,7 @@ function inFileOrder(diff: ManifestDiff, objects: ManifestObject[]): ManifestDif
 }
 
 async function namespaceExists(options: KubectlOptions, name: string): Promise<boolean> {
-  const result = await runKubectl(options, ['get', 'namespace', name, '--request-timeout', '20s']);
+  const result = await runKubectl(options, ['get', 'namespace', name]);
   if (result.status === 0) return true;
   if (/\(NotFound\)/.test(result.stderr)) return false;
   throw kubectlError(`kubectl get namespace ${name}`, result.stderr, options);

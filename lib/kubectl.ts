@@ -1,6 +1,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import { ConfigError } from './errors';
+import { describeFileKind } from './input-files';
 
 /** How to reach the cluster. */
 export interface KubectlOptions {
@@ -10,6 +11,31 @@ export interface KubectlOptions {
   readonly kubeconfig?: string;
   /** A kubeconfig context. @default - the current context */
   readonly context?: string;
+  /**
+   * How long kubectl waits for the API server to answer one request, in seconds (`--request-timeout`); 0 for no
+   * limit, which only a watch bounded otherwise (`rollout status --timeout`) should use.
+   * @default DEFAULT_REQUEST_TIMEOUT_SEC
+   */
+  readonly requestTimeoutSec?: number;
+}
+
+/**
+ * The default `--request-timeout`: an API server answers in well under a second; one that has not answered in 30 s
+ * hangs. (kubectl's own default is none: a hanging server held a command until kubectl's retries gave up, 100 s.)
+ */
+export const DEFAULT_REQUEST_TIMEOUT_SEC = 30;
+
+/** The longest `--request-timeout`: an hour. */
+const MAX_REQUEST_TIMEOUT_SEC = 3600;
+
+/** The seconds of a `--request-timeout` option (DEFAULT_REQUEST_TIMEOUT_SEC when not given), digits only. */
+export function requestTimeoutSeconds(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_REQUEST_TIMEOUT_SEC;
+  const seconds = Number(value);
+  if (!/^[0-9]+$/.test(value) || seconds <= 0 || seconds > MAX_REQUEST_TIMEOUT_SEC) {
+    throw new ConfigError(`--request-timeout must be a whole number of seconds from 1 to ${MAX_REQUEST_TIMEOUT_SEC} (an hour), got "${value}"`);
+  }
+  return seconds;
 }
 
 /** What one `kubectl` call gets besides its arguments. */
@@ -32,6 +58,7 @@ function kubectlGlobalArgs(options: KubectlOptions): string[] {
   return [
     ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []),
     ...(options.context ? ['--context', options.context] : []),
+    `--request-timeout=${options.requestTimeoutSec ?? DEFAULT_REQUEST_TIMEOUT_SEC}s`,
   ];
 }
 
@@ -56,6 +83,9 @@ export function runKubectl(options: KubectlOptions, args: string[], call: Kubect
   });
 }
 
+/** What kubectl's stderr says when the API server took longer than `--request-timeout` to answer. */
+const KUBECTL_TIMED_OUT = /Client\.Timeout exceeded|context deadline exceeded/;
+
 /** What kubectl's stderr says when it reaches no cluster, or the cluster does not know who it is. */
 const KUBECTL_UNREACHABLE = /connect|refused|no such host|dial tcp|i\/o timeout|context deadline|certificate|Unauthorized|no configuration/i;
 
@@ -67,6 +97,14 @@ function kubectlLastLines(text: string, count: number): string[] {
 /** The last line of kubectl's stderr: its error. */
 export function kubectlLastLine(text: string): string {
   return kubectlLastLines(text, 1).join('');
+}
+
+/** The most characters of kubectl's output an error quotes: a line that long is something the server echoed (a host name of megabytes). */
+const MAX_QUOTED = 1000;
+
+/** `text`, cut to MAX_QUOTED characters, saying how many were left out. */
+export function boundedQuote(text: string): string {
+  return text.length <= MAX_QUOTED ? text : `${text.slice(0, MAX_QUOTED)}... (${text.length - MAX_QUOTED} more characters)`;
 }
 
 /**
@@ -92,9 +130,13 @@ export function kubectlError(what: string, stderr: string, options: KubectlOptio
   // kubectl's error is its last line, but for a kind the cluster does not serve: that one is on the line before the advice.
   const missingKind = kubectlLastLine(stderr) === CRD_ADVICE;
   // kubectl suggests --validate=false when it cannot fetch the schemas; with no cluster that would not help.
-  const last = kubectlLastLines(stderr, missingKind ? 2 : 1).join('; ')
-    .replace('; if you choose to ignore these errors, turn validation off with --validate=false', '');
+  const last = boundedQuote(kubectlLastLines(stderr, missingKind ? 2 : 1).join('; ')
+    .replace('; if you choose to ignore these errors, turn validation off with --validate=false', ''));
   // A cluster that answered (it refused the verb, or serves no such kind) is reachable, whatever the kind or file is named.
+  if (!missingKind && !/forbidden/i.test(stderr) && KUBECTL_TIMED_OUT.test(stderr)) {
+    return new ConfigError(`the API server did not answer within ${options.requestTimeoutSec ?? DEFAULT_REQUEST_TIMEOUT_SEC}s (--request-timeout)${options.context ? ` (context ${options.context})` : ''}: `
+      + `${last}; check that the cluster is up (kubectl cluster-info), or give it longer with --request-timeout`);
+  }
   if (!missingKind && !/forbidden/i.test(stderr) && KUBECTL_UNREACHABLE.test(stderr)) {
     return new ConfigError(`no cluster reachable through kubectl${options.context ? ` (context ${options.context})` : ''}: ${last}; `
       + 'check --kubeconfig / --context (kubectl config current-context)');
@@ -114,15 +156,40 @@ export async function checkKubectlTarget(options: KubectlOptions): Promise<void>
   if (options.kubeconfig !== undefined) {
     const stat = fs.statSync(options.kubeconfig, { throwIfNoEntry: false });
     if (!stat?.isFile()) {
-      throw new ConfigError(`--kubeconfig ${options.kubeconfig}: ${stat ? 'is a folder, not' : 'no such file; give'} a kubeconfig file (or leave the option out for KUBECONFIG, ~/.kube/config)`);
+      throw new ConfigError(`--kubeconfig ${options.kubeconfig}: ${stat ? `is ${describeFileKind(stat)}, not` : 'no such file; give'} a kubeconfig file (or leave the option out for KUBECONFIG, ~/.kube/config)`);
     }
   }
-  if (options.context === undefined) return;
+  if (options.context !== undefined) await checkContext(options, options.context);
+  await checkApiServer(options);
+}
+
+/** Refuses a `--context` the kubeconfig lacks, naming those it has. */
+async function checkContext(options: KubectlOptions, context: string): Promise<void> {
   const source = options.kubeconfig ?? 'the kubeconfig (KUBECONFIG, ~/.kube/config)';
   const result = await runKubectl({ ...options, context: undefined }, ['config', 'get-contexts', '--output', 'name']);
-  if (result.status !== 0) throw new ConfigError(`--context ${options.context}: kubectl cannot read ${source}: ${kubectlLastLine(result.stderr)}`);
+  if (result.status !== 0) throw new ConfigError(`--context ${context}: kubectl cannot read ${source}: ${kubectlLastLine(result.stderr)}`);
   const contexts = result.stdout.split('\n').filter(Boolean);
-  if (!contexts.includes(options.context)) {
-    throw new ConfigError(`--context ${options.context}: no such context in ${source}; ${contexts.length > 0 ? `its contexts: ${contexts.join(', ')}` : 'it has none'}`);
+  if (!contexts.includes(context)) {
+    throw new ConfigError(`--context ${context}: no such context in ${source}; ${contexts.length > 0 ? `its contexts: ${contexts.join(', ')}` : 'it has none'}`);
+  }
+}
+
+/**
+ * Asks the API server its version, one request that needs no discovery first: a server that hangs fails after
+ * one `--request-timeout` (not after kubectl's retries of each discovery request), and a server that answers
+ * with no Kubernetes version (a web page, a proxy's error) is named as no Kubernetes API, not as kubectl's parse error.
+ */
+async function checkApiServer(options: KubectlOptions): Promise<void> {
+  const result = await runKubectl(options, ['get', '--raw', '/version']);
+  if (result.status !== 0) throw kubectlError('kubectl get --raw /version', result.stderr, options);
+  let version: unknown;
+  try {
+    version = JSON.parse(result.stdout);
+  } catch {
+    version = undefined;
+  }
+  if (typeof (version as { gitVersion?: unknown } | undefined)?.gitVersion !== 'string') {
+    throw new ConfigError(`the server${options.context ? ` of context ${options.context}` : ''} answered kubectl with no Kubernetes version (a web page, a proxy?): `
+      + 'it is no Kubernetes API server; check --kubeconfig / --context (kubectl config view --minify)');
   }
 }

@@ -70,7 +70,7 @@ export async function discoverProxyAddress(options: DiscoverOptions): Promise<st
 }
 
 async function getProxyPublic(options: DiscoverOptions): Promise<ProxyService> {
-  const result = await runKubectl(options, ['get', 'service', 'proxy-public', '--namespace', options.namespace, '--output', 'json', '--request-timeout', '20s']);
+  const result = await runKubectl(options, ['get', 'service', 'proxy-public', '--namespace', options.namespace, '--output', 'json']);
   if (result.status === 0) {
     return parseKubectlJson(result.stdout, `kubectl get service proxy-public --namespace ${options.namespace}`);
   }

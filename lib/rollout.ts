@@ -28,7 +28,8 @@ export async function waitForRollouts(options: RolloutOptions, workloads: Worklo
   for (const [index, workload] of workloads.entries()) {
     options.onProgress?.(`rollout: waiting for ${workload.resource}/${workload.name} (${index + 1} of ${workloads.length})`);
     const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
-    const result = await runKubectl(options, ['rollout', 'status', `${workload.resource}/${workload.name}`, '--namespace', workload.namespace, `--timeout=${left}s`]);
+    // A watch: --timeout bounds it, and a request timeout would cut it short.
+    const result = await runKubectl({ ...options, requestTimeoutSec: 0 }, ['rollout', 'status', `${workload.resource}/${workload.name}`, '--namespace', workload.namespace, `--timeout=${left}s`]);
     if (result.status !== 0) {
       const event = await lastEventOf(options, workload);
       throw new ConfigError(`${workloadName(workload)} was not ready when --timeout ran out (${options.timeoutSec} s for all workloads; ${kubectlLastLine(result.stderr)}); `
@@ -39,7 +40,7 @@ export async function waitForRollouts(options: RolloutOptions, workloads: Worklo
 }
 
 async function lastEventOf(options: KubectlOptions, workload: Workload): Promise<string | undefined> {
-  const result = await runKubectl(options, ['get', 'events', '--namespace', workload.namespace, '--output', 'json', '--request-timeout', '20s']);
+  const result = await runKubectl(options, ['get', 'events', '--namespace', workload.namespace, '--output', 'json']);
   // Stryker disable next-line ConditionalExpression: equivalent with kubectl: a failed get prints no list, so parsing its output fails to the same undefined
   if (result.status !== 0) return undefined;
   try {

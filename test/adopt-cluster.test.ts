@@ -130,12 +130,12 @@ describe('readClusterTokens, in this process', () => {
     }
   }
 
-  test('reads the four tokens of Secret hub (the first CryptKeeper key), with one read that may take 20 s, and registers them for redaction', async () => {
+  test('reads the four tokens of Secret hub (the first CryptKeeper key), with one read that may take 30 s, and registers them for redaction', async () => {
     const { tokens, calls } = await readFrom('ok');
     expect(tokens).toEqual({
       proxySecretToken: 'ad0b7e01'.repeat(8), binderApiToken: 'ad0b7e02'.repeat(8), cookieSecret: LIVE_COOKIE, cryptKeeperKey: LIVE_KEYS[0],
     });
-    expect(calls).toEqual(['get secret hub --namespace legacy --output json --request-timeout 20s']);
+    expect(calls).toEqual(['--request-timeout=30s get secret hub --namespace legacy --output json']);
     expect(redact(`${LIVE_COOKIE} ${LIVE_KEYS[0]}`)).toBe('*** ***');
   });
 

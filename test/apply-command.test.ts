@@ -3,6 +3,8 @@
  * pinned kubectl, and the fake API server (test/support/fake-kube-api.ts) as the cluster.
  */
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
@@ -187,19 +189,50 @@ describe('npm run apply', () => {
     expectNoSecretIn(result.output);
   });
 
+  describe('a server that is no working Kubernetes API', () => {
+    let server: http.Server;
+    afterEach(async () => {
+      server.closeAllConnections();
+      await new Promise(resolve => server.close(resolve));
+    });
+    /** Starts `server` with `handler` on a free port of 127.0.0.1; returns its URL. */
+    async function serve(handler: http.RequestListener): Promise<string> {
+      server = http.createServer(handler);
+      await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    }
+
+    test('one that never answers fails the apply after one --request-timeout, saying so (not after kubectl\'s retries, 64 s)', async () => {
+      const url = await serve(() => undefined);
+      const started = Date.now();
+      const result = await run('apply', url, ['--deployment', 'staging', '--request-timeout', '2']);
+      expect([result.status, result.stdout]).toEqual([1, '']);
+      expect(result.stderr).toMatch(/^error: the API server did not answer within 2s \(--request-timeout\): Unable to connect to the server: context deadline exceeded.*; check that the cluster is up \(kubectl cluster-info\), or give it longer with --request-timeout\n$/);
+      expect(Date.now() - started).toBeLessThan(15000);
+    });
+
+    test('one that answers with a web page is named as no Kubernetes API server, not as kubectl\'s parse error', async () => {
+      const url = await serve((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Welcome to nginx!</body></html>'));
+      const result = await run('apply', url, ['--deployment', 'staging']);
+      expect([result.status, result.stdout, result.stderr]).toEqual([1, '', 'error: the server answered kubectl with no Kubernetes version (a web page, a proxy?): '
+        + 'it is no Kubernetes API server; check --kubeconfig / --context (kubectl config view --minify)\n']);
+    });
+  });
+
   test('no cluster: one line that says which kubeconfig and context to check', async () => {
     const closed = await start();
     const url = closed.url;
     await closed.close();
     const result = await run('apply', url, ['--deployment', 'staging']);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^error: no cluster reachable through kubectl: .*connection refused; check --kubeconfig \/ --context \(kubectl config current-context\)\n$/);
+    expect(result.stderr).toMatch(/^error: no cluster reachable through kubectl: .*refused.*; check --kubeconfig \/ --context \(kubectl config current-context\)\n$/);
   });
 
   test.each([
     [['--deployment', 'Staging'], /^error: --deployment "Staging" must be lowercase letters, digits and '-'/],
     [['--deployment', 'staging', '--timeout', '0'], /^error: --timeout must be a whole number of seconds from 1 to 86400 \(a day\), got "0"\n$/],
     [['--deployment', 'staging', '--timeout', '1e21'], /^error: --timeout must be a whole number of seconds from 1 to 86400 \(a day\), got "1e21"\n$/],
+    [['--deployment', 'staging', '--request-timeout', '0'], /^error: --request-timeout must be a whole number of seconds from 1 to 3600 \(an hour\), got "0"\n$/],
     [['--deployment', 'staging', '--timeout', '86401'], /^error: --timeout must be a whole number of seconds from 1 to 86400 \(a day\), got "86401"\n$/],
     [['--deployment', 'staging', '--kubeconfig', 'no-such-file'], /^error: --kubeconfig no-such-file: no such file; give a kubeconfig file \(or leave the option out for KUBECONFIG, ~\/\.kube\/config\)\n$/],
     [['--deployment', 'staging', '--kubeconfig', 'dist'], /^error: --kubeconfig dist: is a folder, not a kubeconfig file/],
@@ -309,7 +342,7 @@ describe('npm run diff -- --live', () => {
     const token = "sed -n 's/^  hub.services.binder.apiToken: //p' dist-secrets/staging-secrets.k8s.yaml";
     fs.writeFileSync(kubectl, `#!/bin/sh\necho "Error from server (Invalid): $(${token}) is $(${token} | base64 -d)" >&2\nexit 1\n`, { mode: 0o755 });
     const result = await run('diff', cluster, ['--live', '--deployment', 'staging'], { KUBECTL: kubectl });
-    expect([result.status, result.stderr]).toEqual([2, 'error: kubectl get namespace binderhub-staging failed: Error from server (Invalid): *** is ***\n']);
+    expect([result.status, result.stderr]).toEqual([2, 'error: kubectl get --raw /version failed: Error from server (Invalid): *** is ***\n']);
     expectNoSecretIn(result.output);
   });
 

@@ -60,7 +60,7 @@ describe('kubectlLiveDiff against a cluster', () => {
       restarts: [{ workload: 'Deployment/demo/zeta', annotations: ['checksum/config'] }, { workload: 'Deployment/demo/alpha', annotations: ['checksum/config'] }],
     });
     // Every namespace exists, so kubectl reads the files themselves; each read of a namespace gives up after 20 s.
-    expect(kubectl.calls()).toEqual([`apply -f ${file}`, 'get namespace demo --request-timeout 20s', `diff -f ${file}`]);
+    expect(kubectl.calls()).toEqual([`--request-timeout=30s apply -f ${file}`, '--request-timeout=30s get namespace demo', `--request-timeout=30s diff -f ${file}`]);
     expect(fs.readdirSync(secretsFolder)).toEqual([]);
   });
 
@@ -77,7 +77,7 @@ describe('kubectlLiveDiff against a cluster', () => {
       ],
       restarts: [],
     });
-    expect(kubectl.calls()).toEqual(['get namespace fresh --request-timeout 20s', 'diff -f -']);
+    expect(kubectl.calls()).toEqual(['--request-timeout=30s get namespace fresh', '--request-timeout=30s diff -f -']);
     expect(cluster.objects().map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['ClusterRole/reader']);
   });
 

@@ -3,11 +3,14 @@
  * --kubeconfig and --context before anything reaches a cluster. Scripts stand in for kubectl where its output is the
  * point; the real pinned kubectl reads the kubeconfig files.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { checkKubectlTarget, ConfigError, fileSystemError, kubectlError, kubectlLastLine, runKubectl, toolPath } from '../lib';
-import { writeKubeconfig } from './support/fake-kube-api';
+import { checkKubectlTarget, ConfigError, fileSystemError, kubectlError, kubectlLastLine, requestTimeoutSeconds, runKubectl, toolPath } from '../lib';
+import { fakeKubeApiPerTest, writeKubeconfig } from './support/fake-kube-api';
 import { shellScript } from './support/kubectl-scripts';
 
 let dir: string;
@@ -19,7 +22,14 @@ describe('runKubectl', () => {
   test('the kubeconfig and the context come before the arguments; the input is kubectl\'s standard input', async () => {
     const kubectl = shellScript(dir, 'kubectl', 'printf \'%s\\n\' "$@"\ncat\necho "warning on stderr" >&2\nexit 3\n');
     const result = await runKubectl({ kubectl, kubeconfig: '/k/config', context: 'kind-dev' }, ['get', 'pods'], { input: 'from stdin\n' });
-    expect(result).toEqual({ status: 3, stdout: '--kubeconfig\n/k/config\n--context\nkind-dev\nget\npods\nfrom stdin\n', stderr: 'warning on stderr\n' });
+    expect(result).toEqual({ status: 3, stdout: '--kubeconfig\n/k/config\n--context\nkind-dev\n--request-timeout=30s\nget\npods\nfrom stdin\n', stderr: 'warning on stderr\n' });
+  });
+
+  test('each request may take 30 s unless the options give another time; 0 is none (for a watch)', async () => {
+    const kubectl = shellScript(dir, 'kubectl', 'printf \'%s \' "$@"\n');
+    expect((await runKubectl({ kubectl }, ['get'])).stdout).toBe('--request-timeout=30s get ');
+    expect((await runKubectl({ kubectl, requestTimeoutSec: 5 }, ['get'])).stdout).toBe('--request-timeout=5s get ');
+    expect((await runKubectl({ kubectl, requestTimeoutSec: 0 }, ['get'])).stdout).toBe('--request-timeout=0s get ');
   });
 
   test('without input, kubectl reads an empty standard input and the variables given are added to its environment', async () => {
@@ -85,15 +95,49 @@ describe('kubectlError', () => {
       + 'ensure CRDs are installed first\n', 'kind-dev',
     'kubectl get secret hub failed: error: resource mapping not found for name: "hub-tls" namespace: "prod" from "STDIN": '
       + 'no matches for kind "Certificate" in version "cert-manager.io/v1"; ensure CRDs are installed first'],
+    ['the API server did not answer in time: the request timeout, not a missing cluster', 'Unable to connect to the server: context deadline exceeded (Client.Timeout exceeded while awaiting headers)\n',
+      'kind-dev', 'the API server did not answer within 30s (--request-timeout) (context kind-dev): Unable to connect to the server: context deadline exceeded '
+      + '(Client.Timeout exceeded while awaiting headers); check that the cluster is up (kubectl cluster-info), or give it longer with --request-timeout'],
   ])('%s', (_, stderr, context, message) => {
     const error = kubectlError('kubectl get secret hub', stderr, { kubectl: 'kubectl', context });
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toBe(message);
   });
+
+  test('a line of megabytes (a host name the server echoes) is quoted only to its first 1000 characters', () => {
+    const line = `Error from server (Invalid): host "${'a'.repeat(5 * 1024 * 1024)}" is invalid`;
+    expect(kubectlError('kubectl apply', `${line}\n`, { kubectl: 'kubectl' }).message)
+      .toBe(`kubectl apply failed: ${line.slice(0, 1000)}... (${line.length - 1000} more characters)`);
+  });
+});
+
+describe('requestTimeoutSeconds', () => {
+  test('is 30 when the option is not given, and the seconds given otherwise', () => {
+    expect([requestTimeoutSeconds(undefined), requestTimeoutSeconds('1'), requestTimeoutSeconds('3600')]).toEqual([30, 1, 3600]);
+  });
+
+  test.each(['0', '3601', '1e3', '0x10', '5s', ''])('refuses %j', value => {
+    expect(() => requestTimeoutSeconds(value)).toThrow(new ConfigError(`--request-timeout must be a whole number of seconds from 1 to 3600 (an hour), got "${value}"`));
+  });
 });
 
 describe('checkKubectlTarget', () => {
   const kubectl = toolPath('kubectl');
+  const start = fakeKubeApiPerTest();
+  const servers: http.Server[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      await new Promise(resolve => server.close(resolve));
+    }
+  });
+  /** A plain HTTP server on 127.0.0.1 answering with `handler`, closed after the test; returns its URL. */
+  async function serve(handler: http.RequestListener): Promise<string> {
+    const server = http.createServer(handler);
+    servers.push(server);
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
 
   test.each([
     ['kubeconfig', { kubeconfig: '' }, '--kubeconfig is empty: name a kubeconfig file, or leave the option out for kubectl\'s default'],
@@ -110,8 +154,18 @@ describe('checkKubectlTarget', () => {
       `--kubeconfig ${missing}: no such file; give a kubeconfig file (or leave the option out for KUBECONFIG, ~/.kube/config)`));
   });
 
+  test.each([
+    ['a FIFO', (file: string) => execFileSync('mkfifo', [file]), 'a FIFO (named pipe)'],
+    ['/dev/zero', (file: string) => fs.symlinkSync('/dev/zero', file), 'a device'],
+  ])('a --kubeconfig that is %s is named as such, not as a folder', async (_, make, kind) => {
+    const kubeconfig = path.join(dir, 'config');
+    make(kubeconfig);
+    await expect(checkKubectlTarget({ kubectl, kubeconfig })).rejects.toThrow(new ConfigError(
+      `--kubeconfig ${kubeconfig}: is ${kind}, not a kubeconfig file (or leave the option out for KUBECONFIG, ~/.kube/config)`));
+  });
+
   test('a --context the kubeconfig has passes; one it lacks is refused, naming those it has', async () => {
-    const kubeconfig = writeKubeconfig(dir, 'http://127.0.0.1:1');
+    const kubeconfig = writeKubeconfig(dir, (await start()).url);
     await expect(checkKubectlTarget({ kubectl, kubeconfig, context: 'fake' })).resolves.toBeUndefined();
     await expect(checkKubectlTarget({ kubectl, kubeconfig, context: 'prod' })).rejects.toThrow(new ConfigError(
       `--context prod: no such context in ${kubeconfig}; its contexts: fake`));
@@ -122,6 +176,23 @@ describe('checkKubectlTarget', () => {
     fs.writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\n');
     await expect(checkKubectlTarget({ kubectl, kubeconfig, context: 'prod' })).rejects.toThrow(new ConfigError(
       `--context prod: no such context in ${kubeconfig}; it has none`));
+  });
+
+  test('a server that answers with a web page is named as no Kubernetes API server, not as kubectl\'s parse error', async () => {
+    const server = await serve((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Welcome to nginx!</body></html>'));
+    await expect(checkKubectlTarget({ kubectl, kubeconfig: writeKubeconfig(dir, server), context: 'fake' })).rejects.toThrow(new ConfigError(
+      'the server of context fake answered kubectl with no Kubernetes version (a web page, a proxy?): it is no Kubernetes API server; '
+      + 'check --kubeconfig / --context (kubectl config view --minify)'));
+  });
+
+  test('a server that never answers fails after one --request-timeout, saying so, not after kubectl\'s retries', async () => {
+    const server = await serve(() => undefined);
+    const started = Date.now();
+    // kubectl names the deadline with or without its client's reason, as the timing falls.
+    await expect(checkKubectlTarget({ kubectl, kubeconfig: writeKubeconfig(dir, server), requestTimeoutSec: 1 })).rejects.toThrow(new RegExp(
+      '^the API server did not answer within 1s \\(--request-timeout\\): Unable to connect to the server: context deadline exceeded( \\(Client\\.Timeout exceeded while awaiting headers\\))?; '
+      + 'check that the cluster is up \\(kubectl cluster-info\\), or give it longer with --request-timeout$'));
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   test('a --context with a kubeconfig kubectl cannot read is refused with kubectl\'s reason', async () => {

@@ -62,8 +62,8 @@ describe('discoverProxyAddress', () => {
       `proxy-public in ${NS}: EXTERNAL-IP pending (2s of 60s)`,
       `proxy-public in ${NS}: 203.0.113.7 (after 3s)`,
     ]);
-    // Each read gives up after 20 s, so an API server that does not answer cannot hold the command forever.
-    expect(serviceReads(cluster).map(r => r.query.timeout)).toEqual(['20s', '20s', '20s']);
+    // Each read gives up after the request timeout (30 s unless given), so an API server that does not answer cannot hold the command forever.
+    expect(serviceReads(cluster).map(r => r.query.timeout)).toEqual(['30s', '30s', '30s']);
   });
 
   test('a load balancer with a host name and no IP (AWS ELB): the host name', async () => {

@@ -53,8 +53,8 @@ describe('waitForRollouts', () => {
     });
     await waitForRollouts(options, [hub, binder]);
     expect(calls()).toEqual([
-      `rollout status deployment/hub --namespace ${NS} --timeout=120s`,
-      `rollout status deployment/binder --namespace ${NS} --timeout=90s`,
+      `--request-timeout=0s rollout status deployment/hub --namespace ${NS} --timeout=120s`,
+      `--request-timeout=0s rollout status deployment/binder --namespace ${NS} --timeout=90s`,
     ]);
     expect(progress).toEqual([
       'rollout: waiting for deployment/hub (1 of 2)', 'deployment "hub" successfully rolled out',
@@ -69,8 +69,8 @@ describe('waitForRollouts', () => {
     });
     await waitForRollouts(options, [hub, binder]);
     expect(calls()).toEqual([
-      `rollout status deployment/hub --namespace ${NS} --timeout=10s`,
-      `rollout status deployment/binder --namespace ${NS} --timeout=1s`,
+      `--request-timeout=0s rollout status deployment/hub --namespace ${NS} --timeout=10s`,
+      `--request-timeout=0s rollout status deployment/binder --namespace ${NS} --timeout=1s`,
     ]);
   });
 
@@ -86,10 +86,10 @@ describe('waitForRollouts', () => {
     await expect(waitForRollouts(options, [hub, binder])).rejects.toThrow(new Error(`deployment/hub in namespace ${NS} was not ready when --timeout ran out `
       + '(1 s for all workloads; error: timed out waiting for the condition); last event: BackOff on pod/hub-5d9-x2k: Back-off pulling image "hub:1"; '
       + `see kubectl describe deployment hub --namespace ${NS}`));
-    // The event list is asked for with a time limit of its own, so a hanging API server cannot hold back the failure.
+    // The event list is asked for with the request time limit, so a hanging API server cannot hold back the failure; the watch has none but its --timeout.
     expect(calls()).toEqual([
-      `rollout status deployment/hub --namespace ${NS} --timeout=1s`,
-      `get events --namespace ${NS} --output json --request-timeout 20s`,
+      `--request-timeout=0s rollout status deployment/hub --namespace ${NS} --timeout=1s`,
+      `--request-timeout=30s get events --namespace ${NS} --output json`,
     ]);
   });
 
