@@ -149,7 +149,10 @@ function prepareFile(target: string, content: string | Buffer, mode: number): st
     fs.writeFileSync(temp, content, { mode, flag: 'wx' });
   } catch (error) {
     fs.rmSync(temp, { force: true });
-    throw error;
+    // A write that fails after the open (a full disk) is reported on the file descriptor, without a path: name the file.
+    const err = error as NodeJS.ErrnoException;
+    if (err.code !== undefined && err.path === undefined) err.path = temp;
+    throw err;
   }
   return temp;
 }

@@ -234,6 +234,18 @@ describe('a publish is completed or undone even when a file it removes is gone a
     expect(fs.readdirSync(out)).toEqual([]);
   });
 
+  test('a disk that fills while a file is written (the error has no path, only a file descriptor) names the file, not "a file"', () => {
+    const { staging, out } = dirs();
+    const targets = { manifests: out, secrets: path.join(out, '..', 'dist-secrets') };
+    fs.writeFileSync(path.join(staging, 'a.k8s.yaml'), 'a: 1\n');
+    (fs.writeFileSync as jest.Mock).mockImplementationOnce(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    });
+    expect(() => publishManifests(staged(staging), targets))
+      .toThrow(new Error(`${path.join(out, `.a.k8s.yaml.${process.pid}.tmp`)}: no space left on device (ENOSPC); nothing was published; dist/ and dist-secrets/ are as they were`));
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
   test('a crash after a removal, before the journal went: the next run completes it and removes the journal', () => {
     const { staging, out } = dirs();
     const targets = { manifests: out, secrets: path.join(out, '..', 'dist-secrets') };
