@@ -7,9 +7,9 @@
  */
 import { synthesizeExample } from '../main';
 import {
-  checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentOfFile,
+  checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff,
   diffDeployments, diffSummary, formatDeploymentDiffs, isEmptyDiff, kubectlLiveDiff, KubectlOptions,
-  manifestTextsAtRef, parseCliArgs, plannedFiles, publishedFiles, readApplyPlan, readPublishedTexts, redact, requestTimeoutSeconds, runMain,
+  manifestTextsAtRef, parseCliArgs, plannedFiles, publishedDeployments, readApplyPlan, readPublishedTexts, redact, requestTimeoutSeconds, runMain,
   styleFor, toolPath,
 } from '../lib';
 
@@ -78,7 +78,7 @@ function report(diffs: DeploymentDiff[], unchanged: string, changed: string): vo
 /** `kubectl diff` of each deployment's files in dist/ (all of them, or those named) against the cluster. */
 async function liveDiffs(values: { deployment: string[]; prune?: boolean; context?: string; kubeconfig?: string; 'request-timeout'?: string }): Promise<DeploymentDiff[]> {
   completeInterruptedPublish(DEFAULT_TARGETS);
-  const known = [...new Set(publishedFiles(DEFAULT_TARGETS).map(file => deploymentOfFile(file, DEFAULT_TARGETS)))].sort();
+  const known = publishedDeployments(DEFAULT_TARGETS);
   const unknown = values.deployment.filter(name => !known.includes(name));
   if (unknown.length > 0 || known.length === 0) {
     throw new ConfigError(`${unknown.length > 0 ? `--deployment ${unknown[0]}: no such deployment in ${DEFAULT_TARGETS.manifests}/` : `${DEFAULT_TARGETS.manifests}/ holds no deployment`}; `

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  checkDnsLabel, checkKubectlTarget, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, kubectlError, patchHubUrl, replaceFilesTogether, requestTimeoutSeconds, runKubectl, runMain, timeoutSeconds, toolPath, waitForRollouts,
+  checkDnsLabel, checkKubectlTarget, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, kubectlError, missingDeploymentError, patchHubUrl, replaceFilesTogether, requestTimeoutSeconds, runKubectl, runMain, timeoutSeconds, toolPath, waitForRollouts,
 } from '../lib';
 
 const USAGE = `usage: npm run patch-hub-url -- --deployment <name> [options]
@@ -51,9 +51,7 @@ runMain(async () => {
 
   completeInterruptedPublish({ ...DEFAULT_TARGETS, manifests: args.dist! });
   const file = path.join(args.dist!, `${args.deployment}.k8s.yaml`);
-  if (!fs.existsSync(file)) {
-    throw new ConfigError(`${file} does not exist: run \`npm run synth\` first (or pass --dist)`);
-  }
+  if (!fs.existsSync(file)) throw missingDeploymentError({ ...DEFAULT_TARGETS, manifests: args.dist! }, args.deployment);
   const manifest = fs.readFileSync(file, 'utf8');
   const state = hubUrlState(manifest, file);
   if (state.source === 'fixed') {

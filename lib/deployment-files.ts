@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { ConfigError } from './errors';
 import { ApplyPlan, applyPlan, checkApplyComplete } from './apply-plan';
+import { publishedDeployments } from './dist-diff';
 import { isSecretKind } from './kinds';
 import { readManifestFile } from './manifest-files';
 import { DeploymentFiles } from './prune';
@@ -13,9 +14,19 @@ import { registerSecretValues } from './redact';
  */
 export function readDeploymentFiles(targets: PublishTargets, deployment: string): DeploymentFiles {
   const files = deploymentFiles(targets, deployment);
-  if (!fs.existsSync(files.manifests)) throw new ConfigError(`${files.manifests} does not exist: run \`npm run synth\` first (or pass --dist)`);
+  if (!fs.existsSync(files.manifests)) throw missingDeploymentError(targets, deployment);
   const read = (file: string) => ({ file, objects: readManifestFile(file) });
   return { manifests: read(files.manifests), secrets: fs.existsSync(files.secrets) ? read(files.secrets) : undefined };
+}
+
+/**
+ * The refusal of a `--deployment` whose manifest `targets` lacks: it says which deployments there are, since a
+ * misspelled name is likelier than a deployment never synthesized.
+ */
+export function missingDeploymentError(targets: PublishTargets, deployment: string): ConfigError {
+  const known = publishedDeployments(targets);
+  const holds = known.length > 0 ? `${targets.manifests}/ holds ${known.join(', ')}` : `${targets.manifests}/ holds no deployment`;
+  return new ConfigError(`${deploymentFiles(targets, deployment).manifests} does not exist: ${holds}; run \`npm run synth\` first if ${deployment} is new (or pass --dist)`);
 }
 
 /**

@@ -42,6 +42,12 @@ export function deploymentOfFile(file: string, targets: PublishTargets): string 
   return inSecrets && chart.endsWith(SECRETS_CHART_SUFFIX) ? chart.slice(0, -SECRETS_CHART_SUFFIX.length) : chart;
 }
 
+/** The deployments whose manifests stand in dist/ now, by name (a file in dist-secrets/ alone makes none). */
+export function publishedDeployments(targets: PublishTargets): string[] {
+  const manifests = publishedFiles(targets).filter(file => path.resolve(path.dirname(file)) === path.resolve(targets.manifests));
+  return [...new Set(manifests.map(file => deploymentOfFile(file, targets)))].sort();
+}
+
 /** The manifests that stand in dist/ and dist-secrets/ now, with their text. */
 export function readPublishedTexts(targets: PublishTargets): Map<string, string> {
   return new Map(publishedFiles(targets).map(file => [file, fs.readFileSync(file, 'utf8')]));

@@ -238,7 +238,7 @@ describe('npm run apply', () => {
     [['--deployment', 'staging', '--kubeconfig', 'dist'], /^error: --kubeconfig dist: is a folder, not a kubeconfig file/],
     [['--deployment', 'staging', '--context', 'nosuch'], /^error: --context nosuch: no such context in the kubeconfig \(KUBECONFIG, ~\/\.kube\/config\); its contexts: fake\n$/],
     [['--deployment', 'staging', '--context='], /^error: --context is empty: name a context, or leave the option out for kubectl's default\n$/],
-    [['--deployment', 'nosuch'], /^error: dist\/nosuch\.k8s\.yaml does not exist: run `npm run synth` first \(or pass --dist\)\n$/],
+    [['--deployment', 'nosuch'], /^error: dist\/nosuch\.k8s\.yaml does not exist: dist\/ holds prod, staging; run `npm run synth` first if nosuch is new \(or pass --dist\)\n$/],
     [[], /^error: --deployment is required; see --help\n$/],
   ])('refuses %j before calling kubectl', async (args, message) => {
     const cluster = await start();

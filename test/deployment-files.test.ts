@@ -46,7 +46,15 @@ describe('readDeploymentFiles', () => {
 
   test('a deployment that was never synthesized is refused, saying to synthesize first', () => {
     const targets = targetsWith(undefined, SECRETS);
-    expect(() => readDeploymentFiles(targets, 'prod')).toThrow(`${path.join(targets.manifests, 'prod.k8s.yaml')} does not exist: run \`npm run synth\` first (or pass --dist)`);
+    expect(() => readDeploymentFiles(targets, 'prod')).toThrow(new Error(
+      `${path.join(targets.manifests, 'prod.k8s.yaml')} does not exist: ${targets.manifests}/ holds no deployment; run \`npm run synth\` first if prod is new (or pass --dist)`));
+  });
+
+  test('an unknown --deployment is refused naming the deployments the folder holds, not only "run npm run synth first"', () => {
+    const targets = targetsWith(MANIFESTS, SECRETS);
+    fs.writeFileSync(path.join(targets.manifests, 'staging.k8s.yaml'), '');
+    expect(() => readDeploymentFiles(targets, 'prdo')).toThrow(new Error(
+      `${path.join(targets.manifests, 'prdo.k8s.yaml')} does not exist: ${targets.manifests}/ holds prod, staging; run \`npm run synth\` first if prdo is new (or pass --dist)`));
   });
 });
 
