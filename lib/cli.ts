@@ -50,9 +50,14 @@ const MAX_TIMEOUT_SEC = 86400;
  * beyond the range of its durations.
  */
 export function timeoutSeconds(value: string): number {
+  return wholeSeconds('--timeout', value, MAX_TIMEOUT_SEC, 'a day');
+}
+
+/** The seconds `value` of `option`, from 1 to `max` (`maxInWords`), refused in one line otherwise. */
+export function wholeSeconds(option: string, value: string, max: number, maxInWords: string): number {
   const seconds = Number(value);
-  if (!/^[0-9]+$/.test(value) || seconds <= 0 || seconds > MAX_TIMEOUT_SEC) {
-    throw new ConfigError(`--timeout must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SEC} (a day), got "${value}"`);
+  if (!/^[0-9]+$/.test(value) || seconds <= 0 || seconds > max) {
+    throw new ConfigError(`${option} must be a whole number of seconds from 1 to ${max} (${maxInWords}), got "${value}"`);
   }
   return seconds;
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
+import { wholeSeconds } from './cli';
 import { ConfigError } from './errors';
 import { describeFileKind } from './input-files';
 
@@ -28,14 +29,9 @@ export const DEFAULT_REQUEST_TIMEOUT_SEC = 30;
 /** The longest `--request-timeout`: an hour. */
 const MAX_REQUEST_TIMEOUT_SEC = 3600;
 
-/** The seconds of a `--request-timeout` option (DEFAULT_REQUEST_TIMEOUT_SEC when not given), digits only. */
+/** The seconds of a `--request-timeout` option, DEFAULT_REQUEST_TIMEOUT_SEC when not given. */
 export function requestTimeoutSeconds(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_REQUEST_TIMEOUT_SEC;
-  const seconds = Number(value);
-  if (!/^[0-9]+$/.test(value) || seconds <= 0 || seconds > MAX_REQUEST_TIMEOUT_SEC) {
-    throw new ConfigError(`--request-timeout must be a whole number of seconds from 1 to ${MAX_REQUEST_TIMEOUT_SEC} (an hour), got "${value}"`);
-  }
-  return seconds;
+  return value === undefined ? DEFAULT_REQUEST_TIMEOUT_SEC : wholeSeconds('--request-timeout', value, MAX_REQUEST_TIMEOUT_SEC, 'an hour');
 }
 
 /** What one `kubectl` call gets besides its arguments. */
