@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import {
-  AdoptedDeploymentModule, BinderHub, Builder, ChartSource, chartSourceFromEnvironment, completeInterruptedPublish, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject,
+  AdoptedDeploymentModule, BinderHub, Builder, ChartSource, chartSourceFromEnvironment, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject,
   PublishTargets, readPreviousManifests, Registry, renderConcurrently, requiredCredential, SecretsMode, SecretStore, synthesizeFiles, SynthesizedFiles, Tls,
 } from './lib';
 
@@ -122,8 +122,7 @@ export function readExampleInputs(targets: PublishTargets = DEFAULT_TARGETS, env
   if (!fs.existsSync(certificate)) {
     throw new ConfigError(`${certificate} does not exist; fetch the prod controller's certificate with \`kubeseal --fetch-cert > ${certificate}\``);
   }
-  // The previous synth's files must be whole: finish a publish that was interrupted half-way.
-  completeInterruptedPublish(targets);
+  // Read as they stand: a review command never changes them (npm run synth completes an interrupted publish first).
   const previous = readPreviousManifests(targets.manifests);
   return {
     secrets: new SecretStore('secrets'),

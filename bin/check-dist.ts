@@ -8,13 +8,13 @@ import * as path from 'path';
 import { synthesizeExample } from '../main';
 import {
   checkManifests, DEFAULT_TARGETS, diffDeployments, foreignCiphertextProblem, formatDeploymentDiffs, helpOnly, knownKindChecker, ManifestFileError,
-  ManifestObject, parseManifest, PlannedFile, plannedFiles, publishedFiles, redact, runMain, secretDataProblems, styleFor,
+  ManifestObject, parseManifest, PlannedFile, plannedFiles, publishedFiles, publishedFolderProblems, redact, runMain, secretDataProblems, styleFor,
 } from '../lib';
 
 runMain(async () => {
   if (helpOnly('usage: npm run check-dist: fails when dist/ or dist-secrets/ differ from a fresh synth, hold Secret data they should not, or are not apply-ready')) return;
   const problems = await synthesizeExample((files, deployments) => {
-    const found: string[] = [];
+    const found = publishedFolderProblems(DEFAULT_TARGETS);
     // Each published file is read once, then compared, parsed and checked.
     const published = new Map(publishedFiles(DEFAULT_TARGETS).map(file => [file, fs.readFileSync(file)]));
     const planned = plannedFiles(files, DEFAULT_TARGETS);

@@ -1,15 +1,16 @@
 /**
  * `npm run diff [-- --deployment <name>...] [--against <git-ref>]`: what a fresh synth of main.ts would change, object
  * by object, against the committed dist/ and dist-secrets/, or against dist/ at a git ref (what a pull request
- * changes). The synth stays in memory; nothing under dist/ or dist-secrets/ is written. Secret values are never shown.
+ * changes). The synth stays in memory; no file is written or changed (an interrupted publish is named, not completed).
+ * Secret values are never shown.
  * `--live`: what applying dist/ and dist-secrets/ would change in the cluster (`kubectl diff`, as `npm run apply` would apply them).
  * Exits 0 when nothing changes, 1 when something does, 2 on an error.
  */
 import { synthesizeExample } from '../main';
 import {
-  checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentOfFile,
+  checkKubectlTarget, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentOfFile,
   diffDeployments, diffSummary, formatDeploymentDiffs, isEmptyDiff, kubectlLiveDiff, KubectlOptions,
-  manifestTextsAtRef, parseCliArgs, plannedFiles, publishedFiles, readApplyPlan, readPublishedTexts, redact, runMain,
+  manifestTextsAtRef, parseCliArgs, plannedFiles, publishedFiles, publishedFolderProblems, readApplyPlan, readPublishedTexts, redact, runMain,
   styleFor, toolPath,
 } from '../lib';
 
@@ -37,6 +38,8 @@ runMain(async () => {
     return;
   }
   values.deployment = [...new Set(values.deployment)]; // a deployment named twice is diffed once
+  // A review changes no file: an interrupted publish is named, not completed, and the folders are shown as they stand.
+  for (const problem of publishedFolderProblems(DEFAULT_TARGETS)) console.error(`warning: ${problem}`);
   if (values.live) {
     if (values.against !== undefined) throw new ConfigError('--live compares dist/ with the cluster, --against a synth with a git ref: give one of them');
     const which = values.deployment.length > 0 ? values.deployment.join(', ') : 'every deployment';
@@ -77,7 +80,6 @@ function report(diffs: DeploymentDiff[], unchanged: string, changed: string): vo
 
 /** `kubectl diff` of each deployment's files in dist/ (all of them, or those named) against the cluster. */
 async function liveDiffs(values: { deployment: string[]; prune?: boolean; context?: string; kubeconfig?: string }): Promise<DeploymentDiff[]> {
-  completeInterruptedPublish(DEFAULT_TARGETS);
   const known = [...new Set(publishedFiles(DEFAULT_TARGETS).map(file => deploymentOfFile(file, DEFAULT_TARGETS)))].sort();
   const unknown = values.deployment.filter(name => !known.includes(name));
   if (unknown.length > 0 || known.length === 0) {

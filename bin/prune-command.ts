@@ -3,7 +3,7 @@
  * `kubectl apply` of a deployment, its allowlist derived from the kinds its current files hold, and one line per
  * kind that is never pruned, saying why. See --help.
  */
-import { ConfigError, formatPruneCommand, parseCliArgs, pruneCommand, readDeploymentFiles, runMain } from '../lib';
+import { completeInterruptedPublish, ConfigError, formatPruneCommand, parseCliArgs, pruneCommand, readDeploymentFiles, runMain } from '../lib';
 
 const USAGE = `usage: npm run prune-command -- <deployment> [--dist <dir>] [--dist-secrets <dir>]
 
@@ -33,5 +33,7 @@ runMain(() => {
   if (positionals.length !== 1) {
     throw new ConfigError(`name exactly one deployment, such as \`npm run prune-command -- prod\` (got ${positionals.length}); see --help`);
   }
-  process.stdout.write(formatPruneCommand(pruneCommand(readDeploymentFiles({ manifests: args.dist!, secrets: args['dist-secrets']! }, positionals[0]))));
+  const targets = { manifests: args.dist!, secrets: args['dist-secrets']! };
+  completeInterruptedPublish(targets); // the files it reads must be all old or all new
+  process.stdout.write(formatPruneCommand(pruneCommand(readDeploymentFiles(targets, positionals[0]))));
 });

@@ -64,3 +64,4 @@ export * from './adopt-props';
 export * from './adopt-renders';
 export * from './quantities';
 export * from './input-files';
+export * from './publish-journal';

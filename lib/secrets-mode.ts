@@ -5,7 +5,7 @@ import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpe
 import { ConfigError } from './errors';
 import { ManifestObject } from './manifest-check';
 import { checkObjectName, isGoDuration } from './names';
-import { SECRETS_CHART_SUFFIX } from './publish';
+import { SECRETS_CHART_SUFFIX } from './publish-journal';
 import { checkSealingScope, encryptionLabel, scopeAnnotations, SealingCertificate, SealingScope } from './seal';
 import { SealedValueKeys } from './sealed-values';
 import { isPlainObject } from './values';
