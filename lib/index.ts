@@ -5,6 +5,7 @@ export * from './builder';
 export * from './chart-metadata';
 export * from './chart-source';
 export * from './cli';
+export * from './command-args';
 export * from './deployment-files';
 export * from './dind';
 export * from './dist-check';
