@@ -8,12 +8,12 @@ import * as path from 'path';
 import { synthesizeExample } from '../main';
 import {
   checkManifests, DEFAULT_TARGETS, diffDeployments, foreignCiphertextProblem, formatDeploymentDiffs, helpOnly, knownKindChecker, ManifestFileError,
-  ManifestObject, parseManifest, PlannedFile, plannedFiles, publishedFiles, redact, runMain, secretDataProblems, styleFor,
+  ManifestObject, parseManifest, PlannedFile, plannedFiles, publishedFiles, redact, runMain, secretDataProblems, styleFor, unfinishedInputs,
 } from '../lib';
 
 runMain(async () => {
   if (helpOnly('usage: npm run check-dist: fails when dist/ or dist-secrets/ differ from a fresh synth, hold Secret data they should not, or are not apply-ready')) return;
-  const problems = await synthesizeExample((files, deployments) => {
+  const problems = await synthesizeExample((files, deployments, inputs) => {
     const found: string[] = [];
     // Each published file is read once, then compared, parsed and checked.
     const published = new Map(publishedFiles(DEFAULT_TARGETS).map(file => [file, fs.readFileSync(file)]));
@@ -46,6 +46,8 @@ runMain(async () => {
       found.push(...deployment.foreignCiphertexts.map(entry => `${foreignCiphertextProblem(entry)}: run \`npm run synth\` to seal it anew, and find out who changed it`));
     }
     found.push(...checkManifests([...objects.values()].flat(), { isKnownKind: knownKindChecker() }));
+    // The example's stand-ins are expected where it runs in CI: warned about, not failed on (npm run apply refuses them).
+    for (const d of deployments) for (const line of unfinishedInputs(d, inputs.secrets.load(d.node.id))) console.error(`warning: ${line}`);
     return found;
   });
   for (const problem of problems) console.error(`problem: ${problem}`);

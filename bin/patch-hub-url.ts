@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { checkAgainstExample } from '../main';
 import {
   checkKubectlTarget, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, HubUrlRecords, hubUrlForAddress,
   hubUrlState, kubectlError, parsePatchHubUrlArgs, patchHubUrl, PATCH_HUB_URL_USAGE, replaceFilesTogether, runKubectl, runMain, toolPath, waitForRollouts,
@@ -29,6 +30,8 @@ runMain(async () => {
     return;
   }
 
+  // What is about to reach the cluster is checked before anything is written or kubectl is asked anything.
+  if (args.apply) await checkAgainstExample(args.deployment, [file], { ...DEFAULT_TARGETS, manifests: args.dist });
   const records = new HubUrlRecords(args.records);
   records.checkWritable();
 

@@ -28,10 +28,11 @@ interface KubectlTargetOptions {
 
 export const APPLY_USAGE = `usage: npm run apply -- --deployment <name> [--prune] [--timeout <seconds>] [--context <ctx>] [--kubeconfig <file>]
 
-Applies the deployment's files with kubectl: first its Namespace and Secrets (through standard input), then
-dist/<name>.k8s.yaml and dist-secrets/<name>-secrets.k8s.yaml together, then waits for each of its Deployments,
-DaemonSets and StatefulSets to roll out (not those with the OnDelete update strategy: they are named). A workload
-that is not ready in time is named with its last event.
+Refuses files that are not what a fresh synth of main.ts writes, and a deployment that still has the example's
+placeholder credential or stand-in sealing certificate. Then applies the files with kubectl: first its Namespace and
+Secrets (through standard input), then dist/<name>.k8s.yaml and dist-secrets/<name>-secrets.k8s.yaml together, then
+waits for each of its Deployments, DaemonSets and StatefulSets to roll out (not those with the OnDelete update
+strategy: they are named). A workload that is not ready in time is named with its last event.
 
   --deployment <name>    the deployment (its manifest is <dist>/<name>.k8s.yaml)
   --prune                also delete the deployment's objects the files no longer hold: the command
@@ -87,7 +88,8 @@ else changes), and records it in hub-urls/<name>.url, which the next synth reads
   --kubeconfig <file>    kubeconfig for kubectl (default: kubectl's own: KUBECONFIG, ~/.kube/config)
   --context <name>       kubeconfig context (default: the current one)
   --records <dir>        where discovered URLs are recorded (default: ${DEFAULT_RECORDS})
-  --apply                kubectl apply the patched file and wait for the binder rollout
+  --apply                kubectl apply the patched file and wait for the binder rollout (after checking the
+                         file against a fresh synth of main.ts, as npm run apply does)
   --help                 this text`;
 
 /** `npm run patch-hub-url`'s options. */

@@ -57,6 +57,7 @@ export * from './adopt-registry';
 export * from './adopt-values';
 export * from './adopt-cluster';
 export * from './apply-plan';
+export * from './apply-check';
 export * from './live-diff';
 export * from './rollout';
 export * from './adopt-comparison';
