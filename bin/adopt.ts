@@ -7,9 +7,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  AdoptionComparisonResult, AdoptionRenderInputs, adoptedModuleText, adoptedSecrets, AdoptionPlan, BinderHubTokenValues, chartSourceFromEnvironment, checkDnsLabel, checkKubectlTarget, ConfigError,
-  DEFAULT_TARGETS, deploymentFiles, formatAdoptionComparison, HubUrlRecords, parseCliArgs, planAdoption, readClusterTokens, readValuesLayers, redact,
-  renderAdoptionComparison, runMain, SecretStore, toolPath, withClusterTokens, writeFileAtomic, writeNewFile,
+  AdoptedFile, AdoptionComparisonResult, AdoptionRenderInputs, adoptedModuleText, adoptedSecrets, AdoptionPlan, BinderHubTokenValues, chartSourceFromEnvironment, checkAdoptTarget,
+  checkDnsLabel, checkKubectlTarget, checkModuleTarget, ConfigError, DEFAULT_TARGETS, deploymentFiles, formatAdoptionComparison, HubUrlRecords, parseCliArgs, planAdoption,
+  readClusterTokens, readValuesLayers, redact, renderAdoptionComparison, runMain, SecretStore, toolPath, withClusterTokens, writeAdoptedFiles,
 } from '../lib';
 import { EXAMPLE_DEPLOYMENTS, EXAMPLE_NAMESPACES } from '../main';
 
@@ -59,13 +59,17 @@ runMain(async () => {
   const files = tokens.flatMap(t => t.kind === 'option' && ['secret', 'config', 'values'].includes(t.name) && t.value !== undefined ? [t.value] : []);
   if (files.length === 0) throw new ConfigError('give the values files: --secret secret.yaml --config config.yaml (and -f for more); see --help');
   const out = args.out ?? path.join('deployments', `${args.name}.ts`);
-  if (!out.endsWith('.ts')) throw new ConfigError(`--out "${out}" must name a .ts file`);
 
   const clusterOptions = [args.context, args.kubeconfig].some(v => v !== undefined);
   if (clusterOptions && !args['from-cluster']) throw new ConfigError('--context and --kubeconfig go with --from-cluster; see --help');
   if (args.namespace !== undefined) checkDnsLabel('--namespace', args.namespace);
   if (args.release !== undefined) checkDnsLabel('--release', args.release, 53);
   checkExampleCollision(args.name, args.release ?? args.name, args.namespace ?? args.name);
+  const store = new SecretStore('secrets');
+  const secretsFile = store.fileFor(args.name);
+  checkAdoptTarget(secretsFile, args.force);
+  // The working directory is the project's folder (npm run runs there): modules go nowhere else.
+  const moduleFile = checkModuleTarget(out, '.', args.force);
   let plan = planAdoption(args.name, readValuesLayers(files), { releaseName: args.release, namespace: args.namespace });
   let fromCluster: Array<keyof BinderHubTokenValues> = [];
   let cluster: Partial<BinderHubTokenValues> = {};
@@ -75,25 +79,19 @@ runMain(async () => {
     cluster = await readClusterTokens({ ...kubectl, namespace: args.namespace ?? args.name, release: args.release ?? args.name });
     ({ plan, fromCluster } = withClusterTokens(plan, cluster));
   }
-  const store = new SecretStore('secrets');
   const records = new HubUrlRecords('hub-urls');
-  const secretsFile = store.fileFor(args.name);
   const record = plan.hubUrl?.kind === 'discovered' ? records.fileFor(args.name) : undefined;
-  for (const existing of [secretsFile, out, record].filter((f): f is string => f !== undefined && fs.existsSync(f))) {
-    if (!args.force) throw new ConfigError(`${existing} exists already (another deployment of that name?); pick another --name or --out, or pass --force to replace it`);
-  }
+  if (record) checkAdoptTarget(record, args.force);
 
   const secrets = adoptedSecrets(plan);
+  const moduleText = adoptedModuleText(plan, files, libImportFor(moduleFile));
   const comparison = args['no-compare'] ? undefined : compare({
     plan, secrets: { tokens: secrets.tokens, credentials: plan.credentials }, generatedTokens: secrets.generated,
     clusterTokens: Object.fromEntries(fromCluster.map(token => [token, cluster[token]])), files,
   });
-  fs.mkdirSync(store.directory, { recursive: true, mode: 0o700 });
-  if (args.force) writeFileAtomic(secretsFile, secrets.content, 0o600);
-  else if (!writeNewFile(secretsFile, secrets.content, 0o600)) throw new ConfigError(`${secretsFile} was created meanwhile; run adopt again`);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  writeFileAtomic(out, adoptedModuleText(plan, files, libImportFor(out)));
-  if (plan.hubUrl?.kind === 'discovered') records.save(args.name, plan.hubUrl.url);
+  const written: AdoptedFile[] = [{ target: secretsFile, content: secrets.content, secret: true }, { target: moduleFile, content: moduleText }];
+  if (record) written.push({ target: record, content: records.content(plan.hubUrl!.url) });
+  writeAdoptedFiles(written, args.force);
   report(plan, { secretsFile, out, record, generated: secrets.generated, fromCluster });
   if (comparison) showComparison(comparison, out, plan.name);
 });
