@@ -21,7 +21,8 @@ given, later wins, maps merge, lists are replaced. Writes:
   secrets/<name>.json     the tokens found (the missing ones generated) and the registry, GitHub, GitLab credentials (mode 0600)
   deployments/<name>.ts   defineDeployment(scope, inputs): the typed props (or --out <file>.ts)
   hub-urls/<name>.url     a hand-set hub URL that is no https DNS name, for the next synth
-Settings replaced or not carried over are listed, here and in the module. Nothing is overwritten without --force.
+Settings replaced or not carried over are listed, here and in the module. Nothing is overwritten without --force,
+and the files are written all or none.
 Then it shows what switching changes: a synth of the module against helm template of the same files with the same
 chart (BINDERHUB_CHART, else the pinned public chart), object by object, the differences on purpose marked as such.
 
@@ -29,8 +30,8 @@ chart (BINDERHUB_CHART, else the pinned public chart), object by object, the dif
   --secret <file>       the guide's secret.yaml   } any number of each, merged in the order given
   --config <file>       the guide's config.yaml   }
   -f, --values <file>   more values files         }
-  --out <file>.ts       where the module goes (default: deployments/<name>.ts)
-  --force               replace existing files of that name
+  --out <file>.ts       where the module goes, inside the project folder (default: deployments/<name>.ts)
+  --force               replace existing files of that name (of modules, only those adopt wrote)
   --no-compare          skip the comparison with helm template (it needs the chart: BINDERHUB_CHART or the network)
   --namespace <ns>      the live release's namespace (default: --name); the module keeps it
   --release <name>      the live release's name (default: --name); the module keeps it

@@ -104,12 +104,17 @@ describe('writeAdoptedFiles: all the files or none', () => {
     expect(fs.readdirSync(path.dirname(secrets))).toEqual(['x.json']);
   });
 
-  test('all written: the secret one mode 0600 in a folder of 0700, the others 0644, no file kept aside', () => {
+  /** A new project whose deployments/x.ts holds `text`; the paths of that module and of secrets/x.json. */
+  const projectWithModule = (text: string) => {
     const { dir } = project();
-    const secrets = path.join(dir, 'secrets', 'x.json');
     const module = path.join(dir, 'deployments', 'x.ts');
     fs.mkdirSync(path.dirname(module));
-    fs.writeFileSync(module, ADOPTED.replace('"mine"', '"old"'));
+    fs.writeFileSync(module, text);
+    return { secrets: path.join(dir, 'secrets', 'x.json'), module };
+  };
+
+  test('all written: the secret one mode 0600 in a folder of 0700, the others 0644, no file kept aside', () => {
+    const { secrets, module } = projectWithModule(ADOPTED.replace('"mine"', '"old"'));
     writeAdoptedFiles([{ target: secrets, content: '{}\n', secret: true }, { target: module, content: ADOPTED }], true);
     expect(fs.statSync(secrets).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.dirname(secrets)).mode & 0o777).toBe(0o700);
@@ -119,11 +124,7 @@ describe('writeAdoptedFiles: all the files or none', () => {
   });
 
   test('a file created meanwhile (after the checks) is kept, and so is nothing else', () => {
-    const { dir } = project();
-    const secrets = path.join(dir, 'secrets', 'x.json');
-    const module = path.join(dir, 'deployments', 'x.ts');
-    fs.mkdirSync(path.dirname(module));
-    fs.writeFileSync(module, '// theirs\n');
+    const { secrets, module } = projectWithModule('// theirs\n');
     expect(thrownMessage(() => writeAdoptedFiles([{ target: secrets, content: '{}\n', secret: true }, { target: module, content: ADOPTED }], false)))
       .toBe(`${module} was created meanwhile; run adopt again`);
     expect(fs.existsSync(secrets)).toBe(false);

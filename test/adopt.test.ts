@@ -480,13 +480,18 @@ describe('readValuesFile', () => {
   });
 });
 
-describe('readValuesFile reads only what helm reads the same way', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'values-helm-'));
-  const file = (text: string) => {
-    const name = path.join(dir, 'values.yaml');
+/** A writer of values.yaml in a new temporary folder: it writes the text it is given and returns the file's path. */
+function valuesFileWriter(prefix: string): (text: string) => string {
+  const name = path.join(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), 'values.yaml');
+  return text => {
     fs.writeFileSync(name, text);
     return name;
   };
+}
+
+describe('readValuesFile reads only what helm reads the same way', () => {
+  const file = valuesFileWriter('values-helm-');
+  const dir = path.dirname(file(''));
   /** The one-line refusal of reading `text` as a values file. */
   const refusal = (text: string) => {
     const name = file(text);
@@ -656,12 +661,8 @@ describe('planAdoption: what else the values files can say', () => {
 });
 
 describe('readValuesFile: what counts as the binderhub chart\'s values', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'values-shape-'));
-  const file = (text: string) => {
-    const name = path.join(dir, 'values.yaml');
-    fs.writeFileSync(name, text);
-    return name;
-  };
+  const file = valuesFileWriter('values-shape-');
+  const dir = path.dirname(file(''));
 
   test.each([
     'pdb', 'replicas', 'resources', 'rbac', 'nodeSelector', 'tolerations', 'image', 'registry', 'service', 'config', 'extraConfig', 'extraFiles',
