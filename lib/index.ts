@@ -55,6 +55,8 @@ export * from './adopt-ingress';
 export * from './adopt-module';
 export * from './adopt-registry';
 export * from './adopt-values';
+export * from './adopt-files';
+export * from './values-yaml';
 export * from './adopt-cluster';
 export * from './apply-plan';
 export * from './apply-check';
