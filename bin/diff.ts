@@ -8,46 +8,24 @@
  */
 import { synthesizeExample } from '../main';
 import {
-  checkKubectlTarget, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentOfFile,
+  checkKubectlTarget, ConfigError, DEFAULT_TARGETS, DeploymentDiff, deploymentOfFile, DIFF_USAGE,
   diffDeployments, diffSummary, formatDeploymentDiffs, isEmptyDiff, kubectlLiveDiff, KubectlOptions,
-  manifestTextsAtRef, parseCliArgs, plannedFiles, publishedFiles, publishedFolderProblems, readApplyPlan, readPublishedTexts, redact, runMain,
+  manifestTextsAtRef, parseDiffArgs, plannedFiles, publishedFiles, publishedFolderProblems, readApplyPlan, readPublishedTexts, redact, runMain,
   styleFor, toolPath,
 } from '../lib';
 
-const USAGE = `usage: npm run diff [-- --deployment <name>...] [--against <git-ref>]
-       npm run diff -- --live [--deployment <name>...] [--prune] [--context <ctx>] [--kubeconfig <file>]
-
-Shows, object by object, what a fresh synth of main.ts changes against dist/ and dist-secrets/ (or against dist/
-at <git-ref>: what a pull request changes), or with --live what applying dist/ and dist-secrets/ would change in
-the cluster (kubectl diff, the server's dry run of the apply; with --prune also what \`npm run apply -- --prune\` would delete).
-Secret values are never shown, only which keys change. Exits 0 when nothing changes, 1 when something does, 2 on
-an error.`;
-
 runMain(async () => {
-  const { values } = parseCliArgs({
-    options: {
-      help: { type: 'boolean', short: 'h', default: false },
-      deployment: { type: 'string', multiple: true, default: [] },
-      against: { type: 'string' },
-      live: { type: 'boolean', default: false }, prune: { type: 'boolean', default: false },
-      context: { type: 'string' }, kubeconfig: { type: 'string' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
+  const values = parseDiffArgs(process.argv.slice(2));
+  if (values === 'help') {
+    console.log(DIFF_USAGE);
     return;
   }
-  values.deployment = [...new Set(values.deployment)]; // a deployment named twice is diffed once
   // A review changes no file: an interrupted publish is named, not completed, and the folders are shown as they stand.
   for (const problem of publishedFolderProblems(DEFAULT_TARGETS)) console.error(`warning: ${problem}`);
   if (values.live) {
-    if (values.against !== undefined) throw new ConfigError('--live compares dist/ with the cluster, --against a synth with a git ref: give one of them');
     const which = values.deployment.length > 0 ? values.deployment.join(', ') : 'every deployment';
     report(await liveDiffs(values), `the cluster matches dist/ and dist-secrets/ of ${which}`, `applying ${which} to the cluster`);
     return;
-  }
-  for (const option of ['prune', 'context', 'kubeconfig'] as const) {
-    if (values[option] !== undefined && values[option] !== false) throw new ConfigError(`--${option} goes with --live; see --help`);
   }
   const against = values.against;
   // Read first, so a ref that is not there fails before the synth.

@@ -10,10 +10,11 @@ import * as path from 'path';
 import { placeholderWarnings, synthesizeExample } from '../main';
 import {
   completeInterruptedPublish, DEFAULT_TARGETS, foreignCiphertextProblem, helpOnly, publishedFolderProblems, publishManifests, runMain, SecretStore,
+  SYNTH_USAGE,
 } from '../lib';
 
 runMain(async () => {
-  if (helpOnly('usage: npm run synth (or cdk8s synth): synthesizes the deployments of main.ts into dist/ and dist-secrets/')) return;
+  if (helpOnly(SYNTH_USAGE)) return;
   const cliFolder = process.env.CDK8S_OUTDIR || undefined;
   if (cliFolder && path.resolve(cliFolder) === path.resolve(DEFAULT_TARGETS.manifests)) {
     console.warn(`warning: cdk8s synth --output ${cliFolder} deleted that folder before this synth ran (files there that are no manifests are gone, `

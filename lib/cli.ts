@@ -32,12 +32,15 @@ export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<t
   }
 }
 
+/** The --help (-h) every command takes. */
+export const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
 /**
  * For commands that take no arguments: `--help` prints `usage` and returns true; anything else is refused before the
  * command does any work. `args` default to the process's.
  */
 export function helpOnly(usage: string, args?: string[]): boolean {
-  const { values } = parseCliArgs({ args, options: { help: { type: 'boolean', short: 'h', default: false } } });
+  const { values } = parseCliArgs({ args, options: HELP_OPTION });
   if (values.help) console.log(usage);
   return values.help === true;
 }
@@ -45,14 +48,18 @@ export function helpOnly(usage: string, args?: string[]): boolean {
 /** The longest `--timeout`: a wait still going after a day is stuck. */
 const MAX_TIMEOUT_SEC = 86400;
 
-/**
- * The seconds of a `--timeout` option. Digits only: Number() also reads 1e21 and 0x3c, and kubectl refuses a timeout
- * beyond the range of its durations.
- */
+/** The seconds of a `--timeout` option: at most a day, as kubectl refuses a timeout beyond the range of its durations. */
 export function timeoutSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!/^[0-9]+$/.test(value) || seconds <= 0 || seconds > MAX_TIMEOUT_SEC) {
+  if (!isWholeNumber(value, MAX_TIMEOUT_SEC)) {
     throw new ConfigError(`--timeout must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SEC} (a day), got "${value}"`);
   }
-  return seconds;
+  return Number(value);
+}
+
+/**
+ * Whether an option's `value` is a whole number from 1 to `max`, in digits only: Number() also reads 1e21, 0x3c,
+ * " 60" and "" (as 0).
+ */
+export function isWholeNumber(value: string, max = Number.MAX_SAFE_INTEGER): boolean {
+  return /^[0-9]+$/.test(value) && Number(value) >= 1 && Number(value) <= max;
 }

@@ -1,9 +1,10 @@
 /**
- * The options of `npm run apply` and `npm run patch-hub-url`, parsed and checked apart from the commands, so that
- * their defaults are tested without running (or waiting for) the commands. bin/ keeps only the wiring.
+ * The options of the commands, parsed and checked apart from them, so that their defaults are tested without running
+ * (or waiting for) the commands; bin/ keeps only the wiring. Here: what several commands share, `npm run apply`,
+ * `npm run patch-hub-url`, and the usage of the commands without options. The others: command-args-*.ts.
  */
 import { checkProxyAddress } from './address';
-import { parseCliArgs, timeoutSeconds } from './cli';
+import { HELP_OPTION, parseCliArgs, timeoutSeconds } from './cli';
 import { ConfigError } from './errors';
 import { checkDnsLabel } from './names';
 import { DEFAULT_TARGETS, PublishTargets } from './publish';
@@ -20,10 +21,29 @@ export const DEFAULT_RECORDS = 'hub-urls';
 /** What a command's arguments ask for: `'help'` for --help (print the usage, do nothing else). */
 export type ParsedArgs<T> = T | 'help';
 
-/** The kubectl target options both commands take; undefined means kubectl's own default. */
-interface KubectlTargetOptions {
+/** The kubectl target options (apply, patch-hub-url, diff --live); undefined means kubectl's own default. */
+export interface KubectlTargetOptions {
   readonly kubeconfig?: string;
   readonly context?: string;
+}
+
+export const KUBECTL_TARGET_OPTIONS = { kubeconfig: { type: 'string' }, context: { type: 'string' } } as const;
+
+export const KUBECTL_TARGET_USAGE = `  --kubeconfig <file>    kubeconfig for kubectl (default: kubectl's own: KUBECONFIG, ~/.kube/config)
+  --context <name>       kubeconfig context (default: the current one)`;
+
+/** The folders a command reads (apply, prune-command): --dist and --dist-secrets. */
+export const TARGET_OPTIONS = {
+  dist: { type: 'string', default: DEFAULT_TARGETS.manifests }, 'dist-secrets': { type: 'string', default: DEFAULT_TARGETS.secrets },
+} as const;
+
+export const DIST_USAGE = `  --dist <dir>           the synthesized manifests (default: ${DEFAULT_TARGETS.manifests})`;
+export const DIST_SECRETS_USAGE = `  --dist-secrets <dir>   Secrets kept out of dist/ (default: ${DEFAULT_TARGETS.secrets})`;
+export const HELP_USAGE = '  --help                 this text';
+
+/** The folders that TARGET_OPTIONS' values name. */
+export function publishTargets(args: { dist: string; 'dist-secrets': string }): PublishTargets {
+  return { manifests: args.dist, secrets: args['dist-secrets'] };
 }
 
 export const APPLY_USAGE = `usage: npm run apply -- --deployment <name> [--prune] [--timeout <seconds>] [--context <ctx>] [--kubeconfig <file>]
@@ -38,11 +58,10 @@ strategy: they are named). A workload that is not ready in time is named with it
   --prune                also delete the deployment's objects the files no longer hold: the command
                          \`npm run prune-command\` prints (Namespaces and PersistentVolumeClaims are never pruned)
   --timeout <seconds>    how long the rollouts may take together, at most 86400 (default: ${DEFAULT_TIMEOUT_SEC})
-  --dist <dir>           the synthesized manifests (default: ${DEFAULT_TARGETS.manifests})
-  --dist-secrets <dir>   Secrets kept out of dist/ (default: ${DEFAULT_TARGETS.secrets})
-  --kubeconfig <file>    kubeconfig for kubectl (default: kubectl's own: KUBECONFIG, ~/.kube/config)
-  --context <name>       kubeconfig context (default: the current one)
-  --help                 this text`;
+${DIST_USAGE}
+${DIST_SECRETS_USAGE}
+${KUBECTL_TARGET_USAGE}
+${HELP_USAGE}`;
 
 /** `npm run apply`'s options. */
 export interface ApplyOptions extends KubectlTargetOptions {
@@ -58,8 +77,7 @@ export function parseApplyArgs(argv: string[]): ParsedArgs<ApplyOptions> {
     args: argv,
     options: {
       deployment: { type: 'string' }, prune: { type: 'boolean', default: false }, timeout: { type: 'string', default: String(DEFAULT_TIMEOUT_SEC) },
-      dist: { type: 'string', default: DEFAULT_TARGETS.manifests }, 'dist-secrets': { type: 'string', default: DEFAULT_TARGETS.secrets },
-      kubeconfig: { type: 'string' }, context: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
+      ...TARGET_OPTIONS, ...KUBECTL_TARGET_OPTIONS, ...HELP_OPTION,
     },
   });
   if (args.help) return 'help';
@@ -67,7 +85,7 @@ export function parseApplyArgs(argv: string[]): ParsedArgs<ApplyOptions> {
     deployment: requiredDeployment(args.deployment),
     prune: args.prune,
     timeoutSec: timeoutSeconds(args.timeout),
-    targets: { manifests: args.dist, secrets: args['dist-secrets'] },
+    targets: publishTargets(args),
     kubeconfig: args.kubeconfig,
     context: args.context,
   };
@@ -80,17 +98,16 @@ dist/<name>.k8s.yaml (ConfigMap binder-hub-url and the binder pod's checksum/hub
 else changes), and records it in hub-urls/<name>.url, which the next synth reads: commit that file.
 
   --deployment <name>    the deployment (its manifest is <dist>/<name>.k8s.yaml)
-  --dist <dir>           the synthesized manifests (default: ${DEFAULT_TARGETS.manifests})
+${DIST_USAGE}
   --address <ip|host>    use this address instead of asking the cluster (a DNS name known up front)
   --scheme http|https    the hub URL's scheme (default: http)
   --timeout <seconds>    how long to wait for the address, and for the rollout with --apply, at most 86400 (default: ${DEFAULT_TIMEOUT_SEC})
   --interval <seconds>   first wait between polls; it doubles up to 15 (default: ${DEFAULT_POLL_INTERVAL_SEC})
-  --kubeconfig <file>    kubeconfig for kubectl (default: kubectl's own: KUBECONFIG, ~/.kube/config)
-  --context <name>       kubeconfig context (default: the current one)
+${KUBECTL_TARGET_USAGE}
   --records <dir>        where discovered URLs are recorded (default: ${DEFAULT_RECORDS})
   --apply                kubectl apply the patched file and wait for the binder rollout (after checking the
                          file against a fresh synth of main.ts, as npm run apply does)
-  --help                 this text`;
+${HELP_USAGE}`;
 
 /** `npm run patch-hub-url`'s options. */
 export interface PatchHubUrlOptions extends KubectlTargetOptions {
@@ -112,9 +129,8 @@ export function parsePatchHubUrlArgs(argv: string[]): ParsedArgs<PatchHubUrlOpti
     options: {
       deployment: { type: 'string' }, dist: { type: 'string', default: DEFAULT_TARGETS.manifests }, address: { type: 'string' },
       scheme: { type: 'string', default: 'http' }, timeout: { type: 'string', default: String(DEFAULT_TIMEOUT_SEC) },
-      interval: { type: 'string', default: String(DEFAULT_POLL_INTERVAL_SEC) }, kubeconfig: { type: 'string' },
-      context: { type: 'string' }, records: { type: 'string', default: DEFAULT_RECORDS }, apply: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      interval: { type: 'string', default: String(DEFAULT_POLL_INTERVAL_SEC) }, records: { type: 'string', default: DEFAULT_RECORDS },
+      apply: { type: 'boolean', default: false }, ...KUBECTL_TARGET_OPTIONS, ...HELP_OPTION,
     },
   });
   if (args.help) return 'help';
@@ -131,9 +147,14 @@ export function parsePatchHubUrlArgs(argv: string[]): ParsedArgs<PatchHubUrlOpti
   };
 }
 
-/** The --deployment both commands require: a DNS label, as it names files and a label value. */
+/** The --deployment that apply and patch-hub-url require: a DNS label, as it names files and a label value. */
 function requiredDeployment(deployment: string | undefined): string {
   if (!deployment) throw new ConfigError('--deployment is required; see --help');
   checkDnsLabel('--deployment', deployment);
   return deployment;
 }
+
+export const SYNTH_USAGE = 'usage: npm run synth (or cdk8s synth): synthesizes the deployments of main.ts into dist/ and dist-secrets/';
+
+export const CHECK_DIST_USAGE = 'usage: npm run check-dist: fails when dist/ or dist-secrets/ differ from a fresh synth, hold Secret data they should not, '
+  + 'or are not apply-ready';
