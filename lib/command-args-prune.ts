@@ -2,6 +2,7 @@
 import { HELP_OPTION, parseCliArgs } from './cli';
 import { DIST_SECRETS_USAGE, DIST_USAGE, HELP_USAGE, ParsedArgs, publishTargets, TARGET_OPTIONS } from './command-args';
 import { ConfigError } from './errors';
+import { checkDnsLabel } from './names';
 import { PublishTargets } from './publish';
 
 export const PRUNE_COMMAND_USAGE = `usage: npm run prune-command -- <deployment> [--dist <dir>] [--dist-secrets <dir>]
@@ -30,5 +31,7 @@ export function parsePruneCommandArgs(argv: string[]): ParsedArgs<PruneCommandOp
   if (positionals.length !== 1) {
     throw new ConfigError(`name exactly one deployment, such as \`npm run prune-command -- prod\` (got ${positionals.length}); see --help`);
   }
+  // A deployment is a file name in dist/: `../x` would read a file outside it.
+  checkDnsLabel('deployment', positionals[0]);
   return { deployment: positionals[0], targets: publishTargets(args) };
 }
