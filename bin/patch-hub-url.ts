@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  checkDnsLabel, checkKubectlTarget, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, kubectlError, patchHubUrl, replaceFilesTogether, runKubectl, runMain, timeoutSeconds, toolPath, waitForRollouts,
+  checkDnsLabel, checkKubectlTarget, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, intervalSeconds, kubectlError, patchHubUrl, replaceFilesTogether, runKubectl, runMain, timeoutSeconds, toolPath, waitForRollouts,
 } from '../lib';
 
 const USAGE = `usage: npm run patch-hub-url -- --deployment <name> [options]
@@ -44,8 +44,7 @@ runMain(async () => {
   if (args.address !== undefined) checkProxyAddress(args.address);
   if (args.scheme !== 'http' && args.scheme !== 'https') throw new ConfigError(`--scheme must be http or https, got "${args.scheme}"`);
   const timeoutSec = timeoutSeconds(args.timeout!);
-  const intervalSec = Number(args.interval);
-  if (!(intervalSec > 0)) throw new ConfigError(`--interval must be a positive number of seconds, got "${args.interval}"`);
+  const intervalSec = intervalSeconds(args.interval!);
 
   completeInterruptedPublish({ ...DEFAULT_TARGETS, manifests: args.dist! });
   const file = path.join(args.dist!, `${args.deployment}.k8s.yaml`);

@@ -1,4 +1,4 @@
-import { ConfigError, helpOnly, timeoutSeconds } from '../lib';
+import { ConfigError, helpOnly, intervalSeconds, timeoutSeconds } from '../lib';
 
 describe('timeoutSeconds (--timeout of apply and patch-hub-url)', () => {
   test.each([['1', 1], ['600', 600], ['86400', 86400], ['007', 7]])('takes %s as %d seconds', (value, seconds) => {
@@ -7,6 +7,17 @@ describe('timeoutSeconds (--timeout of apply and patch-hub-url)', () => {
 
   test.each(['0', '86401', '1e21', '0x3c', '1.5', '-5', ' 60', '60s', ''])('refuses "%s", naming the option and the range', value => {
     expect(() => timeoutSeconds(value)).toThrow(new ConfigError(`--timeout must be a whole number of seconds from 1 to 86400 (a day), got "${value}"`));
+  });
+});
+
+describe('intervalSeconds (--interval of patch-hub-url)', () => {
+  test.each([['1', 1], ['2', 2], ['15', 15]])('takes %s as %d seconds', (value, seconds) => {
+    expect(intervalSeconds(value)).toBe(seconds);
+  });
+
+  test.each(['Infinity', '16', '0', '0.5', '1e1', '-2', 'NaN', ''])('refuses "%s": whole seconds up to the longest wait between polls', value => {
+    expect(() => intervalSeconds(value)).toThrow(
+      new ConfigError(`--interval must be a whole number of seconds from 1 to 15 (the longest wait between polls), got "${value}"`));
   });
 });
 
