@@ -1,5 +1,6 @@
 import { parseArgs, ParseArgsConfig } from 'util';
 import { ConfigError } from './errors';
+import { LONGEST_POLL_DELAY_MS } from './proxy-address';
 import { fileSystemError } from './publish';
 import { redact } from './redact';
 
@@ -50,8 +51,18 @@ const MAX_TIMEOUT_SEC = 86400;
 
 /** The seconds of a `--timeout` option: at most a day, as kubectl refuses a timeout beyond the range of its durations. */
 export function timeoutSeconds(value: string): number {
-  if (!isWholeNumber(value, MAX_TIMEOUT_SEC)) {
-    throw new ConfigError(`--timeout must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SEC} (a day), got "${value}"`);
+  return wholeSeconds('--timeout', value, MAX_TIMEOUT_SEC, 'a day');
+}
+
+/** The seconds of patch-hub-url's `--interval`, the first wait between polls: at most the longest one. */
+export function intervalSeconds(value: string): number {
+  return wholeSeconds('--interval', value, LONGEST_POLL_DELAY_MS / 1000, 'the longest wait between polls');
+}
+
+/** The value of `option` as a whole number of seconds from 1 to `max` (`maxMeaning` says what the maximum is). */
+function wholeSeconds(option: string, value: string, max: number, maxMeaning: string): number {
+  if (!isWholeNumber(value, max)) {
+    throw new ConfigError(`${option} must be a whole number of seconds from 1 to ${max} (${maxMeaning}), got "${value}"`);
   }
   return Number(value);
 }

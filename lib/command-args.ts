@@ -4,7 +4,7 @@
  * `npm run patch-hub-url`, and the usage of the commands without options. The others: command-args-*.ts.
  */
 import { checkProxyAddress } from './address';
-import { HELP_OPTION, parseCliArgs, timeoutSeconds } from './cli';
+import { HELP_OPTION, intervalSeconds, parseCliArgs, timeoutSeconds } from './cli';
 import { ConfigError } from './errors';
 import { checkDnsLabel } from './names';
 import { DEFAULT_TARGETS, PublishTargets } from './publish';
@@ -102,7 +102,7 @@ ${DIST_USAGE}
   --address <ip|host>    use this address instead of asking the cluster (a DNS name known up front)
   --scheme http|https    the hub URL's scheme (default: http)
   --timeout <seconds>    how long to wait for the address, and for the rollout with --apply, at most 86400 (default: ${DEFAULT_TIMEOUT_SEC})
-  --interval <seconds>   first wait between polls; it doubles up to 15 (default: ${DEFAULT_POLL_INTERVAL_SEC})
+  --interval <seconds>   first wait between polls, 1 to 15; it doubles up to 15 (default: ${DEFAULT_POLL_INTERVAL_SEC})
 ${KUBECTL_TARGET_USAGE}
   --records <dir>        where discovered URLs are recorded (default: ${DEFAULT_RECORDS})
   --apply                kubectl apply the patched file and wait for the binder rollout (after checking the
@@ -139,8 +139,7 @@ export function parsePatchHubUrlArgs(argv: string[]): ParsedArgs<PatchHubUrlOpti
   const scheme = args.scheme;
   if (scheme !== 'http' && scheme !== 'https') throw new ConfigError(`--scheme must be http or https, got "${scheme}"`);
   const timeoutSec = timeoutSeconds(args.timeout);
-  const intervalSec = Number(args.interval);
-  if (!(intervalSec > 0)) throw new ConfigError(`--interval must be a positive number of seconds, got "${args.interval}"`);
+  const intervalSec = intervalSeconds(args.interval!);
   return {
     deployment, dist: args.dist, address: args.address, scheme, timeoutSec, intervalSec,
     records: args.records, apply: args.apply, kubeconfig: args.kubeconfig, context: args.context,

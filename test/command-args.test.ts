@@ -56,8 +56,8 @@ describe('parsePatchHubUrlArgs (npm run patch-hub-url)', () => {
 
   test('every option is taken as given', () => {
     expect(parsePatchHubUrlArgs(['--deployment', 'prod', '--dist', 'out', '--address', 'hub.example.org', '--scheme', 'https',
-      '--timeout', '30', '--interval', '0.5', '--records', 'urls', '--apply', '--kubeconfig', 'kc', '--context', 'ctx'])).toEqual({
-      deployment: 'prod', dist: 'out', address: 'hub.example.org', scheme: 'https', timeoutSec: 30, intervalSec: 0.5,
+      '--timeout', '30', '--interval', '5', '--records', 'urls', '--apply', '--kubeconfig', 'kc', '--context', 'ctx'])).toEqual({
+      deployment: 'prod', dist: 'out', address: 'hub.example.org', scheme: 'https', timeoutSec: 30, intervalSec: 5,
       records: 'urls', apply: true, kubeconfig: 'kc', context: 'ctx',
     });
   });
@@ -69,8 +69,8 @@ describe('parsePatchHubUrlArgs (npm run patch-hub-url)', () => {
   test.each([
     [[], '--deployment is required; see --help'],
     [['--deployment', 'staging', '--scheme', 'ftp'], '--scheme must be http or https, got "ftp"'],
-    [['--deployment', 'staging', '--interval', '0'], '--interval must be a positive number of seconds, got "0"'],
-    [['--deployment', 'staging', '--interval', 'soon'], '--interval must be a positive number of seconds, got "soon"'],
+    [['--deployment', 'staging', '--interval', '0'], '--interval must be a whole number of seconds from 1 to 15 (the longest wait between polls), got "0"'],
+    [['--deployment', 'staging', '--interval', 'Infinity'], '--interval must be a whole number of seconds from 1 to 15 (the longest wait between polls), got "Infinity"'],
     [['--deployment', 'staging', '--timeout', '0'], '--timeout must be a whole number of seconds from 1 to 86400 (a day), got "0"'],
   ])('refuses %j in one line', (argv, message) => {
     expect(() => parsePatchHubUrlArgs(argv)).toThrow(new ConfigError(message));

@@ -129,8 +129,8 @@ describe('npm run synth', () => {
   test('init-secrets keeps existing files, and refuses an unknown option in one line', () => {
     const again = run('init-secrets', cwd);
     expect(again.status).toBe(0);
-    expect(again.stdout).toBe('kept secrets/staging.json: it exists already (--force rotates its tokens)\n'
-      + 'kept secrets/prod.json: it exists already (--force rotates its tokens)\n');
+    expect(again.stdout).toBe('kept secrets/staging.json: it exists already (--force rotates every token, --rotate <token> only that one)\n'
+      + 'kept secrets/prod.json: it exists already (--force rotates every token, --rotate <token> only that one)\n');
     const bad = run('init-secrets', cwd, {}, ['--forse']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^error: Unknown option '--forse'.*; see --help\n$/);
