@@ -9,8 +9,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import {
-  AdoptedDeploymentModule, BinderHub, Builder, ChartSource, chartSourceFromEnvironment, completeInterruptedPublish, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords, ManifestObject,
-  PublishTargets, readPreviousManifests, Registry, renderConcurrently, requiredCredential, SecretsMode, SecretStore, synthesizeFiles, SynthesizedFiles, Tls,
+  AdoptedDeploymentModule, BinderHub, Builder, ChartSource, chartSourceFromEnvironment, checkAgainstFreshSynth, ConfigError, CredentialName, DEFAULT_TARGETS, HubUrlRecords,
+  ManifestObject, placeholderLines, plannedFiles, PublishTargets, readPreviousManifests, Registry, renderConcurrently, requiredCredential, SecretsMode, SecretStore,
+  synthesizeFiles, SynthesizedFiles, Tls,
 } from './lib';
 
 /** The deployments of this example, by name. */
@@ -106,11 +107,7 @@ export function defineAdopted(app: App, inputs: ExampleInputs, modules: Readonly
 
 /** One line for each credential of the example that still holds the placeholder `npm run init-secrets` wrote. */
 export function placeholderWarnings(secrets: SecretStore): string[] {
-  return EXAMPLE_DEPLOYMENTS.flatMap(name => {
-    const loaded = secrets.load(name);
-    return loaded.placeholders.map(credential => `warning: ${loaded.file} credentials.${credential} is still the placeholder that `
-      + `npm run init-secrets wrote: put the real value there before you apply ${name}'s manifests`);
-  });
+  return EXAMPLE_DEPLOYMENTS.flatMap(name => placeholderLines(secrets.load(name), name).map(line => `warning: ${line}`));
 }
 
 /**
@@ -122,8 +119,7 @@ export function readExampleInputs(targets: PublishTargets = DEFAULT_TARGETS, env
   if (!fs.existsSync(certificate)) {
     throw new ConfigError(`${certificate} does not exist; fetch the prod controller's certificate with \`kubeseal --fetch-cert > ${certificate}\``);
   }
-  // The previous synth's files must be whole: finish a publish that was interrupted half-way.
-  completeInterruptedPublish(targets);
+  // Read as they stand: a review command never changes them (npm run synth completes an interrupted publish first).
   const previous = readPreviousManifests(targets.manifests);
   return {
     secrets: new SecretStore('secrets'),
@@ -137,14 +133,29 @@ export function readExampleInputs(targets: PublishTargets = DEFAULT_TARGETS, env
 
 /**
  * Synthesizes the example in memory, its helm renders side by side, and calls `use` with the files, the deployments
- * and the inputs they were defined from. Nothing is written: the files of Secrets kept out of dist/ exist only in this
- * process until they are published.
+ * and the inputs they were defined from (the previous synth read from `targets`). Nothing is written: the files of
+ * Secrets kept out of dist/ exist only in this process until they are published.
  */
-export async function synthesizeExample<T>(use: (files: SynthesizedFiles, deployments: BinderHub[], inputs: ExampleInputs) => T): Promise<T> {
-  const inputs = readExampleInputs();
+export async function synthesizeExample<T>(
+  use: (files: SynthesizedFiles, deployments: BinderHub[], inputs: ExampleInputs) => T, targets: PublishTargets = DEFAULT_TARGETS,
+): Promise<T> {
+  const inputs = readExampleInputs(targets);
   const { app, deployments } = await renderConcurrently(() => {
     const defined = new App();
     return { app: defined, deployments: defineExample(defined, inputs) };
   });
   return use(synthesizeFiles(app), deployments, inputs);
+}
+
+/**
+ * Refuses, before anything reaches the cluster, the files of `deployment` about to be applied (`files`, in `targets`)
+ * unless they are what a fresh synth of the example writes and its inputs are no stand-ins (`checkAgainstFreshSynth`).
+ */
+export async function checkAgainstExample(deployment: string, files: ReadonlyArray<string>, targets: PublishTargets): Promise<void> {
+  const applied = new Map(files.map(file => [file, fs.readFileSync(file)]));
+  await synthesizeExample((synthesized, deployments, inputs) => checkAgainstFreshSynth(deployment, applied, targets, {
+    planned: plannedFiles(synthesized, targets),
+    deployment: deployments.find(d => d.node.id === deployment),
+    secrets: inputs.secrets,
+  }), targets);
 }

@@ -7,9 +7,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  AdoptionComparisonResult, AdoptionRenderInputs, adoptedModuleText, adoptedSecrets, AdoptionPlan, BinderHubTokenValues, chartSourceFromEnvironment, checkDnsLabel, checkKubectlTarget, ConfigError,
-  DEFAULT_TARGETS, deploymentFiles, formatAdoptionComparison, HubUrlRecords, parseCliArgs, planAdoption, readClusterTokens, readValuesLayers, redact, requestTimeoutSeconds,
-  renderAdoptionComparison, runMain, SecretStore, toolPath, withClusterTokens, writeFileAtomic, writeNewFile,
+  AdoptedFile, AdoptionComparisonResult, AdoptionRenderInputs, adoptedModuleText, adoptedSecrets, AdoptionPlan, BinderHubTokenValues, chartSourceFromEnvironment, checkAdoptTarget,
+  checkDnsLabel, checkKubectlTarget, checkModuleTarget, ConfigError, DEFAULT_TARGETS, deploymentFiles, formatAdoptionComparison, HubUrlRecords, parseCliArgs, planAdoption,
+  readClusterTokens, readValuesLayers, redact, renderAdoptionComparison, requestTimeoutSeconds, runMain, SecretStore, toolPath, withClusterTokens, writeAdoptedFiles,
 } from '../lib';
 import { EXAMPLE_DEPLOYMENTS, EXAMPLE_NAMESPACES } from '../main';
 
@@ -21,7 +21,8 @@ given, later wins, maps merge, lists are replaced. Writes:
   secrets/<name>.json     the tokens found (the missing ones generated) and the registry, GitHub, GitLab credentials (mode 0600)
   deployments/<name>.ts   defineDeployment(scope, inputs): the typed props (or --out <file>.ts)
   hub-urls/<name>.url     a hand-set hub URL that is no https DNS name, for the next synth
-Settings replaced or not carried over are listed, here and in the module. Nothing is overwritten without --force.
+Settings replaced or not carried over are listed, here and in the module. Nothing is overwritten without --force,
+and the files are written all or none.
 Then it shows what switching changes: a synth of the module against helm template of the same files with the same
 chart (BINDERHUB_CHART, else the pinned public chart), object by object, the differences on purpose marked as such.
 
@@ -29,8 +30,8 @@ chart (BINDERHUB_CHART, else the pinned public chart), object by object, the dif
   --secret <file>       the guide's secret.yaml   } any number of each, merged in the order given
   --config <file>       the guide's config.yaml   }
   -f, --values <file>   more values files         }
-  --out <file>.ts       where the module goes (default: deployments/<name>.ts)
-  --force               replace existing files of that name
+  --out <file>.ts       where the module goes, inside the project folder (default: deployments/<name>.ts)
+  --force               replace existing files of that name (of modules, only those adopt wrote)
   --no-compare          skip the comparison with helm template (it needs the chart: BINDERHUB_CHART or the network)
   --namespace <ns>      the live release's namespace (default: --name); the module keeps it
   --release <name>      the live release's name (default: --name); the module keeps it
@@ -60,7 +61,6 @@ runMain(async () => {
   const files = tokens.flatMap(t => t.kind === 'option' && ['secret', 'config', 'values'].includes(t.name) && t.value !== undefined ? [t.value] : []);
   if (files.length === 0) throw new ConfigError('give the values files: --secret secret.yaml --config config.yaml (and -f for more); see --help');
   const out = args.out ?? path.join('deployments', `${args.name}.ts`);
-  if (!out.endsWith('.ts')) throw new ConfigError(`--out "${out}" must name a .ts file`);
 
   const clusterOptions = [args.context, args.kubeconfig, args['request-timeout']].some(v => v !== undefined);
   if (clusterOptions && !args['from-cluster']) throw new ConfigError('--context, --kubeconfig and --request-timeout go with --from-cluster; see --help');
@@ -68,6 +68,11 @@ runMain(async () => {
   if (args.namespace !== undefined) checkDnsLabel('--namespace', args.namespace);
   if (args.release !== undefined) checkDnsLabel('--release', args.release, 53);
   checkExampleCollision(args.name, args.release ?? args.name, args.namespace ?? args.name);
+  const store = new SecretStore('secrets');
+  const secretsFile = store.fileFor(args.name);
+  checkAdoptTarget(secretsFile, args.force);
+  // The working directory is the project's folder (npm run runs there): modules go nowhere else.
+  const moduleFile = checkModuleTarget(out, '.', args.force);
   let plan = planAdoption(args.name, readValuesLayers(files), { releaseName: args.release, namespace: args.namespace });
   let fromCluster: Array<keyof BinderHubTokenValues> = [];
   let cluster: Partial<BinderHubTokenValues> = {};
@@ -77,25 +82,19 @@ runMain(async () => {
     cluster = await readClusterTokens({ ...kubectl, namespace: args.namespace ?? args.name, release: args.release ?? args.name });
     ({ plan, fromCluster } = withClusterTokens(plan, cluster));
   }
-  const store = new SecretStore('secrets');
   const records = new HubUrlRecords('hub-urls');
-  const secretsFile = store.fileFor(args.name);
   const record = plan.hubUrl?.kind === 'discovered' ? records.fileFor(args.name) : undefined;
-  for (const existing of [secretsFile, out, record].filter((f): f is string => f !== undefined && fs.existsSync(f))) {
-    if (!args.force) throw new ConfigError(`${existing} exists already (another deployment of that name?); pick another --name or --out, or pass --force to replace it`);
-  }
+  if (record) checkAdoptTarget(record, args.force);
 
   const secrets = adoptedSecrets(plan);
+  const moduleText = adoptedModuleText(plan, files, libImportFor(moduleFile));
   const comparison = args['no-compare'] ? undefined : compare({
     plan, secrets: { tokens: secrets.tokens, credentials: plan.credentials }, generatedTokens: secrets.generated,
     clusterTokens: Object.fromEntries(fromCluster.map(token => [token, cluster[token]])), files,
   });
-  fs.mkdirSync(store.directory, { recursive: true, mode: 0o700 });
-  if (args.force) writeFileAtomic(secretsFile, secrets.content, 0o600);
-  else if (!writeNewFile(secretsFile, secrets.content, 0o600)) throw new ConfigError(`${secretsFile} was created meanwhile; run adopt again`);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  writeFileAtomic(out, adoptedModuleText(plan, files, libImportFor(out)));
-  if (plan.hubUrl?.kind === 'discovered') records.save(args.name, plan.hubUrl.url);
+  const written: AdoptedFile[] = [{ target: secretsFile, content: secrets.content, secret: true }, { target: moduleFile, content: moduleText }];
+  if (record) written.push({ target: record, content: records.content(plan.hubUrl!.url) });
+  writeAdoptedFiles(written, args.force);
   report(plan, { secretsFile, out, record, generated: secrets.generated, fromCluster });
   if (comparison) showComparison(comparison, out, plan.name);
 });

@@ -9,15 +9,19 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DEFAULT_KUBE_VERSION, parseCliArgs, parseKubeVersion, patchHubUrl, projectRoot, SecretStore, servedApiVersions, toolPath, writeFileAtomic } from '../lib';
+import {
+  BENCH_USAGE, BenchOptions, DEFAULT_KUBE_VERSION, parseBenchArgs, parseKubeVersion, patchHubUrl, projectRoot, runMain, SecretStore, servedApiVersions,
+  toolPath, writeFileAtomic,
+} from '../lib';
 
-const { values: args } = parseCliArgs({ options: { runs: { type: 'string', default: '5' }, sizes: { type: 'string', default: '1,10,50' } } });
-const runs = Number(args.runs);
-const sizes = args.sizes!.split(',').map(Number);
-const chart = process.env.BINDERHUB_CHART ?? realChart() ?? path.join(projectRoot(), 'test', 'fixtures', 'binderhub');
-const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-bench-'));
-// The app starts as the npm scripts start it, through scripts/run.js (bundle and code cache).
-const benchApp = (...appArgs: string[]) => timed(process.execPath, [path.join(projectRoot(), 'scripts', 'run.js'), 'bench-app', workspace, ...appArgs]);
+runMain(() => {
+  const args = parseBenchArgs(process.argv.slice(2));
+  if (args === 'help') {
+    console.log(BENCH_USAGE);
+    return;
+  }
+  bench(args);
+});
 
 /** The real upstream chart that the shared material keeps beside the project, if it is there. */
 function realChart(): string | undefined {
@@ -34,70 +38,79 @@ function timed(command: string, argv: string[]): { seconds: number; stdout: stri
   return { seconds, stdout: result.stdout };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+}
 
-try {
-  const store = new SecretStore(path.join(workspace, 'secrets'));
-  for (let i = 0; i < Math.max(...sizes); i++) store.init(`bench-${i}`);
-  benchApp('1'); // as after any real synth: files in the page cache, the app's code cache written (scripts/run.js)
-  benchApp('1', '--dump-values');
-  // The same flags HelmChart passes: the Kubernetes version and the APIs it serves.
-  const kube = parseKubeVersion(DEFAULT_KUBE_VERSION);
-  const helmArgs = ['template', '-f', path.join(workspace, 'values.yaml'), '--namespace', 'bench-0', '--kube-version', kube.version,
-    '--api-versions', servedApiVersions(kube.minor).join(','), 'bench-0', chart];
-  timed(toolPath('helm'), helmArgs);
+/** Measures and prints; the workspace is removed at the end. */
+function bench({ runs, sizes }: BenchOptions): void {
+  const chart = process.env.BINDERHUB_CHART ?? realChart() ?? path.join(projectRoot(), 'test', 'fixtures', 'binderhub');
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-bench-'));
+  // The app starts as the npm scripts start it, through scripts/run.js (bundle and code cache).
+  const benchApp = (...appArgs: string[]) => timed(process.execPath, [path.join(projectRoot(), 'scripts', 'run.js'), 'bench-app', workspace, ...appArgs]);
+  try {
+    const store = new SecretStore(path.join(workspace, 'secrets'));
+    for (let i = 0; i < Math.max(...sizes); i++) store.init(`bench-${i}`);
+    benchApp('1'); // as after any real synth: files in the page cache, the app's code cache written (scripts/run.js)
+    benchApp('1', '--dump-values');
+    // The same flags HelmChart passes: the Kubernetes version and the APIs it serves.
+    const kube = parseKubeVersion(DEFAULT_KUBE_VERSION);
+    const helmArgs = ['template', '-f', path.join(workspace, 'values.yaml'), '--namespace', 'bench-0', '--kube-version', kube.version,
+      '--api-versions', servedApiVersions(kube.minor).join(','), 'bench-0', chart];
+    timed(toolPath('helm'), helmArgs);
 
-  const helmTimes: number[] = [];
-  const nodeTimes: number[] = [];
-  const startTimes: number[] = [];
-  const synth: Record<number, { seconds: number[]; rssKiB: number[] }> = Object.fromEntries(sizes.map(n => [n, { seconds: [], rssKiB: [] }]));
-  for (let run = 0; run < runs; run++) {
-    // Interleaved: each run measures every case once, so noise from the shared machine hits all of them alike.
-    helmTimes.push(timed(toolPath('helm'), helmArgs).seconds);
-    nodeTimes.push(timed(process.execPath, ['-e', '0']).seconds);
-    startTimes.push(benchApp('0').seconds);
+    const helmTimes: number[] = [];
+    const nodeTimes: number[] = [];
+    const startTimes: number[] = [];
+    const synth: Record<number, { seconds: number[]; rssKiB: number[] }> = Object.fromEntries(sizes.map(n => [n, { seconds: [], rssKiB: [] }]));
+    for (let run = 0; run < runs; run++) {
+      // Interleaved: each run measures every case once, so noise from the shared machine hits all of them alike.
+      helmTimes.push(timed(toolPath('helm'), helmArgs).seconds);
+      nodeTimes.push(timed(process.execPath, ['-e', '0']).seconds);
+      startTimes.push(benchApp('0').seconds);
+      for (const n of sizes) {
+        const { seconds, stdout } = benchApp(String(n));
+        synth[n].seconds.push(seconds);
+        synth[n].rssKiB.push(JSON.parse(stdout.trim().split('\n').pop()!).maxRssKiB);
+      }
+    }
+
+    const helm = median(helmTimes);
+    const one = median(synth[sizes[0]].seconds);
+    console.log(`binderhub-cdk8s bench: ${os.cpus().length} cores, chart ${chart}, ${runs} interleaved runs, medians`);
+    console.log(`raw helm template (1 deployment):  ${helm.toFixed(3)} s`);
+    console.log(`synth of 1 deployment:             ${one.toFixed(3)} s   ratio synth / helm = ${(one / helm).toFixed(2)}   (target <= 2.00)`);
+    const start = median(startTimes);
+    console.log(`  of which the app's fixed start (node, cdk8s, an empty synth): ${start.toFixed(3)} s; the rest, ${(one - start).toFixed(3)} s, `
+      + `is ${((one - start) / helm).toFixed(2)} x helm`);
+    const node = median(nodeTimes);
+    console.log(`  floor: node's own start (node -e 0, ${node.toFixed(3)} s) plus helm is ${((node + helm) / helm).toFixed(2)} x helm`);
+    console.log('');
+    console.log('deployments | wall (s) | per deployment (s) | per deployment / raw helm | peak RSS of the app (MiB)');
     for (const n of sizes) {
-      const { seconds, stdout } = benchApp(String(n));
-      synth[n].seconds.push(seconds);
-      synth[n].rssKiB.push(JSON.parse(stdout.trim().split('\n').pop()!).maxRssKiB);
+      const wall = median(synth[n].seconds);
+      console.log(`${String(n).padStart(11)} | ${wall.toFixed(3).padStart(8)} | ${(wall / n).toFixed(3).padStart(18)} | `
+        + `${(wall / n / helm).toFixed(2).padStart(25)} | ${(median(synth[n].rssKiB) / 1024).toFixed(0).padStart(25)}`);
     }
-  }
+    console.log('targets at 50 deployments: per deployment / raw helm <= 0.75, peak RSS <= 250 MiB');
 
-  const helm = median(helmTimes);
-  const one = median(synth[sizes[0]].seconds);
-  console.log(`binderhub-cdk8s bench: ${os.cpus().length} cores, chart ${chart}, ${runs} interleaved runs, medians`);
-  console.log(`raw helm template (1 deployment):  ${helm.toFixed(3)} s`);
-  console.log(`synth of 1 deployment:             ${one.toFixed(3)} s   ratio synth / helm = ${(one / helm).toFixed(2)}   (target <= 2.00)`);
-  const start = median(startTimes);
-  console.log(`  of which the app's fixed start (node, cdk8s, an empty synth): ${start.toFixed(3)} s; the rest, ${(one - start).toFixed(3)} s, `
-    + `is ${((one - start) / helm).toFixed(2)} x helm`);
-  const node = median(nodeTimes);
-  console.log(`  floor: node's own start (node -e 0, ${node.toFixed(3)} s) plus helm is ${((node + helm) / helm).toFixed(2)} x helm`);
-  console.log('');
-  console.log('deployments | wall (s) | per deployment (s) | per deployment / raw helm | peak RSS of the app (MiB)');
-  for (const n of sizes) {
-    const wall = median(synth[n].seconds);
-    console.log(`${String(n).padStart(11)} | ${wall.toFixed(3).padStart(8)} | ${(wall / n).toFixed(3).padStart(18)} | `
-      + `${(wall / n / helm).toFixed(2).padStart(25)} | ${(median(synth[n].rssKiB) / 1024).toFixed(0).padStart(25)}`);
-  }
-  console.log('targets at 50 deployments: per deployment / raw helm <= 0.75, peak RSS <= 250 MiB');
-
-  const largest = Math.max(...sizes);
-  const dist = path.join(workspace, `dist-${largest}`);
-  const files = fs.readdirSync(dist).filter(f => f.endsWith('.k8s.yaml'));
-  const patchTimes: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const start = process.hrtime.bigint();
-    for (const file of files) {
-      const target = path.join(dist, file);
-      const patch = patchHubUrl(fs.readFileSync(target, 'utf8'), `http://203.0.113.${run + 1}/`);
-      if (patch.changed) writeFileAtomic(target, patch.manifest);
+    const largest = Math.max(...sizes);
+    const dist = path.join(workspace, `dist-${largest}`);
+    const files = fs.readdirSync(dist).filter(f => f.endsWith('.k8s.yaml'));
+    const patchTimes: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const start = process.hrtime.bigint();
+      for (const file of files) {
+        const target = path.join(dist, file);
+        const patch = patchHubUrl(fs.readFileSync(target, 'utf8'), `http://203.0.113.${run + 1}/`);
+        if (patch.changed) writeFileAtomic(target, patch.manifest);
+      }
+      patchTimes.push(Number(process.hrtime.bigint() - start) / 1e9);
     }
-    patchTimes.push(Number(process.hrtime.bigint() - start) / 1e9);
+    console.log('');
+    console.log(`hub URL post-step on the ${largest}-deployment output: ${median(patchTimes).toFixed(3)} s for ${files.length} files `
+      + `(${(median(patchTimes) / files.length * 1000).toFixed(1)} ms a file; target <= 5 ms)`);
+  } finally {
+    fs.rmSync(workspace, { recursive: true, force: true });
   }
-  console.log('');
-  console.log(`hub URL post-step on the ${largest}-deployment output: ${median(patchTimes).toFixed(3)} s for ${files.length} files `
-    + `(${(median(patchTimes) / files.length * 1000).toFixed(1)} ms a file; target <= 5 ms)`);
-} finally {
-  fs.rmSync(workspace, { recursive: true, force: true });
 }

@@ -1,50 +1,31 @@
 /**
  * `npm run diff [-- --deployment <name>...] [--against <git-ref>]`: what a fresh synth of main.ts would change, object
  * by object, against the committed dist/ and dist-secrets/, or against dist/ at a git ref (what a pull request
- * changes). The synth stays in memory; nothing under dist/ or dist-secrets/ is written. Secret values are never shown.
+ * changes). The synth stays in memory; no file is written or changed (an interrupted publish is named, not completed).
+ * Secret values are never shown.
  * `--live`: what applying dist/ and dist-secrets/ would change in the cluster (`kubectl diff`, as `npm run apply` would apply them).
  * Exits 0 when nothing changes, 1 when something does, 2 on an error.
  */
 import { synthesizeExample } from '../main';
 import {
-  checkKubectlTarget, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, DeploymentDiff,
+  checkKubectlTarget, ConfigError, DEFAULT_TARGETS, DeploymentDiff, DiffOptions, DIFF_USAGE,
   diffDeployments, diffSummary, formatDeploymentDiffs, isEmptyDiff, kubectlLiveDiff, KubectlOptions,
-  manifestTextsAtRef, parseCliArgs, plannedFiles, publishedDeployments, readApplyPlan, readPublishedTexts, redact, requestTimeoutSeconds, runMain,
+  manifestTextsAtRef, parseDiffArgs, plannedFiles, publishedDeployments, publishedFolderProblems, readApplyPlan, readPublishedTexts, redact, runMain,
   styleFor, toolPath,
 } from '../lib';
 
-const USAGE = `usage: npm run diff [-- --deployment <name>...] [--against <git-ref>]
-       npm run diff -- --live [--deployment <name>...] [--prune] [--context <ctx>] [--kubeconfig <file>] [--request-timeout <seconds>]
-
-Shows, object by object, what a fresh synth of main.ts changes against dist/ and dist-secrets/ (or against dist/
-at <git-ref>: what a pull request changes), or with --live what applying dist/ and dist-secrets/ would change in
-the cluster (kubectl diff, the server's dry run of the apply; with --prune also what \`npm run apply -- --prune\` would delete).
-Secret values are never shown, only which keys change. Exits 0 when nothing changes, 1 when something does, 2 on
-an error.`;
-
 runMain(async () => {
-  const { values } = parseCliArgs({
-    options: {
-      help: { type: 'boolean', short: 'h', default: false },
-      deployment: { type: 'string', multiple: true, default: [] },
-      against: { type: 'string' },
-      live: { type: 'boolean', default: false }, prune: { type: 'boolean', default: false },
-      context: { type: 'string' }, kubeconfig: { type: 'string' }, 'request-timeout': { type: 'string' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
+  const values = parseDiffArgs(process.argv.slice(2));
+  if (values === 'help') {
+    console.log(DIFF_USAGE);
     return;
   }
-  values.deployment = [...new Set(values.deployment)]; // a deployment named twice is diffed once
+  // A review changes no file: an interrupted publish is named, not completed, and the folders are shown as they stand.
+  for (const problem of publishedFolderProblems(DEFAULT_TARGETS)) console.error(`warning: ${problem}`);
   if (values.live) {
-    if (values.against !== undefined) throw new ConfigError('--live compares dist/ with the cluster, --against a synth with a git ref: give one of them');
     const which = values.deployment.length > 0 ? values.deployment.join(', ') : 'every deployment';
     report(await liveDiffs(values), `the cluster matches dist/ and dist-secrets/ of ${which}`, `applying ${which} to the cluster`);
     return;
-  }
-  for (const option of ['prune', 'context', 'kubeconfig', 'request-timeout'] as const) {
-    if (values[option] !== undefined && values[option] !== false) throw new ConfigError(`--${option} goes with --live; see --help`);
   }
   const against = values.against;
   // Read first, so a ref that is not there fails before the synth.
@@ -76,17 +57,14 @@ function report(diffs: DeploymentDiff[], unchanged: string, changed: string): vo
 }
 
 /** `kubectl diff` of each deployment's files in dist/ (all of them, or those named) against the cluster. */
-async function liveDiffs(values: { deployment: string[]; prune?: boolean; context?: string; kubeconfig?: string; 'request-timeout'?: string }): Promise<DeploymentDiff[]> {
-  completeInterruptedPublish(DEFAULT_TARGETS);
+async function liveDiffs(values: DiffOptions): Promise<DeploymentDiff[]> {
   const known = publishedDeployments(DEFAULT_TARGETS);
   const unknown = values.deployment.filter(name => !known.includes(name));
   if (unknown.length > 0 || known.length === 0) {
     throw new ConfigError(`${unknown.length > 0 ? `--deployment ${unknown[0]}: no such deployment in ${DEFAULT_TARGETS.manifests}/` : `${DEFAULT_TARGETS.manifests}/ holds no deployment`}; `
       + `run \`npm run synth\` first${known.length > 0 ? ` or name one of ${known.join(', ')}` : ''}`);
   }
-  const kubectl: KubectlOptions = {
-    kubectl: toolPath('kubectl'), context: values.context, kubeconfig: values.kubeconfig, requestTimeoutSec: requestTimeoutSeconds(values['request-timeout']),
-  };
+  const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), context: values.context, kubeconfig: values.kubeconfig, requestTimeoutSec: values.requestTimeoutSec };
   // Every deployment's files are read and checked before kubectl is asked anything.
   const plans = (values.deployment.length > 0 ? values.deployment : known)
     .map(deployment => ({ deployment, plan: readApplyPlan(DEFAULT_TARGETS, deployment, values.prune === true) }));

@@ -4,54 +4,23 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { checkAgainstExample } from '../main';
 import {
-  checkDnsLabel, checkKubectlTarget, checkProxyAddress, completeInterruptedPublish, ConfigError, DEFAULT_TARGETS, discoverProxyAddress, parseCliArgs, HubUrlRecords, hubUrlForAddress, hubUrlState, kubectlError, missingDeploymentError, patchHubUrl, replaceFilesTogether, requestTimeoutSeconds, runKubectl, runMain, timeoutSeconds, toolPath, waitForRollouts,
+  checkKubectlTarget, checkProxyAddress, completeInterruptedPublish, DEFAULT_TARGETS, discoverProxyAddress, HubUrlRecords, hubUrlForAddress,
+  hubUrlState, kubectlError, missingDeploymentError, parsePatchHubUrlArgs, patchHubUrl, PATCH_HUB_URL_USAGE, replaceFilesTogether, runKubectl, runMain, toolPath, waitForRollouts,
 } from '../lib';
 
-const USAGE = `usage: npm run patch-hub-url -- --deployment <name> [options]
-
-Finds the external address of Service proxy-public of the deployment's namespace, sets it as the hub URL in
-dist/<name>.k8s.yaml (ConfigMap binder-hub-url and the binder pod's checksum/hub-url annotation; nothing
-else changes), and records it in hub-urls/<name>.url, which the next synth reads: commit that file.
-
-  --deployment <name>    the deployment (its manifest is <dist>/<name>.k8s.yaml)
-  --dist <dir>           the synthesized manifests (default: dist)
-  --address <ip|host>    use this address instead of asking the cluster (a DNS name known up front)
-  --scheme http|https    the hub URL's scheme (default: http)
-  --timeout <seconds>    how long to wait for the address, and for the rollout with --apply, at most 86400 (default: 600)
-  --interval <seconds>   first wait between polls; it doubles up to 15 (default: 2)
-  --kubeconfig <file>    kubeconfig for kubectl (default: kubectl's own: KUBECONFIG, ~/.kube/config)
-  --context <name>       kubeconfig context (default: the current one)
-  --request-timeout <seconds>  how long the API server may take to answer one request, at most 3600 (default: 30)
-  --records <dir>        where discovered URLs are recorded (default: hub-urls)
-  --apply                kubectl apply the patched file and wait for the binder rollout
-  --help                 this text`;
-
 runMain(async () => {
-  const { values: args } = parseCliArgs({
-    options: {
-      deployment: { type: 'string' }, dist: { type: 'string', default: 'dist' }, address: { type: 'string' },
-      scheme: { type: 'string', default: 'http' }, timeout: { type: 'string', default: '600' }, interval: { type: 'string', default: '2' }, kubeconfig: { type: 'string' },
-      context: { type: 'string' }, 'request-timeout': { type: 'string' }, records: { type: 'string', default: 'hub-urls' }, apply: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (args.help) {
-    console.log(USAGE);
+  const args = parsePatchHubUrlArgs(process.argv.slice(2));
+  if (args === 'help') {
+    console.log(PATCH_HUB_URL_USAGE);
     return;
   }
-  if (!args.deployment) throw new ConfigError('--deployment is required; see --help');
-  checkDnsLabel('--deployment', args.deployment);
-  if (args.address !== undefined) checkProxyAddress(args.address);
-  if (args.scheme !== 'http' && args.scheme !== 'https') throw new ConfigError(`--scheme must be http or https, got "${args.scheme}"`);
-  const timeoutSec = timeoutSeconds(args.timeout!);
-  const intervalSec = Number(args.interval);
-  const requestTimeoutSec = requestTimeoutSeconds(args['request-timeout']);
-  if (!(intervalSec > 0)) throw new ConfigError(`--interval must be a positive number of seconds, got "${args.interval}"`);
+  const { timeoutSec, intervalSec } = args;
 
-  completeInterruptedPublish({ ...DEFAULT_TARGETS, manifests: args.dist! });
-  const file = path.join(args.dist!, `${args.deployment}.k8s.yaml`);
-  if (!fs.existsSync(file)) throw missingDeploymentError({ ...DEFAULT_TARGETS, manifests: args.dist! }, args.deployment);
+  completeInterruptedPublish({ ...DEFAULT_TARGETS, manifests: args.dist });
+  const file = path.join(args.dist, `${args.deployment}.k8s.yaml`);
+  if (!fs.existsSync(file)) throw missingDeploymentError({ ...DEFAULT_TARGETS, manifests: args.dist }, args.deployment);
   const manifest = fs.readFileSync(file, 'utf8');
   const state = hubUrlState(manifest, file);
   if (state.source === 'fixed') {
@@ -59,10 +28,12 @@ runMain(async () => {
     return;
   }
 
+  // What is about to reach the cluster is checked before anything is written or kubectl is asked anything.
+  if (args.apply) await checkAgainstExample(args.deployment, [file], { ...DEFAULT_TARGETS, manifests: args.dist });
   const records = new HubUrlRecords(args.records);
   records.checkWritable();
 
-  const kubectl = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context, requestTimeoutSec };
+  const kubectl = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context, requestTimeoutSec: args.requestTimeoutSec };
   if (args.address === undefined || args.apply) await checkKubectlTarget(kubectl);
   const address = args.address ?? await discoverProxyAddress({
     ...kubectl, namespace: state.namespace, timeoutSec, firstDelayMs: intervalSec * 1000, onProgress: line => process.stderr.write(`${line}\n`),

@@ -8,15 +8,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { placeholderWarnings, synthesizeExample } from '../main';
-import { DEFAULT_TARGETS, foreignCiphertextProblem, helpOnly, publishManifests, runMain, SecretStore } from '../lib';
+import {
+  completeInterruptedPublish, DEFAULT_TARGETS, foreignCiphertextProblem, helpOnly, publishedFolderProblems, publishManifests, runMain, SecretStore,
+  SYNTH_USAGE,
+} from '../lib';
 
 runMain(async () => {
-  if (helpOnly('usage: npm run synth (or cdk8s synth): synthesizes the deployments of main.ts into dist/ and dist-secrets/')) return;
+  if (helpOnly(SYNTH_USAGE)) return;
   const cliFolder = process.env.CDK8S_OUTDIR || undefined;
   if (cliFolder && path.resolve(cliFolder) === path.resolve(DEFAULT_TARGETS.manifests)) {
     console.warn(`warning: cdk8s synth --output ${cliFolder} deleted that folder before this synth ran (files there that are no manifests are gone, `
       + 'and sealed values are sealed anew); leave --output out: cdk8s.yaml gives the CLI a folder of its own');
   }
+  // The previous synth's files must be whole before they are read (its sealed values are kept from them).
+  completeInterruptedPublish(DEFAULT_TARGETS);
   await synthesizeExample((files, deployments, inputs) => {
     for (const file of inputs.unreadablePrevious ?? []) {
       console.warn(`warning: ${file}: ignored, so its sealed values are sealed anew; this synth writes the file again`);
@@ -34,6 +39,8 @@ runMain(async () => {
     }
   });
   for (const warning of placeholderWarnings(new SecretStore('secrets'))) console.warn(warning);
+  // What the publish leaves to the operator: a journal planted where git carries it (never run).
+  for (const problem of publishedFolderProblems(DEFAULT_TARGETS)) console.warn(`warning: ${problem}`);
 });
 
 /** Copies the published dist/ files (never the Secrets kept apart) into the cdk8s CLI's folder. */

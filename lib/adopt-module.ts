@@ -3,6 +3,8 @@ import type { HubUrlRecords } from './hub-url-records';
 import type { SecretStore } from './secret-store';
 import type { AdoptionPlan } from './adopt';
 import type { TlsPlan } from './adopt-ingress';
+import { ConfigError } from './errors';
+import { formatBytes, MAX_OBJECT_BYTES } from './input-files';
 
 /** What a module written by `npm run adopt` reads its deployment's secrets, hub URL and chart from. */
 export interface AdoptedDeploymentInputs {
@@ -20,10 +22,20 @@ export interface AdoptedDeploymentModule {
   defineDeployment(scope: import('constructs').Construct, inputs?: AdoptedDeploymentInputs): import('./binderhub').BinderHub;
 }
 
+/** What follows the deployment's name on the second line of every module adopt writes: how it knows its own modules. */
+const ADOPTED_BY = ', adopted by `npm run adopt` from ';
+
+/** Whether `text` is a module that `adoptedModuleText` wrote (by its header): the only files `adopt --force` replaces. */
+export function isAdoptedModuleText(text: string): boolean {
+  const [first, second = ''] = text.split('\n', 2);
+  return first === '/**' && /^ \* Deployment "[a-z0-9-]+"/.test(second) && second.includes(ADOPTED_BY);
+}
+
 /**
  * The TypeScript module of an adoption plan: `defineDeployment(scope, inputs)` defines the deployment with the typed
  * props, its tokens and credentials read from the secrets file at synth (never written into the module), and the
  * settings adoption replaced or left out listed in its doc comment. `libImport` is the module specifier of lib/.
+ * A module over 1 MiB is refused: the chart keeps the values in Secrets, which hold no more.
  */
 export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<string>, libImport: string): string {
   const used = new Set(['BinderHub', 'SecretStore', 'AdoptedDeploymentInputs', 'Registry', 'Builder']);
@@ -47,9 +59,9 @@ export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<str
   if (Object.keys(plan.chartValues).length > 0) props.push(`chartValues: ${literal(plan.chartValues)}`);
   const notes = plan.notes.length === 0 ? [' * Every setting was carried over.']
     : [' * Settings replaced or not carried over, and what became of them:', ...plan.notes.map(n => ` * - ${comment(n.setting)}: ${comment(n.outcome)}`)];
-  return [
+  const text = [
     '/**',
-    ` * Deployment "${plan.name}", adopted by \`npm run adopt\` from ${sources.map(comment).join(', ')}.`,
+    ` * Deployment "${plan.name}"${ADOPTED_BY}${sources.map(comment).join(', ')}.`,
     ` * Its tokens and credentials are read from secrets/${plan.name}.json at synth; this file holds no secret.`,
     ' *',
     ...notes,
@@ -69,6 +81,12 @@ export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<str
     '}',
     '',
   ].join('\n');
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_OBJECT_BYTES) {
+    throw new ConfigError(`the module of deployment ${plan.name} would be ${formatBytes(bytes)}, more than ${formatBytes(MAX_OBJECT_BYTES)}: the chart keeps its values in Secrets, `
+      + 'which hold no more; check the values files for a section repeated many times');
+  }
+  return text;
 }
 
 function registryArgs(plan: AdoptionPlan, used: Set<string>): string {

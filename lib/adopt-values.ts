@@ -1,6 +1,6 @@
-import * as fs from 'fs';
-import * as yaml from 'js-yaml';
 import { ConfigError } from './errors';
+import { readInputText } from './input-files';
+import { parseValuesYaml } from './values-yaml';
 import { deepMerge, isPlainObject, Values } from './values';
 
 /**
@@ -14,23 +14,7 @@ export function readValuesLayers(files: ReadonlyArray<string>): Values {
 
 /** Reads one values file; an empty file is an empty map, as helm reads it. */
 export function readValuesFile(file: string): Values {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'an error'})`;
-    throw new ConfigError(`values file ${file} ${what}; give the path of the guide's secret.yaml or config.yaml`);
-  }
-  let documents: unknown[];
-  try {
-    // Not yaml.load: it refuses a file of nothing but comments or blank lines, which helm reads as no values.
-    documents = yaml.loadAll(text, { schema: yaml.YAML11_SCHEMA });
-  } catch (error) {
-    // js-yaml's message quotes the lines around the error, which could be a token: say where only.
-    const line = (error as { mark?: { line?: number } }).mark?.line;
-    throw new ConfigError(`values file ${file} is not valid YAML${line === undefined ? '' : ` (line ${line + 1})`}; fix it (a tab, or a missing quote or colon?)`);
-  }
+  const documents = parseValuesYaml(readValuesText(file), file);
   // helm 4 merges the documents of a values file, helm 3 reads the first: a file only means one thing with one.
   const values = documents.filter(document => document !== null);
   if (values.length > 1) {
@@ -45,6 +29,19 @@ export function readValuesFile(file: string): Values {
   return content;
 }
 
+const VALUES_FIX = 'give the path of the guide\'s secret.yaml or config.yaml';
+
+/** The text of a values file: a regular file of at most 1 MiB (as much as helm's release Secret holds), UTF-8. */
+function readValuesText(file: string): string {
+  try {
+    return readInputText(file, { fix: VALUES_FIX });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new ConfigError(`values file ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}; ${VALUES_FIX}`);
+  }
+}
+
 /** The binderhub chart's top-level settings (its values schema), and those of the 2019 chart that today's refuses. */
 const CHART_SETTINGS = new Set([
   'pdb', 'replicas', 'resources', 'rbac', 'nodeSelector', 'tolerations', 'image', 'registry', 'service', 'config', 'extraConfig', 'extraFiles',
@@ -57,7 +54,7 @@ const HINT = 'give the guide\'s secret.yaml or config.yaml, or what `helm get va
 /**
  * Fails on a map that is not the binderhub chart's values: a Kubernetes manifest, helm's table output, the values of
  * a chart that depends on binderhub (nested under `binderhub:`), or a map without one setting of the chart. Names
- * only keys, never values.
+ * only keys it expects, never values or other keys (the file may be anything, such as a secrets file).
  */
 function checkValuesShape(file: string, content: Values): void {
   const keys = Object.keys(content);
@@ -68,12 +65,12 @@ function checkValuesShape(file: string, content: Values): void {
       + '(such as mybinder.org-deploy\'s) do; put the map under it in a file of its own and adopt that');
   }
   if (typeof content.apiVersion === 'string' && typeof content.kind === 'string') {
-    throw new ConfigError(`values file ${file} is a Kubernetes manifest (kind ${content.kind}), not chart values; ${HINT}`);
+    throw new ConfigError(`values file ${file} is a Kubernetes manifest (it has apiVersion and kind), not chart values; ${HINT}`);
   }
   if (heading) {
     throw new ConfigError(`values file ${file} starts with the heading \`USER-SUPPLIED VALUES:\` of \`helm get values\`; run it with -o yaml, which prints the values alone`);
   }
-  throw new ConfigError(`values file ${file} has no setting of the binderhub chart (its top-level keys: ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''}); ${HINT}`);
+  throw new ConfigError(`values file ${file} has no setting of the binderhub chart among its ${keys.length} top-level ${keys.length === 1 ? 'key' : 'keys'}; ${HINT}`);
 }
 
 /** The value at the dotted path `path`, or undefined. */

@@ -16,7 +16,7 @@ import { registerSecrets } from './redact';
 import { checkRenderedBinderHub } from './rendered-output-check';
 import { ImagePullSecret } from './image-pull-secret';
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
-import { SECRETS_CHART_SUFFIX } from './publish';
+import { SECRETS_CHART_SUFFIX } from './publish-journal';
 import { secretContent, SecretsMode } from './secrets-mode';
 import { unservedObjects } from './served-apis';
 import { BinderHubTokens } from './tokens';

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DEFAULT_DIND_IMAGE, DIND_SOCKET_NAME, DindDaemonSet } from './dind';
+import { checkDockerdArgs, DEFAULT_DIND_IMAGE, DIND_SOCKET_NAME, DindDaemonSet } from './dind';
 import { ConfigError } from './errors';
 import { imageTagProblem } from './image-tags';
 import { checkHostFolder, checkImageReference, checkLabels } from './names';
@@ -86,7 +86,8 @@ export interface DindBuilderProps extends BuilderCommonProps {
    */
   readonly storageDriver?: string;
   /**
-   * More dockerd arguments (mybinder.org uses `--mtu=1450` and `--max-concurrent-uploads=32`).
+   * More dockerd arguments (mybinder.org uses `--mtu=1450` and `--max-concurrent-uploads=32`). A `--host` other than
+   * a unix socket is refused: dockerd on TCP would be open to every pod without authentication.
    * @default []
    */
   readonly extraArgs?: string[];
@@ -187,6 +188,7 @@ class DindBuilder extends Builder {
     }
     checkOptionalFolder('Builder.dind hostSocketDir', props.hostSocketDir, '/var/run/dind/<deployment>');
     checkOptionalFolder('Builder.dind hostLibDir', props.hostLibDir, '/var/lib/dind/<deployment>');
+    checkDockerdArgs('Builder.dind extraArgs', props.extraArgs ?? []);
   }
 
   protected folders(releaseName: string): BuilderHostPaths {

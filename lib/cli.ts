@@ -1,5 +1,6 @@
 import { parseArgs, ParseArgsConfig } from 'util';
 import { ConfigError } from './errors';
+import { LONGEST_POLL_DELAY_MS } from './proxy-address';
 import { fileSystemError } from './publish';
 import { redact } from './redact';
 
@@ -32,12 +33,15 @@ export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<t
   }
 }
 
+/** The --help (-h) every command takes. */
+export const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
 /**
  * For commands that take no arguments: `--help` prints `usage` and returns true; anything else is refused before the
  * command does any work. `args` default to the process's.
  */
 export function helpOnly(usage: string, args?: string[]): boolean {
-  const { values } = parseCliArgs({ args, options: { help: { type: 'boolean', short: 'h', default: false } } });
+  const { values } = parseCliArgs({ args, options: HELP_OPTION });
   if (values.help) console.log(usage);
   return values.help === true;
 }
@@ -45,19 +49,28 @@ export function helpOnly(usage: string, args?: string[]): boolean {
 /** The longest `--timeout`: a wait still going after a day is stuck. */
 const MAX_TIMEOUT_SEC = 86400;
 
-/**
- * The seconds of a `--timeout` option. Digits only: Number() also reads 1e21 and 0x3c, and kubectl refuses a timeout
- * beyond the range of its durations.
- */
+/** The seconds of a `--timeout` option: at most a day, as kubectl refuses a timeout beyond the range of its durations. */
 export function timeoutSeconds(value: string): number {
   return wholeSeconds('--timeout', value, MAX_TIMEOUT_SEC, 'a day');
 }
 
-/** The seconds `value` of `option`, from 1 to `max` (`maxInWords`), refused in one line otherwise. */
-export function wholeSeconds(option: string, value: string, max: number, maxInWords: string): number {
-  const seconds = Number(value);
-  if (!/^[0-9]+$/.test(value) || seconds <= 0 || seconds > max) {
-    throw new ConfigError(`${option} must be a whole number of seconds from 1 to ${max} (${maxInWords}), got "${value}"`);
+/** The seconds of patch-hub-url's `--interval`, the first wait between polls: at most the longest one. */
+export function intervalSeconds(value: string): number {
+  return wholeSeconds('--interval', value, LONGEST_POLL_DELAY_MS / 1000, 'the longest wait between polls');
+}
+
+/** The value of `option` as a whole number of seconds from 1 to `max` (`maxMeaning` says what the maximum is). */
+export function wholeSeconds(option: string, value: string, max: number, maxMeaning: string): number {
+  if (!isWholeNumber(value, max)) {
+    throw new ConfigError(`${option} must be a whole number of seconds from 1 to ${max} (${maxMeaning}), got "${value}"`);
   }
-  return seconds;
+  return Number(value);
+}
+
+/**
+ * Whether an option's `value` is a whole number from 1 to `max`, in digits only: Number() also reads 1e21, 0x3c,
+ * " 60" and "" (as 0).
+ */
+export function isWholeNumber(value: string, max = Number.MAX_SAFE_INTEGER): boolean {
+  return /^[0-9]+$/.test(value) && Number(value) >= 1 && Number(value) <= max;
 }

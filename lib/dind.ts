@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ConfigError } from './errors';
 import { checkHostFolder, checkImageReference, checkLabels } from './names';
 
 /** The dind image: the binderhub chart's current default, pinned. */
@@ -8,6 +9,57 @@ export const DEFAULT_DIND_IMAGE = 'docker.io/library/docker:28.3.3-dind';
 
 /** The socket's file name in the socket folder; BinderHub's chart hard-codes it too. */
 export const DIND_SOCKET_NAME = 'docker.sock';
+
+/** dockerd's one-letter flags that take no value, so that `-DH tcp://…` is `-D -H tcp://…` (its flag parser, pflag). */
+const DOCKERD_SWITCHES = new Set(['D', 'h', 'v']);
+
+/** One `--host` (`-H`) of dockerd's arguments: as written (one or two arguments), and the address it listens on. */
+interface DockerdHost {
+  readonly written: string;
+  readonly address: string;
+}
+
+/**
+ * Reads `arg` as dockerd's `--host` (`-H`), in each spelling its flag parser reads: `--host=a`, `-Ha`, `-H=a`,
+ * and `-H` after other one-letter switches (`-DHa`), with the address inline; `--host`, `-H`, `-DH`, with the
+ * address in the next argument (`address` undefined).
+ */
+function hostFlag(arg: string): { readonly address?: string } | undefined {
+  if (arg === '--host') return {};
+  if (arg.startsWith('--host=')) return { address: arg.slice('--host='.length) };
+  if (!/^-[^-]/.test(arg)) return undefined;
+  const letters = arg.slice(1);
+  const at = [...letters].findIndex(letter => !DOCKERD_SWITCHES.has(letter));
+  if (letters[at] !== 'H') return undefined;
+  return at + 1 === letters.length ? {} : { address: letters.slice(at + 1).replace(/^=/, '') };
+}
+
+/** The addresses that `args` make dockerd listen on, each with the argument(s) that say so. */
+function dockerdHosts(args: readonly string[]): DockerdHost[] {
+  const hosts: DockerdHost[] = [];
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) { // after `--`, no flags
+    const flag = hostFlag(args[i]);
+    if (flag?.address !== undefined) {
+      hosts.push({ written: args[i], address: flag.address });
+    } else if (flag && i + 1 < args.length) {
+      hosts.push({ written: `${args[i]} ${args[i + 1]}`, address: args[i + 1] });
+      i++;
+    }
+  }
+  return hosts;
+}
+
+/**
+ * Fails if `args` make dockerd listen anywhere but on a unix socket: on TCP (an address without a scheme is TCP too)
+ * it is a privileged daemon that asks no one for credentials, open to every pod on the network.
+ */
+export function checkDockerdArgs(setting: string, args: readonly string[]): void {
+  const listener = dockerdHosts(args).find(host => !host.address.startsWith('unix://'));
+  if (listener) {
+    throw new ConfigError(`${setting} "${listener.written}" makes dockerd listen on ${listener.address}, not on a unix socket: a privileged `
+      + 'Docker daemon with no authentication, open to every pod; builds reach it through its socket in hostSocketDir, so remove that argument');
+  }
+}
 
 /** Props for `DindDaemonSet`. */
 export interface DindDaemonSetProps {
@@ -28,7 +80,8 @@ export interface DindDaemonSetProps {
    */
   readonly storageDriver?: string;
   /**
-   * More dockerd arguments, such as `--mtu=1450` or `--max-concurrent-uploads=32`.
+   * More dockerd arguments, such as `--mtu=1450` or `--max-concurrent-uploads=32`. A `--host` other than a unix
+   * socket is refused: dockerd on TCP would be open to every pod without authentication.
    * @default []
    */
   readonly extraArgs?: string[];
@@ -64,6 +117,7 @@ export class DindDaemonSet extends Construct {
     checkHostFolder('DindDaemonSet hostLibDir', props.hostLibDir, '/var/lib/dind/<release>');
     if (props.image !== undefined) checkImageReference('DindDaemonSet image', props.image, DEFAULT_DIND_IMAGE);
     if (props.nodeSelector !== undefined) checkLabels('DindDaemonSet nodeSelector', props.nodeSelector);
+    checkDockerdArgs('DindDaemonSet extraArgs', props.extraArgs ?? []);
     this.socketPath = `${props.hostSocketDir}/${DIND_SOCKET_NAME}`;
     const name = `${props.releaseName}-dind`;
     const image = props.image ?? DEFAULT_DIND_IMAGE;

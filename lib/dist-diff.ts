@@ -3,7 +3,8 @@ import * as path from 'path';
 import { ConfigError } from './errors';
 import { diffManifests, ManifestDiff } from './manifest-diff';
 import { MANIFEST_FILE, parseManifest } from './manifest-files';
-import { PublishTargets, publishedFiles, SECRETS_CHART_SUFFIX } from './publish';
+import { PublishTargets, publishedFiles } from './publish';
+import { SECRETS_CHART_SUFFIX } from './publish-journal';
 
 /** Manifest files by path (such as `dist/staging.k8s.yaml`), with their text. */
 export type ManifestTexts = ReadonlyMap<string, string>;

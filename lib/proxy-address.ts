@@ -17,7 +17,7 @@ export interface DiscoverOptions extends KubectlOptions {
 const MAX_ADDRESS_LENGTH = 253;
 
 /** The longest wait between two polls: a load balancer that takes minutes is still seen soon after it is ready. */
-const LONGEST_DELAY_MS = 15000;
+export const LONGEST_POLL_DELAY_MS = 15000;
 
 /** What we read of Service proxy-public. The API server always sends a Service's spec, with a type (ClusterIP by default). */
 interface ProxyService {
@@ -28,7 +28,7 @@ interface ProxyService {
 
 /** The wait before the next poll, after a wait of `delayMs`: twice as long, up to 15 s. */
 export function nextPollDelay(delayMs: number): number {
-  return Math.min(delayMs * 2, LONGEST_DELAY_MS);
+  return Math.min(delayMs * 2, LONGEST_POLL_DELAY_MS);
 }
 
 /**

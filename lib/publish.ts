@@ -3,10 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { ConfigError } from './errors';
 import { MANIFEST_FILE } from './manifest-files';
+import {
+  journalFile, leftoverPreparedFiles, legacyJournalFile, preparedFileFor, PublishFolder, PublishStep, readJournal, removeJournal, runJournalSteps,
+  SECRETS_CHART_SUFFIX, SECRETS_FILE, writeJournal,
+} from './publish-journal';
 import type { SynthesizedFiles } from './synth-files';
-
-/** The suffix of the chart (and so the file) that holds a deployment's Secrets when they are kept out of dist/. */
-export const SECRETS_CHART_SUFFIX = '-secrets';
 
 /** Where synthesized files go. */
 export interface PublishTargets {
@@ -37,8 +38,6 @@ export interface PublishResult {
   readonly removed: string[];
 }
 
-const SECRETS_FILE = new RegExp(`${SECRETS_CHART_SUFFIX}\\.k8s\\.ya?ml$`);
-
 /** A synthesized manifest and where it belongs. */
 export interface PlannedFile {
   readonly target: string;
@@ -57,27 +56,30 @@ export function plannedFiles(files: SynthesizedFiles, targets: PublishTargets): 
 
 /** The manifests that stand in the target folders now (a secrets folder holds only `*-secrets.k8s.yaml`). */
 export function publishedFiles(targets: PublishTargets): string[] {
-  const list = (dir: string, pattern: RegExp) => fs.existsSync(dir) ? fs.readdirSync(dir).filter(n => pattern.test(n)).map(n => path.join(dir, n)) : [];
-  return [...list(targets.manifests, MANIFEST_FILE), ...list(targets.secrets, SECRETS_FILE)].sort();
+  return publishedEntries(targets).map(entry => entry.file);
 }
 
-/** The journal of a publish that is renaming files into place, in the manifests folder. */
-const JOURNAL = '.publish-journal.json';
-
-/** One step of a publish: a prepared file renamed over its target, or a stale target removed. */
-type PublishStep = { readonly from: string; readonly to: string } | { readonly remove: string };
+/** Each manifest that stands in the target folders now, with its folder and name, sorted by path. */
+function publishedEntries(targets: PublishTargets): Array<{ folder: PublishFolder; name: string; file: string }> {
+  return (['manifests', 'secrets'] as const).flatMap(folder => {
+    const dir = targets[folder];
+    const pattern = folder === 'secrets' ? SECRETS_FILE : MANIFEST_FILE;
+    return fs.existsSync(dir) ? fs.readdirSync(dir).filter(name => pattern.test(name)).map(name => ({ folder, name, file: path.join(dir, name) })) : [];
+  }).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
 
 /**
  * Publishes synthesized manifests all or nothing, as our commands see the folders:
  *
  * 1. every new or changed file is written whole as a temporary file beside its target (this is where a full disk,
  *    a read-only folder or a file in the way of a folder fails: then the temporary files go and nothing changed);
- * 2. a journal of the renames and removals is written, they are done, and the journal is removed.
+ * 2. a journal of the renames and removals is written (in the secrets folder, which git ignores), they are done,
+ *    and the journal is removed.
  *
- * A crash during step 2 leaves the journal, which the next publish (and `check-dist`, `patch-hub-url`) completes
- * first (`completeInterruptedPublish`), so dist/ and dist-secrets/ never stay half old, half new. Files of Secrets
- * go to the secrets folder, readable by the owner only. Manifests the synth no longer produces are removed; other
- * files are left alone.
+ * A crash during step 2 leaves the journal, which the next publish (and `apply`, `patch-hub-url`, `prune-command`)
+ * completes first (`completeInterruptedPublish`), so dist/ and dist-secrets/ never stay half old, half new. Files of
+ * Secrets go to the secrets folder, readable by the owner only (one that others can read is written again, so its
+ * mode is mended). Manifests the synth no longer produces are removed; other files are left alone.
  */
 export function publishManifests(files: SynthesizedFiles, targets: PublishTargets): PublishResult {
   completeInterruptedPublish(targets);
@@ -87,55 +89,75 @@ export function publishManifests(files: SynthesizedFiles, targets: PublishTarget
   try {
     for (const { target, content, secret } of planned) {
       fs.mkdirSync(path.dirname(target), { recursive: true, mode: secret ? 0o700 : 0o755 });
-      if (fs.existsSync(target) && fs.readFileSync(target).equals(content)) {
+      if (fs.existsSync(target) && fs.readFileSync(target).equals(content) && !(secret && othersMayRead(target))) {
         result.unchanged.push(target);
         continue;
       }
-      steps.push({ from: prepareFile(target, content, secret ? 0o600 : 0o644), to: target });
+      const prepared = prepareFile(target, content, secret ? 0o600 : 0o644);
+      steps.push({ folder: secret ? 'secrets' : 'manifests', prepared: path.basename(prepared), target: path.basename(target) });
       result.written.push(target);
     }
     const produced = new Set(planned.map(file => file.target));
-    for (const file of publishedFiles(targets).filter(f => !produced.has(f))) {
-      steps.push({ remove: file });
+    for (const { folder, name, file } of publishedEntries(targets).filter(entry => !produced.has(entry.file))) {
+      steps.push({ folder, remove: name });
       result.removed.push(file);
     }
-    if (steps.length > 0) writeFileAtomic(path.join(targets.manifests, JOURNAL), JSON.stringify(steps));
+    if (steps.length > 0) writeJournal(targets, steps, (file, content) => writeFileAtomic(file, content, 0o600));
   } catch (error) {
-    for (const step of steps) if ('from' in step) fs.rmSync(step.from, { force: true });
+    for (const step of steps) if ('prepared' in step) fs.rmSync(path.join(targets[step.folder], step.prepared), { force: true });
     throw fileSystemError(error, 'nothing was published; dist/ and dist-secrets/ are as they were');
   }
   runSteps(targets, steps);
   return result;
 }
 
-/** Finishes the renames and removals of a publish that was interrupted after it had prepared every file. */
-export function completeInterruptedPublish(targets: PublishTargets): void {
-  const journal = path.join(targets.manifests, JOURNAL);
-  if (fs.existsSync(journal)) runSteps(targets, JSON.parse(fs.readFileSync(journal, 'utf8')) as PublishStep[]);
-  // Files prepared by a publish that died before its journal was written: never renamed, so never published.
-  for (const dir of [targets.manifests, targets.secrets].filter(d => fs.existsSync(d) && fs.statSync(d).isDirectory())) {
-    for (const name of fs.readdirSync(dir).filter(n => PREPARED_FILE.test(n))) fs.rmSync(path.join(dir, name), { force: true });
-  }
+/** Whether group or others may read `file`. */
+function othersMayRead(file: string): boolean {
+  return (fs.statSync(file).mode & 0o077) !== 0;
 }
 
-const PREPARED_FILE = /^\..+\.k8s\.ya?ml\.\d+\.tmp$/;
+/**
+ * Finishes the renames and removals of a publish that was interrupted after it had prepared every file, once its
+ * journal is checked (see `readJournal`), and removes files prepared by a publish that died before its journal was
+ * written. For commands that publish or act on the folders; the review commands (`check-dist`, `diff`) change no
+ * file and report what `publishedFolderProblems` finds instead.
+ */
+export function completeInterruptedPublish(targets: PublishTargets): void {
+  const steps = readJournal(targets);
+  if (steps) runSteps(targets, steps);
+  for (const file of leftoverPreparedFiles(targets)) fs.rmSync(file, { force: true });
+}
+
+/**
+ * What a review command reports about the folders, changing nothing: a pending journal (instead of completing it),
+ * files a publish prepared and never renamed (one in dist-secrets/ holds tokens), a journal where an older version
+ * kept it (in dist/, which git carries: never run), and files of Secrets that group or others may read. A journal
+ * that is not one a publish writes is refused, as `completeInterruptedPublish` refuses it.
+ */
+export function publishedFolderProblems(targets: PublishTargets): string[] {
+  const problems: string[] = [];
+  if (readJournal(targets)) problems.push(`${journalFile(targets)}: a publish was interrupted half-way; run \`npm run synth\` to complete it`);
+  for (const file of leftoverPreparedFiles(targets)) {
+    problems.push(`${file}: left by a publish that was killed before it renamed it; run \`npm run synth\` (it removes it)`);
+  }
+  if (fs.existsSync(legacyJournalFile(targets))) {
+    problems.push(`${legacyJournalFile(targets)}: a publish journal where git carries it, which no command runs; remove it (and find out who added it)`);
+  }
+  for (const { file } of publishedEntries(targets).filter(entry => entry.folder === 'secrets' && othersMayRead(entry.file))) {
+    const mode = (fs.statSync(file).mode & 0o777).toString(8).padStart(4, '0');
+    problems.push(`${file} has mode ${mode}, so group or others may read its Secrets; run \`chmod 600 ${file}\` (the next synth mends it too)`);
+  }
+  return problems;
+}
 
 /** Does the steps (each may have been done already by an interrupted run), then drops the journal. */
-function runSteps(targets: PublishTargets, steps: PublishStep[]): void {
+function runSteps(targets: PublishTargets, steps: ReadonlyArray<PublishStep>): void {
   try {
-    for (const step of steps) {
-      if ('remove' in step) fs.rmSync(step.remove, { force: true });
-      else if (fs.existsSync(step.from)) fs.renameSync(step.from, step.to);
-    }
-    fs.rmSync(path.join(targets.manifests, JOURNAL), { force: true });
+    runJournalSteps(targets, steps);
+    removeJournal(targets);
   } catch (error) {
     throw fileSystemError(error, 'the publish is half done; run the synth again to complete it');
   }
-}
-
-/** The temporary file a publish prepares beside `target`. */
-function tempFileFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
 }
 
 /**
@@ -143,7 +165,7 @@ function tempFileFor(target: string): string {
  * returns its path; a write that fails leaves no temporary file behind.
  */
 function prepareFile(target: string, content: string | Buffer, mode: number): string {
-  const temp = tempFileFor(target);
+  const temp = preparedFileFor(target);
   fs.rmSync(temp, { force: true }); // a leftover from a crash would keep its old mode
   try {
     fs.writeFileSync(temp, content, { mode, flag: 'wx' });

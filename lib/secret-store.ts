@@ -5,7 +5,7 @@ import { readInputText } from './input-files';
 import { findDuplicateJsonKey } from './json-duplicates';
 import { writeFileAtomic, writeNewFile } from './publish';
 import { registerSecrets } from './redact';
-import { BinderHubTokens, TOKEN_NAMES } from './tokens';
+import { BinderHubTokens, TOKEN_NAMES, TokenName } from './tokens';
 import { isPlainObject } from './values';
 
 /** Credentials an operator adds to a deployment's secrets file by hand (the generated tokens sit beside them). */
@@ -99,7 +99,7 @@ export class SecretStore {
     }
     const kept = exists ? (this.parse(file).credentials ?? {}) as object : {};
     const credentials = { ...Object.fromEntries(needed.map(name => [name, CREDENTIAL_PLACEHOLDER])), ...kept };
-    const content = JSON.stringify({ tokens: BinderHubTokens.generate().values, credentials }, null, 2) + '\n';
+    const content = secretsFileContent(BinderHubTokens.generate(), credentials);
     fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
     if (exists) {
       writeFileAtomic(file, content, 0o600);
@@ -107,6 +107,25 @@ export class SecretStore {
     }
     // Two runs at once must not both create: the second would replace the tokens the first one reported.
     return writeNewFile(file, content, 0o600) ? 'created' : 'kept';
+  }
+
+  /**
+   * Replaces only the tokens `names` of `deployment`'s existing secrets file with fresh ones: its other tokens and
+   * its credentials stay as they are (rotating every token at once would also sign every user out). Written whole
+   * (temp file, then rename), mode 0600.
+   */
+  public rotate(deployment: string, names: readonly TokenName[]): void {
+    const file = this.fileFor(deployment);
+    if (!fs.existsSync(file)) {
+      throw new ConfigError(`secrets file ${file} for deployment "${deployment}" does not exist, so it has no tokens to rotate; `
+        + `run \`npm run init-secrets -- ${deployment}\` to generate them`);
+    }
+    const content = this.parse(file);
+    const fresh = BinderHubTokens.generate().values;
+    const replaced = Object.fromEntries(names.map(name => [name, fresh[name]]));
+    // A kept token is checked as a synth would read it; a broken one may be among those replaced.
+    const tokens = BinderHubTokens.fromValues(isPlainObject(content.tokens) ? { ...content.tokens, ...replaced } : content.tokens, file);
+    writeFileAtomic(file, secretsFileContent(tokens, content.credentials ?? {}), 0o600);
   }
 
   /**
@@ -155,6 +174,11 @@ export class SecretStore {
     }
     return value as DeploymentCredentials;
   }
+}
+
+/** The text of a secrets file: its tokens and credentials as indented JSON. */
+function secretsFileContent(tokens: BinderHubTokens, credentials: unknown): string {
+  return JSON.stringify({ tokens: tokens.values, credentials }, null, 2) + '\n';
 }
 
 /**

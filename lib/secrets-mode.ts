@@ -5,7 +5,7 @@ import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpe
 import { ConfigError } from './errors';
 import { ManifestObject } from './manifest-check';
 import { checkObjectName, isGoDuration } from './names';
-import { SECRETS_CHART_SUFFIX } from './publish';
+import { SECRETS_CHART_SUFFIX } from './publish-journal';
 import { checkSealingScope, encryptionLabel, scopeAnnotations, SealingCertificate, SealingScope } from './seal';
 import { SealedValueKeys } from './sealed-values';
 import { isPlainObject } from './values';
@@ -137,6 +137,11 @@ export abstract class SecretsMode {
     return this.name === 'inline';
   }
 
+  /** The certificate the mode seals for (its SHA-256 fingerprint and where it came from); undefined when it seals nothing. */
+  public get sealingCertificate(): { readonly fingerprint: string; readonly source: string } | undefined {
+    return undefined;
+  }
+
   /**
    * Replaces the deployment's Secret objects, already removed from its chart. Returns the values whose previous
    * ciphertext did not belong to them and were sealed anew, as `SealedSecret <namespace>/<name> key <key>`. @internal
@@ -177,15 +182,22 @@ class SeparateMode extends SecretsMode {
 class SealedMode extends SecretsMode {
   public readonly name = 'sealed';
   private readonly certificate: SealingCertificate;
+  /** Where the certificate came from, for messages. */
+  private readonly source: string;
 
   constructor(private readonly props: SealedSecretsProps) {
     super();
-    this.certificate = SealingCertificate.fromPem(props.certificate, props.certificateSource ?? 'certificate');
+    this.source = props.certificateSource ?? 'certificate';
+    this.certificate = SealingCertificate.fromPem(props.certificate, this.source);
     checkSealingScope('SecretsMode.sealed scope', this.scope);
   }
 
   private get scope(): SealingScope {
     return this.props.scope ?? 'strict';
+  }
+
+  public override get sealingCertificate(): { readonly fingerprint: string; readonly source: string } {
+    return { fingerprint: this.certificate.fingerprint, source: this.source };
   }
 
   public replace(secrets: SecretContent[], context: SecretsModeContext): string[] {

@@ -22,9 +22,65 @@ export interface BinderHubTokenValues {
   readonly buildTokenSecret: string;
 }
 
-export const TOKEN_NAMES: ReadonlyArray<keyof BinderHubTokenValues> = [
+/** The name of one token in a secrets file. */
+export type TokenName = keyof BinderHubTokenValues;
+
+export const TOKEN_NAMES: ReadonlyArray<TokenName> = [
   'proxySecretToken', 'binderApiToken', 'cookieSecret', 'cryptKeeperKey', 'buildTokenSecret',
 ];
+
+/** A Deployment of the chart that holds a token. */
+export type TokenHolder = 'hub' | 'proxy' | 'binder';
+
+/** What replacing one token does once applied. */
+export interface TokenRotation {
+  /** The Deployments whose pod-template checksums cover the token, so that they restart with it. */
+  readonly restarts: readonly TokenHolder[];
+  /** A Deployment that reads the token when it starts, from a Secret its checksums do not cover. */
+  readonly readAtStartBy?: TokenHolder;
+  /** What users notice. */
+  readonly breaks?: string;
+}
+
+/**
+ * What replacing each token does, as the chart wires them: hub's `checksum/secret` covers Secret `hub` (the four
+ * JupyterHub tokens), proxy's `checksum/auth-token` its token, binder's `checksum/config` Secret `binder-secret` (the
+ * build token secret); binder reads its API token from Secret `hub` (an environment variable).
+ */
+export const TOKEN_ROTATIONS: Readonly<Record<TokenName, TokenRotation>> = {
+  proxySecretToken: { restarts: ['hub', 'proxy'] },
+  binderApiToken: { restarts: ['hub'], readAtStartBy: 'binder' },
+  cookieSecret: { restarts: ['hub'], breaks: 'every user is signed out' },
+  cryptKeeperKey: { restarts: ['hub'], breaks: 'the hub cannot read the auth state it encrypted before (users who have some sign in again)' },
+  buildTokenSecret: { restarts: ['binder'], breaks: 'build tokens issued before are refused (a launch page opened before must be reloaded)' },
+};
+
+/** What rotating `names` does on the next apply, in one line: what restarts, what must be restarted by hand, what breaks. */
+export function rotationEffects(names: readonly TokenName[]): string {
+  const rotations = names.map(name => TOKEN_ROTATIONS[name]);
+  const restarts = (['hub', 'proxy', 'binder'] as const).filter(holder => rotations.some(rotation => rotation.restarts.includes(holder)));
+  const stale = [...new Set(rotations.flatMap(rotation => rotation.readAtStartBy ?? []))].filter(holder => !restarts.includes(holder));
+  const listed = restarts.length === 1 ? restarts[0] : `${restarts.slice(0, -1).join(', ')} and ${restarts[restarts.length - 1]}`;
+  return [
+    `${restarts.length === 1 ? 'Deployment' : 'Deployments'} ${listed} restart${restarts.length === 1 ? 's' : ''}`,
+    ...stale.map(holder => `${holder} keeps the old token, so its launches fail, until you restart it `
+      + `(kubectl rollout restart deployment/${holder} --namespace <namespace>)`),
+    ...rotations.flatMap(rotation => rotation.breaks ?? []),
+  ].join('; ');
+}
+
+/**
+ * The tokens that `option`'s values name, each value one name or several, comma-separated (`--rotate a,b --rotate c`);
+ * a name that is no token is refused, listing the names.
+ */
+export function tokenNamesOption(option: string, values: readonly string[]): TokenName[] {
+  const names = values.flatMap(value => value.split(','));
+  const unknown = names.find(name => !(TOKEN_NAMES as readonly string[]).includes(name));
+  if (unknown !== undefined) {
+    throw new ConfigError(`${option} "${unknown}" names no token; the tokens are ${TOKEN_NAMES.join(', ')}`);
+  }
+  return [...new Set(names as TokenName[])];
+}
 
 /** 32 random bytes as hex, like `openssl rand -hex 32`. */
 export const TOKEN_PATTERN = /^[0-9a-f]{64}$/;

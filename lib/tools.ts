@@ -17,7 +17,8 @@ export function projectRoot(): string {
 /**
  * The executable to run for `tool` (helm or kubectl): an explicit path first, then the environment variable
  * (HELM, KUBECTL), then the pinned binary that `npm ci` installs into `.tools/` (scripts/install-tools.sh).
+ * An empty variable counts as unset, as in shells (`HELM= npm run synth`, `${HELM:-…}`).
  */
 export function toolPath(tool: 'helm' | 'kubectl', explicit?: string): string {
-  return explicit ?? process.env[tool.toUpperCase()] ?? path.join(projectRoot(), '.tools', tool);
+  return explicit ?? (process.env[tool.toUpperCase()] || path.join(projectRoot(), '.tools', tool));
 }

@@ -68,13 +68,78 @@ describe('npm run adopt on the 2019 guide files', () => {
     expect(JSON.parse(fs.readFileSync(path.join(cwd, 'secrets', 'legacy.json'), 'utf8')).tokens.proxySecretToken).toBe('ad0b7e01'.repeat(8));
   });
 
-  test('an existing module of that name is refused before the secrets file is written', () => {
+  test('an existing file adopt did not write, where the module goes, is refused before the secrets file is written, even with --force', () => {
     fs.mkdirSync(path.join(cwd, 'deployments'), { recursive: true });
     fs.writeFileSync(path.join(cwd, 'deployments', 'taken.ts'), '// mine\n');
-    const taken = adopt(cwd, ['--name', 'taken', ...fileArgs(LEGACY[0], LEGACY[1])]);
-    expect(taken.stderr).toBe('error: deployments/taken.ts exists already (another deployment of that name?); pick another --name or --out, or pass --force to replace it\n');
-    expect(fs.existsSync(path.join(cwd, 'secrets', 'taken.json'))).toBe(false);
-    expect(fs.readFileSync(path.join(cwd, 'deployments', 'taken.ts'), 'utf8')).toBe('// mine\n');
+    for (const force of [[], ['--force']]) {
+      const taken = adopt(cwd, ['--name', 'taken', ...force, ...fileArgs(LEGACY[0], LEGACY[1])]);
+      expect(taken.stderr).toBe('error: deployments/taken.ts was not written by adopt (it lacks the header of adopt\'s modules), so adopt never replaces it, even with --force; pick another --out\n');
+      expect(fs.existsSync(path.join(cwd, 'secrets', 'taken.json'))).toBe(false);
+      expect(fs.readFileSync(path.join(cwd, 'deployments', 'taken.ts'), 'utf8')).toBe('// mine\n');
+    }
+  });
+});
+
+describe('--out: modules only inside the project, never over its sources; all files or none', () => {
+  /** A working folder with sources of its own, as the project's clone has. */
+  const workspace = () => {
+    const cwd = exampleWorkspace('adopt-out-');
+    fs.mkdirSync(path.join(cwd, 'bin'));
+    fs.writeFileSync(path.join(cwd, 'main.ts'), '// main\n');
+    fs.writeFileSync(path.join(cwd, 'bin', 'synth.ts'), '// synth\n');
+    return cwd;
+  };
+  const refused = (cwd: string, args: string[]) => {
+    const result = adopt(cwd, ['--name', 'out', ...args, ...fileArgs(LEGACY[0], LEGACY[1])]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(fs.existsSync(path.join(cwd, 'secrets'))).toBe(false);
+    expect(fs.readFileSync(path.join(cwd, 'main.ts'), 'utf8')).toBe('// main\n');
+    expect(fs.readFileSync(path.join(cwd, 'bin', 'synth.ts'), 'utf8')).toBe('// synth\n');
+    return result.stderr;
+  };
+
+  test.each([
+    ['../x.ts', () => '../x.ts'], ['an absolute path in a new folder', (cwd: string) => `${cwd}-elsewhere/x.ts`],
+  ])('--out %s, outside the project, writes nothing there or here', (_name, outFor) => {
+    const cwd = workspace();
+    const out = outFor(cwd);
+    expect(refused(cwd, ['--out', out])).toBe(`error: --out ${out} is outside the project folder ${fs.realpathSync(cwd)}; adopt writes modules only inside it (such as deployments/<name>.ts)\n`);
+    expect(fs.existsSync(path.dirname(path.resolve(cwd, out)))).toBe(out === '../x.ts');
+    expect(fs.existsSync(path.resolve(cwd, out))).toBe(false);
+  });
+
+  test.each([['main.ts'], ['deployments/../bin/synth.ts']])('--force --out %s, a source of the project, replaces nothing', out => {
+    const cwd = workspace();
+    expect(refused(cwd, ['--force', '--out', out])).toBe(`error: ${out} was not written by adopt (it lacks the header of adopt's modules), so adopt never replaces it, even with --force; pick another --out\n`);
+    expect(fs.existsSync(path.join(cwd, 'deployments'))).toBe(false);
+  });
+
+  test('--force --out a folder is refused before the secrets file is written, so a second run is not told it exists', () => {
+    const cwd = workspace();
+    fs.mkdirSync(path.join(cwd, 'deployments', 'out.ts'), { recursive: true });
+    expect(refused(cwd, ['--force'])).toBe('error: deployments/out.ts is a folder, which adopt does not replace; move it away, or pick another --name or --out\n');
+    fs.rmdirSync(path.join(cwd, 'deployments', 'out.ts'));
+    expect(adopt(cwd, ['--name', 'out', '--no-compare', ...fileArgs(LEGACY[0], LEGACY[1])]).status).toBe(0);
+  });
+});
+
+describe('values files that are no regular file, or bombs, are one line', () => {
+  test.each([['/dev/zero', 'a device'], ['/dev/urandom', 'a device']])('--config %s is refused as not a regular file, at once', (file, kind) => {
+    const cwd = exampleWorkspace('adopt-device-');
+    const result = adopt(cwd, ['--name', 'dev', '--secret', LEGACY[0], '--config', file]);
+    expect(result.stderr).toBe(`error: ${file} is ${kind}, not a regular file; give the path of the guide's secret.yaml or config.yaml\n`);
+    expect(fs.readdirSync(cwd)).toEqual(['sealed-secrets']);
+  });
+
+  test('a 366-byte anchor bomb is refused in one line, not written as a module of megabytes', () => {
+    const cwd = exampleWorkspace('adopt-bomb-');
+    const levels = 'abcdefghi'.split('');
+    const bomb = path.join(cwd, 'bomb.yaml');
+    fs.writeFileSync(bomb, `jupyterhub:\n${levels.map((n, i) => `  ${n}: &${n} [${Array(9).fill(i === 0 ? 'lol' : `*${levels[i - 1]}`).join(',')}]\n`).join('')}`);
+    const result = adopt(cwd, ['--name', 'bomb', '--no-compare', '--secret', LEGACY[0], '--config', LEGACY[1], '-f', bomb]);
+    expect(result.stderr).toBe(`error: values file ${bomb} line 5: the alias at setting jupyterhub.d[3] expands to more values than helm's YAML reader allows (it refuses the file: excessive aliasing); write the values out without it\n`);
+    expect(fs.readdirSync(cwd).sort()).toEqual(['bomb.yaml', 'sealed-secrets']);
   });
 });
 
@@ -111,13 +176,13 @@ describe('bad input writes nothing', () => {
       /^error: the registry settings .* map to Registry\.custom, which refuses them: Registry\.custom url "http:\/\/registry\.example\.org" must use https:\/\/ \(set allowInsecureHttp for a test registry on a private network\)\n$/],
     ['invalid YAML', [fixture('bad/not-yaml.yaml')], /^error: values file .*not-yaml\.yaml is not valid YAML \(line 4\); fix it/],
     ['a Kubernetes manifest', [fixture('bad/manifest.yaml')],
-      /^error: values file .*manifest\.yaml is a Kubernetes manifest \(kind ConfigMap\), not chart values; give the guide's secret\.yaml or config\.yaml, or what `helm get values <release> -o yaml` prints\n$/],
+      /^error: values file .*manifest\.yaml is a Kubernetes manifest \(it has apiVersion and kind\), not chart values; give the guide's secret\.yaml or config\.yaml, or what `helm get values <release> -o yaml` prints\n$/],
     ['binderhub\'s values nested in a parent chart\'s', [fixture('bad/nested.yaml')],
       /^error: values file .*nested\.yaml holds the binderhub chart's values under `binderhub:`, as the values of a chart that depends on it \(such as mybinder\.org-deploy's\) do; put the map under it in a file of its own and adopt that\n$/],
     ['helm get values without -o yaml', [LEGACY[0], '--config', fixture('bad/helm-heading.yaml')],
       /^error: values file .*helm-heading\.yaml starts with the heading `USER-SUPPLIED VALUES:` of `helm get values`; run it with -o yaml, which prints the values alone\n$/],
     ['a map of no chart settings', [fixture('bad/unknown.yaml'), '--config', LEGACY[1]],
-      /^error: values file .*unknown\.yaml has no setting of the binderhub chart \(its top-level keys: tokens, credentials\); give the guide's secret\.yaml/],
+      /^error: values file .*unknown\.yaml has no setting of the binderhub chart among its 2 top-level keys; give the guide's secret\.yaml/],
   ])('%s', (_name, files, message) => {
     const cwd = exampleWorkspace('adopt-bad-');
     const args = files.length > 0 ? ['--secret', ...files] : [];

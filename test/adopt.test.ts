@@ -1,7 +1,8 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { adoptedModuleText, adoptedProps, adoptedSecrets, BinderHubTokens, leafPaths, planAdoption, readValuesFile, readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens } from '../lib';
+import { adoptedModuleText, adoptedProps, adoptedSecrets, BinderHubTokens, excessiveAliasing, isAdoptedModuleText, leafPaths, planAdoption, readValuesFile, readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens } from '../lib';
 import { expectNoFixtureSecret, FIXTURE_SECRETS, fixture, guideFiles, GUIDES, LEGACY, TODAY } from './adopt-fixtures';
 import { GCR_KEY, REGISTRY_PASSWORD, SP_ID } from './registry-inputs';
 
@@ -459,7 +460,7 @@ describe('readValuesFile', () => {
 
   test.each([
     ['missing', () => path.join(dir, 'missing.yaml'), 'values file {} does not exist; give the path of the guide\'s secret.yaml or config.yaml'],
-    ['a folder', () => fs.mkdtempSync(path.join(dir, 'folder-')), 'values file {} cannot be read (EISDIR); give the path of the guide\'s secret.yaml or config.yaml'],
+    ['a folder', () => fs.mkdtempSync(path.join(dir, 'folder-')), '{} is a folder, not a regular file; give the path of the guide\'s secret.yaml or config.yaml'],
     ['a tab', () => file('tab.yaml', 'config:\n\tBinderHub: {}\n'), 'values file {} is not valid YAML (line 2); fix it (a tab, or a missing quote or colon?)'],
     ['two documents', () => file('two.yaml', 'config: {}\n---\njupyterhub: {}\n'),
       'values file {} holds 2 YAML documents (split by ---), which helm 4 merges and helm 3 reads only the first of; keep one map of values per file'],
@@ -467,16 +468,104 @@ describe('readValuesFile', () => {
     ['text', () => file('text.yaml', 'config\n'), 'values file {} must hold a map of chart values (such as `config:` and `jupyterhub:`), not a string'],
     ['helm get values without -o yaml', () => file('heading.yaml', 'USER-SUPPLIED VALUES:\nconfig: {}\n'),
       'values file {} starts with the heading `USER-SUPPLIED VALUES:` of `helm get values`; run it with -o yaml, which prints the values alone'],
-    ['a manifest', () => file('manifest.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {}\n'),
-      'values file {} is a Kubernetes manifest (kind Secret), not chart values; give the guide\'s secret.yaml or config.yaml, or what `helm get values <release> -o yaml` prints'],
-    ['six keys of another chart', () => file('other.yaml', 'a: 1\nb: 1\nc: 1\nd: 1\ne: 1\nf: 1\n'),
-      'values file {} has no setting of the binderhub chart (its top-level keys: a, b, c, d, e, ...); give the guide\'s secret.yaml or config.yaml, or what `helm get values <release> -o yaml` prints'],
-    ['five keys of another chart', () => file('five.yaml', 'a: 1\nb: 1\nc: 1\nd: 1\ne: 1\n'),
-      'values file {} has no setting of the binderhub chart (its top-level keys: a, b, c, d, e); give the guide\'s secret.yaml or config.yaml, or what `helm get values <release> -o yaml` prints'],
+    ['a manifest (its kind not quoted)', () => file('manifest.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {}\n'),
+      'values file {} is a Kubernetes manifest (it has apiVersion and kind), not chart values; give the guide\'s secret.yaml or config.yaml, or what `helm get values <release> -o yaml` prints'],
+    ['six keys of another chart, counted, never named (they may be secrets)', () => file('other.yaml', 'ad0b7e01: 1\nb: 1\nc: 1\nd: 1\ne: 1\nf: 1\n'),
+      'values file {} has no setting of the binderhub chart among its 6 top-level keys; give the guide\'s secret.yaml or config.yaml, or what `helm get values <release> -o yaml` prints'],
+    ['one key of another chart, counted, never named', () => file('one.yaml', 'adopt-fake-dockerhub-pw-7351: 1\n'),
+      'values file {} has no setting of the binderhub chart among its 1 top-level key; give the guide\'s secret.yaml or config.yaml, or what `helm get values <release> -o yaml` prints'],
   ])('%s: one line naming the file', (_, make, message) => {
     const name = make();
     expect(() => readValuesFile(name)).toThrow(message.replace('{}', name));
   });
+});
+
+/** A writer of values.yaml in a new temporary folder: it writes the text it is given and returns the file's path. */
+function valuesFileWriter(prefix: string): (text: string) => string {
+  const name = path.join(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), 'values.yaml');
+  return text => {
+    fs.writeFileSync(name, text);
+    return name;
+  };
+}
+
+describe('readValuesFile reads only what helm reads the same way', () => {
+  const file = valuesFileWriter('values-helm-');
+  const dir = path.dirname(file(''));
+  /** The one-line refusal of reading `text` as a values file. */
+  const refusal = (text: string) => {
+    const name = file(text);
+    try {
+      readValuesFile(name);
+    } catch (error) {
+      expect((error as Error).name).toBe('ConfigError');
+      return (error as Error).message.replace(name, '{}');
+    }
+    throw new Error('not refused');
+  };
+
+  test('a FIFO is refused as no regular file, without waiting for a writer', () => {
+    const fifo = path.join(dir, 'fifo.yaml');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => readValuesFile(fifo)).toThrow(`${fifo} is a FIFO (named pipe), not a regular file; give the path of the guide's secret.yaml or config.yaml`);
+  });
+
+  test('/dev/zero is refused as no regular file, without reading forever', () => {
+    expect(() => readValuesFile('/dev/zero')).toThrow('/dev/zero is a device, not a regular file; give the path of the guide\'s secret.yaml or config.yaml');
+  });
+
+  test('a file over 1 MiB is refused naming it and the limit', () => {
+    expect(refusal(`config:\n  x: "${'x'.repeat(1024 * 1024)}"\n`)).toBe('{} is larger than 1 MiB, the most this file may hold; give the path of the guide\'s secret.yaml or config.yaml');
+  });
+
+  test('a date stays the text it is, as helm reads it (no Date)', () => {
+    expect(readValuesFile(file('config:\n  since: 2024-01-01\n  at: 2001-12-14t21:59:43.10-05:00\n'))).toEqual({ config: { since: '2024-01-01', at: '2001-12-14t21:59:43.10-05:00' } });
+  });
+
+  test('!!binary is refused naming the setting and the line', () => {
+    expect(refusal('config:\n  BinderHub:\n    banner: !!binary aGVsbG8=\n')).toBe(
+      'values file {} line 3: setting config.BinderHub.banner is !!binary, which helm reads as text, not bytes; give the text it stands for');
+  });
+
+  test('other tags whose JavaScript value is no value of helm\'s (!!set, !!timestamp) are refused naming the line', () => {
+    expect(refusal('config:\n  hosts: !!set {a, b}\n')).toBe('values file {} line 2: a YAML tag adopt does not read (such as !!timestamp or !!set); write the value without it');
+    expect(refusal('config:\n\n  since: !!timestamp 2024-01-01\n')).toBe('values file {} line 3: a YAML tag adopt does not read (such as !!timestamp or !!set); write the value without it');
+  });
+
+  test('an integer beyond 2^53 - 1 (20 digits) is refused naming the setting and the line, never rounded', () => {
+    expect(refusal('jupyterhub:\n  singleuser:\n    uid:\n      - 1000\n      - 12345678901234567890\n')).toBe(
+      'values file {} line 5: setting jupyterhub.singleuser.uid[1] is an integer beyond 2^53 - 1, which helm (as this project) holds only approximately, as a float; quote it to keep it as text');
+    expect(readValuesFile(file('config:\n  a: 9007199254740991\n  b: "12345678901234567890"\n'))).toEqual({ config: { a: 9007199254740991, b: '12345678901234567890' } });
+  });
+
+  test('a __proto__ key is refused naming it and the line (it would vanish from the module)', () => {
+    expect(refusal('jupyterhub:\n  hub:\n    extraConfig:\n      __proto__: c.Spawner.x = 1\n')).toBe(
+      'values file {} line 4: setting jupyterhub.hub.extraConfig.__proto__: a key named __proto__, which a JavaScript object cannot hold as a key; rename it');
+  });
+
+  test('an alias bomb is refused at once, in one line naming the alias\'s line, as Go YAML bounds alias expansion', () => {
+    const levels = 'abcdefghi'.split('');
+    const bomb = levels.map((name, i) => `${name}: &${name} [${Array(9).fill(i === 0 ? '"lol"' : `*${levels[i - 1]}`).join(', ')}]\n`).join('');
+    const started = Date.now();
+    expect(refusal(`config:\n${bomb.replace(/^/gm, '  ').trimEnd()}\n`)).toBe(
+      'values file {} line 5: the alias at setting config.d[3] expands to more values than helm\'s YAML reader allows (it refuses the file: excessive aliasing); write the values out without it');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  test('aliases and merge keys within the bound are read, expanded, as helm reads them', () => {
+    expect(readValuesFile(file('config:\n  a: &x {b: 1}\n  c: *x\n  d:\n    <<: *x\n    e: 2\n'))).toEqual({ config: { a: { b: 1 }, c: { b: 1 }, d: { b: 1, e: 2 } } });
+  });
+
+  test('an alias of an anchor it is inside of is refused naming the line (no TypeError)', () => {
+    expect(refusal('config:\n  a: &a [*a]\n')).toBe('values file {} line 2: setting config.a[0] is an alias of no anchor before it (or of the anchor it is inside of); fix the alias');
+  });
+});
+
+test.each([
+  [1000, 990, false], [1001, 991, true], [1001, 100, false], [400_000, 396_000, false], [400_000, 396_001, true],
+  [4_000_000, 400_000, false], [4_000_000, 400_001, true], [2_200_000, 1_198_000, false], [2_200_000, 1_200_000, true],
+])('excessiveAliasing: %d nodes, %d of them from aliases: %s, as Go YAML decides', (decoded, aliased, refused) => {
+  expect(excessiveAliasing(decoded, aliased)).toBe(refused);
 });
 
 describe('planAdoption: what else the values files can say', () => {
@@ -572,12 +661,8 @@ describe('planAdoption: what else the values files can say', () => {
 });
 
 describe('readValuesFile: what counts as the binderhub chart\'s values', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'values-shape-'));
-  const file = (text: string) => {
-    const name = path.join(dir, 'values.yaml');
-    fs.writeFileSync(name, text);
-    return name;
-  };
+  const file = valuesFileWriter('values-shape-');
+  const dir = path.dirname(file(''));
 
   test.each([
     'pdb', 'replicas', 'resources', 'rbac', 'nodeSelector', 'tolerations', 'image', 'registry', 'service', 'config', 'extraConfig', 'extraFiles',
@@ -597,7 +682,7 @@ describe('readValuesFile: what counts as the binderhub chart\'s values', () => {
   });
 
   test.each(['kind: Deployment\n', 'apiVersion: v1\n'])('a map with only half of a manifest\'s apiVersion and kind (%j) is no manifest: it has no setting of the chart', text => {
-    expect(() => readValuesFile(file(text))).toThrow(`values file ${path.join(dir, 'values.yaml')} has no setting of the binderhub chart (its top-level keys: `);
+    expect(() => readValuesFile(file(text))).toThrow(`values file ${path.join(dir, 'values.yaml')} has no setting of the binderhub chart among its 1 top-level key; `);
   });
 
   test('the values of a chart that depends on binderhub are refused with where the map is', () => {
@@ -636,5 +721,23 @@ describe('the props of an adopted deployment, as its module gives them', () => {
     expect(text).toContain(' * Every setting was carried over.\n');
     expect(text).not.toContain('githubAccessToken');
     expect(text).not.toContain('gitlabPrivateToken');
+  });
+});
+
+describe('the modules adopt writes, and only those, are known as adopt\'s', () => {
+  const HOST_ONLY: Values = { imageBuilderType: 'host', config: { BinderHub: { use_registry: false } } };
+
+  test('a module adoptedModuleText wrote is adopt\'s; the project\'s sources and a module edited above its header are not', () => {
+    const text = adoptedModuleText(planAdoption('mine', HOST_ONLY), ['v.yaml'], '../lib');
+    expect(isAdoptedModuleText(text)).toBe(true);
+    for (const source of ['main.ts', 'lib/index.ts', 'bin/synth.ts']) {
+      expect(isAdoptedModuleText(fs.readFileSync(path.join(__dirname, '..', source), 'utf8'))).toBe(false);
+    }
+    expect(isAdoptedModuleText(`// edited\n${text}`)).toBe(false);
+  });
+
+  test('a module over 1 MiB is refused naming its size: the chart keeps the values in Secrets of 1 MiB at most', () => {
+    const plan = planAdoption('huge', { ...HOST_ONLY, jupyterhub: { hub: { extraConfig: { big: 'x'.repeat(1024 * 1024) } } } });
+    expect(() => adoptedModuleText(plan, ['v.yaml'], '../lib')).toThrow(/^the module of deployment huge would be \d+ bytes, more than 1 MiB: the chart keeps its values in Secrets, which hold no more; check the values files for a section repeated many times$/);
   });
 });

@@ -9,8 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { toolPath } from '../lib';
-import { exampleWorkspace, runCommand, runCommandAsync, spawnAsync } from './helpers';
+import { editedFixtureChart, exampleWorkspace, runCommand, runCommandAsync, spawnAsync } from './helpers';
 import { describeWithRealChart } from './real-chart';
+import { controllerKeys } from './sealing';
 import { fakeKubeApiPerTest, FakeKubeApi, FakeKubeApiOptions, kubeEvent, writeKubeconfig } from './support/fake-kube-api';
 
 const LABEL = 'binderhub-cdk8s.io/deployment';
@@ -18,6 +19,46 @@ const NS = 'binderhub-staging';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 let cwd: string;
+
+/** Objects of no deployment's, appended to a deployment's file as a pull request could. */
+const CLUSTER_ADMIN_BINDING = `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: staging-everything
+  labels:
+    ${LABEL}: staging
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: cluster-admin
+subjects:
+  - kind: ServiceAccount
+    name: default
+    namespace: ${NS}
+`;
+const KUBE_SYSTEM_CONFIGMAP = `---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: coredns
+  namespace: kube-system
+  labels:
+    ${LABEL}: staging
+data:
+  Corefile: ".:53 { forward . 203.0.113.53 }"
+`;
+const SMUGGLED_SECRET = `---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: smuggled
+  namespace: ${NS}
+  labels:
+    ${LABEL}: staging
+stringData:
+  token: not-a-token-of-ours
+`;
 
 /** A clone with the example synthesized (test chart): staging keeps its Secrets in dist-secrets/, prod seals them. */
 function synthesizedWorkspace(): string {
@@ -43,6 +84,18 @@ const start = fakeKubeApiPerTest();
 function run(command: string, cluster: FakeKubeApi | string, args: string[], env: Record<string, string> = {}) {
   const url = typeof cluster === 'string' ? cluster : cluster.url;
   return runCommandAsync(command, cwd, { KUBECONFIG: writeKubeconfig(cwd, url), KUBECACHEDIR: path.join(cwd, '.kube-cache'), ...env }, args);
+}
+
+/** Puts a value in place of prod's placeholder credential in the workspace. */
+function setRegistryPassword(): void {
+  const file = path.join(cwd, 'secrets', 'prod.json');
+  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), credentials: { registryPassword: 'a-real-access-token' } }));
+}
+
+/** Makes the workspace's prod a real deployment's: its credential set, its certificate a controller's, not the stand-in. */
+function finishExampleInputs(): void {
+  setRegistryPassword();
+  fs.writeFileSync(path.join(cwd, 'sealed-secrets', 'prod.pem'), controllerKeys().certificate);
 }
 
 const objectsOf = (file: string): any[] => (yaml.loadAll(fs.readFileSync(path.join(cwd, file), 'utf8')) as any[]).filter(Boolean);
@@ -95,14 +148,12 @@ describe('npm run apply', () => {
   });
 
   test('a DaemonSet with the OnDelete strategy is named as not waited for, and the apply succeeds', async () => {
-    const file = path.join(cwd, 'dist', 'staging.k8s.yaml');
-    const documents = fs.readFileSync(file, 'utf8').split('\n---\n');
-    const cleaner = documents.findIndex(d => d.includes('kind: DaemonSet\n') && d.includes('  name: staging-image-cleaner\n'));
-    expect(documents[cleaner]).toContain('\n  updateStrategy:\n    type: RollingUpdate');
-    documents[cleaner] = documents[cleaner].replace('\n  updateStrategy:\n    type: RollingUpdate', '\n  updateStrategy:\n    type: OnDelete');
-    fs.writeFileSync(file, documents.join('\n---\n'));
+    // The chart renders it so: the apply refuses files a fresh synth does not write.
+    const chart = editedFixtureChart('templates/image-cleaner.yaml', text => text.replace('type: RollingUpdate', 'type: OnDelete'));
+    expect(runCommand('synth', cwd, { BINDERHUB_CHART: chart }).status).toBe(0);
+    expect(fs.readFileSync(path.join(cwd, 'dist', 'staging.k8s.yaml'), 'utf8')).toContain('\n  updateStrategy:\n    type: OnDelete');
     const cluster = await start();
-    const result = await run('apply', cluster, ['--deployment', 'staging', '--timeout', '60']);
+    const result = await run('apply', cluster, ['--deployment', 'staging', '--timeout', '60'], { BINDERHUB_CHART: chart });
     expect([result.status, result.stderr.split('\n').filter(l => l.startsWith('error'))]).toEqual([0, []]);
     expect(result.stderr).toContain('rollout: not waiting for daemonset/staging-image-cleaner: its updateStrategy is OnDelete, so its pods change only when you delete them\n');
     expect(result.stderr).not.toContain('rollout: waiting for daemonset/staging-image-cleaner');
@@ -139,6 +190,49 @@ describe('npm run apply', () => {
         + 'is missing: dist-secrets/ is git-ignored, so each machine writes its own: run `npm run synth` here first (with the secrets/ files), '
         + 'or pass --dist-secrets\n');
     }
+    expect(cluster.requests()).toEqual([]);
+  });
+
+  const SYNTH_AGAIN = 'run `npm run diff` to see what differs and `npm run synth` to write the files again, and find out who changed them';
+
+  test.each([
+    ['a ClusterRoleBinding to cluster-admin appended to dist/staging.k8s.yaml', CLUSTER_ADMIN_BINDING,
+      `error: dist/staging.k8s.yaml is not what a fresh synth of main.ts writes: it adds ClusterRoleBinding/staging-everything: ${SYNTH_AGAIN}\n`],
+    ['a ConfigMap in kube-system', KUBE_SYSTEM_CONFIGMAP,
+      `error: dist/staging.k8s.yaml is not what a fresh synth of main.ts writes: it adds ConfigMap/kube-system/coredns: ${SYNTH_AGAIN}\n`],
+    ['a plaintext Secret in dist/ of a deployment in SecretsMode.separate()', SMUGGLED_SECRET,
+      `error: dist/staging.k8s.yaml: Secret ${NS}/smuggled holds plaintext data, but deployment staging keeps its Secrets out of dist/ `
+        + '(separate mode): remove it and run `npm run synth`\n'],
+  ])('%s is refused, naming it, before kubectl is asked anything', async (_, appended, message) => {
+    fs.appendFileSync(path.join(cwd, 'dist', 'staging.k8s.yaml'), appended);
+    const cluster = await start();
+    const result = await run('apply', cluster, ['--deployment', 'staging']);
+    expect([result.status, result.stdout, result.stderr]).toEqual([1, '', message]);
+    expect(cluster.requests()).toEqual([]);
+  });
+
+  test('a rule added to the ClusterRole the deployment renders is refused too, naming the object', async () => {
+    const file = path.join(cwd, 'dist', 'staging.k8s.yaml');
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('\n      - nodes\n');
+    fs.writeFileSync(file, text.replace('\n      - nodes\n', '\n      - nodes\n      - secrets\n'));
+    const cluster = await start();
+    const result = await run('apply', cluster, ['--deployment', 'staging']);
+    expect([result.status, result.stderr]).toEqual([1, `error: dist/staging.k8s.yaml is not what a fresh synth of main.ts writes: it changes ClusterRole/staging-image-cleaner: ${SYNTH_AGAIN}\n`]);
+    expect(cluster.requests()).toEqual([]);
+  });
+
+  test('prod with the placeholder credential, then with the stand-in sealing certificate, is refused naming the file and the fix', async () => {
+    const cluster = await start();
+    const placeholder = await run('apply', cluster, ['--deployment', 'prod']);
+    expect([placeholder.status, placeholder.stderr]).toEqual([1, 'error: secrets/prod.json credentials.registryPassword is still the placeholder that '
+      + 'npm run init-secrets wrote: put the real value there before you apply prod\'s manifests\n']);
+    setRegistryPassword();
+    expect(runCommand('synth', cwd).status).toBe(0);
+    const standIn = await run('apply', cluster, ['--deployment', 'prod']);
+    expect([standIn.status, standIn.stderr]).toEqual([1, 'error: deployment prod is sealed for sealed-secrets/prod.pem, the example\'s stand-in certificate, '
+      + 'whose private key is gone (no controller can unseal its Secrets): fetch your controller\'s with `kubeseal --fetch-cert > sealed-secrets/prod.pem` '
+      + 'and run `npm run synth`\n']);
     expect(cluster.requests()).toEqual([]);
   });
 
@@ -288,7 +382,9 @@ describe('npm run diff -- --live', () => {
     const account = 'kind: ServiceAccount\nmetadata:\n  labels:\n    binderhub-cdk8s.io/deployment: staging\n  name: hub\n';
     expect(synthesizedText).toContain(account);
     fs.writeFileSync(file, synthesizedText.replace(account, account.replace('staging\n', 'staging\n    extra: "yes"\n')));
-    expect((await run('apply', cluster, ['--deployment', 'staging', '--timeout', '60'])).status).toBe(0);
+    // By hand: npm run apply refuses files a fresh synth does not write.
+    const byHand = await spawnAsync(toolPath('kubectl'), ['--kubeconfig', path.join(cwd, 'kubeconfig'), 'apply', '-f', file], { env: { ...process.env, KUBECACHEDIR: path.join(cwd, '.kube-cache') } });
+    expect(byHand.status).toBe(0);
     fs.writeFileSync(file, synthesizedText);
     const result = await run('diff', cluster, ['--live', '--deployment', 'staging']);
     expect([result.status, result.stdout]).toEqual([1, `deployment staging:\n  changed: ServiceAccount/${NS}/hub\n    metadata.labels.extra: "yes" → (none)\n`
@@ -391,11 +487,12 @@ describeWithRealChart('npm run apply and diff --live of the example', chart => {
   test.each(['staging', 'prod'])('%s: applied with --prune, every object in the cluster and every workload rolled out; then no changes', async deployment => {
     cwd = exampleWorkspace('apply-real-chart-');
     expect(runCommand('init-secrets', cwd, { BINDERHUB_CHART: chart }).status).toBe(0);
+    finishExampleInputs();
     expect(runCommand('synth', cwd, { BINDERHUB_CHART: chart }).status).toBe(0);
     const files = [`dist/${deployment}.k8s.yaml`, `dist-secrets/${deployment}-secrets.k8s.yaml`].filter(f => fs.existsSync(path.join(cwd, f)));
     const objects = files.flatMap(objectsOf);
     const cluster = await start();
-    const applied = await run('apply', cluster, ['--deployment', deployment, '--prune', '--timeout', '120']);
+    const applied = await run('apply', cluster, ['--deployment', deployment, '--prune', '--timeout', '120'], { BINDERHUB_CHART: chart });
     expect([applied.status, applied.stderr.split('\n').filter(l => l.startsWith('error'))]).toEqual([0, []]);
     expect(cluster.objects().map(id).sort()).toEqual(objects.map(id).sort());
     const workloads = objects.filter(o => ['Deployment', 'DaemonSet', 'StatefulSet'].includes(o.kind));

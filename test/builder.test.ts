@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { BinderHub, Builder, ChartSource, DEFAULT_DIND_IMAGE, Registry } from '../lib';
+import { BinderHub, Builder, ChartSource, ConfigError, DEFAULT_DIND_IMAGE, DindDaemonSet, Registry } from '../lib';
 import { defineExample } from '../main';
 import { exampleInputs, TEST_REGISTRY, fakeTokens, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
 
@@ -115,6 +115,41 @@ describe('Builder.dind options', () => {
     const off = synthBinderHub({ builder: Builder.dind({ imageCleaner: false }) }, 'y');
     expect(daemonSets(off).map(d => d.metadata.name)).toEqual(['y-dind']);
     expect(off.find(o => o.kind === 'ClusterRole')).toBeUndefined();
+  });
+});
+
+describe('dockerd listens only on its unix socket', () => {
+  const refusal = (setting: string, written: string, address: string) => new ConfigError(`${setting} "${written}" makes dockerd listen on ${address}, `
+    + 'not on a unix socket: a privileged Docker daemon with no authentication, open to every pod; builds reach it through its socket in '
+    + 'hostSocketDir, so remove that argument');
+
+  test.each([
+    [['--host=tcp://0.0.0.0:2375'], '--host=tcp://0.0.0.0:2375', 'tcp://0.0.0.0:2375'],
+    [['--mtu=1450', '--host', 'tcp://0.0.0.0:2375'], '--host tcp://0.0.0.0:2375', 'tcp://0.0.0.0:2375'],
+    [['-H', 'tcp://10.0.0.5:2375'], '-H tcp://10.0.0.5:2375', 'tcp://10.0.0.5:2375'],
+    [['-Htcp://127.0.0.1:2375'], '-Htcp://127.0.0.1:2375', 'tcp://127.0.0.1:2375'],
+    [['-H=tcp://[::]:2375'], '-H=tcp://[::]:2375', 'tcp://[::]:2375'],
+    [['-DH', 'tcp://0.0.0.0:2376'], '-DH tcp://0.0.0.0:2376', 'tcp://0.0.0.0:2376'],
+    [['--host=0.0.0.0:2375'], '--host=0.0.0.0:2375', '0.0.0.0:2375'], // no scheme: dockerd reads TCP
+    [['--host=unix:///var/run/docker.sock', '--host=fd://'], '--host=fd://', 'fd://'],
+  ])('Builder.dind refuses extraArgs %j, naming the prop and why', (extraArgs, written, address) => {
+    expect(() => Builder.dind({ extraArgs })).toThrow(refusal('Builder.dind extraArgs', written, address));
+  });
+
+  test('DindDaemonSet refuses a TCP --host in its own extraArgs', () => {
+    const define = () => new DindDaemonSet(Testing.chart(), 'dind', {
+      releaseName: 'x', hostSocketDir: '/var/run/dind/x', hostLibDir: '/var/lib/dind/x', extraArgs: ['--host', 'tcp://0.0.0.0:2375'],
+    });
+    expect(define).toThrow(refusal('DindDaemonSet extraArgs', '--host tcp://0.0.0.0:2375', 'tcp://0.0.0.0:2375'));
+  });
+
+  test.each([
+    [['--mtu=1450', '--max-concurrent-uploads=32']],
+    [['--host=unix:///run/dind/extra.sock']],
+    [['-D', '--log-level=debug']],
+    [['--storage-opt', 'dm.basesize=20G']],
+  ])('other arguments, and another unix socket, are taken: %j', extraArgs => {
+    expect(() => Builder.dind({ extraArgs })).not.toThrow();
   });
 });
 

@@ -33,8 +33,14 @@ beforeAll(async () => {
   for (const name of ['HELM_CACHE_HOME', 'HELM_CONFIG_HOME', 'HELM_DATA_HOME']) process.env[name] = fs.mkdtempSync(path.join(os.tmpdir(), 'helm-home-'));
 });
 
-afterAll(() => {
-  server.kill();
+afterAll(async () => {
+  // Waits for the server to go, so that no child process outlives the file and holds jest's worker.
+  if (server.exitCode === null && server.signalCode === null) {
+    await new Promise(resolve => {
+      server.once('exit', resolve);
+      server.kill();
+    });
+  }
   process.env = saved;
 });
 

@@ -1,4 +1,4 @@
-import { ConfigError, helpOnly, timeoutSeconds } from '../lib';
+import { ConfigError, helpOnly, intervalSeconds, isWholeNumber, timeoutSeconds } from '../lib';
 
 describe('timeoutSeconds (--timeout of apply and patch-hub-url)', () => {
   test.each([['1', 1], ['600', 600], ['86400', 86400], ['007', 7]])('takes %s as %d seconds', (value, seconds) => {
@@ -7,6 +7,28 @@ describe('timeoutSeconds (--timeout of apply and patch-hub-url)', () => {
 
   test.each(['0', '86401', '1e21', '0x3c', '1.5', '-5', ' 60', '60s', ''])('refuses "%s", naming the option and the range', value => {
     expect(() => timeoutSeconds(value)).toThrow(new ConfigError(`--timeout must be a whole number of seconds from 1 to 86400 (a day), got "${value}"`));
+  });
+});
+
+describe('isWholeNumber (the counts of options: --timeout, bench\'s --runs and --sizes)', () => {
+  test.each([['1', undefined], ['50', undefined], ['007', undefined], ['9007199254740991', undefined], ['3', 3]])('takes "%s" up to %s', (value, max) => {
+    expect(isWholeNumber(value, max)).toBe(true);
+  });
+
+  test.each([['0', undefined], ['', undefined], [' 1', undefined], ['1e3', undefined], ['0x10', undefined], ['-1', undefined], ['1.0', undefined],
+    ['9007199254740992', undefined], ['4', 3]])('refuses "%s" up to %s', (value, max) => {
+    expect(isWholeNumber(value, max)).toBe(false);
+  });
+});
+
+describe('intervalSeconds (--interval of patch-hub-url)', () => {
+  test.each([['1', 1], ['2', 2], ['15', 15]])('takes %s as %d seconds', (value, seconds) => {
+    expect(intervalSeconds(value)).toBe(seconds);
+  });
+
+  test.each(['Infinity', '16', '0', '0.5', '1e1', '-2', 'NaN', ''])('refuses "%s": whole seconds up to the longest wait between polls', value => {
+    expect(() => intervalSeconds(value)).toThrow(
+      new ConfigError(`--interval must be a whole number of seconds from 1 to 15 (the longest wait between polls), got "${value}"`));
   });
 });
 

@@ -35,10 +35,16 @@ describe('HelmChart', () => {
   });
 
   test('renders for the Kubernetes version and the APIs it serves, so .Capabilities do not depend on the helm build', () => {
-    const pdb = (kubeVersion?: string) => render({ kubeVersion }).objects.find(o => o.kind === 'PodDisruptionBudget');
-    expect(pdb().apiVersion).toBe('policy/v1');
-    expect(pdb('1.28').apiVersion).toBe('policy/v1');
-    expect(() => render({ kubeVersion: '1.20.0' })).toThrow(/^kubeVersion v1\.20\.0 of release rel is outside what local chart .* supports \(>=1\.28\.0-0\)/);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const pdb = (kubeVersion?: string) => render({ kubeVersion }).objects.find(o => o.kind === 'PodDisruptionBudget');
+      expect(pdb().apiVersion).toBe('policy/v1');
+      expect(pdb('1.28').apiVersion).toBe('policy/v1');
+      expect(() => render({ kubeVersion: '1.20.0' })).toThrow(/^kubeVersion v1\.20\.0 of release rel is outside what local chart .* supports \(>=1\.28\.0-0\)/);
+      expect(warn.mock.calls).toEqual([[expect.stringMatching(/^warning: Kubernetes 1\.28 left upstream support on 2024-10-28;/)]]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test('leaves no temporary files behind (they would hold the values, tokens included)', () => {

@@ -1,4 +1,4 @@
-/** `npm run init-secrets` end to end, as its npm script runs it: --dir, --force and --help. */
+/** `npm run init-secrets` end to end, as its npm script runs it: --dir, --force, --rotate and --help. */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -29,12 +29,13 @@ describe('npm run init-secrets', () => {
     const written = fs.readFileSync(file, 'utf8');
 
     const kept = runCommand('init-secrets', cwd, {}, ['--dir', 'keys', 'alpha']);
-    expect([kept.status, kept.stdout]).toEqual([0, 'kept keys/alpha.json: it exists already (--force rotates its tokens)\n']);
+    expect([kept.status, kept.stdout]).toEqual([0, 'kept keys/alpha.json: it exists already (--force rotates every token, --rotate <token> only that one)\n']);
     expect(fs.readFileSync(file, 'utf8')).toBe(written);
 
     const rotated = runCommand('init-secrets', cwd, {}, ['--dir', 'keys', '--force', 'alpha']);
-    expect([rotated.status, rotated.stdout])
-      .toEqual([0, 'rotated the tokens in keys/alpha.json (credentials kept; the hub and proxy restart on the next apply)\n']);
+    expect([rotated.status, rotated.stdout]).toEqual([0, 'rotated every token in keys/alpha.json (credentials kept); on the next apply '
+      + 'Deployments hub, proxy and binder restart; every user is signed out; the hub cannot read the auth state it encrypted before '
+      + '(users who have some sign in again); build tokens issued before are refused (a launch page opened before must be reloaded)\n']);
     const after = read(file);
     expect(after.credentials).toEqual({ githubAccessToken: 'ghp_initSecretsKeptToken42' });
     // Names only: a failure must not print a token.
@@ -44,10 +45,40 @@ describe('npm run init-secrets', () => {
     expect(rotated.output).not.toContain('ghp_initSecretsKeptToken42');
   });
 
+  test('--rotate replaces only the tokens it names in each deployment named, says what restarts, and keeps the rest', () => {
+    const cwd = workspace();
+    expect(runCommand('init-secrets', cwd, {}, ['--dir', 'keys', 'alpha', 'beta']).status).toBe(0);
+    const files = ['alpha', 'beta'].map(name => path.join(cwd, 'keys', `${name}.json`));
+    const before = files.map(read);
+    const result = runCommand('init-secrets', cwd, {}, ['--dir', 'keys', '--rotate', 'cookieSecret', 'alpha', 'beta']);
+    const line = (file: string) => `rotated cookieSecret in ${file} (the other tokens and the credentials kept); `
+      + 'on the next apply Deployment hub restarts; every user is signed out\n';
+    expect([result.status, result.stdout, result.stderr]).toEqual([0, line('keys/alpha.json') + line('keys/beta.json'), '']);
+    for (const [i, file] of files.entries()) {
+      const after = read(file);
+      // Names only: a failure must not print a token.
+      expect(Object.keys(after.tokens).filter(name => after.tokens[name] !== before[i].tokens[name])).toEqual(['cookieSecret']);
+      expect(after.credentials).toEqual(before[i].credentials);
+    }
+  });
+
+  test.each([
+    [['--rotate', 'cookie'], 'error: --rotate "cookie" names no token; the tokens are proxySecretToken, binderApiToken, cookieSecret, cryptKeeperKey, buildTokenSecret\n'],
+    [['--force', '--rotate', 'cookieSecret'], 'error: --force rotates every token and --rotate only those it names: give one of them\n'],
+  ])('%j is refused in one line and changes nothing', (args, message) => {
+    const cwd = workspace();
+    expect(runCommand('init-secrets', cwd, {}, ['--dir', 'keys', 'alpha']).status).toBe(0);
+    const file = path.join(cwd, 'keys', 'alpha.json');
+    const written = fs.readFileSync(file, 'utf8');
+    const result = runCommand('init-secrets', cwd, {}, ['--dir', 'keys', ...args, 'alpha']);
+    expect([result.status, result.stdout, result.stderr]).toEqual([1, '', message]);
+    expect(fs.readFileSync(file, 'utf8')).toBe(written);
+  });
+
   test('--help prints the usage and writes nothing', () => {
     const cwd = workspace();
     const help = runCommand('init-secrets', cwd, {}, ['--help']);
-    expect([help.status, help.stdout]).toEqual([0, 'usage: npm run init-secrets -- [--force] [--dir <folder>] [deployment...]\n']);
+    expect([help.status, help.stdout]).toEqual([0, 'usage: npm run init-secrets -- [--force | --rotate <token>[,<token>...]] [--dir <folder>] [deployment...]\n']);
     expect(fs.readdirSync(cwd)).toEqual([]);
   });
 });

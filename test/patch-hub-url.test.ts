@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { BinderHub, ChartSource, hubUrlState } from '../lib';
-import { CommandResult, fakeTokens, FIXTURE_CHART, runCommandAsync, TEST_REGISTRY } from './helpers';
+import { CommandResult, exampleWorkspace, fakeTokens, FIXTURE_CHART, runCommand, runCommandAsync, TEST_REGISTRY } from './helpers';
 import { FakeKubeApi, FakeKubeApiOptions, kubeEvent, writeKubeconfig } from './support/fake-kube-api';
 
 const NAMESPACE = 'binder-prod';
@@ -66,13 +66,13 @@ describe('npm run patch-hub-url', () => {
     ['an IP', { ip: '203.0.113.7' }, 'http://203.0.113.7/'],
     ['a host name (AWS ELB)', { hostname: 'a1b2-123.eu-west-1.elb.amazonaws.com' }, 'http://a1b2-123.eu-west-1.elb.amazonaws.com/'],
   ])('waits while pending, then patches and records %s', async (_, ingress, url) => {
-    const cluster = await fakeCluster([pending, pending, { ingress: [ingress] }]);
+    const cluster = await fakeCluster([pending, { ingress: [ingress] }]);
     const dir = workspace();
     try {
-      const result = await cli(dir, ['--kubeconfig', writeKubeconfig(dir, cluster.url), '--interval', '0.05', '--timeout', '60']);
-      expect(result.stderr).toMatch(/proxy-public in binder-prod: EXTERNAL-IP pending \(\d+s of 60s\)\n.*pending/);
+      const result = await cli(dir, ['--kubeconfig', writeKubeconfig(dir, cluster.url), '--interval', '1', '--timeout', '60']);
+      expect(result.stderr).toMatch(/proxy-public in binder-prod: EXTERNAL-IP pending \(0s of 60s\)\n/);
       expect(result.status).toBe(0);
-      expect(serviceGets(cluster)).toBe(3);
+      expect(serviceGets(cluster)).toBe(2);
       expect(hubUrlState(manifest(dir))).toEqual({ namespace: NAMESPACE, url, source: 'discovered' });
       expect(fs.readFileSync(path.join(dir, 'hub-urls', 'prod.url'), 'utf8')).toBe(`${url}\n`);
       expect(result.stdout).toContain(`hub URL ${url} (was pending)`);
@@ -85,7 +85,7 @@ describe('npm run patch-hub-url', () => {
     ['the Service is missing', ['missing'], [], /^error: Service proxy-public not found in namespace binder-prod: apply the deployment's manifests first/],
     ['the namespace is missing', ['no-namespace'], [], /^error: namespace binder-prod does not exist in the cluster/],
     ['the Service is not a LoadBalancer', [{ type: 'NodePort' }], [], /^error: Service proxy-public in namespace binder-prod is of type NodePort, so it gets no external address: pass --address/],
-    ['the address stays pending', [pending], ['--timeout', '1', '--interval', '0.2'],
+    ['the address stays pending', [pending], ['--timeout', '1', '--interval', '1'],
       /^error: Service proxy-public in namespace binder-prod still has no external address after 1s; .*load-balancer controller .*--address/m],
   ];
   test.each(failures)('fails clearly, leaving dist/ alone, when %s', async (_, states, args, message) => {
@@ -197,22 +197,35 @@ test('npm run patch-hub-url: a --kubeconfig that is no file is refused in one li
 });
 
 describe('npm run patch-hub-url --apply', () => {
-  /** Runs `--apply` with a known address against a fresh fake cluster made with `options`. */
-  async function applyTo(options: FakeKubeApiOptions, args: string[] = []) {
+  // The example's staging, synthesized once: --apply checks the files against a fresh synth of main.ts.
+  const STAGING = 'binderhub-staging';
+  let synthesized: string;
+  beforeAll(() => {
+    synthesized = exampleWorkspace('patch-apply-');
+    expect(runCommand('init-secrets', synthesized).status).toBe(0);
+    expect(runCommand('synth', synthesized).status).toBe(0);
+  });
+
+  /** Runs `--apply` of staging with a known address against a fresh fake cluster made with `options`, `edit` made to the workspace first. */
+  async function applyTo(options: FakeKubeApiOptions, args: string[] = [], edit: (dir: string) => void = () => {}) {
     const cluster = await FakeKubeApi.start(options);
-    const dir = workspace();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patch-apply-'));
+    fs.cpSync(synthesized, dir, { recursive: true });
+    edit(dir);
     try {
-      const result = await cli(dir, ['--address', '203.0.113.7', '--apply', '--kubeconfig', writeKubeconfig(dir, cluster.url), ...args]);
+      const result = await runCommandAsync('patch-hub-url', dir, { KUBECACHEDIR: path.join(dir, 'kube-cache') },
+        ['--deployment', 'staging', '--address', '203.0.113.7', '--apply', '--kubeconfig', writeKubeconfig(dir, cluster.url), ...args]);
       return { result, cluster, dir };
     } finally {
       await cluster.close();
     }
   }
+  const stagingManifest = (dir: string) => fs.readFileSync(path.join(dir, 'dist', 'staging.k8s.yaml'), 'utf8');
 
   test('applies the patched file, then waits for the binder rollout', async () => {
     const { result, cluster } = await applyTo({}, ['--timeout', '90']);
     expect(result.status).toBe(0);
-    expect(cluster.get('ConfigMap', NAMESPACE, 'binder-hub-url').data).toEqual({ hub_url: 'http://203.0.113.7/' });
+    expect(cluster.get('ConfigMap', STAGING, 'binder-hub-url').data).toEqual({ hub_url: 'http://203.0.113.7/' });
     expect(result.stdout).toMatch(/hub URL http:\/\/203\.0\.113\.7\/ \(was pending\)[\s\S]*configmap\/binder-hub-url created\n/);
     expect(result.stderr).toBe('rollout: waiting for deployment/binder (1 of 1)\ndeployment "binder" successfully rolled out\n');
     const verbs = cluster.requests().filter(r => r.verb === 'create' || r.verb === 'watch').map(r => r.verb);
@@ -222,24 +235,50 @@ describe('npm run patch-hub-url --apply', () => {
   test('a failed apply stops before the rollout wait and says what kubectl said; the patch itself stands', async () => {
     const { result, cluster, dir } = await applyTo({ forbidden: [{ verb: 'create', resource: 'configmaps' }], user: 'ci-deployer' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^error: kubectl apply --filename ${path.join('dist', 'prod.k8s.yaml').replace(/[./]/g, '\\$&')} failed: `
+    expect(result.stderr).toMatch(new RegExp(`^error: kubectl apply --filename ${path.join('dist', 'staging.k8s.yaml').replace(/[./]/g, '\\$&')} failed: `
       + 'Error from server \\(Forbidden\\): .*configmaps is forbidden: User "ci-deployer" cannot create resource "configmaps"'));
     expect(cluster.requests().filter(r => r.verb === 'watch')).toEqual([]);
-    expect(hubUrlState(manifest(dir)).url).toBe('http://203.0.113.7/');
+    expect(hubUrlState(stagingManifest(dir)).url).toBe('http://203.0.113.7/');
   });
 
   test('a binder that does not become ready fails the command, naming it and its last event', async () => {
-    const pod = { apiVersion: 'v1', kind: 'Pod', namespace: NAMESPACE, name: 'binder-6f7-k2x9z' };
+    const pod = { apiVersion: 'v1', kind: 'Pod', namespace: STAGING, name: 'binder-6f7-k2x9z' };
     const { result } = await applyTo({
-      rollouts: { [`Deployment/${NAMESPACE}/binder`]: 'stuck' },
-      objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
+      rollouts: { [`Deployment/${STAGING}/binder`]: 'stuck' },
+      objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: STAGING } },
         kubeEvent(pod, { reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 500', lastTimestamp: '2026-11-26T10:00:00Z' })],
     }, ['--timeout', '2']);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('rollout: waiting for deployment/binder (1 of 1)\n'
-      + 'error: deployment/binder in namespace binder-prod was not ready when --timeout ran out (2 s for all workloads; error: timed out waiting for the condition); '
+      + `error: deployment/binder in namespace ${STAGING} was not ready when --timeout ran out (2 s for all workloads; error: timed out waiting for the condition); `
       + 'last event: Unhealthy on pod/binder-6f7-k2x9z: Readiness probe failed: HTTP probe failed with statuscode: 500; '
-      + 'see kubectl describe deployment binder --namespace binder-prod\n');
+      + `see kubectl describe deployment binder --namespace ${STAGING}\n`);
+  });
+
+  test.each([
+    ['a ClusterRoleBinding to cluster-admin', 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: staging-everything\n'
+      + 'roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\n'
+      + `subjects:\n  - kind: ServiceAccount\n    name: default\n    namespace: ${STAGING}\n`, 'it adds ClusterRoleBinding/staging-everything'],
+    ['a ConfigMap in kube-system', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: coredns\n  namespace: kube-system\n', 'it adds ConfigMap/kube-system/coredns'],
+  ])('%s appended to the manifest is refused, naming it, before anything is written or kubectl is asked anything', async (_, object, what) => {
+    let before = '';
+    const { result, cluster, dir } = await applyTo({}, [], workspaceDir => {
+      fs.appendFileSync(path.join(workspaceDir, 'dist', 'staging.k8s.yaml'), `---\n${object}`);
+      before = stagingManifest(workspaceDir);
+    });
+    expect([result.status, result.stdout, result.stderr]).toEqual([1, '', `error: dist/staging.k8s.yaml is not what a fresh synth of main.ts writes: ${what}: `
+      + 'run `npm run diff` to see what differs and `npm run synth` to write the files again, and find out who changed them\n']);
+    expect(cluster.requests()).toEqual([]);
+    expect(stagingManifest(dir)).toBe(before);
+    expect(fs.existsSync(path.join(dir, 'hub-urls'))).toBe(false);
+  });
+
+  test('a plaintext Secret in dist/ of a deployment in SecretsMode.separate() is refused, naming it', async () => {
+    const secret = `---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: smuggled\n  namespace: ${STAGING}\nstringData:\n  token: not-ours\n`;
+    const { result, cluster } = await applyTo({}, [], dir => fs.appendFileSync(path.join(dir, 'dist', 'staging.k8s.yaml'), secret));
+    expect([result.status, result.stderr]).toEqual([1, `error: dist/staging.k8s.yaml: Secret ${STAGING}/smuggled holds plaintext data, but deployment staging `
+      + 'keeps its Secrets out of dist/ (separate mode): remove it and run `npm run synth`\n']);
+    expect(cluster.requests()).toEqual([]);
   });
 });
 
@@ -256,6 +295,8 @@ describe('npm run patch-hub-url validates everything before it writes', () => {
     ['an address with a scheme', ['--address', 'http://203.0.113.7'], /^error: --address "http:\/\/203\.0\.113\.7" is neither .*; give the address without a scheme \(the scheme is --scheme\)/],
     ['a --timeout Number() reads but kubectl cannot', ['--address', '203.0.113.7', '--timeout', '1e21'], /^error: --timeout must be a whole number of seconds from 1 to 86400 \(a day\), got "1e21"$/m],
     ['a --timeout of zero', ['--address', '203.0.113.7', '--timeout', '0'], /^error: --timeout must be a whole number of seconds from 1 to 86400 \(a day\), got "0"$/m],
+    ['an --interval of Infinity', ['--address', '203.0.113.7', '--interval', 'Infinity'],
+      /^error: --interval must be a whole number of seconds from 1 to 15 \(the longest wait between polls\), got "Infinity"$/m],
   ])('refuses %s, writing nothing', async (_name, args, message) => {
     const dir = workspace();
     const before = manifest(dir);

@@ -85,6 +85,16 @@ describe('npm run synth', () => {
     }
   });
 
+  test('check-dist warns, without failing, about the example\'s placeholder credential and stand-in sealing certificate, naming the file and the fix', () => {
+    const checked = run('check-dist', cwd);
+    expect(checked.status).toBe(0);
+    expect(checked.stderr.split('\n').filter(line => line.startsWith('warning:'))).toEqual([
+      'warning: secrets/prod.json credentials.registryPassword is still the placeholder that npm run init-secrets wrote: put the real value there before you apply prod\'s manifests',
+      'warning: deployment prod is sealed for sealed-secrets/prod.pem, the example\'s stand-in certificate, whose private key is gone (no controller can unseal '
+        + 'its Secrets): fetch your controller\'s with `kubeseal --fetch-cert > sealed-secrets/prod.pem` and run `npm run synth`',
+    ]);
+  });
+
   test('check-dist names plaintext Secret data in a dist/ file of no deployment', () => {
     const file = path.join(cwd, 'dist', 'copy.k8s.yaml');
     fs.writeFileSync(file, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: copied\n  namespace: binderhub-staging\nstringData:\n  token: secret-value-9\n');
@@ -119,8 +129,8 @@ describe('npm run synth', () => {
   test('init-secrets keeps existing files, and refuses an unknown option in one line', () => {
     const again = run('init-secrets', cwd);
     expect(again.status).toBe(0);
-    expect(again.stdout).toBe('kept secrets/staging.json: it exists already (--force rotates its tokens)\n'
-      + 'kept secrets/prod.json: it exists already (--force rotates its tokens)\n');
+    expect(again.stdout).toBe('kept secrets/staging.json: it exists already (--force rotates every token, --rotate <token> only that one)\n'
+      + 'kept secrets/prod.json: it exists already (--force rotates every token, --rotate <token> only that one)\n');
     const bad = run('init-secrets', cwd, {}, ['--forse']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^error: Unknown option '--forse'.*; see --help\n$/);

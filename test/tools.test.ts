@@ -18,6 +18,18 @@ describe('toolPath', () => {
     expect(toolPath('helm')).toBe(path.join(projectRoot(), '.tools', 'helm'));
     expect(fs.existsSync(toolPath('helm'))).toBe(true);
   });
+
+  test('an empty HELM or KUBECTL counts as unset: the pinned binary, as `HELM= npm run synth` means in a shell', () => {
+    const savedKubectl = process.env.KUBECTL;
+    try {
+      process.env.HELM = '';
+      process.env.KUBECTL = '';
+      expect(toolPath('helm')).toBe(path.join(projectRoot(), '.tools', 'helm'));
+      expect(toolPath('kubectl')).toBe(path.join(projectRoot(), '.tools', 'kubectl'));
+    } finally {
+      if (savedKubectl === undefined) delete process.env.KUBECTL; else process.env.KUBECTL = savedKubectl;
+    }
+  });
 });
 
 describe('projectRoot', () => {

@@ -1,0 +1,211 @@
+/**
+ * The options of the commands, in-process: every default as a literal (a changed default fails here, not only in a
+ * command test that passes the option anyway), every option passed through, the refusals, and the usage text stating
+ * the same defaults.
+ */
+import {
+  APPLY_USAGE, BENCH_USAGE, CHECK_DIST_USAGE, ConfigError, DIFF_USAGE, parseApplyArgs, parseBenchArgs, parseDiffArgs, parsePatchHubUrlArgs,
+  parsePruneCommandArgs, PATCH_HUB_URL_USAGE, PRUNE_COMMAND_USAGE, SYNTH_USAGE,
+} from '../lib';
+
+describe('parseApplyArgs (npm run apply)', () => {
+  test('only --deployment: no prune, a 600 s timeout, dist/ and dist-secrets/, kubectl\'s own kubeconfig and context', () => {
+    expect(parseApplyArgs(['--deployment', 'staging'])).toEqual({
+      deployment: 'staging', prune: false, timeoutSec: 600, targets: { manifests: 'dist', secrets: 'dist-secrets' },
+      kubeconfig: undefined, context: undefined, requestTimeoutSec: 30,
+    });
+  });
+
+  test('every option is taken as given', () => {
+    expect(parseApplyArgs(['--deployment', 'prod', '--prune', '--timeout', '90', '--dist', 'out', '--dist-secrets', 'out-secrets',
+      '--kubeconfig', 'kc', '--context', 'ctx', '--request-timeout', '45'])).toEqual({
+      deployment: 'prod', prune: true, timeoutSec: 90, targets: { manifests: 'out', secrets: 'out-secrets' }, kubeconfig: 'kc', context: 'ctx',
+      requestTimeoutSec: 45,
+    });
+  });
+
+  test.each([['--help'], ['-h'], ['--help', '--timeout', '0']])('%s asks for the usage, whatever else is given', (...argv) => {
+    expect(parseApplyArgs(argv)).toBe('help');
+  });
+
+  test.each([
+    [[], '--deployment is required; see --help'],
+    [['--deployment', 'staging', '--timeout', '60s'], '--timeout must be a whole number of seconds from 1 to 86400 (a day), got "60s"'],
+  ])('refuses %j in one line', (argv, message) => {
+    expect(() => parseApplyArgs(argv)).toThrow(new ConfigError(message));
+  });
+
+  test('an unknown option is refused, pointing to --help', () => {
+    expect(() => parseApplyArgs(['--deployment', 'staging', '--force'])).toThrow(/^Unknown option '--force'.*; see --help$/);
+  });
+
+  test('the usage states the defaults the parser uses', () => {
+    for (const line of ['(default: 600)', '--dist <dir>           the synthesized manifests (default: dist)',
+      '--dist-secrets <dir>   Secrets kept out of dist/ (default: dist-secrets)']) {
+      expect(APPLY_USAGE).toContain(line);
+    }
+  });
+});
+
+describe('parsePatchHubUrlArgs (npm run patch-hub-url)', () => {
+  test('only --deployment: ask the cluster, http, 600 s, a first poll after 2 s, dist/ and hub-urls/, no apply', () => {
+    expect(parsePatchHubUrlArgs(['--deployment', 'staging'])).toEqual({
+      deployment: 'staging', dist: 'dist', address: undefined, scheme: 'http', timeoutSec: 600, intervalSec: 2,
+      records: 'hub-urls', apply: false, kubeconfig: undefined, context: undefined, requestTimeoutSec: 30,
+    });
+  });
+
+  test('every option is taken as given', () => {
+    expect(parsePatchHubUrlArgs(['--deployment', 'prod', '--dist', 'out', '--address', 'hub.example.org', '--scheme', 'https',
+      '--timeout', '30', '--interval', '5', '--records', 'urls', '--apply', '--kubeconfig', 'kc', '--context', 'ctx', '--request-timeout', '5'])).toEqual({
+      deployment: 'prod', dist: 'out', address: 'hub.example.org', scheme: 'https', timeoutSec: 30, intervalSec: 5,
+      records: 'urls', apply: true, kubeconfig: 'kc', context: 'ctx', requestTimeoutSec: 5,
+    });
+  });
+
+  test.each([['--help'], ['-h']])('%s asks for the usage', option => {
+    expect(parsePatchHubUrlArgs([option])).toBe('help');
+  });
+
+  test.each([
+    [[], '--deployment is required; see --help'],
+    [['--deployment', 'staging', '--scheme', 'ftp'], '--scheme must be http or https, got "ftp"'],
+    [['--deployment', 'staging', '--interval', '0'], '--interval must be a whole number of seconds from 1 to 15 (the longest wait between polls), got "0"'],
+    [['--deployment', 'staging', '--interval', 'Infinity'], '--interval must be a whole number of seconds from 1 to 15 (the longest wait between polls), got "Infinity"'],
+    [['--deployment', 'staging', '--timeout', '0'], '--timeout must be a whole number of seconds from 1 to 86400 (a day), got "0"'],
+  ])('refuses %j in one line', (argv, message) => {
+    expect(() => parsePatchHubUrlArgs(argv)).toThrow(new ConfigError(message));
+  });
+
+  test('the usage states the defaults the parser uses', () => {
+    for (const line of ['(default: dist)', '(default: http)', 'at most 86400 (default: 600)', 'it doubles up to 15 (default: 2)', '(default: hub-urls)']) {
+      expect(PATCH_HUB_URL_USAGE).toContain(line);
+    }
+  });
+});
+
+describe('parseDiffArgs (npm run diff)', () => {
+  test('no option: a fresh synth of every deployment against the working folders, nothing of --live', () => {
+    expect(parseDiffArgs([])).toEqual({ deployment: [], against: undefined, live: false, prune: false, kubeconfig: undefined, context: undefined, requestTimeoutSec: 30 });
+  });
+
+  test('a deployment named twice is diffed once, in the order first named', () => {
+    expect(parseDiffArgs(['--deployment', 'staging', '--deployment', 'prod', '--deployment', 'staging'])).toEqual({
+      deployment: ['staging', 'prod'], against: undefined, live: false, prune: false, kubeconfig: undefined, context: undefined, requestTimeoutSec: 30,
+    });
+  });
+
+  test('--against is taken as given', () => {
+    expect(parseDiffArgs(['--against', 'origin/main', '--deployment', 'prod'])).toEqual({
+      deployment: ['prod'], against: 'origin/main', live: false, prune: false, kubeconfig: undefined, context: undefined, requestTimeoutSec: 30,
+    });
+  });
+
+  test('--live alone: no prune, kubectl\'s own kubeconfig and context', () => {
+    expect(parseDiffArgs(['--live'])).toEqual({ deployment: [], against: undefined, live: true, prune: false, kubeconfig: undefined, context: undefined, requestTimeoutSec: 30 });
+  });
+
+  test('--live takes --prune, --kubeconfig, --context and --request-timeout as given', () => {
+    expect(parseDiffArgs(['--live', '--deployment', 'prod', '--prune', '--kubeconfig', 'kc', '--context', 'ctx', '--request-timeout', '3600'])).toEqual({
+      deployment: ['prod'], against: undefined, live: true, prune: true, kubeconfig: 'kc', context: 'ctx', requestTimeoutSec: 3600,
+    });
+  });
+
+  test.each([['--help'], ['-h'], ['--help', '--live', '--against', 'HEAD']])('%s asks for the usage, whatever else is given', (...argv) => {
+    expect(parseDiffArgs(argv)).toBe('help');
+  });
+
+  test.each([
+    [['--live', '--against', 'HEAD'], '--live compares dist/ with the cluster, --against a synth with a git ref: give one of them'],
+    [['--prune'], '--prune goes with --live; see --help'],
+    [['--against', 'HEAD', '--context', 'ctx'], '--context goes with --live; see --help'],
+    [['--kubeconfig', 'kc'], '--kubeconfig goes with --live; see --help'],
+    [['--request-timeout', '10'], '--request-timeout goes with --live; see --help'],
+    [['--live', '--request-timeout', '3601'], '--request-timeout must be a whole number of seconds from 1 to 3600 (an hour), got "3601"'],
+    // An empty value is still the option given.
+    [['--context='], '--context goes with --live; see --help'],
+  ])('refuses %j in one line', (argv, message) => {
+    expect(() => parseDiffArgs(argv)).toThrow(new ConfigError(message));
+  });
+
+  test('an argument that is no option is refused, pointing to --help', () => {
+    expect(() => parseDiffArgs(['prod'])).toThrow(/^Unexpected argument 'prod'.*; see --help$/);
+  });
+
+  test('the usage states the defaults the parser uses', () => {
+    for (const line of ['--deployment <name>    only this deployment; give it again for more (default: every deployment)',
+      '(default: dist/ and dist-secrets/ as they are)', '--prune                with --live:',
+      '--kubeconfig <file>    kubeconfig for kubectl (default: kubectl\'s own: KUBECONFIG, ~/.kube/config)',
+      '--request-timeout <seconds>  how long the API server may take to answer one request, at most 3600 (default: 30)']) {
+      expect(DIFF_USAGE).toContain(line);
+    }
+  });
+});
+
+describe('parsePruneCommandArgs (npm run prune-command)', () => {
+  test('one deployment: its files in dist/ and dist-secrets/', () => {
+    expect(parsePruneCommandArgs(['prod'])).toEqual({ deployment: 'prod', targets: { manifests: 'dist', secrets: 'dist-secrets' } });
+  });
+
+  test('--dist and --dist-secrets are taken as given, before or after the deployment', () => {
+    expect(parsePruneCommandArgs(['--dist', 'out', 'staging', '--dist-secrets', 'out-secrets'])).toEqual({
+      deployment: 'staging', targets: { manifests: 'out', secrets: 'out-secrets' },
+    });
+  });
+
+  test.each([['--help'], ['-h'], ['--help', 'staging', 'prod']])('%s asks for the usage, whatever else is given', (...argv) => {
+    expect(parsePruneCommandArgs(argv)).toBe('help');
+  });
+
+  test.each([
+    [[], 'name exactly one deployment, such as `npm run prune-command -- prod` (got 0); see --help'],
+    [['staging', 'prod'], 'name exactly one deployment, such as `npm run prune-command -- prod` (got 2); see --help'],
+    [['../x'], 'deployment "../x" must be lowercase letters, digits and \'-\', start and end with a letter or digit, and be at most 63 characters'],
+  ])('refuses %j in one line', (argv, message) => {
+    expect(() => parsePruneCommandArgs(argv)).toThrow(new ConfigError(message));
+  });
+
+  test('the usage states the defaults the parser uses', () => {
+    for (const line of ['--dist <dir>           the synthesized manifests (default: dist)',
+      '--dist-secrets <dir>   Secrets kept out of dist/ (default: dist-secrets); <deployment>-secrets.k8s.yaml is']) {
+      expect(PRUNE_COMMAND_USAGE).toContain(line);
+    }
+  });
+});
+
+describe('parseBenchArgs (npm run bench)', () => {
+  test('no option: 5 runs of synths of 1, 10 and 50 deployments', () => {
+    expect(parseBenchArgs([])).toEqual({ runs: 5, sizes: [1, 10, 50] });
+  });
+
+  test('every option is taken as given', () => {
+    expect(parseBenchArgs(['--runs', '1', '--sizes', '2,20'])).toEqual({ runs: 1, sizes: [2, 20] });
+  });
+
+  test.each([['--help'], ['-h'], ['--help', '--runs', '0']])('%s asks for the usage, whatever else is given', (...argv) => {
+    expect(parseBenchArgs(argv)).toBe('help');
+  });
+
+  test.each(['0', '1.5', 'many', ''])('refuses --runs "%s" in one line', runs => {
+    expect(() => parseBenchArgs(['--runs', runs])).toThrow(new ConfigError(`--runs must be a whole number of at least 1, got "${runs}"`));
+  });
+
+  test.each(['0', '1,,3', '1,10,', 'ten', ''])('refuses --sizes "%s" in one line', sizes => {
+    expect(() => parseBenchArgs(['--sizes', sizes])).toThrow(
+      new ConfigError(`--sizes must be whole numbers of at least 1 separated by commas, such as 1,10,50; got "${sizes}"`));
+  });
+
+  test('the usage states the defaults the parser uses', () => {
+    for (const line of ['--runs <n>             how often each case is measured (default: 5)', '(default: 1,10,50)']) {
+      expect(BENCH_USAGE).toContain(line);
+    }
+  });
+});
+
+describe('commands without options (they take only --help, through helpOnly)', () => {
+  test('synth and check-dist: the usage says what the command does', () => {
+    expect(SYNTH_USAGE).toBe('usage: npm run synth (or cdk8s synth): synthesizes the deployments of main.ts into dist/ and dist-secrets/');
+    expect(CHECK_DIST_USAGE).toBe('usage: npm run check-dist: fails when dist/ or dist-secrets/ differ from a fresh synth, hold Secret data they '
+      + 'should not, or are not apply-ready');
+  });
+});
