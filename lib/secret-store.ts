@@ -5,6 +5,7 @@ import { readInputText } from './input-files';
 import { findDuplicateJsonKey } from './json-duplicates';
 import { writeFileAtomic, writeNewFile } from './publish';
 import { registerSecrets } from './redact';
+import { misspellingHint } from './unexpected-keys';
 import { BinderHubTokens, TOKEN_NAMES, TokenName } from './tokens';
 import { isPlainObject } from './values';
 
@@ -154,7 +155,8 @@ export class SecretStore {
     // A misspelled "credentials" would be dropped without a word, and --force would drop it for good.
     const unknown = Object.keys(content).filter(key => key !== 'tokens' && key !== 'credentials');
     if (unknown.length > 0) {
-      throw new ConfigError(`${file}: unknown top-level key "${unknown[0]}"; a secrets file holds only "tokens" and "credentials" (check the spelling)`);
+      throw new ConfigError(`${file}: ${unknown.length} top-level key(s) other than "tokens" and "credentials"${misspellingHint(unknown, ['tokens', 'credentials'])}; `
+        + 'a secrets file holds only those two (keys we do not expect are not shown: one could be a secret)');
     }
     return content;
   }
@@ -163,10 +165,12 @@ export class SecretStore {
     if (!isPlainObject(value)) {
       throw new ConfigError(`${file}: "credentials" must be an object with any of ${CREDENTIAL_NAMES.join(', ')}`);
     }
+    const unknown = Object.keys(value).filter(name => !(CREDENTIAL_NAMES as readonly string[]).includes(name));
+    if (unknown.length > 0) {
+      throw new ConfigError(`${file}: ${unknown.length} credential name(s) other than ${CREDENTIAL_NAMES.join(', ')}${misspellingHint(unknown, CREDENTIAL_NAMES)}; `
+        + 'fix the spelling (names we do not expect are not shown: one could be a secret)');
+    }
     for (const [name, secret] of Object.entries(value)) {
-      if (!(CREDENTIAL_NAMES as readonly string[]).includes(name)) {
-        throw new ConfigError(`${file}: unknown credential "${name}"; expected any of ${CREDENTIAL_NAMES.join(', ')}`);
-      }
       if (typeof secret !== 'string' || secret.length === 0) {
         throw new ConfigError(`${file}: credential "${name}" must be a non-empty string`);
       }

@@ -52,9 +52,14 @@ describe('BinderHubTokens', () => {
       + 'run `npm run init-secrets -- --force` to write a fresh set');
   });
 
-  test('each unknown token is named, and the expected ones listed', () => {
-    expect(() => BinderHubTokens.fromValues({ ...fakeTokenValues('x'), proxyToken: 'a', hubToken: 'b' }, 'secrets/x.json')).toThrow(
-      'secrets/x.json: unknown token "proxyToken", "hubToken"; expected only proxySecretToken, binderApiToken, cookieSecret, cryptKeeperKey, buildTokenSecret');
+  test('unknown token names are counted, never quoted (one could be a secret); the expected ones listed, and the one most likely meant', () => {
+    expect(() => BinderHubTokens.fromValues({ ...fakeTokenValues('x'), proxyToken: 'a', cookiSecret: 'b' }, 'secrets/x.json')).toThrow(
+      'secrets/x.json: 2 token name(s) other than proxySecretToken, binderApiToken, cookieSecret, cryptKeeperKey, buildTokenSecret '
+      + '(did you mean "cookieSecret"?); fix the spelling (names we do not expect are not shown: one could be a secret)');
+    const pasted = fakeTokenValues('pasted').cookieSecret;
+    expect(() => BinderHubTokens.fromValues({ ...fakeTokenValues('x'), [pasted]: 'a' }, 'secrets/x.json')).toThrow(
+      'secrets/x.json: 1 token name(s) other than proxySecretToken, binderApiToken, cookieSecret, cryptKeeperKey, buildTokenSecret; '
+      + 'fix the spelling (names we do not expect are not shown: one could be a secret)');
   });
 
   test('a missing token is named, with how to write a fresh set', () => {
