@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, HubUrlRecords, ManifestObject, Registry, SecretsMode, SecretStore, toolPath } from '../lib';
+import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, ConfigError, HubUrlRecords, ManifestObject, Registry, SecretsMode, SecretStore, toolPath } from '../lib';
 import { EXAMPLE_CREDENTIALS, type ExampleInputs } from '../main';
 import { editChartFile } from './real-chart';
 
@@ -125,6 +125,17 @@ export function thrownMessage(act: () => unknown): string {
     return (error as Error).message;
   }
   throw new Error('expected an error, but nothing was thrown');
+}
+
+/** The message of the ConfigError (the operator's one-line error) that `act` throws; fails the test on any other outcome. */
+export function configErrorMessage(act: () => unknown): string {
+  try {
+    act();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.message;
+  }
+  throw new Error('expected a ConfigError, but nothing was thrown');
 }
 
 export function find(objects: any[], kind: string, name: string): any {

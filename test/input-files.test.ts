@@ -2,21 +2,12 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigError, decodeUtf8, formatBytes, readInputBytes, readInputText } from '../lib';
+import { decodeUtf8, formatBytes, readInputBytes, readInputText } from '../lib';
+import { configErrorMessage } from './helpers';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'input-files-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** The one-line error `read` throws. */
-function refusal(read: () => unknown): string {
-  try {
-    read();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('not refused');
-}
 
 describe('readInputBytes', () => {
   test('reads a regular file whole, also through a link', () => {
@@ -32,7 +23,7 @@ describe('readInputBytes', () => {
     fs.writeFileSync(file, 'y'.repeat(1024));
     expect(readInputBytes(file, { maxBytes: 1024 }).length).toBe(1024);
     fs.appendFileSync(file, 'y');
-    expect(refusal(() => readInputBytes(file, { maxBytes: 1024, fix: 'shorten it' })))
+    expect(configErrorMessage(() => readInputBytes(file, { maxBytes: 1024, fix: 'shorten it' })))
       .toBe(`${file} is larger than 1 KiB, the most this file may hold; shorten it`);
   });
 
@@ -41,18 +32,18 @@ describe('readInputBytes', () => {
     fs.writeFileSync(file, Buffer.alloc(1024 * 1024, 'a'));
     expect(readInputBytes(file).length).toBe(1024 * 1024);
     fs.appendFileSync(file, 'a');
-    expect(refusal(() => readInputBytes(file))).toMatch(/is larger than 1 MiB/);
+    expect(configErrorMessage(() => readInputBytes(file))).toMatch(/is larger than 1 MiB/);
   });
 
   test('a FIFO is refused at once instead of waiting for a writer', () => {
     const fifo = path.join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);
-    expect(refusal(() => readInputBytes(fifo))).toBe(`${fifo} is a FIFO (named pipe), not a regular file`);
+    expect(configErrorMessage(() => readInputBytes(fifo))).toBe(`${fifo} is a FIFO (named pipe), not a regular file`);
   });
 
   test('a device such as /dev/zero, and a folder, are refused', () => {
-    expect(refusal(() => readInputBytes('/dev/zero'))).toBe('/dev/zero is a device, not a regular file');
-    expect(refusal(() => readInputBytes(dir, { fix: 'remove it' }))).toBe(`${dir} is a folder, not a regular file; remove it`);
+    expect(configErrorMessage(() => readInputBytes('/dev/zero'))).toBe('/dev/zero is a device, not a regular file');
+    expect(configErrorMessage(() => readInputBytes(dir, { fix: 'remove it' }))).toBe(`${dir} is a folder, not a regular file; remove it`);
   });
 });
 
@@ -66,19 +57,19 @@ describe('readInputText', () => {
   test('a Latin-1 byte is refused naming the line it is on', () => {
     const file = path.join(dir, 'latin1.txt');
     fs.writeFileSync(file, Buffer.concat([Buffer.from('one\ntwo \ufffd\nthree '), Buffer.from([0xe9]), Buffer.from('\n')]));
-    expect(refusal(() => readInputText(file, { fix: 'retype it' })))
+    expect(configErrorMessage(() => readInputText(file, { fix: 'retype it' })))
       .toBe(`${file} line 3: a byte that is no UTF-8 (Latin-1?); save the file as UTF-8; retype it`);
   });
 
   test('UTF-16 in either byte order and a UTF-8 byte-order mark are refused', () => {
-    expect(refusal(() => decodeUtf8(Buffer.from([0xff, 0xfe, 0x7b, 0x00]), 'a.json'))).toBe('a.json is UTF-16; save it as UTF-8');
-    expect(refusal(() => decodeUtf8(Buffer.from([0xfe, 0xff, 0x00, 0x7b]), 'a.json'))).toBe('a.json is UTF-16; save it as UTF-8');
-    expect(refusal(() => decodeUtf8(Buffer.from([0xef, 0xbb, 0xbf, 0x7b]), 'a.json')))
+    expect(configErrorMessage(() => decodeUtf8(Buffer.from([0xff, 0xfe, 0x7b, 0x00]), 'a.json'))).toBe('a.json is UTF-16; save it as UTF-8');
+    expect(configErrorMessage(() => decodeUtf8(Buffer.from([0xfe, 0xff, 0x00, 0x7b]), 'a.json'))).toBe('a.json is UTF-16; save it as UTF-8');
+    expect(configErrorMessage(() => decodeUtf8(Buffer.from([0xef, 0xbb, 0xbf, 0x7b]), 'a.json')))
       .toBe('a.json starts with a byte-order mark; save it as UTF-8 without one');
   });
 
   test('a character cut short at the end of the file is no UTF-8', () => {
-    expect(refusal(() => decodeUtf8(Buffer.from([0x61, 0x0a, 0xe2, 0x9c]), 'cut.txt'))).toMatch(/^cut.txt line 2: /);
+    expect(configErrorMessage(() => decodeUtf8(Buffer.from([0x61, 0x0a, 0xe2, 0x9c]), 'cut.txt'))).toMatch(/^cut.txt line 2: /);
   });
 });
 

@@ -5,8 +5,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { completeInterruptedPublish, ConfigError, journalFile, legacyJournalFile, PublishTargets, publishedFolderProblems, publishManifests } from '../lib';
-import { exampleWorkspace, runCommand } from './helpers';
+import { completeInterruptedPublish, journalFile, legacyJournalFile, PublishTargets, publishedFolderProblems, publishManifests } from '../lib';
+import { configErrorMessage, exampleWorkspace, runCommand } from './helpers';
 
 // The real renameSync unless a test watches it.
 jest.mock('fs', () => {
@@ -35,17 +35,6 @@ function workspace() {
 
 const FORMAT = 'binderhub-cdk8s publish journal 1';
 
-/** The one-line refusal of `act`. */
-function refusal(act: () => unknown): string {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('not refused');
-}
-
 describe('a journal may only name renames and removals a publish itself prepares', () => {
   const fix = 'so none of it was run; remove the file, then run `npm run synth` to publish anew';
 
@@ -65,8 +54,8 @@ describe('a journal may only name renames and removals a publish itself prepares
     // A valid step first: it must not run either, since the journal as a whole is refused.
     writeJournal({ format: FORMAT, steps: [{ folder: 'manifests', prepared: '.x.k8s.yaml.1.tmp', target: 'x.k8s.yaml' }, step] });
     const before = snapshot();
-    expect(refusal(() => completeInterruptedPublish(targets))).toBe(`${journalFile(targets)}: step 2 ${problem}, ${fix}`);
-    expect(refusal(() => publishedFolderProblems(targets))).toBe(`${journalFile(targets)}: step 2 ${problem}, ${fix}`);
+    expect(configErrorMessage(() => completeInterruptedPublish(targets))).toBe(`${journalFile(targets)}: step 2 ${problem}, ${fix}`);
+    expect(configErrorMessage(() => publishedFolderProblems(targets))).toBe(`${journalFile(targets)}: step 2 ${problem}, ${fix}`);
     expect(snapshot()).toEqual(before);
   });
 
@@ -75,7 +64,7 @@ describe('a journal may only name renames and removals a publish itself prepares
     fs.symlinkSync(secretsFile, path.join(targets.manifests, '.leak.k8s.yaml.1.tmp'));
     writeJournal({ format: FORMAT, steps: [{ folder: 'manifests', prepared: '.leak.k8s.yaml.1.tmp', target: 'leak.k8s.yaml' }] });
     const before = snapshot();
-    expect(refusal(() => completeInterruptedPublish(targets))).toBe(`${journalFile(targets)}: step 1 renames something that is not a regular file, ${fix}`);
+    expect(configErrorMessage(() => completeInterruptedPublish(targets))).toBe(`${journalFile(targets)}: step 1 renames something that is not a regular file, ${fix}`);
     expect(snapshot()).toEqual(before);
     expect(fs.existsSync(path.join(targets.manifests, 'leak.k8s.yaml'))).toBe(false);
   });
@@ -90,7 +79,7 @@ describe('a journal may only name renames and removals a publish itself prepares
     const { targets, snapshot, writeJournal } = workspace();
     writeJournal(content);
     const before = snapshot();
-    const message = refusal(() => completeInterruptedPublish(targets));
+    const message = configErrorMessage(() => completeInterruptedPublish(targets));
     expect(message).toBe(`${journalFile(targets)}: ${problem}, ${fix}`);
     expect(message).not.toContain('journal-test-token');
     expect(snapshot()).toEqual(before);
@@ -100,14 +89,14 @@ describe('a journal may only name renames and removals a publish itself prepares
     const { targets, secretsFile, snapshot } = workspace();
     fs.symlinkSync(secretsFile, journalFile(targets));
     const before = snapshot();
-    expect(refusal(() => completeInterruptedPublish(targets))).toBe(`${journalFile(targets)}: a link, not a journal a publish wrote, ${fix}`);
+    expect(configErrorMessage(() => completeInterruptedPublish(targets))).toBe(`${journalFile(targets)}: a link, not a journal a publish wrote, ${fix}`);
     expect(snapshot()).toEqual(before);
   });
 
   test('a journal larger than 1 MiB is refused, naming the limit', () => {
     const { targets, writeJournal } = workspace();
     writeJournal(' '.repeat(1024 * 1024 + 1));
-    expect(refusal(() => completeInterruptedPublish(targets))).toBe(`${journalFile(targets)}: is larger than 1 MiB, the most this file may hold, ${fix}`);
+    expect(configErrorMessage(() => completeInterruptedPublish(targets))).toBe(`${journalFile(targets)}: is larger than 1 MiB, the most this file may hold, ${fix}`);
   });
 });
 
