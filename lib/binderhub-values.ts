@@ -26,6 +26,7 @@ export const MANAGED_PATHS: ReadonlyArray<[string, string]> = [
   ['config.BinderHub.hub_url', 'the hubUrl prop (or npm run patch-hub-url)'],
   ['extraConfig.binderhub-cdk8s-hub-url', 'the hubUrl prop (or npm run patch-hub-url)'],
   ['podAnnotations.checksum/hub-url', 'the hubUrl prop (or npm run patch-hub-url)'],
+  ['podAnnotations.checksum/binder-api-token', 'the secrets file (npm run init-secrets)'],
   ['config.BinderHub.use_registry', 'the registry prop'],
   ['config.BinderHub.image_prefix', 'the registry prop'],
   ['config.DockerRegistry', 'the registry prop'],

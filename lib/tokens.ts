@@ -37,8 +37,6 @@ export type TokenHolder = 'hub' | 'proxy' | 'binder';
 export interface TokenRotation {
   /** The Deployments whose pod-template checksums cover the token, so that they restart with it. */
   readonly restarts: readonly TokenHolder[];
-  /** A Deployment that reads the token when it starts, from a Secret its checksums do not cover. */
-  readonly readAtStartBy?: TokenHolder;
   /** What users notice. */
   readonly breaks?: string;
 }
@@ -46,29 +44,33 @@ export interface TokenRotation {
 /**
  * What replacing each token does, as the chart wires them: hub's `checksum/secret` covers Secret `hub` (the four
  * JupyterHub tokens), proxy's `checksum/auth-token` its token, binder's `checksum/config` Secret `binder-secret` (the
- * build token secret); binder reads its API token from Secret `hub` (an environment variable).
+ * build token secret). binder reads its API token from Secret `hub` (an environment variable), which no checksum of
+ * the chart covers: the binder pod's `checksum/binder-api-token` (ours) does, so that binder restarts with it.
  */
 export const TOKEN_ROTATIONS: Readonly<Record<TokenName, TokenRotation>> = {
   proxySecretToken: { restarts: ['hub', 'proxy'] },
-  binderApiToken: { restarts: ['hub'], readAtStartBy: 'binder' },
+  binderApiToken: { restarts: ['hub', 'binder'] },
   cookieSecret: { restarts: ['hub'], breaks: 'every user is signed out' },
   cryptKeeperKey: { restarts: ['hub'], breaks: 'the hub cannot read the auth state it encrypted before (users who have some sign in again)' },
   buildTokenSecret: { restarts: ['binder'], breaks: 'build tokens issued before are refused (a launch page opened before must be reloaded)' },
 };
 
-/** What rotating `names` does on the next apply, in one line: what restarts, what must be restarted by hand, what breaks. */
+/** What rotating `names` does on the next apply, in one line: what restarts, what breaks. */
 export function rotationEffects(names: readonly TokenName[]): string {
   const rotations = names.map(name => TOKEN_ROTATIONS[name]);
   const restarts = (['hub', 'proxy', 'binder'] as const).filter(holder => rotations.some(rotation => rotation.restarts.includes(holder)));
-  const stale = [...new Set(rotations.flatMap(rotation => rotation.readAtStartBy ?? []))].filter(holder => !restarts.includes(holder));
   const listed = restarts.length === 1 ? restarts[0] : `${restarts.slice(0, -1).join(', ')} and ${restarts[restarts.length - 1]}`;
   return [
     `${restarts.length === 1 ? 'Deployment' : 'Deployments'} ${listed} restart${restarts.length === 1 ? 's' : ''}`,
-    ...stale.map(holder => `${holder} keeps the old token, so its launches fail, until you restart it `
-      + `(kubectl rollout restart deployment/${holder} --namespace <namespace>)`),
     ...rotations.flatMap(rotation => rotation.breaks ?? []),
   ].join('; ');
 }
+
+/**
+ * The binder pod's annotation that changes with the binder service's API token, so that binder restarts and reads the
+ * new one (it reads it from Secret `hub` only as it starts, and the chart's checksums do not cover that Secret).
+ */
+export const BINDER_API_TOKEN_CHECKSUM_ANNOTATION = 'checksum/binder-api-token';
 
 /**
  * The tokens that `option`'s values name, each value one name or several, comma-separated (`--rotate a,b --rotate c`);
@@ -138,10 +140,15 @@ export class BinderHubTokens {
     return crypto.createHmac('sha256', this.values.buildTokenSecret).update(`binderhub-cdk8s/${purpose}`).digest();
   }
 
-  /** The chart values that carry these tokens. */
+  /**
+   * The chart values that carry these tokens, and the binder pod's annotation of its API token: a keyed hash (the key
+   * derived from the build token secret), so the committed manifest shows only whether the token changed.
+   */
   public toChartValues() {
+    const apiTokenChecksum = crypto.createHmac('sha256', this.deriveKey('binder-api-token-checksum')).update(this.values.binderApiToken).digest('hex');
     return {
       config: { BinderHub: { build_token_secret: this.values.buildTokenSecret } },
+      podAnnotations: { [BINDER_API_TOKEN_CHECKSUM_ANNOTATION]: apiTokenChecksum },
       jupyterhub: {
         proxy: { secretToken: this.values.proxySecretToken },
         hub: {

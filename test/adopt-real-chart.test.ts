@@ -94,7 +94,7 @@ describeWithRealChart('an adopted module against helm template of the same files
       '    changed: Secret/shown/binder-secret: key values.yaml settings config.BinderHub.build_token_secret added',
       '  to review: nothing',
       '  restarts on the first apply: Deployment/shown/hub (checksum/config-map, checksum/secret differ)',
-      '  restarts on the first apply: Deployment/shown/binder (checksum/config, checksum/hub-url differ)',
+      '  restarts on the first apply: Deployment/shown/binder (checksum/config, checksum/binder-api-token, checksum/hub-url differ)',
       '  delete before the first apply: DaemonSet/shown/shown-dind: its selector differs, which Kubernetes never changes in place (kubectl apply would '
         + 'fail on it); the apply creates it anew',
       '  86 difference(s) on purpose, 5 new token(s), 0 to review; 2 workload(s) restart',

@@ -44,7 +44,7 @@ test('files with every token: no new token, nothing to review, and no secret val
   expect(formatted(result).slice(-4)).toEqual([
     'to review: nothing',
     'restarts on the first apply: Deployment/today/hub (checksum/secret differ)',
-    'restarts on the first apply: Deployment/today/binder (checksum/config, checksum/hub-url differ)',
+    'restarts on the first apply: Deployment/today/binder (checksum/config, checksum/binder-api-token, checksum/hub-url differ)',
     '34 difference(s) on purpose, 0 new token(s), 0 to review; 2 workload(s) restart',
   ]);
   expectNoFixtureSecret(JSON.stringify(result));

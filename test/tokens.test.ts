@@ -12,10 +12,13 @@ describe('BinderHubTokens', () => {
     expect(a.proxySecretToken).not.toEqual(b.proxySecretToken);
   });
 
-  test('toChartValues puts each token where the charts read it', () => {
+  test('toChartValues puts each token where the charts read it, and a keyed hash of the API token on the binder pod', () => {
     const values = fakeTokenValues('x');
     expect(BinderHubTokens.fromValues(values, 'f').toChartValues()).toEqual({
       config: { BinderHub: { build_token_secret: values.buildTokenSecret } },
+      // HMAC-SHA256 of the API token under deriveKey('binder-api-token-checksum'), as openssl computes it:
+      // printf '%s' <token> | openssl dgst -sha256 -mac HMAC -macopt hexkey:<that key>
+      podAnnotations: { 'checksum/binder-api-token': 'b56ba7478381618dce6faf47266cb35ee7661bb688f46d2ede14bc665d89d252' },
       jupyterhub: {
         proxy: { secretToken: values.proxySecretToken },
         hub: {
