@@ -103,7 +103,7 @@ describe('npm run diff', () => {
       '  changed: Secret/binderhub-staging/binder-secret key values.yaml',
       '  restarts: Deployment/binderhub-staging/hub (checksum/secret changed)',
       '  restarts: Deployment/binderhub-staging/proxy (checksum/auth-token changed)',
-      '  restarts: Deployment/binderhub-staging/binder (checksum/config changed)',
+      '  restarts: Deployment/binderhub-staging/binder (checksum/binder-api-token, checksum/config changed)',
       'a fresh synth of every deployment against dist/ and dist-secrets/: 2 changed, 0 added, 0 removed; 3 workload(s) restart',
       '',
     ]);
