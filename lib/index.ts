@@ -6,6 +6,7 @@ export * from './chart-metadata';
 export * from './chart-source';
 export * from './cli';
 export * from './command-args';
+export * from './command-args-adopt';
 export * from './command-args-bench';
 export * from './command-args-diff';
 export * from './command-args-prune';

@@ -4,9 +4,10 @@
  * the same defaults.
  */
 import {
-  APPLY_USAGE, BENCH_USAGE, CHECK_DIST_USAGE, ConfigError, DIFF_USAGE, parseApplyArgs, parseBenchArgs, parseDiffArgs, parsePatchHubUrlArgs,
-  parsePruneCommandArgs, PATCH_HUB_URL_USAGE, PRUNE_COMMAND_USAGE, SYNTH_USAGE,
+  ADOPT_USAGE, APPLY_USAGE, BENCH_USAGE, CHECK_DIST_USAGE, ConfigError, DIFF_USAGE, parseAdoptArgs, parseApplyArgs, parseBenchArgs, parseDiffArgs,
+  parsePatchHubUrlArgs, parsePruneCommandArgs, PATCH_HUB_URL_USAGE, PRUNE_COMMAND_USAGE, SYNTH_USAGE,
 } from '../lib';
+import { EXAMPLE_DEPLOYMENTS, EXAMPLE_NAMESPACES } from '../main';
 
 describe('parseApplyArgs (npm run apply)', () => {
   test('only --deployment: no prune, a 600 s timeout, dist/ and dist-secrets/, kubectl\'s own kubeconfig and context', () => {
@@ -209,3 +210,85 @@ describe('commands without options (they take only --help, through helpOnly)', (
       + 'should not, or are not apply-ready');
   });
 });
+
+describe('parseAdoptArgs (npm run adopt)', () => {
+  const EXAMPLE = { names: EXAMPLE_DEPLOYMENTS, namespaces: EXAMPLE_NAMESPACES };
+  const parse = (...argv: string[]) => parseAdoptArgs(argv, EXAMPLE);
+
+  test('--name and one file: the module in deployments/, nothing replaced, the live release named --name, no cluster read, compared', () => {
+    expect(parse('--name', 'mybinder', '--config', 'config.yaml')).toEqual({
+      name: 'mybinder', files: ['config.yaml'], out: 'deployments/mybinder.ts', force: false,
+      namespace: undefined, release: undefined, fromCluster: undefined, compare: true,
+    });
+  });
+
+  test('every option is taken as given; the values files count in the order given, whichever the option', () => {
+    expect(parse('--name', 'mybinder', '-f', 'a.yaml', '--secret', 'secret.yaml', '--values', 'b.yaml', '--config', 'config.yaml',
+      '--secret', 'more.yaml', '--out', 'adopted/mine.ts', '--force', '--namespace', 'binder-ns', '--release', 'binder-rel', '--no-compare')).toEqual({
+      name: 'mybinder', files: ['a.yaml', 'secret.yaml', 'b.yaml', 'config.yaml', 'more.yaml'], out: 'adopted/mine.ts', force: true,
+      namespace: 'binder-ns', release: 'binder-rel', fromCluster: undefined, compare: false,
+    });
+  });
+
+  test('--from-cluster alone: kubectl\'s own kubeconfig and context, a 30 s request timeout', () => {
+    expect(parse('--name', 'mybinder', '--secret', 's.yaml', '--from-cluster')).toEqual({
+      name: 'mybinder', files: ['s.yaml'], out: 'deployments/mybinder.ts', force: false, namespace: undefined, release: undefined,
+      fromCluster: { kubeconfig: undefined, context: undefined, requestTimeoutSec: 30 }, compare: true,
+    });
+  });
+
+  test('--from-cluster takes --context, --kubeconfig and --request-timeout as given', () => {
+    expect(parse('--name', 'mybinder', '--secret', 's.yaml', '--from-cluster', '--context', 'ctx', '--kubeconfig', 'kc', '--request-timeout', '5'))
+      .toMatchObject({ fromCluster: { kubeconfig: 'kc', context: 'ctx', requestTimeoutSec: 5 } });
+  });
+
+  test.each([['--help'], ['-h'], ['--help', '--name', 'staging']])('%s asks for the usage, whatever else is given', (...argv) => {
+    expect(parse(...argv)).toBe('help');
+  });
+
+  const FILE = ['--secret', 's.yaml'];
+  test.each([
+    [[...FILE], '--name is required: the deployment\'s name, such as binderhub; see --help'],
+    [['--name', '', ...FILE], '--name is required: the deployment\'s name, such as binderhub; see --help'],
+    [['--name', 'My_Binder', ...FILE], '--name "My_Binder" must be lowercase letters, digits and \'-\', start and end with a letter or digit, and be at most 63 characters'],
+    [['--name', 'mybinder'], 'give the values files: --secret secret.yaml --config config.yaml (and -f for more); see --help'],
+    [['--name', 'mybinder', ...FILE, '--context', 'ctx'], '--context, --kubeconfig and --request-timeout go with --from-cluster; see --help'],
+    [['--name', 'mybinder', ...FILE, '--kubeconfig', 'kc'], '--context, --kubeconfig and --request-timeout go with --from-cluster; see --help'],
+    [['--name', 'mybinder', ...FILE, '--request-timeout', '5'], '--context, --kubeconfig and --request-timeout go with --from-cluster; see --help'],
+    [['--name', 'mybinder', ...FILE, '--from-cluster', '--request-timeout', '0'],
+      '--request-timeout must be a whole number of seconds from 1 to 3600 (an hour), got "0"'],
+    [['--name', 'mybinder', ...FILE, '--namespace', 'Binder'],
+      '--namespace "Binder" must be lowercase letters, digits and \'-\', start and end with a letter or digit, and be at most 63 characters'],
+    [['--name', 'mybinder', ...FILE, '--release', 'a'.repeat(54)],
+      `--release "${'a'.repeat(54)}" must be lowercase letters, digits and '-', start and end with a letter or digit, and be at most 53 characters`],
+    [['--name', 'staging', ...FILE], '--name staging is the name of main.ts\'s deployment "staging"; pick another, or take "staging" out of main.ts first'],
+    [['--name', 'mine', ...FILE, '--release', 'prod'], 'release prod (--release, default --name) is the release name of main.ts\'s deployment "prod"; pick '
+      + 'another, or take "prod" out of main.ts first: cluster-wide objects such as ClusterRole prod-image-cleaner would collide'],
+    [['--name', 'prod', ...FILE, '--release', 'mine', '--namespace', 'mine'], '--name prod is the name of main.ts\'s deployment "prod"; pick another, '
+      + 'or take "prod" out of main.ts first'],
+    [['--name', 'binderhub-prod', ...FILE], 'namespace binderhub-prod (--namespace, default --name) is the namespace of main.ts\'s deployment "prod"; '
+      + 'pick another, or take "prod" out of main.ts first: the jupyterhub chart\'s objects carry no release prefix'],
+    [['--name', 'mine', ...FILE, '--namespace', 'binderhub-staging'], 'namespace binderhub-staging (--namespace, default --name) is the namespace of '
+      + 'main.ts\'s deployment "staging"; pick another, or take "staging" out of main.ts first: the jupyterhub chart\'s objects carry no release prefix'],
+  ])('refuses %j in one line', (argv, message) => {
+    expect(() => parse(...argv)).toThrow(new ConfigError(message));
+  });
+
+  test('a --namespace of its own lets a name that is an example\'s namespace through', () => {
+    expect(parse('--name', 'binderhub-staging', ...FILE, '--namespace', 'mine')).toMatchObject({ name: 'binderhub-staging', namespace: 'mine' });
+  });
+
+  test('an unknown option is refused, pointing to --help', () => {
+    expect(() => parse('--name', 'mybinder', ...FILE, '--prune')).toThrow(/^Unknown option '--prune'.*; see --help$/);
+  });
+
+  test('the usage states the defaults the parser uses', () => {
+    for (const line of ['--out <file>.ts       where the module goes, inside the project folder (default: deployments/<name>.ts)',
+      '--namespace <ns>      the live release\'s namespace (default: --name)', '--release <name>      the live release\'s name (default: --name)',
+      '--context <ctx>, --kubeconfig <file>   which cluster kubectl reads (default: kubectl\'s own)',
+      'how long the API server may take to answer one request, at most 3600 (default: 30)']) {
+      expect(ADOPT_USAGE).toContain(line);
+    }
+  });
+});
+
