@@ -9,6 +9,7 @@ export * from './command-args';
 export * from './command-args-adopt';
 export * from './command-args-bench';
 export * from './command-args-diff';
+export * from './command-args-init-secrets';
 export * from './command-args-prune';
 export * from './deployment-files';
 export * from './dind';

@@ -4,8 +4,9 @@
  * the same defaults.
  */
 import {
-  ADOPT_USAGE, APPLY_USAGE, BENCH_USAGE, CHECK_DIST_USAGE, ConfigError, DIFF_USAGE, parseAdoptArgs, parseApplyArgs, parseBenchArgs, parseDiffArgs,
-  parsePatchHubUrlArgs, parsePruneCommandArgs, PATCH_HUB_URL_USAGE, PRUNE_COMMAND_USAGE, SYNTH_USAGE,
+  ADOPT_USAGE, APPLY_USAGE, BENCH_USAGE, CHECK_DIST_USAGE, ConfigError, DIFF_USAGE, INIT_SECRETS_USAGE, initSecretsLine, parseAdoptArgs, parseApplyArgs,
+  parseBenchArgs, parseDiffArgs, parseInitSecretsArgs, parsePatchHubUrlArgs, parsePruneCommandArgs, PATCH_HUB_URL_USAGE, PRUNE_COMMAND_USAGE,
+  rotatedLine, SYNTH_USAGE,
 } from '../lib';
 import { EXAMPLE_DEPLOYMENTS, EXAMPLE_NAMESPACES } from '../main';
 
@@ -292,3 +293,70 @@ describe('parseAdoptArgs (npm run adopt)', () => {
   });
 });
 
+describe('parseInitSecretsArgs (npm run init-secrets)', () => {
+  const parse = (...argv: string[]) => parseInitSecretsArgs(argv, EXAMPLE_DEPLOYMENTS);
+
+  test('no argument: the example\'s deployments, staging and prod, in secrets/, no file replaced', () => {
+    expect(parse()).toEqual({ deployments: ['staging', 'prod'], force: false, rotate: undefined, dir: 'secrets' });
+  });
+
+  test('deployments named replace the example\'s; each is taken once, in the order first named', () => {
+    expect(parse('beta', 'alpha', 'beta')).toEqual({ deployments: ['beta', 'alpha'], force: false, rotate: undefined, dir: 'secrets' });
+  });
+
+  test('--force and --dir are taken as given', () => {
+    expect(parse('--force', '--dir', 'keys', 'alpha')).toEqual({ deployments: ['alpha'], force: true, rotate: undefined, dir: 'keys' });
+  });
+
+  test('--rotate names tokens, comma-separated or the option again, each once', () => {
+    expect(parse('--rotate', 'cookieSecret,cryptKeeperKey', '--rotate', 'cookieSecret')).toEqual({
+      deployments: ['staging', 'prod'], force: false, rotate: ['cookieSecret', 'cryptKeeperKey'], dir: 'secrets',
+    });
+  });
+
+  test.each([['--help'], ['-h'], ['--help', '--force', '--rotate', 'cookie', '../x']])('%s asks for the usage, whatever else is given', (...argv) => {
+    expect(parse(...argv)).toBe('help');
+  });
+
+  test.each([
+    [['--rotate', 'cookie'], '--rotate "cookie" names no token; the tokens are proxySecretToken, binderApiToken, cookieSecret, cryptKeeperKey, buildTokenSecret'],
+    [['--force', '--rotate', 'cookieSecret'], '--force rotates every token and --rotate only those it names: give one of them'],
+    // Every name is checked before any file is written: a bad one after a good one writes nothing.
+    [['alpha', '../x'], 'deployment name "../x" must be lowercase letters, digits and \'-\', start and end with a letter or digit, and be at most 63 characters'],
+  ])('refuses %j in one line', (argv, message) => {
+    expect(() => parse(...argv)).toThrow(new ConfigError(message));
+  });
+
+  test('an unknown option is refused, pointing to --help', () => {
+    expect(() => parse('--rotate-all')).toThrow(/^Unknown option '--rotate-all'.*; see --help$/);
+  });
+
+  test('the usage names every option', () => {
+    expect(INIT_SECRETS_USAGE).toBe('usage: npm run init-secrets -- [--force | --rotate <token>[,<token>...]] [--dir <folder>] [deployment...]');
+  });
+});
+
+describe('what init-secrets says of each file', () => {
+  test('created: the count of tokens, and each credential left to replace', () => {
+    expect(initSecretsLine('created', 'secrets/staging.json')).toBe('created secrets/staging.json (5 tokens)');
+    expect(initSecretsLine('created', 'secrets/prod.json', ['registryPassword', 'githubAccessToken'])).toBe('created secrets/prod.json (5 tokens; '
+      + 'replace the placeholder in credentials.registryPassword; replace the placeholder in credentials.githubAccessToken)');
+  });
+
+  test('rotated by --force: every token, and what that restarts and breaks', () => {
+    expect(initSecretsLine('rotated', 'secrets/prod.json', ['registryPassword'])).toBe('rotated every token in secrets/prod.json (credentials kept); '
+      + 'on the next apply Deployments hub, proxy and binder restart; every user is signed out; the hub cannot read the auth state it encrypted before '
+      + '(users who have some sign in again); build tokens issued before are refused (a launch page opened before must be reloaded)');
+  });
+
+  test('kept: the file exists, and how to replace its tokens', () => {
+    expect(initSecretsLine('kept', 'secrets/prod.json', ['registryPassword'])).toBe('kept secrets/prod.json: it exists already '
+      + '(--force rotates every token, --rotate <token> only that one)');
+  });
+
+  test('rotated by --rotate: the tokens named, and what they restart', () => {
+    expect(rotatedLine('keys/alpha.json', ['binderApiToken'])).toBe('rotated binderApiToken in keys/alpha.json (the other tokens and the credentials kept); '
+      + 'on the next apply Deployment hub restarts; binder keeps the old token, so its launches fail, until you restart it '
+      + '(kubectl rollout restart deployment/binder --namespace <namespace>)');
+  });
+});
