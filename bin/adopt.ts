@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  ADOPT_USAGE, AdoptedFile, AdoptionComparisonResult, AdoptionRenderInputs, adoptedModuleText, adoptedSecrets, AdoptionPlan, BinderHubTokenValues,
+  ADOPT_USAGE, AdoptedFile, AdoptionComparisonResult, AdoptionRenderInputs, adoptedModuleText, adoptedSecrets, adoptionReport, BinderHubTokenValues,
   chartSourceFromEnvironment, checkAdoptTarget, checkKubectlTarget, checkModuleTarget, ConfigError, DEFAULT_TARGETS, deploymentFiles,
   formatAdoptionComparison, HubUrlRecords, parseAdoptArgs, planAdoption, readClusterTokens, readValuesLayers, redact, renderAdoptionComparison, runMain,
   SecretStore, toolPath, withClusterTokens, writeAdoptedFiles,
@@ -47,7 +47,7 @@ runMain(async () => {
   const written: AdoptedFile[] = [{ target: secretsFile, content: secrets.content, secret: true }, { target: moduleFile, content: moduleText }];
   if (record) written.push({ target: record, content: records.content(plan.hubUrl!.url) });
   writeAdoptedFiles(written, args.force);
-  report(plan, { secretsFile, out: args.out, record, generated: secrets.generated, fromCluster });
+  for (const line of adoptionReport(plan, { secretsFile, out: args.out, record, generated: secrets.generated, fromCluster })) console.log(line);
   if (comparison) showComparison(comparison, args.out, plan.name);
 });
 
@@ -73,26 +73,6 @@ function showComparison(result: AdoptionComparisonResult, out: string, name: str
   console.log(`what switching changes: a synth of ${out} against ${result.rendered}:`);
   // Values of Secrets are left out by construction; redact() is a second guard for the tokens this process knows.
   for (const line of formatAdoptionComparison(result.comparison, deploymentFiles(DEFAULT_TARGETS, name).secrets)) console.log(redact(`  ${line}`));
-}
-
-/** Says what was written, which tokens were generated and what was replaced; never a value of the secrets file. */
-function report(plan: AdoptionPlan, written: { secretsFile: string; out: string; record?: string; generated: string[]; fromCluster: string[] }): void {
-  const found = Object.keys(plan.tokens).filter(token => !written.fromCluster.includes(token));
-  const credentials = Object.keys(plan.credentials);
-  console.log(`wrote ${written.secretsFile} (mode 0600): tokens ${found.length ? `${found.join(', ')} from the values files` : 'none from the values files'}`
-    + `${written.fromCluster.length ? `; ${written.fromCluster.join(', ')} from Secret hub of the live release` : ''}`
-    + `${written.generated.length ? `; generated ${written.generated.join(', ')} (as init-secrets does)` : ''}`
-    + `; credentials ${credentials.length ? credentials.join(', ') : 'none'}`);
-  if (written.generated.includes('cookieSecret')) console.log('  a new cookieSecret signs users out once, when the adopted deployment is first applied');
-  const location = [plan.releaseName && `release ${plan.releaseName}`, plan.namespace && `namespace ${plan.namespace}`].filter(Boolean).map(l => `${l}, `).join('');
-  console.log(`wrote ${written.out}: ${location}Registry.${plan.registry.factory}, Builder.${plan.builder.factory}()${plan.ingress ? ', ingress' : ''}`
-    + `${plan.hubUrl ? `, ${plan.hubUrl.kind === 'fixed' ? 'hubUrl' : 'discoveredHubUrl'}` : ''}, ${Object.keys(plan.chartValues).length} top-level chartValues`);
-  if (written.record) console.log(`recorded the hub URL ${plan.hubUrl!.url} in ${written.record}: commit it, so the next synth keeps it`);
-  if (plan.notes.length > 0) {
-    console.log('settings replaced or not carried over (also listed in the module):');
-    for (const note of plan.notes) console.log(`  - ${note.setting}: ${note.outcome}`);
-  }
-  console.log(`add it to the app: see defineAdopted in main.ts`);
 }
 
 /** The module specifier of this project's lib/ as seen from the module `out`. */
