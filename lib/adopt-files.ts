@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { AdoptionPlan } from './adopt';
 import { isAdoptedModuleText } from './adopt-module';
 import { ConfigError } from './errors';
 import { readInputText } from './input-files';
@@ -103,4 +104,37 @@ function writeAdoptedFile(file: AdoptedFile, force: boolean): { target: string; 
   }
   if (!writeNewFile(file.target, file.content, mode)) throw new ConfigError(`${file.target} was created meanwhile; run adopt again`);
   return { target: file.target };
+}
+
+/** What adopt wrote, as `adoptionReport` says it: the files, and the tokens generated or read from the live release. */
+export interface AdoptionWritten {
+  readonly secretsFile: string;
+  /** The module, as --out named it. */
+  readonly out: string;
+  /** The hub URL record, when the plan's hub URL is a discovered one. */
+  readonly record?: string;
+  readonly generated: readonly string[];
+  readonly fromCluster: readonly string[];
+}
+
+/** The lines adopt prints once it wrote the files: what, which tokens were generated, what was replaced; never a value of the secrets file. */
+export function adoptionReport(plan: AdoptionPlan, written: AdoptionWritten): string[] {
+  const lines: string[] = [];
+  const found = Object.keys(plan.tokens).filter(token => !written.fromCluster.includes(token));
+  const credentials = Object.keys(plan.credentials);
+  lines.push(`wrote ${written.secretsFile} (mode 0600): tokens ${found.length ? `${found.join(', ')} from the values files` : 'none from the values files'}`
+    + `${written.fromCluster.length ? `; ${written.fromCluster.join(', ')} from Secret hub of the live release` : ''}`
+    + `${written.generated.length ? `; generated ${written.generated.join(', ')} (as init-secrets does)` : ''}`
+    + `; credentials ${credentials.length ? credentials.join(', ') : 'none'}`);
+  if (written.generated.includes('cookieSecret')) lines.push('  a new cookieSecret signs users out once, when the adopted deployment is first applied');
+  const location = [plan.releaseName && `release ${plan.releaseName}`, plan.namespace && `namespace ${plan.namespace}`].filter(Boolean).map(l => `${l}, `).join('');
+  lines.push(`wrote ${written.out}: ${location}Registry.${plan.registry.factory}, Builder.${plan.builder.factory}()${plan.ingress ? ', ingress' : ''}`
+    + `${plan.hubUrl ? `, ${plan.hubUrl.kind === 'fixed' ? 'hubUrl' : 'discoveredHubUrl'}` : ''}, ${Object.keys(plan.chartValues).length} top-level chartValues`);
+  if (written.record) lines.push(`recorded the hub URL ${plan.hubUrl!.url} in ${written.record}: commit it, so the next synth keeps it`);
+  if (plan.notes.length > 0) {
+    lines.push('settings replaced or not carried over (also listed in the module):');
+    for (const note of plan.notes) lines.push(`  - ${note.setting}: ${note.outcome}`);
+  }
+  lines.push(`add it to the app: see defineAdopted in main.ts`);
+  return lines;
 }

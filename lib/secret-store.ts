@@ -51,6 +51,9 @@ export function requiredCredential(secrets: DeploymentSecrets, name: CredentialN
   return value;
 }
 
+/** The folder of the secrets files unless a command is told another (init-secrets --dir). */
+export const DEFAULT_SECRETS_DIR = 'secrets';
+
 /** What `init` did: wrote a new file, replaced the tokens of an existing one, or left an existing one alone. */
 export type InitOutcome = 'created' | 'rotated' | 'kept';
 
@@ -62,7 +65,7 @@ export type InitOutcome = 'created' | 'rotated' | 'kept';
  */
 export class SecretStore {
   /** @param directory where the files live; relative paths resolve from the working directory */
-  constructor(public readonly directory: string = 'secrets') {}
+  constructor(public readonly directory: string = DEFAULT_SECRETS_DIR) {}
 
   /** The file that holds `deployment`'s secrets. */
   public fileFor(deployment: string): string {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { AdoptedDeploymentModule, ChartSource, HubUrlRecords, SecretStore } from '../lib';
-import { expectNoFixtureSecret, fixture, LEGACY, TODAY } from './adopt-fixtures';
+import { expectNoFixtureSecret, fixture, LEGACY, LEGACY_REPORT, TODAY } from './adopt-fixtures';
 import { exampleWorkspace, find, FIXTURE_CHART, runCommand, secretValue } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
@@ -26,16 +26,7 @@ describe('npm run adopt on the 2019 guide files', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout.split('\n')).toEqual([
-      'wrote secrets/legacy.json (mode 0600): tokens proxySecretToken, binderApiToken from the values files; generated cookieSecret, '
-        + 'cryptKeeperKey, buildTokenSecret (as init-secrets does); credentials registryPassword, githubAccessToken',
-      '  a new cookieSecret signs users out once, when the adopted deployment is first applied',
-      'wrote deployments/legacy.ts: Registry.dockerHub, Builder.dind(), discoveredHubUrl, 1 top-level chartValues',
-      'recorded the hub URL http://35.190.10.20/ in hub-urls/legacy.url: commit it, so the next synth keeps it',
-      'settings replaced or not carried over (also listed in the module):',
-      '  - registry.prefix: a 2019 setting today\'s chart refuses; replaced by Registry.dockerHub({ imagePrefix })',
-      '  - github: a 2019 setting; its token is now githubAccessToken, from the secrets file',
-      '  - dind.enabled: a 2019 setting today\'s chart refuses; replaced by Builder.dind()',
-      'add it to the app: see defineAdopted in main.ts',
+      ...LEGACY_REPORT,
       `no comparison with helm: helm template of ${LEGACY[0]}, ${LEGACY[1]} (local chart ${FIXTURE_CHART}, release legacy, namespace legacy, `
         + 'Kubernetes 1.35.0) failed: the chart\'s values schema refused the values of release legacy: binderhub: at \'\': additional properties \'github\' not allowed',
       '',

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { adoptedModuleText, checkAdoptTarget, checkModuleTarget, planAdoption, writeAdoptedFiles } from '../lib';
+import { adoptedModuleText, adoptionReport, checkAdoptTarget, checkModuleTarget, planAdoption, readValuesLayers, writeAdoptedFiles } from '../lib';
+import { LEGACY, LEGACY_REPORT } from './adopt-fixtures';
 import { thrownMessage } from './helpers';
 
 /** A project folder as a clone has it, its sources included, and a folder outside it. */
@@ -129,5 +130,23 @@ describe('writeAdoptedFiles: all the files or none', () => {
       .toBe(`${module} was created meanwhile; run adopt again`);
     expect(fs.existsSync(secrets)).toBe(false);
     expect(fs.readFileSync(module, 'utf8')).toBe('// theirs\n');
+  });
+});
+
+describe('adoptionReport: what adopt says once it wrote the files', () => {
+  test('the 2019 guide files: the tokens found and generated, the credentials, the module, the recorded hub URL, each setting replaced', () => {
+    expect(adoptionReport(planAdoption('legacy', readValuesLayers(LEGACY)), {
+      secretsFile: 'secrets/legacy.json', out: 'deployments/legacy.ts', record: 'hub-urls/legacy.url',
+      generated: ['cookieSecret', 'cryptKeeperKey', 'buildTokenSecret'], fromCluster: [],
+    })).toEqual(LEGACY_REPORT);
+  });
+
+  test('no token in the values files, some from the live release, none generated: the release and namespace kept, nothing replaced', () => {
+    const plan = planAdoption('mine', { imageBuilderType: 'host', config: { BinderHub: { use_registry: false } } }, { releaseName: 'rel', namespace: 'ns' });
+    expect(adoptionReport(plan, { secretsFile: 'secrets/mine.json', out: 'adopted/mine.ts', generated: [], fromCluster: ['cookieSecret'] })).toEqual([
+      'wrote secrets/mine.json (mode 0600): tokens none from the values files; cookieSecret from Secret hub of the live release; credentials none',
+      'wrote adopted/mine.ts: release rel, namespace ns, Registry.none, Builder.host(), 0 top-level chartValues',
+      'add it to the app: see defineAdopted in main.ts',
+    ]);
   });
 });

@@ -4,9 +4,11 @@
  * the same defaults.
  */
 import {
-  APPLY_USAGE, BENCH_USAGE, CHECK_DIST_USAGE, ConfigError, DIFF_USAGE, parseApplyArgs, parseBenchArgs, parseDiffArgs, parsePatchHubUrlArgs,
-  parsePruneCommandArgs, PATCH_HUB_URL_USAGE, PRUNE_COMMAND_USAGE, SYNTH_USAGE,
+  ADOPT_USAGE, APPLY_USAGE, BENCH_USAGE, CHECK_DIST_USAGE, ConfigError, DIFF_USAGE, INIT_SECRETS_USAGE, initSecretsLine, parseAdoptArgs, parseApplyArgs,
+  parseBenchArgs, parseDiffArgs, parseInitSecretsArgs, parsePatchHubUrlArgs, parsePruneCommandArgs, PATCH_HUB_URL_USAGE, PRUNE_COMMAND_USAGE,
+  rotatedLine, SYNTH_USAGE,
 } from '../lib';
+import { EXAMPLE_DEPLOYMENTS, EXAMPLE_NAMESPACES } from '../main';
 
 describe('parseApplyArgs (npm run apply)', () => {
   test('only --deployment: no prune, a 600 s timeout, dist/ and dist-secrets/, kubectl\'s own kubeconfig and context', () => {
@@ -207,5 +209,154 @@ describe('commands without options (they take only --help, through helpOnly)', (
     expect(SYNTH_USAGE).toBe('usage: npm run synth (or cdk8s synth): synthesizes the deployments of main.ts into dist/ and dist-secrets/');
     expect(CHECK_DIST_USAGE).toBe('usage: npm run check-dist: fails when dist/ or dist-secrets/ differ from a fresh synth, hold Secret data they '
       + 'should not, or are not apply-ready');
+  });
+});
+
+describe('parseAdoptArgs (npm run adopt)', () => {
+  const EXAMPLE = { names: EXAMPLE_DEPLOYMENTS, namespaces: EXAMPLE_NAMESPACES };
+  const parse = (...argv: string[]) => parseAdoptArgs(argv, EXAMPLE);
+
+  test('--name and one file: the module in deployments/, nothing replaced, the live release named --name, no cluster read, compared', () => {
+    expect(parse('--name', 'mybinder', '--config', 'config.yaml')).toEqual({
+      name: 'mybinder', files: ['config.yaml'], out: 'deployments/mybinder.ts', force: false,
+      namespace: undefined, release: undefined, fromCluster: undefined, compare: true,
+    });
+  });
+
+  test('every option is taken as given; the values files count in the order given, whichever the option', () => {
+    expect(parse('--name', 'mybinder', '-f', 'a.yaml', '--secret', 'secret.yaml', '--values', 'b.yaml', '--config', 'config.yaml',
+      '--secret', 'more.yaml', '--out', 'adopted/mine.ts', '--force', '--namespace', 'binder-ns', '--release', 'binder-rel', '--no-compare')).toEqual({
+      name: 'mybinder', files: ['a.yaml', 'secret.yaml', 'b.yaml', 'config.yaml', 'more.yaml'], out: 'adopted/mine.ts', force: true,
+      namespace: 'binder-ns', release: 'binder-rel', fromCluster: undefined, compare: false,
+    });
+  });
+
+  test('--from-cluster alone: kubectl\'s own kubeconfig and context, a 30 s request timeout', () => {
+    expect(parse('--name', 'mybinder', '--secret', 's.yaml', '--from-cluster')).toEqual({
+      name: 'mybinder', files: ['s.yaml'], out: 'deployments/mybinder.ts', force: false, namespace: undefined, release: undefined,
+      fromCluster: { kubeconfig: undefined, context: undefined, requestTimeoutSec: 30 }, compare: true,
+    });
+  });
+
+  test('--from-cluster takes --context, --kubeconfig and --request-timeout as given', () => {
+    expect(parse('--name', 'mybinder', '--secret', 's.yaml', '--from-cluster', '--context', 'ctx', '--kubeconfig', 'kc', '--request-timeout', '5'))
+      .toMatchObject({ fromCluster: { kubeconfig: 'kc', context: 'ctx', requestTimeoutSec: 5 } });
+  });
+
+  test.each([['--help'], ['-h'], ['--help', '--name', 'staging']])('%s asks for the usage, whatever else is given', (...argv) => {
+    expect(parse(...argv)).toBe('help');
+  });
+
+  const FILE = ['--secret', 's.yaml'];
+  test.each([
+    [[...FILE], '--name is required: the deployment\'s name, such as binderhub; see --help'],
+    [['--name', '', ...FILE], '--name is required: the deployment\'s name, such as binderhub; see --help'],
+    [['--name', 'My_Binder', ...FILE], '--name "My_Binder" must be lowercase letters, digits and \'-\', start and end with a letter or digit, and be at most 63 characters'],
+    [['--name', 'mybinder'], 'give the values files: --secret secret.yaml --config config.yaml (and -f for more); see --help'],
+    [['--name', 'mybinder', ...FILE, '--context', 'ctx'], '--context, --kubeconfig and --request-timeout go with --from-cluster; see --help'],
+    [['--name', 'mybinder', ...FILE, '--kubeconfig', 'kc'], '--context, --kubeconfig and --request-timeout go with --from-cluster; see --help'],
+    [['--name', 'mybinder', ...FILE, '--request-timeout', '5'], '--context, --kubeconfig and --request-timeout go with --from-cluster; see --help'],
+    [['--name', 'mybinder', ...FILE, '--from-cluster', '--request-timeout', '0'],
+      '--request-timeout must be a whole number of seconds from 1 to 3600 (an hour), got "0"'],
+    [['--name', 'mybinder', ...FILE, '--namespace', 'Binder'],
+      '--namespace "Binder" must be lowercase letters, digits and \'-\', start and end with a letter or digit, and be at most 63 characters'],
+    [['--name', 'mybinder', ...FILE, '--release', 'a'.repeat(54)],
+      `--release "${'a'.repeat(54)}" must be lowercase letters, digits and '-', start and end with a letter or digit, and be at most 53 characters`],
+    [['--name', 'staging', ...FILE], '--name staging is the name of main.ts\'s deployment "staging"; pick another, or take "staging" out of main.ts first'],
+    [['--name', 'mine', ...FILE, '--release', 'prod'], 'release prod (--release, default --name) is the release name of main.ts\'s deployment "prod"; pick '
+      + 'another, or take "prod" out of main.ts first: cluster-wide objects such as ClusterRole prod-image-cleaner would collide'],
+    [['--name', 'prod', ...FILE, '--release', 'mine', '--namespace', 'mine'], '--name prod is the name of main.ts\'s deployment "prod"; pick another, '
+      + 'or take "prod" out of main.ts first'],
+    [['--name', 'binderhub-prod', ...FILE], 'namespace binderhub-prod (--namespace, default --name) is the namespace of main.ts\'s deployment "prod"; '
+      + 'pick another, or take "prod" out of main.ts first: the jupyterhub chart\'s objects carry no release prefix'],
+    [['--name', 'mine', ...FILE, '--namespace', 'binderhub-staging'], 'namespace binderhub-staging (--namespace, default --name) is the namespace of '
+      + 'main.ts\'s deployment "staging"; pick another, or take "staging" out of main.ts first: the jupyterhub chart\'s objects carry no release prefix'],
+  ])('refuses %j in one line', (argv, message) => {
+    expect(() => parse(...argv)).toThrow(new ConfigError(message));
+  });
+
+  test('a --namespace of its own lets a name that is an example\'s namespace through', () => {
+    expect(parse('--name', 'binderhub-staging', ...FILE, '--namespace', 'mine')).toMatchObject({ name: 'binderhub-staging', namespace: 'mine' });
+  });
+
+  test('an unknown option is refused, pointing to --help', () => {
+    expect(() => parse('--name', 'mybinder', ...FILE, '--prune')).toThrow(/^Unknown option '--prune'.*; see --help$/);
+  });
+
+  test('the usage states the defaults the parser uses', () => {
+    for (const line of ['--out <file>.ts       where the module goes, inside the project folder (default: deployments/<name>.ts)',
+      '--namespace <ns>      the live release\'s namespace (default: --name)', '--release <name>      the live release\'s name (default: --name)',
+      '--context <ctx>, --kubeconfig <file>   which cluster kubectl reads (default: kubectl\'s own)',
+      'how long the API server may take to answer one request, at most 3600 (default: 30)']) {
+      expect(ADOPT_USAGE).toContain(line);
+    }
+  });
+});
+
+describe('parseInitSecretsArgs (npm run init-secrets)', () => {
+  const parse = (...argv: string[]) => parseInitSecretsArgs(argv, EXAMPLE_DEPLOYMENTS);
+
+  test('no argument: the example\'s deployments, staging and prod, in secrets/, no file replaced', () => {
+    expect(parse()).toEqual({ deployments: ['staging', 'prod'], force: false, rotate: undefined, dir: 'secrets' });
+  });
+
+  test('deployments named replace the example\'s; each is taken once, in the order first named', () => {
+    expect(parse('beta', 'alpha', 'beta')).toEqual({ deployments: ['beta', 'alpha'], force: false, rotate: undefined, dir: 'secrets' });
+  });
+
+  test('--force and --dir are taken as given', () => {
+    expect(parse('--force', '--dir', 'keys', 'alpha')).toEqual({ deployments: ['alpha'], force: true, rotate: undefined, dir: 'keys' });
+  });
+
+  test('--rotate names tokens, comma-separated or the option again, each once', () => {
+    expect(parse('--rotate', 'cookieSecret,cryptKeeperKey', '--rotate', 'cookieSecret')).toEqual({
+      deployments: ['staging', 'prod'], force: false, rotate: ['cookieSecret', 'cryptKeeperKey'], dir: 'secrets',
+    });
+  });
+
+  test.each([['--help'], ['-h'], ['--help', '--force', '--rotate', 'cookie', '../x']])('%s asks for the usage, whatever else is given', (...argv) => {
+    expect(parse(...argv)).toBe('help');
+  });
+
+  test.each([
+    [['--rotate', 'cookie'], '--rotate "cookie" names no token; the tokens are proxySecretToken, binderApiToken, cookieSecret, cryptKeeperKey, buildTokenSecret'],
+    [['--force', '--rotate', 'cookieSecret'], '--force rotates every token and --rotate only those it names: give one of them'],
+    // Every name is checked before any file is written: a bad one after a good one writes nothing.
+    [['alpha', '../x'], 'deployment name "../x" must be lowercase letters, digits and \'-\', start and end with a letter or digit, and be at most 63 characters'],
+  ])('refuses %j in one line', (argv, message) => {
+    expect(() => parse(...argv)).toThrow(new ConfigError(message));
+  });
+
+  test('an unknown option is refused, pointing to --help', () => {
+    expect(() => parse('--rotate-all')).toThrow(/^Unknown option '--rotate-all'.*; see --help$/);
+  });
+
+  test('the usage names every option', () => {
+    expect(INIT_SECRETS_USAGE).toBe('usage: npm run init-secrets -- [--force | --rotate <token>[,<token>...]] [--dir <folder>] [deployment...]');
+  });
+});
+
+describe('what init-secrets says of each file', () => {
+  test('created: the count of tokens, and each credential left to replace', () => {
+    expect(initSecretsLine('created', 'secrets/staging.json')).toBe('created secrets/staging.json (5 tokens)');
+    expect(initSecretsLine('created', 'secrets/prod.json', ['registryPassword', 'githubAccessToken'])).toBe('created secrets/prod.json (5 tokens; '
+      + 'replace the placeholder in credentials.registryPassword; replace the placeholder in credentials.githubAccessToken)');
+  });
+
+  test('rotated by --force: every token, and what that restarts and breaks', () => {
+    expect(initSecretsLine('rotated', 'secrets/prod.json', ['registryPassword'])).toBe('rotated every token in secrets/prod.json (credentials kept); '
+      + 'on the next apply Deployments hub, proxy and binder restart; every user is signed out; the hub cannot read the auth state it encrypted before '
+      + '(users who have some sign in again); build tokens issued before are refused (a launch page opened before must be reloaded)');
+  });
+
+  test('kept: the file exists, and how to replace its tokens', () => {
+    expect(initSecretsLine('kept', 'secrets/prod.json', ['registryPassword'])).toBe('kept secrets/prod.json: it exists already '
+      + '(--force rotates every token, --rotate <token> only that one)');
+  });
+
+  test('rotated by --rotate: the tokens named, and what they restart', () => {
+    expect(rotatedLine('keys/alpha.json', ['binderApiToken'])).toBe('rotated binderApiToken in keys/alpha.json (the other tokens and the credentials kept); '
+      + 'on the next apply Deployment hub restarts; binder keeps the old token, so its launches fail, until you restart it '
+      + '(kubectl rollout restart deployment/binder --namespace <namespace>)');
   });
 });

@@ -75,6 +75,14 @@ describe('npm run init-secrets', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(written);
   });
 
+  test('a bad deployment name after a good one is refused before any file is written', () => {
+    const cwd = workspace();
+    const result = runCommand('init-secrets', cwd, {}, ['--dir', 'keys', 'alpha', '../x']);
+    expect([result.status, result.stdout, result.stderr]).toEqual([1, '', 'error: deployment name "../x" must be lowercase letters, digits and \'-\', '
+      + 'start and end with a letter or digit, and be at most 63 characters\n']);
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
   test('--help prints the usage and writes nothing', () => {
     const cwd = workspace();
     const help = runCommand('init-secrets', cwd, {}, ['--help']);
