@@ -356,7 +356,8 @@ describe('what init-secrets says of each file', () => {
 
   test('rotated by --rotate: the tokens named, and what they restart', () => {
     expect(rotatedLine('keys/alpha.json', ['binderApiToken'])).toBe('rotated binderApiToken in keys/alpha.json (the other tokens and the credentials kept); '
-      + 'on the next apply Deployment hub restarts; binder keeps the old token, so its launches fail, until you restart it '
-      + '(kubectl rollout restart deployment/binder --namespace <namespace>)');
+      + 'on the next apply Deployments hub and binder restart');
+    expect(rotatedLine('keys/alpha.json', ['cookieSecret', 'proxySecretToken'])).toBe('rotated cookieSecret, proxySecretToken in keys/alpha.json '
+      + '(the other tokens and the credentials kept); on the next apply Deployments hub and proxy restart; every user is signed out');
   });
 });
