@@ -58,12 +58,8 @@ export function readInputText(file: string, options: InputFileOptions = {}): str
 /** `bytes` as UTF-8 text; anything else is refused naming `file` and the line it starts on. */
 export function decodeUtf8(bytes: Buffer, file: string, fix?: string): string {
   const advice = fix ? `; ${fix}` : '';
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
-    throw new ConfigError(`${file} is UTF-16; save it as UTF-8${advice}`);
-  }
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    throw new ConfigError(`${file} starts with a byte-order mark; save it as UTF-8 without one${advice}`);
-  }
+  if (UTF16_MARKS.some(mark => bytes.subarray(0, 2).equals(mark))) throw new ConfigError(`${file} is UTF-16; save it as UTF-8${advice}`);
+  if (bytes.subarray(0, 3).equals(UTF8_MARK)) throw new ConfigError(`${file} starts with a byte-order mark; save it as UTF-8 without one${advice}`);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -73,12 +69,19 @@ export function decodeUtf8(bytes: Buffer, file: string, fix?: string): string {
   }
 }
 
+/** The byte-order marks of UTF-16, little- and big-endian, and of UTF-8. */
+const UTF16_MARKS = [Buffer.from([0xff, 0xfe]), Buffer.from([0xfe, 0xff])];
+const UTF8_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** U+FFFD as UTF-8: what a file holding the replacement character itself holds. */
+const REPLACEMENT_CHARACTER = Buffer.from('\ufffd');
+
 /** The offset of the first byte that does not start or continue a valid UTF-8 sequence. */
 function firstInvalidUtf8(bytes: Buffer): number {
   let offset = 0;
   for (const character of bytes.toString('utf8')) {
-    // Node decodes each invalid sequence as U+FFFD; a genuine U+FFFD in the file is the bytes EF BF BD.
-    if (character === '\ufffd' && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return offset;
+    // Node decodes each invalid sequence as U+FFFD; a genuine one is the bytes EF BF BD.
+    if (character === '\ufffd' && !bytes.subarray(offset, offset + 3).equals(REPLACEMENT_CHARACTER)) return offset;
     offset += Buffer.byteLength(character);
   }
   return offset;
@@ -93,9 +96,9 @@ export function describeFileKind(stats: fs.Stats): string {
   return 'not a file';
 }
 
-/** `bytes` as a short size: 1 MiB, 64 KiB, 512 bytes. */
+/** A size limit (at least one byte) as it is written: 1 MiB, 64 KiB, 1000 bytes. */
 export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
 }

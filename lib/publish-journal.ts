@@ -31,9 +31,6 @@ const JOURNAL_NAME = '.publish-journal.json';
 /** What the journal's `format` says, so that no other JSON file is taken for one. */
 const JOURNAL_FORMAT = 'binderhub-cdk8s publish journal 1';
 
-/** The most a journal may hold: a step is under 200 bytes, and a publish has a few files per deployment. */
-const MAX_JOURNAL_BYTES = 1024 * 1024;
-
 /** The file that journals a publish into `targets`. */
 export function journalFile(targets: PublishTargets): string {
   return path.join(targets.secrets, JOURNAL_NAME);
@@ -77,7 +74,8 @@ export function readJournal(targets: PublishTargets): PublishStep[] | undefined 
   if (fs.lstatSync(file).isSymbolicLink()) throw refuse('a link, not a journal a publish wrote');
   let journal: unknown;
   try {
-    journal = JSON.parse(readInputText(file, { maxBytes: MAX_JOURNAL_BYTES }));
+    // At most readInputText's 1 MiB: a step is under 200 bytes, and a publish has a few files per deployment.
+    journal = JSON.parse(readInputText(file));
   } catch (error) {
     if (error instanceof ConfigError) throw refuse(error.message.startsWith(file) ? error.message.slice(file.length).trim() : error.message);
     throw refuse('no JSON'); // JSON.parse's message quotes the text

@@ -9,6 +9,7 @@ const LONGEST_COMPARED_KEY = 64;
 
 /** The expected name within two edits of one of `keys` (case aside), if any: what the keys most likely misspell. */
 export function likelyMeant(keys: readonly string[], expected: readonly string[]): string | undefined {
+  // Stryker disable next-line all: a bound on the work only; no key that long is within two edits of a name of ours
   for (const key of keys.filter(k => k.length <= LONGEST_COMPARED_KEY)) {
     const meant = expected.find(name => editDistance(key.toLowerCase(), name.toLowerCase()) <= 2);
     if (meant !== undefined) return meant;
@@ -33,7 +34,8 @@ function editDistance(a: string, b: string): number {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) current[j] = Math.min(current[j], beforePrevious[j - 2] + 1);
+      // In the first row or column a[-1] or b[-1] is undefined, so no swap is seen there.
+      if (a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) current[j] = Math.min(current[j], beforePrevious[j - 2] + 1);
     }
     beforePrevious = previous;
     previous = current;

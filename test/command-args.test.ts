@@ -33,8 +33,13 @@ describe('parseApplyArgs (npm run apply)', () => {
   test.each([
     [[], '--deployment is required; see --help'],
     [['--deployment', 'staging', '--timeout', '60s'], '--timeout must be a whole number of seconds from 1 to 86400 (a day), got "60s"'],
+    [['--deployment', '../x'], '--deployment "../x" must be lowercase letters, digits and \'-\', start and end with a letter or digit, and be at most 63 characters'],
   ])('refuses %j in one line', (argv, message) => {
     expect(() => parseApplyArgs(argv)).toThrow(new ConfigError(message));
+  });
+
+  test('the usage ends with --help', () => {
+    expect(APPLY_USAGE.split('\n').slice(-1)).toEqual(['  --help                 this text']);
   });
 
   test('an unknown option is refused, pointing to --help', () => {

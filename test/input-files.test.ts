@@ -1,9 +1,19 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { decodeUtf8, formatBytes, readInputBytes, readInputText } from '../lib';
 import { configErrorMessage } from './helpers';
+
+// The real fstatSync unless a test makes the open file something else, as a swap after the check would.
+jest.mock('fs', () => {
+  const actual = jest.requireActual('fs');
+  return { ...actual, fstatSync: jest.fn(actual.fstatSync) };
+});
+
+/** The file descriptors this process has open. */
+const openFiles = () => fs.readdirSync('/proc/self/fd').length;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'input-files-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -41,9 +51,37 @@ describe('readInputBytes', () => {
     expect(configErrorMessage(() => readInputBytes(fifo))).toBe(`${fifo} is a FIFO (named pipe), not a regular file`);
   });
 
-  test('a device such as /dev/zero, and a folder, are refused', () => {
+  test('a device such as /dev/zero, a folder and a socket are refused', async () => {
     expect(configErrorMessage(() => readInputBytes('/dev/zero'))).toBe('/dev/zero is a device, not a regular file');
     expect(configErrorMessage(() => readInputBytes(dir, { fix: 'remove it' }))).toBe(`${dir} is a folder, not a regular file; remove it`);
+    const socket = path.join(dir, 'socket');
+    const server = net.createServer();
+    await new Promise<void>(resolve => server.listen(socket, resolve));
+    try {
+      expect(configErrorMessage(() => readInputBytes(socket))).toBe(`${socket} is a socket, not a regular file`);
+    } finally {
+      await new Promise(resolve => server.close(resolve));
+    }
+  });
+
+  test('a file that became a FIFO between the check and the open is refused (and closed)', () => {
+    const file = path.join(dir, 'swapped.txt');
+    fs.writeFileSync(file, 'text\n');
+    const fifo = path.join(dir, 'swapped-pipe');
+    execFileSync('mkfifo', [fifo]);
+    const before = openFiles();
+    (fs.fstatSync as jest.Mock).mockImplementationOnce(() => fs.statSync(fifo));
+    expect(configErrorMessage(() => readInputBytes(file))).toBe(`${file} changed into something other than a regular file while it was read`);
+    expect(openFiles()).toBe(before);
+  });
+
+  test('a file refused for its size is closed', () => {
+    const file = path.join(dir, 'closed.txt');
+    fs.writeFileSync(file, 'z'.repeat(2048));
+    const before = openFiles();
+    for (let i = 0; i < 3; i++) configErrorMessage(() => readInputBytes(file, { maxBytes: 1024 }));
+    readInputBytes(file);
+    expect(openFiles()).toBe(before);
   });
 });
 
@@ -59,6 +97,23 @@ describe('readInputText', () => {
     fs.writeFileSync(file, Buffer.concat([Buffer.from('one\ntwo \ufffd\nthree '), Buffer.from([0xe9]), Buffer.from('\n')]));
     expect(configErrorMessage(() => readInputText(file, { fix: 'retype it' })))
       .toBe(`${file} line 3: a byte that is no UTF-8 (Latin-1?); save the file as UTF-8; retype it`);
+  });
+
+  test('a mark alone is refused as such; bytes that only start like one are no UTF-8', () => {
+    expect(configErrorMessage(() => decodeUtf8(Buffer.from([0xff, 0xfe]), 'a.json'))).toBe('a.json is UTF-16; save it as UTF-8');
+    expect(configErrorMessage(() => decodeUtf8(Buffer.from([0xfe, 0xff]), 'a.json'))).toBe('a.json is UTF-16; save it as UTF-8');
+    expect(configErrorMessage(() => decodeUtf8(Buffer.from([0xef, 0xbb, 0xbf]), 'a.json'))).toBe('a.json starts with a byte-order mark; save it as UTF-8 without one');
+    for (const bytes of [[0xff, 0x41], [0x41, 0xfe], [0xfe, 0x41], [0xef, 0xbb, 0x41], [0xef, 0x41, 0xbf], [0x41, 0xbb, 0xbf]]) {
+      expect(configErrorMessage(() => decodeUtf8(Buffer.from(bytes), 'a.json'))).toMatch(/^a\.json line 1: a byte that is no UTF-8/);
+    }
+  });
+
+  test('an invalid sequence that ends like U+FFFD is not taken for it: the line is the invalid byte\'s', () => {
+    // 0xbf 0xbd are continuation bytes without a lead byte: invalid, though the last two bytes of U+FFFD's encoding.
+    const bytes = Buffer.concat([Buffer.from('ok \ufffd\nnext '), Buffer.from([0xbf, 0xbd]), Buffer.from('\n')]);
+    expect(configErrorMessage(() => decodeUtf8(bytes, 'b.txt'))).toMatch(/^b\.txt line 2: /);
+    const lead = Buffer.concat([Buffer.from('one\n'), Buffer.from([0xef, 0x41, 0xbd]), Buffer.from('\n')]);
+    expect(configErrorMessage(() => decodeUtf8(lead, 'c.txt'))).toMatch(/^c\.txt line 2: /);
   });
 
   test('UTF-16 in either byte order and a UTF-8 byte-order mark are refused', () => {

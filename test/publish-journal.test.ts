@@ -43,6 +43,9 @@ describe('a journal may only name renames and removals a publish itself prepares
     ['renames onto a path outside dist/', { folder: 'manifests', prepared: '.x.k8s.yaml.1.tmp', target: '../main.ts' }, 'renames onto a file that is no manifest of the folder'],
     ['removes a file outside the folders', { folder: 'manifests', remove: '../outside.txt' }, 'removes a file that is no manifest of the folder'],
     ['removes a file of dist/ that is no manifest', { folder: 'manifests', remove: 'README.md' }, 'removes a file that is no manifest of the folder'],
+    ['removes a manifest above dist/', { folder: 'manifests', remove: '../prod.k8s.yaml' }, 'removes a file that is no manifest of the folder'],
+    ['removes a manifest in a folder below dist/', { folder: 'manifests', remove: 'sub/prod.k8s.yaml' }, 'removes a file that is no manifest of the folder'],
+    ['removes a hidden file named like a manifest', { folder: 'manifests', remove: '.prod.k8s.yaml' }, 'removes a file that is no manifest of the folder'],
     ['removes a manifest of dist/ from the secrets folder', { folder: 'secrets', remove: 'prod.k8s.yaml' }, 'removes a file that is no manifest of the folder'],
     ['names a folder of its own', { folder: '..', remove: 'prod.k8s.yaml' }, 'names no folder of the publish'],
     ['renames a prepared file of another target', { folder: 'manifests', prepared: '.staging.k8s.yaml.7.tmp', target: 'prod.k8s.yaml' }, 'renames a file that no publish prepares'],
@@ -75,6 +78,8 @@ describe('a journal may only name renames and removals a publish itself prepares
     ['null', null, 'not a publish journal (an object of this format with a list of steps)'],
     ['an object whose steps are no list', { format: FORMAT, steps: { remove: 'prod.k8s.yaml' } }, 'not a publish journal (an object of this format with a list of steps)'],
     ['another JSON file', { tokens: { proxySecretToken: 'journal-test-token' } }, 'not a publish journal (an object of this format with a list of steps)'],
+    ['a list of steps in another format', { format: 'some tool 1', steps: [{ folder: 'manifests', remove: 'prod.k8s.yaml' }] },
+      'not a publish journal (an object of this format with a list of steps)'],
   ])('a journal that is %s: one line naming the file and the fix, no stack trace, no content quoted', (_, content, problem) => {
     const { targets, snapshot, writeJournal } = workspace();
     writeJournal(content);
@@ -158,6 +163,24 @@ describe('where the journal lives', () => {
     expect(fs.readFileSync(path.join(targets.manifests, 'prod.k8s.yaml'), 'utf8')).toBe('kind: Service\n');
     expect(fs.existsSync(journalFile(targets))).toBe(false);
     expect(publishedFolderProblems(targets)).toEqual([]);
+  });
+
+  test('a step is a step whatever the order of its keys', () => {
+    const { targets, writeJournal } = workspace();
+    fs.writeFileSync(path.join(targets.manifests, '.prod.k8s.yaml.8.tmp'), 'kind: Service\n');
+    writeJournal({ steps: [{ target: 'prod.k8s.yaml', prepared: '.prod.k8s.yaml.8.tmp', folder: 'manifests' }], format: FORMAT });
+    completeInterruptedPublish(targets);
+    expect(fs.readFileSync(path.join(targets.manifests, 'prod.k8s.yaml'), 'utf8')).toBe('kind: Service\n');
+  });
+
+  test('leftover prepared files are named in order, folder by folder', () => {
+    const { targets } = workspace();
+    for (const name of ['.zeta.k8s.yaml.2.tmp', '.alpha.k8s.yaml.9.tmp', '.mid.k8s.yaml.5.tmp']) fs.writeFileSync(path.join(targets.manifests, name), 'x\n');
+    fs.writeFileSync(path.join(targets.secrets, '.a-secrets.k8s.yaml.1.tmp'), 'x\n');
+    expect(publishedFolderProblems(targets).map(problem => problem.slice(0, problem.indexOf(':')))).toEqual([
+      ...['.alpha.k8s.yaml.9.tmp', '.mid.k8s.yaml.5.tmp', '.zeta.k8s.yaml.2.tmp'].map(name => path.join(targets.manifests, name)),
+      path.join(targets.secrets, '.a-secrets.k8s.yaml.1.tmp'),
+    ]);
   });
 });
 
