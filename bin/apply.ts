@@ -34,7 +34,8 @@ runMain(async () => {
   }
   await waitForRollouts({ ...kubectl, timeoutSec: args.timeoutSec, onProgress: line => process.stderr.write(`${line}\n`) }, plan.workloads);
 
-  const state = hubUrlState(fs.readFileSync(deploymentFiles(targets, deployment).manifests, 'utf8'), deploymentFiles(targets, deployment).manifests);
+  const manifest = deploymentFiles(targets, deployment).manifests;
+  const state = hubUrlState(fs.readFileSync(manifest, 'utf8'), manifest);
   if (state.source === 'pending') {
     console.log(`the hub URL is pending: once Service proxy-public has its address, run \`npm run patch-hub-url -- --deployment ${deployment} --apply\``);
   }

@@ -5,7 +5,7 @@ import { readInputText } from './input-files';
 import { findDuplicateJsonKey } from './json-duplicates';
 import { writeFileAtomic, writeNewFile } from './publish';
 import { registerSecrets } from './redact';
-import { misspellingHint } from './unexpected-keys';
+import { misspellingHint, unexpectedNames } from './unexpected-keys';
 import { BinderHubTokens, TOKEN_NAMES, TokenName } from './tokens';
 import { isPlainObject } from './values';
 
@@ -97,7 +97,7 @@ export class SecretStore {
    */
   public init(deployment: string, force = false, needed: ReadonlyArray<CredentialName> = []): InitOutcome {
     const file = this.fileFor(deployment);
-    const exists = fs.existsSync(file);
+    const exists = secretsFileExists(file);
     if (exists && !force) {
       return 'kept';
     }
@@ -120,7 +120,7 @@ export class SecretStore {
    */
   public rotate(deployment: string, names: readonly TokenName[]): void {
     const file = this.fileFor(deployment);
-    if (!fs.existsSync(file)) {
+    if (!secretsFileExists(file)) {
       throw new ConfigError(`secrets file ${file} for deployment "${deployment}" does not exist, so it has no tokens to rotate; `
         + `run \`npm run init-secrets -- ${deployment}\` to generate them`);
     }
@@ -170,8 +170,7 @@ export class SecretStore {
     }
     const unknown = Object.keys(value).filter(name => !(CREDENTIAL_NAMES as readonly string[]).includes(name));
     if (unknown.length > 0) {
-      throw new ConfigError(`${file}: ${unknown.length} credential name(s) other than ${CREDENTIAL_NAMES.join(', ')}${misspellingHint(unknown, CREDENTIAL_NAMES)}; `
-        + 'fix the spelling (names we do not expect are not shown: one could be a secret)');
+      throw new ConfigError(`${file}: ${unexpectedNames('credential name', unknown, CREDENTIAL_NAMES)}`);
     }
     for (const [name, secret] of Object.entries(value)) {
       if (typeof secret !== 'string' || secret.length === 0) {

@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import { ConfigError } from './errors';
 import { registerSecrets } from './redact';
-import { misspellingHint } from './unexpected-keys';
+import { unexpectedNames } from './unexpected-keys';
 import { isPlainObject } from './values';
 
 /**
@@ -107,8 +107,7 @@ export class BinderHubTokens {
     }
     const unknown = Object.keys(values).filter(key => !(TOKEN_NAMES as readonly string[]).includes(key));
     if (unknown.length > 0) {
-      throw new ConfigError(`${source}: ${unknown.length} token name(s) other than ${TOKEN_NAMES.join(', ')}${misspellingHint(unknown, TOKEN_NAMES)}; `
-        + 'fix the spelling (names we do not expect are not shown: one could be a secret)');
+      throw new ConfigError(`${source}: ${unexpectedNames('token name', unknown, TOKEN_NAMES)}`);
     }
     for (const name of TOKEN_NAMES) {
       const value = values[name];

@@ -17,6 +17,15 @@ export function likelyMeant(keys: readonly string[], expected: readonly string[]
   return undefined;
 }
 
+/**
+ * The refusal's words for names (`what`: "token name", "credential name") that are none of `expected`: how many,
+ * the expected ones, the one most likely meant; never the names themselves.
+ */
+export function unexpectedNames(what: string, keys: readonly string[], expected: readonly string[]): string {
+  return `${keys.length} ${what}(s) other than ${expected.join(', ')}${misspellingHint(keys, expected)}; `
+    + 'fix the spelling (names we do not expect are not shown: one could be a secret)';
+}
+
 /** ` (did you mean "name"?)` for the name `keys` most likely misspell, else nothing. */
 export function misspellingHint(keys: readonly string[], expected: readonly string[]): string {
   const meant = likelyMeant(keys, expected);
