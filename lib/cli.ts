@@ -3,6 +3,7 @@ import { ConfigError } from './errors';
 import { LONGEST_POLL_DELAY_MS } from './proxy-address';
 import { fileSystemError } from './publish';
 import { redact } from './redact';
+import { wholeSeconds } from './whole-numbers';
 
 /**
  * Runs a command-line entry point. A failure prints one line, `error: <message>`, with known secret values
@@ -57,20 +58,4 @@ export function timeoutSeconds(value: string): number {
 /** The seconds of patch-hub-url's `--interval`, the first wait between polls: at most the longest one. */
 export function intervalSeconds(value: string): number {
   return wholeSeconds('--interval', value, LONGEST_POLL_DELAY_MS / 1000, 'the longest wait between polls');
-}
-
-/** The value of `option` as a whole number of seconds from 1 to `max` (`maxMeaning` says what the maximum is). */
-export function wholeSeconds(option: string, value: string, max: number, maxMeaning: string): number {
-  if (!isWholeNumber(value, max)) {
-    throw new ConfigError(`${option} must be a whole number of seconds from 1 to ${max} (${maxMeaning}), got "${value}"`);
-  }
-  return Number(value);
-}
-
-/**
- * Whether an option's `value` is a whole number from 1 to `max`, in digits only: Number() also reads 1e21, 0x3c,
- * " 60" and "" (as 0).
- */
-export function isWholeNumber(value: string, max = Number.MAX_SAFE_INTEGER): boolean {
-  return /^[0-9]+$/.test(value) && Number(value) >= 1 && Number(value) <= max;
 }

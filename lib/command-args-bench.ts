@@ -1,7 +1,8 @@
 /** The options of `npm run bench`, parsed and checked apart from the script (see command-args.ts). */
-import { HELP_OPTION, isWholeNumber, parseCliArgs } from './cli';
+import { HELP_OPTION, parseCliArgs } from './cli';
 import { HELP_USAGE, ParsedArgs } from './command-args';
 import { ConfigError } from './errors';
+import { isWholeNumber } from './whole-numbers';
 
 /** How often the bench measures each case unless --runs says. */
 export const DEFAULT_BENCH_RUNS = 5;

@@ -53,6 +53,7 @@ export * from './secrets-mode';
 export * from './tokens';
 export * from './tools';
 export * from './values';
+export * from './whole-numbers';
 export { ExternalSecretSpecSecretStoreRefKind } from '../imports/external-secrets.io';
 export * from './adopt';
 export * from './adopt-builder';

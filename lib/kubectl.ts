@@ -1,8 +1,8 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import { wholeSeconds } from './cli';
 import { ConfigError } from './errors';
 import { describeFileKind } from './input-files';
+import { wholeSeconds } from './whole-numbers';
 
 /** How to reach the cluster. */
 export interface KubectlOptions {
