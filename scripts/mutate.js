@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run mutate [-- --mutate lib/redact.ts,lib/address.ts] [--concurrency 2] [other StrykerJS options]`: mutation
+// `npm run mutate [-- --mutate lib/core/redact.ts,lib/cluster/address.ts] [--concurrency 2] [other StrykerJS options]`: mutation
 // testing of lib/ with StrykerJS (stryker.config.json). Not part of `npm test`: a run of all of lib/ takes hours on
 // two cores. It prints each surviving mutant and the mutation score per file, and writes reports/mutation/.
 //
@@ -26,7 +26,7 @@ const reports = path.join(root, 'reports', 'mutation', 'incremental');
 const USAGE = `usage: npm run mutate [-- --mutate <files>] [--testFiles <files>] [--concurrency <n>] [--force] [StrykerJS options]
        npm run mutate -- --summary
 
-  --mutate <files>     comma-separated files or globs to mutate (default: lib/**/*.ts), such as lib/redact.ts
+  --mutate <files>     comma-separated files or globs to mutate (default: lib/**/*.ts), such as lib/core/redact.ts
   --testFiles <files>  comma-separated test files (no globs) to run (default: every test that reaches the code), such
                        as test/redact.test.ts: quicker, and a lower bound of the score (a mutant only other tests
                        would kill counts as survived)
@@ -55,7 +55,7 @@ function takeList(args, names) {
   return { values: values.map(m => m.trim()).filter(Boolean), rest };
 }
 
-const EXAMPLES = { '--mutate': 'lib/redact.ts', '--testFiles': 'test/redact.test.ts' };
+const EXAMPLES = { '--mutate': 'lib/core/redact.ts', '--testFiles': 'test/redact.test.ts' };
 
 function fail(message) {
   process.stderr.write(`error: ${message}; see --help\n`);

@@ -1,5 +1,5 @@
 /**
- * The comparison adopt shows (lib/adopt-renders.ts), in this process: our synth of the adopted deployment against
+ * The comparison adopt shows (lib/adopt/adopt-renders.ts), in this process: our synth of the adopted deployment against
  * `helm template` of the original values files, with the test chart.
  */
 import {

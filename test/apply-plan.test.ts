@@ -1,4 +1,4 @@
-/** The steps of `npm run apply` (lib/apply-plan.ts); test/rollout.test.ts covers the waits that follow them. */
+/** The steps of `npm run apply` (lib/cluster/apply-plan.ts); test/rollout.test.ts covers the waits that follow them. */
 import { applyPlan, checkApplyComplete, ConfigError, ManifestObject, missingFromApply, streamInput } from '../lib';
 
 const LABEL = 'binderhub-cdk8s.io/deployment';

@@ -1,4 +1,4 @@
-/** Reading a deployment's synthesized files for `npm run apply` and `npm run diff -- --live` (lib/deployment-files.ts). */
+/** Reading a deployment's synthesized files for `npm run apply` and `npm run diff -- --live` (lib/cluster/deployment-files.ts). */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

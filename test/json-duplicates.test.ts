@@ -1,4 +1,4 @@
-import { findDuplicateJsonKey } from '../lib/json-duplicates';
+import { findDuplicateJsonKey } from '../lib/core/json-duplicates';
 
 describe('findDuplicateJsonKey: the key a JSON text gives twice in one object (JSON.parse would keep the last)', () => {
   test.each([

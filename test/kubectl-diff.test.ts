@@ -1,5 +1,5 @@
 /**
- * `npm run diff -- --live` in this process (lib/kubectl-diff.ts): the real pinned kubectl against the fake API server
+ * `npm run diff -- --live` in this process (lib/cluster/kubectl-diff.ts): the real pinned kubectl against the fake API server
  * (test/support/fake-kube-api.ts), running our diff program (the bundle `npm test` builds); and scripts standing in
  * for kubectl where what kubectl prints, or how it runs the program, is the point.
  */

@@ -1,5 +1,5 @@
 /**
- * Running kubectl (lib/kubectl.ts) in this process: what kubectl is given, its failures as one line, and the check of
+ * Running kubectl (lib/cluster/kubectl.ts) in this process: what kubectl is given, its failures as one line, and the check of
  * --kubeconfig and --context before anything reaches a cluster. Scripts stand in for kubectl where its output is the
  * point; the real pinned kubectl reads the kubeconfig files.
  */

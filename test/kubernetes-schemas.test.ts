@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { importedCrdKinds, knownKindChecker } from '../lib/kubernetes-schemas';
+import { importedCrdKinds, knownKindChecker } from '../lib/chart/kubernetes-schemas';
 
 /** A CRD file's text, as `kubectl get crd -o yaml` keeps it (trimmed to what is read). */
 const crd = (group: string, kind: string, versions: string[]) =>

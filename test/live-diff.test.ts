@@ -1,4 +1,4 @@
-/** The object diff of `npm run diff -- --live` over kubectl's two folders (lib/live-diff.ts), on written-out objects (JSON is YAML). */
+/** The object diff of `npm run diff -- --live` over kubectl's two folders (lib/review/live-diff.ts), on written-out objects (JSON is YAML). */
 import { comparableLiveObject, diffLiveObjects, redact } from '../lib';
 
 const texts = (files: Record<string, object | null>) => new Map(Object.entries(files).map(([name, o]) => [name, o === null ? '' : JSON.stringify(o)]));

@@ -1,4 +1,4 @@
-import { checkManifests, ManifestObject } from '../lib/manifest-check';
+import { checkManifests, ManifestObject } from '../lib/output/manifest-check';
 
 const check = (objects: ManifestObject[]) => checkManifests(objects, { isKnownKind: () => true });
 

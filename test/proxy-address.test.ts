@@ -1,5 +1,5 @@
 /**
- * Waiting for the external address of Service proxy-public (lib/proxy-address.ts), in this process: the real pinned
+ * Waiting for the external address of Service proxy-public (lib/cluster/proxy-address.ts), in this process: the real pinned
  * kubectl against the fake API server (test/support/fake-kube-api.ts), whose Service changes from one read to the next
  * as a load-balancer controller would change it, and a clock that moves only when a test moves it.
  */

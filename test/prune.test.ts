@@ -1,4 +1,4 @@
-/** The pruning apply derived from a deployment's objects (lib/prune.ts), on hand-made object lists. */
+/** The pruning apply derived from a deployment's objects (lib/cluster/prune.ts), on hand-made object lists. */
 import { formatPruneCommand, ManifestObject, pruneAllowlist, pruneCommand } from '../lib';
 
 const LABEL = 'binderhub-cdk8s.io/deployment';

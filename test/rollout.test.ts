@@ -1,5 +1,5 @@
 /**
- * Waiting for workloads to roll out, and the event that explains one that did not (lib/rollout.ts): the waits run
+ * Waiting for workloads to roll out, and the event that explains one that did not (lib/cluster/rollout.ts): the waits run
  * the real pinned kubectl against the fake API server (test/support/fake-kube-api.ts), through a wrapper that
  * records kubectl's arguments.
  */

@@ -1,5 +1,5 @@
 /**
- * The built-in APIs each Kubernetes minor serves (lib/served-apis.ts): what helm's `--api-versions` gets, so that a
+ * The built-in APIs each Kubernetes minor serves (lib/chart/served-apis.ts): what helm's `--api-versions` gets, so that a
  * chart's `.Capabilities.APIVersions.Has` answers as the cluster would. Written out here and checked against the
  * Kubernetes deprecation guide and release notes: a change to the table must change these too.
  */

@@ -38,7 +38,7 @@ describe('projectRoot', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'no-project-'));
     fs.copyFileSync(path.join(projectRoot(), 'lib', 'tools.ts'), path.join(dir, 'tools.ts'));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const copy: typeof import('../lib/tools') = require(path.join(dir, 'tools.ts'));
+    const copy: typeof import('../lib/chart/tools') = require(path.join(dir, 'tools.ts'));
     expect(() => copy.projectRoot()).toThrow(`no package.json above ${dir}`);
   });
 });

@@ -1,4 +1,4 @@
-import { likelyMeant, misspellingHint } from '../lib/unexpected-keys';
+import { likelyMeant, misspellingHint } from '../lib/core/unexpected-keys';
 
 const EXPECTED = ['tokens', 'credentials'];
 

@@ -1,0 +1,90 @@
+import type { AdoptionComparison, Difference } from './adopt-comparison';
+import { formatManifestDiff } from '../review/manifest-diff-format';
+
+/** Objects that share one on-purpose difference are counted, not named, from this many on. */
+const COUNTED = 5;
+
+/**
+ * The comparison as lines, indented under a heading the caller writes: the differences on purpose, grouped by
+ * reason (their field paths, not values), the Secrets kept apart, the tokens adopt generated, what to review (with
+ * values, but of a Secret only its keys and the paths of the settings in them), the workloads that restart, and a
+ * count. Never a Secret value: the comparison holds none.
+ */
+export function formatAdoptionComparison(comparison: AdoptionComparison, secretsFile: string): string[] {
+  const lines: string[] = [];
+  for (const group of comparison.onPurpose) {
+    lines.push(`on purpose: ${group.reason}`, ...briefLines(group.differences).map(line => `  ${line}`));
+  }
+  if (comparison.separateSecrets.length > 0) {
+    lines.push(`on purpose: the Secrets go to ${secretsFile}, not dist/ (SecretsMode.separate(), the default; README "Secrets in GitOps")`,
+      `  ${comparison.separateSecrets.join(', ')}`);
+  }
+  if (comparison.newTokens.length > 0) {
+    lines.push('new tokens: the values files lack them, so helm\'s render shows tokens of its own (a live release keeps the ones its install made, '
+      + 'and BinderHub makes a build token secret at each start); adopt generated these: a new cookieSecret signs users out once, a new '
+      + 'CryptKeeper key makes stored auth state unreadable (--from-cluster reads the live ones)',
+    ...briefLines(comparison.newTokens).map(line => `  ${line}`));
+  }
+  lines.push(comparison.review.length > 0 ? 'to review: not on purpose' : 'to review: nothing', ...reviewLines(comparison.review).map(line => `  ${line}`));
+  for (const restart of comparison.restarts) lines.push(`restarts on the first apply: ${restart.workload} (${restart.annotations.join(', ')} differ)`);
+  for (const id of comparison.replaceFirst) {
+    lines.push(`delete before the first apply: ${id}: its selector differs, which Kubernetes never changes in place (kubectl apply would fail on it); `
+      + 'the apply creates it anew');
+  }
+  const onPurpose = comparison.onPurpose.reduce((sum, group) => sum + group.differences.length, 0);
+  lines.push(`${onPurpose} difference(s) on purpose, ${comparison.newTokens.length} new token(s), ${comparison.review.length} to review; `
+    + `${comparison.restarts.length} workload(s) restart`);
+  return lines;
+}
+
+/** One line per object: what only one side has, or the paths that differ; objects sharing one path are counted. */
+function briefLines(differences: Difference[]): string[] {
+  const byObject = new Map<string, Difference[]>();
+  for (const difference of differences) byObject.set(difference.id, [...(byObject.get(difference.id) ?? []), difference]);
+  const whats = new Map([...byObject].map(([id, mine]) => [id, brief(mine)]));
+  const counts = new Map<string, number>();
+  for (const what of whats.values()) counts.set(what, (counts.get(what) ?? 0) + 1);
+  const counted = (what: string) => (counts.get(what) ?? 0) >= COUNTED && !ONE_SIDE.includes(what);
+  return [
+    ...[...counts.keys()].filter(counted).map(what => `changed: ${what}, on ${counts.get(what)} objects`),
+    ...[...whats].filter(([, what]) => !counted(what)).map(([id, what]) => ONE_SIDE.includes(what) ? `${what}: ${id}` : `changed: ${id}: ${what}`),
+  ];
+}
+
+const ONE_SIDE = ['ours alone', 'helm\'s alone'];
+/** Paths listed per object before the rest are counted. */
+const LISTED = 6;
+
+/** The differences of one object without values: which side alone has it, or its paths, keys and settings. */
+function brief(differences: Difference[]): string {
+  const only = differences.find(d => d.type === 'added' || d.type === 'removed');
+  if (only) return only.type === 'added' ? ONE_SIDE[0] : ONE_SIDE[1];
+  const parts = differences.flatMap(d => d.type === 'field' ? [d.field.path] : d.type === 'key' ? [`key ${d.key.key} ${d.key.change}`]
+    : d.type === 'images' ? ['images'] : []);
+  const settingKeys = [...new Set(differences.flatMap(d => d.type === 'setting' ? [d.setting.key] : []))];
+  for (const key of settingKeys) {
+    const settings = differences.flatMap(d => d.type === 'setting' && d.setting.key === key ? [`${d.setting.path} ${d.setting.change}`] : []);
+    parts.push(`key ${key} settings ${listed(settings)}`);
+  }
+  return listed(parts);
+}
+
+function listed(items: string[]): string {
+  return items.length <= LISTED ? items.join(', ') : `${items.slice(0, LISTED).join(', ')} and ${items.length - LISTED} more`;
+}
+
+/** The differences to review as `npm run diff` shows them, helm's render before ours; Secrets by key and setting path. */
+function reviewLines(differences: Difference[]): string[] {
+  const ids = [...new Set(differences.map(d => d.id))];
+  return ids.flatMap(id => {
+    const mine = differences.filter(d => d.id === id);
+    const fields = mine.flatMap(d => d.type === 'field' ? [d.field] : []);
+    const only = mine.find(d => d.type === 'added' || d.type === 'removed');
+    if (only) return [`${only.type === 'added' ? 'ours alone' : 'helm\'s alone'}: ${id}`];
+    return [
+      ...formatManifestDiff({ objects: fields.length > 0 ? [{ change: 'changed', id, fields, keys: [] }] : [], restarts: [] }),
+      ...mine.flatMap(d => d.type === 'images' ? [`changed: ${id} images: ${d.before.join(', ')} → ${d.after.join(', ')}`]
+        : d.type === 'key' || d.type === 'setting' ? [`changed: ${id} ${brief([d])}`] : []),
+    ];
+  });
+}

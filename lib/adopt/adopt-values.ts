@@ -1,0 +1,116 @@
+import { ConfigError } from '../core/errors';
+import { readInputText } from '../core/input-files';
+import { parseValuesYaml } from '../chart/values-yaml';
+import { deepMerge, isPlainObject, Values } from '../core/values';
+
+/**
+ * Reads helm values files and merges them as `helm -f a.yaml -f b.yaml` does: later files win, maps merge key by
+ * key, lists are replaced. A file that is missing, not YAML or not a map fails with one line naming it; the line
+ * never quotes the file's text, which may hold tokens.
+ */
+export function readValuesLayers(files: ReadonlyArray<string>): Values {
+  return files.map(readValuesFile).reduce(deepMerge, {});
+}
+
+/** Reads one values file; an empty file is an empty map, as helm reads it. */
+export function readValuesFile(file: string): Values {
+  const documents = parseValuesYaml(readValuesText(file), file);
+  // helm 4 merges the documents of a values file, helm 3 reads the first: a file only means one thing with one.
+  const values = documents.filter(document => document !== null);
+  if (values.length > 1) {
+    throw new ConfigError(`values file ${file} holds ${values.length} YAML documents (split by ---), which helm 4 merges and helm 3 reads only the first of; keep one map of values per file`);
+  }
+  if (values.length === 0) return {};
+  const content = values[0];
+  if (!isPlainObject(content)) {
+    throw new ConfigError(`values file ${file} must hold a map of chart values (such as \`config:\` and \`jupyterhub:\`), not a ${Array.isArray(content) ? 'list' : typeof content}`);
+  }
+  checkValuesShape(file, content);
+  return content;
+}
+
+const VALUES_FIX = 'give the path of the guide\'s secret.yaml or config.yaml';
+
+/** The text of a values file: a regular file of at most 1 MiB (as much as helm's release Secret holds), UTF-8. */
+function readValuesText(file: string): string {
+  try {
+    return readInputText(file, { fix: VALUES_FIX });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new ConfigError(`values file ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}; ${VALUES_FIX}`);
+  }
+}
+
+/** The binderhub chart's top-level settings (its values schema), and those of the 2019 chart that today's refuses. */
+const CHART_SETTINGS = new Set([
+  'pdb', 'replicas', 'resources', 'rbac', 'nodeSelector', 'tolerations', 'image', 'registry', 'service', 'config', 'extraConfig', 'extraFiles',
+  'extraPodSpec', 'jupyterhub', 'deployment', 'imageBuilderType', 'dind', 'pink', 'imageCleaner', 'httpRoute', 'ingress', 'initContainers',
+  'lifecycle', 'extraVolumes', 'extraVolumeMounts', 'extraEnv', 'podAnnotations', 'global', 'hpa', 'networkPolicy', 'cors',
+  'github', 'gitlab', 'hub', 'build', 'perRepoQuota',
+]);
+const HINT = 'give the guide\'s secret.yaml or config.yaml, or what `helm get values <release> -o yaml` prints';
+
+/**
+ * Fails on a map that is not the binderhub chart's values: a Kubernetes manifest, helm's table output, the values of
+ * a chart that depends on binderhub (nested under `binderhub:`), or a map without one setting of the chart. Names
+ * only keys it expects, never values or other keys (the file may be anything, such as a secrets file).
+ */
+function checkValuesShape(file: string, content: Values): void {
+  const keys = Object.keys(content);
+  const heading = 'USER-SUPPLIED VALUES' in content;
+  if (keys.length === 0 || (keys.some(key => CHART_SETTINGS.has(key)) && !heading)) return;
+  if (isPlainObject(content.binderhub)) {
+    throw new ConfigError(`values file ${file} holds the binderhub chart's values under \`binderhub:\`, as the values of a chart that depends on it `
+      + '(such as mybinder.org-deploy\'s) do; put the map under it in a file of its own and adopt that');
+  }
+  if (typeof content.apiVersion === 'string' && typeof content.kind === 'string') {
+    throw new ConfigError(`values file ${file} is a Kubernetes manifest (it has apiVersion and kind), not chart values; ${HINT}`);
+  }
+  if (heading) {
+    throw new ConfigError(`values file ${file} starts with the heading \`USER-SUPPLIED VALUES:\` of \`helm get values\`; run it with -o yaml, which prints the values alone`);
+  }
+  throw new ConfigError(`values file ${file} has no setting of the binderhub chart among its ${keys.length} top-level ${keys.length === 1 ? 'key' : 'keys'}; ${HINT}`);
+}
+
+/** The value at the dotted path `path`, or undefined. */
+export function getPath(values: Values, path: string): unknown {
+  let node: unknown = values;
+  for (const key of path.split('.')) {
+    if (!isPlainObject(node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+/**
+ * Removes the value at the dotted path `path` from `values` (in place) and returns it; maps left empty on the way are
+ * removed too, so taking every key of a section leaves no `{}` behind.
+ */
+export function takePath(values: Values, path: string): unknown {
+  const [key, ...rest] = path.split('.');
+  if (!(key in values)) return undefined;
+  if (rest.length === 0) {
+    const value = values[key];
+    delete values[key];
+    return value;
+  }
+  const child = values[key];
+  if (!isPlainObject(child)) return undefined;
+  const value = takePath(child, rest.join('.'));
+  if (Object.keys(child).length === 0) delete values[key];
+  return value;
+}
+
+/** A deep copy of plain values (what YAML gives: maps, lists, scalars). */
+export function cloneValues(values: Values): Values {
+  return JSON.parse(JSON.stringify(values)) as Values;
+}
+
+/** Every dotted path to a leaf (a scalar, a list, or an empty map) of `values`. */
+export function leafPaths(values: Values, prefix = ''): string[] {
+  return Object.entries(values).flatMap(([key, value]) => {
+    const here = prefix ? `${prefix}.${key}` : key;
+    return isPlainObject(value) && Object.keys(value).length > 0 ? leafPaths(value, here) : [here];
+  });
+}

@@ -1,0 +1,94 @@
+import { ConfigError } from '../core/errors';
+import { PublicHostsSetup } from './public-hosts';
+import { BinderHubTokens } from '../secrets/tokens';
+import { deepMerge, hasPath, Values } from '../core/values';
+
+/** What the BinderHub construct turns into chart values. */
+export interface BinderHubValuesInput {
+  readonly tokens: BinderHubTokens;
+  readonly registryValues: Values;
+  readonly builderValues: Values;
+  readonly hubUrlValues: Values;
+  /** Set when the deployment is on public hosts (the ingress or gateway prop). */
+  readonly publicHosts?: PublicHostsSetup;
+  readonly githubAccessToken?: string;
+  readonly gitlabPrivateToken?: string;
+  readonly chartValues?: Values;
+}
+
+/** Chart values that typed props or the secrets file own: setting them through `chartValues` would fight those. */
+export const MANAGED_PATHS: ReadonlyArray<[string, string]> = [
+  ['jupyterhub.proxy.secretToken', 'the secrets file (npm run init-secrets)'],
+  ['jupyterhub.hub.cookieSecret', 'the secrets file (npm run init-secrets)'],
+  ['jupyterhub.hub.config.CryptKeeper', 'the secrets file (npm run init-secrets)'],
+  ['jupyterhub.hub.services.binder.apiToken', 'the secrets file (npm run init-secrets)'],
+  ['config.BinderHub.build_token_secret', 'the secrets file (npm run init-secrets)'],
+  ['config.BinderHub.hub_url', 'the hubUrl prop (or npm run patch-hub-url)'],
+  ['extraConfig.binderhub-cdk8s-hub-url', 'the hubUrl prop (or npm run patch-hub-url)'],
+  ['podAnnotations.checksum/hub-url', 'the hubUrl prop (or npm run patch-hub-url)'],
+  ['podAnnotations.checksum/binder-api-token', 'the secrets file (npm run init-secrets)'],
+  ['config.BinderHub.use_registry', 'the registry prop'],
+  ['config.BinderHub.image_prefix', 'the registry prop'],
+  ['config.DockerRegistry', 'the registry prop'],
+  ['registry', 'the registry prop'],
+  ['config.GitHubRepoProvider.access_token', 'the githubAccessToken prop'],
+  ['config.GitLabRepoProvider.private_token', 'the gitlabPrivateToken prop'],
+  ['imageBuilderType', 'the builder prop'],
+  ['dind', 'the builder prop'],
+  ['pink', 'the builder prop'],
+  ['imageCleaner.enabled', 'the builder prop (imageCleaner)'],
+  ['imageCleaner.host', 'the builder prop'],
+  ['config.KubernetesBuildExecutor.docker_host', 'the builder prop'],
+  ['config.BinderHub.build_docker_host', 'the builder prop'],
+  ['config.BinderHub.build_node_selector', 'the builder prop (nodeSelector)'],
+];
+
+/** Settings of the 2019-era guide that today's chart refuses (its schema, or a `fail` in NOTES.txt). */
+export const LEGACY_PATHS: ReadonlyArray<[string, string]> = [
+  ['dind.enabled', 'DinD builders are chosen with imageBuilderType'],
+  ['hub.url', 'use the hubUrl prop'],
+  ['github', 'use the githubAccessToken prop'],
+  ['gitlab', 'use the gitlabPrivateToken prop'],
+  ['build', 'build settings live under config.KubernetesBuildExecutor'],
+  ['perRepoQuota', 'use config.BinderHub.per_repo_quota'],
+  ['registry.enabled', 'use the registry prop'],
+  ['registry.authHost', 'use the registry prop'],
+  ['registry.host', 'use the registry prop'],
+  ['registry.tokenUrl', 'use the registry prop'],
+  ['registry.prefix', 'use the registry prop'],
+  ['cors.allowOrigin', 'use config.BinderHub.cors_allow_origin'],
+  ['jupyterhub.custom.cors', 'use jupyterhub.hub.config.BinderSpawner.cors_allow_origin'],
+  ['imageCleaner.host.enabled', 'the cleaner follows imageBuilderType'],
+  ['imageCleaner.host.dockerSocket', 'use imageCleaner.host.dockerSocketDir and dockerSocketName'],
+];
+
+/**
+ * Builds the values for today's binderhub chart. Fails, naming the setting, on anything in `chartValues`
+ * that a typed prop owns or that the chart would refuse.
+ */
+export function binderHubValues(input: BinderHubValuesInput): Values {
+  const extra = input.chartValues ?? {};
+  for (const [legacy, instead] of LEGACY_PATHS) {
+    if (hasPath(extra, legacy)) {
+      throw new ConfigError(`chartValues.${legacy} is a setting of the 2019 chart that today's binderhub chart refuses; ${instead}`);
+    }
+  }
+  const hosts = input.publicHosts;
+  const hostPaths = hosts ? hosts.ownedPaths.map((p): [string, string] => [p, `the ${hosts.prop} prop`]) : [];
+  for (const [managed, owner] of [...MANAGED_PATHS, ...hostPaths]) {
+    if (hasPath(extra, managed)) {
+      throw new ConfigError(`chartValues.${managed} is set by ${owner}; remove it from chartValues`);
+    }
+  }
+  const layers: Values[] = [
+    extra,
+    input.registryValues,
+    input.builderValues,
+    input.tokens.toChartValues(),
+    input.hubUrlValues,
+    hosts?.values ?? {},
+    input.githubAccessToken ? { config: { GitHubRepoProvider: { access_token: input.githubAccessToken } } } : {},
+    input.gitlabPrivateToken ? { config: { GitLabRepoProvider: { private_token: input.gitlabPrivateToken } } } : {},
+  ];
+  return layers.reduce(deepMerge, {});
+}

@@ -1,0 +1,310 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { binderHubValues } from './binderhub-values';
+import { Builder, builderHostOverlap, BuilderHostPaths } from './builder';
+import { ChartSource } from '../chart/chart-source';
+import { ConfigError } from '../core/errors';
+import { GatewayOptions, GatewayRoutes, gatewaySetup } from './gateway';
+import { HelmChart } from '../chart/helm-chart';
+import { IngressOptions, ingressSetup } from './ingress';
+import { isClusterScoped, WORKLOAD_KINDS } from '../core/kinds';
+import { DEPLOYMENT_LABEL } from '../core/labels';
+import { checkDnsLabel } from '../core/names';
+import { HubUrlConfig, HubUrlSource, hubUrlChartValues, needsHubUrlLocal, resolveHubUrl } from './hub-url';
+import { registerSecrets } from '../core/redact';
+import { checkRenderedBinderHub } from '../chart/rendered-output-check';
+import { ImagePullSecret } from './image-pull-secret';
+import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
+import { SECRETS_CHART_SUFFIX } from '../output/publish-journal';
+import { secretContent, SecretsMode } from '../secrets/secrets-mode';
+import { unservedObjects } from '../chart/served-apis';
+import { BinderHubTokens } from '../secrets/tokens';
+import { Values } from '../core/values';
+
+/** Props for `BinderHub`. */
+export interface BinderHubProps {
+  /**
+   * The tokens that must not change between synths (`npm run init-secrets` writes them; `SecretStore.load`
+   * reads them).
+   */
+  readonly tokens: BinderHubTokens;
+  /**
+   * The helm release name. It prefixes cluster-wide objects (the image cleaner's ClusterRole), so it must be
+   * unique in the cluster.
+   * @default - the construct id
+   */
+  readonly releaseName?: string;
+  /**
+   * The namespace. The jupyterhub chart's object names carry no release prefix, so each BinderHub needs its own.
+   * @default - the release name
+   */
+  readonly namespace?: string;
+  /**
+   * Whether the output creates the namespace (as the first object, so one `kubectl apply` of the file works on a
+   * fresh cluster). Turn it off when the namespace is managed elsewhere.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * Where the binderhub chart comes from.
+   * @default ChartSource.repository() - the public chart repository at DEFAULT_BINDERHUB_CHART_VERSION
+   */
+  readonly chart?: ChartSource;
+  /**
+   * The Kubernetes version of the cluster (`kubectl version`): helm renders for it and the APIs it serves, and the
+   * synth refuses any object of an API it does not serve. Clusters differ: set it per deployment.
+   * @default DEFAULT_KUBE_VERSION
+   */
+  readonly kubeVersion?: string;
+  /**
+   * The helm binary.
+   * @default - the HELM environment variable, else the pinned helm in .tools/
+   */
+  readonly helmExecutable?: string;
+  /**
+   * Where built images are pushed and pulled from.
+   * @default Registry.none() - images stay on the node that built them, which only Builder.host() can launch
+   */
+  readonly registry?: Registry;
+  /**
+   * How images are built.
+   * @default Builder.dind() - a dind DaemonSet with host folders of this deployment's own (it needs a registry)
+   */
+  readonly builder?: Builder;
+  /**
+   * Public DNS names for BinderHub and JupyterHub behind an Ingress controller, with TLS: services become
+   * ClusterIP and the hub URL is known at synth, so no post-step is needed.
+   * @default - none: both services are LoadBalancers (the guide's quick start), and the hub URL is discovered
+   */
+  readonly ingress?: IngressOptions;
+  /**
+   * Public DNS names for BinderHub and JupyterHub through the Gateway API (the successor to Ingress): HTTPRoutes
+   * attached to an existing Gateway, which terminates TLS. Services become ClusterIP and the hub URL is known at
+   * synth, as with `ingress`; give one or the other.
+   * @default - none
+   */
+  readonly gateway?: GatewayOptions;
+  /**
+   * The public URL of JupyterHub (`config.BinderHub.hub_url`) when it is known up front, such as
+   * `https://hub.example.org` behind DNS. `npm run patch-hub-url` leaves such a deployment alone.
+   * A trailing `/` is added.
+   * @default - see discoveredHubUrl
+   */
+  readonly hubUrl?: string;
+  /**
+   * The hub URL that `npm run patch-hub-url` discovered from Service proxy-public and recorded
+   * (`HubUrlRecords.load`), so a synth after the patch renders the same manifests.
+   * @default - pending: BinderHub runs but cannot launch until the URL is patched in
+   */
+  readonly discoveredHubUrl?: string;
+  /**
+   * A GitHub access token (`config.GitHubRepoProvider.access_token`): raises GitHub's rate limit from 60 to
+   * 5000 requests an hour.
+   * @default - none
+   */
+  readonly githubAccessToken?: string;
+  /**
+   * A GitLab private token (`config.GitLabRepoProvider.private_token`), for private GitLab repositories.
+   * @default - none
+   */
+  readonly gitlabPrivateToken?: string;
+  /**
+   * How the deployment's Secrets reach the cluster: separate from dist/, sealed, external, or (only when chosen)
+   * inline in dist/.
+   * @default - the app's mode (SecretsMode.useForApp), else SecretsMode.separate(): no Secret in the deployment's file
+   */
+  readonly secrets?: SecretsMode;
+  /**
+   * Further chart values, deep-merged over what the typed props produce. Settings that a typed prop owns,
+   * and the 2019 guide's settings that today's chart refuses, are rejected with the prop to use instead.
+   * @default - none
+   */
+  readonly chartValues?: Values;
+}
+
+/**
+ * Defines one BinderHub deployment: the binderhub chart (with its jupyterhub subchart) rendered by helm for
+ * one release in one namespace, from typed and validated settings. It synthesizes to `<id>.k8s.yaml`.
+ */
+export class BinderHub extends Chart {
+  /** The helm release name. */
+  public readonly releaseName: string;
+  /** The namespace of every namespaced object. */
+  public readonly namespace: string;
+  /** The hub URL as rendered, with its trailing slash, or '' while pending. */
+  public readonly hubUrl: string;
+  /** Where the hub URL came from. */
+  public readonly hubUrlSource: HubUrlSource;
+  /** The rendered chart. */
+  public readonly helmChart: HelmChart;
+
+  /** How the deployment's Secrets reach the cluster. */
+  public readonly secretsMode: SecretsMode;
+  /** The node folders of this deployment's builder. */
+  public readonly builderHostPaths: BuilderHostPaths;
+  /**
+   * The sealed values whose ciphertext in the previous synth did not belong to them (swapped, or sealed by someone
+   * with the public certificate), sealed anew by this synth: `SealedSecret <namespace>/<name> key <key>` each.
+   */
+  public readonly foreignCiphertexts: ReadonlyArray<string>;
+
+  constructor(scope: Construct, id: string, props: BinderHubProps) {
+    if (id.endsWith(SECRETS_CHART_SUFFIX)) {
+      throw new ConfigError(`deployment id "${id}" ends with ${SECRETS_CHART_SUFFIX}, which names the file of another deployment's Secrets; pick another id`);
+    }
+    const releaseName = props.releaseName ?? id;
+    const namespace = props.namespace ?? releaseName;
+    checkDnsLabel('releaseName', releaseName, 53);
+    checkDnsLabel('namespace', namespace);
+    checkOptionalToken(id, 'githubAccessToken', props.githubAccessToken);
+    checkOptionalToken(id, 'gitlabPrivateToken', props.gitlabPrivateToken);
+    // The label marks every object of this deployment, so `kubectl apply --prune -l` removes exactly its stale objects.
+    super(scope, id, { namespace, labels: { [DEPLOYMENT_LABEL]: releaseName } });
+    this.releaseName = releaseName;
+    this.namespace = namespace;
+    if (props.ingress && props.gateway) {
+      throw new ConfigError(`deployment "${id}" has both ingress and gateway; keep one (gateway makes HTTPRoutes, the successor to ingress's Ingress objects)`);
+    }
+    if (!props.ingress && !props.gateway && needsHubUrlLocal(props.chartValues)) {
+      throw new ConfigError('chartValues.config.BinderHub.auth_enabled needs chartValues.config.BinderHub.hub_url_local (such as http://proxy-public/): '
+        + 'with auth the chart renders the hub API address into the binder pod at synth, before the public hub URL is known');
+    }
+    const hosts = props.ingress ? ingressSetup(props.ingress, releaseName) : props.gateway ? gatewaySetup(props.gateway) : undefined;
+    const hubUrl = resolveHubUrl(id, {
+      fixed: props.hubUrl, discovered: props.discoveredHubUrl, fromHost: hosts && { url: hosts.hubUrl, prop: hosts.prop },
+    });
+    this.hubUrl = hubUrl.url;
+    this.hubUrlSource = hubUrl.source;
+    const builder = props.builder ?? Builder.dind();
+    const registry = props.registry ?? Registry.none();
+    checkCanLaunch(id, registry, builder, props.registry === undefined);
+    this.builderHostPaths = builder.hostPaths(releaseName);
+    checkIsolation(this);
+    if (props.createNamespace ?? true) {
+      new k8s.KubeNamespace(this, 'namespace', { metadata: { name: namespace } });
+    }
+
+    const pullAuth = registry.pullAuth();
+    if (pullAuth) {
+      new ImagePullSecret(this, 'image-pull-secret', { name: IMAGE_PULL_SECRET_NAME, auth: pullAuth });
+    }
+    const builderValues = builder.bind(this, releaseName);
+    new HubUrlConfig(this, 'hub-url', { hubUrl: this.hubUrl, source: this.hubUrlSource });
+
+    const chart = props.chart ?? ChartSource.repository();
+    this.helmChart = new HelmChart(this, 'binderhub', {
+      chart,
+      releaseName,
+      namespace,
+      kubeVersion: props.kubeVersion,
+      helmExecutable: props.helmExecutable,
+      values: binderHubValues({
+        tokens: props.tokens,
+        registryValues: registry.chartValues(),
+        builderValues,
+        hubUrlValues: hubUrlChartValues(this.hubUrl, props.chartValues?.extraEnv),
+        publicHosts: hosts,
+        githubAccessToken: props.githubAccessToken,
+        gitlabPrivateToken: props.gitlabPrivateToken,
+        chartValues: props.chartValues,
+      }),
+    });
+    if (this.helmChart.rendered) {
+      // On helm's own output, before the secrets mode replaces its Secrets: an empty or broken render must never reach dist/.
+      // Only objects that run pods need their whole (resolved, so costly) JSON; the others are checked by kind and name.
+      const rendered = this.helmChart.apiObjects.map(o => WORKLOAD_KINDS.has(o.kind)
+        ? o.toJson()
+        : { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } });
+      checkRenderedBinderHub(rendered, { deployment: id, chart: chart.description, helm: this.helmChart.helmExecutable });
+      // The routes point at the ports of the Services helm rendered (not there yet in a first, recording pass).
+      if (props.gateway) new GatewayRoutes(this, 'gateway', { options: props.gateway, rendered: this.helmChart.apiObjects });
+    }
+    this.unnamespaceClusterScopedObjects();
+    this.refuseUnservedApis();
+    this.secretsMode = props.secrets ?? SecretsMode.forScope(scope);
+    this.foreignCiphertexts = this.applySecretsMode(props.tokens);
+  }
+
+  /** Takes every Secret object out of the chart and lets the secrets mode replace it; see foreignCiphertexts. */
+  private applySecretsMode(tokens: BinderHubTokens): string[] {
+    if (this.secretsMode.allowsSecretsInDist) return [];
+    const secrets = this.node.findAll().filter(ApiObject.isApiObject).filter(o => o.kind === 'Secret');
+    const contents = secrets.map(o => secretContent(o.toJson(), this.namespace));
+    for (const secret of secrets) {
+      secret.node.scope!.node.tryRemoveChild(secret.node.id);
+    }
+    return this.secretsMode.replace(contents, { chart: this, fingerprintKey: tokens.deriveKey('sealed-fingerprint') });
+  }
+
+  /** Fails on any object the target Kubernetes version would reject for its API version, naming the one to use. */
+  private refuseUnservedApis(): void {
+    const objects = this.node.findAll().filter(ApiObject.isApiObject).map(o => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } }));
+    const problems = unservedObjects(objects, this.helmChart.kubeVersion.minor);
+    if (problems.length > 0) {
+      throw new ConfigError(`deployment "${this.node.id}" renders objects that Kubernetes ${this.helmChart.kubeVersion.version} (kubeVersion) `
+        + `does not serve: ${problems.join('; ')}; set kubeVersion to your cluster's version, or use a chart that supports it`);
+    }
+  }
+
+  /** cdk8s gives every object of a chart the chart's namespace; cluster-scoped objects must have none. */
+  private unnamespaceClusterScopedObjects(): void {
+    for (const object of this.node.findAll().filter(ApiObject.isApiObject)) {
+      if (isClusterScoped(object.kind)) {
+        object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      }
+    }
+  }
+}
+
+/** The deployments defined so far in each app, to check new ones against. */
+const deploymentsByApp = new WeakMap<object, BinderHub[]>();
+
+/**
+ * Fails if `deployment` would share something with another deployment of the same app that two BinderHubs
+ * cannot share: a release name (cluster-wide RBAC carries it), a namespace (the jupyterhub chart's object
+ * names carry no prefix) or a builder's node path (its socket folder or image store, the same, inside or around
+ * another's: one builder could then reach the other's daemon or images).
+ */
+function checkIsolation(deployment: BinderHub): void {
+  const root = deployment.node.root;
+  const others = deploymentsByApp.get(root) ?? [];
+  for (const other of others) {
+    const both = `deployments "${other.node.id}" and "${deployment.node.id}"`;
+    if (other.releaseName === deployment.releaseName) {
+      throw new ConfigError(`${both} share the release name "${deployment.releaseName}"; cluster-wide objects such as the ClusterRole `
+        + `${deployment.releaseName}-image-cleaner would collide: give each its own releaseName`);
+    }
+    if (other.namespace === deployment.namespace) {
+      throw new ConfigError(`${both} share the namespace "${deployment.namespace}"; the jupyterhub chart's objects (hub, proxy-public) `
+        + 'carry no release prefix and would collide: give each its own namespace');
+    }
+    const overlap = builderHostOverlap(deployment.builderHostPaths, other.builderHostPaths);
+    if (overlap) {
+      throw new ConfigError(`${both} overlap on the nodes: ${overlap.mine.setting} ${overlap.mine.path} of "${deployment.node.id}" ${overlap.relation} `
+        + `${overlap.theirs.setting} ${overlap.theirs.path} of "${other.node.id}"; one builder would reach the other's daemon or images: `
+        + 'give each deployment builder folders of its own, none inside another\'s');
+    }
+  }
+  deploymentsByApp.set(root, [...others, deployment]);
+}
+
+/**
+ * Fails on a registry and builder that can build an image but never start it: without a registry BinderHub
+ * looks for the image through the node's Docker socket and the kubelet runs it from the node's runtime, while a
+ * dind or pink builder keeps it in a store of its own that neither can see.
+ */
+function checkCanLaunch(deployment: string, registry: Registry, builder: Builder, registryDefaulted: boolean): void {
+  if (registry.pushesImages || !builder.keepsImagesPrivate) return;
+  const given = registryDefaulted ? 'no registry (Registry.none(), the default)' : 'Registry.none()';
+  throw new ConfigError(`deployment "${deployment}" has ${given} with ${builder.description}: the images it builds stay in the builder's `
+    + 'own store, which the kubelet cannot start user pods from, so no repository could ever launch; set registry to a '
+    + 'registry (Registry.dockerHub, .gcr, .acr, .harbor or .custom), or use builder: Builder.host() on nodes whose container runtime is Docker');
+}
+
+function checkOptionalToken(deployment: string, prop: string, value: string | undefined): void {
+  if (value !== undefined && value.trim() === '') {
+    throw new ConfigError(`${prop} of deployment "${deployment}" is empty; leave it out or give the token`);
+  }
+  registerSecrets(value);
+}

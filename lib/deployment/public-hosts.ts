@@ -1,0 +1,70 @@
+import { ConfigError } from '../core/errors';
+import { hostNameProblem } from '../core/names';
+import { Values } from '../core/values';
+
+/**
+ * What the `ingress` and `gateway` props share: BinderHub and JupyterHub on a DNS name each, reached through a
+ * proxy in front of the cluster, so both Services are ClusterIP and the hub URL is known at synth.
+ */
+
+/** The two public hosts of a deployment. */
+export interface PublicHosts {
+  /** BinderHub's host, such as binder.example.org. */
+  readonly binderHost: string;
+  /** JupyterHub's host, such as hub.example.org. */
+  readonly hubHost: string;
+}
+
+/** The prop that puts a deployment on public hosts. */
+export type PublicHostsProp = 'ingress' | 'gateway';
+
+/** What the `ingress` or `gateway` prop contributes to a deployment's chart values and hub URL. */
+export interface PublicHostsSetup {
+  /** The prop, for messages. */
+  readonly prop: PublicHostsProp;
+  /** The chart values. */
+  readonly values: Values;
+  /** The chart values it owns: `chartValues` must leave them alone. */
+  readonly ownedPaths: readonly string[];
+  /** The hub URL it fixes. */
+  readonly hubUrl: string;
+}
+
+/** The hub API inside the cluster: Service proxy-public, port 80, which stays plain http behind the proxy. */
+export const IN_CLUSTER_HUB_URL = 'http://proxy-public/';
+
+/** Chart values that both props own: `chartValues` must leave them alone. */
+export const PUBLIC_HOSTS_OWNED_PATHS: readonly string[] = [
+  'ingress', 'service.type', 'jupyterhub.ingress', 'jupyterhub.proxy.service.type', 'jupyterhub.proxy.https', 'config.BinderHub.hub_url_local',
+];
+
+/** Fails unless both hosts are DNS names (no scheme, port or IP address) and differ. */
+export function checkPublicHosts(prop: PublicHostsProp, hosts: PublicHosts): void {
+  for (const [field, host] of [['binderHost', hosts.binderHost], ['hubHost', hosts.hubHost]]) {
+    const problem = hostNameProblem(host);
+    if (problem) {
+      throw new ConfigError(`${prop} ${field} "${host}" ${problem}; give one such as binder.example.org `
+        + '(lowercase, with a dot, labels of at most 63 characters, no scheme, port or IP address)');
+    }
+  }
+  if (hosts.binderHost === hosts.hubHost) {
+    throw new ConfigError(`${prop} binderHost and hubHost are both "${hosts.hubHost}"; BinderHub and JupyterHub need a host each`);
+  }
+}
+
+/**
+ * Both Services ClusterIP (the proxy in front reaches them inside the cluster), and an in-cluster hub API address
+ * so BinderHub never leaves the cluster to reach its hub.
+ */
+export function clusterIpValues(): Values {
+  return {
+    service: { type: 'ClusterIP' },
+    jupyterhub: { proxy: { service: { type: 'ClusterIP' } } },
+    config: { BinderHub: { hub_url_local: IN_CLUSTER_HUB_URL } },
+  };
+}
+
+/** The public hub URL for the hub host. */
+export function publicHubUrl(hosts: PublicHosts, https: boolean): string {
+  return `${https ? 'https' : 'http'}://${hosts.hubHost}/`;
+}
