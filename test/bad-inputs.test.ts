@@ -313,8 +313,6 @@ const builders: Case[] = [
     message: /deployment "x" has Registry\.none\(\) with Builder\.dind\(\): the images it builds stay in the builder's own store.*; set registry to a registry \(Registry\.dockerHub, .*\), or use builder: Builder\.host\(\) on nodes whose container runtime is Docker/ },
   { name: 'Builder.pink() with Registry.none()', act: app => deploy(app, { registry: Registry.none(), builder: Builder.pink() }),
     message: /deployment "x" has Registry\.none\(\) with Builder\.pink\(\): the images it builds stay in the builder's own store.*; set registry to a registry \(Registry\.dockerHub, .*\), or use builder: Builder\.host\(\) on nodes whose container runtime is Docker/ },
-  { name: 'the defaults alone (no registry, dind)', act: app => new BinderHub(app, 'x', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens() }),
-    message: /deployment "x" has no registry \(Registry\.none\(\), the default\) with Builder\.dind\(\)/ },
 ];
 
 // Two deployments of one app that would share something on the cluster or on its nodes.

@@ -181,6 +181,13 @@ describe('Builder.pink and Builder.host', () => {
     const objects = synthBinderHub({ registry: Registry.none(), builder: Builder.host() }, 'h');
     expect(binderValues(objects).config.BinderHub.use_registry).toBe(false);
   });
+
+  test('without a builder, Registry.none() builds on the host (the one builder it can launch from) and a registry in dind', () => {
+    const alone = synthBinderHub({ registry: Registry.none() }, 'h');
+    expect(daemonSets(alone).map(d => d.metadata.name)).toEqual(['h-image-cleaner']);
+    expect(binderValues(alone).config.BinderHub.use_registry).toBe(false);
+    expect(daemonSets(synthBinderHub({ registry: TEST_REGISTRY }, 'd')).map(d => d.metadata.name).sort()).toEqual(['d-dind', 'd-image-cleaner']);
+  });
 });
 
 describe('isolation across an app', () => {

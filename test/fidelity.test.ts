@@ -19,7 +19,7 @@ const GATEWAY_HOSTS = { binderHost: 'binder.example.org', hubHost: 'hub.example.
 const CERTIFICATE = fs.readFileSync(path.join(__dirname, '..', 'sealed-secrets', 'prod.pem'), 'utf8');
 
 /** Every prop variant the README promises, as a deployment of its own. */
-const VARIANTS: Record<string, Partial<BinderHubProps>> = {
+const VARIANTS: Record<string, Partial<BinderHubProps> & Pick<BinderHubProps, 'registry'>> = {
   'Registry.gcr': { registry: Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'gcr.io/binder-fidelity-1/binder-' }) },
   'Registry.dockerHub': { registry: DOCKER_HUB },
   'Registry.acr': { registry: Registry.acr({ name: 'binderacr', servicePrincipalId: '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', servicePrincipalPassword: PASSWORD, imagePrefix: 'binderacr.azurecr.io/prod/binder-' }) },

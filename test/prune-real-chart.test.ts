@@ -13,7 +13,7 @@ import { describeWithRealChart } from './real-chart';
 const REGISTRY = Registry.dockerHub({ username: 'testbot', password: 'test-registry-password', imagePrefix: 'testorg/binder-test-' });
 
 /** The pruning apply of one deployment synthesized from the real chart (its Secrets inline, chosen explicitly). */
-function commandFor(chart: string, id: string, props: Partial<BinderHubProps>): { objects: ManifestObject[]; command: PruneCommand } {
+function commandFor(chart: string, id: string, props: Partial<BinderHubProps> & Pick<BinderHubProps, 'registry'>): { objects: ManifestObject[]; command: PruneCommand } {
   const binderhub = new BinderHub(Testing.app(), id, { chart: ChartSource.local(chart), tokens: fakeTokens(id), secrets: SecretsMode.inline(), ...props });
   const objects = Testing.synth(binderhub) as ManifestObject[];
   return { objects, command: pruneCommand({ manifests: { file: `dist/${id}.k8s.yaml`, objects } }) };
@@ -49,6 +49,7 @@ describeWithRealChart('the derived prune allowlist', chart => {
 
   test('with an ingress and the host\'s builder: Ingresses too', () => {
     const { objects, command } = commandFor(chart, 'public', {
+      registry: Registry.none(),
       builder: Builder.host(),
       ingress: {
         binderHost: 'binder.example.org', hubHost: 'hub.example.org', ingressClassName: 'nginx',

@@ -15,6 +15,7 @@ import { HubUrlConfig, HubUrlSource, hubUrlChartValues, needsHubUrlLocal, resolv
 import { registerSecrets } from '../core/redact';
 import { checkRenderedBinderHub } from '../chart/rendered-output-check';
 import { ImagePullSecret } from './image-pull-secret';
+import { projectContext } from './project-context';
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
 import { SECRETS_CHART_SUFFIX } from '../output/publish-journal';
 import { secretContent, SecretsMode } from '../secrets/secrets-mode';
@@ -47,7 +48,8 @@ export interface BinderHubProps {
    */
   readonly createNamespace?: boolean;
   /**
-   * Where the binderhub chart comes from.
+   * Where the binderhub chart comes from. In a BinderHubApp, BINDERHUB_CHART (a local chart directory or .tgz)
+   * replaces it.
    * @default ChartSource.repository() - the public chart repository at DEFAULT_BINDERHUB_CHART_VERSION
    */
   readonly chart?: ChartSource;
@@ -63,13 +65,16 @@ export interface BinderHubProps {
    */
   readonly helmExecutable?: string;
   /**
-   * Where built images are pushed and pulled from.
-   * @default Registry.none() - images stay on the node that built them, which only Builder.host() can launch
+   * Where built images are pushed and pulled from: a registry (`Registry.dockerHub`, `.gcr`, `.acr`, `.harbor`,
+   * `.custom`) that every node can pull from, or `Registry.none()` for one node whose container runtime is Docker
+   * (minikube), where images stay on the node that built them. No default: no choice works on every cluster.
    */
-  readonly registry?: Registry;
+  readonly registry: Registry;
   /**
    * How images are built.
-   * @default Builder.dind() - a dind DaemonSet with host folders of this deployment's own (it needs a registry)
+   * @default - Builder.dind() (a dind DaemonSet with host folders of this deployment's own) when the registry
+   * pushes images, else Builder.host() (the node's own Docker, the only builder whose images a node can start
+   * without a registry)
    */
   readonly builder?: Builder;
   /**
@@ -95,7 +100,8 @@ export interface BinderHubProps {
   /**
    * The hub URL that `npm run patch-hub-url` discovered from Service proxy-public and recorded
    * (`HubUrlRecords.load`), so a synth after the patch renders the same manifests.
-   * @default - pending: BinderHub runs but cannot launch until the URL is patched in
+   * @default - in a BinderHubApp without hubUrl, ingress or gateway, the URL recorded in hub-urls/; else pending:
+   * BinderHub runs but cannot launch until the URL is patched in
    */
   readonly discoveredHubUrl?: string;
   /**
@@ -170,15 +176,17 @@ export class BinderHub extends Chart {
       throw new ConfigError('chartValues.config.BinderHub.auth_enabled needs chartValues.config.BinderHub.hub_url_local (such as http://proxy-public/): '
         + 'with auth the chart renders the hub API address into the binder pod at synth, before the public hub URL is known');
     }
+    const project = projectContext(scope);
     const hosts = props.ingress ? ingressSetup(props.ingress, releaseName) : props.gateway ? gatewaySetup(props.gateway) : undefined;
     const hubUrl = resolveHubUrl(id, {
-      fixed: props.hubUrl, discovered: props.discoveredHubUrl, fromHost: hosts && { url: hosts.hubUrl, prop: hosts.prop },
+      fixed: props.hubUrl, discovered: props.discoveredHubUrl ?? (props.hubUrl || hosts ? undefined : project?.discoveredHubUrl(id)),
+      fromHost: hosts && { url: hosts.hubUrl, prop: hosts.prop },
     });
     this.hubUrl = hubUrl.url;
     this.hubUrlSource = hubUrl.source;
-    const builder = props.builder ?? Builder.dind();
-    const registry = props.registry ?? Registry.none();
-    checkCanLaunch(id, registry, builder, props.registry === undefined);
+    const registry = props.registry;
+    const builder = props.builder ?? (registry.pushesImages ? Builder.dind() : Builder.host());
+    checkCanLaunch(id, registry, builder);
     this.builderHostPaths = builder.hostPaths(releaseName);
     checkIsolation(this);
     if (props.createNamespace ?? true) {
@@ -192,7 +200,7 @@ export class BinderHub extends Chart {
     const builderValues = builder.bind(this, releaseName);
     new HubUrlConfig(this, 'hub-url', { hubUrl: this.hubUrl, source: this.hubUrlSource });
 
-    const chart = props.chart ?? ChartSource.repository();
+    const chart = project?.chart ?? props.chart ?? ChartSource.repository();
     this.helmChart = new HelmChart(this, 'binderhub', {
       chart,
       releaseName,
@@ -234,7 +242,9 @@ export class BinderHub extends Chart {
     for (const secret of secrets) {
       secret.node.scope!.node.tryRemoveChild(secret.node.id);
     }
-    return this.secretsMode.replace(contents, { chart: this, fingerprintKey: tokens.deriveKey('sealed-fingerprint') });
+    return this.secretsMode.replace(contents, {
+      chart: this, fingerprintKey: tokens.deriveKey('sealed-fingerprint'), previous: projectContext(this)?.previous,
+    });
   }
 
   /** Fails on any object the target Kubernetes version would reject for its API version, naming the one to use. */
@@ -294,10 +304,9 @@ function checkIsolation(deployment: BinderHub): void {
  * looks for the image through the node's Docker socket and the kubelet runs it from the node's runtime, while a
  * dind or pink builder keeps it in a store of its own that neither can see.
  */
-function checkCanLaunch(deployment: string, registry: Registry, builder: Builder, registryDefaulted: boolean): void {
+function checkCanLaunch(deployment: string, registry: Registry, builder: Builder): void {
   if (registry.pushesImages || !builder.keepsImagesPrivate) return;
-  const given = registryDefaulted ? 'no registry (Registry.none(), the default)' : 'Registry.none()';
-  throw new ConfigError(`deployment "${deployment}" has ${given} with ${builder.description}: the images it builds stay in the builder's `
+  throw new ConfigError(`deployment "${deployment}" has Registry.none() with ${builder.description}: the images it builds stay in the builder's `
     + 'own store, which the kubelet cannot start user pods from, so no repository could ever launch; set registry to a '
     + 'registry (Registry.dockerHub, .gcr, .acr, .harbor or .custom), or use builder: Builder.host() on nodes whose container runtime is Docker');
 }

@@ -31,6 +31,11 @@ export interface SecretsModeContext {
   readonly chart: Chart;
   /** A secret key of the deployment's, for keyed hashes of sealed values. */
   readonly fingerprintKey: Buffer;
+  /**
+   * The previous synth's objects, for a sealed mode not given its own (`SealedSecretsProps.previous`).
+   * @default []
+   */
+  readonly previous?: ManifestObject[];
 }
 
 /** Props for `SecretsMode.sealed`. */
@@ -205,7 +210,7 @@ class SealedMode extends SecretsMode {
     const keys = new SealedValueKeys(context.fingerprintKey, this.certificate, scope);
     const foreign: string[] = [];
     for (const secret of secrets) {
-      const previous = this.previousSeal(secret);
+      const previous = this.previousSeal(secret, this.props.previous ?? context.previous ?? []);
       const label = encryptionLabel(secret.namespace, secret.name, scope);
       const fingerprints: Record<string, string> = {};
       const encryptedData: Record<string, string> = {};
@@ -240,8 +245,8 @@ class SealedMode extends SecretsMode {
   }
 
   /** What the previous synth sealed for `secret`: its recorded fingerprints and its ciphertexts, each unchecked. */
-  private previousSeal(secret: SecretContent): { fingerprints: Record<string, unknown>; encryptedData: Record<string, unknown> } | undefined {
-    const found = (this.props.previous ?? []).find(o =>
+  private previousSeal(secret: SecretContent, previous: ManifestObject[]): { fingerprints: Record<string, unknown>; encryptedData: Record<string, unknown> } | undefined {
+    const found = previous.find(o =>
       o?.kind === 'SealedSecret' && o.metadata?.name === secret.name && o.metadata.namespace === secret.namespace);
     const recorded = (found?.metadata as any)?.annotations?.[SEALED_FINGERPRINTS_ANNOTATION];
     if (!found || typeof recorded !== 'string') return undefined;

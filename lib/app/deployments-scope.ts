@@ -1,0 +1,86 @@
+import * as fs from 'fs';
+import { App } from 'cdk8s';
+import { ChartSource } from '../chart/chart-source';
+import { ConfigError } from '../core/errors';
+import { HubUrlRecords } from '../deployment/hub-url-records';
+import { setProjectContext } from '../deployment/project-context';
+import { ManifestObject } from '../output/manifest-check';
+import { CredentialName, DeploymentSecrets, requiredCredential, SecretStore } from '../secrets/secret-store';
+import { BinderHubTokens, TOKEN_NAMES } from '../secrets/tokens';
+
+/** What a project's deployments read from its folder: the files that `init-secrets`, `patch-hub-url` and `synth` keep. */
+export interface ProjectInputs {
+  /** The deployments' secrets files (secrets/). */
+  readonly secrets: SecretStore;
+  /** Discovered hub URLs (hub-urls/). */
+  readonly hubUrls: HubUrlRecords;
+  /**
+   * The chart every deployment renders instead of its own (BINDERHUB_CHART).
+   * @default - each deployment's own chart
+   */
+  readonly chart?: ChartSource;
+  /**
+   * The previous synth's objects (dist/), so unchanged sealed values keep their ciphertext.
+   * @default []
+   */
+  readonly previous?: ManifestObject[];
+}
+
+/** Whether a scope hands out real secrets, or only finds out which deployments and credentials the app needs. */
+export type ScopeMode = 'synth' | 'discover';
+
+/**
+ * The cdk8s App that a BinderHubApp's deployments are defined in. It gives each BinderHub under it what the project
+ * folder holds for it (its discovered hub URL, the previous synth for stable sealed values, the chart that
+ * BINDERHUB_CHART sets; see ProjectContext), hands out each deployment's tokens and credentials, and remembers which
+ * deployments and credentials were asked for, so that `init-secrets` and the placeholder warnings follow the app.
+ */
+export class DeploymentsScope extends App {
+  /** The deployments whose secrets were asked for, in order, with the credentials each must have. */
+  public readonly requested = new Map<string, Set<CredentialName>>();
+
+  constructor(public readonly inputs: ProjectInputs, public readonly mode: ScopeMode = 'synth', outdir?: string) {
+    super(outdir === undefined ? {} : { outdir });
+    setProjectContext(this, { chart: inputs.chart, previous: inputs.previous ?? [], discoveredHubUrl: name => inputs.hubUrls.load(name) });
+  }
+
+  /**
+   * The tokens and credentials of `deployment` (secrets/<deployment>.json, which `init-secrets` writes). While the
+   * app is only being discovered, stand-ins.
+   */
+  public secrets(deployment: string): DeploymentSecrets {
+    if (!this.requested.has(deployment)) this.requested.set(deployment, new Set());
+    if (this.mode === 'discover') return standInSecrets(this.inputs.secrets.fileFor(deployment));
+    return this.inputs.secrets.load(deployment);
+  }
+
+  /**
+   * The credential `name` of `deployment`, which it cannot do without: `init-secrets` writes a placeholder for it
+   * and the synth warns while the placeholder is there.
+   */
+  public credential(deployment: string, name: CredentialName): string {
+    const secrets = this.secrets(deployment);
+    this.requested.get(deployment)!.add(name);
+    return this.mode === 'discover' ? `stand-in ${name}` : requiredCredential(secrets, name);
+  }
+
+  /**
+   * The text of a file the project keeps (a sealed-secrets certificate), relative to the project folder; missing, a
+   * one-line error naming it and `hint`, what to do.
+   */
+  public readFile(file: string, hint: string): string {
+    if (!fs.existsSync(file)) throw new ConfigError(`${file} does not exist; ${hint}`);
+    return fs.readFileSync(file, 'utf8');
+  }
+}
+
+/** Secrets that let a deployment be defined without its file: nothing is rendered from them. */
+function standInSecrets(file: string): DeploymentSecrets {
+  const value = '0'.repeat(64);
+  return {
+    file,
+    tokens: BinderHubTokens.fromValues(Object.fromEntries(TOKEN_NAMES.map(name => [name, value])), file),
+    credentials: {},
+    placeholders: [],
+  };
+}
