@@ -2,7 +2,7 @@
  * `npm run adopt -- --name <deployment> --secret secret.yaml --config config.yaml [-f more.yaml ...] [--out <file>.ts] [--force]`
  *
  * Turns the guide's values files (either layout) into secrets/<name>.json and a TypeScript module that defines the
- * deployment with the typed props. See --help and README "Adopting an existing BinderHub".
+ * deployment with the typed props. See --help and docs/adopt.md.
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -76,7 +76,7 @@ test('the differences on purpose are grouped by reason, with no value', () => {
     ['the label binderhub-cdk8s.io/deployment=x on every object', ['field Deployment/x/binder metadata.labels["binderhub-cdk8s.io/deployment"]']],
     ['helm hooks', ['field ServiceAccount/x/kept-hook metadata.annotations', 'removed Job/x/hook-image-awaiter']],
     ['the file creates its namespace first (createNamespace), so one kubectl apply works on a fresh cluster', ['added Namespace/x']],
-    ['the hub URL lives in ConfigMap binder-hub-url, which the binder pod reads and npm run patch-hub-url fills (README "Hub URL")', [
+    ['the hub URL lives in ConfigMap binder-hub-url, which the binder pod reads and npm run patch-hub-url fills (docs/hub-url.md)', [
       'added ConfigMap/x/binder-hub-url',
       // helm's list is empty, so the item is found by position: the rule reads its name.
       'field Deployment/x/binder spec.template.spec.containers[name=binder].env[0]',

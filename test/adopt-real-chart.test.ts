@@ -63,7 +63,7 @@ describeWithRealChart('an adopted module against helm template of the same files
       '    changed: Secret/shown/binder-build-docker-config: metadata.labels',
       '  on purpose: the file creates its namespace first (createNamespace), so one kubectl apply works on a fresh cluster',
       '    ours alone: Namespace/shown',
-      '  on purpose: the hub URL lives in ConfigMap binder-hub-url, which the binder pod reads and npm run patch-hub-url fills (README "Hub URL")',
+      '  on purpose: the hub URL lives in ConfigMap binder-hub-url, which the binder pod reads and npm run patch-hub-url fills (docs/hub-url.md)',
       '    ours alone: ConfigMap/shown/binder-hub-url',
       '    changed: Deployment/shown/binder: spec.template.spec.containers[name=binder].env[name=BINDERHUB_CDK8S_HUB_URL]',
       '    changed: Secret/shown/binder-secret: key values.yaml settings config.BinderHub.hub_url removed, extraConfig.binderhub-cdk8s-hub-url added',
@@ -79,12 +79,12 @@ describeWithRealChart('an adopted module against helm template of the same files
         + 'spec.template.spec.volumes[name=socketdir-host]',
       '    changed: Secret/shown/binder-secret: key values.yaml settings config.KubernetesBuildExecutor.docker_host added, dind.daemonset.image.tag changed, '
         + 'dind.hostLibDir changed, dind.hostSocketDir changed, imageBuilderType changed',
-      '  on purpose: Registry.dockerHub sets the registry\'s API, login and token URLs that the values files left to BinderHub\'s defaults (README "Registries")',
+      '  on purpose: Registry.dockerHub sets the registry\'s API, login and token URLs that the values files left to BinderHub\'s defaults (docs/deployments.md#registries)',
       '    changed: Secret/shown/binder-secret: key values.yaml settings config.DockerRegistry.auth_config_url added, config.DockerRegistry.token_url added, '
         + 'config.DockerRegistry.url added',
       '  on purpose: a checksum the chart keeps of other settings: it follows the differences above',
       '    changed: ConfigMap/shown/hub: data.checksum_hook-image-puller',
-      '  on purpose: the Secrets go to dist-secrets/shown-secrets.k8s.yaml, not dist/ (SecretsMode.separate(), the default; README "Secrets in GitOps")',
+      '  on purpose: the Secrets go to dist-secrets/shown-secrets.k8s.yaml, not dist/ (SecretsMode.separate(), the default; docs/secrets.md#secrets-in-gitops)',
       '    Secret/shown/binder-image-pull-secret, Secret/shown/hub, Secret/shown/binder-secret, Secret/shown/binder-build-docker-config',
       '  new tokens: the values files lack them, so helm\'s render shows tokens of its own (a live release keeps the ones its install made, and BinderHub '
         + 'makes a build token secret at each start); adopt generated these: a new cookieSecret signs users out once, a new CryptKeeper key makes stored '

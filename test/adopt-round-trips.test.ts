@@ -26,10 +26,10 @@ const EXPECTED: Record<Guide, { hex: string; registryPassword: string; githubAcc
 const ON_PURPOSE = (release: string, factory: string) => [
   `the label binderhub-cdk8s.io/deployment=${release} on every object`,
   'the file creates its namespace first (createNamespace), so one kubectl apply works on a fresh cluster',
-  'the hub URL lives in ConfigMap binder-hub-url, which the binder pod reads and npm run patch-hub-url fills (README "Hub URL")',
+  'the hub URL lives in ConfigMap binder-hub-url, which the binder pod reads and npm run patch-hub-url fills (docs/hub-url.md)',
   `user pods pull the built images with Secret binder-image-pull-secret (Registry.${factory}'s pullSecret)`,
   `our DinD DaemonSet ${release}-dind (Builder.dind) replaces the chart's`,
-  ...factory !== 'dockerHub' ? [] : [`Registry.${factory} sets the registry's API, login and token URLs that the values files left to BinderHub's defaults (README "Registries")`],
+  ...factory !== 'dockerHub' ? [] : [`Registry.${factory} sets the registry's API, login and token URLs that the values files left to BinderHub's defaults (docs/deployments.md#registries)`],
   'a checksum the chart keeps of other settings',
 ];
 

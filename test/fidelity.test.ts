@@ -18,7 +18,7 @@ const HOSTS = { binderHost: 'binder.example.org', hubHost: 'hub.example.org', in
 const GATEWAY_HOSTS = { binderHost: 'binder.example.org', hubHost: 'hub.example.org', parent: { name: 'public', namespace: 'gateway-system' } };
 const CERTIFICATE = fs.readFileSync(path.join(__dirname, '..', 'sealed-secrets', 'prod.pem'), 'utf8');
 
-/** Every prop variant the README promises, as a deployment of its own. */
+/** Every prop variant the docs promise (docs/deployments.md), as a deployment of its own. */
 const VARIANTS: Record<string, Partial<BinderHubProps> & Pick<BinderHubProps, 'registry'>> = {
   'Registry.gcr': { registry: Registry.gcr({ serviceAccountKey: GCR_KEY, imagePrefix: 'gcr.io/binder-fidelity-1/binder-' }) },
   'Registry.dockerHub': { registry: DOCKER_HUB },

@@ -65,7 +65,7 @@ describeWithRealChart('helm 4 renders', chart => {
   if (!fs.existsSync(PINNED_HELM3)) {
     process.stderr.write(`[helm 3] SKIPPED the helm 3 comparison: no ${PINNED_HELM3} (bash scripts/install-tools.sh --helm3 installs it)\n`);
   }
-  compare('helm 3.18 and helm 4.1 differ only where the README says: null defaults kept in Secret hub, and the proxy\'s rollingUpdate', () => {
+  compare('helm 3.18 and helm 4.1 differ only where docs/charts-and-kubernetes.md says: null defaults kept in Secret hub, and the proxy\'s rollingUpdate', () => {
     const byName = (objects: any[]) => new Map(objects.map(o => [`${o.kind}/${o.metadata.name}`, o]));
     const three = byName(rawRender(PINNED_HELM3, chart));
     const four = byName(rawRender(toolPath('helm'), chart));

@@ -16,7 +16,7 @@ export function formatAdoptionComparison(comparison: AdoptionComparison, secrets
     lines.push(`on purpose: ${group.reason}`, ...briefLines(group.differences).map(line => `  ${line}`));
   }
   if (comparison.separateSecrets.length > 0) {
-    lines.push(`on purpose: the Secrets go to ${secretsFile}, not dist/ (SecretsMode.separate(), the default; README "Secrets in GitOps")`,
+    lines.push(`on purpose: the Secrets go to ${secretsFile}, not dist/ (SecretsMode.separate(), the default; docs/secrets.md#secrets-in-gitops)`,
       `  ${comparison.separateSecrets.join(', ')}`);
   }
   if (comparison.newTokens.length > 0) {

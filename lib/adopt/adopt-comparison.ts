@@ -117,7 +117,7 @@ const ON_PURPOSE: ReadonlyArray<Rule> = [
     matches: (d, c) => d.type === 'added' && d.id === `Namespace/${c.namespace}`,
   },
   {
-    reason: () => `the hub URL lives in ConfigMap ${HUB_URL_CONFIG_MAP}, which the binder pod reads and npm run patch-hub-url fills (README "Hub URL")`,
+    reason: () => `the hub URL lives in ConfigMap ${HUB_URL_CONFIG_MAP}, which the binder pod reads and npm run patch-hub-url fills (docs/hub-url.md)`,
     matches: d => d.type === 'added' && kindOf(d.id) === 'ConfigMap' && nameOf(d.id) === HUB_URL_CONFIG_MAP
       || isHubUrlEnv(field(d))
       || [setting(d, 'binder-secret')].some(s => s && (s.path === 'config.BinderHub.hub_url' || within(s.path, `extraConfig.${HUB_URL_EXTRA_CONFIG}`))),
@@ -168,7 +168,7 @@ const ON_PURPOSE: ReadonlyArray<Rule> = [
     },
   },
   {
-    reason: c => `Registry.${c.registry} sets the registry's API, login and token URLs that the values files left to BinderHub's defaults (README "Registries")`,
+    reason: c => `Registry.${c.registry} sets the registry's API, login and token URLs that the values files left to BinderHub's defaults (docs/deployments.md#registries)`,
     matches: d => [setting(d, 'binder-secret')].some(s => s && s.change === 'added' && within(s.path, 'config.DockerRegistry')),
   },
   {

@@ -32,7 +32,7 @@ export function stringSetting(values: Values, path: string): string | undefined 
 /**
  * Takes the registry settings of both layouts out of `values` (today's `registry.url/username/password`,
  * `config.BinderHub.use_registry/image_prefix`, `config.DockerRegistry.*`; the 2019 `registry.prefix`, `enabled`,
- * `host`, `authHost`, `tokenUrl`) and decides the factory as README's table does. The factory itself then checks the
+ * `host`, `authHost`, `tokenUrl`) and decides the factory as docs/adopt.md's table does. The factory itself then checks the
  * settings (it is called with the password), and every `config.DockerRegistry` setting given must be what it emits.
  */
 export function planRegistry(values: Values, notes: AdoptionNote[]): { plan: RegistryPlan; password?: string } {
@@ -99,7 +99,7 @@ interface RegistryInputs {
   readonly apiUrl?: unknown;
 }
 
-/** The factory README's table gives for these settings. */
+/** The factory docs/adopt.md's table gives for these settings. */
 function chooseFactory(inputs: RegistryInputs): RegistryPlan {
   const urlHost = hostOf(inputs.url);
   if (inputs.imagePrefix === undefined) {
