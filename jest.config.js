@@ -4,6 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  // The example imports the library as a project of its own does.
+  moduleNameMapper: { '^binderhub-cdk8s$': '<rootDir>/lib/index.ts' },
   clearMocks: true,
   // Real helm renders and child processes: a loaded 2-core machine can take seconds where an idle one takes a fraction.
   testTimeout: 30000,

@@ -8,14 +8,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   ADOPT_USAGE, AdoptedFile, AdoptionComparisonResult, AdoptionRenderInputs, adoptedModuleText, adoptedSecrets, adoptionReport, BinderHubTokenValues,
-  chartSourceFromEnvironment, checkAdoptTarget, checkKubectlTarget, checkModuleTarget, ConfigError, DEFAULT_TARGETS, deploymentFiles,
+  chartSourceFromEnvironment, checkAdoptTarget, discoverDeployments, loadProjectApp, checkKubectlTarget, checkModuleTarget, ConfigError, DEFAULT_TARGETS, deploymentFiles,
   formatAdoptionComparison, HubUrlRecords, parseAdoptArgs, planAdoption, readClusterTokens, readValuesLayers, redact, renderAdoptionComparison, runMain,
   SecretStore, toolPath, withClusterTokens, writeAdoptedFiles,
-} from '../lib';
-import { EXAMPLE_DEPLOYMENTS, EXAMPLE_NAMESPACES } from '../main';
+} from '../lib/internal';
 
 runMain(async () => {
-  const args = parseAdoptArgs(process.argv.slice(2), { names: EXAMPLE_DEPLOYMENTS, namespaces: EXAMPLE_NAMESPACES });
+  const args = parseAdoptArgs(process.argv.slice(2), () => {
+    const defined = discoverDeployments(loadProjectApp());
+    return { names: defined.map(d => d.name), namespaces: Object.fromEntries(defined.map(d => [d.name, d.namespace])) };
+  });
   if (args === 'help') {
     console.log(ADOPT_USAGE);
     return;

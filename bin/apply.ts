@@ -4,11 +4,10 @@
  * hold, then waits for its workloads to roll out. See --help.
  */
 import * as fs from 'fs';
-import { checkAgainstExample } from '../main';
 import {
-  APPLY_USAGE, checkKubectlTarget, completeInterruptedPublish, deploymentFiles, hubUrlState, kubectlError, KubectlOptions,
-  parseApplyArgs, readApplyPlan, redact, runKubectl, runMain, streamInput, toolPath, waitForRollouts,
-} from '../lib';
+  APPLY_USAGE, checkAgainstApp, checkKubectlTarget, completeInterruptedPublish, deploymentFiles, hubUrlState, kubectlError, KubectlOptions,
+  loadProjectApp, parseApplyArgs, readApplyPlan, redact, runKubectl, runMain, streamInput, toolPath, waitForRollouts,
+} from '../lib/internal';
 
 runMain(async () => {
   const args = parseApplyArgs(process.argv.slice(2));
@@ -19,7 +18,7 @@ runMain(async () => {
   const { deployment, targets } = args;
   completeInterruptedPublish(targets);
   const plan = readApplyPlan(targets, deployment, args.prune);
-  await checkAgainstExample(deployment, plan.command.files, targets);
+  await checkAgainstApp(loadProjectApp(), deployment, plan.command.files, targets);
   const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context, requestTimeoutSec: args.requestTimeoutSec };
   await checkKubectlTarget(kubectl);
   for (const skipped of plan.command.skipped) console.log(`not applied: ${skipped.file}: ${skipped.reason}`);

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { BinderHub, ChartSource, projectRoot, publishManifests, Registry, renderConcurrently, runMain, SecretsMode, SecretStore, synthesizeFiles } from '../lib';
+import { BinderHub, ChartSource, projectRoot, publishManifests, Registry, renderConcurrently, runMain, SecretsMode, SecretStore, synthesizeFiles } from '../lib/internal';
 
 const [workspace, countArg, flag] = process.argv.slice(2);
 const count = Number(countArg);

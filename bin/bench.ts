@@ -12,7 +12,7 @@ import * as path from 'path';
 import {
   BENCH_USAGE, BenchOptions, DEFAULT_KUBE_VERSION, parseBenchArgs, parseKubeVersion, patchHubUrl, projectRoot, runMain, SecretStore, servedApiVersions,
   toolPath, writeFileAtomic,
-} from '../lib';
+} from '../lib/internal';
 
 runMain(() => {
   const args = parseBenchArgs(process.argv.slice(2));

@@ -5,19 +5,18 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { synthesizeExample } from '../main';
 import {
   CHECK_DIST_USAGE, checkManifests, DEFAULT_TARGETS, diffDeployments, foreignCiphertextProblem, formatDeploymentDiffs, helpOnly, knownKindChecker, ManifestFileError,
   ManifestObject, parseManifest, PlannedFile, plannedFiles, publishedFiles, publishedFolderProblems, redact, runMain, secretDataProblems, styleFor,
-  unfinishedInputs,
-} from '../lib';
+  synthesizeApp, loadProjectApp, unfinishedInputs,
+} from '../lib/internal';
 
 runMain(async () => {
   if (helpOnly(CHECK_DIST_USAGE)) return;
-  const problems = await synthesizeExample((files, deployments, inputs) => {
+  const problems = await synthesizeApp(loadProjectApp()).then(({ files, deployments, project }) => {
     const found = publishedFolderProblems(DEFAULT_TARGETS);
     // The example's stand-ins are expected where it runs in CI: warned about, not failed on (npm run apply refuses them).
-    for (const d of deployments) for (const line of unfinishedInputs(d, inputs.secrets.load(d.node.id))) console.error(`warning: ${line}`);
+    for (const d of deployments) for (const line of unfinishedInputs(d, project.secrets.load(d.node.id))) console.error(`warning: ${line}`);
     // Each published file is read once, then compared, parsed and checked.
     const published = new Map(publishedFiles(DEFAULT_TARGETS).map(file => [file, fs.readFileSync(file)]));
     const planned = plannedFiles(files, DEFAULT_TARGETS);

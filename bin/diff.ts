@@ -6,13 +6,12 @@
  * `--live`: what applying dist/ and dist-secrets/ would change in the cluster (`kubectl diff`, as `npm run apply` would apply them).
  * Exits 0 when nothing changes, 1 when something does, 2 on an error.
  */
-import { synthesizeExample } from '../main';
 import {
   checkKubectlTarget, ConfigError, DEFAULT_TARGETS, DeploymentDiff, DiffOptions, DIFF_USAGE,
   diffDeployments, diffSummary, formatDeploymentDiffs, isEmptyDiff, kubectlLiveDiff, KubectlOptions,
   manifestTextsAtRef, parseDiffArgs, plannedFiles, publishedDeployments, publishedFolderProblems, readApplyPlan, readPublishedTexts, redact, runMain,
-  styleFor, toolPath,
-} from '../lib';
+  styleFor, synthesizeApp, loadProjectApp, toolPath,
+} from '../lib/internal';
 
 runMain(async () => {
   const values = parseDiffArgs(process.argv.slice(2));
@@ -30,7 +29,7 @@ runMain(async () => {
   const against = values.against;
   // Read first, so a ref that is not there fails before the synth.
   const before = against === undefined ? undefined : manifestTextsAtRef(against, DEFAULT_TARGETS.manifests);
-  const diffs = await synthesizeExample(files => {
+  const diffs = await synthesizeApp(loadProjectApp()).then(({ files }) => {
     // dist-secrets/ is git-ignored: against a ref, only dist/ is compared.
     const after = new Map(plannedFiles(files, DEFAULT_TARGETS).filter(file => before === undefined || !file.secret)
       .map(file => [file.target, file.content.toString('utf8')]));

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError, diffLiveObjects, isEmptyDiff, MAX_KUBECTL_OBJECT_FILE_BYTES, readInputText, redact, runMain } from '../lib';
+import { ConfigError, diffLiveObjects, isEmptyDiff, MAX_KUBECTL_OBJECT_FILE_BYTES, readInputText, redact, runMain } from '../lib/internal';
 
 /** The files kubectl wrote, one object each: only regular files of a bounded size (a FIFO or /dev/zero put there is refused). */
 const folderTexts = (folder: string) => new Map(fs.readdirSync(folder).map(name => [name, readInputText(path.join(folder, name), { maxBytes: MAX_KUBECTL_OBJECT_FILE_BYTES })]));

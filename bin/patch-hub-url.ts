@@ -4,11 +4,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkAgainstExample } from '../main';
 import {
-  checkKubectlTarget, checkProxyAddress, completeInterruptedPublish, DEFAULT_TARGETS, discoverProxyAddress, HubUrlRecords, hubUrlForAddress,
-  hubUrlState, kubectlError, missingDeploymentError, parsePatchHubUrlArgs, patchHubUrl, PATCH_HUB_URL_USAGE, replaceFilesTogether, runKubectl, runMain, toolPath, waitForRollouts,
-} from '../lib';
+  checkAgainstApp, checkKubectlTarget, checkProxyAddress, completeInterruptedPublish, DEFAULT_TARGETS, discoverProxyAddress, HubUrlRecords, hubUrlForAddress,
+  hubUrlState, kubectlError, loadProjectApp, missingDeploymentError, parsePatchHubUrlArgs, patchHubUrl, PATCH_HUB_URL_USAGE, replaceFilesTogether, runKubectl, runMain, toolPath, waitForRollouts,
+} from '../lib/internal';
 
 runMain(async () => {
   const args = parsePatchHubUrlArgs(process.argv.slice(2));
@@ -29,7 +28,7 @@ runMain(async () => {
   }
 
   // What is about to reach the cluster is checked before anything is written or kubectl is asked anything.
-  if (args.apply) await checkAgainstExample(args.deployment, [file], { ...DEFAULT_TARGETS, manifests: args.dist });
+  if (args.apply) await checkAgainstApp(loadProjectApp(), args.deployment, [file], { ...DEFAULT_TARGETS, manifests: args.dist });
   const records = new HubUrlRecords(args.records);
   records.checkWritable();
 

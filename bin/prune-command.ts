@@ -3,7 +3,7 @@
  * `kubectl apply` of a deployment, its allowlist derived from the kinds its current files hold, and one line per
  * kind that is never pruned, saying why. See --help.
  */
-import { completeInterruptedPublish, formatPruneCommand, parsePruneCommandArgs, PRUNE_COMMAND_USAGE, pruneCommand, readDeploymentFiles, runMain } from '../lib';
+import { completeInterruptedPublish, formatPruneCommand, parsePruneCommandArgs, PRUNE_COMMAND_USAGE, pruneCommand, readDeploymentFiles, runMain } from '../lib/internal';
 
 runMain(() => {
   const args = parsePruneCommandArgs(process.argv.slice(2));

@@ -7,11 +7,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { placeholderWarnings, synthesizeExample } from '../main';
 import {
-  completeInterruptedPublish, DEFAULT_TARGETS, foreignCiphertextProblem, helpOnly, publishedFolderProblems, publishManifests, runMain, SecretStore,
-  SYNTH_USAGE,
-} from '../lib';
+  completeInterruptedPublish, DEFAULT_TARGETS, foreignCiphertextProblem, helpOnly, loadProjectApp, placeholderWarnings, publishedFolderProblems, publishManifests,
+  runMain, synthesizeApp, SYNTH_USAGE,
+} from '../lib/internal';
 
 runMain(async () => {
   if (helpOnly(SYNTH_USAGE)) return;
@@ -22,23 +21,23 @@ runMain(async () => {
   }
   // The previous synth's files must be whole before they are read (its sealed values are kept from them).
   completeInterruptedPublish(DEFAULT_TARGETS);
-  await synthesizeExample((files, deployments, inputs) => {
-    for (const file of inputs.unreadablePrevious ?? []) {
-      console.warn(`warning: ${file}: ignored, so its sealed values are sealed anew; this synth writes the file again`);
+  const synthesized = await synthesizeApp(loadProjectApp());
+  const { files, deployments, project } = synthesized;
+  for (const file of project.unreadablePrevious) {
+    console.warn(`warning: ${file}: ignored, so its sealed values are sealed anew; this synth writes the file again`);
+  }
+  const result = publishManifests(files, DEFAULT_TARGETS);
+  for (const file of result.written) console.log(`wrote ${file}`);
+  for (const file of result.unchanged) console.log(`unchanged ${file}`);
+  for (const file of result.removed) console.log(`removed ${file}`);
+  if (cliFolder) copyManifests([...result.written, ...result.unchanged], cliFolder);
+  for (const deployment of deployments) {
+    for (const entry of deployment.foreignCiphertexts) console.warn(`warning: ${foreignCiphertextProblem(entry)}; sealed anew`);
+    for (const hook of deployment.helmChart.droppedHooks) {
+      console.log(`left out ${hook.kind}/${hook.name} of ${deployment.node.id} (helm.sh/hook: ${hook.hook}): ${hook.reason}`);
     }
-    const result = publishManifests(files, DEFAULT_TARGETS);
-    for (const file of result.written) console.log(`wrote ${file}`);
-    for (const file of result.unchanged) console.log(`unchanged ${file}`);
-    for (const file of result.removed) console.log(`removed ${file}`);
-    if (cliFolder) copyManifests([...result.written, ...result.unchanged], cliFolder);
-    for (const deployment of deployments) {
-      for (const entry of deployment.foreignCiphertexts) console.warn(`warning: ${foreignCiphertextProblem(entry)}; sealed anew`);
-      for (const hook of deployment.helmChart.droppedHooks) {
-        console.log(`left out ${hook.kind}/${hook.name} of ${deployment.node.id} (helm.sh/hook: ${hook.hook}): ${hook.reason}`);
-      }
-    }
-  });
-  for (const warning of placeholderWarnings(new SecretStore('secrets'))) console.warn(warning);
+  }
+  for (const warning of placeholderWarnings(synthesized)) console.warn(warning);
   // What the publish leaves to the operator: a journal planted where git carries it (never run).
   for (const problem of publishedFolderProblems(DEFAULT_TARGETS)) console.warn(`warning: ${problem}`);
 });

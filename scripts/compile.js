@@ -59,6 +59,8 @@ function build() {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
+    // The app file is compiled at run time by esbuild itself, which finds its own binary in its package.
+    external: ['esbuild'],
     // Stack traces of unexpected errors can be mapped back to the sources with NODE_OPTIONS=--enable-source-maps.
     sourcemap: 'linked',
     sourcesContent: false,

@@ -1,5 +1,5 @@
 /** `checkProxyAddress`, which `npm run patch-hub-url` runs on --address and on what the cluster reports. */
-import { checkProxyAddress, ConfigError } from '../lib';
+import { checkProxyAddress, ConfigError } from '../lib/internal';
 import { thrownMessage } from './helpers';
 
 describe('checkProxyAddress', () => {

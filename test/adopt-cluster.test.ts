@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigError, hubSecretTokens, readClusterTokens, redact } from '../lib';
+import { ConfigError, hubSecretTokens, readClusterTokens, redact } from '../lib/internal';
 import { expectNoFixtureSecret, guideFiles, LEGACY } from './adopt-fixtures';
 import { CommandResult, exampleWorkspace, FIXTURE_CHART, runCommandAsync } from './helpers';
 import { describeWithRealChart } from './real-chart';

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { AdoptedDeploymentModule, ChartSource, HubUrlRecords, SecretStore } from '../lib';
+import { AdoptedDeploymentModule, ChartSource, HubUrlRecords, SecretStore } from '../lib/internal';
 import { expectNoFixtureSecret, fixture, LEGACY, LEGACY_REPORT, TODAY } from './adopt-fixtures';
 import { exampleWorkspace, find, FIXTURE_CHART, runCommand, secretValue } from './helpers';
 

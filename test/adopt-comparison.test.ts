@@ -1,4 +1,4 @@
-import { compareAdoption, ComparisonContext, formatAdoptionComparison, ManifestObject } from '../lib';
+import { compareAdoption, ComparisonContext, formatAdoptionComparison, ManifestObject } from '../lib/internal';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 /** Fake secret values: none may reach the formatted comparison. */

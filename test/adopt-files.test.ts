@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { adoptedModuleText, adoptionReport, checkAdoptTarget, checkModuleTarget, planAdoption, readValuesLayers, writeAdoptedFiles } from '../lib';
+import { adoptedModuleText, adoptionReport, checkAdoptTarget, checkModuleTarget, planAdoption, readValuesLayers, writeAdoptedFiles } from '../lib/internal';
 import { LEGACY, LEGACY_REPORT } from './adopt-fixtures';
 import { thrownMessage } from './helpers';
 

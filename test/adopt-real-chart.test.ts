@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { AdoptedDeploymentModule, ChartSource, HubUrlRecords, SecretStore, toolPath } from '../lib';
+import { AdoptedDeploymentModule, ChartSource, HubUrlRecords, SecretStore, toolPath } from '../lib/internal';
 import { expectNoFixtureSecret, guideFiles, LEGACY, TODAY } from './adopt-fixtures';
 import { find, runCommand, secretValue } from './helpers';
 import { describeWithRealChart } from './real-chart';

@@ -4,7 +4,7 @@
  */
 import {
   adoptedSecrets, ChartSource, formatAdoptionComparison, renderAdoptionComparison, planAdoption, readValuesLayers, withClusterTokens,
-} from '../lib';
+} from '../lib/internal';
 import { expectNoFixtureSecret, guideFiles, LEGACY, TODAY } from './adopt-fixtures';
 import { exampleWorkspace, FIXTURE_CHART } from './helpers';
 import { describeWithRealChart } from './real-chart';

@@ -6,7 +6,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import {
   AdoptedDeploymentModule, adoptedProps, BinderHub, ChartSource, compareAdoption, HubUrlRecords, ManifestObject, planAdoption, readValuesLayers, SecretStore, toolPath,
-} from '../lib';
+} from '../lib/internal';
 import { expectNoFixtureSecret, fixture, GCR_GUIDE_KEY, Guide, guideFiles, GUIDES } from './adopt-fixtures';
 import { runCommand } from './helpers';
 import { describeWithRealChart } from './real-chart';

@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { adoptedModuleText, adoptedProps, adoptedSecrets, BinderHubTokens, excessiveAliasing, isAdoptedModuleText, leafPaths, planAdoption, readValuesFile, readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens } from '../lib';
+import { adoptedModuleText, adoptedProps, adoptedSecrets, BinderHubTokens, excessiveAliasing, isAdoptedModuleText, leafPaths, planAdoption, readValuesFile, readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens } from '../lib/internal';
 import { expectNoFixtureSecret, FIXTURE_SECRETS, fixture, guideFiles, GUIDES, LEGACY, TODAY } from './adopt-fixtures';
 import { GCR_KEY, REGISTRY_PASSWORD, SP_ID } from './registry-inputs';
 

@@ -6,7 +6,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { CREDENTIAL_PLACEHOLDER, DeploymentSecrets, SecretsMode, STAND_IN_CERTIFICATE_FINGERPRINT, unfinishedInputs } from '../lib';
+import { CREDENTIAL_PLACEHOLDER, DeploymentSecrets, SecretsMode, STAND_IN_CERTIFICATE_FINGERPRINT, unfinishedInputs } from '../lib/internal';
 import { fakeTokens } from './helpers';
 import { controllerKeys, sealingTestDeployment } from './sealing';
 

@@ -8,7 +8,7 @@ import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { toolPath } from '../lib';
+import { toolPath } from '../lib/internal';
 import { editedFixtureChart, exampleWorkspace, runCommand, runCommandAsync, spawnAsync } from './helpers';
 import { describeWithRealChart } from './real-chart';
 import { controllerKeys } from './sealing';

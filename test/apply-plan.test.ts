@@ -1,5 +1,5 @@
 /** The steps of `npm run apply` (lib/cluster/apply-plan.ts); test/rollout.test.ts covers the waits that follow them. */
-import { applyPlan, checkApplyComplete, ConfigError, ManifestObject, missingFromApply, streamInput } from '../lib';
+import { applyPlan, checkApplyComplete, ConfigError, ManifestObject, missingFromApply, streamInput } from '../lib/internal';
 
 const LABEL = 'binderhub-cdk8s.io/deployment';
 

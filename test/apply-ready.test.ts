@@ -2,14 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BinderHub, checkManifests, ChartSource, DEPLOYMENT_LABEL, knownKindChecker, ManifestObject, pruneCommand, readManifestFile } from '../lib';
-import { defineExample } from '../main';
-import { exampleInputs, expectAllowlistCoversKinds, fakeTokens, find, FIXTURE_CHART, synthBinderHub, TEST_REGISTRY, thrownMessage } from './helpers';
+import { BinderHub, checkManifests, ChartSource, DEPLOYMENT_LABEL, knownKindChecker, ManifestObject, pruneCommand, readManifestFile } from '../lib/internal';
+import { defineExample, exampleInputs, expectAllowlistCoversKinds, fakeTokens, find, FIXTURE_CHART, synthBinderHub, TEST_REGISTRY, thrownMessage } from './helpers';
 
 /** The example's dist/ files, as `npm run synth` writes them, one list of objects per file. */
 function exampleDist(): Record<string, ManifestObject[]> {
-  const app = Testing.app();
-  defineExample(app, exampleInputs());
+  const { app } = defineExample(exampleInputs());
   app.synth();
   return Object.fromEntries(fs.readdirSync(app.outdir).map(f => [f, readManifestFile(path.join(app.outdir, f))]));
 }

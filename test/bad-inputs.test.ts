@@ -10,7 +10,7 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import {
   BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, DindDaemonSet, GatewayOptions, HubUrlRecords, Registry, requiredCredential, SecretsMode, SecretStore, Tls,
-} from '../lib';
+} from '../lib/internal';
 import { fakeTokens, fakeTokenValues, FIXTURE_CHART, TEST_REGISTRY } from './helpers';
 import { fakePrivateKeyPem, GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs';
 

@@ -1,4 +1,4 @@
-import { binderHubValues, Values } from '../lib';
+import { binderHubValues, Values } from '../lib/internal';
 import { fakeTokens } from './helpers';
 
 /** chartValues with `value` at the dotted `path`. */

@@ -1,6 +1,6 @@
 import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
-import { BINDERHUB_CHART_REPOSITORY, BinderHub, DEFAULT_BINDERHUB_CHART_VERSION, Builder, isClusterScoped, Registry } from '../lib';
+import { BINDERHUB_CHART_REPOSITORY, BinderHub, DEFAULT_BINDERHUB_CHART_VERSION, Builder, isClusterScoped, Registry } from '../lib/internal';
 import { fakeTokens, TEST_REGISTRY, fakeTokenValues, find, secretValue, synthBinderHub, withoutSecretValues } from './helpers';
 
 /** What BinderHub reads: the values.yaml in Secret binder-secret. */

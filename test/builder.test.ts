@@ -5,9 +5,8 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { BinderHub, Builder, ChartSource, ConfigError, DEFAULT_DIND_IMAGE, DindDaemonSet, Registry } from '../lib';
-import { defineExample } from '../main';
-import { exampleInputs, TEST_REGISTRY, fakeTokens, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
+import { BinderHub, Builder, ChartSource, ConfigError, DEFAULT_DIND_IMAGE, DindDaemonSet, Registry } from '../lib/internal';
+import { defineExample, exampleInputs, fakeTokens, find, FIXTURE_CHART, secretValue, synthBinderHub, TEST_REGISTRY } from './helpers';
 
 const binderValues = (objects: any[]) => yaml.load(secretValue(find(objects, 'Secret', 'binder-secret'), 'values.yaml')) as any;
 const hostPaths = (workload: any) => workload.spec.template.spec.volumes.map((v: any) => v.hostPath).filter(Boolean);
@@ -214,7 +213,7 @@ describe('isolation across an app', () => {
 });
 
 describe('the example', () => {
-  const deployments = defineExample(Testing.app(), exampleInputs());
+  const { deployments } = defineExample(exampleInputs());
   const objects = deployments.map(d => Testing.synth(d));
   // prod's Secrets are sealed and staging's kept apart: read what the chart was given.
   const dockerHost = (i: number) => (deployments[i].helmChart.values as any).config.KubernetesBuildExecutor.docker_host;

@@ -1,4 +1,4 @@
-import { BinderHubProps, Builder, ChartSource, Registry } from '../lib';
+import { BinderHubProps, Builder, ChartSource, Registry } from '../lib/internal';
 import { binderView, describeWithChartConfig, effectiveConfigs, hubView } from './effective-config';
 import { fakeTokenValues, synthBinderHub } from './helpers';
 import { containerView } from './pod-view';

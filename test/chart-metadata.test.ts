@@ -7,7 +7,7 @@ import { Testing } from 'cdk8s';
 import {
   binderHubValues, Builder, ChartSource, chartSupportProblem, ConfigError, DEFAULT_BINDERHUB_CHART_VERSION, OLDEST_SUPPORTED_CHART_BUILD,
   HelmChart, OLDEST_SUPPORTED_CHART_VERSION, parseChartMetadata, readChartMetadata, versionSupport,
-} from '../lib';
+} from '../lib/internal';
 import { fakeTokens, FIXTURE_CHART, packageChart } from './helpers';
 import { describeWithRealChart, editChartFile, unpackChart } from './real-chart';
 

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { ChartSource, HelmChart, readChartMetadata, toolPath } from '../lib';
+import { ChartSource, HelmChart, readChartMetadata, toolPath } from '../lib/internal';
 import { fakeTokens, FIXTURE_CHART, packageChart } from './helpers';
 
 const FIXTURE_VERSION = readChartMetadata(FIXTURE_CHART).version;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { BINDERHUB_CHART_REPOSITORY, ChartSource, DEFAULT_BINDERHUB_CHART_VERSION } from '../lib';
+import { BINDERHUB_CHART_REPOSITORY, ChartSource, DEFAULT_BINDERHUB_CHART_VERSION } from '../lib/internal';
 import { FIXTURE_CHART, packageChart } from './helpers';
 
 describe('ChartSource', () => {

@@ -1,4 +1,4 @@
-import { ConfigError, helpOnly, intervalSeconds, isWholeNumber, timeoutSeconds } from '../lib';
+import { ConfigError, helpOnly, intervalSeconds, isWholeNumber, timeoutSeconds } from '../lib/internal';
 
 describe('timeoutSeconds (--timeout of apply and patch-hub-url)', () => {
   test.each([['1', 1], ['600', 600], ['86400', 86400], ['007', 7]])('takes %s as %d seconds', (value, seconds) => {

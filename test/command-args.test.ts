@@ -7,8 +7,7 @@ import {
   ADOPT_USAGE, APPLY_USAGE, BENCH_USAGE, CHECK_DIST_USAGE, ConfigError, DIFF_USAGE, INIT_SECRETS_USAGE, initSecretsLine, parseAdoptArgs, parseApplyArgs,
   parseBenchArgs, parseDiffArgs, parseInitSecretsArgs, parsePatchHubUrlArgs, parsePruneCommandArgs, PATCH_HUB_URL_USAGE, PRUNE_COMMAND_USAGE,
   rotatedLine, SYNTH_USAGE,
-} from '../lib';
-import { EXAMPLE_DEPLOYMENTS, EXAMPLE_NAMESPACES } from '../main';
+} from '../lib/internal';
 
 describe('parseApplyArgs (npm run apply)', () => {
   test('only --deployment: no prune, a 600 s timeout, dist/ and dist-secrets/, kubectl\'s own kubeconfig and context', () => {
@@ -218,8 +217,8 @@ describe('commands without options (they take only --help, through helpOnly)', (
 });
 
 describe('parseAdoptArgs (npm run adopt)', () => {
-  const EXAMPLE = { names: EXAMPLE_DEPLOYMENTS, namespaces: EXAMPLE_NAMESPACES };
-  const parse = (...argv: string[]) => parseAdoptArgs(argv, EXAMPLE);
+  const EXAMPLE = { names: ['staging', 'prod'], namespaces: { staging: 'binderhub-staging', prod: 'binderhub-prod' } };
+  const parse = (...argv: string[]) => parseAdoptArgs(argv, () => EXAMPLE);
 
   test('--name and one file: the module in deployments/, nothing replaced, the live release named --name, no cluster read, compared', () => {
     expect(parse('--name', 'mybinder', '--config', 'config.yaml')).toEqual({
@@ -299,13 +298,13 @@ describe('parseAdoptArgs (npm run adopt)', () => {
 });
 
 describe('parseInitSecretsArgs (npm run init-secrets)', () => {
-  const parse = (...argv: string[]) => parseInitSecretsArgs(argv, EXAMPLE_DEPLOYMENTS);
+  const parse = (...argv: string[]) => parseInitSecretsArgs(argv);
 
-  test('no argument: the example\'s deployments, staging and prod, in secrets/, no file replaced', () => {
-    expect(parse()).toEqual({ deployments: ['staging', 'prod'], force: false, rotate: undefined, dir: 'secrets' });
+  test('no argument: no deployment named (the command takes main.ts\'s), in secrets/, no file replaced', () => {
+    expect(parse()).toEqual({ deployments: [], force: false, rotate: undefined, dir: 'secrets' });
   });
 
-  test('deployments named replace the example\'s; each is taken once, in the order first named', () => {
+  test('deployments named replace main.ts\'s; each is taken once, in the order first named', () => {
     expect(parse('beta', 'alpha', 'beta')).toEqual({ deployments: ['beta', 'alpha'], force: false, rotate: undefined, dir: 'secrets' });
   });
 

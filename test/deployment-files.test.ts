@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ManifestObject, readApplyPlan, readDeploymentFiles, redact } from '../lib';
+import { ManifestObject, readApplyPlan, readDeploymentFiles, redact } from '../lib/internal';
 
 const LABEL = { 'binderhub-cdk8s.io/deployment': 'prod' };
 const object = (apiVersion: string, kind: string, name: string, extra: object = {}): ManifestObject =>

@@ -1,5 +1,5 @@
 /** `secretDataProblems`, which `npm run check-dist` runs on dist/: plaintext Secret data only where it was chosen. */
-import { foreignCiphertextProblem, ManifestObject, secretDataProblems, SecretsMode } from '../lib';
+import { foreignCiphertextProblem, ManifestObject, secretDataProblems, SecretsMode } from '../lib/internal';
 
 const secret = (name: string, fields: object): ManifestObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'ns' }, ...fields });
 const configMap: ManifestObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' }, data: { a: 'b' } };

@@ -1,5 +1,5 @@
 /** `diffDeployments` and `deploymentOfFile`: a deployment's two files diffed together, on hand-made manifests. */
-import { DEFAULT_TARGETS, deploymentOfFile, diffDeployments, formatDeploymentDiffs } from '../lib';
+import { DEFAULT_TARGETS, deploymentOfFile, diffDeployments, formatDeploymentDiffs } from '../lib/internal';
 
 const namespace = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
 const secret = (value: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: hub\n  namespace: a\nstringData:\n  token: ${value}\n`;

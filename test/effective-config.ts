@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { redact } from '../lib';
+import { redact } from '../lib/internal';
 import { containerView, ContainerView } from './pod-view';
 import { describeWithRealChart } from './real-chart';
 

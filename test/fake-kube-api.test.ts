@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { toolPath } from '../lib';
+import { toolPath } from '../lib/internal';
 import { CommandResult, exampleWorkspace, runCommand, spawnAsync } from './helpers';
 import { describeWithRealChart } from './real-chart';
 import { fakeKubeApiPerTest, FakeKubeApiOptions, kubeEvent, RecordedRequest, writeKubeconfig } from './support/fake-kube-api';

@@ -4,10 +4,9 @@ import { Testing } from 'cdk8s';
 import {
   BinderHub, BinderHubProps, Builder, checkManifests, ChartSource, knownKindChecker, ManifestObject, readManifestFile, Registry, SecretsMode, Tls,
   unservedObjects,
-} from '../lib';
-import { defineExample } from '../main';
+} from '../lib/internal';
 import { crdSchemaProblems } from './crd-schema';
-import { exampleInputs, fakeTokens, find } from './helpers';
+import { defineExample, exampleInputs, fakeTokens, find } from './helpers';
 import { describeWithRealChart } from './real-chart';
 import { fakeServiceAccountKey } from './registry-inputs';
 
@@ -79,8 +78,7 @@ describeWithRealChart('fidelity', chart => {
   });
 
   test('the example: apply-ready, every API served', () => {
-    const app = Testing.app();
-    const deployments = defineExample(app, { ...exampleInputs(), chart: source });
+    const { app, deployments } = defineExample({ ...exampleInputs(), chart: source });
     const all = synthAll(app);
     expect(deployments.map(d => d.namespace)).toEqual(['binderhub-staging', 'binderhub-prod']);
     expect(new Set(all.map(o => o.metadata.namespace))).toEqual(new Set([undefined, 'binderhub-staging', 'binderhub-prod']));

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { checkManifests, ChartSource, ConfigError, GatewayOptions, GatewayRoutes, HUB_URL_SOURCE_ANNOTATION, knownKindChecker, pruneCommand } from '../lib';
+import { checkManifests, ChartSource, ConfigError, GatewayOptions, GatewayRoutes, HUB_URL_SOURCE_ANNOTATION, knownKindChecker, pruneCommand } from '../lib/internal';
 import { crdSchemaProblems } from './crd-schema';
 import { editedFixtureChart, expectAllowlistCoversKinds, find, FIXTURE_CHART, secretValue, synthBinderHub } from './helpers';
 import { describeWithRealChart } from './real-chart';

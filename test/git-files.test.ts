@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { manifestTextsAtRef } from '../lib';
+import { manifestTextsAtRef } from '../lib/internal';
 import { git } from './helpers';
 
 

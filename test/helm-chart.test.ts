@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Helm, Testing } from 'cdk8s';
-import { ChartSource, HelmChart, HelmResult, helmOutput, helmTemplateArgs, parseHelmOutput, parseKubeVersion, registerSecrets, renderConcurrently, servedApiVersions, toolPath } from '../lib';
+import { ChartSource, HelmChart, HelmResult, helmOutput, helmTemplateArgs, parseHelmOutput, parseKubeVersion, registerSecrets, renderConcurrently, servedApiVersions, toolPath } from '../lib/internal';
 import { fakeTokens, FIXTURE_CHART, packageChart, thrownMessage } from './helpers';
 
 function render(props: Partial<ConstructorParameters<typeof HelmChart>[2]> = {}) {

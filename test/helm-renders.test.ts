@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
-import { BinderHub, ChartSource, HelmRender, renderConcurrently, runHelmTemplate, synthesizeFiles, toolPath } from '../lib';
+import { BinderHub, ChartSource, HelmRender, renderConcurrently, runHelmTemplate, synthesizeFiles, toolPath } from '../lib/internal';
 import { fakeTokens, FIXTURE_CHART, TEST_REGISTRY } from './helpers';
 
 /** A helm that logs when each render starts and ends (after a pause long enough to see overlap), then renders. */

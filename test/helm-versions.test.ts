@@ -6,7 +6,7 @@ import { Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 // cdk8s's own YAML parser (a bundled dependency of cdk8s), to compare with.
 import * as cdk8sYaml from 'cdk8s/node_modules/yaml';
-import { ChartSource, HelmChart, parseHelmOutput, projectRoot, servedApiVersions, toolPath } from '../lib';
+import { ChartSource, HelmChart, parseHelmOutput, projectRoot, servedApiVersions, toolPath } from '../lib/internal';
 import { fakeTokens } from './helpers';
 import { describeWithRealChart } from './real-chart';
 

@@ -4,8 +4,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BinderHub, BinderHubProps, BinderHubTokens, ChartSource, ConfigError, HubUrlRecords, ManifestObject, Registry, SecretsMode, SecretStore, toolPath } from '../lib';
-import { EXAMPLE_CREDENTIALS, type ExampleInputs } from '../main';
+import {
+  BinderHub, BinderHubProps, BinderHubTokens, ChartSource, ConfigError, DeploymentsScope, deploymentsOf, discoverDeployments, HubUrlRecords, ManifestObject,
+  ProjectInputs, Registry, SecretsMode, SecretStore, toolPath,
+} from '../lib/internal';
+import example from '../main';
 import { editChartFile } from './real-chart';
 
 /** The test double of the binderhub chart. */
@@ -24,9 +27,10 @@ const ROOT = path.join(__dirname, '..');
 /** Runs git in `cwd` as a test committer; its output. */
 export const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.org', ...args], { cwd, encoding: 'utf8' });
 
-/** A working folder as a clone has it: the example's sealing certificate, nothing else yet. */
+/** A working folder as a clone has it: the example (main.ts) and its sealing certificate, nothing else yet. */
 export function exampleWorkspace(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.copyFileSync(path.join(ROOT, 'main.ts'), path.join(dir, 'main.ts'));
   fs.mkdirSync(path.join(dir, 'sealed-secrets'));
   fs.copyFileSync(path.join(ROOT, 'sealed-secrets', 'prod.pem'), path.join(dir, 'sealed-secrets', 'prod.pem'));
   return dir;
@@ -165,19 +169,22 @@ export function withoutSecretValues(objects: any[]): any[] {
   });
 }
 
-/** The example's inputs in a fresh folder: generated secrets, the test chart, no hub URLs, no previous synth. */
-export function exampleInputs(): ExampleInputs {
+/**
+ * The example's inputs in a fresh folder: secrets generated for the deployments it defines (with placeholders for
+ * the credentials they ask for, as init-secrets writes them), the test chart, no hub URLs, no previous synth.
+ */
+export function exampleInputs(): ProjectInputs {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
   const secrets = new SecretStore(path.join(dir, 'secrets'));
-  secrets.init('staging', false, EXAMPLE_CREDENTIALS.staging);
-  secrets.init('prod', false, EXAMPLE_CREDENTIALS.prod);
-  return {
-    secrets,
-    chart: ChartSource.local(FIXTURE_CHART),
-    hubUrls: new HubUrlRecords(path.join(dir, 'hub-urls')),
-    prodSealingCertificate: fs.readFileSync(path.join(__dirname, '..', 'sealed-secrets', 'prod.pem'), 'utf8'),
-    previous: [],
-  };
+  for (const deployment of discoverDeployments(example)) secrets.init(deployment.name, false, deployment.credentials);
+  return { secrets, chart: ChartSource.local(FIXTURE_CHART), hubUrls: new HubUrlRecords(path.join(dir, 'hub-urls')), previous: [] };
+}
+
+/** The example (main.ts) defined from `inputs` in an app of its own, which synthesizes into a fresh folder. */
+export function defineExample(inputs: ProjectInputs): { app: DeploymentsScope; deployments: BinderHub[] } {
+  const app = new DeploymentsScope(inputs, 'synth', fs.mkdtempSync(path.join(os.tmpdir(), 'example-out-')));
+  example.define(app);
+  return { app, deployments: deploymentsOf(app) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BinderHubProps, Builder, ChartSource, parseManifest, patchHubUrl, Tls } from '../lib';
+import { BinderHubProps, Builder, ChartSource, parseManifest, patchHubUrl, Tls } from '../lib/internal';
 import { binderView, describeWithChartConfig, effectiveConfigs } from './effective-config';
 import { synthBinderHub, synthManifest } from './helpers';
 

@@ -7,7 +7,7 @@ import * as yaml from 'js-yaml';
 import {
   BinderHubProps, HUB_URL_CHECKSUM_ANNOTATION, HUB_URL_CONFIG_MAP, hubUrlForAddress, HubUrlRecords, hubUrlState, normalizeHubUrl,
   patchHubUrl, resolveHubUrl,
-} from '../lib';
+} from '../lib/internal';
 import { find, secretValue, synthBinderHub, synthManifest } from './helpers';
 
 /** The manifest file of deployment prod in namespace binder-prod. */

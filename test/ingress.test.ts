@@ -1,5 +1,5 @@
 import * as yaml from 'js-yaml';
-import { HUB_URL_SOURCE_ANNOTATION, ingressSetup, Tls } from '../lib';
+import { HUB_URL_SOURCE_ANNOTATION, ingressSetup, Tls } from '../lib/internal';
 import { find, secretValue, synthBinderHub } from './helpers';
 
 const hosts = { binderHost: 'binder.example.org', hubHost: 'hub.example.org', ingressClassName: 'nginx' };

@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SecretStore } from '../lib';
+import { SecretStore } from '../lib/internal';
 import { fakeTokenValues } from './helpers';
 
 // Every way of putting a file in place can be made to find another run's file there first (rivalAppearsAt).

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { decodeUtf8, formatBytes, readInputBytes, readInputText } from '../lib';
+import { decodeUtf8, formatBytes, readInputBytes, readInputText } from '../lib/internal';
 import { configErrorMessage } from './helpers';
 
 // The real fstatSync unless a test makes the open file something else, as a swap after the check would.

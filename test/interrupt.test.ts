@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { completeInterruptedPublish, hubUrlState, toolPath } from '../lib';
+import { completeInterruptedPublish, hubUrlState, toolPath } from '../lib/internal';
 import { exampleWorkspace, FIXTURE_CHART, runCommand } from './helpers';
 
 const RUN = path.join(__dirname, '..', 'scripts', 'run.js');

@@ -1,4 +1,4 @@
-import { isClusterScoped, WORKLOAD_KINDS } from '../lib';
+import { isClusterScoped, WORKLOAD_KINDS } from '../lib/internal';
 
 // As `kubectl api-resources --namespaced=false` lists them (and cert-manager's ClusterIssuer).
 const CLUSTER_SCOPED = [

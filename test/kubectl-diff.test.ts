@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigError, kubectlLiveDiff, LiveDiffOptions, ManifestObject, PruneCommand, runKubectl } from '../lib';
+import { ConfigError, kubectlLiveDiff, LiveDiffOptions, ManifestObject, PruneCommand, runKubectl } from '../lib/internal';
 import { spawnAsync } from './helpers';
 import { fakeKubeApiPerTest } from './support/fake-kube-api';
 import { recordingKubectl, shellScript } from './support/kubectl-scripts';

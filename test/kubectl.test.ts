@@ -9,7 +9,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { checkKubectlTarget, ConfigError, fileSystemError, kubectlError, kubectlLastLine, requestTimeoutSeconds, runKubectl, toolPath } from '../lib';
+import { checkKubectlTarget, ConfigError, fileSystemError, kubectlError, kubectlLastLine, requestTimeoutSeconds, runKubectl, toolPath } from '../lib/internal';
 import { fakeKubeApiPerTest, writeKubeconfig } from './support/fake-kube-api';
 import { shellScript } from './support/kubectl-scripts';
 

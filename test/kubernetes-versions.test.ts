@@ -1,4 +1,4 @@
-import { ChartSource, ConfigError, DEFAULT_KUBE_VERSION, IngressOptions, kubeVersionWarning, parseKubeVersion, servedApiVersions, unservedObjects } from '../lib';
+import { ChartSource, ConfigError, DEFAULT_KUBE_VERSION, IngressOptions, kubeVersionWarning, parseKubeVersion, servedApiVersions, unservedObjects } from '../lib/internal';
 import { editedFixtureChart, synthBinderHub } from './helpers';
 import { editChartFile } from './real-chart';
 

@@ -1,5 +1,5 @@
 /** `lineDiff`: the line diff that `npm run diff` shows for long and multi-line strings, on hand-made texts. */
-import { DiffLine, lineDiff } from '../lib';
+import { DiffLine, lineDiff } from '../lib/internal';
 
 const kept = (text: string): DiffLine => ({ op: ' ', text });
 const removed = (text: string): DiffLine => ({ op: '-', text });

@@ -1,5 +1,5 @@
 /** The object diff of `npm run diff -- --live` over kubectl's two folders (lib/review/live-diff.ts), on written-out objects (JSON is YAML). */
-import { comparableLiveObject, diffLiveObjects, redact } from '../lib';
+import { comparableLiveObject, diffLiveObjects, redact } from '../lib/internal';
 
 const texts = (files: Record<string, object | null>) => new Map(Object.entries(files).map(([name, o]) => [name, o === null ? '' : JSON.stringify(o)]));
 

@@ -1,5 +1,5 @@
 /** `diffManifests` and `formatManifestDiff` on hand-made objects: matching, fields, masking, restarts. */
-import { COLOR_STYLE, diffManifests, fieldChanges, formatManifestDiff, isEmptyDiff, ManifestObject, PLAIN_STYLE, SEALED_FINGERPRINTS_ANNOTATION, styleFor } from '../lib';
+import { COLOR_STYLE, diffManifests, fieldChanges, formatManifestDiff, isEmptyDiff, ManifestObject, PLAIN_STYLE, SEALED_FINGERPRINTS_ANNOTATION, styleFor } from '../lib/internal';
 
 const object = (kind: string, name: string, fields: object = {}, namespace: string | undefined = 'ns'): ManifestObject =>
   ({ apiVersion: 'v1', kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...fields });

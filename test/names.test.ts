@@ -2,7 +2,7 @@
 import {
   Builder, checkDnsLabel, checkHostFolder, checkImageReference, checkLabels, checkObjectName, ConfigError, hostNameProblem, isGoDuration,
   isHostName, isImageReference, SecretsMode,
-} from '../lib';
+} from '../lib/internal';
 import { synthBinderHub } from './helpers';
 
 /** The message `act` refuses with (a ConfigError, never a crash), or undefined when it accepts. */

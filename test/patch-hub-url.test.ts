@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BinderHub, ChartSource, hubUrlState } from '../lib';
+import { BinderHub, ChartSource, hubUrlState } from '../lib/internal';
 import { CommandResult, exampleWorkspace, fakeTokens, FIXTURE_CHART, runCommand, runCommandAsync, TEST_REGISTRY } from './helpers';
 import { FakeKubeApi, FakeKubeApiOptions, kubeEvent, writeKubeconfig } from './support/fake-kube-api';
 

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseManifest, readManifests, readPreviousManifests } from '../lib';
+import { parseManifest, readManifests, readPreviousManifests } from '../lib/internal';
 
 // A copy of fs whose functions a test can replace: neither Node's module nor the imports of it can be redefined.
 jest.mock('fs', () => ({ ...jest.requireActual('fs') }));

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigError, discoverProxyAddress, DiscoverOptions, nextPollDelay } from '../lib';
+import { ConfigError, discoverProxyAddress, DiscoverOptions, nextPollDelay } from '../lib/internal';
 import { fakeKubeApiPerTest, FakeKubeApi } from './support/fake-kube-api';
 import { fakeClock } from './helpers';
 import { recordingKubectl, shellScript } from './support/kubectl-scripts';

@@ -5,7 +5,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { toolPath } from '../lib';
+import { toolPath } from '../lib/internal';
 import { exampleWorkspace, runCommand } from './helpers';
 import { describeWithRealChart } from './real-chart';
 import { writeKubeconfig } from './support/fake-kube-api';

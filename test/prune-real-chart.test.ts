@@ -5,9 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BinderHub, BinderHubProps, Builder, ChartSource, DeploymentFile, ManifestObject, pruneCommand, PruneCommand, readManifestFile, Registry, SecretsMode, Tls } from '../lib';
-import { defineExample } from '../main';
-import { exampleInputs, expectAllowlistCoversKinds, fakeTokens } from './helpers';
+import { BinderHub, BinderHubProps, Builder, ChartSource, DeploymentFile, ManifestObject, pruneCommand, PruneCommand, readManifestFile, Registry, SecretsMode, Tls } from '../lib/internal';
+import { defineExample, exampleInputs, expectAllowlistCoversKinds, fakeTokens } from './helpers';
 import { describeWithRealChart } from './real-chart';
 
 const REGISTRY = Registry.dockerHub({ username: 'testbot', password: 'test-registry-password', imagePrefix: 'testorg/binder-test-' });
@@ -64,8 +63,7 @@ describeWithRealChart('the derived prune allowlist', chart => {
   describe('the example (staging\'s Secrets kept apart, prod\'s sealed)', () => {
     let files: Record<string, DeploymentFile>;
     beforeAll(() => {
-      const app = Testing.app();
-      defineExample(app, { ...exampleInputs(), chart: ChartSource.local(chart) });
+      const { app } = defineExample({ ...exampleInputs(), chart: ChartSource.local(chart) });
       app.synth();
       files = Object.fromEntries(fs.readdirSync(app.outdir).map(f => [f, { file: f, objects: readManifestFile(path.join(app.outdir, f)) }]));
     });

@@ -1,5 +1,5 @@
 /** The pruning apply derived from a deployment's objects (lib/cluster/prune.ts), on hand-made object lists. */
-import { formatPruneCommand, ManifestObject, pruneAllowlist, pruneCommand } from '../lib';
+import { formatPruneCommand, ManifestObject, pruneAllowlist, pruneCommand } from '../lib/internal';
 
 const LABEL = 'binderhub-cdk8s.io/deployment';
 

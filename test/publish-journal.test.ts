@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { completeInterruptedPublish, journalFile, legacyJournalFile, PublishTargets, publishedFolderProblems, publishManifests } from '../lib';
+import { completeInterruptedPublish, journalFile, legacyJournalFile, PublishTargets, publishedFolderProblems, publishManifests } from '../lib/internal';
 import { configErrorMessage, exampleWorkspace, runCommand } from './helpers';
 
 // The real renameSync unless a test watches it.

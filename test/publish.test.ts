@@ -4,7 +4,7 @@ import * as path from 'path';
 import {
   completeInterruptedPublish, DEFAULT_TARGETS, deploymentFiles, fileSystemError, plannedFiles, publishManifests, replaceFilesTogether,
   writeFileAtomic, writeNewFile,
-} from '../lib';
+} from '../lib/internal';
 
 // These stay the real ones unless a test makes them fail, as a crash between write and rename would.
 jest.mock('fs', () => {

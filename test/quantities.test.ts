@@ -1,4 +1,4 @@
-import { containerResources, parseQuantity, sameQuantity } from '../lib';
+import { containerResources, parseQuantity, sameQuantity } from '../lib/internal';
 import { thrownMessage } from './helpers';
 
 test.each<[unknown, number | undefined]>([

@@ -1,4 +1,4 @@
-import { redact, redactUrl, registerSecrets, registerSecretValues } from '../lib';
+import { redact, redactUrl, registerSecrets, registerSecretValues } from '../lib/internal';
 
 describe('redactUrl', () => {
   test.each([

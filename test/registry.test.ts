@@ -1,5 +1,5 @@
 import * as yaml from 'js-yaml';
-import { IMAGE_PULL_SECRET_NAME, Registry } from '../lib';
+import { IMAGE_PULL_SECRET_NAME, Registry } from '../lib/internal';
 import { find, secretValue, synthBinderHub, withoutSecretValues } from './helpers';
 import { GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs';
 

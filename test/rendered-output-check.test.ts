@@ -5,7 +5,7 @@ import { Testing } from 'cdk8s';
 import {
   BINDERHUB_CORE_OBJECTS, BinderHub, Builder, ChartSource, checkRenderedBinderHub, ConfigError, imageProblems,
   imageTagProblem, ManifestObject, missingCoreObjects, registerSecrets, SecretsMode,
-} from '../lib';
+} from '../lib/internal';
 import { fakeTokens, find, FIXTURE_CHART, synthBinderHub, TEST_REGISTRY, thrownMessage } from './helpers';
 import { describeWithRealChart, editChartFile, unpackChart } from './real-chart';
 

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { describeLastEvent, RolloutOptions, waitForRollouts, Workload } from '../lib';
+import { describeLastEvent, RolloutOptions, waitForRollouts, Workload } from '../lib/internal';
 import { fakeKubeApiPerTest, FakeKubeApi, FakeKubeApiOptions, kubeEvent } from './support/fake-kube-api';
 import { fakeClock } from './helpers';
 import { recordingKubectl } from './support/kubectl-scripts';

@@ -3,7 +3,7 @@
  * for, so a swapped or forged one is sealed anew and named (BinderHub.foreignCiphertexts, which check-dist reports).
  */
 import { Testing } from 'cdk8s';
-import { SealedValueKeys, SealingCertificate, SecretsMode } from '../lib';
+import { SealedValueKeys, SealingCertificate, SecretsMode } from '../lib/internal';
 import { fakeTokenValues, find } from './helpers';
 import { controllerKeys, REGISTRY_PASSWORD, sealingTestDeployment, unseal } from './sealing';
 

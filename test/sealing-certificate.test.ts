@@ -3,7 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigError, scopeAnnotations, SealingCertificate, SecretsMode } from '../lib';
+import { ConfigError, scopeAnnotations, SealingCertificate, SecretsMode } from '../lib/internal';
 import { certificateValidBetween, controllerKeys } from './sealing';
 
 const DAY = 24 * 3600 * 1000;

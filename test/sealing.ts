@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { BinderHub, ChartSource, Registry, SecretsMode } from '../lib';
+import { BinderHub, ChartSource, Registry, SecretsMode } from '../lib/internal';
 import { fakeTokens, FIXTURE_CHART } from './helpers';
 
 /** A throw-away RSA key pair and self-signed certificate, as a sealed-secrets controller has. */

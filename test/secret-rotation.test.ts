@@ -6,7 +6,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
   BinderHub, BinderHubTokens, ChartSource, ConfigError, rotationEffects, SecretStore, TOKEN_NAMES, TOKEN_ROTATIONS, TokenName, tokenNamesOption,
-} from '../lib';
+} from '../lib/internal';
 import { fakeTokenValues, TEST_REGISTRY } from './helpers';
 import { describeWithRealChart } from './real-chart';
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { BinderHubTokens, CREDENTIAL_PLACEHOLDER, SecretStore } from '../lib';
+import { BinderHubTokens, CREDENTIAL_PLACEHOLDER, SecretStore } from '../lib/internal';
 
 function tempStore(): SecretStore {
   return new SecretStore(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'store-test-')), 'secrets'));

@@ -6,7 +6,7 @@ import { Chart, Testing } from 'cdk8s';
 import {
   DEFAULT_TARGETS, encryptionLabel, ExternalSecretSpecSecretStoreRefKind, publishManifests, synthesizeFiles, readManifests, SEALED_FINGERPRINTS_ANNOTATION, SealingCertificate,
   SecretContent, secretContent, SecretsMode,
-} from '../lib';
+} from '../lib/internal';
 import { controllerKeys, GITHUB_TOKEN, REGISTRY_PASSWORD, sealingTestDeployment, unseal } from './sealing';
 import { fakeTokenValues, find, secretValue, synthBinderHub } from './helpers';
 

@@ -3,7 +3,7 @@
  * chart's `.Capabilities.APIVersions.Has` answers as the cluster would. Written out here and checked against the
  * Kubernetes deprecation guide and release notes: a change to the table must change these too.
  */
-import { servedApiVersions, unservedObjects } from '../lib';
+import { servedApiVersions, unservedObjects } from '../lib/internal';
 
 /** Kubernetes 1.35's built-in API versions and their kinds. */
 const AT_35: Record<string, string[]> = {

@@ -1,18 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { ConfigError, readManifests, synthesizeFiles } from '../lib';
-import { defineExample } from '../main';
-import { exampleInputs } from './helpers';
+import { ConfigError, readManifests, synthesizeFiles } from '../lib/internal';
+import { defineExample, exampleInputs } from './helpers';
 
 test('synthesizeFiles gives, in memory, exactly the files app.synth() writes', () => {
   const inputs = exampleInputs();
-  const written = Testing.app();
-  defineExample(written, inputs);
+  const written = defineExample(inputs).app;
   written.synth();
-  const inMemory = Testing.app();
   // Sealing is randomized unless the previous ciphertexts are there to keep.
-  defineExample(inMemory, { ...inputs, previous: readManifests(written.outdir) });
+  const inMemory = defineExample({ ...inputs, previous: readManifests(written.outdir) }).app;
   const files = synthesizeFiles(inMemory);
   expect([...files.keys()].sort()).toEqual(['prod.k8s.yaml', 'staging-secrets.k8s.yaml', 'staging.k8s.yaml']);
   for (const [name, content] of files) expect(content).toBe(fs.readFileSync(path.join(written.outdir, name), 'utf8'));

@@ -5,7 +5,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { SealingCertificate } from '../lib';
+import { SealingCertificate } from '../lib/internal';
 import { exampleWorkspace, FIXTURE_CHART, runCommand as run } from './helpers';
 
 const workspace = () => exampleWorkspace('synth-e2e-');

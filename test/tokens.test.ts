@@ -1,4 +1,4 @@
-import { BinderHubTokens, redact } from '../lib';
+import { BinderHubTokens, redact } from '../lib/internal';
 import { fakeTokenValues, TOKEN_NAMES } from './helpers';
 
 describe('BinderHubTokens', () => {

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { projectRoot, toolPath } from '../lib';
+import { projectRoot, toolPath } from '../lib/internal';
 
 describe('toolPath', () => {
   const saved = process.env.HELM;

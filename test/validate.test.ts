@@ -1,8 +1,7 @@
 /** Every object the example synthesizes, checked offline against the Kubernetes schemas (kubernetes-models). */
 import { Testing } from 'cdk8s';
-import { defineExample } from '../main';
-import { kubernetesModel } from '../lib';
-import { exampleInputs } from './helpers';
+import { kubernetesModel } from '../lib/internal';
+import { defineExample, exampleInputs } from './helpers';
 
 export function validateObject(object: any): void {
   const Model = kubernetesModel(object.apiVersion, object.kind);
@@ -11,8 +10,7 @@ export function validateObject(object: any): void {
 }
 
 describe('the example app', () => {
-  const app = Testing.app();
-  const deployments = defineExample(app, exampleInputs());
+  const { app, deployments } = defineExample(exampleInputs());
   const objects = app.charts.flatMap(chart => Testing.synth(chart));
   const kubernetesObjects = objects.filter(o => o.kind !== 'SealedSecret');
 

@@ -1,4 +1,4 @@
-import { deepMerge, hasPath, isEmptyValue, isPlainObject } from '../lib';
+import { deepMerge, hasPath, isEmptyValue, isPlainObject } from '../lib/internal';
 
 describe('deepMerge', () => {
   test('merges objects key by key and replaces arrays and scalars, as helm merges values files', () => {

@@ -75,6 +75,19 @@ export async function renderConcurrently<T>(define: () => T, concurrency: number
   }
 }
 
+/**
+ * Defines an app with its helm calls only recorded, never run: what the app defines (its deployments, their names
+ * and namespaces), without rendering anything.
+ */
+export function defineWithoutRendering<T>(define: () => T): T {
+  recorded = [];
+  try {
+    return define();
+  } finally {
+    recorded = undefined;
+  }
+}
+
 /** `spawnSync`'s result, without blocking: the values go to standard input, output is collected whole. */
 function spawnHelm(render: HelmRender): Promise<HelmResult> {
   return new Promise(resolve => {

@@ -65,9 +65,10 @@ const VALUES_FILE_OPTIONS = ['secret', 'config', 'values'];
 
 /**
  * `npm run adopt`'s arguments (`argv` without node and the script), checked before any file is read; bad ones are
- * one-line ConfigErrors. `taken`: the deployments of main.ts, whose name, release or namespace it must not take.
+ * one-line ConfigErrors. `taken`: the deployments of main.ts, whose name, release or namespace it must not take (asked
+ * for only once the arguments are otherwise good).
  */
-export function parseAdoptArgs(argv: string[], taken: TakenDeployments): ParsedArgs<AdoptOptions> {
+export function parseAdoptArgs(argv: string[], taken: () => TakenDeployments): ParsedArgs<AdoptOptions> {
   const { values: args, tokens } = parseCliArgs({
     args: argv,
     tokens: true,
@@ -90,7 +91,7 @@ export function parseAdoptArgs(argv: string[], taken: TakenDeployments): ParsedA
   const target = kubectlTarget(args);
   if (args.namespace !== undefined) checkDnsLabel('--namespace', args.namespace);
   if (args.release !== undefined) checkDnsLabel('--release', args.release, 53);
-  checkCollision(taken, args.name, args.release ?? args.name, args.namespace ?? args.name);
+  checkCollision(taken(), args.name, args.release ?? args.name, args.namespace ?? args.name);
   return {
     name: args.name, files, out: args.out ?? path.join(ADOPTED_MODULES, `${args.name}.ts`), force: args.force,
     namespace: args.namespace, release: args.release, fromCluster: args['from-cluster'] ? target : undefined, compare: !args['no-compare'],

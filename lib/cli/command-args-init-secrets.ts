@@ -10,7 +10,7 @@ export const INIT_SECRETS_USAGE = 'usage: npm run init-secrets -- [--force | --r
 
 /** `npm run init-secrets`'s arguments. */
 export interface InitSecretsOptions {
-  /** The deployments named, each once, in the order first given; none named: the example's. */
+  /** The deployments named, each once, in the order first given; none named: the app's (main.ts's). */
   readonly deployments: readonly string[];
   /** Every token of an existing file anew. */
   readonly force: boolean;
@@ -21,9 +21,9 @@ export interface InitSecretsOptions {
 
 /**
  * `npm run init-secrets`'s arguments (`argv` without node and the script), checked before any file is written; bad
- * ones are one-line ConfigErrors. `example`: the deployments covered when none is named (main.ts's).
+ * ones are one-line ConfigErrors.
  */
-export function parseInitSecretsArgs(argv: string[], example: readonly string[]): ParsedArgs<InitSecretsOptions> {
+export function parseInitSecretsArgs(argv: string[]): ParsedArgs<InitSecretsOptions> {
   const { values: args, positionals } = parseCliArgs({
     args: argv,
     allowPositionals: true,
@@ -34,7 +34,7 @@ export function parseInitSecretsArgs(argv: string[], example: readonly string[])
   if (rotate && args.force) throw new ConfigError('--force rotates every token and --rotate only those it names: give one of them');
   // A deployment names a file in the folder: `../x` would write outside it.
   for (const name of positionals) checkDnsLabel('deployment name', name);
-  return { deployments: positionals.length > 0 ? [...new Set(positionals)] : example, force: args.force, rotate, dir: args.dir };
+  return { deployments: [...new Set(positionals)], force: args.force, rotate, dir: args.dir };
 }
 
 /** What init-secrets says of one deployment's file once `outcome` happened; `needed`: the credentials it holds placeholders for. */

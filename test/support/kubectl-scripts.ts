@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { KubectlOptions, toolPath } from '../../lib';
+import { KubectlOptions, toolPath } from '../../lib/internal';
 import { writeKubeconfig } from './fake-kube-api';
 
 /** Writes an executable shell script `name` into `dir`, `body` after its `#!/bin/sh` line; returns its path. */

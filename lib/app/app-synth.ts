@@ -1,0 +1,104 @@
+import * as fs from 'fs';
+import { BinderHubApp } from './binderhub-app';
+import { DeploymentsScope, ProjectInputs } from './deployments-scope';
+import { ChartSource } from '../chart/chart-source';
+import { defineWithoutRendering, renderConcurrently } from '../chart/helm-renders';
+import { BinderHub } from '../deployment/binderhub';
+import { HubUrlRecords } from '../deployment/hub-url-records';
+import { readPreviousManifests } from '../output/manifest-files';
+import { DEFAULT_TARGETS, plannedFiles, PublishTargets } from '../output/publish';
+import { synthesizeFiles, SynthesizedFiles } from '../output/synth-files';
+import { checkAgainstFreshSynth, placeholderLines } from '../review/apply-check';
+import { CredentialName, SecretStore } from '../secrets/secret-store';
+
+/** What a project reads from its folder (the working folder), with the files of the previous synth that could not be read. */
+export interface ProjectFolder extends ProjectInputs {
+  /** The previous synth's files that could not be read (a merge conflict), one line each: their values are sealed anew. */
+  readonly unreadablePrevious: ReadonlyArray<string>;
+}
+
+/** The project's inputs, relative to the working folder; BINDERHUB_CHART, if set, replaces every deployment's chart. */
+export function readProjectFolder(targets: PublishTargets = DEFAULT_TARGETS, env: NodeJS.ProcessEnv = process.env): ProjectFolder {
+  // Read as they stand: a review command never changes them (the synth completes an interrupted publish first).
+  const previous = readPreviousManifests(targets.manifests);
+  return {
+    secrets: new SecretStore('secrets'),
+    hubUrls: new HubUrlRecords('hub-urls'),
+    chart: env.BINDERHUB_CHART ? ChartSource.local(env.BINDERHUB_CHART) : undefined,
+    previous: previous.objects,
+    unreadablePrevious: previous.unreadable,
+  };
+}
+
+/** The deployments defined in `scope`, in the order they were defined. */
+export function deploymentsOf(scope: DeploymentsScope): BinderHub[] {
+  // Not instanceof: cdk8s's Chart answers it for every chart (a deployment's Secrets chart too), whatever the subclass.
+  return scope.node.findAll().filter((c): c is BinderHub => BinderHub.prototype.isPrototypeOf(c));
+}
+
+/** A synthesized app: its files (in memory), its deployments and the scope and inputs they were defined from. */
+export interface SynthesizedApp {
+  readonly files: SynthesizedFiles;
+  readonly deployments: BinderHub[];
+  readonly scope: DeploymentsScope;
+  readonly project: ProjectFolder;
+}
+
+/**
+ * Synthesizes `app` in memory, its helm renders side by side, from the project folder (the previous synth read from
+ * `targets`). Nothing is written: the files of Secrets kept out of dist/ exist only in this process until published.
+ */
+export async function synthesizeApp(app: BinderHubApp, targets: PublishTargets = DEFAULT_TARGETS): Promise<SynthesizedApp> {
+  const project = readProjectFolder(targets);
+  const scope = await renderConcurrently(() => {
+    const defined = new DeploymentsScope(project);
+    app.define(defined);
+    return defined;
+  });
+  return { files: synthesizeFiles(scope), deployments: deploymentsOf(scope), scope, project };
+}
+
+/** One deployment of an app, as its definition names it. */
+export interface DiscoveredDeployment {
+  readonly name: string;
+  readonly namespace: string;
+  /** The credentials its definition asked for (`DeploymentsScope.credential`). */
+  readonly credentials: ReadonlyArray<CredentialName>;
+}
+
+/**
+ * The deployments `app` defines, without reading a secrets file or rendering anything: for `init-secrets` (which
+ * files to write, with which placeholders) and `adopt` (which names and namespaces are taken).
+ */
+export function discoverDeployments(app: BinderHubApp): DiscoveredDeployment[] {
+  const scope = defineWithoutRendering(() => {
+    const defined = new DeploymentsScope({ secrets: new SecretStore('secrets'), hubUrls: new HubUrlRecords('hub-urls') }, 'discover');
+    app.define(defined);
+    return defined;
+  });
+  return deploymentsOf(scope).map(deployment => ({
+    name: deployment.node.id,
+    namespace: deployment.namespace,
+    credentials: [...scope.requested.get(deployment.node.id) ?? []],
+  }));
+}
+
+/** One warning for each credential of the synthesized deployments that still holds the placeholder `init-secrets` wrote. */
+export function placeholderWarnings(synthesized: SynthesizedApp): string[] {
+  return [...synthesized.scope.requested.keys()]
+    .flatMap(name => placeholderLines(synthesized.project.secrets.load(name), name).map(line => `warning: ${line}`));
+}
+
+/**
+ * Refuses, before anything reaches the cluster, the files of `deployment` about to be applied (`files`, in `targets`)
+ * unless they are what a fresh synth of `app` writes and its inputs are no stand-ins (`checkAgainstFreshSynth`).
+ */
+export async function checkAgainstApp(app: BinderHubApp, deployment: string, files: ReadonlyArray<string>, targets: PublishTargets): Promise<void> {
+  const applied = new Map(files.map(file => [file, fs.readFileSync(file)]));
+  const synthesized = await synthesizeApp(app, targets);
+  checkAgainstFreshSynth(deployment, applied, targets, {
+    planned: plannedFiles(synthesized.files, targets),
+    deployment: synthesized.deployments.find(d => d.node.id === deployment),
+    secrets: synthesized.project.secrets,
+  });
+}

@@ -1,0 +1,69 @@
+import * as fs from 'fs';
+import Module, { createRequire } from 'module';
+import * as path from 'path';
+import { BinderHubApp } from './binderhub-app';
+import { ConfigError } from '../core/errors';
+
+/** The file that defines a project's deployments, in the project folder. */
+export const APP_FILE = 'main.ts';
+
+/** What the app file imports the library as. */
+const LIBRARY = 'binderhub-cdk8s';
+
+/**
+ * The BinderHubApp that `file` (TypeScript, relative to the working folder) exports by default. It is compiled anew
+ * on every call, with every local module it imports (esbuild, in milliseconds), so a command never runs code older
+ * than the files; packages stay outside and load as node loads them. Its `binderhub-cdk8s` is `library`, the very
+ * module the command runs, so classes and errors are one and the same on both sides.
+ */
+export function loadApp(library: object, file: string = APP_FILE): BinderHubApp {
+  const absolute = path.resolve(file);
+  if (!fs.existsSync(absolute)) {
+    throw new ConfigError(`${file} does not exist here: run the command in your project's folder (\`npx binderhub-cdk8s init\` makes one)`);
+  }
+  const exported = evaluate(compile(file, absolute), absolute, library).default;
+  if (!(exported instanceof BinderHubApp)) {
+    throw new ConfigError(`${file} exports no BinderHubApp by default; end it with \`export default new BinderHubApp(app => { ... })\``);
+  }
+  return exported;
+}
+
+/** `file` and its local imports as one CommonJS module; a syntax error is a one-line error naming its place. */
+function compile(file: string, absolute: string): string {
+  // Loaded here, not at the top: only commands that run the app need esbuild (and its binary). The library stays
+  // outside even where a tsconfig maps its name to sources (this repository's does, for its own type checks).
+  const esbuild: typeof import('esbuild') = require('esbuild');
+  try {
+    return esbuild.buildSync({
+      entryPoints: [absolute], bundle: true, packages: 'external', external: [LIBRARY], platform: 'node', target: 'node20', format: 'cjs',
+      write: false, logLevel: 'silent', sourcemap: 'inline', sourcesContent: false,
+    }).outputFiles[0].text;
+  } catch (error) {
+    const first = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors?.[0];
+    if (!first) throw error;
+    const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}` : file;
+    throw new ConfigError(`${where}: ${first.text}; fix it, then run the command again`);
+  }
+}
+
+/**
+ * Runs compiled `code` as the module `absolute`. Its packages resolve from its own folder first, then from the
+ * library's (a project without its own copy of cdk8s still runs).
+ */
+function evaluate(code: string, absolute: string, library: object): { default?: unknown } {
+  const own = createRequire(absolute);
+  const ours = createRequire(__filename);
+  const module = new Module(absolute);
+  module.filename = absolute;
+  module.require = ((id: string) => {
+    if (id === LIBRARY) return library;
+    try {
+      return own(id);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+      return ours(id);
+    }
+  }) as NodeJS.Require;
+  (module as unknown as { _compile(code: string, file: string): void })._compile(code, absolute);
+  return module.exports;
+}

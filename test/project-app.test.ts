@@ -1,0 +1,127 @@
+/**
+ * A project's own main.ts, as the commands run it: compiled anew on every run with every local module it imports
+ * (so an edit is never missed), its deployments found by the commands instead of a fixed list (so renaming or
+ * removing one just works), and its mistakes as one-line errors before anything is written.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { discoverDeployments } from '../lib/internal';
+import example from '../main';
+import { runCommand as run } from './helpers';
+
+/** A project folder whose main.ts defines one deployment per name in deployments/site.ts, with `chartValues`. */
+function project(names: string[], chartValues: object = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'project-app-'));
+  fs.writeFileSync(path.join(dir, 'main.ts'), [
+    'import { BinderHub, BinderHubApp, Registry } from \'binderhub-cdk8s\';',
+    'import { NAMES, VALUES } from \'./deployments/site\';',
+    '',
+    'export default new BinderHubApp(app => {',
+    '  for (const name of NAMES) {',
+    '    new BinderHub(app, name, { tokens: app.secrets(name).tokens, registry: Registry.none(), chartValues: VALUES });',
+    '  }',
+    '});',
+    '',
+  ].join('\n'));
+  writeSite(dir, names, chartValues);
+  return dir;
+}
+
+function writeSite(dir: string, names: string[], chartValues: object = {}): void {
+  fs.mkdirSync(path.join(dir, 'deployments'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'deployments', 'site.ts'),
+    `export const NAMES: string[] = ${JSON.stringify(names)};\nexport const VALUES = ${JSON.stringify(chartValues)};\n`);
+}
+
+const files = (dir: string, folder: string) => fs.existsSync(path.join(dir, folder)) ? fs.readdirSync(path.join(dir, folder)).sort() : [];
+
+describe('an edit to a module that main.ts imports', () => {
+  const dir = project(['alpha'], { replicas: 1 });
+
+  beforeAll(() => {
+    expect(run('init-secrets', dir).status).toBe(0);
+    expect(run('synth', dir).status).toBe(0);
+    writeSite(dir, ['alpha'], { replicas: 2 });
+  });
+
+  test('shows in diff and check-dist at once, and synth writes it', () => {
+    const diff = run('diff', dir);
+    expect(diff.status).toBe(1);
+    expect(diff.stdout).toMatch(/a fresh synth of every deployment against dist\/ and dist-secrets\/: /);
+    const check = run('check-dist', dir);
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain('problem: dist/alpha.k8s.yaml differs from a fresh synth');
+    const synth = run('synth', dir);
+    expect(synth.stdout).toContain('wrote dist/alpha.k8s.yaml');
+    expect(run('diff', dir).stdout).toMatch(/^no changes: /);
+  });
+});
+
+describe('renaming a deployment in main.ts', () => {
+  const dir = project(['alpha']);
+
+  test('init-secrets follows main.ts: only its deployments get files', () => {
+    const init = run('init-secrets', dir);
+    expect(init.stdout).toBe('created secrets/alpha.json (5 tokens)\n');
+    expect(files(dir, 'secrets')).toEqual(['alpha.json']);
+    expect(run('synth', dir).status).toBe(0);
+    expect(files(dir, 'dist')).toEqual(['alpha.k8s.yaml']);
+  });
+
+  test('the renamed deployment needs its secrets first; nothing is written until then, then the old files go', () => {
+    writeSite(dir, ['beta']);
+    const before = fs.readFileSync(path.join(dir, 'dist', 'alpha.k8s.yaml'));
+    const refused = run('synth', dir);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe('error: secrets file secrets/beta.json for deployment "beta" does not exist; run `npm run init-secrets -- beta` to generate its tokens\n');
+    expect(fs.readFileSync(path.join(dir, 'dist', 'alpha.k8s.yaml'))).toEqual(before);
+    expect(run('init-secrets', dir).stdout).toBe('created secrets/beta.json (5 tokens)\n');
+    const synth = run('synth', dir);
+    expect(synth.status).toBe(0);
+    expect(synth.output).not.toMatch(/warning/);
+    expect(files(dir, 'dist')).toEqual(['beta.k8s.yaml']);
+    expect(files(dir, 'dist-secrets')).toEqual(['beta-secrets.k8s.yaml']);
+  });
+
+  test('a deployment named to init-secrets that main.ts does not define gets tokens, and a warning', () => {
+    const init = run('init-secrets', dir, {}, ['gamma']);
+    expect(init.stdout).toBe('created secrets/gamma.json (5 tokens)\n');
+    expect(init.stderr).toBe('warning: main.ts defines no deployment gamma; its file holds tokens only\n');
+  });
+});
+
+describe('a main.ts the commands cannot use: one line, nothing written', () => {
+  const cases: Array<[string, string | undefined, RegExp]> = [
+    ['no main.ts', undefined, /^error: main\.ts does not exist here: run the command in your project's folder \(`npx binderhub-cdk8s init` makes one\)\n$/],
+    ['no default export', 'export const app = 1;\n', /^error: main\.ts exports no BinderHubApp by default; end it with `export default new BinderHubApp\(app => \{ \.\.\. \}\)`\n$/],
+    ['a syntax error', 'export default new (;\n', /^error: main\.ts:1:20: Unexpected ";"; fix it, then run the command again\n$/],
+    ['an import of a module that is not there', 'import { X } from \'./nowhere\';\nexport default X;\n', /^error: main\.ts:1:18: Could not resolve "\.\/nowhere"; fix it, then run the command again\n$/],
+  ];
+  test.each(cases)('%s', (_name, text, message) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-app-'));
+    if (text !== undefined) fs.writeFileSync(path.join(dir, 'main.ts'), text);
+    for (const command of ['synth', 'init-secrets']) {
+      const result = run(command, dir);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(result.stdout).toBe('');
+    }
+    expect(files(dir, '').filter(f => f !== 'main.ts')).toEqual([]);
+  });
+});
+
+test('discoverDeployments: the example\'s names, namespaces and the credentials it asks for, without reading secrets/', () => {
+  const cwd = process.cwd();
+  process.chdir(fs.mkdtempSync(path.join(os.tmpdir(), 'discover-')));
+  fs.mkdirSync('sealed-secrets');
+  fs.copyFileSync(path.join(__dirname, '..', 'sealed-secrets', 'prod.pem'), path.join('sealed-secrets', 'prod.pem'));
+  try {
+    expect(discoverDeployments(example)).toEqual([
+      { name: 'staging', namespace: 'binderhub-staging', credentials: [] },
+      { name: 'prod', namespace: 'binderhub-prod', credentials: ['registryPassword'] },
+    ]);
+  } finally {
+    process.chdir(cwd);
+  }
+});
