@@ -82,3 +82,4 @@ export * from './app/deployments-scope';
 export * from './app/app-synth';
 export * from './app/load-app';
 export * from './app/project-app';
+export * from './cli/scaffold';

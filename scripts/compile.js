@@ -1,76 +1,63 @@
 #!/usr/bin/env node
-// Builds what the npm scripts run: type-checks the project with tsc, then bundles each command (bin/*.ts) with
-// everything it imports into one file under build/bin/ (esbuild). A bundle starts faster than the same code spread
-// over the ~170 modules of cdk8s and cdk8s-plus, which node would otherwise find and read one by one.
-// `node scripts/compile.js` always builds (`npm test` does); scripts/run.js builds only when a source changed.
+// Builds what the package ships and the npm scripts run: type-checks the project with tsc (which also writes the
+// library's declarations to build/types/), bundles each command (bin/*.ts) with everything it imports into one file
+// under build/bin/, and the library (lib/index.ts, the public API) into build/lib/index.js with its packages left
+// outside (esbuild). A bundle starts faster than the same code spread over the ~170 modules of cdk8s and cdk8s-plus,
+// which node would otherwise find and read one by one.
+// `node scripts/compile.js` always builds (`npm test` does); scripts/run.js builds only when a file a bundle is made
+// from changed: esbuild lists every one of them (the whole import graph), so none is missed.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { bundlePath, writeAtomic } = require('../bin/binderhub-cdk8s.js');
 
 const root = path.join(__dirname, '..');
 const buildDir = path.join(root, 'build');
-const bundles = path.join(buildDir, 'bin');
 const stamp = path.join(buildDir, '.built');
-// What the bundles are made from (tests are type-checked by every build, but no bundle holds them).
-const inputs = ['main.ts', 'lib', 'bin', 'imports', 'scripts', 'tsconfig.json', 'package-lock.json'];
+/** What the last build was made from: every input esbuild read, and the build's own settings. */
+const inputsFile = path.join(buildDir, '.inputs.json');
+const settings = ['tsconfig.json', 'package-lock.json', 'scripts/compile.js'];
 
 /** The commands: bin/<name>.ts, bundled to build/bin/<name>.js. */
 const commands = fs.readdirSync(path.join(root, 'bin')).filter(f => f.endsWith('.ts')).map(f => f.slice(0, -3));
 
-function bundlePath(command) {
-  return path.join(bundles, `${command}.js`);
-}
-
-/** Writes `file` whole or not at all, so a command started meanwhile (another npm script) never reads half of it. */
-function writeAtomic(file, contents) {
-  const temporary = `${file}.${process.pid}`;
-  try {
-    fs.writeFileSync(temporary, contents);
-    fs.renameSync(temporary, file);
-  } finally {
-    fs.rmSync(temporary, { force: true });
-  }
-}
-
-function newest(file) {
-  const stat = fs.statSync(file);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...fs.readdirSync(file).map(name => newest(path.join(file, name))));
-}
-
 function isStale() {
-  if (!fs.existsSync(stamp)) return true;
+  if (!fs.existsSync(stamp) || !fs.existsSync(inputsFile)) return true;
   const builtAt = fs.statSync(stamp).mtimeMs;
-  return Math.max(...inputs.map(name => path.join(root, name)).filter(fs.existsSync).map(newest)) > builtAt
+  const inputs = [...JSON.parse(fs.readFileSync(inputsFile, 'utf8')), ...settings].map(file => path.join(root, file));
+  return inputs.some(file => !fs.existsSync(file) || fs.statSync(file).mtimeMs > builtAt)
     || commands.some(command => !fs.existsSync(bundlePath(command)));
 }
+
+const COMMON = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', write: false, metafile: true };
 
 /** Type-checks and bundles; on a type error it exits with tsc's status, after tsc has printed the errors. */
 function build() {
   const startedAt = new Date(); // a source saved during the build must count as newer than it
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', root], { stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-  const { outputFiles } = require('esbuild').buildSync({
-    absWorkingDir: root,
+  const esbuild = require('esbuild');
+  const commandBuild = esbuild.buildSync({
+    ...COMMON,
     entryPoints: commands.map(command => `bin/${command}.ts`),
-    outdir: bundles,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
+    outdir: path.join(buildDir, 'bin'),
     // The app file is compiled at run time by esbuild itself, which finds its own binary in its package.
     external: ['esbuild'],
     // Stack traces of unexpected errors can be mapped back to the sources with NODE_OPTIONS=--enable-source-maps.
     sourcemap: 'linked',
     sourcesContent: false,
-    logLevel: 'warning',
-    write: false,
   });
-  fs.mkdirSync(bundles, { recursive: true });
-  for (const output of outputFiles) writeAtomic(output.path, output.contents);
-  // Code caches (scripts/run.js) belong to the bundles they were made from.
-  for (const file of fs.readdirSync(bundles).filter(f => f.endsWith('.cache'))) fs.rmSync(path.join(bundles, file), { force: true });
+  // The library as a project's own code (its tests) imports it: its packages are the project's.
+  const libraryBuild = esbuild.buildSync({ ...COMMON, entryPoints: ['lib/index.ts'], outdir: path.join(buildDir, 'lib'), packages: 'external' });
+  for (const output of [...commandBuild.outputFiles, ...libraryBuild.outputFiles]) {
+    fs.mkdirSync(path.dirname(output.path), { recursive: true });
+    writeAtomic(output.path, output.contents);
+  }
+  // Code caches (bin/binderhub-cdk8s.js) belong to the bundles they were made from.
+  for (const file of fs.readdirSync(path.join(buildDir, 'bin')).filter(f => f.endsWith('.cache'))) fs.rmSync(path.join(buildDir, 'bin', file), { force: true });
+  const inputs = new Set([...Object.keys(commandBuild.metafile.inputs), ...Object.keys(libraryBuild.metafile.inputs)]);
+  writeAtomic(inputsFile, JSON.stringify([...inputs].sort()));
   fs.writeFileSync(stamp, '');
   fs.utimesSync(stamp, startedAt, startedAt);
 }
@@ -79,6 +66,6 @@ function buildIfStale() {
   if (isStale()) build();
 }
 
-module.exports = { commands, bundlePath, buildIfStale, writeAtomic };
+module.exports = { commands, buildIfStale };
 
 if (require.main === module) build();

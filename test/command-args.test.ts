@@ -314,7 +314,7 @@ describe('parseInitSecretsArgs (npm run init-secrets)', () => {
 
   test('--rotate names tokens, comma-separated or the option again, each once', () => {
     expect(parse('--rotate', 'cookieSecret,cryptKeeperKey', '--rotate', 'cookieSecret')).toEqual({
-      deployments: ['staging', 'prod'], force: false, rotate: ['cookieSecret', 'cryptKeeperKey'], dir: 'secrets',
+      deployments: [], force: false, rotate: ['cookieSecret', 'cryptKeeperKey'], dir: 'secrets',
     });
   });
 

@@ -180,7 +180,7 @@ describe('npm run diff', () => {
       const extra = run('diff', dir, {}, ['prod']);
       expect(extra.stderr).toMatch(/^error: Unexpected argument 'prod'.*; see --help\n$/);
       expect(extra.status).toBe(2);
-      expect(fs.readdirSync(dir)).toEqual(['sealed-secrets']);
+      expect(fs.readdirSync(dir).sort()).toEqual(['main.ts', 'sealed-secrets']);
     });
 
     test('a ref that is not in the repository names git fetch', () => {

@@ -36,6 +36,35 @@ export function exampleWorkspace(prefix: string): string {
   return dir;
 }
 
+/**
+ * A project folder of an operator's own: a main.ts that defines one deployment per name listed in its local module
+ * deployments/site.ts (each pushing to a test registry, built in its own dind, with the given chartValues), importing the library by its package name.
+ */
+export function projectWorkspace(names: string[], chartValues: object = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'project-'));
+  fs.writeFileSync(path.join(dir, 'main.ts'), [
+    'import { BinderHub, BinderHubApp, Registry } from \'binderhub-cdk8s\';',
+    'import { NAMES, VALUES } from \'./deployments/site\';',
+    '',
+    'export default new BinderHubApp(app => {',
+    '  for (const name of NAMES) {',
+    '    const registry = Registry.dockerHub({ username: \'testbot\', password: \'test-registry-password\', imagePrefix: `testorg/${name}-` });',
+    '    new BinderHub(app, name, { tokens: app.secrets(name).tokens, registry, chartValues: VALUES });',
+    '  }',
+    '});',
+    '',
+  ].join('\n'));
+  writeSite(dir, names, chartValues);
+  return dir;
+}
+
+/** Rewrites deployments/site.ts of a projectWorkspace: the names of its deployments and their chartValues. */
+export function writeSite(dir: string, names: string[], chartValues: object = {}): void {
+  fs.mkdirSync(path.join(dir, 'deployments'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'deployments', 'site.ts'),
+    `export const NAMES: string[] = ${JSON.stringify(names)};\nexport const VALUES = ${JSON.stringify(chartValues)};\n`);
+}
+
 /** What a finished command printed, and how it exited. */
 export interface CommandResult {
   readonly status: number | null;

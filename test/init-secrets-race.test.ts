@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { SecretStore } from '../lib/internal';
-import { fakeTokenValues } from './helpers';
+import { fakeTokenValues, projectWorkspace } from './helpers';
 
 // Every way of putting a file in place can be made to find another run's file there first (rivalAppearsAt).
 jest.mock('fs', () => {
@@ -68,7 +68,7 @@ function initSecrets(cwd: string, args: string[]): Promise<string> {
 }
 
 test('init-secrets run eight times at once for a new deployment: one creates, the others keep what it wrote', async () => {
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'init-race-'));
+  const cwd = projectWorkspace(['race']);
   const outputs = await Promise.all(Array.from({ length: 8 }, () => initSecrets(cwd, ['--dir', 'secrets', 'race'])));
   const created = outputs.filter(o => o.startsWith('created secrets/race.json'));
   const kept = outputs.filter(o => o.startsWith('kept secrets/race.json: it exists already'));

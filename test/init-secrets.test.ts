@@ -1,10 +1,10 @@
 /** `npm run init-secrets` end to end, as its npm script runs it: --dir, --force, --rotate and --help. */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { runCommand } from './helpers';
+import { projectWorkspace, runCommand } from './helpers';
 
-const workspace = () => fs.mkdtempSync(path.join(os.tmpdir(), 'init-secrets-'));
+/** A project whose main.ts defines alpha and beta. */
+const workspace = () => projectWorkspace(['alpha', 'beta']);
 const read = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
 
 describe('npm run init-secrets', () => {
@@ -13,7 +13,7 @@ describe('npm run init-secrets', () => {
     const result = runCommand('init-secrets', cwd, {}, ['--dir', 'keys', 'alpha', 'beta']);
     expect([result.status, result.stderr]).toEqual([0, '']);
     expect(result.stdout).toBe('created keys/alpha.json (5 tokens)\ncreated keys/beta.json (5 tokens)\n');
-    expect(fs.readdirSync(cwd)).toEqual(['keys']);
+    expect(fs.readdirSync(cwd).sort()).toEqual(['deployments', 'keys', 'main.ts']);
     expect(fs.readdirSync(path.join(cwd, 'keys')).sort()).toEqual(['alpha.json', 'beta.json']);
     expect(fs.statSync(path.join(cwd, 'keys', 'alpha.json')).mode & 0o777).toBe(0o600);
     expect(Object.keys(read(path.join(cwd, 'keys', 'alpha.json')).tokens).sort())
@@ -80,13 +80,13 @@ describe('npm run init-secrets', () => {
     const result = runCommand('init-secrets', cwd, {}, ['--dir', 'keys', 'alpha', '../x']);
     expect([result.status, result.stdout, result.stderr]).toEqual([1, '', 'error: deployment name "../x" must be lowercase letters, digits and \'-\', '
       + 'start and end with a letter or digit, and be at most 63 characters\n']);
-    expect(fs.readdirSync(cwd)).toEqual([]);
+    expect(fs.readdirSync(cwd).sort()).toEqual(['deployments', 'main.ts']);
   });
 
   test('--help prints the usage and writes nothing', () => {
     const cwd = workspace();
     const help = runCommand('init-secrets', cwd, {}, ['--help']);
     expect([help.status, help.stdout]).toEqual([0, 'usage: npm run init-secrets -- [--force | --rotate <token>[,<token>...]] [--dir <folder>] [deployment...]\n']);
-    expect(fs.readdirSync(cwd)).toEqual([]);
+    expect(fs.readdirSync(cwd).sort()).toEqual(['deployments', 'main.ts']);
   });
 });

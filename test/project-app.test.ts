@@ -8,31 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { discoverDeployments } from '../lib/internal';
 import example from '../main';
-import { runCommand as run } from './helpers';
-
-/** A project folder whose main.ts defines one deployment per name in deployments/site.ts, with `chartValues`. */
-function project(names: string[], chartValues: object = {}): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'project-app-'));
-  fs.writeFileSync(path.join(dir, 'main.ts'), [
-    'import { BinderHub, BinderHubApp, Registry } from \'binderhub-cdk8s\';',
-    'import { NAMES, VALUES } from \'./deployments/site\';',
-    '',
-    'export default new BinderHubApp(app => {',
-    '  for (const name of NAMES) {',
-    '    new BinderHub(app, name, { tokens: app.secrets(name).tokens, registry: Registry.none(), chartValues: VALUES });',
-    '  }',
-    '});',
-    '',
-  ].join('\n'));
-  writeSite(dir, names, chartValues);
-  return dir;
-}
-
-function writeSite(dir: string, names: string[], chartValues: object = {}): void {
-  fs.mkdirSync(path.join(dir, 'deployments'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'deployments', 'site.ts'),
-    `export const NAMES: string[] = ${JSON.stringify(names)};\nexport const VALUES = ${JSON.stringify(chartValues)};\n`);
-}
+import { projectWorkspace as project, runCommand as run, writeSite } from './helpers';
 
 const files = (dir: string, folder: string) => fs.existsSync(path.join(dir, folder)) ? fs.readdirSync(path.join(dir, folder)).sort() : [];
 
@@ -95,8 +71,8 @@ describe('a main.ts the commands cannot use: one line, nothing written', () => {
   const cases: Array<[string, string | undefined, RegExp]> = [
     ['no main.ts', undefined, /^error: main\.ts does not exist here: run the command in your project's folder \(`npx binderhub-cdk8s init` makes one\)\n$/],
     ['no default export', 'export const app = 1;\n', /^error: main\.ts exports no BinderHubApp by default; end it with `export default new BinderHubApp\(app => \{ \.\.\. \}\)`\n$/],
-    ['a syntax error', 'export default new (;\n', /^error: main\.ts:1:20: Unexpected ";"; fix it, then run the command again\n$/],
-    ['an import of a module that is not there', 'import { X } from \'./nowhere\';\nexport default X;\n', /^error: main\.ts:1:18: Could not resolve "\.\/nowhere"; fix it, then run the command again\n$/],
+    ['a syntax error', 'export default new (;\n', /^error: main\.ts:1:21: Unexpected ";"; fix it, then run the command again\n$/],
+    ['an import of a module that is not there', 'import { X } from \'./nowhere\';\nexport default X;\n', /^error: main\.ts:1:19: Could not resolve "\.\/nowhere"; fix it, then run the command again\n$/],
   ];
   test.each(cases)('%s', (_name, text, message) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-app-'));

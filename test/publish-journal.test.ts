@@ -210,7 +210,8 @@ describe('the commands', () => {
     expect(runCommand('synth', dir).status).toBe(0);
     const outside = `${dir}-outside.txt`;
     fs.writeFileSync(outside, 'keep me\n');
-    fs.writeFileSync(path.join(dir, 'main.ts'), '// the operator\'s own\n');
+    const main = `${fs.readFileSync(path.join(dir, 'main.ts'), 'utf8')}// the operator's own\n`;
+    fs.writeFileSync(path.join(dir, 'main.ts'), main);
     fs.writeFileSync(path.join(dir, 'dist', '.forged.k8s.yaml.1.tmp'), '// replaced\n');
     const targets = { manifests: path.join(dir, 'dist'), secrets: path.join(dir, 'dist-secrets') };
     fs.writeFileSync(legacyJournalFile(targets), JSON.stringify([
@@ -223,7 +224,7 @@ describe('the commands', () => {
       expect(fs.readFileSync(path.join(dir, 'secrets', 'prod.json'), 'utf8')).toBe(secrets);
       expect(fs.existsSync(path.join(dir, 'dist', 'leak.k8s.yaml'))).toBe(false);
       expect(fs.readFileSync(outside, 'utf8')).toBe('keep me\n');
-      expect(fs.readFileSync(path.join(dir, 'main.ts'), 'utf8')).toBe('// the operator\'s own\n');
+      expect(fs.readFileSync(path.join(dir, 'main.ts'), 'utf8')).toBe(main);
     };
     const named = `${path.join('dist', '.publish-journal.json')}: a publish journal where git carries it, which no command runs`;
     const check = runCommand('check-dist', dir);

@@ -267,7 +267,7 @@ describe('commands that take no arguments', () => {
     const extra = run(command, dir, {}, ['prod']);
     expect(extra.status).toBe(1);
     expect(extra.stderr).toMatch(/^error: Unexpected argument 'prod'/);
-    expect(fs.readdirSync(dir)).toEqual(['sealed-secrets']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['main.ts', 'sealed-secrets']);
   });
 });
 

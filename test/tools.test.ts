@@ -36,7 +36,7 @@ describe('projectRoot', () => {
   test('is the folder of package.json; where none is above, it fails in one line instead of searching forever', () => {
     expect(fs.existsSync(path.join(projectRoot(), 'package.json'))).toBe(true);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'no-project-'));
-    fs.copyFileSync(path.join(projectRoot(), 'lib', 'tools.ts'), path.join(dir, 'tools.ts'));
+    fs.copyFileSync(path.join(projectRoot(), 'lib', 'chart', 'tools.ts'), path.join(dir, 'tools.ts'));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const copy: typeof import('../lib/chart/tools') = require(path.join(dir, 'tools.ts'));
     expect(() => copy.projectRoot()).toThrow(`no package.json above ${dir}`);

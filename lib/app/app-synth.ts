@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { BinderHubApp } from './binderhub-app';
 import { DeploymentsScope, ProjectInputs } from './deployments-scope';
-import { ChartSource } from '../chart/chart-source';
+import { chartOverrideFromEnvironment } from '../chart/chart-source';
 import { defineWithoutRendering, renderConcurrently } from '../chart/helm-renders';
 import { BinderHub } from '../deployment/binderhub';
 import { HubUrlRecords } from '../deployment/hub-url-records';
@@ -24,7 +24,7 @@ export function readProjectFolder(targets: PublishTargets = DEFAULT_TARGETS, env
   return {
     secrets: new SecretStore('secrets'),
     hubUrls: new HubUrlRecords('hub-urls'),
-    chart: env.BINDERHUB_CHART ? ChartSource.local(env.BINDERHUB_CHART) : undefined,
+    chart: chartOverrideFromEnvironment(env),
     previous: previous.objects,
     unreadablePrevious: previous.unreadable,
   };

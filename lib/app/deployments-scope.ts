@@ -1,7 +1,9 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App } from 'cdk8s';
-import { ChartSource } from '../chart/chart-source';
+import { ChartSource, chartOverrideFromEnvironment } from '../chart/chart-source';
 import { ConfigError } from '../core/errors';
 import { HubUrlRecords } from '../deployment/hub-url-records';
 import { setProjectContext } from '../deployment/project-context';
@@ -27,7 +29,10 @@ export interface ProjectInputs {
   readonly previous?: ManifestObject[];
 }
 
-/** Whether a scope hands out real secrets, or only finds out which deployments and credentials the app needs. */
+/**
+ * Whether a scope hands out the secrets files' tokens and credentials ('synth'), or stand-ins ('discover': to find out
+ * which deployments and credentials an app has, and for tests).
+ */
 export type ScopeMode = 'synth' | 'discover';
 
 /**
@@ -37,6 +42,17 @@ export type ScopeMode = 'synth' | 'discover';
  * deployments and credentials were asked for, so that `init-secrets` and the placeholder warnings follow the app.
  */
 export class DeploymentsScope extends App {
+  /**
+   * A scope for a project's tests: stand-in tokens and credentials (no secrets/ needed, nothing secret in a
+   * snapshot), no recorded hub URL or previous synth, the chart that BINDERHUB_CHART names if set, and output into a
+   * fresh temporary folder. Its deployments render with helm as in a synth.
+   */
+  public static forTesting(env: NodeJS.ProcessEnv = process.env): DeploymentsScope {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-cdk8s-'));
+    const inputs = { secrets: new SecretStore(path.join(outdir, 'secrets')), hubUrls: new HubUrlRecords(path.join(outdir, 'hub-urls')) };
+    return new DeploymentsScope({ ...inputs, chart: chartOverrideFromEnvironment(env) }, 'discover', outdir);
+  }
+
   /** The deployments whose secrets were asked for, in order, with the credentials each must have. */
   public readonly requested = new Map<string, Set<CredentialName>>();
 

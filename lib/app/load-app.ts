@@ -7,21 +7,24 @@ import { ConfigError } from '../core/errors';
 /** The file that defines a project's deployments, in the project folder. */
 export const APP_FILE = 'main.ts';
 
-/** What the app file imports the library as. */
-const LIBRARY = 'binderhub-cdk8s';
+/**
+ * The packages an app file gets from the command that runs it, by name: the library itself, and the construct
+ * libraries its classes are built on, so that one copy of each serves both sides.
+ */
+export type SharedModules = Readonly<Record<string, object>>;
 
 /**
  * The BinderHubApp that `file` (TypeScript, relative to the working folder) exports by default. It is compiled anew
  * on every call, with every local module it imports (esbuild, in milliseconds), so a command never runs code older
- * than the files; packages stay outside and load as node loads them. Its `binderhub-cdk8s` is `library`, the very
- * module the command runs, so classes and errors are one and the same on both sides.
+ * than the files; packages stay outside and load as node loads them, but for `shared` (binderhub-cdk8s itself, cdk8s,
+ * constructs), which are the very modules the command runs, so classes and errors are one and the same on both sides.
  */
-export function loadApp(library: object, file: string = APP_FILE): BinderHubApp {
+export function loadApp(shared: SharedModules, file: string = APP_FILE): BinderHubApp {
   const absolute = path.resolve(file);
   if (!fs.existsSync(absolute)) {
     throw new ConfigError(`${file} does not exist here: run the command in your project's folder (\`npx binderhub-cdk8s init\` makes one)`);
   }
-  const exported = evaluate(compile(file, absolute), absolute, library).default;
+  const exported = evaluate(compile(file, absolute, Object.keys(shared)), absolute, shared).default;
   if (!(exported instanceof BinderHubApp)) {
     throw new ConfigError(`${file} exports no BinderHubApp by default; end it with \`export default new BinderHubApp(app => { ... })\``);
   }
@@ -29,13 +32,13 @@ export function loadApp(library: object, file: string = APP_FILE): BinderHubApp 
 }
 
 /** `file` and its local imports as one CommonJS module; a syntax error is a one-line error naming its place. */
-function compile(file: string, absolute: string): string {
-  // Loaded here, not at the top: only commands that run the app need esbuild (and its binary). The library stays
-  // outside even where a tsconfig maps its name to sources (this repository's does, for its own type checks).
+function compile(file: string, absolute: string, external: string[]): string {
+  // Loaded here, not at the top: only commands that run the app need esbuild (and its binary). The shared modules
+  // stay outside even where a tsconfig maps their names to sources (this repository's does, for its own type checks).
   const esbuild: typeof import('esbuild') = require('esbuild');
   try {
     return esbuild.buildSync({
-      entryPoints: [absolute], bundle: true, packages: 'external', external: [LIBRARY], platform: 'node', target: 'node20', format: 'cjs',
+      entryPoints: [absolute], bundle: true, packages: 'external', external, platform: 'node', target: 'node20', format: 'cjs',
       write: false, logLevel: 'silent', sourcemap: 'inline', sourcesContent: false,
     }).outputFiles[0].text;
   } catch (error) {
@@ -47,16 +50,16 @@ function compile(file: string, absolute: string): string {
 }
 
 /**
- * Runs compiled `code` as the module `absolute`. Its packages resolve from its own folder first, then from the
- * library's (a project without its own copy of cdk8s still runs).
+ * Runs compiled `code` as the module `absolute`. Its packages are the shared ones, else resolve from its own folder
+ * first, then from the library's.
  */
-function evaluate(code: string, absolute: string, library: object): { default?: unknown } {
+function evaluate(code: string, absolute: string, shared: SharedModules): { default?: unknown } {
   const own = createRequire(absolute);
   const ours = createRequire(__filename);
   const module = new Module(absolute);
   module.filename = absolute;
   module.require = ((id: string) => {
-    if (id === LIBRARY) return library;
+    if (Object.hasOwn(shared, id)) return shared[id];
     try {
       return own(id);
     } catch (error) {

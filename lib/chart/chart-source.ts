@@ -92,7 +92,12 @@ export abstract class ChartSource {
  * that BINDERHUB_CHART names (a directory or .tgz), else the pinned public chart.
  */
 export function chartSourceFromEnvironment(env: NodeJS.ProcessEnv = process.env): ChartSource {
-  return env.BINDERHUB_CHART ? ChartSource.local(env.BINDERHUB_CHART) : ChartSource.repository();
+  return chartOverrideFromEnvironment(env) ?? ChartSource.repository();
+}
+
+/** The chart BINDERHUB_CHART names (a local chart directory or .tgz), which replaces every deployment's; unset: none. */
+export function chartOverrideFromEnvironment(env: NodeJS.ProcessEnv = process.env): ChartSource | undefined {
+  return env.BINDERHUB_CHART ? ChartSource.local(env.BINDERHUB_CHART) : undefined;
 }
 
 class RepositoryChart extends ChartSource {

@@ -4,8 +4,8 @@ import * as yaml from 'js-yaml';
 import { projectRoot } from './tools';
 
 /**
- * Offline Kubernetes schemas, from the kubernetes-models package (a development dependency: checks and tests
- * use it; synth does not).
+ * Offline Kubernetes schemas, from the kubernetes-models package (check-dist, apply and the tests use it; synth does
+ * not). Required by name at run time, so no bundle holds its thousands of modules.
  */
 
 /** The kubernetes-models class for a kind, or undefined when the package does not know it. */

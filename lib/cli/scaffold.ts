@@ -1,0 +1,139 @@
+/** What `binderhub-cdk8s init` writes: an operator's project that depends on this package. Pure: files as text. */
+import { HELP_OPTION, parseCliArgs } from './cli';
+import { HELP_USAGE, ParsedArgs } from './command-args';
+import { ConfigError } from '../core/errors';
+
+export const INIT_USAGE = `usage: binderhub-cdk8s init [<folder>] [--existing]
+
+Scaffolds a project of your own that depends on binderhub-cdk8s: package.json (with the npm scripts), cdk8s.yaml,
+tsconfig.json, .gitignore, a main.ts with one deployment as the guide's quick start has it, a jest snapshot test of
+it and a README of the workflow. The folder (default: the working folder) must be empty or new.
+
+  --existing             write into a folder that has files: only the files that are missing, none replaced
+${HELP_USAGE}`;
+
+/** `binderhub-cdk8s init`'s arguments. */
+export interface InitOptions {
+  readonly folder: string;
+  readonly existing: boolean;
+}
+
+/** `binderhub-cdk8s init`'s arguments, checked; bad ones are one-line ConfigErrors. */
+export function parseInitArgs(argv: string[]): ParsedArgs<InitOptions> {
+  const { values: args, positionals } = parseCliArgs({ args: argv, allowPositionals: true, options: { existing: { type: 'boolean', default: false }, ...HELP_OPTION } });
+  if (args.help) return 'help';
+  if (positionals.length > 1) throw new ConfigError(`init takes one folder, got ${positionals.length}: ${positionals.join(', ')}; see --help`);
+  return { folder: positionals[0] ?? '.', existing: args.existing };
+}
+
+/** The versions a scaffold depends on: this package's, and the ones it is built and tested with. */
+export interface ScaffoldVersions {
+  readonly binderhubCdk8s: string;
+  readonly cdk8s: string;
+  readonly constructs: string;
+  readonly cdk8sCli: string;
+  readonly typescript: string;
+  readonly jest: string;
+  readonly tsJest: string;
+  readonly typesJest: string;
+  readonly typesNode: string;
+}
+
+/** The commands a scaffold's package.json runs as npm scripts, by the same names as in this repository. */
+const SCRIPT_COMMANDS = ['synth', 'init-secrets', 'diff', 'check-dist', 'apply', 'patch-hub-url', 'prune-command', 'adopt'];
+
+/** The files of a new project named `name` (a package name), by path relative to its folder. */
+export function scaffoldFiles(name: string, versions: ScaffoldVersions): Map<string, string> {
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  return new Map([
+    ['package.json', json({
+      name,
+      private: true,
+      scripts: { ...Object.fromEntries(SCRIPT_COMMANDS.map(command => [command, `binderhub-cdk8s ${command}`])), test: 'tsc && jest' },
+      dependencies: { 'binderhub-cdk8s': `^${versions.binderhubCdk8s}`, 'cdk8s': versions.cdk8s, 'constructs': versions.constructs },
+      devDependencies: {
+        '@types/jest': versions.typesJest, '@types/node': versions.typesNode, 'cdk8s-cli': versions.cdk8sCli, 'jest': versions.jest,
+        'ts-jest': versions.tsJest, 'typescript': versions.typescript,
+      },
+      jest: { testEnvironment: 'node', roots: ['<rootDir>/test'], transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] } },
+    })],
+    ['cdk8s.yaml', [
+      '# `cdk8s synth` runs the same synth as `npm run synth`: dist/ and dist-secrets/ are written all or nothing, and the',
+      '# CLI\'s own folder below (which it empties first, so it must never be dist/) gets copies of the dist/ files.',
+      'language: typescript',
+      'app: npx binderhub-cdk8s synth',
+      'output: build/cdk8s',
+      '',
+    ].join('\n')],
+    ['tsconfig.json', json({
+      compilerOptions: {
+        target: 'ES2022', module: 'commonjs', lib: ['ES2022'], types: ['node', 'jest'], strict: true, noEmit: true, esModuleInterop: true,
+        skipLibCheck: true,
+      },
+      include: ['main.ts', 'deployments/**/*.ts', 'test/**/*.ts'],
+    })],
+    ['.gitignore', [
+      'node_modules/',
+      'build/',
+      '# Tokens and credentials (npm run init-secrets): never commit them.',
+      'secrets/',
+      '# Secrets kept out of dist/ (SecretsMode.separate, the default): never commit them. dist/ itself is committed.',
+      'dist-secrets/',
+      '.dist-staging-*/',
+      '',
+    ].join('\n')],
+    ['main.ts', MAIN_TS],
+    ['test/main.test.ts', TEST_TS],
+    ['README.md', README_MD],
+  ]);
+}
+
+const MAIN_TS = `/**
+ * Your BinderHub deployments. \`npm run synth\` renders each into dist/<name>.k8s.yaml (commit it) and its Secrets
+ * into dist-secrets/ (never commit it); the tokens and credentials live in secrets/<name>.json (npm run init-secrets).
+ */
+import { BinderHub, BinderHubApp, Registry } from 'binderhub-cdk8s';
+
+export default new BinderHubApp(app => {
+  // The guide's quick start: JupyterHub and BinderHub behind LoadBalancer services. Once Service proxy-public has
+  // its address, \`npm run patch-hub-url -- --deployment binder\` puts the hub URL in.
+  new BinderHub(app, 'binder', {
+    namespace: 'binder',
+    tokens: app.secrets('binder').tokens,
+    // Builds run in this deployment's own Docker-in-Docker and push to Docker Hub, where every node pulls them. Put
+    // the account's password (or an access token) into secrets/binder.json, credentials.registryPassword.
+    registry: Registry.dockerHub({
+      username: 'your-docker-id',
+      password: app.credential('binder', 'registryPassword'),
+      imagePrefix: 'your-docker-id/binder-',
+    }),
+  });
+});
+`;
+
+const TEST_TS = `import { Testing } from 'cdk8s';
+import { DeploymentsScope } from 'binderhub-cdk8s';
+import app from '../main';
+
+// Stand-in tokens and credentials (no secrets/ needed), the chart BINDERHUB_CHART names or the pinned public one.
+test('the deployments synthesize to what the snapshot holds', () => {
+  const scope = DeploymentsScope.forTesting();
+  app.define(scope);
+  expect(scope.charts.map(chart => Testing.synth(chart))).toMatchSnapshot();
+});
+`;
+
+const README_MD = `# BinderHub deployments
+
+Described in \`main.ts\` with the binderhub-cdk8s package, rendered into \`dist/\` as static Kubernetes manifests.
+
+    npm install                      # the dependencies, and the pinned helm and kubectl
+    npm run init-secrets             # tokens into secrets/<deployment>.json (git-ignored); add the credentials it names
+    npm run synth                    # dist/<deployment>.k8s.yaml (commit it) and dist-secrets/ (never commit it)
+    npm run diff                     # what a change to main.ts changes, object by object
+    npm run apply -- --deployment binder
+    npm run patch-hub-url -- --deployment binder   # once Service proxy-public has its address
+
+\`npm test\` type-checks and runs the snapshot test; update the snapshot (\`npx jest -u\`) when a change is meant.
+Upgrade binderhub-cdk8s with one version bump in package.json; its CHANGELOG says what each release changes.
+`;

@@ -1,0 +1,58 @@
+/** `binderhub-cdk8s init`: the scaffold of an operator's project, never over a file that is there. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { scaffoldFiles } from '../lib/internal';
+import { runCommand } from './helpers';
+
+const VERSIONS = {
+  binderhubCdk8s: '1.2.3', cdk8s: '^2.70.0', constructs: '^10.0.0', cdk8sCli: '^2.200.0', typescript: '~5.9', jest: '^30.0.0', tsJest: '^29.0.0',
+  typesJest: '^30.0.0', typesNode: '^20.0.0',
+};
+const folder = () => fs.mkdtempSync(path.join(os.tmpdir(), 'init-'));
+const FILES = ['.gitignore', 'README.md', 'cdk8s.yaml', 'main.ts', 'package.json', 'test/main.test.ts', 'tsconfig.json'];
+
+test('the scaffold depends on this version, runs every command as an npm script of the same name, and its main.ts is short', () => {
+  const files = scaffoldFiles('ops', VERSIONS);
+  expect([...files.keys()].sort()).toEqual(FILES);
+  const pkg = JSON.parse(files.get('package.json')!);
+  expect(pkg.dependencies).toEqual({ 'binderhub-cdk8s': '^1.2.3', 'cdk8s': '^2.70.0', 'constructs': '^10.0.0' });
+  expect(pkg.scripts.synth).toBe('binderhub-cdk8s synth');
+  expect(pkg.scripts['patch-hub-url']).toBe('binderhub-cdk8s patch-hub-url');
+  const code = files.get('main.ts')!.split('\n').filter(line => line.trim() !== '' && !/^\s*(\/\/|\/\*\*|\*)/.test(line));
+  expect(code.length).toBeLessThanOrEqual(40);
+  expect(files.get('cdk8s.yaml')).toMatch(/^app: npx binderhub-cdk8s synth$/m);
+  expect(files.get('.gitignore')!.split('\n')).toEqual(expect.arrayContaining(['secrets/', 'dist-secrets/']));
+  expect(files.get('.gitignore')).not.toMatch(/^dist\//m);
+});
+
+test('init writes every file of the scaffold into a new folder and says what to run next', () => {
+  const cwd = folder();
+  const result = runCommand('init', cwd, {}, ['my ops']);
+  expect(result.status).toBe(0);
+  const lines = result.stdout.split('\n');
+  expect(lines.slice(0, FILES.length).sort()).toEqual(FILES.map(f => `wrote ${path.join('my ops', f)}`));
+  expect(lines.slice(FILES.length)).toEqual(['next: cd my ops && npm install && npm run init-secrets && npm run synth', '']);
+  expect(JSON.parse(fs.readFileSync(path.join(cwd, 'my ops', 'package.json'), 'utf8')).name).toBe('my-ops');
+});
+
+test('a folder with files is refused in one line, nothing written; --existing adds only the missing files', () => {
+  const cwd = folder();
+  fs.writeFileSync(path.join(cwd, 'main.ts'), '// mine\n');
+  const refused = runCommand('init', cwd);
+  expect([refused.status, refused.stdout, refused.stderr]).toEqual([1, '', 'error: . is not empty (main.ts); name a new folder, or add --existing to write only the files that are missing\n']);
+  expect(fs.readdirSync(cwd)).toEqual(['main.ts']);
+  const added = runCommand('init', cwd, {}, ['--existing']);
+  expect(added.status).toBe(0);
+  expect(added.stdout).toContain('kept main.ts: it exists\n');
+  expect(fs.readFileSync(path.join(cwd, 'main.ts'), 'utf8')).toBe('// mine\n');
+  expect(fs.existsSync(path.join(cwd, 'package.json'))).toBe(true);
+});
+
+test('a file where the folder should be, or two folders, are refused in one line', () => {
+  const cwd = folder();
+  fs.writeFileSync(path.join(cwd, 'taken'), '');
+  expect(runCommand('init', cwd, {}, ['taken']).stderr).toBe('error: taken is no folder; name a new or empty one\n');
+  expect(runCommand('init', cwd, {}, ['a', 'b']).stderr).toBe('error: init takes one folder, got 2: a, b; see --help\n');
+  expect(fs.readdirSync(cwd)).toEqual(['taken']);
+});
