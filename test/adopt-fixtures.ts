@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { AdoptedDeploymentModule, BinderHub, ChartSource, DeploymentsScope, HubUrlRecords, SecretStore } from '../lib/internal';
 import { fakeServiceAccountKey } from './registry-inputs';
 
 /** The adopt fixtures: the guide's files in the 2019 layout and today's, and layers of values. */
@@ -78,5 +80,17 @@ export const LEGACY_REPORT = [
   '  - registry.prefix: a 2019 setting today\'s chart refuses; replaced by Registry.dockerHub({ imagePrefix })',
   '  - github: a 2019 setting; its token is now githubAccessToken, from the secrets file',
   '  - dind.enabled: a 2019 setting today\'s chart refuses; replaced by Builder.dind()',
-  'add it to the app: see defineAdopted in main.ts',
+  'add it to the app: `import * as legacy from \'./deployments/legacy\';` at the top of main.ts, and `legacy.defineDeployment(app);` inside its BinderHubApp',
 ];
+
+/**
+ * The deployment of the module that adopt wrote at `out`, defined as main.ts would define it: in an app of the project
+ * folder `dir` (its secrets/ and hub-urls/), whose chart is `chart`. Its objects and those of its Secrets' chart.
+ */
+export function defineAdopted(out: string, dir: string, chart: string): { deployment: BinderHub; objects: any[]; secrets: any[] } {
+  // jest maps 'binderhub-cdk8s', which the module imports, to lib/index.ts (jest.config.js).
+  const module = require(out) as AdoptedDeploymentModule;
+  const app = new DeploymentsScope({ secrets: new SecretStore(path.join(dir, 'secrets')), hubUrls: new HubUrlRecords(path.join(dir, 'hub-urls')), chart: ChartSource.local(chart) });
+  const deployment = module.defineDeployment(app);
+  return { deployment, objects: Testing.synth(deployment), secrets: Testing.synth(app.node.findChild(`${deployment.node.id}-secrets`) as Chart) };
+}

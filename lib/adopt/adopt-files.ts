@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AdoptionPlan } from './adopt';
-import { isAdoptedModuleText } from './adopt-module';
+import { isAdoptedModuleText, mainTsLines } from './adopt-module';
 import { ConfigError } from '../core/errors';
 import { readInputText } from '../core/input-files';
 import { fileSystemError, writeFileAtomic, writeNewFile } from '../output/publish';
@@ -111,6 +111,8 @@ export interface AdoptionWritten {
   readonly secretsFile: string;
   /** The module, as --out named it. */
   readonly out: string;
+  /** The module's path inside the project folder, as main.ts imports it. */
+  readonly modulePath: string;
   /** The hub URL record, when the plan's hub URL is a discovered one. */
   readonly record?: string;
   readonly generated: readonly string[];
@@ -135,6 +137,6 @@ export function adoptionReport(plan: AdoptionPlan, written: AdoptionWritten): st
     lines.push('settings replaced or not carried over (also listed in the module):');
     for (const note of plan.notes) lines.push(`  - ${note.setting}: ${note.outcome}`);
   }
-  lines.push(`add it to the app: see defineAdopted in main.ts`);
+  lines.push(`add it to the app: ${mainTsLines(plan.name, written.modulePath)}`);
   return lines;
 }
