@@ -74,7 +74,7 @@ export const LEGACY_REPORT = [
   'wrote secrets/legacy.json (mode 0600): tokens proxySecretToken, binderApiToken from the values files; generated cookieSecret, '
     + 'cryptKeeperKey, buildTokenSecret (as init-secrets does); credentials registryPassword, githubAccessToken',
   '  a new cookieSecret signs users out once, when the adopted deployment is first applied',
-  'wrote deployments/legacy.ts: Registry.dockerHub, Builder.dind(), discoveredHubUrl, 1 top-level chartValues',
+  'wrote deployments/legacy.ts: Registry.dockerHub, Builder.dind(), 1 top-level chartValues',
   'recorded the hub URL http://35.190.10.20/ in hub-urls/legacy.url: commit it, so the next synth keeps it',
   'settings replaced or not carried over (also listed in the module):',
   '  - registry.prefix: a 2019 setting today\'s chart refuses; replaced by Registry.dockerHub({ imagePrefix })',

@@ -131,7 +131,8 @@ export function adoptionReport(plan: AdoptionPlan, written: AdoptionWritten): st
   if (written.generated.includes('cookieSecret')) lines.push('  a new cookieSecret signs users out once, when the adopted deployment is first applied');
   const location = [plan.releaseName && `release ${plan.releaseName}`, plan.namespace && `namespace ${plan.namespace}`].filter(Boolean).map(l => `${l}, `).join('');
   lines.push(`wrote ${written.out}: ${location}Registry.${plan.registry.factory}, Builder.${plan.builder.factory}()${plan.ingress ? ', ingress' : ''}`
-    + `${plan.hubUrl ? `, ${plan.hubUrl.kind === 'fixed' ? 'hubUrl' : 'discoveredHubUrl'}` : ''}, ${Object.keys(plan.chartValues).length} top-level chartValues`);
+    // A discovered hub URL is no prop of the module: the app gives the deployment its record (the line below).
+    + `${plan.hubUrl?.kind === 'fixed' ? ', hubUrl' : ''}, ${Object.keys(plan.chartValues).length} top-level chartValues`);
   if (written.record) lines.push(`recorded the hub URL ${plan.hubUrl!.url} in ${written.record}: commit it, so the next synth keeps it`);
   if (plan.notes.length > 0) {
     lines.push('settings replaced or not carried over (also listed in the module):');
