@@ -27,6 +27,7 @@ runMain(async () => {
   checkAdoptTarget(secretsFile, args.force);
   // The working directory is the project's folder (npm run runs there): modules go nowhere else.
   const moduleFile = checkModuleTarget(args.out, '.', args.force);
+  const modulePath = path.relative(fs.realpathSync('.'), moduleFile);
   let plan = planAdoption(args.name, readValuesLayers(args.files), { releaseName: args.release, namespace: args.namespace });
   let fromCluster: Array<keyof BinderHubTokenValues> = [];
   let cluster: Partial<BinderHubTokenValues> = {};
@@ -41,7 +42,7 @@ runMain(async () => {
   if (record) checkAdoptTarget(record, args.force);
 
   const secrets = adoptedSecrets(plan);
-  const moduleText = adoptedModuleText(plan, args.files, libImportFor(moduleFile));
+  const moduleText = adoptedModuleText(plan, args.files, modulePath);
   const comparison = args.compare ? compare({
     plan, secrets: { tokens: secrets.tokens, credentials: plan.credentials }, generatedTokens: secrets.generated,
     clusterTokens: Object.fromEntries(fromCluster.map(token => [token, cluster[token]])), files: args.files,
@@ -49,7 +50,7 @@ runMain(async () => {
   const written: AdoptedFile[] = [{ target: secretsFile, content: secrets.content, secret: true }, { target: moduleFile, content: moduleText }];
   if (record) written.push({ target: record, content: records.content(plan.hubUrl!.url) });
   writeAdoptedFiles(written, args.force);
-  for (const line of adoptionReport(plan, { secretsFile, out: args.out, record, generated: secrets.generated, fromCluster })) console.log(line);
+  for (const line of adoptionReport(plan, { secretsFile, out: args.out, modulePath, record, generated: secrets.generated, fromCluster })) console.log(line);
   if (comparison) showComparison(comparison, args.out, plan.name);
 });
 
@@ -75,20 +76,4 @@ function showComparison(result: AdoptionComparisonResult, out: string, name: str
   console.log(`what switching changes: a synth of ${out} against ${result.rendered}:`);
   // Values of Secrets are left out by construction; redact() is a second guard for the tokens this process knows.
   for (const line of formatAdoptionComparison(result.comparison, deploymentFiles(DEFAULT_TARGETS, name).secrets)) console.log(redact(`  ${line}`));
-}
-
-/** The module specifier of this project's lib/ as seen from the module `out`. */
-function libImportFor(out: string): string {
-  let dir = __dirname;
-  while (!isProjectRoot(dir)) {
-    if (path.dirname(dir) === dir) throw new ConfigError('cannot find the binderhub-cdk8s project folder above the adopt command');
-    dir = path.dirname(dir);
-  }
-  const relative = path.relative(path.dirname(path.resolve(out)), path.join(dir, 'lib')).split(path.sep).join('/');
-  return relative.startsWith('.') ? relative : `./${relative}`;
-}
-
-function isProjectRoot(dir: string): boolean {
-  const file = path.join(dir, 'package.json');
-  return fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8')).name === 'binderhub-cdk8s';
 }

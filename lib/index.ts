@@ -24,4 +24,6 @@ export { ExternalSecretsProps, SealedSecretsProps, SecretsMode } from './secrets
 export { BinderHubTokens, BinderHubTokenValues, TokenName } from './secrets/tokens';
 export { ConfigError } from './core/errors';
 export { Values } from './core/values';
+/** CPU and memory of a container from quantities as a values file writes them (`Builder.dind({ resources })`; modules that adopt writes use it). */
+export { containerResources, ResourceQuantities } from './core/quantities';
 export { ExternalSecretSpecSecretStoreRefKind } from '../imports/external-secrets.io';

@@ -97,7 +97,7 @@ describe('failures name the fix and write nothing', () => {
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(message);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      expect(fs.readdirSync(cwd).sort()).toEqual(['kubeconfig', 'sealed-secrets']);
+      expect(fs.readdirSync(cwd).sort()).toEqual(['kubeconfig', 'main.ts', 'sealed-secrets']);
     } finally {
       if (state !== 'no cluster') await cluster.close();
     }

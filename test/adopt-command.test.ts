@@ -1,9 +1,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
-import { AdoptedDeploymentModule, ChartSource, HubUrlRecords, SecretStore } from '../lib/internal';
-import { expectNoFixtureSecret, fixture, LEGACY, LEGACY_REPORT, TODAY } from './adopt-fixtures';
+import { SecretStore } from '../lib/internal';
+import { defineAdopted, expectNoFixtureSecret, fixture, LEGACY, LEGACY_REPORT, TODAY } from './adopt-fixtures';
 import { exampleWorkspace, find, FIXTURE_CHART, runCommand, secretValue } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
@@ -72,11 +71,13 @@ describe('npm run adopt on the 2019 guide files', () => {
 });
 
 describe('--out: modules only inside the project, never over its sources; all files or none', () => {
+  /** The example's main.ts, marked: a replaced one would lose the mark. */
+  const MAIN = `${fs.readFileSync(path.join(ROOT, 'main.ts'), 'utf8')}// marked by the test\n`;
   /** A working folder with sources of its own, as the project's clone has. */
   const workspace = () => {
     const cwd = exampleWorkspace('adopt-out-');
     fs.mkdirSync(path.join(cwd, 'bin'));
-    fs.writeFileSync(path.join(cwd, 'main.ts'), '// main\n');
+    fs.writeFileSync(path.join(cwd, 'main.ts'), MAIN);
     fs.writeFileSync(path.join(cwd, 'bin', 'synth.ts'), '// synth\n');
     return cwd;
   };
@@ -85,7 +86,7 @@ describe('--out: modules only inside the project, never over its sources; all fi
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(fs.existsSync(path.join(cwd, 'secrets'))).toBe(false);
-    expect(fs.readFileSync(path.join(cwd, 'main.ts'), 'utf8')).toBe('// main\n');
+    expect(fs.readFileSync(path.join(cwd, 'main.ts'), 'utf8')).toBe(MAIN);
     expect(fs.readFileSync(path.join(cwd, 'bin', 'synth.ts'), 'utf8')).toBe('// synth\n');
     return result.stderr;
   };
@@ -120,7 +121,7 @@ describe('values files that are no regular file, or bombs, are one line', () => 
     const cwd = exampleWorkspace('adopt-device-');
     const result = adopt(cwd, ['--name', 'dev', '--secret', LEGACY[0], '--config', file]);
     expect(result.stderr).toBe(`error: ${file} is ${kind}, not a regular file; give the path of the guide's secret.yaml or config.yaml\n`);
-    expect(fs.readdirSync(cwd)).toEqual(['sealed-secrets']);
+    expect(fs.readdirSync(cwd).sort()).toEqual(['main.ts', 'sealed-secrets']);
   });
 
   test('a 366-byte anchor bomb is refused in one line, not written as a module of megabytes', () => {
@@ -130,7 +131,7 @@ describe('values files that are no regular file, or bombs, are one line', () => 
     fs.writeFileSync(bomb, `jupyterhub:\n${levels.map((n, i) => `  ${n}: &${n} [${Array(9).fill(i === 0 ? 'lol' : `*${levels[i - 1]}`).join(',')}]\n`).join('')}`);
     const result = adopt(cwd, ['--name', 'bomb', '--no-compare', '--secret', LEGACY[0], '--config', LEGACY[1], '-f', bomb]);
     expect(result.stderr).toBe(`error: values file ${bomb} line 5: the alias at setting jupyterhub.d[3] expands to more values than helm's YAML reader allows (it refuses the file: excessive aliasing); write the values out without it\n`);
-    expect(fs.readdirSync(cwd).sort()).toEqual(['bomb.yaml', 'sealed-secrets']);
+    expect(fs.readdirSync(cwd).sort()).toEqual(['bomb.yaml', 'main.ts', 'sealed-secrets']);
   });
 });
 
@@ -181,7 +182,7 @@ describe('bad input writes nothing', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);
-    expect(fs.readdirSync(cwd)).toEqual(['sealed-secrets']);
+    expect(fs.readdirSync(cwd).sort()).toEqual(['main.ts', 'sealed-secrets']);
   });
 });
 
@@ -201,35 +202,51 @@ describe('a name another deployment has writes nothing', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(message);
-    expect(fs.readdirSync(cwd)).toEqual(['sealed-secrets']);
+    expect(fs.readdirSync(cwd).sort()).toEqual(['main.ts', 'sealed-secrets']);
   });
 });
 
-describe('the written module compiles and synthesizes with the test chart', () => {
-  // Inside the project (build/ is git-ignored), so the module's imports resolve as in deployments/.
-  fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
-  const dir = fs.mkdtempSync(path.join(ROOT, 'build', 'adopt-test-'));
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+/**
+ * Adds the module to main.ts in `cwd` as adopt's output says (its import at the top, its call inside the
+ * BinderHubApp), from the line of `stdout` that says it.
+ */
+function addToMain(cwd: string, stdout: string): void {
+  const said = /^add it to the app: `(.+)` at the top of main\.ts, and `(.+)` inside its BinderHubApp$/m.exec(stdout);
+  if (!said) throw new Error(`adopt did not say how to add the module to main.ts:\n${stdout}`);
+  const [, importLine, call] = said;
+  const file = path.join(cwd, 'main.ts');
+  const text = fs.readFileSync(file, 'utf8').replace(/^(import .*\n)/m, `$1${importLine}\n`).replace(/\n\}\);\n$/, `\n  ${call}\n});\n`);
+  expect(text).toContain(`${importLine}\n`);
+  expect(text).toContain(`  ${call}\n});\n`);
+  fs.writeFileSync(file, text);
+}
 
-  const define = (name: string, files: string[]): { app: ReturnType<typeof Testing.app>; objects: any[]; secrets: any[] } => {
+describe('the written module compiles and synthesizes with the test chart', () => {
+  const dir = exampleWorkspace('adopt-module-');
+
+  const define = (name: string, files: string[]) => {
     const out = path.join(dir, `${name}.ts`);
     expect(adopt(dir, ['--name', name, '--out', out, ...fileArgs(files[0], files[1])]).status).toBe(0);
-    const module = require(out) as AdoptedDeploymentModule;
-    const app = Testing.app();
-    const chart = module.defineDeployment(app, {
-      secrets: new SecretStore(path.join(dir, 'secrets')), hubUrls: new HubUrlRecords(path.join(dir, 'hub-urls')), chart: ChartSource.local(FIXTURE_CHART),
-    });
-    return { app, objects: Testing.synth(chart), secrets: Testing.synth(app.node.findChild(`${name}-secrets`) as Chart) };
+    return defineAdopted(out, dir, FIXTURE_CHART);
   };
 
-  test('tsc type-checks it', () => {
-    const out = path.join(dir, 'typed.ts');
-    expect(adopt(dir, ['--name', 'typed', '--out', out, ...fileArgs(TODAY[0], TODAY[1])]).status).toBe(0);
-    const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--noUnusedLocals', '--esModuleInterop',
-      '--skipLibCheck', '--target', 'ES2022', '--module', 'commonjs', '--types', 'node', out], { encoding: 'utf8' });
+  test('added to main.ts as adopt says, tsc type-checks both against the library\'s public API', () => {
+    const cwd = exampleWorkspace('adopt-typed-');
+    const result = adopt(cwd, ['--name', 'typed', '--no-compare', ...fileArgs(TODAY[0], TODAY[1])]);
+    expect(result.status).toBe(0);
+    addToMain(cwd, result.stdout);
+    // 'binderhub-cdk8s' is lib/index.ts, as the package's types are; packages and @types from this project.
+    fs.writeFileSync(path.join(cwd, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        noEmit: true, strict: true, noUnusedLocals: true, esModuleInterop: true, skipLibCheck: true, target: 'ES2022', module: 'commonjs',
+        types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')], paths: { 'binderhub-cdk8s': [path.join(ROOT, 'lib', 'index.ts')] },
+      },
+      files: ['main.ts'],
+    }));
+    const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', cwd], { encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
-  });
+  }, 60000);
 
   test('--release and --namespace of the live release: the module keeps them, and the comparison renders them', () => {
     const out = path.join(dir, 'kept.ts');
@@ -238,12 +255,9 @@ describe('the written module compiles and synthesizes with the test chart', () =
     expect(result.stdout).toContain(`(local chart ${FIXTURE_CHART}, release binder, namespace binderhub, Kubernetes 1.35.0):\n`);
     const text = fs.readFileSync(out, 'utf8');
     expect(text).toContain('    releaseName: "binder",\n    namespace: "binderhub",\n    tokens: secrets.tokens,\n');
-    const module = require(out) as AdoptedDeploymentModule;
-    const chart = module.defineDeployment(Testing.app(), {
-      secrets: new SecretStore(path.join(dir, 'secrets')), hubUrls: new HubUrlRecords(path.join(dir, 'hub-urls')), chart: ChartSource.local(FIXTURE_CHART),
-    });
-    expect([chart.releaseName, chart.namespace]).toEqual(['binder', 'binderhub']);
-    expect(find(Testing.synth(chart), 'DaemonSet', 'binder-pink').metadata.namespace).toBe('binderhub');
+    const { deployment, objects } = defineAdopted(out, dir, FIXTURE_CHART);
+    expect([deployment.releaseName, deployment.namespace]).toEqual(['binder', 'binderhub']);
+    expect(find(objects, 'DaemonSet', 'binder-pink').metadata.namespace).toBe('binderhub');
   });
 
   test('2019 layout: the same tokens, Docker Hub, dind on the same folders, the recorded hub URL, GitHub token', () => {
@@ -269,5 +283,29 @@ describe('the written module compiles and synthesizes with the test chart', () =
     expect(find(objects, 'Ingress', 'jupyterhub').spec.tls[0].hosts).toEqual(['hub.example.org']);
     expect(find(objects, 'ConfigMap', 'binder-hub-url').data.hub_url).toBe('https://hub.example.org/');
     expect(find(objects, 'Deployment', 'binder').spec.replicas).toBe(2);
+  });
+});
+
+describe('a module adopt wrote, added to main.ts, goes through the commands', () => {
+  test('no init-secrets for it (adopt wrote its secrets file): synth writes dist/legacy.k8s.yaml with its recorded hub URL, and check-dist passes', () => {
+    const cwd = exampleWorkspace('adopt-app-');
+    expect(runCommand('init-secrets', cwd).status).toBe(0);
+    const adopted = adopt(cwd, ['--name', 'legacy', '--no-compare', ...fileArgs(LEGACY[0], LEGACY[1])]);
+    expect(adopted.status).toBe(0);
+    addToMain(cwd, adopted.stdout);
+    // The example's prod still has init-secrets' placeholder for its registry password; the adopted deployment has its own.
+    const prodPlaceholder = 'warning: secrets/prod.json credentials.registryPassword is still the placeholder that npm run init-secrets wrote: '
+      + 'put the real value there before you apply prod\'s manifests\n';
+    const synth = runCommand('synth', cwd);
+    expect(synth.stderr).toBe(prodPlaceholder);
+    expect(synth.stdout).toBe(['dist-secrets/legacy-secrets.k8s.yaml', 'dist/legacy.k8s.yaml', 'dist/prod.k8s.yaml', 'dist-secrets/staging-secrets.k8s.yaml',
+      'dist/staging.k8s.yaml'].map(file => `wrote ${file}\n`).join(''));
+    expect(synth.status).toBe(0);
+    expect(fs.readFileSync(path.join(cwd, 'dist', 'legacy.k8s.yaml'), 'utf8')).toContain('  hub_url: http://35.190.10.20/\n');
+    const check = runCommand('check-dist', cwd);
+    expect(check.stdout).toBe('check-dist: dist/ and dist-secrets/ match a fresh synth, hold no Secret data they should not, and are apply-ready\n');
+    expect(check.stderr).toBe(`${prodPlaceholder}warning: deployment prod is sealed for sealed-secrets/prod.pem, the example's stand-in certificate, whose private `
+      + 'key is gone (no controller can unseal its Secrets): fetch your controller\'s with `kubeseal --fetch-cert > sealed-secrets/prod.pem` and run `npm run synth`\n');
+    expect(check.status).toBe(0);
   });
 });

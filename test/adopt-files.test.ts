@@ -18,7 +18,7 @@ function project(): { dir: string; outside: string } {
 }
 
 /** A module as adopt writes it. */
-const ADOPTED = adoptedModuleText(planAdoption('mine', { imageBuilderType: 'host', config: { BinderHub: { use_registry: false } } }), ['v.yaml'], '../lib');
+const ADOPTED = adoptedModuleText(planAdoption('mine', { imageBuilderType: 'host', config: { BinderHub: { use_registry: false } } }), ['v.yaml'], 'deployments/mine.ts');
 
 describe('checkModuleTarget: modules go only inside the project, never over a file adopt did not write', () => {
   const { dir, outside } = project();
@@ -136,17 +136,18 @@ describe('writeAdoptedFiles: all the files or none', () => {
 describe('adoptionReport: what adopt says once it wrote the files', () => {
   test('the 2019 guide files: the tokens found and generated, the credentials, the module, the recorded hub URL, each setting replaced', () => {
     expect(adoptionReport(planAdoption('legacy', readValuesLayers(LEGACY)), {
-      secretsFile: 'secrets/legacy.json', out: 'deployments/legacy.ts', record: 'hub-urls/legacy.url',
+      secretsFile: 'secrets/legacy.json', out: 'deployments/legacy.ts', modulePath: 'deployments/legacy.ts', record: 'hub-urls/legacy.url',
       generated: ['cookieSecret', 'cryptKeeperKey', 'buildTokenSecret'], fromCluster: [],
     })).toEqual(LEGACY_REPORT);
   });
 
-  test('no token in the values files, some from the live release, none generated: the release and namespace kept, nothing replaced', () => {
+  test('no token in the values files, some from the live release, none generated: the release and namespace kept, nothing replaced; main.ts imports an absolute --out from inside the project', () => {
     const plan = planAdoption('mine', { imageBuilderType: 'host', config: { BinderHub: { use_registry: false } } }, { releaseName: 'rel', namespace: 'ns' });
-    expect(adoptionReport(plan, { secretsFile: 'secrets/mine.json', out: 'adopted/mine.ts', generated: [], fromCluster: ['cookieSecret'] })).toEqual([
+    const written = { secretsFile: 'secrets/mine.json', out: '/home/me/site/adopted/mine.ts', modulePath: 'adopted/mine.ts', generated: [], fromCluster: ['cookieSecret'] };
+    expect(adoptionReport(plan, written)).toEqual([
       'wrote secrets/mine.json (mode 0600): tokens none from the values files; cookieSecret from Secret hub of the live release; credentials none',
-      'wrote adopted/mine.ts: release rel, namespace ns, Registry.none, Builder.host(), 0 top-level chartValues',
-      'add it to the app: see defineAdopted in main.ts',
+      'wrote /home/me/site/adopted/mine.ts: release rel, namespace ns, Registry.none, Builder.host(), 0 top-level chartValues',
+      'add it to the app: `import * as mine from \'./adopted/mine\';` at the top of main.ts, and `mine.defineDeployment(app);` inside its BinderHubApp',
     ]);
   });
 });

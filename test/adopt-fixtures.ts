@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { AdoptedDeploymentModule, BinderHub, ChartSource, DeploymentsScope, HubUrlRecords, SecretStore } from '../lib/internal';
 import { fakeServiceAccountKey } from './registry-inputs';
 
 /** The adopt fixtures: the guide's files in the 2019 layout and today's, and layers of values. */
@@ -72,11 +74,23 @@ export const LEGACY_REPORT = [
   'wrote secrets/legacy.json (mode 0600): tokens proxySecretToken, binderApiToken from the values files; generated cookieSecret, '
     + 'cryptKeeperKey, buildTokenSecret (as init-secrets does); credentials registryPassword, githubAccessToken',
   '  a new cookieSecret signs users out once, when the adopted deployment is first applied',
-  'wrote deployments/legacy.ts: Registry.dockerHub, Builder.dind(), discoveredHubUrl, 1 top-level chartValues',
+  'wrote deployments/legacy.ts: Registry.dockerHub, Builder.dind(), 1 top-level chartValues',
   'recorded the hub URL http://35.190.10.20/ in hub-urls/legacy.url: commit it, so the next synth keeps it',
   'settings replaced or not carried over (also listed in the module):',
   '  - registry.prefix: a 2019 setting today\'s chart refuses; replaced by Registry.dockerHub({ imagePrefix })',
   '  - github: a 2019 setting; its token is now githubAccessToken, from the secrets file',
   '  - dind.enabled: a 2019 setting today\'s chart refuses; replaced by Builder.dind()',
-  'add it to the app: see defineAdopted in main.ts',
+  'add it to the app: `import * as legacy from \'./deployments/legacy\';` at the top of main.ts, and `legacy.defineDeployment(app);` inside its BinderHubApp',
 ];
+
+/**
+ * The deployment of the module that adopt wrote at `out`, defined as main.ts would define it: in an app of the project
+ * folder `dir` (its secrets/ and hub-urls/), whose chart is `chart`. Its objects and those of its Secrets' chart.
+ */
+export function defineAdopted(out: string, dir: string, chart: string): { deployment: BinderHub; objects: any[]; secrets: any[] } {
+  // jest maps 'binderhub-cdk8s', which the module imports, to lib/index.ts (jest.config.js).
+  const module = require(out) as AdoptedDeploymentModule;
+  const app = new DeploymentsScope({ secrets: new SecretStore(path.join(dir, 'secrets')), hubUrls: new HubUrlRecords(path.join(dir, 'hub-urls')), chart: ChartSource.local(chart) });
+  const deployment = module.defineDeployment(app);
+  return { deployment, objects: Testing.synth(deployment), secrets: Testing.synth(app.node.findChild(`${deployment.node.id}-secrets`) as Chart) };
+}

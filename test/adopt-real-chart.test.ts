@@ -2,14 +2,11 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { AdoptedDeploymentModule, ChartSource, HubUrlRecords, SecretStore, toolPath } from '../lib/internal';
-import { expectNoFixtureSecret, guideFiles, LEGACY, TODAY } from './adopt-fixtures';
-import { find, runCommand, secretValue } from './helpers';
+import { toolPath } from '../lib/internal';
+import { defineAdopted, expectNoFixtureSecret, guideFiles, LEGACY, TODAY } from './adopt-fixtures';
+import { exampleWorkspace, find, runCommand, secretValue } from './helpers';
 import { describeWithRealChart } from './real-chart';
-
-const ROOT = path.join(__dirname, '..');
 
 /** The objects that differ on purpose: ours alone (the namespace, the hub URL ConfigMap, the pull Secret). */
 const OURS_ONLY = ['Namespace/today', 'ConfigMap/binder-hub-url', 'Secret/binder-image-pull-secret'];
@@ -19,19 +16,13 @@ const images = (objects: any[]) => Object.fromEntries(objects.filter(o => o.spec
   [key(o), [...(o.spec.template.spec.initContainers ?? []), ...o.spec.template.spec.containers].map((c: any) => c.image)]));
 
 describeWithRealChart('an adopted module against helm template of the same files', chart => {
-  fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
-  const dir = fs.mkdtempSync(path.join(ROOT, 'build', 'adopt-real-'));
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = exampleWorkspace('adopt-real-');
 
   test('today\'s layout: the same objects, images and tokens, but for the differences on purpose', () => {
     const out = path.join(dir, 'today.ts');
     expect(runCommand('adopt', dir, {}, ['--name', 'today', '--out', out, '--secret', TODAY[0], '--config', TODAY[1]]).status).toBe(0);
-    const module = require(out) as AdoptedDeploymentModule;
-    const app = Testing.app();
-    const deployment = module.defineDeployment(app, {
-      secrets: new SecretStore(path.join(dir, 'secrets')), hubUrls: new HubUrlRecords(path.join(dir, 'hub-urls')), chart: ChartSource.local(chart),
-    });
-    const ours = [...Testing.synth(deployment), ...Testing.synth(app.node.findChild('today-secrets') as Chart)];
+    const { objects, secrets } = defineAdopted(out, dir, chart);
+    const ours = [...objects, ...secrets];
     const helm = (yaml.loadAll(execFileSync(toolPath('helm'), [
       'template', 'today', chart, '--namespace', 'today', '--kube-version', '1.35.0', '-f', TODAY[0], '-f', TODAY[1],
     ], { encoding: 'utf8', cwd: os.tmpdir() })) as any[]).filter(Boolean);

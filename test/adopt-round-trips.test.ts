@@ -2,16 +2,14 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Testing } from 'cdk8s';
+import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import {
-  AdoptedDeploymentModule, adoptedProps, BinderHub, ChartSource, compareAdoption, HubUrlRecords, ManifestObject, planAdoption, readValuesLayers, SecretStore, toolPath,
+  adoptedProps, BinderHub, ChartSource, compareAdoption, ManifestObject, planAdoption, readValuesLayers, SecretStore, toolPath,
 } from '../lib/internal';
-import { expectNoFixtureSecret, fixture, GCR_GUIDE_KEY, Guide, guideFiles, GUIDES } from './adopt-fixtures';
-import { runCommand } from './helpers';
+import { defineAdopted, expectNoFixtureSecret, fixture, GCR_GUIDE_KEY, Guide, guideFiles, GUIDES } from './adopt-fixtures';
+import { exampleWorkspace, runCommand } from './helpers';
 import { describeWithRealChart } from './real-chart';
-
-const ROOT = path.join(__dirname, '..');
 
 /** What each of the guide's examples holds: its tokens and credentials as the files have them, and its registry. */
 const EXPECTED: Record<Guide, { hex: string; registryPassword: string; githubAccessToken: string; factory: string }> = {
@@ -34,10 +32,8 @@ const ON_PURPOSE = (release: string, factory: string) => [
 ];
 
 describeWithRealChart('the guide\'s examples, adopted and compared with helm template of the same files', chart => {
-  fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
-  // Inside the project (build/ is git-ignored), so the modules' imports resolve as in deployments/.
-  const dir = fs.mkdtempSync(path.join(ROOT, 'build', 'adopt-guides-'));
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // A project folder: adopt reads main.ts's deployments, which the adopted ones must not collide with.
+  const dir = exampleWorkspace('adopt-guides-');
 
   /**
    * Adopts `files` as `release` with the command, checks the written secrets file, and compares a synth of the
@@ -56,11 +52,7 @@ describeWithRealChart('the guide\'s examples, adopted and compared with helm tem
     expect(written.tokens.binderApiToken).toBe(`${expected.hex}02`.repeat(8));
     expect(written.credentials).toEqual({ registryPassword: expected.registryPassword, githubAccessToken: expected.githubAccessToken });
 
-    const module = require(out) as AdoptedDeploymentModule;
-    const secrets = new SecretStore(path.join(dir, 'secrets'));
-    const app = Testing.app();
-    const deployment = module.defineDeployment(app, { secrets, hubUrls: new HubUrlRecords(path.join(dir, 'hub-urls')), chart: ChartSource.local(chart) });
-    const ours = { objects: Testing.synth(deployment), secrets: Testing.synth(app.node.findChild(`${release}-secrets`) as Chart) };
+    const ours = defineAdopted(out, dir, chart);
     const helm = (yaml.loadAll(execFileSync(toolPath('helm'), [
       'template', release, chart, '--namespace', release, '--kube-version', '1.35.0', '--api-versions', 'policy/v1/PodDisruptionBudget',
       ...files.flatMap(f => ['-f', f]),
@@ -80,7 +72,8 @@ describeWithRealChart('the guide\'s examples, adopted and compared with helm tem
 
     // What the command compared (the props made in its process) is what the module synthesizes.
     const inProcess = new App();
-    const same = new BinderHub(inProcess, release, adoptedProps(planAdoption(release, readValuesLayers(files)), secrets.load(release), ChartSource.local(chart)));
+    const secrets = new SecretStore(path.join(dir, 'secrets')).load(release);
+    const same = new BinderHub(inProcess, release, adoptedProps(planAdoption(release, readValuesLayers(files)), secrets, ChartSource.local(chart)));
     expect([...same.toJson(), ...inProcess.charts.filter(c => c !== same).flatMap(c => c.toJson())]).toEqual([...ours.objects, ...ours.secrets]);
     return comparison;
   }

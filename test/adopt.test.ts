@@ -2,7 +2,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { adoptedModuleText, adoptedProps, adoptedSecrets, BinderHubTokens, excessiveAliasing, isAdoptedModuleText, leafPaths, planAdoption, readValuesFile, readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens } from '../lib/internal';
+import {
+  adoptedModuleText, adoptedProps, adoptedSecrets, BinderHubTokens, excessiveAliasing, isAdoptedModuleText, leafPaths, mainTsLines, planAdoption, readValuesFile,
+  readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens,
+} from '../lib/internal';
 import { expectNoFixtureSecret, FIXTURE_SECRETS, fixture, guideFiles, GUIDES, LEGACY, TODAY } from './adopt-fixtures';
 import { GCR_KEY, REGISTRY_PASSWORD, SP_ID } from './registry-inputs';
 
@@ -46,14 +49,46 @@ describe('the 2019 guide layout', () => {
     expect(file.credentials).toEqual(plan.credentials);
   });
 
-  test('the module names the factories and reads every secret from the secrets file', () => {
-    const text = adoptedModuleText(plan, ['secret.yaml', 'config.yaml'], '../lib');
+  test('the module names the factories, reads every secret from the app (the registry password as a required credential), and says how main.ts adds it', () => {
+    const text = adoptedModuleText(plan, ['secret.yaml', 'config.yaml'], 'deployments/legacy.ts');
     expectNoFixtureSecret(text);
-    expect(text).toContain('registry: Registry.dockerHub({ username: "binderbot", imagePrefix: "binderorg/binder-legacy-", password: requiredCredential(secrets, \'registryPassword\') }),');
-    expect(text).toContain('discoveredHubUrl: (inputs.hubUrls ?? new HubUrlRecords(\'hub-urls\')).load(DEPLOYMENT),');
-    expect(text).toContain('githubAccessToken: secrets.credentials.githubAccessToken,');
-    expect(text).toContain(' * - dind.enabled: a 2019 setting today\'s chart refuses; replaced by Builder.dind()\n');
-    expect(text).toContain('import { AdoptedDeploymentInputs, BinderHub, Builder, HubUrlRecords, Registry, SecretStore, requiredCredential } from "../lib";');
+    expect(text).toBe([
+      '/**',
+      ' * Deployment "legacy", adopted by `npm run adopt` from secret.yaml, config.yaml.',
+      ' * Its tokens and credentials are read from secrets/legacy.json at synth; this file holds no secret.',
+      ' * Add it to the app: `import * as legacy from \'./deployments/legacy\';` at the top of main.ts, and `legacy.defineDeployment(app);` inside its BinderHubApp.',
+      ' *',
+      ' * Settings replaced or not carried over, and what became of them:',
+      ' * - registry.prefix: a 2019 setting today\'s chart refuses; replaced by Registry.dockerHub({ imagePrefix })',
+      ' * - github: a 2019 setting; its token is now githubAccessToken, from the secrets file',
+      ' * - dind.enabled: a 2019 setting today\'s chart refuses; replaced by Builder.dind()',
+      ' */',
+      'import { BinderHub, Builder, DeploymentsScope, Registry } from \'binderhub-cdk8s\';',
+      '',
+      '/** The deployment\'s name: its construct id, and its release name and namespace where the props below give none. */',
+      'export const DEPLOYMENT = "legacy";',
+      '',
+      '/** Defines the deployment in the app that main.ts exports (see above); the app gives it its chart and recorded hub URL. */',
+      'export function defineDeployment(app: DeploymentsScope): BinderHub {',
+      '  const secrets = app.secrets(DEPLOYMENT);',
+      '  return new BinderHub(app, DEPLOYMENT, {',
+      '    tokens: secrets.tokens,',
+      '    registry: Registry.dockerHub({ username: "binderbot", imagePrefix: "binderorg/binder-legacy-", password: app.credential(DEPLOYMENT, \'registryPassword\') }),',
+      '    builder: Builder.dind({ hostSocketDir: "/var/run/dind/legacy", hostLibDir: "/var/lib/dind/legacy" }),',
+      '    githubAccessToken: secrets.credentials.githubAccessToken,',
+      '    chartValues: {',
+      '      "jupyterhub": {',
+      '        "singleuser": {',
+      '          "memory": {',
+      '            "guarantee": "1G"',
+      '          }',
+      '        }',
+      '      }',
+      '    },',
+      '  });',
+      '}',
+      '',
+    ].join('\n'));
   });
 });
 
@@ -185,7 +220,7 @@ describe('the registry factory the values match', () => {
     const plan = planAdoption('x', values);
     expect(plan.registry).toEqual(expected);
     expect(plan.credentials.registryPassword).toBe((values.registry as Values).password);
-    expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).not.toContain((values.registry as Values).password as string);
+    expect(adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts')).not.toContain((values.registry as Values).password as string);
   });
 
   test('use_registry false with a host builder gives Registry.none(), the unused login listed', () => {
@@ -317,7 +352,7 @@ test('a secret no prop takes is listed, never written into chartValues', () => {
     setting: 'jupyterhub.hub.config.GitHubOAuthenticator.client_secret',
     outcome: 'a secret the secrets file has no place for: not carried over (the module holds no secret); add it to the cluster yourself',
   });
-  expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).not.toContain('adopt-fake-oauth-secret-55');
+  expect(adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts')).not.toContain('adopt-fake-oauth-secret-55');
 });
 
 test('the live release\'s tokens fill the missing ones; a differing one keeps the files\' value, noted', () => {
@@ -349,7 +384,7 @@ describe('the guide\'s HTTPS section and Let\'s Encrypt', () => {
       { setting: 'service.type', outcome: 'set by the ingress prop' },
       { setting: 'jupyterhub.proxy.service.type', outcome: 'set by the ingress prop' },
     ]);
-    expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).toContain('binderTls: Tls.certManager({\n      "issuer": "letsencrypt-production",\n      "secretName": "binder-example-net-tls"\n    })');
+    expect(adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts')).toContain('binderTls: Tls.certManager({\n      "issuer": "letsencrypt-production",\n      "secretName": "binder-example-net-tls"\n    })');
   });
 
   test('the guide\'s `https:` map among the annotations is listed: the API server refuses a map there', () => {
@@ -373,7 +408,7 @@ describe('the guide\'s HTTPS section and Let\'s Encrypt', () => {
     expect(plan.notes).toContainEqual({
       setting: 'jupyterhub.proxy.https.letsencrypt.acmeServer', outcome: 'not carried over: Tls.letsEncrypt takes the contact email only; add it by hand if you need it',
     });
-    expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).toContain('hubTls: Tls.letsEncrypt("ops@example.net")');
+    expect(adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts')).toContain('hubTls: Tls.letsEncrypt("ops@example.net")');
   });
 
   test('several hosts: the first is served, the others and their TLS are listed', () => {
@@ -412,7 +447,7 @@ describe('the builder\'s and registry\'s other settings', () => {
     expect(plan.notes).toEqual([
       { setting: 'dind.resources.limits.ephemeral-storage', outcome: 'not carried over: Builder.dind resources take CPU and memory; add it by hand if you need it' },
     ]);
-    expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).toContain('resources: containerResources({\n      "cpu": {\n        "request": "500m",\n        "limit": 2\n      },');
+    expect(adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts')).toContain('resources: containerResources({\n      "cpu": {\n        "request": "500m",\n        "limit": 2\n      },');
   });
 
   test('a socket name other than docker.sock, and daemonset settings Builder.dind has no place for, are listed', () => {
@@ -703,21 +738,19 @@ describe('the props of an adopted deployment, as its module gives them', () => {
   test('no chart values left: no chartValues, and the module writes none', () => {
     const plan = planAdoption('x', FIXED_HUB);
     expect(adoptedProps(plan, { tokens, credentials: {} }).chartValues).toBeUndefined();
-    expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).not.toContain('chartValues');
+    expect(adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts')).not.toContain('chartValues');
   });
 
   test('chart values left: both carry them', () => {
     const plan = planAdoption('x', { ...FIXED_HUB, replicas: 2 });
     expect(adoptedProps(plan, { tokens, credentials: {} }).chartValues).toEqual({ replicas: 2 });
-    expect(adoptedModuleText(plan, ['v.yaml'], '../lib')).toContain('    chartValues: {\n      "replicas": 2\n    },\n');
+    expect(adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts')).toContain('    chartValues: {\n      "replicas": 2\n    },\n');
   });
 
-  test('a fixed hub URL is the hubUrl prop, with nothing read from hub-urls/; every setting carried over is said so', () => {
+  test('a fixed hub URL is the hubUrl prop; every setting carried over is said so', () => {
     const plan = planAdoption('x', FIXED_HUB);
-    const text = adoptedModuleText(plan, ['v.yaml'], '../lib');
+    const text = adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts');
     expect(text).toContain('    hubUrl: "https://hub.example.org/",\n');
-    expect(text).not.toContain('discoveredHubUrl');
-    expect(text).not.toContain('HubUrlRecords');
     expect(text).toContain(' * Every setting was carried over.\n');
     expect(text).not.toContain('githubAccessToken');
     expect(text).not.toContain('gitlabPrivateToken');
@@ -728,7 +761,7 @@ describe('the modules adopt writes, and only those, are known as adopt\'s', () =
   const HOST_ONLY: Values = { imageBuilderType: 'host', config: { BinderHub: { use_registry: false } } };
 
   test('a module adoptedModuleText wrote is adopt\'s; the project\'s sources and a module edited above its header are not', () => {
-    const text = adoptedModuleText(planAdoption('mine', HOST_ONLY), ['v.yaml'], '../lib');
+    const text = adoptedModuleText(planAdoption('mine', HOST_ONLY), ['v.yaml'], 'deployments/mine.ts');
     expect(isAdoptedModuleText(text)).toBe(true);
     for (const source of ['main.ts', 'lib/index.ts', 'bin/synth.ts']) {
       expect(isAdoptedModuleText(fs.readFileSync(path.join(__dirname, '..', source), 'utf8'))).toBe(false);
@@ -736,8 +769,17 @@ describe('the modules adopt writes, and only those, are known as adopt\'s', () =
     expect(isAdoptedModuleText(`// edited\n${text}`)).toBe(false);
   });
 
+  test.each([
+    ['binder-prod', 'deployments/binder-prod.ts', '`import * as binderProd from \'./deployments/binder-prod\';` at the top of main.ts, and `binderProd.defineDeployment(app);`'],
+    ['2nd', 'deployments/2nd.ts', '`import * as deployment2nd from \'./deployments/2nd\';` at the top of main.ts, and `deployment2nd.defineDeployment(app);`'],
+    ['new', 'site/new.ts', '`import * as deploymentNew from \'./site/new\';` at the top of main.ts, and `deploymentNew.defineDeployment(app);`'],
+    ['app', 'deployments/app.ts', '`import * as deploymentApp from \'./deployments/app\';` at the top of main.ts, and `deploymentApp.defineDeployment(app);`'],
+  ])('main.ts imports deployment %s at %s under a name it can bind', (name, modulePath, lines) => {
+    expect(mainTsLines(name, modulePath)).toBe(`${lines} inside its BinderHubApp`);
+  });
+
   test('a module over 1 MiB is refused naming its size: the chart keeps the values in Secrets of 1 MiB at most', () => {
     const plan = planAdoption('huge', { ...HOST_ONLY, jupyterhub: { hub: { extraConfig: { big: 'x'.repeat(1024 * 1024) } } } });
-    expect(() => adoptedModuleText(plan, ['v.yaml'], '../lib')).toThrow(/^the module of deployment huge would be \d+ bytes, more than 1 MiB: the chart keeps its values in Secrets, which hold no more; check the values files for a section repeated many times$/);
+    expect(() => adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts')).toThrow(/^the module of deployment huge would be \d+ bytes, more than 1 MiB: the chart keeps its values in Secrets, which hold no more; check the values files for a section repeated many times$/);
   });
 });

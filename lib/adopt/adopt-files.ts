@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AdoptionPlan } from './adopt';
-import { isAdoptedModuleText } from './adopt-module';
+import { isAdoptedModuleText, mainTsLines } from './adopt-module';
 import { ConfigError } from '../core/errors';
 import { readInputText } from '../core/input-files';
 import { fileSystemError, writeFileAtomic, writeNewFile } from '../output/publish';
@@ -111,6 +111,8 @@ export interface AdoptionWritten {
   readonly secretsFile: string;
   /** The module, as --out named it. */
   readonly out: string;
+  /** The module's path inside the project folder, as main.ts imports it. */
+  readonly modulePath: string;
   /** The hub URL record, when the plan's hub URL is a discovered one. */
   readonly record?: string;
   readonly generated: readonly string[];
@@ -129,12 +131,13 @@ export function adoptionReport(plan: AdoptionPlan, written: AdoptionWritten): st
   if (written.generated.includes('cookieSecret')) lines.push('  a new cookieSecret signs users out once, when the adopted deployment is first applied');
   const location = [plan.releaseName && `release ${plan.releaseName}`, plan.namespace && `namespace ${plan.namespace}`].filter(Boolean).map(l => `${l}, `).join('');
   lines.push(`wrote ${written.out}: ${location}Registry.${plan.registry.factory}, Builder.${plan.builder.factory}()${plan.ingress ? ', ingress' : ''}`
-    + `${plan.hubUrl ? `, ${plan.hubUrl.kind === 'fixed' ? 'hubUrl' : 'discoveredHubUrl'}` : ''}, ${Object.keys(plan.chartValues).length} top-level chartValues`);
+    // A discovered hub URL is no prop of the module: the app gives the deployment its record (the line below).
+    + `${plan.hubUrl?.kind === 'fixed' ? ', hubUrl' : ''}, ${Object.keys(plan.chartValues).length} top-level chartValues`);
   if (written.record) lines.push(`recorded the hub URL ${plan.hubUrl!.url} in ${written.record}: commit it, so the next synth keeps it`);
   if (plan.notes.length > 0) {
     lines.push('settings replaced or not carried over (also listed in the module):');
     for (const note of plan.notes) lines.push(`  - ${note.setting}: ${note.outcome}`);
   }
-  lines.push(`add it to the app: see defineAdopted in main.ts`);
+  lines.push(`add it to the app: ${mainTsLines(plan.name, written.modulePath)}`);
   return lines;
 }

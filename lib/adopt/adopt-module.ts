@@ -1,25 +1,25 @@
-import type { ChartSource } from '../chart/chart-source';
-import type { HubUrlRecords } from '../deployment/hub-url-records';
-import type { SecretStore } from '../secrets/secret-store';
+import * as path from 'path';
+import type { Construct } from 'constructs';
+import type { BinderHub } from '../deployment/binderhub';
+import type { CredentialName, DeploymentSecrets } from '../secrets/secret-store';
 import type { AdoptionPlan } from './adopt';
 import type { TlsPlan } from './adopt-ingress';
 import { ConfigError } from '../core/errors';
 import { formatBytes, MAX_OBJECT_BYTES } from '../core/input-files';
 
-/** What a module written by `npm run adopt` reads its deployment's secrets, hub URL and chart from. */
-export interface AdoptedDeploymentInputs {
-  /** @default new SecretStore('secrets') */
-  readonly secrets?: SecretStore;
-  /** @default new HubUrlRecords('hub-urls') */
-  readonly hubUrls?: HubUrlRecords;
-  /** @default ChartSource.repository() */
-  readonly chart?: ChartSource;
+/**
+ * What an adopted module asks of the app it is defined in: a DeploymentsScope (lib/app, above this layer, so named
+ * here by what the module calls) hands out the deployment's secrets and its required credentials.
+ */
+export interface AdoptedDeploymentScope extends Construct {
+  secrets(deployment: string): DeploymentSecrets;
+  credential(deployment: string, name: CredentialName): string;
 }
 
 /** What a module written by `npm run adopt` exports. */
 export interface AdoptedDeploymentModule {
   readonly DEPLOYMENT: string;
-  defineDeployment(scope: import('constructs').Construct, inputs?: AdoptedDeploymentInputs): import('../deployment/binderhub').BinderHub;
+  defineDeployment(app: AdoptedDeploymentScope): BinderHub;
 }
 
 /** What follows the deployment's name on the second line of every module adopt writes: how it knows its own modules. */
@@ -32,16 +32,17 @@ export function isAdoptedModuleText(text: string): boolean {
 }
 
 /**
- * The TypeScript module of an adoption plan: `defineDeployment(scope, inputs)` defines the deployment with the typed
- * props, its tokens and credentials read from the secrets file at synth (never written into the module), and the
- * settings adoption replaced or left out listed in its doc comment. `libImport` is the module specifier of lib/.
+ * The TypeScript module of an adoption plan, to stand at `modulePath` inside the project folder:
+ * `defineDeployment(app)` defines the deployment in the app with the typed props, its tokens and credentials read from
+ * the secrets file at synth (never written into the module), and the settings adoption replaced or left out listed in
+ * its doc comment. The app gives it the chart BINDERHUB_CHART sets and its recorded hub URL.
  * A module over 1 MiB is refused: the chart keeps the values in Secrets, which hold no more.
  */
-export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<string>, libImport: string): string {
-  const used = new Set(['BinderHub', 'SecretStore', 'AdoptedDeploymentInputs', 'Registry', 'Builder']);
+export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<string>, modulePath: string): string {
+  const used = new Set(['BinderHub', 'Builder', 'DeploymentsScope', 'Registry']);
   const location = [...(plan.releaseName ? [`releaseName: ${JSON.stringify(plan.releaseName)}`] : []), ...(plan.namespace ? [`namespace: ${JSON.stringify(plan.namespace)}`] : [])];
-  const props: string[] = [...location, 'tokens: secrets.tokens', 'chart: inputs.chart'];
-  props.push(`registry: Registry.${plan.registry.factory}(${registryArgs(plan, used)})`);
+  const props: string[] = [...location, 'tokens: secrets.tokens'];
+  props.push(`registry: Registry.${plan.registry.factory}(${registryArgs(plan)})`);
   props.push(`builder: Builder.${plan.builder.factory}(${builderArgs(plan, used)})`);
   if (plan.ingress) {
     const { binderTls, hubTls, ...hosts } = plan.ingress;
@@ -50,10 +51,6 @@ export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<str
     props.push(`ingress: { ${fields.join(', ')} }`);
   }
   if (plan.hubUrl?.kind === 'fixed') props.push(`hubUrl: ${JSON.stringify(plan.hubUrl.url)}`);
-  if (plan.hubUrl?.kind === 'discovered') {
-    used.add('HubUrlRecords');
-    props.push('discoveredHubUrl: (inputs.hubUrls ?? new HubUrlRecords(\'hub-urls\')).load(DEPLOYMENT)');
-  }
   if (plan.credentials.githubAccessToken) props.push('githubAccessToken: secrets.credentials.githubAccessToken');
   if (plan.credentials.gitlabPrivateToken) props.push('gitlabPrivateToken: secrets.credentials.gitlabPrivateToken');
   if (Object.keys(plan.chartValues).length > 0) props.push(`chartValues: ${literal(plan.chartValues)}`);
@@ -63,19 +60,19 @@ export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<str
     '/**',
     ` * Deployment "${plan.name}"${ADOPTED_BY}${sources.map(comment).join(', ')}.`,
     ` * Its tokens and credentials are read from secrets/${plan.name}.json at synth; this file holds no secret.`,
+    ` * Add it to the app: ${comment(mainTsLines(plan.name, modulePath))}.`,
     ' *',
     ...notes,
     ' */',
-    `import { ${[...used].sort().join(', ')} } from ${JSON.stringify(libImport)};`,
-    'import type { Construct } from \'constructs\';',
+    `import { ${[...used].sort().join(', ')} } from 'binderhub-cdk8s';`,
     '',
     '/** The deployment\'s name: its construct id, and its release name and namespace where the props below give none. */',
     `export const DEPLOYMENT = ${JSON.stringify(plan.name)};`,
     '',
-    '/** Defines the deployment in `scope` (see main.ts, defineAdopted). */',
-    'export function defineDeployment(scope: Construct, inputs: AdoptedDeploymentInputs = {}): BinderHub {',
-    '  const secrets = (inputs.secrets ?? new SecretStore(\'secrets\')).load(DEPLOYMENT);',
-    '  return new BinderHub(scope, DEPLOYMENT, {',
+    '/** Defines the deployment in the app that main.ts exports (see above); the app gives it its chart and recorded hub URL. */',
+    'export function defineDeployment(app: DeploymentsScope): BinderHub {',
+    '  const secrets = app.secrets(DEPLOYMENT);',
+    '  return new BinderHub(app, DEPLOYMENT, {',
     ...props.map(p => `    ${p},`),
     '  });',
     '}',
@@ -89,13 +86,35 @@ export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<str
   return text;
 }
 
-function registryArgs(plan: AdoptionPlan, used: Set<string>): string {
+/**
+ * What main.ts needs for the module of deployment `name` at `modulePath` (inside the project folder), as the end of
+ * a sentence: its import, and the call inside the BinderHubApp.
+ */
+export function mainTsLines(name: string, modulePath: string): string {
+  const binding = moduleBinding(name);
+  const specifier = `./${modulePath.split(path.sep).join('/').replace(/\.ts$/, '')}`.replace(/[\\']/g, c => `\\${c}`);
+  return `\`import * as ${binding} from '${specifier}';\` at the top of main.ts, and \`${binding}.defineDeployment(app);\` inside its BinderHubApp`;
+}
+
+/** Words that cannot name an import binding in a module (strict mode), and `app`, which the BinderHubApp's parameter shadows. */
+const UNUSABLE_BINDINGS = new Set([
+  'app', 'arguments', 'await', 'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'eval',
+  'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'implements', 'import', 'in', 'instanceof', 'interface', 'let', 'new', 'null',
+  'package', 'private', 'protected', 'public', 'return', 'static', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void',
+  'while', 'with', 'yield',
+]);
+
+/** The name main.ts imports the module of deployment `name` (a DNS label) as: camelCase, so `binder-prod` is `binderProd`. */
+function moduleBinding(name: string): string {
+  const camel = name.replace(/-+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return /^[0-9]/.test(camel) || UNUSABLE_BINDINGS.has(camel) ? `deployment${camel[0].toUpperCase()}${camel.slice(1)}` : camel;
+}
+
+/** The registry's props as code: the password is the credential the app requires (init-secrets knows to ask for it). */
+function registryArgs(plan: AdoptionPlan): string {
   const { props, passwordProp } = plan.registry;
   const fields = Object.entries(props).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
-  if (passwordProp) {
-    used.add('requiredCredential');
-    fields.push(`${passwordProp}: requiredCredential(secrets, 'registryPassword')`);
-  }
+  if (passwordProp) fields.push(`${passwordProp}: app.credential(DEPLOYMENT, 'registryPassword')`);
   return fields.length ? `{ ${fields.join(', ')} }` : '';
 }
 

@@ -15,7 +15,7 @@ export const ADOPT_USAGE = `usage: npm run adopt -- --name <deployment> --secret
 Reads the guide's values files (today's layout or the 2019 one), merged as helm merges -f files: in the order
 given, later wins, maps merge, lists are replaced. Writes:
   secrets/<name>.json     the tokens found (the missing ones generated) and the registry, GitHub, GitLab credentials (mode 0600)
-  ${ADOPTED_MODULES}/<name>.ts   defineDeployment(scope, inputs): the typed props (or --out <file>.ts)
+  ${ADOPTED_MODULES}/<name>.ts   defineDeployment(app): the typed props, for main.ts to import (or --out <file>.ts)
   hub-urls/<name>.url     a hand-set hub URL that is no https DNS name, for the next synth
 Settings replaced or not carried over are listed, here and in the module. Nothing is overwritten without --force,
 and the files are written all or none.
