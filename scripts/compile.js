@@ -25,8 +25,10 @@ const commands = fs.readdirSync(path.join(root, 'bin')).filter(f => f.endsWith('
 function isStale() {
   if (!fs.existsSync(stamp) || !fs.existsSync(inputsFile)) return true;
   const builtAt = fs.statSync(stamp).mtimeMs;
-  const inputs = [...JSON.parse(fs.readFileSync(inputsFile, 'utf8')), ...settings].map(file => path.join(root, file));
-  return inputs.some(file => !fs.existsSync(file) || fs.statSync(file).mtimeMs > builtAt)
+  const newer = file => fs.existsSync(file) && fs.statSync(file).mtimeMs > builtAt;
+  // An input that is gone counts (a module removed); a settings file the project does not have does not.
+  const inputs = JSON.parse(fs.readFileSync(inputsFile, 'utf8')).map(file => path.join(root, file));
+  return inputs.some(file => !fs.existsSync(file) || newer(file)) || settings.some(file => newer(path.join(root, file)))
     || commands.some(command => !fs.existsSync(bundlePath(command)));
 }
 

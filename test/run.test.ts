@@ -12,7 +12,7 @@ const ROOT = path.join(__dirname, '..');
 
 /** The command's first source: it prints its arguments, fails on --fail, and prints where it runs on --where. */
 const HELLO = [
-  "const greeting: string = 'hello';",
+  "import { GREETING as greeting } from '../deployments/greeting';",
   "console.log(greeting, process.argv.slice(2).join(' '));",
   "if (process.argv.includes('--fail')) process.exitCode = 1;",
   "if (process.argv.includes('--where')) console.log(new Error().stack!.split('\\n')[1]);",
@@ -39,7 +39,7 @@ function run(args: string[], env: Record<string, string> = {}) {
 /** A copy of the template in a fresh folder, with its build (timestamps kept, so it stays current) unless `built` is false. */
 function copyTemplate(built: boolean): string {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'run-'));
-  for (const entry of ['scripts', 'bin', 'tsconfig.json', ...(built ? ['build'] : [])]) {
+  for (const entry of ['scripts', 'bin', 'lib', 'deployments', 'tsconfig.json', ...(built ? ['build'] : [])]) {
     fs.cpSync(path.join(template, entry), path.join(copy, entry), { recursive: true, preserveTimestamps: true });
   }
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
@@ -50,12 +50,18 @@ beforeAll(() => {
   template = fs.mkdtempSync(path.join(os.tmpdir(), 'run-template-'));
   fs.mkdirSync(path.join(template, 'scripts'));
   for (const script of ['run.js', 'compile.js']) fs.copyFileSync(path.join(ROOT, 'scripts', script), path.join(template, 'scripts', script));
+  fs.mkdirSync(path.join(template, 'bin'));
+  fs.copyFileSync(path.join(ROOT, 'bin', 'binderhub-cdk8s.js'), path.join(template, 'bin', 'binderhub-cdk8s.js'));
+  // The library the package ships (here a stand-in) and a module of the command's own, outside bin/ and lib/.
+  fs.mkdirSync(path.join(template, 'lib'));
+  fs.writeFileSync(path.join(template, 'lib', 'index.ts'), 'export const library = 1;\n');
+  fs.mkdirSync(path.join(template, 'deployments'));
+  fs.writeFileSync(path.join(template, 'deployments', 'greeting.ts'), "export const GREETING: string = 'hello';\n");
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(template, 'node_modules'));
   fs.writeFileSync(path.join(template, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, noEmit: true, types: ['node'], incremental: true, tsBuildInfoFile: 'build/.tsbuildinfo' },
-    include: ['bin/**/*.ts'],
+    include: ['bin/**/*.ts', 'lib/**/*.ts', 'deployments/**/*.ts'],
   }));
-  fs.mkdirSync(path.join(template, 'bin'));
   fs.writeFileSync(path.join(template, 'bin', 'hello.ts'), HELLO);
   const built = spawnSync(process.execPath, [path.join(template, 'scripts', 'compile.js')], { encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`the template project does not build: ${built.stdout}${built.stderr}`);
@@ -97,6 +103,16 @@ test('rebuilds when a source changed, and the old bundle\'s code cache goes with
   expect(run(['hello', 'd'])).toEqual({ status: 0, stdout: 'hi d\n', stderr: '' });
   expect(caches()).toHaveLength(1);
   expect(caches()[0]).not.toBe(oldCache);
+});
+
+test('rebuilds when any module a bundle imports changed, wherever it is, and only then', () => {
+  expect(run(['hello', 'e']).stdout).toBe('hello e\n');
+  const builtAt = mtime(path.join(project, 'build', '.built'));
+  fs.writeFileSync(path.join(project, 'deployments', 'unused.ts'), 'export const UNUSED = 1;\n');
+  expect(run(['hello', 'f']).stdout).toBe('hello f\n');
+  expect(mtime(path.join(project, 'build', '.built'))).toBe(builtAt);
+  fs.writeFileSync(path.join(project, 'deployments', 'greeting.ts'), "export const GREETING: string = 'howdy';\n");
+  expect(run(['hello', 'g']).stdout).toBe('howdy g\n');
 });
 
 test('with NODE_OPTIONS=--enable-source-maps, stack traces name the TypeScript source', () => {
