@@ -4,9 +4,9 @@
  * release.
  */
 export { BinderHubApp, DeploymentsDefinition } from './app/binderhub-app';
-export { DeploymentsScope, ProjectInputs, ScopeMode } from './app/deployments-scope';
+export { DeploymentsScope } from './app/deployments-scope';
 export { BinderHub, BinderHubProps } from './deployment/binderhub';
-export { Builder, BuilderCommonProps, BuilderHostPaths, DindBuilderProps, HostBuilderProps, PinkBuilderProps } from './deployment/builder';
+export { Builder, BuilderCommonProps, DindBuilderProps, HostBuilderProps, PinkBuilderProps } from './deployment/builder';
 export { DEFAULT_DIND_IMAGE, DindDaemonSet, DindDaemonSetProps } from './deployment/dind';
 export { GatewayOptions, GatewayParent } from './deployment/gateway';
 export { HubUrlRecords } from './deployment/hub-url-records';
@@ -15,7 +15,7 @@ export { CertManagerTlsProps, IngressOptions, Tls } from './deployment/ingress';
 export {
   AcrRegistryProps, CustomRegistryProps, DockerHubRegistryProps, GcrRegistryProps, HarborRegistryProps, Registry, RegistryCommonProps,
 } from './deployment/registry';
-export { BINDERHUB_CHART_REPOSITORY, ChartSource, DEFAULT_BINDERHUB_CHART_VERSION, HelmChartReference, RepositoryChartOptions } from './chart/chart-source';
+export { BINDERHUB_CHART_REPOSITORY, ChartSource, DEFAULT_BINDERHUB_CHART_VERSION, RepositoryChartOptions } from './chart/chart-source';
 export { DroppedHook, HelmChart, HelmChartProps } from './chart/helm-chart';
 export { DEFAULT_KUBE_VERSION } from './chart/kubernetes-versions';
 export { SealingScope } from './secrets/seal';
@@ -24,6 +24,7 @@ export { ExternalSecretsProps, SealedSecretsProps, SecretsMode } from './secrets
 export { BinderHubTokens, BinderHubTokenValues, TokenName } from './secrets/tokens';
 export { ConfigError } from './core/errors';
 export { Values } from './core/values';
+export { ManifestObject } from './output/manifest-check';
 /** CPU and memory of a container from quantities as a values file writes them (`Builder.dind({ resources })`; modules that adopt writes use it). */
 export { containerResources, ResourceQuantities } from './core/quantities';
 export { ExternalSecretSpecSecretStoreRefKind } from '../imports/external-secrets.io';

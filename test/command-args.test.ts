@@ -164,8 +164,8 @@ describe('parsePruneCommandArgs (npm run prune-command)', () => {
   });
 
   test.each([
-    [[], 'name exactly one deployment, such as `npm run prune-command -- prod` (got 0); see --help'],
-    [['staging', 'prod'], 'name exactly one deployment, such as `npm run prune-command -- prod` (got 2); see --help'],
+    [[], 'name exactly one deployment, such as `npm run prune-command -- binder` (got 0); see --help'],
+    [['staging', 'prod'], 'name exactly one deployment, such as `npm run prune-command -- binder` (got 2); see --help'],
     [['../x'], 'deployment "../x" must be lowercase letters, digits and \'-\', start and end with a letter or digit, and be at most 63 characters'],
   ])('refuses %j in one line', (argv, message) => {
     expect(() => parsePruneCommandArgs(argv)).toThrow(new ConfigError(message));

@@ -95,8 +95,8 @@ describe('npm run prune-command', () => {
 
   test.each([
     ['a deployment without a synthesized file', ['nope'], 'error: dist/nope.k8s.yaml does not exist: dist/ holds prod, staging; run `npm run synth` first if nope is new (or pass --dist)\n'],
-    ['no deployment', [], 'error: name exactly one deployment, such as `npm run prune-command -- prod` (got 0); see --help\n'],
-    ['two deployments', ['staging', 'prod'], 'error: name exactly one deployment, such as `npm run prune-command -- prod` (got 2); see --help\n'],
+    ['no deployment', [], 'error: name exactly one deployment, such as `npm run prune-command -- binder` (got 0); see --help\n'],
+    ['two deployments', ['staging', 'prod'], 'error: name exactly one deployment, such as `npm run prune-command -- binder` (got 2); see --help\n'],
   ])('fails in one line on %s', (_, args, message) => {
     const result = runCommand('prune-command', cwd, {}, args);
     expect(result.status).toBe(1);

@@ -53,11 +53,19 @@ export class DeploymentsScope extends App {
     return new DeploymentsScope({ ...inputs, chart: chartOverrideFromEnvironment(env) }, 'discover', outdir);
   }
 
-  /** The deployments whose secrets were asked for, in order, with the credentials each must have. */
+  /** The deployments whose secrets were asked for, in order, with the credentials each must have. @internal */
   public readonly requested = new Map<string, Set<CredentialName>>();
 
-  constructor(public readonly inputs: ProjectInputs, public readonly mode: ScopeMode = 'synth', outdir?: string) {
+  /** What the project folder holds for the deployments. @internal */
+  public readonly inputs: ProjectInputs;
+  /** Whether secrets are read or stood in for. @internal */
+  public readonly mode: ScopeMode;
+
+  /** Made by the commands (and `forTesting`), never by a project's own code. @internal */
+  constructor(inputs: ProjectInputs, mode: ScopeMode = 'synth', outdir?: string) {
     super(outdir === undefined ? {} : { outdir });
+    this.inputs = inputs;
+    this.mode = mode;
     setProjectContext(this, { chart: inputs.chart, previous: inputs.previous ?? [], discoveredHubUrl: name => inputs.hubUrls.load(name) });
   }
 

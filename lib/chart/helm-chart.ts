@@ -62,7 +62,7 @@ export class HelmChart extends Construct {
   public readonly droppedHooks: DroppedHook[] = [];
   /** The values the chart was rendered with. */
   public readonly values: Values;
-  /** The Kubernetes version rendered for. */
+  /** The Kubernetes version rendered for. @internal */
   public readonly kubeVersion: KubeVersion;
   /** The helm binary that rendered the chart. */
   public readonly helmExecutable: string;

@@ -29,7 +29,7 @@ export function parsePruneCommandArgs(argv: string[]): ParsedArgs<PruneCommandOp
   const { values: args, positionals } = parseCliArgs({ args: argv, allowPositionals: true, options: { ...TARGET_OPTIONS, ...HELP_OPTION } });
   if (args.help) return 'help';
   if (positionals.length !== 1) {
-    throw new ConfigError(`name exactly one deployment, such as \`npm run prune-command -- prod\` (got ${positionals.length}); see --help`);
+    throw new ConfigError(`name exactly one deployment, such as \`npm run prune-command -- binder\` (got ${positionals.length}); see --help`);
   }
   // A deployment is a file name in dist/: `../x` would read a file outside it.
   checkDnsLabel('deployment', positionals[0]);

@@ -145,13 +145,14 @@ export class BinderHub extends Chart {
   /** The rendered chart. */
   public readonly helmChart: HelmChart;
 
-  /** How the deployment's Secrets reach the cluster. */
+  /** How the deployment's Secrets reach the cluster. @internal */
   public readonly secretsMode: SecretsMode;
-  /** The node folders of this deployment's builder. */
+  /** The node folders of this deployment's builder. @internal */
   public readonly builderHostPaths: BuilderHostPaths;
   /**
    * The sealed values whose ciphertext in the previous synth did not belong to them (swapped, or sealed by someone
    * with the public certificate), sealed anew by this synth: `SealedSecret <namespace>/<name> key <key>` each.
+   * @internal
    */
   public readonly foreignCiphertexts: ReadonlyArray<string>;
 

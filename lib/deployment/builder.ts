@@ -139,26 +139,27 @@ export abstract class Builder {
     return new HostBuilder(props);
   }
 
-  /** Checks the options every builder shares; `factory` names the builder in messages. */
+  /** Checks the options every builder shares; `factory` names the builder in messages. @internal */
   protected constructor(protected readonly common: BuilderCommonProps, factory: string) {
     if (common.nodeSelector !== undefined) checkLabels(`${factory} nodeSelector`, common.nodeSelector);
   }
 
-  /** The factory that made this builder, for messages. */
+  /** The factory that made this builder, for messages. @internal */
   public abstract readonly description: string;
 
   /**
    * Whether the images this builder makes live in a store of its own that the kubelet cannot run them from,
    * so that user pods can start them only from a registry.
+   * @internal
    */
   public abstract readonly keepsImagesPrivate: boolean;
 
-  /** The node folders this builder uses for release `releaseName` (given folders were checked by the factory). */
+  /** The node folders this builder uses for release `releaseName` (given folders were checked by the factory). @internal */
   public hostPaths(releaseName: string): BuilderHostPaths {
     return this.folders(releaseName);
   }
 
-  /** Adds what the builder needs to `scope` and returns the chart values that wire it up. */
+  /** Adds what the builder needs to `scope` and returns the chart values that wire it up. @internal */
   public bind(scope: Construct, releaseName: string): Values {
     const paths = this.hostPaths(releaseName);
     const common: Values = { imageCleaner: { enabled: this.common.imageCleaner ?? true } };
@@ -168,10 +169,10 @@ export abstract class Builder {
     return deepMerge(common, this.wire(scope, releaseName, paths));
   }
 
-  /** The node folders, as given or defaulted. */
+  /** The node folders, as given or defaulted. @internal */
   protected abstract folders(releaseName: string): BuilderHostPaths;
 
-  /** The builder's own constructs and values. */
+  /** The builder's own constructs and values. @internal */
   protected abstract wire(scope: Construct, releaseName: string, paths: BuilderHostPaths): Values;
 }
 

@@ -43,7 +43,7 @@ export class HubUrlRecords {
     return url;
   }
 
-  /** Records `url` for `deployment` (written whole, then renamed into place). Returns whether it changed. */
+  /** Records `url` for `deployment` (written whole, then renamed into place). Returns whether it changed. @internal */
   public save(deployment: string, url: string): boolean {
     if (this.load(deployment) === url) {
       return false;
@@ -54,12 +54,12 @@ export class HubUrlRecords {
     return true;
   }
 
-  /** What the record file of `url` holds. */
+  /** What the record file of `url` holds. @internal */
   public content(url: string): string {
     return `${url}\n`;
   }
 
-  /** Fails, naming the folder, if records cannot be written there (it, or the nearest folder above it, must be a writable folder). */
+  /** Fails, naming the folder, if records cannot be written there (it, or the nearest folder above it, must be a writable folder). @internal */
   public checkWritable(): void {
     let dir = path.resolve(this.directory);
     while (!fs.existsSync(dir)) dir = path.dirname(dir);
@@ -69,7 +69,7 @@ export class HubUrlRecords {
     fs.accessSync(dir, fs.constants.W_OK);
   }
 
-  /** Creates the folder and those above it, writable by the owner only (0755, less what the umask takes away). */
+  /** Creates the folder and those above it, writable by the owner only (0755, less what the umask takes away). @internal */
   public createFolder(): void {
     fs.mkdirSync(this.directory, { recursive: true, mode: 0o755 });
   }

@@ -218,13 +218,13 @@ export abstract class Registry {
     });
   }
 
-  /** Whether built images are pushed somewhere the kubelet can pull them from (`use_registry`). */
+  /** Whether built images are pushed somewhere the kubelet can pull them from (`use_registry`). @internal */
   public abstract readonly pushesImages: boolean;
 
-  /** The chart values for this registry. */
+  /** The chart values for this registry. @internal */
   public abstract chartValues(): Values;
 
-  /** The credentials user pods pull with, if they get a pull Secret. */
+  /** The credentials user pods pull with, if they get a pull Secret. @internal */
   public abstract pullAuth(): DockerAuth | undefined;
 }
 

@@ -94,6 +94,7 @@ export class SecretStore {
    * Writes a fresh set of tokens for `deployment`. An existing file is never overwritten unless `force` is set;
    * then its tokens are replaced (rotated) and its credentials kept. Credentials in `needed` that the file lacks get
    * CREDENTIAL_PLACEHOLDER. The file is written whole (temp file, then rename), mode 0600.
+   * @internal
    */
   public init(deployment: string, force = false, needed: ReadonlyArray<CredentialName> = []): InitOutcome {
     const file = this.fileFor(deployment);
@@ -117,6 +118,7 @@ export class SecretStore {
    * Replaces only the tokens `names` of `deployment`'s existing secrets file with fresh ones: its other tokens and
    * its credentials stay as they are (rotating every token at once would also sign every user out). Written whole
    * (temp file, then rename), mode 0600.
+   * @internal
    */
   public rotate(deployment: string, names: readonly TokenName[]): void {
     const file = this.fileFor(deployment);

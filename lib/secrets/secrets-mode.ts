@@ -134,15 +134,15 @@ export abstract class SecretsMode {
     return appDefaults.get(scope.node.root) ?? SecretsMode.separate();
   }
 
-  /** The mode's name. */
+  /** The mode's name. @internal */
   public abstract readonly name: 'inline' | 'separate' | 'sealed' | 'external';
 
-  /** Whether dist/ may hold Secret objects with data. */
+  /** Whether dist/ may hold Secret objects with data. @internal */
   public get allowsSecretsInDist(): boolean {
     return this.name === 'inline';
   }
 
-  /** The certificate the mode seals for (its SHA-256 fingerprint and where it came from); undefined when it seals nothing. */
+  /** The certificate the mode seals for (its SHA-256 fingerprint and where it came from); undefined when it seals nothing. @internal */
   public get sealingCertificate(): { readonly fingerprint: string; readonly source: string } | undefined {
     return undefined;
   }

@@ -134,7 +134,7 @@ export class BinderHubTokens {
     registerSecrets(...Object.values(values));
   }
 
-  /** A key for `purpose`, derived from the build token secret: secret, stable, and new when the tokens rotate. */
+  /** A key for `purpose`, derived from the build token secret: secret, stable, and new when the tokens rotate. @internal */
   public deriveKey(purpose: string): Buffer {
     return crypto.createHmac('sha256', this.values.buildTokenSecret).update(`binderhub-cdk8s/${purpose}`).digest();
   }
@@ -142,6 +142,7 @@ export class BinderHubTokens {
   /**
    * The chart values that carry these tokens, and the binder pod's annotation of its API token: a keyed hash (the key
    * derived from the build token secret), so the committed manifest shows only whether the token changed.
+   * @internal
    */
   public toChartValues() {
     const apiTokenChecksum = crypto.createHmac('sha256', this.deriveKey('binder-api-token-checksum')).update(this.values.binderApiToken).digest('hex');
