@@ -62,9 +62,11 @@ describeWithRealChart('the packed package in a project of its own', chart => {
     expect(ok(project, bin, ['check-dist'], env)).toContain('check-dist: dist/ and dist-secrets/ match a fresh synth');
   });
 
-  test('the scaffold\'s own npm test type-checks and passes, writing its snapshot', () => {
-    ok(project, 'npm', ['test'], env);
+  test('the scaffold\'s own npm test type-checks and passes: it writes its snapshot, and a second run matches it', () => {
+    // Told to write it even where jest runs as in CI (there it writes no new snapshot by default).
+    ok(project, 'npm', ['test', '--', '--ci=false'], env);
     expect(fs.readdirSync(path.join(project, 'test', '__snapshots__'))).toEqual(['main.test.ts.snap']);
+    ok(project, 'npm', ['test', '--', '--ci'], env);
   });
 
   test.each(COMMANDS)('binderhub-cdk8s %s --help prints its usage', command => {
