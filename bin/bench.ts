@@ -14,6 +14,19 @@ import {
   toolPath, writeFileAtomic,
 } from '../lib/internal';
 
+/** The app file the bench synthesizes (see bin/bench-app.ts): BINDERHUB_BENCH_COUNT deployments. */
+const BENCH_APP = [
+  'import { BinderHub, BinderHubApp, Registry, SecretsMode } from \'binderhub-cdk8s\';',
+  '',
+  'const registry = Registry.dockerHub({ username: \'benchbot\', password: \'bench-registry-password\', imagePrefix: \'benchorg/binder-\' });',
+  'export default new BinderHubApp(app => {',
+  '  for (let i = 0; i < Number(process.env.BINDERHUB_BENCH_COUNT); i++) {',
+  '    new BinderHub(app, `bench-${i}`, { tokens: app.secrets(`bench-${i}`).tokens, registry, secrets: SecretsMode.inline() });',
+  '  }',
+  '});',
+  '',
+].join('\n');
+
 runMain(() => {
   const args = parseBenchArgs(process.argv.slice(2));
   if (args === 'help') {
@@ -46,9 +59,11 @@ function median(xs: number[]): number {
 function bench({ runs, sizes }: BenchOptions): void {
   const chart = process.env.BINDERHUB_CHART ?? realChart() ?? path.join(projectRoot(), 'test', 'fixtures', 'binderhub');
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-bench-'));
-  // The app starts as the npm scripts start it, through scripts/run.js (bundle and code cache).
+  // The app starts as the npm scripts start it, through scripts/run.js (bundle and code cache), and compiles its main.ts.
   const benchApp = (...appArgs: string[]) => timed(process.execPath, [path.join(projectRoot(), 'scripts', 'run.js'), 'bench-app', workspace, ...appArgs]);
   try {
+    fs.writeFileSync(path.join(workspace, 'main.ts'), BENCH_APP);
+    process.env.BINDERHUB_CHART = chart; // for the app, as for any synth
     const store = new SecretStore(path.join(workspace, 'secrets'));
     for (let i = 0; i < Math.max(...sizes); i++) store.init(`bench-${i}`);
     benchApp('1'); // as after any real synth: files in the page cache, the app's code cache written (scripts/run.js)

@@ -101,3 +101,14 @@ test('discoverDeployments: the example\'s names, namespaces and the credentials 
     process.chdir(cwd);
   }
 });
+
+test('the previous dist/ is read only for sealed values: a project without them is not told of a file it cannot read', () => {
+  const dir = project(['alpha']);
+  expect(run('init-secrets', dir).status).toBe(0);
+  expect(run('synth', dir).status).toBe(0);
+  fs.writeFileSync(path.join(dir, 'dist', 'alpha.k8s.yaml'), '<<<<<<< ours\n');
+  const synth = run('synth', dir);
+  expect(synth.status).toBe(0);
+  expect(synth.stderr).toBe('');
+  expect(synth.stdout).toBe('wrote dist/alpha.k8s.yaml\nunchanged dist-secrets/alpha-secrets.k8s.yaml\n');
+});

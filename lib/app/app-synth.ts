@@ -5,7 +5,7 @@ import { chartOverrideFromEnvironment } from '../chart/chart-source';
 import { defineWithoutRendering, renderConcurrently } from '../chart/helm-renders';
 import { BinderHub } from '../deployment/binderhub';
 import { HubUrlRecords } from '../deployment/hub-url-records';
-import { readPreviousManifests } from '../output/manifest-files';
+import { PreviousManifests, readPreviousManifests } from '../output/manifest-files';
 import { DEFAULT_TARGETS, plannedFiles, PublishTargets } from '../output/publish';
 import { synthesizeFiles, SynthesizedFiles } from '../output/synth-files';
 import { checkAgainstFreshSynth, placeholderLines } from '../review/apply-check';
@@ -13,20 +13,29 @@ import { CredentialName, SecretStore } from '../secrets/secret-store';
 
 /** What a project reads from its folder (the working folder), with the files of the previous synth that could not be read. */
 export interface ProjectFolder extends ProjectInputs {
-  /** The previous synth's files that could not be read (a merge conflict), one line each: their values are sealed anew. */
+  /**
+   * The previous synth's files that could not be read (a merge conflict), one line each, once a sealed deployment
+   * asked for the previous synth: their values are sealed anew.
+   */
   readonly unreadablePrevious: ReadonlyArray<string>;
 }
 
 /** The project's inputs, relative to the working folder; BINDERHUB_CHART, if set, replaces every deployment's chart. */
 export function readProjectFolder(targets: PublishTargets = DEFAULT_TARGETS, env: NodeJS.ProcessEnv = process.env): ProjectFolder {
-  // Read as they stand: a review command never changes them (the synth completes an interrupted publish first).
-  const previous = readPreviousManifests(targets.manifests);
+  // Read as they stand (a review command never changes them; the synth completes an interrupted publish first), and
+  // only if a sealed deployment asks: parsing a large dist/ costs more than rendering a small one.
+  let previous: PreviousManifests | undefined;
+  const read = () => previous ??= readPreviousManifests(targets.manifests);
   return {
     secrets: new SecretStore('secrets'),
     hubUrls: new HubUrlRecords('hub-urls'),
     chart: chartOverrideFromEnvironment(env),
-    previous: previous.objects,
-    unreadablePrevious: previous.unreadable,
+    get previous() {
+      return read().objects;
+    },
+    get unreadablePrevious() {
+      return previous?.unreadable ?? [];
+    },
   };
 }
 

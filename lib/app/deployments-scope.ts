@@ -23,7 +23,8 @@ export interface ProjectInputs {
    */
   readonly chart?: ChartSource;
   /**
-   * The previous synth's objects (dist/), so unchanged sealed values keep their ciphertext.
+   * The previous synth's objects (dist/), so unchanged sealed values keep their ciphertext; read only when a sealed
+   * deployment asks (it may be a getter that reads them then).
    * @default []
    */
   readonly previous?: ManifestObject[];
@@ -66,7 +67,7 @@ export class DeploymentsScope extends App {
     super(outdir === undefined ? {} : { outdir });
     this.inputs = inputs;
     this.mode = mode;
-    setProjectContext(this, { chart: inputs.chart, previous: inputs.previous ?? [], discoveredHubUrl: name => inputs.hubUrls.load(name) });
+    setProjectContext(this, { chart: inputs.chart, previous: () => inputs.previous ?? [], discoveredHubUrl: name => inputs.hubUrls.load(name) });
   }
 
   /**

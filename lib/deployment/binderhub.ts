@@ -243,8 +243,9 @@ export class BinderHub extends Chart {
     for (const secret of secrets) {
       secret.node.scope!.node.tryRemoveChild(secret.node.id);
     }
+    const project = projectContext(this);
     return this.secretsMode.replace(contents, {
-      chart: this, fingerprintKey: tokens.deriveKey('sealed-fingerprint'), previous: projectContext(this)?.previous,
+      chart: this, fingerprintKey: tokens.deriveKey('sealed-fingerprint'), previous: project && (() => project.previous()),
     });
   }
 

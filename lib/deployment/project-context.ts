@@ -10,8 +10,8 @@ import { ManifestObject } from '../output/manifest-check';
 export interface ProjectContext {
   /** The chart that replaces every deployment's own. */
   readonly chart?: ChartSource;
-  /** The previous synth's objects. */
-  readonly previous: ManifestObject[];
+  /** The previous synth's objects, read when a deployment first needs them (only sealed values do). */
+  previous(): ManifestObject[];
   /** The hub URL recorded for a deployment, if any. */
   discoveredHubUrl(deployment: string): string | undefined;
 }

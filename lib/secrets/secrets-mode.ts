@@ -32,10 +32,11 @@ export interface SecretsModeContext {
   /** A secret key of the deployment's, for keyed hashes of sealed values. */
   readonly fingerprintKey: Buffer;
   /**
-   * The previous synth's objects, for a sealed mode not given its own (`SealedSecretsProps.previous`).
-   * @default []
+   * The previous synth's objects, for a sealed mode not given its own (`SealedSecretsProps.previous`); called only
+   * by a mode that seals.
+   * @default - none
    */
-  readonly previous?: ManifestObject[];
+  readonly previous?: () => ManifestObject[];
 }
 
 /** Props for `SecretsMode.sealed`. */
@@ -210,7 +211,7 @@ class SealedMode extends SecretsMode {
     const keys = new SealedValueKeys(context.fingerprintKey, this.certificate, scope);
     const foreign: string[] = [];
     for (const secret of secrets) {
-      const previous = this.previousSeal(secret, this.props.previous ?? context.previous ?? []);
+      const previous = this.previousSeal(secret, this.props.previous ?? context.previous?.() ?? []);
       const label = encryptionLabel(secret.namespace, secret.name, scope);
       const fingerprints: Record<string, string> = {};
       const encryptedData: Record<string, string> = {};
