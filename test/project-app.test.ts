@@ -6,9 +6,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { discoverDeployments } from '../lib/internal';
+import { Construct } from 'constructs';
+import { BinderHub, BinderHubApp, discoverDeployments } from '../lib/internal';
 import example from '../main';
-import { projectWorkspace as project, runCommand as run, writeSite } from './helpers';
+import { fakeTokens, projectWorkspace as project, runCommand as run, TEST_REGISTRY, writeSite } from './helpers';
 
 const files = (dir: string, folder: string) => fs.existsSync(path.join(dir, folder)) ? fs.readdirSync(path.join(dir, folder)).sort() : [];
 
@@ -111,4 +112,28 @@ test('the previous dist/ is read only for sealed values: a project without them 
   expect(synth.status).toBe(0);
   expect(synth.stderr).toBe('');
   expect(synth.stdout).toBe('wrote dist/alpha.k8s.yaml\nunchanged dist-secrets/alpha-secrets.k8s.yaml\n');
+});
+
+describe('a deployment defined inside another construct of main.ts', () => {
+  const message = 'main.ts defines deployment alpha inside site: define each BinderHub in the app itself (`new BinderHub(app, \'alpha\', ...)`), '
+    + 'whose files are dist/alpha.k8s.yaml and dist-secrets/alpha-secrets.k8s.yaml';
+
+  test('is refused in one line when the deployments are discovered', () => {
+    const app = new BinderHubApp(scope => {
+      new BinderHub(new Construct(scope, 'site'), 'alpha', { tokens: fakeTokens(), registry: TEST_REGISTRY });
+    });
+    expect(() => discoverDeployments(app)).toThrow(message);
+  });
+
+  test('is refused by synth before anything is written, so its Secrets never land in dist/', () => {
+    const dir = project(['alpha']);
+    expect(run('init-secrets', dir).status).toBe(0);
+    const main = path.join(dir, 'main.ts');
+    fs.writeFileSync(main, fs.readFileSync(main, 'utf8')
+      .replace('import {', 'import { Construct } from \'constructs\';\nimport {')
+      .replace('new BinderHub(app, name,', 'new BinderHub(new Construct(app, \'site\'), name,'));
+    const synth = run('synth', dir);
+    expect([synth.status, synth.stdout, synth.stderr]).toEqual([1, '', `error: ${message}\n`]);
+    expect(files(dir, 'dist')).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@ import { BinderHubApp } from './binderhub-app';
 import { DeploymentsScope, ProjectInputs } from './deployments-scope';
 import { chartOverrideFromEnvironment } from '../chart/chart-source';
 import { defineWithoutRendering, renderConcurrently } from '../chart/helm-renders';
+import { ConfigError } from '../core/errors';
 import { BinderHub } from '../deployment/binderhub';
 import { HubUrlRecords } from '../deployment/hub-url-records';
 import { PreviousManifests, readPreviousManifests } from '../output/manifest-files';
@@ -39,10 +40,20 @@ export function readProjectFolder(targets: PublishTargets = DEFAULT_TARGETS, env
   };
 }
 
-/** The deployments defined in `scope`, in the order they were defined. */
+/**
+ * The deployments defined in `scope`, in the order they were defined. One defined inside another construct is
+ * refused: cdk8s would name its files after its whole path, so its Secrets would land in dist/, not dist-secrets/.
+ */
 export function deploymentsOf(scope: DeploymentsScope): BinderHub[] {
   // Not instanceof: cdk8s's Chart answers it for every chart (a deployment's Secrets chart too), whatever the subclass.
-  return scope.node.findAll().filter((c): c is BinderHub => BinderHub.prototype.isPrototypeOf(c));
+  const deployments = scope.node.findAll().filter((c): c is BinderHub => BinderHub.prototype.isPrototypeOf(c));
+  const nested = deployments.find(deployment => deployment.node.scope !== scope);
+  if (nested) {
+    const id = nested.node.id;
+    throw new ConfigError(`main.ts defines deployment ${id} inside ${nested.node.scope!.node.path}: define each BinderHub in the app itself `
+      + `(\`new BinderHub(app, '${id}', ...)\`), whose files are dist/${id}.k8s.yaml and dist-secrets/${id}-secrets.k8s.yaml`);
+  }
+  return deployments;
 }
 
 /** A synthesized app: its files (in memory), its deployments and the scope and inputs they were defined from. */
@@ -64,7 +75,8 @@ export async function synthesizeApp(app: BinderHubApp, targets: PublishTargets =
     app.define(defined);
     return defined;
   });
-  return { files: synthesizeFiles(scope), deployments: deploymentsOf(scope), scope, project };
+  const deployments = deploymentsOf(scope);
+  return { files: synthesizeFiles(scope), deployments, scope, project };
 }
 
 /** One deployment of an app, as its definition names it. */
