@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { BinderHub, BinderHubApp, discoverDeployments } from '../lib/internal';
+import { BinderHub, BinderHubApp, discoverApp } from '../lib/internal';
 import example from '../main';
 import { fakeTokens, projectWorkspace as project, runCommand as run, TEST_REGISTRY, writeSite } from './helpers';
 
@@ -61,10 +61,10 @@ describe('renaming a deployment in main.ts', () => {
     expect(files(dir, 'dist-secrets')).toEqual(['beta-secrets.k8s.yaml']);
   });
 
-  test('a deployment named to init-secrets that main.ts does not define gets tokens, and a warning', () => {
+  test('a deployment named to init-secrets whose secrets main.ts does not read gets tokens, and a warning', () => {
     const init = run('init-secrets', dir, {}, ['gamma']);
     expect(init.stdout).toBe('created secrets/gamma.json (5 tokens)\n');
-    expect(init.stderr).toBe('warning: main.ts defines no deployment gamma; its file holds tokens only\n');
+    expect(init.stderr).toBe('warning: main.ts reads no secrets of gamma (`app.secrets(\'gamma\')`); its file holds tokens only\n');
   });
 });
 
@@ -88,16 +88,16 @@ describe('a main.ts the commands cannot use: one line, nothing written', () => {
   });
 });
 
-test('discoverDeployments: the example\'s names, namespaces and the credentials it asks for, without reading secrets/', () => {
+test('discoverApp: the example\'s names, namespaces and the credentials it asks for, without reading secrets/', () => {
   const cwd = process.cwd();
   process.chdir(fs.mkdtempSync(path.join(os.tmpdir(), 'discover-')));
   fs.mkdirSync('sealed-secrets');
   fs.copyFileSync(path.join(__dirname, '..', 'sealed-secrets', 'prod.pem'), path.join('sealed-secrets', 'prod.pem'));
   try {
-    expect(discoverDeployments(example)).toEqual([
-      { name: 'staging', namespace: 'binderhub-staging', credentials: [] },
-      { name: 'prod', namespace: 'binderhub-prod', credentials: ['registryPassword'] },
-    ]);
+    expect(discoverApp(example)).toEqual({
+      deployments: [{ name: 'staging', namespace: 'binderhub-staging' }, { name: 'prod', namespace: 'binderhub-prod' }],
+      secrets: [{ name: 'staging', credentials: [] }, { name: 'prod', credentials: ['registryPassword'] }],
+    });
   } finally {
     process.chdir(cwd);
   }
@@ -122,7 +122,7 @@ describe('a deployment defined inside another construct of main.ts', () => {
     const app = new BinderHubApp(scope => {
       new BinderHub(new Construct(scope, 'site'), 'alpha', { tokens: fakeTokens(), registry: TEST_REGISTRY });
     });
-    expect(() => discoverDeployments(app)).toThrow(message);
+    expect(() => discoverApp(app)).toThrow(message);
   });
 
   test('is refused by synth before anything is written, so its Secrets never land in dist/', () => {
@@ -136,4 +136,26 @@ describe('a deployment defined inside another construct of main.ts', () => {
     expect([synth.status, synth.stdout, synth.stderr]).toEqual([1, '', `error: ${message}\n`]);
     expect(files(dir, 'dist')).toEqual([]);
   });
+});
+
+test('init-secrets writes the secrets files main.ts reads, named as it reads them, with the credentials it asks of each', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-names-'));
+  fs.writeFileSync(path.join(dir, 'main.ts'), [
+    'import { BinderHub, BinderHubApp, Registry } from \'binderhub-cdk8s\';',
+    'export default new BinderHubApp(app => {',
+    '  // One registry account for every deployment, in a secrets file of its own.',
+    '  const password = app.credential(\'shared\', \'registryPassword\');',
+    '  const registry = Registry.dockerHub({ username: \'testbot\', password, imagePrefix: \'testorg/alpha-\' });',
+    '  new BinderHub(app, \'alpha\', { tokens: app.secrets(\'site-alpha\').tokens, registry });',
+    '});',
+    '',
+  ].join('\n'));
+  const init = run('init-secrets', dir);
+  expect([init.stdout, init.stderr]).toEqual([
+    'created secrets/shared.json (5 tokens; replace the placeholder in credentials.registryPassword)\ncreated secrets/site-alpha.json (5 tokens)\n', '',
+  ]);
+  expect(files(dir, 'secrets')).toEqual(['shared.json', 'site-alpha.json']);
+  const synth = run('synth', dir);
+  expect(synth.status).toBe(0);
+  expect(files(dir, 'dist')).toEqual(['alpha.k8s.yaml']);
 });

@@ -83,25 +83,37 @@ export async function synthesizeApp(app: BinderHubApp, targets: PublishTargets =
 export interface DiscoveredDeployment {
   readonly name: string;
   readonly namespace: string;
-  /** The credentials its definition asked for (`DeploymentsScope.credential`). */
+}
+
+/** A secrets file an app reads (`app.secrets(name)`, `app.credential(name, ...)`), by that name. */
+export interface DiscoveredSecrets {
+  readonly name: string;
+  /** The credentials the app asked of it (`DeploymentsScope.credential`). */
   readonly credentials: ReadonlyArray<CredentialName>;
 }
 
+/** What an app defines and reads, as `discoverApp` finds it. */
+export interface DiscoveredApp {
+  readonly deployments: DiscoveredDeployment[];
+  /** In the order they were first asked for; a name need not be a deployment's (one file may serve several). */
+  readonly secrets: DiscoveredSecrets[];
+}
+
 /**
- * The deployments `app` defines, without reading a secrets file or rendering anything: for `init-secrets` (which
- * files to write, with which placeholders) and `adopt` (which names and namespaces are taken).
+ * The deployments `app` defines and the secrets files it reads, without reading a secrets file or rendering
+ * anything: for `init-secrets` (which files to write, with which placeholders) and `adopt` (which names and
+ * namespaces are taken).
  */
-export function discoverDeployments(app: BinderHubApp): DiscoveredDeployment[] {
+export function discoverApp(app: BinderHubApp): DiscoveredApp {
   const scope = defineWithoutRendering(() => {
     const defined = new DeploymentsScope({ secrets: new SecretStore('secrets'), hubUrls: new HubUrlRecords('hub-urls') }, 'discover');
     app.define(defined);
     return defined;
   });
-  return deploymentsOf(scope).map(deployment => ({
-    name: deployment.node.id,
-    namespace: deployment.namespace,
-    credentials: [...scope.requested.get(deployment.node.id) ?? []],
-  }));
+  return {
+    deployments: deploymentsOf(scope).map(deployment => ({ name: deployment.node.id, namespace: deployment.namespace })),
+    secrets: [...scope.requested].map(([name, credentials]) => ({ name, credentials: [...credentials] })),
+  };
 }
 
 /** One warning for each credential of the synthesized deployments that still holds the placeholder `init-secrets` wrote. */
