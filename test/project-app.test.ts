@@ -74,17 +74,27 @@ describe('a main.ts the commands cannot use: one line, nothing written', () => {
     ['no default export', 'export const app = 1;\n', /^error: main\.ts exports no BinderHubApp by default; end it with `export default new BinderHubApp\(app => \{ \.\.\. \}\)`\n$/],
     ['a syntax error', 'export default new (;\n', /^error: main\.ts:1:21: Unexpected ";"; fix it, then run the command again\n$/],
     ['an import of a module that is not there', 'import { X } from \'./nowhere\';\nexport default X;\n', /^error: main\.ts:1:19: Could not resolve "\.\/nowhere"; fix it, then run the command again\n$/],
+    ['an error its code throws when loaded', 'import { BinderHubApp } from \'binderhub-cdk8s\';\nthrow new RangeError(\'no site\');\n',
+      /^error: main\.ts:2:7: RangeError: no site; fix it, then run the command again\n$/],
+    ['an error a module it imports throws while defining the deployments', [
+      'import { BinderHubApp } from \'binderhub-cdk8s\';',
+      'import { defineSite } from \'./deployments/site\';',
+      'export default new BinderHubApp(app => defineSite(app));',
+      '',
+    ].join('\n'), /^error: deployments\/site\.ts:3:19: TypeError: Cannot read properties of undefined \(reading 'registry'\); fix it, then run the command again\n$/],
   ];
   test.each(cases)('%s', (_name, text, message) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-app-'));
     if (text !== undefined) fs.writeFileSync(path.join(dir, 'main.ts'), text);
+    fs.mkdirSync(path.join(dir, 'deployments'));
+    fs.writeFileSync(path.join(dir, 'deployments', 'site.ts'), 'export function defineSite(app: object) {\n  const settings: any = undefined;\n  return settings.registry;\n}\n');
     for (const command of ['synth', 'init-secrets']) {
       const result = run(command, dir);
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(message);
       expect(result.stdout).toBe('');
     }
-    expect(files(dir, '').filter(f => f !== 'main.ts')).toEqual([]);
+    expect(files(dir, '').filter(f => f !== 'main.ts' && f !== 'deployments')).toEqual([]);
   });
 });
 
