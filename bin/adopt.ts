@@ -8,14 +8,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   ADOPT_USAGE, AdoptedFile, AdoptionComparisonResult, AdoptionRenderInputs, adoptedModuleText, adoptedSecrets, adoptionReport, BinderHubTokenValues,
-  chartSourceFromEnvironment, checkAdoptTarget, discoverDeployments, loadProjectApp, checkKubectlTarget, checkModuleTarget, ConfigError, DEFAULT_TARGETS, deploymentFiles,
+  chartSourceFromEnvironment, checkAdoptTarget, discoverApp, loadProjectApp, checkKubectlTarget, checkModuleTarget, ConfigError, DEFAULT_TARGETS, deploymentFiles,
   formatAdoptionComparison, HubUrlRecords, parseAdoptArgs, planAdoption, readClusterTokens, readValuesLayers, redact, renderAdoptionComparison, runMain,
   SecretStore, toolPath, withClusterTokens, writeAdoptedFiles,
 } from '../lib/internal';
 
 runMain(async () => {
   const args = parseAdoptArgs(process.argv.slice(2), () => {
-    const defined = discoverDeployments(loadProjectApp());
+    const defined = discoverApp(loadProjectApp()).deployments;
     return { names: defined.map(d => d.name), namespaces: Object.fromEntries(defined.map(d => [d.name, d.namespace])) };
   });
   if (args === 'help') {

@@ -2,12 +2,12 @@
  * `npm run init-secrets -- [--force | --rotate <token>[,<token>...]] [--dir <folder>] [deployment...]`
  *
  * Generates each deployment's tokens once into `<folder>/<deployment>.json` (mode 0600, git-ignored). Without
- * deployment names it covers the deployments main.ts defines, with a placeholder for each credential they ask for
- * (`app.credential`). An existing file is never overwritten without --force (every token anew) or --rotate (only
+ * deployment names it covers the secrets files main.ts reads (`app.secrets(name)`, whatever the name), with a
+ * placeholder for each credential it asks of them (`app.credential`). An existing file is never overwritten without --force (every token anew) or --rotate (only
  * the tokens named).
  */
 import {
-  discoverDeployments, DiscoveredDeployment, INIT_SECRETS_USAGE, initSecretsLine, loadProjectApp, parseInitSecretsArgs, rotatedLine, runMain, SecretStore,
+  discoverApp, DiscoveredSecrets, INIT_SECRETS_USAGE, initSecretsLine, loadProjectApp, parseInitSecretsArgs, rotatedLine, runMain, SecretStore,
 } from '../lib/internal';
 
 runMain(() => {
@@ -16,9 +16,9 @@ runMain(() => {
     console.log(INIT_SECRETS_USAGE);
     return;
   }
-  // Rotating named deployments' tokens needs nothing of the app; everything else follows its definition.
-  const defined: DiscoveredDeployment[] = args.rotate && args.deployments.length > 0 ? [] : discoverDeployments(loadProjectApp());
-  const names = args.deployments.length > 0 ? args.deployments : defined.map(d => d.name);
+  // Rotating named deployments' tokens needs nothing of the app; everything else follows the secrets files it reads.
+  const read: DiscoveredSecrets[] = args.rotate && args.deployments.length > 0 ? [] : discoverApp(loadProjectApp()).secrets;
+  const names = args.deployments.length > 0 ? args.deployments : read.map(secrets => secrets.name);
   const store = new SecretStore(args.dir);
   for (const name of names) {
     const file = store.fileFor(name);
@@ -26,9 +26,9 @@ runMain(() => {
       store.rotate(name, args.rotate);
       console.log(rotatedLine(file, args.rotate));
     } else {
-      const deployment = defined.find(d => d.name === name);
-      if (!deployment) console.warn(`warning: main.ts defines no deployment ${name}; its file holds tokens only`);
-      const needed = deployment?.credentials ?? [];
+      const secrets = read.find(s => s.name === name);
+      if (!secrets) console.warn(`warning: main.ts reads no secrets of ${name} (\`app.secrets('${name}')\`); its file holds tokens only`);
+      const needed = secrets?.credentials ?? [];
       console.log(initSecretsLine(store.init(name, args.force, needed), file, needed));
     }
   }

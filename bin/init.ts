@@ -4,7 +4,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError, INIT_USAGE, parseInitArgs, projectRoot, runMain, scaffoldFiles, ScaffoldVersions, writeNewFile } from '../lib/internal';
+import {
+  ConfigError, INIT_USAGE, parseInitArgs, projectRoot, runMain, scaffoldFiles, scaffoldNextStep, scaffoldPackageName, ScaffoldVersions, writeNewFile,
+} from '../lib/internal';
 
 runMain(() => {
   const args = parseInitArgs(process.argv.slice(2));
@@ -18,19 +20,26 @@ runMain(() => {
   if (present.length > 0 && !args.existing) {
     throw new ConfigError(`${args.folder} is not empty (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', ...' : ''}); name a new folder, or add --existing to write only the files that are missing`);
   }
-  const files = scaffoldFiles(packageName(path.basename(folder)), versions());
+  const files = scaffoldFiles(scaffoldPackageName(path.basename(folder)), versions());
+  checkFoldersFree(args.folder, [...files.keys()]);
   for (const [file, text] of files) {
     const target = path.join(folder, file);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     console.log(writeNewFile(target, text, 0o644) ? `wrote ${path.join(args.folder, file)}` : `kept ${path.join(args.folder, file)}: it exists`);
   }
-  const cd = path.resolve(args.folder) === process.cwd() ? '' : `cd ${args.folder} && `;
-  console.log(`next: ${cd}npm install && npm run init-secrets && npm run synth`);
+  console.log(scaffoldNextStep(args.folder, path.resolve(args.folder) === process.cwd()));
 });
 
-/** A package name from a folder name: lower case, and only the characters npm allows. */
-function packageName(folder: string): string {
-  return folder.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'binderhub-deployments';
+/** Refuses, before anything is written, a file in `folder` where one of `files` needs a folder (test/, with --existing). */
+function checkFoldersFree(folder: string, files: string[]): void {
+  for (const file of files) {
+    for (let sub = path.dirname(file); sub !== '.'; sub = path.dirname(sub)) {
+      const where = path.join(folder, sub);
+      if (fs.existsSync(where) && !fs.statSync(where).isDirectory()) {
+        throw new ConfigError(`${where} is a file, where init writes the folder of ${file}; move it away, then run init again`);
+      }
+    }
+  }
 }
 
 /** This package's version, and the versions it is built and tested with, from its own package.json. */

@@ -17,6 +17,7 @@ export * from './deployment/dind';
 export * from './review/dist-check';
 export * from './review/dist-diff';
 export * from './core/errors';
+export * from './core/shell';
 export * from './deployment/gateway';
 export * from './review/git-files';
 export * from './chart/helm-chart';

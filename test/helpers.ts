@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
-  BinderHub, BinderHubProps, BinderHubTokens, ChartSource, ConfigError, DeploymentsScope, deploymentsOf, discoverDeployments, HubUrlRecords, ManifestObject,
+  BinderHub, BinderHubProps, BinderHubTokens, ChartSource, ConfigError, DeploymentsScope, deploymentsOf, discoverApp, HubUrlRecords, ManifestObject,
   ProjectInputs, Registry, SecretsMode, SecretStore, toolPath,
 } from '../lib/internal';
 import example from '../main';
@@ -205,7 +205,7 @@ export function withoutSecretValues(objects: any[]): any[] {
 export function exampleInputs(): ProjectInputs {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
   const secrets = new SecretStore(path.join(dir, 'secrets'));
-  for (const deployment of discoverDeployments(example)) secrets.init(deployment.name, false, deployment.credentials);
+  for (const read of discoverApp(example).secrets) secrets.init(read.name, false, read.credentials);
   return { secrets, chart: ChartSource.local(FIXTURE_CHART), hubUrls: new HubUrlRecords(path.join(dir, 'hub-urls')), previous: [] };
 }
 

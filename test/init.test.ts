@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { scaffoldFiles } from '../lib/internal';
+import { scaffoldFiles, scaffoldNextStep, scaffoldPackageName } from '../lib/internal';
 import { runCommand } from './helpers';
 
 const VERSIONS = {
@@ -32,7 +32,7 @@ test('init writes every file of the scaffold into a new folder and says what to 
   expect(result.status).toBe(0);
   const lines = result.stdout.split('\n');
   expect(lines.slice(0, FILES.length).sort()).toEqual(FILES.map(f => `wrote ${path.join('my ops', f)}`));
-  expect(lines.slice(FILES.length)).toEqual(['next: cd my ops && npm install && npm run init-secrets && npm run synth', '']);
+  expect(lines.slice(FILES.length)).toEqual(['next: cd \'my ops\' && npm install && npm run init-secrets && npm run synth', '']);
   expect(JSON.parse(fs.readFileSync(path.join(cwd, 'my ops', 'package.json'), 'utf8')).name).toBe('my-ops');
 });
 
@@ -55,4 +55,32 @@ test('a file where the folder should be, or two folders, are refused in one line
   expect(runCommand('init', cwd, {}, ['taken']).stderr).toBe('error: taken is no folder; name a new or empty one\n');
   expect(runCommand('init', cwd, {}, ['a', 'b']).stderr).toBe('error: init takes one folder, got 2: a, b; see --help\n');
   expect(fs.readdirSync(cwd)).toEqual(['taken']);
+});
+
+test('the next step is a line a shell runs as printed, whatever the folder is called', () => {
+  expect(scaffoldNextStep('ops', false)).toBe('next: cd ops && npm install && npm run init-secrets && npm run synth');
+  expect(scaffoldNextStep('my ops', false)).toBe('next: cd \'my ops\' && npm install && npm run init-secrets && npm run synth');
+  expect(scaffoldNextStep('it\'s $(here)', false)).toBe('next: cd \'it\'\\\'\'s $(here)\' && npm install && npm run init-secrets && npm run synth');
+  expect(scaffoldNextStep('.', true)).toBe('next: npm install && npm run init-secrets && npm run synth');
+});
+
+test('the package name follows the folder\'s, but is never one of the scaffold\'s own dependencies (npm refuses to install those)', () => {
+  expect(scaffoldPackageName('My Ops')).toBe('my-ops');
+  expect(scaffoldPackageName('_ops')).toBe('ops');
+  expect(scaffoldPackageName('')).toBe('binderhub-deployments');
+  expect(scaffoldPackageName('binderhub-cdk8s')).toBe('binderhub-cdk8s-deployments');
+  expect(scaffoldPackageName('CDK8s')).toBe('cdk8s-deployments');
+  expect(scaffoldPackageName('typescript')).toBe('typescript-deployments');
+  const deps = JSON.parse(scaffoldFiles('ops', VERSIONS).get('package.json')!);
+  for (const dependency of [...Object.keys(deps.dependencies), ...Object.keys(deps.devDependencies)]) {
+    expect(scaffoldPackageName(dependency)).not.toBe(dependency);
+  }
+});
+
+test('--existing with a file where the scaffold puts a folder is refused in one line before anything is written', () => {
+  const cwd = folder();
+  fs.writeFileSync(path.join(cwd, 'test'), '');
+  const refused = runCommand('init', cwd, {}, ['--existing']);
+  expect([refused.status, refused.stdout, refused.stderr]).toEqual([1, '', 'error: test is a file, where init writes the folder of test/main.test.ts; move it away, then run init again\n']);
+  expect(fs.readdirSync(cwd)).toEqual(['test']);
 });

@@ -6,9 +6,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { discoverDeployments } from '../lib/internal';
+import { Construct } from 'constructs';
+import { BinderHub, BinderHubApp, discoverApp } from '../lib/internal';
 import example from '../main';
-import { projectWorkspace as project, runCommand as run, writeSite } from './helpers';
+import { fakeTokens, projectWorkspace as project, runCommand as run, TEST_REGISTRY, writeSite } from './helpers';
 
 const files = (dir: string, folder: string) => fs.existsSync(path.join(dir, folder)) ? fs.readdirSync(path.join(dir, folder)).sort() : [];
 
@@ -60,10 +61,10 @@ describe('renaming a deployment in main.ts', () => {
     expect(files(dir, 'dist-secrets')).toEqual(['beta-secrets.k8s.yaml']);
   });
 
-  test('a deployment named to init-secrets that main.ts does not define gets tokens, and a warning', () => {
+  test('a deployment named to init-secrets whose secrets main.ts does not read gets tokens, and a warning', () => {
     const init = run('init-secrets', dir, {}, ['gamma']);
     expect(init.stdout).toBe('created secrets/gamma.json (5 tokens)\n');
-    expect(init.stderr).toBe('warning: main.ts defines no deployment gamma; its file holds tokens only\n');
+    expect(init.stderr).toBe('warning: main.ts reads no secrets of gamma (`app.secrets(\'gamma\')`); its file holds tokens only\n');
   });
 });
 
@@ -73,30 +74,40 @@ describe('a main.ts the commands cannot use: one line, nothing written', () => {
     ['no default export', 'export const app = 1;\n', /^error: main\.ts exports no BinderHubApp by default; end it with `export default new BinderHubApp\(app => \{ \.\.\. \}\)`\n$/],
     ['a syntax error', 'export default new (;\n', /^error: main\.ts:1:21: Unexpected ";"; fix it, then run the command again\n$/],
     ['an import of a module that is not there', 'import { X } from \'./nowhere\';\nexport default X;\n', /^error: main\.ts:1:19: Could not resolve "\.\/nowhere"; fix it, then run the command again\n$/],
+    ['an error its code throws when loaded', 'import { BinderHubApp } from \'binderhub-cdk8s\';\nthrow new RangeError(\'no site\');\n',
+      /^error: main\.ts:2:7: RangeError: no site; fix it, then run the command again\n$/],
+    ['an error a module it imports throws while defining the deployments', [
+      'import { BinderHubApp } from \'binderhub-cdk8s\';',
+      'import { defineSite } from \'./deployments/site\';',
+      'export default new BinderHubApp(app => defineSite(app));',
+      '',
+    ].join('\n'), /^error: deployments\/site\.ts:3:19: TypeError: Cannot read properties of undefined \(reading 'registry'\); fix it, then run the command again\n$/],
   ];
   test.each(cases)('%s', (_name, text, message) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-app-'));
     if (text !== undefined) fs.writeFileSync(path.join(dir, 'main.ts'), text);
+    fs.mkdirSync(path.join(dir, 'deployments'));
+    fs.writeFileSync(path.join(dir, 'deployments', 'site.ts'), 'export function defineSite(app: object) {\n  const settings: any = undefined;\n  return settings.registry;\n}\n');
     for (const command of ['synth', 'init-secrets']) {
       const result = run(command, dir);
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(message);
       expect(result.stdout).toBe('');
     }
-    expect(files(dir, '').filter(f => f !== 'main.ts')).toEqual([]);
+    expect(files(dir, '').filter(f => f !== 'main.ts' && f !== 'deployments')).toEqual([]);
   });
 });
 
-test('discoverDeployments: the example\'s names, namespaces and the credentials it asks for, without reading secrets/', () => {
+test('discoverApp: the example\'s names, namespaces and the credentials it asks for, without reading secrets/', () => {
   const cwd = process.cwd();
   process.chdir(fs.mkdtempSync(path.join(os.tmpdir(), 'discover-')));
   fs.mkdirSync('sealed-secrets');
   fs.copyFileSync(path.join(__dirname, '..', 'sealed-secrets', 'prod.pem'), path.join('sealed-secrets', 'prod.pem'));
   try {
-    expect(discoverDeployments(example)).toEqual([
-      { name: 'staging', namespace: 'binderhub-staging', credentials: [] },
-      { name: 'prod', namespace: 'binderhub-prod', credentials: ['registryPassword'] },
-    ]);
+    expect(discoverApp(example)).toEqual({
+      deployments: [{ name: 'staging', namespace: 'binderhub-staging' }, { name: 'prod', namespace: 'binderhub-prod' }],
+      secrets: [{ name: 'staging', credentials: [] }, { name: 'prod', credentials: ['registryPassword'] }],
+    });
   } finally {
     process.chdir(cwd);
   }
@@ -111,4 +122,50 @@ test('the previous dist/ is read only for sealed values: a project without them 
   expect(synth.status).toBe(0);
   expect(synth.stderr).toBe('');
   expect(synth.stdout).toBe('wrote dist/alpha.k8s.yaml\nunchanged dist-secrets/alpha-secrets.k8s.yaml\n');
+});
+
+describe('a deployment defined inside another construct of main.ts', () => {
+  const message = 'main.ts defines deployment alpha inside site: define each BinderHub in the app itself (`new BinderHub(app, \'alpha\', ...)`), '
+    + 'whose files are dist/alpha.k8s.yaml and dist-secrets/alpha-secrets.k8s.yaml';
+
+  test('is refused in one line when the deployments are discovered', () => {
+    const app = new BinderHubApp(scope => {
+      new BinderHub(new Construct(scope, 'site'), 'alpha', { tokens: fakeTokens(), registry: TEST_REGISTRY });
+    });
+    expect(() => discoverApp(app)).toThrow(message);
+  });
+
+  test('is refused by synth before anything is written, so its Secrets never land in dist/', () => {
+    const dir = project(['alpha']);
+    expect(run('init-secrets', dir).status).toBe(0);
+    const main = path.join(dir, 'main.ts');
+    fs.writeFileSync(main, fs.readFileSync(main, 'utf8')
+      .replace('import {', 'import { Construct } from \'constructs\';\nimport {')
+      .replace('new BinderHub(app, name,', 'new BinderHub(new Construct(app, \'site\'), name,'));
+    const synth = run('synth', dir);
+    expect([synth.status, synth.stdout, synth.stderr]).toEqual([1, '', `error: ${message}\n`]);
+    expect(files(dir, 'dist')).toEqual([]);
+  });
+});
+
+test('init-secrets writes the secrets files main.ts reads, named as it reads them, with the credentials it asks of each', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-names-'));
+  fs.writeFileSync(path.join(dir, 'main.ts'), [
+    'import { BinderHub, BinderHubApp, Registry } from \'binderhub-cdk8s\';',
+    'export default new BinderHubApp(app => {',
+    '  // One registry account for every deployment, in a secrets file of its own.',
+    '  const password = app.credential(\'shared\', \'registryPassword\');',
+    '  const registry = Registry.dockerHub({ username: \'testbot\', password, imagePrefix: \'testorg/alpha-\' });',
+    '  new BinderHub(app, \'alpha\', { tokens: app.secrets(\'site-alpha\').tokens, registry });',
+    '});',
+    '',
+  ].join('\n'));
+  const init = run('init-secrets', dir);
+  expect([init.stdout, init.stderr]).toEqual([
+    'created secrets/shared.json (5 tokens; replace the placeholder in credentials.registryPassword)\ncreated secrets/site-alpha.json (5 tokens)\n', '',
+  ]);
+  expect(files(dir, 'secrets')).toEqual(['shared.json', 'site-alpha.json']);
+  const synth = run('synth', dir);
+  expect(synth.status).toBe(0);
+  expect(files(dir, 'dist')).toEqual(['alpha.k8s.yaml']);
 });

@@ -3,6 +3,7 @@ import { BinderHubApp } from './binderhub-app';
 import { DeploymentsScope, ProjectInputs } from './deployments-scope';
 import { chartOverrideFromEnvironment } from '../chart/chart-source';
 import { defineWithoutRendering, renderConcurrently } from '../chart/helm-renders';
+import { ConfigError } from '../core/errors';
 import { BinderHub } from '../deployment/binderhub';
 import { HubUrlRecords } from '../deployment/hub-url-records';
 import { PreviousManifests, readPreviousManifests } from '../output/manifest-files';
@@ -39,10 +40,20 @@ export function readProjectFolder(targets: PublishTargets = DEFAULT_TARGETS, env
   };
 }
 
-/** The deployments defined in `scope`, in the order they were defined. */
+/**
+ * The deployments defined in `scope`, in the order they were defined. One defined inside another construct is
+ * refused: cdk8s would name its files after its whole path, so its Secrets would land in dist/, not dist-secrets/.
+ */
 export function deploymentsOf(scope: DeploymentsScope): BinderHub[] {
   // Not instanceof: cdk8s's Chart answers it for every chart (a deployment's Secrets chart too), whatever the subclass.
-  return scope.node.findAll().filter((c): c is BinderHub => BinderHub.prototype.isPrototypeOf(c));
+  const deployments = scope.node.findAll().filter((c): c is BinderHub => BinderHub.prototype.isPrototypeOf(c));
+  const nested = deployments.find(deployment => deployment.node.scope !== scope);
+  if (nested) {
+    const id = nested.node.id;
+    throw new ConfigError(`main.ts defines deployment ${id} inside ${nested.node.scope!.node.path}: define each BinderHub in the app itself `
+      + `(\`new BinderHub(app, '${id}', ...)\`), whose files are dist/${id}.k8s.yaml and dist-secrets/${id}-secrets.k8s.yaml`);
+  }
+  return deployments;
 }
 
 /** A synthesized app: its files (in memory), its deployments and the scope and inputs they were defined from. */
@@ -64,32 +75,45 @@ export async function synthesizeApp(app: BinderHubApp, targets: PublishTargets =
     app.define(defined);
     return defined;
   });
-  return { files: synthesizeFiles(scope), deployments: deploymentsOf(scope), scope, project };
+  const deployments = deploymentsOf(scope);
+  return { files: synthesizeFiles(scope), deployments, scope, project };
 }
 
 /** One deployment of an app, as its definition names it. */
 export interface DiscoveredDeployment {
   readonly name: string;
   readonly namespace: string;
-  /** The credentials its definition asked for (`DeploymentsScope.credential`). */
+}
+
+/** A secrets file an app reads (`app.secrets(name)`, `app.credential(name, ...)`), by that name. */
+export interface DiscoveredSecrets {
+  readonly name: string;
+  /** The credentials the app asked of it (`DeploymentsScope.credential`). */
   readonly credentials: ReadonlyArray<CredentialName>;
 }
 
+/** What an app defines and reads, as `discoverApp` finds it. */
+export interface DiscoveredApp {
+  readonly deployments: DiscoveredDeployment[];
+  /** In the order they were first asked for; a name need not be a deployment's (one file may serve several). */
+  readonly secrets: DiscoveredSecrets[];
+}
+
 /**
- * The deployments `app` defines, without reading a secrets file or rendering anything: for `init-secrets` (which
- * files to write, with which placeholders) and `adopt` (which names and namespaces are taken).
+ * The deployments `app` defines and the secrets files it reads, without reading a secrets file or rendering
+ * anything: for `init-secrets` (which files to write, with which placeholders) and `adopt` (which names and
+ * namespaces are taken).
  */
-export function discoverDeployments(app: BinderHubApp): DiscoveredDeployment[] {
+export function discoverApp(app: BinderHubApp): DiscoveredApp {
   const scope = defineWithoutRendering(() => {
     const defined = new DeploymentsScope({ secrets: new SecretStore('secrets'), hubUrls: new HubUrlRecords('hub-urls') }, 'discover');
     app.define(defined);
     return defined;
   });
-  return deploymentsOf(scope).map(deployment => ({
-    name: deployment.node.id,
-    namespace: deployment.namespace,
-    credentials: [...scope.requested.get(deployment.node.id) ?? []],
-  }));
+  return {
+    deployments: deploymentsOf(scope).map(deployment => ({ name: deployment.node.id, namespace: deployment.namespace })),
+    secrets: [...scope.requested].map(([name, credentials]) => ({ name, credentials: [...credentials] })),
+  };
 }
 
 /** One warning for each credential of the synthesized deployments that still holds the placeholder `init-secrets` wrote. */

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import Module, { createRequire } from 'module';
+import Module, { createRequire, SourceMap } from 'module';
 import * as path from 'path';
 import { BinderHubApp } from './binderhub-app';
 import { ConfigError } from '../core/errors';
@@ -24,11 +24,36 @@ export function loadApp(shared: SharedModules, file: string = APP_FILE): BinderH
   if (!fs.existsSync(absolute)) {
     throw new ConfigError(`${file} does not exist here: run the command in your project's folder (\`npx binderhub-cdk8s init\` makes one)`);
   }
-  const exported = evaluate(compile(file, absolute, Object.keys(shared)), absolute, shared).default;
+  const code = compile(file, absolute, Object.keys(shared));
+  const exported = inAppCode(code, absolute, () => evaluate(code, absolute, shared).default);
   if (!(exported instanceof BinderHubApp)) {
     throw new ConfigError(`${file} exports no BinderHubApp by default; end it with \`export default new BinderHubApp(app => { ... })\``);
   }
-  return exported;
+  return new BinderHubApp(scope => inAppCode(code, absolute, () => exported.define(scope)));
+}
+
+/**
+ * Runs `run`, which runs the app's compiled `code` (the module `absolute`). An error its own code throws (not a
+ * ConfigError, not one of a package it calls) becomes one line naming the place in its source: the stack node prints
+ * points into the compiled code, whose line numbers are not the file's.
+ */
+function inAppCode<T>(code: string, absolute: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof Error) || error instanceof ConfigError) throw error;
+    const frame = /^\s+at (?:.*\()?(.*):(\d+):(\d+)\)?$/m.exec(error.stack ?? '');
+    if (!frame || frame[1] !== absolute) throw error;
+    const place = sourceMapOf(code)?.findEntry(Number(frame[2]) - 1, Number(frame[3]) - 1);
+    const where = place && 'originalSource' in place ? `${place.originalSource}:${place.originalLine + 1}:${place.originalColumn + 1}` : path.relative('.', absolute);
+    throw new ConfigError(`${where}: ${error.name}: ${error.message.split('\n')[0]}; fix it, then run the command again`);
+  }
+}
+
+/** The source map that `compile` puts inline at the end of `code`. */
+function sourceMapOf(code: string): SourceMap | undefined {
+  const inline = /\/\/# sourceMappingURL=data:application\/json;base64,(\S+)\s*$/.exec(code);
+  return inline ? new SourceMap(JSON.parse(Buffer.from(inline[1], 'base64').toString('utf8'))) : undefined;
 }
 
 /** `file` and its local imports as one CommonJS module; a syntax error is a one-line error naming its place. */

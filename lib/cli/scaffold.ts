@@ -2,6 +2,7 @@
 import { HELP_OPTION, parseCliArgs } from './cli';
 import { HELP_USAGE, ParsedArgs } from './command-args';
 import { ConfigError } from '../core/errors';
+import { shellWord } from '../core/shell';
 
 export const INIT_USAGE = `usage: binderhub-cdk8s init [<folder>] [--existing]
 
@@ -42,19 +43,40 @@ export interface ScaffoldVersions {
 /** The commands a scaffold's package.json runs as npm scripts, by the same names as in this repository. */
 const SCRIPT_COMMANDS = ['synth', 'init-secrets', 'diff', 'check-dist', 'apply', 'patch-hub-url', 'prune-command', 'adopt'];
 
+/** A scaffold's dependencies, with the version each takes. */
+const DEPENDENCIES: Readonly<Record<string, (versions: ScaffoldVersions) => string>> = {
+  'binderhub-cdk8s': v => `^${v.binderhubCdk8s}`, 'cdk8s': v => v.cdk8s, 'constructs': v => v.constructs,
+};
+const DEV_DEPENDENCIES: Readonly<Record<string, (versions: ScaffoldVersions) => string>> = {
+  '@types/jest': v => v.typesJest, '@types/node': v => v.typesNode, 'cdk8s-cli': v => v.cdk8sCli, 'jest': v => v.jest, 'ts-jest': v => v.tsJest,
+  'typescript': v => v.typescript,
+};
+
+/**
+ * The package name of a project in `folder` (its folder's name): lower case, only the characters npm allows, and
+ * never the name of one of its own dependencies, which npm refuses to install into a package of that name.
+ */
+export function scaffoldPackageName(folder: string): string {
+  const name = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'binderhub-deployments';
+  return Object.hasOwn(DEPENDENCIES, name) || Object.hasOwn(DEV_DEPENDENCIES, name) ? `${name}-deployments` : name;
+}
+
+/** What to run after `init <folder>` (`here`: the folder is the working folder), as a line to paste into a shell. */
+export function scaffoldNextStep(folder: string, here: boolean): string {
+  return `next: ${here ? '' : `cd ${shellWord(folder)} && `}npm install && npm run init-secrets && npm run synth`;
+}
+
 /** The files of a new project named `name` (a package name), by path relative to its folder. */
 export function scaffoldFiles(name: string, versions: ScaffoldVersions): Map<string, string> {
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  const pinned = (dependencies: typeof DEPENDENCIES) => Object.fromEntries(Object.entries(dependencies).map(([dependency, version]) => [dependency, version(versions)]));
   return new Map([
     ['package.json', json({
       name,
       private: true,
       scripts: { ...Object.fromEntries(SCRIPT_COMMANDS.map(command => [command, `binderhub-cdk8s ${command}`])), test: 'tsc && jest' },
-      dependencies: { 'binderhub-cdk8s': `^${versions.binderhubCdk8s}`, 'cdk8s': versions.cdk8s, 'constructs': versions.constructs },
-      devDependencies: {
-        '@types/jest': versions.typesJest, '@types/node': versions.typesNode, 'cdk8s-cli': versions.cdk8sCli, 'jest': versions.jest,
-        'ts-jest': versions.tsJest, 'typescript': versions.typescript,
-      },
+      dependencies: pinned(DEPENDENCIES),
+      devDependencies: pinned(DEV_DEPENDENCIES),
       jest: { testEnvironment: 'node', roots: ['<rootDir>/test'], transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] } },
     })],
     ['cdk8s.yaml', [

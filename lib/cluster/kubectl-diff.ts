@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from '../core/errors';
+import { shellWord } from '../core/shell';
 import { kubectlError, KubectlOptions, runKubectl } from './kubectl';
 import { streamInput } from './apply-plan';
 import { ManifestObject, objectId } from '../output/manifest-check';
@@ -66,7 +67,7 @@ async function runKubectlDiff(options: LiveDiffOptions, command: PruneCommand, w
     const program = path.join(path.relative(process.cwd(), work), PROGRAM);
     if (/\s/.test(program)) throw new ConfigError(`the Secrets folder ${options.secretsFolder} has a space in its path, which kubectl cannot run a diff program from: use another folder`);
     const bundle = path.join(projectRoot(), 'build', 'bin', 'kubectl-diff-program.js');
-    fs.writeFileSync(program, `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(bundle)} "$@"\n`, { mode: 0o700 });
+    fs.writeFileSync(program, `#!/bin/sh\nexec ${shellWord(process.execPath)} ${shellWord(bundle)} "$@"\n`, { mode: 0o700 });
     const prune = options.prune ? command.argv.slice(command.argv.indexOf('--prune')) : [];
     const sources = 'files' in what ? what.files.flatMap(file => ['-f', file]) : ['-f', '-'];
     const result = await runKubectl(options, ['diff', ...sources, ...prune], {
@@ -123,8 +124,4 @@ function parseProgramOutput(stdout: string): ManifestDiff {
   } catch {
     throw new ConfigError('kubectl diff printed something other than the diff program\'s answer; is KUBECTL_EXTERNAL_DIFF honoured by this kubectl?');
   }
-}
-
-function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
 }

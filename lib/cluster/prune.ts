@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../core/errors';
 import { DEPLOYMENT_LABEL } from '../core/labels';
+import { shellWord } from '../core/shell';
 import { ManifestObject } from '../output/manifest-check';
 
 /** A kind that a pruning apply must never delete, even when a synth stops producing it, and why. */
@@ -166,11 +167,6 @@ function deploymentLabelValue(files: DeploymentFile[]): string {
   }
   if (!found) throw new ConfigError(`${files[0].file} holds no objects: run \`npm run synth\` to write it again`);
   return found.value;
-}
-
-/** `word` as a POSIX shell reads it back: bare when it is plain, else single-quoted. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
