@@ -24,7 +24,7 @@ const sealedFor = (certificate: string, certificateSource: string) =>
 
 describe('unfinishedInputs', () => {
   test('the stand-in certificate, under any file name, is named with the file and how to fetch the real one', () => {
-    expect(unfinishedInputs(sealedFor(STAND_IN, 'sealed-secrets/cluster-b.pem'), secrets())).toEqual([
+    expect(unfinishedInputs(sealedFor(STAND_IN, 'sealed-secrets/cluster-b.pem'), [secrets()])).toEqual([
       'deployment prod is sealed for sealed-secrets/cluster-b.pem, the example\'s stand-in certificate, whose private key is gone (no controller '
         + 'can unseal its Secrets): fetch your controller\'s with `kubeseal --fetch-cert > sealed-secrets/cluster-b.pem` and run `npm run synth`',
     ]);
@@ -35,12 +35,12 @@ describe('unfinishedInputs', () => {
   });
 
   test('a controller\'s own certificate, and a mode that seals nothing, say nothing', () => {
-    expect(unfinishedInputs(sealedFor(controllerKeys().certificate, 'sealed-secrets/prod.pem'), secrets())).toEqual([]);
-    expect(unfinishedInputs(sealingTestDeployment(Testing.app(), SecretsMode.separate()), secrets())).toEqual([]);
+    expect(unfinishedInputs(sealedFor(controllerKeys().certificate, 'sealed-secrets/prod.pem'), [secrets()])).toEqual([]);
+    expect(unfinishedInputs(sealingTestDeployment(Testing.app(), SecretsMode.separate()), [secrets()])).toEqual([]);
   });
 
   test('each credential that still holds the placeholder is named with its file, before the certificate', () => {
-    expect(unfinishedInputs(sealedFor(STAND_IN, 'sealed-secrets/prod.pem'), secrets(['registryPassword', 'githubAccessToken'])).slice(0, 2)).toEqual([
+    expect(unfinishedInputs(sealedFor(STAND_IN, 'sealed-secrets/prod.pem'), [secrets(['registryPassword', 'githubAccessToken'])]).slice(0, 2)).toEqual([
       'secrets/prod.json credentials.registryPassword is still the placeholder that npm run init-secrets wrote: put the real value there before you apply prod\'s manifests',
       'secrets/prod.json credentials.githubAccessToken is still the placeholder that npm run init-secrets wrote: put the real value there before you apply prod\'s manifests',
     ]);

@@ -168,4 +168,9 @@ test('init-secrets writes the secrets files main.ts reads, named as it reads the
   const synth = run('synth', dir);
   expect(synth.status).toBe(0);
   expect(files(dir, 'dist')).toEqual(['alpha.k8s.yaml']);
+  // check-dist names the placeholder of the file the deployment's credential came from, not a file named after it.
+  const check = run('check-dist', dir);
+  expect(check.status).toBe(0);
+  expect(check.stderr).toBe('warning: secrets/shared.json credentials.registryPassword is still the placeholder that npm run init-secrets wrote: '
+    + 'put the real value there before you apply alpha\'s manifests\n');
 });

@@ -10,7 +10,7 @@ import { PreviousManifests, readPreviousManifests } from '../output/manifest-fil
 import { DEFAULT_TARGETS, plannedFiles, PublishTargets } from '../output/publish';
 import { synthesizeFiles, SynthesizedFiles } from '../output/synth-files';
 import { checkAgainstFreshSynth, placeholderLines } from '../review/apply-check';
-import { CredentialName, SecretStore } from '../secrets/secret-store';
+import { CredentialName, DeploymentSecrets, SecretStore } from '../secrets/secret-store';
 
 /** What a project reads from its folder (the working folder), with the files of the previous synth that could not be read. */
 export interface ProjectFolder extends ProjectInputs {
@@ -123,6 +123,16 @@ export function placeholderWarnings(synthesized: SynthesizedApp): string[] {
 }
 
 /**
+ * The secrets files whose credentials `deployment` may use: the one named after it, and those named after no
+ * deployment (a credential shared by several), as far as main.ts read them.
+ */
+export function secretsFilesOf(synthesized: SynthesizedApp, deployment: string): DeploymentSecrets[] {
+  const names = new Set(synthesized.deployments.map(d => d.node.id));
+  return [...synthesized.scope.requested.keys()].filter(name => name === deployment || !names.has(name))
+    .map(name => synthesized.project.secrets.load(name));
+}
+
+/**
  * Refuses, before anything reaches the cluster, the files of `deployment` about to be applied (`files`, in `targets`)
  * unless they are what a fresh synth of `app` writes and its inputs are no stand-ins (`checkAgainstFreshSynth`).
  */
@@ -132,6 +142,6 @@ export async function checkAgainstApp(app: BinderHubApp, deployment: string, fil
   checkAgainstFreshSynth(deployment, applied, targets, {
     planned: plannedFiles(synthesized.files, targets),
     deployment: synthesized.deployments.find(d => d.node.id === deployment),
-    secrets: synthesized.project.secrets,
+    secrets: secretsFilesOf(synthesized, deployment),
   });
 }

@@ -11,7 +11,7 @@ import { ConfigError } from '../core/errors';
 import { diffManifests } from './manifest-diff';
 import { parseManifest } from '../output/manifest-files';
 import { PlannedFile, PublishTargets } from '../output/publish';
-import type { DeploymentSecrets, SecretStore } from '../secrets/secret-store';
+import type { DeploymentSecrets } from '../secrets/secret-store';
 
 /**
  * The SHA-256 fingerprint of sealed-secrets/prod.pem as the example ships it: a certificate made for the example
@@ -31,14 +31,14 @@ export function placeholderLines(secrets: DeploymentSecrets, deployment: string)
  * What keeps `deployment` from working once applied, one line each, naming the file and the fix: credentials that
  * still hold the placeholder, and Secrets sealed for the example's stand-in certificate.
  */
-export function unfinishedInputs(deployment: BinderHub, secrets: DeploymentSecrets): string[] {
+export function unfinishedInputs(deployment: BinderHub, secrets: ReadonlyArray<DeploymentSecrets>): string[] {
   const name = deployment.node.id;
   const certificate = deployment.secretsMode.sealingCertificate;
   const standIn = certificate?.fingerprint === STAND_IN_CERTIFICATE_FINGERPRINT
     ? [`deployment ${name} is sealed for ${certificate.source}, the example's stand-in certificate, whose private key is gone (no controller `
       + `can unseal its Secrets): fetch your controller's with \`kubeseal --fetch-cert > ${certificate.source}\` and run \`npm run synth\``]
     : [];
-  return [...placeholderLines(secrets, name), ...standIn];
+  return [...secrets.flatMap(file => placeholderLines(file, name)), ...standIn];
 }
 
 /** What a fresh synth of main.ts says about the deployment that is about to be applied. */
@@ -47,8 +47,8 @@ export interface FreshSynth {
   readonly planned: PlannedFile[];
   /** The deployment as main.ts defines it; undefined when main.ts defines no deployment of that name. */
   readonly deployment?: BinderHub;
-  /** The secrets files the synth read (secrets/). */
-  readonly secrets: SecretStore;
+  /** The secrets files of the deployment (`secretsFilesOf`). */
+  readonly secrets: ReadonlyArray<DeploymentSecrets>;
 }
 
 /** How a file about to be applied differs from the synth, as a verb of the file: what `diffManifests` calls the object's change. */
@@ -85,6 +85,6 @@ function freshSynthProblems(name: string, applied: ReadonlyMap<string, Buffer>, 
       const first = diff.length > 0 ? `: it ${CHANGE_VERBS[diff[0].change]} ${diff[0].id}${more}` : ' (in its text, not its objects)';
       return [`${file} is not what a fresh synth of main.ts writes${first}: ${synthAgain}`];
     }),
-    ...unfinishedInputs(fresh.deployment, fresh.secrets.load(name)),
+    ...unfinishedInputs(fresh.deployment, fresh.secrets),
   ];
 }
