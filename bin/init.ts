@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  ConfigError, INIT_USAGE, parseInitArgs, projectRoot, runMain, scaffoldFiles, scaffoldNextStep, scaffoldPackageName, ScaffoldVersions, writeNewFile,
+  ConfigError, INIT_USAGE, keptFileWarnings, parseInitArgs, projectRoot, runMain, scaffoldFiles, scaffoldNextStep, scaffoldPackageName, ScaffoldVersions, writeNewFile,
 } from '../lib/internal';
 
 runMain(() => {
@@ -25,7 +25,12 @@ runMain(() => {
   for (const [file, text] of files) {
     const target = path.join(folder, file);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    console.log(writeNewFile(target, text, 0o644) ? `wrote ${path.join(args.folder, file)}` : `kept ${path.join(args.folder, file)}: it exists`);
+    if (writeNewFile(target, text, 0o644)) {
+      console.log(`wrote ${path.join(args.folder, file)}`);
+    } else {
+      console.log(`kept ${path.join(args.folder, file)}: it exists`);
+      for (const warning of keptFileWarnings(file, fs.readFileSync(target, 'utf8'))) console.warn(warning);
+    }
   }
   console.log(scaffoldNextStep(args.folder, path.resolve(args.folder) === process.cwd()));
 });

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { scaffoldFiles, scaffoldNextStep, scaffoldPackageName } from '../lib/internal';
+import { keptFileWarnings, scaffoldFiles, scaffoldNextStep, scaffoldPackageName } from '../lib/internal';
 import { runCommand } from './helpers';
 
 const VERSIONS = {
@@ -83,4 +83,33 @@ test('--existing with a file where the scaffold puts a folder is refused in one 
   const refused = runCommand('init', cwd, {}, ['--existing']);
   expect([refused.status, refused.stdout, refused.stderr]).toEqual([1, '', 'error: test is a file, where init writes the folder of test/main.test.ts; move it away, then run init again\n']);
   expect(fs.readdirSync(cwd)).toEqual(['test']);
+});
+
+describe('--existing names what a kept file lacks, and changes it not', () => {
+  test.each([
+    ['a .gitignore without the secret folders', '.gitignore', 'node_modules/\n', [
+      'warning: the kept .gitignore does not ignore secrets/: add the line secrets/, or tokens can reach git',
+      'warning: the kept .gitignore does not ignore dist-secrets/: add the line dist-secrets/, or tokens can reach git',
+    ]],
+    ['a .gitignore with them, rooted or not', '.gitignore', '/secrets/\r\ndist-secrets/\n', []],
+    ['a package.json of another project', 'package.json', '{"name":"x","scripts":{"synth":"x"}}', [
+      'warning: the kept package.json lacks the dependency binderhub-cdk8s, the script init-secrets, the script diff, the script check-dist, '
+      + 'the script apply, the script patch-hub-url, the script prune-command, the script adopt: add them as a new scaffold\'s package.json has them',
+    ]],
+    ['a package.json that is not JSON', 'package.json', '{', ['warning: the kept package.json is not JSON: npm cannot install the scaffold\'s dependencies from it']],
+    ['a main.ts of its own', 'main.ts', '// mine\n', []],
+  ])('%s', (_name, file, text, warnings) => {
+    expect(keptFileWarnings(file, text)).toEqual(warnings);
+  });
+
+  test('the command prints them after the kept file, and the file stays as it was', () => {
+    const cwd = folder();
+    fs.writeFileSync(path.join(cwd, '.gitignore'), 'node_modules/\n');
+    const result = runCommand('init', cwd, {}, ['--existing']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('kept .gitignore: it exists\n');
+    expect(result.stderr).toBe('warning: the kept .gitignore does not ignore secrets/: add the line secrets/, or tokens can reach git\n'
+      + 'warning: the kept .gitignore does not ignore dist-secrets/: add the line dist-secrets/, or tokens can reach git\n');
+    expect(fs.readFileSync(path.join(cwd, '.gitignore'), 'utf8')).toBe('node_modules/\n');
+  });
 });

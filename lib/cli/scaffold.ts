@@ -159,3 +159,33 @@ Described in \`main.ts\` with the binderhub-cdk8s package, rendered into \`dist/
 \`npm test\` type-checks and runs the snapshot test; update the snapshot (\`npx jest -u\`) when a change is meant.
 Upgrade binderhub-cdk8s with one version bump in package.json; its CHANGELOG says what each release changes.
 `;
+
+/** The lines of the scaffold's .gitignore that keep secrets out of git. */
+const SECRET_FOLDERS = ['secrets/', 'dist-secrets/'];
+
+/**
+ * What a file that `init --existing` kept lacks of what the scaffold needs, one warning each (the file is not
+ * changed): a .gitignore that lets secrets/ or dist-secrets/ into git, a package.json without binderhub-cdk8s or
+ * the npm scripts the next step runs.
+ */
+export function keptFileWarnings(file: string, text: string): string[] {
+  if (file === '.gitignore') {
+    const lines = text.split(/\r?\n/).map(line => line.trim());
+    return SECRET_FOLDERS.filter(folder => !lines.includes(folder) && !lines.includes(`/${folder}`))
+      .map(folder => `warning: the kept .gitignore does not ignore ${folder}: add the line ${folder}, or tokens can reach git`);
+  }
+  if (file === 'package.json') {
+    let pkg: { dependencies?: Record<string, unknown>; scripts?: Record<string, unknown> };
+    try {
+      pkg = JSON.parse(text);
+    } catch {
+      return ['warning: the kept package.json is not JSON: npm cannot install the scaffold\'s dependencies from it'];
+    }
+    const missing = [
+      ...pkg.dependencies?.['binderhub-cdk8s'] === undefined ? ['the dependency binderhub-cdk8s'] : [],
+      ...SCRIPT_COMMANDS.filter(command => pkg.scripts?.[command] === undefined).map(command => `the script ${command}`),
+    ];
+    return missing.length === 0 ? [] : [`warning: the kept package.json lacks ${missing.join(', ')}: add them as a new scaffold's package.json has them`];
+  }
+  return [];
+}
