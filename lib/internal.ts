@@ -84,3 +84,4 @@ export * from './app/app-synth';
 export * from './app/load-app';
 export * from './app/project-app';
 export * from './cli/scaffold';
+export * from './deployment/secret-chart-values';

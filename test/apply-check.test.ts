@@ -15,6 +15,7 @@ const STAND_IN = fs.readFileSync(path.join(__dirname, '..', 'sealed-secrets', 'p
 const secrets = (placeholders: DeploymentSecrets['placeholders'] = []): DeploymentSecrets => ({
   tokens: fakeTokens('prod'),
   credentials: Object.fromEntries(placeholders.map(name => [name, CREDENTIAL_PLACEHOLDER])),
+  chartValues: {},
   placeholders,
   file: 'secrets/prod.json',
 });

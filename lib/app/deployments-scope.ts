@@ -108,6 +108,7 @@ function standInSecrets(file: string): DeploymentSecrets {
     file,
     tokens: BinderHubTokens.fromValues(Object.fromEntries(TOKEN_NAMES.map(name => [name, standIn(name)])), file),
     credentials: {},
+    chartValues: {},
     placeholders: [],
   };
 }

@@ -26,7 +26,7 @@ export function registerSecrets(...values: Array<string | undefined>): void {
   }
 }
 
-const MIN_SECRET_LENGTH = 6;
+export const MIN_SECRET_LENGTH = 6;
 
 function knownSecret(value: string): KnownSecret {
   const bytes = Buffer.from(value);

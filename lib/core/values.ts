@@ -24,6 +24,21 @@ export function deepMerge(base: Values, override: Values): Values {
   return result;
 }
 
+/** Every text in `value`, however deep (in maps and lists). */
+export function valueTexts(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(valueTexts);
+  return isPlainObject(value) ? Object.values(value).flatMap(valueTexts) : [];
+}
+
+/** Every leaf of `values` (a value that is no map), with its dotted path; list items are leaves. */
+export function valueLeaves(values: Values, prefix = ''): Array<[string, unknown]> {
+  return Object.entries(values).flatMap(([key, value]): Array<[string, unknown]> => {
+    const at = prefix ? `${prefix}.${key}` : key;
+    return isPlainObject(value) ? valueLeaves(value, at) : [[at, value]];
+  });
+}
+
 /** Whether `values` has something at the dotted path `path` (keys themselves contain no dots here). */
 export function hasPath(values: Values, path: string): boolean {
   let node: unknown = values;

@@ -1,7 +1,7 @@
 import { ConfigError } from '../core/errors';
 import { PublicHostsSetup } from './public-hosts';
 import { BinderHubTokens } from '../secrets/tokens';
-import { deepMerge, hasPath, Values } from '../core/values';
+import { deepMerge, hasPath, valueLeaves, Values } from '../core/values';
 
 /** What the BinderHub construct turns into chart values. */
 export interface BinderHubValuesInput {
@@ -14,6 +14,8 @@ export interface BinderHubValuesInput {
   readonly githubAccessToken?: string;
   readonly gitlabPrivateToken?: string;
   readonly chartValues?: Values;
+  /** Chart values from the secrets file, merged over `chartValues` (which may not set the same settings). */
+  readonly secretChartValues?: Values;
 }
 
 /** Chart values that typed props or the secrets file own: setting them through `chartValues` would fight those. */
@@ -43,6 +45,20 @@ export const MANAGED_PATHS: ReadonlyArray<[string, string]> = [
   ['config.BinderHub.build_node_selector', 'the builder prop (nodeSelector)'],
 ];
 
+/** Fails, naming `setting` and the path, on a value a typed prop owns or that today's chart refuses. */
+function checkExtraValues(values: Values, setting: string, hostPaths: Array<[string, string]>): void {
+  for (const [legacy, instead] of LEGACY_PATHS) {
+    if (hasPath(values, legacy)) {
+      throw new ConfigError(`${setting}.${legacy} is a setting of the 2019 chart that today's binderhub chart refuses; ${instead}`);
+    }
+  }
+  for (const [managed, owner] of [...MANAGED_PATHS, ...hostPaths]) {
+    if (hasPath(values, managed)) {
+      throw new ConfigError(`${setting}.${managed} is set by ${owner}; remove it from ${setting}`);
+    }
+  }
+}
+
 /** Settings of the 2019-era guide that today's chart refuses (its schema, or a `fail` in NOTES.txt). */
 export const LEGACY_PATHS: ReadonlyArray<[string, string]> = [
   ['dind.enabled', 'DinD builders are chosen with imageBuilderType'],
@@ -68,20 +84,18 @@ export const LEGACY_PATHS: ReadonlyArray<[string, string]> = [
  */
 export function binderHubValues(input: BinderHubValuesInput): Values {
   const extra = input.chartValues ?? {};
-  for (const [legacy, instead] of LEGACY_PATHS) {
-    if (hasPath(extra, legacy)) {
-      throw new ConfigError(`chartValues.${legacy} is a setting of the 2019 chart that today's binderhub chart refuses; ${instead}`);
-    }
-  }
+  const secret = input.secretChartValues ?? {};
   const hosts = input.publicHosts;
   const hostPaths = hosts ? hosts.ownedPaths.map((p): [string, string] => [p, `the ${hosts.prop} prop`]) : [];
-  for (const [managed, owner] of [...MANAGED_PATHS, ...hostPaths]) {
-    if (hasPath(extra, managed)) {
-      throw new ConfigError(`chartValues.${managed} is set by ${owner}; remove it from chartValues`);
-    }
+  checkExtraValues(extra, 'chartValues', hostPaths);
+  checkExtraValues(secret, 'secretChartValues', hostPaths);
+  const twice = valueLeaves(secret).find(([path]) => hasPath(extra, path));
+  if (twice) {
+    throw new ConfigError(`chartValues.${twice[0]} is also set by secretChartValues (the secrets file's "chartValues"); keep it in one of them`);
   }
   const layers: Values[] = [
     extra,
+    secret,
     input.registryValues,
     input.builderValues,
     input.tokens.toChartValues(),

@@ -16,12 +16,13 @@ import { registerSecrets } from '../core/redact';
 import { checkRenderedBinderHub } from '../chart/rendered-output-check';
 import { ImagePullSecret } from './image-pull-secret';
 import { projectContext } from './project-context';
+import { secretValueOutsideSecrets } from './secret-chart-values';
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
 import { SECRETS_CHART_SUFFIX } from '../output/publish-journal';
 import { secretContent, SecretsMode } from '../secrets/secrets-mode';
 import { unservedObjects } from '../chart/served-apis';
 import { BinderHubTokens } from '../secrets/tokens';
-import { Values } from '../core/values';
+import { Values, valueTexts } from '../core/values';
 
 /** Props for `BinderHub`. */
 export interface BinderHubProps {
@@ -127,6 +128,14 @@ export interface BinderHubProps {
    * @default - none
    */
   readonly chartValues?: Values;
+  /**
+   * Chart values that are secret (a database URL with its password, an OAuth client secret), read from the
+   * deployment's secrets file (`app.secrets(name).chartValues`, its `"chartValues"`): merged like `chartValues`
+   * (which may not set the same settings), never printed, and refused where the chart renders one into an object
+   * other than a Secret, which the secrets mode could not keep out of dist/.
+   * @default - none
+   */
+  readonly secretChartValues?: Values;
 }
 
 /**
@@ -166,6 +175,7 @@ export class BinderHub extends Chart {
     checkDnsLabel('namespace', namespace);
     checkOptionalToken(id, 'githubAccessToken', props.githubAccessToken);
     checkOptionalToken(id, 'gitlabPrivateToken', props.gitlabPrivateToken);
+    registerSecrets(...valueTexts(props.secretChartValues));
     // The label marks every object of this deployment, so `kubectl apply --prune -l` removes exactly its stale objects.
     super(scope, id, { namespace, labels: { [DEPLOYMENT_LABEL]: releaseName } });
     this.releaseName = releaseName;
@@ -217,6 +227,7 @@ export class BinderHub extends Chart {
         githubAccessToken: props.githubAccessToken,
         gitlabPrivateToken: props.gitlabPrivateToken,
         chartValues: props.chartValues,
+        secretChartValues: props.secretChartValues,
       }),
     });
     if (this.helmChart.rendered) {
@@ -226,6 +237,7 @@ export class BinderHub extends Chart {
         ? o.toJson()
         : { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } });
       checkRenderedBinderHub(rendered, { deployment: id, chart: chart.description, helm: this.helmChart.helmExecutable });
+      checkSecretValuesStayInSecrets(id, this.helmChart.apiObjects, props.secretChartValues);
       // The routes point at the ports of the Services helm rendered (not there yet in a first, recording pass).
       if (props.gateway) new GatewayRoutes(this, 'gateway', { options: props.gateway, rendered: this.helmChart.apiObjects });
     }
@@ -311,6 +323,17 @@ function checkCanLaunch(deployment: string, registry: Registry, builder: Builder
   throw new ConfigError(`deployment "${deployment}" has Registry.none() with ${builder.description}: the images it builds stay in the builder's `
     + 'own store, which the kubelet cannot start user pods from, so no repository could ever launch; set registry to a '
     + 'registry (Registry.dockerHub, .gcr, .acr, .harbor or .custom), or use builder: Builder.host() on nodes whose container runtime is Docker');
+}
+
+/** Fails if the chart rendered a secret chart value of `deployment` outside a Secret object. */
+function checkSecretValuesStayInSecrets(deployment: string, objects: ReadonlyArray<ApiObject>, secretValues: Values | undefined): void {
+  if (!secretValues) return;
+  const leak = secretValueOutsideSecrets(objects.map(o => o.toJson()), secretValues);
+  if (leak) {
+    throw new ConfigError(`secretChartValues.${leak[0]} of deployment "${deployment}" is rendered by the chart into ${leak[1]}, which dist/ would `
+      + 'hold in plain text (the secrets mode keeps only Secret objects out of it): give the value through a Secret of your own (an env '
+      + 'variable\'s valueFrom.secretKeyRef) and leave it out of the secrets file');
+  }
 }
 
 function checkOptionalToken(deployment: string, prop: string, value: string | undefined): void {

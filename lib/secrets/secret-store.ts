@@ -7,7 +7,7 @@ import { writeFileAtomic, writeNewFile } from '../output/publish';
 import { registerSecrets } from '../core/redact';
 import { misspellingHint, unexpectedNames } from '../core/unexpected-keys';
 import { BinderHubTokens, TOKEN_NAMES, TokenName } from './tokens';
-import { isPlainObject } from '../core/values';
+import { isPlainObject, Values, valueTexts } from '../core/values';
 
 /** Credentials an operator adds to a deployment's secrets file by hand (the generated tokens sit beside them). */
 export interface DeploymentCredentials {
@@ -24,6 +24,9 @@ export type CredentialName = keyof DeploymentCredentials;
 
 const CREDENTIAL_NAMES: ReadonlyArray<CredentialName> = ['githubAccessToken', 'gitlabPrivateToken', 'registryPassword'];
 
+/** What a secrets file holds: the generated tokens, the operator's credentials, and chart values that are secret. */
+const TOP_LEVEL_KEYS = ['tokens', 'credentials', 'chartValues'];
+
 /**
  * What `init` writes for a credential a deployment needs but the operator has not given yet, so a fresh checkout
  * synthesizes; `load` reports it, and no registry accepts it.
@@ -36,6 +39,11 @@ export interface DeploymentSecrets {
   readonly tokens: BinderHubTokens;
   /** Added by the operator. */
   readonly credentials: DeploymentCredentials;
+  /**
+   * Chart values that are secret (the file's `"chartValues"`: a database URL with its password, an OAuth client
+   * secret), for `BinderHubProps.secretChartValues`.
+   */
+  readonly chartValues: Values;
   /** The credentials that still hold CREDENTIAL_PLACEHOLDER. */
   readonly placeholders: CredentialName[];
   /** The file they were read from. */
@@ -85,6 +93,7 @@ export class SecretStore {
     return {
       tokens: BinderHubTokens.fromValues(content.tokens, file),
       credentials,
+      chartValues: secretChartValues(content.chartValues ?? {}, file),
       placeholders: CREDENTIAL_NAMES.filter(name => credentials[name] === CREDENTIAL_PLACEHOLDER),
       file,
     };
@@ -102,9 +111,9 @@ export class SecretStore {
     if (exists && !force) {
       return 'kept';
     }
-    const kept = exists ? (this.parse(file).credentials ?? {}) as object : {};
-    const credentials = { ...Object.fromEntries(needed.map(name => [name, CREDENTIAL_PLACEHOLDER])), ...kept };
-    const content = secretsFileContent(BinderHubTokens.generate(), credentials);
+    const kept = exists ? this.parse(file) : {};
+    const credentials = { ...Object.fromEntries(needed.map(name => [name, CREDENTIAL_PLACEHOLDER])), ...kept.credentials as object };
+    const content = secretsFileContent(BinderHubTokens.generate(), credentials, kept.chartValues);
     fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
     if (exists) {
       writeFileAtomic(file, content, 0o600);
@@ -131,14 +140,14 @@ export class SecretStore {
     const replaced = Object.fromEntries(names.map(name => [name, fresh[name]]));
     // A kept token is checked as a synth would read it; a broken one may be among those replaced.
     const tokens = BinderHubTokens.fromValues(isPlainObject(content.tokens) ? { ...content.tokens, ...replaced } : content.tokens, file);
-    writeFileAtomic(file, secretsFileContent(tokens, content.credentials ?? {}), 0o600);
+    writeFileAtomic(file, secretsFileContent(tokens, content.credentials ?? {}, content.chartValues), 0o600);
   }
 
   /**
-   * Reads the file: a JSON object with `tokens` and `credentials`, nothing else. Only a regular file of at most
+   * Reads the file: a JSON object with `tokens`, `credentials` and `chartValues`, nothing else. Only a regular file of at most
    * 1 MiB, as strict UTF-8 (readInputText): each value ends up in a Secret, which the API server refuses above 1 MiB.
    */
-  private parse(file: string): { tokens?: unknown; credentials?: unknown } {
+  private parse(file: string): { tokens?: unknown; credentials?: unknown; chartValues?: unknown } {
     let text: string;
     try {
       text = readInputText(file);
@@ -158,10 +167,10 @@ export class SecretStore {
       throw new ConfigError(`${file} must hold a JSON object {"tokens": {...}, "credentials": {...}}`);
     }
     // A misspelled "credentials" would be dropped without a word, and --force would drop it for good.
-    const unknown = Object.keys(content).filter(key => key !== 'tokens' && key !== 'credentials');
+    const unknown = Object.keys(content).filter(key => !(TOP_LEVEL_KEYS as readonly string[]).includes(key));
     if (unknown.length > 0) {
-      throw new ConfigError(`${file}: ${unknown.length} top-level key(s) other than "tokens" and "credentials"${misspellingHint(unknown, ['tokens', 'credentials'])}; `
-        + 'a secrets file holds only those two (keys we do not expect are not shown: one could be a secret)');
+      throw new ConfigError(`${file}: ${unknown.length} top-level key(s) other than "tokens", "credentials" and "chartValues"${misspellingHint(unknown, TOP_LEVEL_KEYS)}; `
+        + 'a secrets file holds only those (keys we do not expect are not shown: one could be a secret)');
     }
     return content;
   }
@@ -184,9 +193,21 @@ export class SecretStore {
   }
 }
 
-/** The text of a secrets file: its tokens and credentials as indented JSON. */
-function secretsFileContent(tokens: BinderHubTokens, credentials: unknown): string {
-  return JSON.stringify({ tokens: tokens.values, credentials }, null, 2) + '\n';
+/** The text of a secrets file: its tokens, credentials and (if it has them) secret chart values as indented JSON. */
+function secretsFileContent(tokens: BinderHubTokens, credentials: unknown, chartValues?: unknown): string {
+  return JSON.stringify({ tokens: tokens.values, credentials, ...chartValues === undefined ? {} : { chartValues } }, null, 2) + '\n';
+}
+
+/**
+ * The file's secret chart values: a JSON object (its keys are chart settings, never quoted in a message); every text
+ * in it is registered as a secret, so no message or log line prints it.
+ */
+function secretChartValues(value: unknown, file: string): Values {
+  if (!isPlainObject(value)) {
+    throw new ConfigError(`${file}: "chartValues" must be an object of chart settings, such as {"jupyterhub": {"hub": {"db": {"url": "..."}}}}`);
+  }
+  registerSecrets(...valueTexts(value));
+  return value;
 }
 
 /**
@@ -213,7 +234,7 @@ function unreadable(file: string, error: unknown): ConfigError {
 }
 
 /** The names a secrets file holds by design: they may be quoted; any other key may be a secret pasted in the wrong place. */
-const KNOWN_KEYS: ReadonlySet<string> = new Set(['tokens', 'credentials', ...TOKEN_NAMES, ...CREDENTIAL_NAMES]);
+const KNOWN_KEYS: ReadonlySet<string> = new Set([...TOP_LEVEL_KEYS, ...TOKEN_NAMES, ...CREDENTIAL_NAMES]);
 
 /** Fails on a key given twice in one object, naming the line (and the key, if it is one of ours): JSON.parse would keep the last. */
 function checkNoDuplicateKey(text: string, file: string): void {

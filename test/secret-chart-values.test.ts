@@ -1,0 +1,116 @@
+/**
+ * Chart values that are secret (a database URL with its password, an OAuth client secret): kept in the deployment's
+ * secrets file ("chartValues"), given to BinderHub as `secretChartValues`, and allowed only where the chart puts
+ * them into Secret objects, which the secrets mode keeps out of dist/.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { Testing } from 'cdk8s';
+import { BinderHub, ChartSource, ConfigError, SecretsMode, SecretStore, secretValueOutsideSecrets, Values } from '../lib/internal';
+import { configErrorMessage, fakeTokens, TEST_REGISTRY } from './helpers';
+import { describeWithRealChart } from './real-chart';
+
+const PASSWORD = 'db-pass-7f3a9c';
+const DB_URL = `postgresql://hub:${PASSWORD}@db.example.org/hub`;
+
+describe('secretValueOutsideSecrets', () => {
+  const deployment = (env: string) => ({ kind: 'Deployment', metadata: { name: 'hub' }, spec: { env: [{ name: 'X', value: env }] } });
+
+  test('names the setting and the first object other than a Secret that holds its text, however escaped', () => {
+    const quoted = 'a "quoted"\nsecret';
+    expect(secretValueOutsideSecrets([{ kind: 'Secret', metadata: { name: 'hub' }, data: { v: PASSWORD } } as any, deployment(`x ${quoted} y`)],
+      { hub: { extraEnv: { X: quoted } } })).toEqual(['hub.extraEnv.X', 'Deployment/hub']);
+    expect(secretValueOutsideSecrets([deployment(PASSWORD)], { hub: { list: ['other-text', PASSWORD] } })).toEqual(['hub.list', 'Deployment/hub']);
+  });
+
+  test('nothing when the texts are only in Secrets, or too short to tell from any other text', () => {
+    expect(secretValueOutsideSecrets([{ kind: 'Secret', metadata: { name: 's' }, stringData: { url: DB_URL } } as any], { db: { url: DB_URL } })).toBeUndefined();
+    expect(secretValueOutsideSecrets([deployment('on')], { flag: 'on', port: 5432 })).toBeUndefined();
+  });
+});
+
+describe('the secrets file\'s "chartValues"', () => {
+  const store = () => new SecretStore(fs.mkdtempSync(path.join(os.tmpdir(), 'secret-values-')));
+  const withChartValues = (s: SecretStore, chartValues: unknown) => {
+    s.init('hub', false, ['registryPassword']);
+    const file = s.fileFor('hub');
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), chartValues }), { mode: 0o600 });
+    return file;
+  };
+
+  test('are loaded, and kept when the tokens are rotated, all or some', () => {
+    const s = store();
+    const chartValues = { jupyterhub: { hub: { db: { url: DB_URL } } } };
+    withChartValues(s, chartValues);
+    expect(s.load('hub').chartValues).toEqual(chartValues);
+    s.rotate('hub', ['cookieSecret']);
+    expect(s.load('hub').chartValues).toEqual(chartValues);
+    expect(s.init('hub', true)).toBe('rotated');
+    expect(s.load('hub').chartValues).toEqual(chartValues);
+  });
+
+  test('a file without them gives none, and a file is written without the key until it has some', () => {
+    const s = store();
+    s.init('plain');
+    expect(s.load('plain').chartValues).toEqual({});
+    expect(Object.keys(JSON.parse(fs.readFileSync(s.fileFor('plain'), 'utf8')))).toEqual(['tokens', 'credentials']);
+  });
+
+  test('anything but an object is refused in one line that quotes nothing', () => {
+    const s = store();
+    const file = withChartValues(s, [PASSWORD]);
+    const message = configErrorMessage(() => s.load('hub'));
+    expect(message).toBe(`${file}: "chartValues" must be an object of chart settings, such as {"jupyterhub": {"hub": {"db": {"url": "..."}}}}`);
+  });
+
+  test('a misspelled top-level key is named by what it is most likely meant to be, not quoted', () => {
+    const s = store();
+    s.init('hub');
+    const file = s.fileFor('hub');
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), chartValue: {} }), { mode: 0o600 });
+    expect(configErrorMessage(() => s.load('hub'))).toMatch(/^.*: 1 top-level key\(s\) other than "tokens", "credentials" and "chartValues" \(did you mean "chartValues"\?\); a secrets file holds only those/);
+  });
+});
+
+describe('BinderHub secretChartValues', () => {
+  const deploy = (props: object) => new BinderHub(Testing.app(), 'hub', {
+    chart: ChartSource.local(path.join(__dirname, 'fixtures', 'binderhub')), tokens: fakeTokens('secret-values'), registry: TEST_REGISTRY, ...props,
+  });
+
+  test('a setting also in chartValues, a setting a prop owns, or a 2019 setting is refused, naming secretChartValues', () => {
+    expect(() => deploy({ chartValues: { jupyterhub: { hub: { db: { url: 'sqlite://' } } } }, secretChartValues: { jupyterhub: { hub: { db: { url: DB_URL } } } } }))
+      .toThrow(new ConfigError('chartValues.jupyterhub.hub.db.url is also set by secretChartValues (the secrets file\'s "chartValues"); keep it in one of them'));
+    expect(() => deploy({ secretChartValues: { registry: { password: PASSWORD } } }))
+      .toThrow(new ConfigError('secretChartValues.registry is set by the registry prop; remove it from secretChartValues'));
+    expect(() => deploy({ secretChartValues: { github: { accessToken: PASSWORD } } }))
+      .toThrow(/^secretChartValues\.github is a setting of the 2019 chart/);
+  });
+});
+
+describeWithRealChart('secret chart values through the real chart', chart => {
+  const deploy = (secretChartValues: Values, chartValues: Values = {}) => {
+    const app = Testing.app();
+    new BinderHub(app, 'hub', {
+      chart: ChartSource.local(chart), tokens: fakeTokens('secret-values'), registry: TEST_REGISTRY, secrets: SecretsMode.separate(), chartValues, secretChartValues,
+    });
+    app.synth();
+    return (name: string) => fs.readFileSync(path.join(app.outdir, name), 'utf8');
+  };
+
+  test('the hub database URL lands only in Secrets: dist/ has no trace of its password, the Secrets file has it', () => {
+    const file = deploy({ jupyterhub: { hub: { db: { url: DB_URL } } } }, { jupyterhub: { hub: { db: { type: 'postgres' } } } });
+    expect(file('hub.k8s.yaml')).not.toContain(PASSWORD);
+    const secrets = yaml.loadAll(file('hub-secrets.k8s.yaml')) as any[];
+    const holding = secrets.filter(o => Object.values<string>(o.data ?? {}).some(v => Buffer.from(v, 'base64').toString('utf8').includes(DB_URL)));
+    expect(holding.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Secret/hub']);
+  });
+
+  test('a secret env variable of the hub, which the chart writes into the hub Deployment, is refused naming it, never its value', () => {
+    const message = configErrorMessage(() => deploy({ jupyterhub: { hub: { extraEnv: { DB_PASSWORD: PASSWORD } } } }));
+    expect(message).toBe('secretChartValues.jupyterhub.hub.extraEnv.DB_PASSWORD of deployment "hub" is rendered by the chart into Deployment/hub, '
+      + 'which dist/ would hold in plain text (the secrets mode keeps only Secret objects out of it): give the value through a Secret of your own '
+      + '(an env variable\'s valueFrom.secretKeyRef) and leave it out of the secrets file');
+  });
+});
