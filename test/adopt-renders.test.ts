@@ -5,7 +5,7 @@
 import {
   adoptedSecrets, ChartSource, formatAdoptionComparison, renderAdoptionComparison, planAdoption, readValuesLayers, withClusterTokens,
 } from '../lib/internal';
-import { expectNoFixtureSecret, guideFiles, LEGACY, TODAY } from './adopt-fixtures';
+import { expectNoFixtureSecret, fixture, guideFiles, LEGACY, TODAY } from './adopt-fixtures';
 import { exampleWorkspace, FIXTURE_CHART } from './helpers';
 import { describeWithRealChart } from './real-chart';
 
@@ -67,5 +67,22 @@ describeWithRealChart('adopt\'s comparison with the live release\'s tokens', cha
       '  changed: Secret/g/binder-secret: key values.yaml settings config.BinderHub.build_token_secret added',
       'to review: nothing',
     ]);
+  }, 60000);
+});
+
+describeWithRealChart('Ingresses as operators write them, adopted and compared with helm template', chart => {
+  // Each over the guide's Docker Hub example: mybinder.org-deploy's kube-lego https with the class annotation and two
+  // binder hosts, and Traefik's middlewares with a second hub host.
+  test.each([
+    ['ingress-kube-lego', []],
+    // The class only the binder Ingress named reaches the hub's (noted by adopt): in the Ingress and in the values the chart keeps.
+    ['ingress-traefik', ['Ingress/ovh2/jupyterhub spec.ingressClassName', 'Secret/ovh2/hub ingress.ingressClassName']],
+  ])('%s: both Ingresses as helm renders them; to review only what adopt noted', (layer, review) => {
+    const files = [...guideFiles('dockerhub', exampleWorkspace('adopt-renders-')), fixture(`layers/${layer}.yaml`)];
+    const result = compare('ovh2', files, {}, ChartSource.local(chart));
+    if (!('comparison' in result)) throw new Error(`no comparison: ${result.unavailable}`);
+    expect(result.comparison.review.map(d => `${d.id} ${d.type === 'field' ? d.field.path : d.type === 'setting' ? d.setting.path : d.type}`)).toEqual(review);
+    const onPurpose = result.comparison.onPurpose.flatMap(group => group.differences).filter(d => d.id.startsWith('Ingress/'));
+    expect(onPurpose.every(d => d.type === 'field' && d.field.path.startsWith('metadata.labels'))).toBe(true); // our deployment label
   }, 60000);
 });

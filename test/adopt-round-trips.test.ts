@@ -83,14 +83,12 @@ describeWithRealChart('the guide\'s examples, adopted and compared with helm tem
     expect(comparison.onPurpose.map(group => group.reason.split(':')[0])).toEqual(ON_PURPOSE(guide, EXPECTED[guide].factory).map(reason => reason.split(':')[0]));
   }, 120000);
 
-  test('the guide\'s HTTPS section and DinD resources over the Docker Hub example: the same TLS Secrets and quantities', () => {
+  test('the guide\'s HTTPS section and DinD resources over the Docker Hub example: the same TLS Secrets, annotations and quantities', () => {
     const files = [...guideFiles('dockerhub', dir), fixture('guide-https/config.yaml'), fixture('layers/dind-resources.yaml')];
     const comparison = roundTrip('https', files, EXPECTED.dockerhub, true);
     expect(comparison.onPurpose.map(group => group.reason.split(':')[0])).toEqual([
       ...ON_PURPOSE('https', 'dockerHub').slice(0, 5),
       'the ingress prop points BinderHub at its hub inside the cluster (config.BinderHub.hub_url_local)',
-      'the ingress prop names the class in spec.ingressClassName, in place of the deprecated annotation kubernetes.io/ingress.class, '
-        + 'and lets the cert-manager issuer annotation alone ask for the certificate (kubernetes.io/tls-acme left out)',
       ...ON_PURPOSE('https', 'dockerHub').slice(5),
     ].map(reason => reason.split(':')[0]));
   }, 120000);

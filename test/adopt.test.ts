@@ -172,14 +172,29 @@ describe('bad input: one line naming the file or setting, no secret', () => {
     ['dind without a registry', () => planAdoption('x', { ...legacy(), config: { BinderHub: { use_registry: false } } }), /^the values build with Builder\.dind\(\) but push to no registry/],
     ['an Ingress for one host', () => planAdoption('x', { ...legacy(), ingress: { enabled: true, hosts: ['binder.example.org'] } }),
       /^ingress\.enabled is true but jupyterhub\.ingress\.enabled is not/],
-    ['tls-acme without an issuer', () => planAdoption('x', { ...legacy(), ...ingresses({ 'kubernetes.io/tls-acme': 'true' }) }),
-      /^ingress\.annotations has kubernetes\.io\/tls-acme without cert-manager\.io\/cluster-issuer or cert-manager\.io\/issuer: cert-manager then uses its default issuer, which adopt cannot see; add /],
+    ['a host that is no DNS name, named by its setting', () => planAdoption('x', { ...legacy(), ...ingresses({}), ingress: { ...(ingresses({}).ingress as Values), hosts: ['binder.example.org', 'Old.Example.org'] } }),
+      /^ingress\.hosts\[1\] "Old\.Example\.org" is not a DNS name; give one such as binder\.example\.org in the values files$/],
+    ['a host of both Ingresses, named by both settings', () => planAdoption('x', { ...legacy(), ...ingresses({}), ingress: { ...(ingresses({}).ingress as Values), hosts: ['binder.example.org', 'hub.example.org'] } }),
+      /^ingress\.hosts\[1\] and jupyterhub\.ingress\.hosts\[0\] are both "hub\.example\.org"; the ingress prop routes each host to one of BinderHub and JupyterHub: list it once$/],
+    ['an issuer name that is no object name, named by its annotation', () => planAdoption('x', { ...legacy(), ...ingresses({ 'cert-manager.io/cluster-issuer': 'Lets Encrypt' }) }),
+      /^ingress\.annotations\["cert-manager\.io\/cluster-issuer"\] "Lets Encrypt" is not a valid object name: .*, such as letsencrypt-prod$/],
+    ['a TLS Secret name that is no object name, named by its setting', () => planAdoption('x', { ...legacy(), ...ingresses({}), ingress: { ...(ingresses({}).ingress as Values), tls: [{ secretName: 'Binder_TLS' }] } }),
+      /^ingress\.tls\[0\]\.secretName "Binder_TLS" is not a valid object name/],
+    ['an ingressClassName that is no object name, named by its setting', () => planAdoption('x', { ...legacy(), ...ingresses({}), ingress: { ...(ingresses({}).ingress as Values), ingressClassName: 'Nginx' } }),
+      /^ingress\.ingressClassName "Nginx" is not a valid object name/],
+    ['TLS for the binder host only, named by the settings', () => planAdoption('x', { ...legacy(), ...ingresses({}), jupyterhub: { ingress: { enabled: true, hosts: ['hub.example.org'] } } }),
+      /^ingress\.tls gives binder\.example\.org TLS but jupyterhub\.ingress\.tls has no entry for hub\.example\.org; the ingress prop serves both hosts over https or both over http .*: add the missing tls entry to the values files, or remove the other$/],
+    ['a class annotation that another class contradicts', () => planAdoption('x', {
+      ...legacy(), ...ingresses({ 'kubernetes.io/ingress.class': 'traefik' }), jupyterhub: { ingress: { ...((ingresses({}).jupyterhub as Values).ingress as Values), ingressClassName: 'nginx' } },
+    }), /^ingress\.annotations\["kubernetes\.io\/ingress\.class"\] is traefik but jupyterhub\.ingress\.ingressClassName is nginx; the ingress prop takes one class for both Ingresses: give them the same class in the values files$/],
+    ['an Ingress without hosts', () => planAdoption('x', { ...legacy(), ...ingresses({}), ingress: { ...(ingresses({}).ingress as Values), hosts: [] } }),
+      /^ingress\.hosts must list the host names, such as \[binder\.example\.org\]: the ingress prop routes by host$/],
     ['the hub Ingress and Let\'s Encrypt both', () => planAdoption('x', {
       ...legacy(), ...ingresses({}), jupyterhub: { ...(ingresses({}).jupyterhub as Values), proxy: { https: { enabled: true, type: 'letsencrypt', hosts: ['hub.example.org'] } } },
     }), /^jupyterhub\.ingress and the jupyterhub chart's Let's Encrypt \(jupyterhub\.proxy\.https\) are both enabled; .*disable one/],
     ['Let\'s Encrypt without a contact email', () => planAdoption('x', {
       ...legacy(), ingress: ingresses({}).ingress, jupyterhub: { proxy: { https: { enabled: true, type: 'letsencrypt', hosts: ['hub.example.org'] } } },
-    }), /^jupyterhub\.proxy\.https\.letsencrypt\.contactEmail is missing: Tls\.letsEncrypt needs the address/],
+    }), /^jupyterhub\.proxy\.https\.letsencrypt\.contactEmail is missing: the chart's Let's Encrypt needs the address Let's Encrypt writes to; set it in the values files$/],
     ['dind memory in no whole mebibytes', () => planAdoption('x', { ...legacy(), dind: { enabled: true, resources: { limits: { memory: '4G' } } } }),
       /^dind\.resources\.memory\.limit "4G" is not a whole number of mebibytes, which the container's memory takes; write it in Mi or Gi/],
     ['a dind CPU that is no quantity', () => planAdoption('x', { ...legacy(), dind: { enabled: true, resources: { requests: { cpu: 'lots' } } } }),
@@ -370,21 +385,30 @@ test('the live release\'s tokens fill the missing ones; a differing one keeps th
 describe('the guide\'s HTTPS section and Let\'s Encrypt', () => {
   const https = () => readValuesLayers([...guideFiles('dockerhub', os.tmpdir()), fixture('guide-https/config.yaml')]);
 
-  test('cert-manager\'s Issuer with the same TLS Secrets, the class from the old annotation; tls-acme replaced by the issuer annotation', () => {
+  test('cert-manager\'s Issuer with the same TLS Secrets; the class annotation and kubernetes.io/tls-acme kept as the files have them', () => {
     const plan = planAdoption('https', https());
+    const annotations = { 'kubernetes.io/ingress.class': 'nginx', 'kubernetes.io/tls-acme': 'true' };
     expect(plan.ingress).toEqual({
-      binderHost: 'binder.example.net', hubHost: 'hub.binder.example.net', ingressClassName: 'nginx',
+      binderHost: 'binder.example.net', hubHost: 'hub.binder.example.net', binderAnnotations: annotations, hubAnnotations: annotations,
       binderTls: { certManager: { issuer: 'letsencrypt-production', secretName: 'binder-example-net-tls' } },
       hubTls: { certManager: { issuer: 'letsencrypt-production', secretName: 'hub-binder-example-net-tls' } },
     });
     expect(plan.hubUrl).toBeUndefined();
     expect(plan.notes).toEqual([
-      { setting: 'jupyterhub.ingress.annotations["kubernetes.io/tls-acme"]', outcome: 'replaced by the issuer annotation Tls.certManager sets' },
-      { setting: 'ingress.annotations["kubernetes.io/tls-acme"]', outcome: 'replaced by the issuer annotation Tls.certManager sets' },
       { setting: 'service.type', outcome: 'set by the ingress prop' },
       { setting: 'jupyterhub.proxy.service.type', outcome: 'set by the ingress prop' },
     ]);
-    expect(adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts')).toContain('binderTls: Tls.certManager({\n      "issuer": "letsencrypt-production",\n      "secretName": "binder-example-net-tls"\n    })');
+    const module = adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts');
+    expect(module).toContain('binderTls: Tls.certManager({\n      "issuer": "letsencrypt-production",\n      "secretName": "binder-example-net-tls"\n    })');
+    expect(module).toContain('binderAnnotations: {\n      "kubernetes.io/ingress.class": "nginx",\n      "kubernetes.io/tls-acme": "true"\n    }');
+  });
+
+  test('kubernetes.io/tls-acme alone asks cert-manager\'s default issuer: Tls.certManager({ defaultIssuer: true }) into the same Secret', () => {
+    const values = https();
+    for (const ingress of [values.ingress, (values.jupyterhub as Values).ingress] as Values[]) delete (ingress.annotations as Values)['cert-manager.io/issuer'];
+    const plan = planAdoption('acme', values);
+    expect(plan.ingress?.binderTls).toEqual({ certManager: { defaultIssuer: true, secretName: 'binder-example-net-tls' } });
+    expect(plan.ingress?.hubAnnotations).toEqual({ 'kubernetes.io/ingress.class': 'nginx' });
   });
 
   test('the guide\'s `https:` map among the annotations is listed: the API server refuses a map there', () => {
@@ -411,30 +435,77 @@ describe('the guide\'s HTTPS section and Let\'s Encrypt', () => {
     expect(adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts')).toContain('hubTls: Tls.letsEncrypt("ops@example.net")');
   });
 
-  test('several hosts: the first is served, the others and their TLS are listed', () => {
+  test('several hosts: the others become binderExtraHosts under the first host\'s TLS Secret; the other entry is listed', () => {
     const values = https();
     Object.assign(values.ingress as Values, {
       hosts: ['binder.example.net', 'mybinder.example.net'],
       tls: [{ secretName: 'other-tls', hosts: ['mybinder.example.net'] }, { secretName: 'binder-example-net-tls', hosts: ['binder.example.net'] }],
     });
     const plan = planAdoption('hosts', values);
+    expect(plan.ingress?.binderExtraHosts).toEqual(['mybinder.example.net']);
     expect(plan.ingress?.binderTls).toEqual({ certManager: { issuer: 'letsencrypt-production', secretName: 'binder-example-net-tls' } });
-    expect(plan.notes).toContainEqual(
-      { setting: 'ingress.hosts[1]', outcome: 'mybinder.example.net not carried over: the ingress prop serves one host per chart; route it with an Ingress of your own' });
-    expect(plan.notes).toContainEqual(
-      { setting: 'ingress.tls[0]', outcome: 'not carried over: TLS for another host than binder.example.net; add it by hand if you need it' });
+    expect(plan.notes.slice(0, 2)).toEqual([
+      { setting: 'ingress.tls[0]', outcome: 'not carried over: the ingress prop gives binder.example.net, mybinder.example.net one TLS Secret, binder-example-net-tls' },
+      { setting: 'ingress.tls[1].hosts', outcome: 'mybinder.example.net added: the ingress prop gives every host of the Ingress its TLS' },
+    ]);
   });
 
-  test('an issuer annotation without a tls entry issued nothing: plain http stays, the annotations are listed', () => {
+  test('an issuer annotation without a tls entry issued nothing: plain http stays, the annotations kept as written', () => {
     const values = https();
     delete (values.ingress as Values).tls;
     delete ((values.jupyterhub as Values).ingress as Values).tls;
     const plan = planAdoption('plain', values);
     expect(plan.ingress?.binderTls).toBeUndefined();
     expect(plan.ingress?.hubTls).toBeUndefined();
-    expect(plan.notes).toContainEqual({
-      setting: 'ingress.annotations', outcome: 'cert-manager\'s annotations not carried over: without a tls entry for binder.example.net it issued nothing, so binder.example.net stays plain http',
+    expect(plan.ingress?.binderAnnotations).toEqual({ 'kubernetes.io/ingress.class': 'nginx', 'kubernetes.io/tls-acme': 'true', 'cert-manager.io/issuer': 'letsencrypt-production' });
+  });
+});
+
+describe('Ingresses as mybinder.org-deploy and Traefik users write them', () => {
+  const guide = () => readValuesLayers(guideFiles('dockerhub', os.tmpdir()));
+
+  test('the binderhub chart\'s ingress.https (kube-lego) becomes cert-manager\'s default issuer into the chart\'s Secret for every host; other annotations kept', () => {
+    const plan = planAdoption('ovh2', { ...guide(), ...readValuesLayers([fixture('layers/ingress-kube-lego.yaml')]) });
+    expect(plan.ingress).toEqual({
+      binderHost: 'ovh2.binder.example.org', hubHost: 'hub.ovh2.binder.example.org', binderExtraHosts: ['ovh.binder.example.org'],
+      binderAnnotations: { 'kubernetes.io/ingress.class': 'nginx' },
+      hubAnnotations: { 'ingress.kubernetes.io/proxy-body-size': '64m', 'kubernetes.io/ingress.class': 'nginx' },
+      binderTls: { certManager: { defaultIssuer: true, secretName: 'kubelego-tls-binder-ovh2' } },
+      hubTls: { certManager: { defaultIssuer: true, secretName: 'kubelego-tls-hub' } },
     });
+    expect(plan.notes.filter(n => /ingress/.test(n.setting))).toEqual([]);
+  });
+
+  test('the kube-lego Secret follows the release name, and a tls list the chart ignores then is listed', () => {
+    const values = { ...guide(), ...readValuesLayers([fixture('layers/ingress-kube-lego.yaml')]) };
+    (values.ingress as Values).tls = [{ secretName: 'unused-tls', hosts: ['ovh2.binder.example.org'] }];
+    const plan = planAdoption('ovh2', values, { releaseName: 'binderhub' });
+    expect(plan.ingress?.binderTls).toEqual({ certManager: { defaultIssuer: true, secretName: 'kubelego-tls-binder-binderhub' } });
+    expect(plan.notes).toContainEqual({
+      setting: 'ingress.tls', outcome: 'not carried over: with ingress.https (type kube-lego) on, the chart rendered its own TLS entry in place of it, as adopted',
+    });
+  });
+
+  test('ingress.https of another type made nothing: listed, and no TLS from it', () => {
+    const values = { ...guide(), ...readValuesLayers([fixture('layers/ingress-kube-lego.yaml')]) };
+    (values.ingress as Values).https = { enabled: true, type: 'nginx' };
+    (values.jupyterhub as Values).ingress = { ...((values.jupyterhub as Values).ingress as Values), tls: [] };
+    const plan = planAdoption('ovh2', values);
+    expect(plan.ingress?.binderTls).toBeUndefined();
+    expect(plan.notes).toContainEqual({ setting: 'ingress.https', outcome: 'not carried over: the chart acts on type kube-lego only, so type nginx made nothing' });
+  });
+
+  test('Traefik: ingressClassName, middlewares and a ClusterIssuer kept; a class only the binder Ingress names is noted on the hub\'s', () => {
+    const plan = planAdoption('traefik', { ...guide(), ...readValuesLayers([fixture('layers/ingress-traefik.yaml')]) });
+    expect(plan.ingress).toEqual({
+      binderHost: 'binder.example.org', hubHost: 'hub.example.org', hubExtraHosts: ['jupyter.example.org'], ingressClassName: 'traefik',
+      binderAnnotations: { 'traefik.ingress.kubernetes.io/router.middlewares': 'binder-ratelimit@kubernetescrd' },
+      hubAnnotations: { 'traefik.ingress.kubernetes.io/router.middlewares': 'binder-ratelimit@kubernetescrd,binder-headers@kubernetescrd' },
+      binderTls: { certManager: { clusterIssuer: 'letsencrypt-prod', secretName: 'binder-tls' } },
+      hubTls: { certManager: { clusterIssuer: 'letsencrypt-prod', secretName: 'hub-tls' } },
+    });
+    expect(plan.notes).toContainEqual({ setting: 'jupyterhub.ingress.ingressClassName', outcome: 'unset, adopted as traefik: the ingress prop takes one class for both Ingresses' });
+    expect(adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts')).toContain('hubExtraHosts: [\n      "jupyter.example.org"\n    ]');
   });
 });
 

@@ -79,6 +79,43 @@ describe('other TLS sources', () => {
   });
 });
 
+describe('what operators add: annotations, more hosts, cert-manager\'s default issuer', () => {
+  test('annotations reach each Ingress beside its TLS\'s; more hosts are routed, and one certificate covers a chart\'s hosts', () => {
+    const objects = synthBinderHub({
+      ingress: {
+        ...hosts, binderExtraHosts: ['old.example.org'], hubExtraHosts: ['jupyter.example.org'],
+        binderAnnotations: { 'traefik.ingress.kubernetes.io/router.middlewares': 'binder-ratelimit@kubernetescrd' },
+        hubAnnotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '64m' },
+        binderTls: Tls.certManager({ clusterIssuer: 'le' }), hubTls: Tls.secret('hub-cert'),
+      },
+    }, 'prod');
+    const binder = find(objects, 'Ingress', 'binderhub');
+    expect(binder.metadata.annotations).toEqual({ 'traefik.ingress.kubernetes.io/router.middlewares': 'binder-ratelimit@kubernetescrd', 'cert-manager.io/cluster-issuer': 'le' });
+    expect(binder.spec.rules.map((r: any) => r.host)).toEqual(['binder.example.org', 'old.example.org']);
+    expect(binder.spec.tls).toEqual([{ hosts: ['binder.example.org', 'old.example.org'], secretName: 'prod-binder-tls' }]);
+    const hub = find(objects, 'Ingress', 'jupyterhub');
+    expect(hub.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/proxy-body-size': '64m' });
+    expect(hub.spec.tls).toEqual([{ hosts: ['hub.example.org', 'jupyter.example.org'], secretName: 'hub-cert' }]);
+    expect(find(objects, 'ConfigMap', 'binder-hub-url').data.hub_url).toBe('https://hub.example.org/');
+  });
+
+  test('Tls.certManager({ defaultIssuer: true }) asks with kubernetes.io/tls-acme alone; the class annotation may stand for ingressClassName', () => {
+    const tls = Tls.certManager({ defaultIssuer: true, secretName: 'kubelego-tls-binder-prod' });
+    const objects = synthBinderHub({
+      ingress: { binderHost: hosts.binderHost, hubHost: hosts.hubHost, binderAnnotations: { 'kubernetes.io/ingress.class': 'nginx' }, binderTls: tls, hubTls: tls },
+    }, 'prod');
+    const binder = find(objects, 'Ingress', 'binderhub');
+    expect(binder.metadata.annotations).toEqual({ 'kubernetes.io/ingress.class': 'nginx', 'kubernetes.io/tls-acme': 'true' });
+    expect(binder.spec.ingressClassName).toBeUndefined();
+    expect(binder.spec.tls).toEqual([{ hosts: ['binder.example.org'], secretName: 'kubelego-tls-binder-prod' }]);
+  });
+
+  test('the hub\'s Let\'s Encrypt serves its extra hosts too', () => {
+    const setup = ingressSetup({ ...hosts, hubExtraHosts: ['jupyter.example.org'], binderTls: Tls.secret('b'), hubTls: Tls.letsEncrypt('admin@example.org') }, 'prod');
+    expect(((setup.values.jupyterhub as any).proxy.https.hosts)).toEqual(['hub.example.org', 'jupyter.example.org']);
+  });
+});
+
 describe('the chart values of an Ingress setup', () => {
   test('plain http without a class: each chart\'s Ingress with its host and no class, annotations or TLS; ClusterIP services; the hub API inside the cluster', () => {
     expect(ingressSetup({ binderHost: 'binder.example.org', hubHost: 'hub.example.org' }, 'prod').values).toStrictEqual({

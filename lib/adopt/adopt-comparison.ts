@@ -3,7 +3,6 @@ import * as yaml from 'js-yaml';
 import type { BuilderPlan } from './adopt-builder';
 import { TOKEN_SETTINGS } from './adopt';
 import { HUB_SECRET_KEYS } from './adopt-cluster';
-import { CLUSTER_ISSUER, INGRESS_CLASS, ISSUER, TLS_ACME } from './adopt-ingress';
 import { leafPaths } from './adopt-values';
 import type { RegistryFactory } from './adopt-registry';
 import { HUB_URL_CONFIG_MAP, HUB_URL_ENV, HUB_URL_EXTRA_CONFIG } from '../deployment/hub-url';
@@ -72,15 +71,9 @@ export interface AdoptionComparison {
   readonly replaceFirst: string[];
 }
 
-/** The two versions of the object a difference belongs to. */
-interface Sides {
-  readonly helm?: ManifestObject;
-  readonly ours?: ManifestObject;
-}
-
 interface Rule {
   readonly reason: (context: ComparisonContext) => string;
-  readonly matches: (difference: Difference, context: ComparisonContext, sides: Sides) => boolean;
+  readonly matches: (difference: Difference, context: ComparisonContext) => boolean;
 }
 
 const field = (d: Difference) => d.type === 'field' ? d.field : undefined;
@@ -148,26 +141,6 @@ const ON_PURPOSE: ReadonlyArray<Rule> = [
     matches: (d, c) => c.ingress && [setting(d, 'binder-secret')].some(s => s && s.change === 'added' && s.path === 'config.BinderHub.hub_url_local'),
   },
   {
-    reason: () => 'the ingress prop names the class in spec.ingressClassName, in place of the deprecated annotation kubernetes.io/ingress.class, '
-      + 'and lets the cert-manager issuer annotation alone ask for the certificate (kubernetes.io/tls-acme left out)',
-    matches: (d, c, sides) => {
-      const s = setting(d, 'hub');
-      // Secret hub's values.yaml holds the jupyterhub chart's ingress settings, the same change.
-      if (c.ingress && s !== undefined) {
-        return s.path === 'ingress.ingressClassName' && s.change === 'added'
-          || [INGRESS_CLASS, TLS_ACME].some(key => s.path === `ingress.annotations[${JSON.stringify(key)}]` && s.change === 'removed');
-      }
-      const f = field(d);
-      if (!c.ingress || f === undefined || kindOf(d.id) !== 'Ingress') return false;
-      const annotations = (object?: ManifestObject): Record<string, unknown> => (object?.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations ?? {};
-      const [before, after] = [annotations(sides.helm), annotations(sides.ours)];
-      if (f.path === 'spec.ingressClassName') return f.before === undefined && f.after === before[INGRESS_CLASS];
-      if (f.path === `metadata.annotations[${JSON.stringify(INGRESS_CLASS)}]`) return f.after === undefined && f.before === sides.ours?.spec?.ingressClassName;
-      return f.path === `metadata.annotations[${JSON.stringify(TLS_ACME)}]` && f.after === undefined
-        && [CLUSTER_ISSUER, ISSUER].some(key => after[key] !== undefined && after[key] === before[key]);
-    },
-  },
-  {
     reason: c => `Registry.${c.registry} sets the registry's API, login and token URLs that the values files left to BinderHub's defaults (docs/deployments.md#registries)`,
     matches: d => [setting(d, 'binder-secret')].some(s => s && s.change === 'added' && within(s.path, 'config.DockerRegistry')),
   },
@@ -201,8 +174,7 @@ export function compareAdoption(helmObjects: ManifestObject[], ours: { objects: 
   const newTokens: Difference[] = [];
   const review: Difference[] = [];
   for (const difference of differences) {
-    const sides = { helm: helmById.get(difference.id), ours: oursById.get(difference.id) };
-    const rule = ON_PURPOSE.findIndex(r => r.matches(difference, context, sides));
+    const rule = ON_PURPOSE.findIndex(r => r.matches(difference, context));
     if (rule >= 0) onPurpose[rule].differences.push(difference);
     else if (isGeneratedToken(difference, context)) newTokens.push(difference);
     else review.push(difference);

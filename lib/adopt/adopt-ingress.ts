@@ -1,7 +1,8 @@
 import { AdoptionNote } from './adopt-registry';
 import { getPath, leafPaths, takePath } from './adopt-values';
 import { ConfigError } from '../core/errors';
-import { CertManagerTlsProps, IngressOptions, ingressSetup, Tls } from '../deployment/ingress';
+import { checkAnnotations, checkObjectName, hostNameProblem } from '../core/names';
+import { CertManagerTlsProps, CLUSTER_ISSUER, INGRESS_CLASS, IngressOptions, ingressSetup, isContactEmail, ISSUER, Tls, TLS_ACME } from '../deployment/ingress';
 import { PUBLIC_HOSTS_OWNED_PATHS } from '../deployment/public-hosts';
 import { isEmptyValue, isPlainObject, Values } from '../core/values';
 
@@ -15,26 +16,38 @@ export type TlsPlan = { readonly certManager: CertManagerTlsProps } | { readonly
 export interface IngressPlan {
   readonly binderHost: string;
   readonly hubHost: string;
+  readonly binderExtraHosts?: string[];
+  readonly hubExtraHosts?: string[];
   readonly ingressClassName?: string;
+  readonly binderAnnotations?: Record<string, string>;
+  readonly hubAnnotations?: Record<string, string>;
   readonly binderTls?: TlsPlan;
   readonly hubTls?: TlsPlan;
 }
 
 /** The settings of an Ingress section that become props; others are noted as not carried over. */
-const READ_KEYS = ['enabled', 'hosts', 'ingressClassName', 'tls'];
-/** The Ingress annotations adopt reads: cert-manager's issuers and its default-issuer switch, and the old class annotation. */
-export const CLUSTER_ISSUER = 'cert-manager.io/cluster-issuer';
-export const ISSUER = 'cert-manager.io/issuer';
-export const TLS_ACME = 'kubernetes.io/tls-acme';
-export const INGRESS_CLASS = 'kubernetes.io/ingress.class';
+const READ_KEYS = ['enabled', 'hosts', 'ingressClassName', 'tls', 'annotations'];
+
+/** What one chart's Ingress (or the hub's Let's Encrypt) becomes. */
+interface SidePlan {
+  /** Its values section, for messages. */
+  readonly setting: string;
+  /** The setting its TLS came from (or would), for messages. */
+  readonly tlsSetting: string;
+  readonly hosts: string[];
+  readonly className?: string;
+  readonly annotations: Record<string, string>;
+  readonly tls?: TlsPlan;
+}
 
 /**
  * Takes both charts' Ingress settings (`ingress.*`, `jupyterhub.ingress.*`, or for the hub the jupyterhub chart's
- * Let's Encrypt, `jupyterhub.proxy.https`) out of `values` when they are enabled, as the `ingress` prop: the first host
- * of each (the others are noted), the class, and TLS from the `tls` entry of that host, issued by cert-manager when
- * an issuer annotation says so. The settings the prop owns besides (service types, `hub_url_local`) are noted.
+ * Let's Encrypt, `jupyterhub.proxy.https`) out of `values` when they are enabled, as the `ingress` prop: the hosts,
+ * the class, the annotations as written, and TLS from the `tls` entry of the first host (or the binderhub chart's
+ * `ingress.https`, which makes one), issued by cert-manager when an issuer annotation or `kubernetes.io/tls-acme` says
+ * so. The settings the prop owns besides (service types, `hub_url_local`) are noted. Refusals name the settings.
  */
-export function planIngress(values: Values, notes: AdoptionNote[]): IngressPlan | undefined {
+export function planIngress(values: Values, notes: AdoptionNote[], releaseName: string): IngressPlan | undefined {
   const binderOn = getPath(values, 'ingress.enabled') === true;
   const hubOn = getPath(values, 'jupyterhub.ingress.enabled') === true;
   const letsEncrypt = getPath(values, 'jupyterhub.proxy.https.enabled') === true && getPath(values, 'jupyterhub.proxy.https.type') === 'letsencrypt';
@@ -48,26 +61,30 @@ export function planIngress(values: Values, notes: AdoptionNote[]): IngressPlan 
     throw new ConfigError('jupyterhub.ingress and the jupyterhub chart\'s Let\'s Encrypt (jupyterhub.proxy.https) are both enabled; the ingress prop takes one '
       + 'for the hub: disable one in the values files');
   }
-  const binder = section(values, 'ingress');
-  const binderHost = firstHost(binder, 'ingress', notes);
-  const hub = hubOn ? hubIngress(values, notes) : hubLetsEncrypt(values, notes);
-  const binderClass = binder.ingressClassName ?? annotation(binder, INGRESS_CLASS);
-  const className = binderClass ?? hub.className;
-  if (binderClass !== undefined && hub.className !== undefined && hub.className !== binderClass) {
-    notes.push({ setting: 'jupyterhub.ingress.ingressClassName', outcome: `${hub.className} not carried over: the ingress prop takes one class for both hosts, ${binderClass}` });
+  const binder = sidePlan(values, 'ingress', releaseName, notes);
+  const hub = hubOn ? sidePlan(values, 'jupyterhub.ingress', releaseName, notes) : hubLetsEncrypt(values, notes);
+  checkHosts([binder, hub]);
+  if ((binder.tls === undefined) !== (hub.tls === undefined)) {
+    const [https, http] = binder.tls ? [binder, hub] : [hub, binder];
+    throw new ConfigError(`${https.tlsSetting} gives ${https.hosts[0]} TLS but ${http.tlsSetting} has no entry for ${http.hosts[0]}; the ingress prop serves both hosts `
+      + 'over https or both over http (a browser refuses to mix them): add the missing tls entry to the values files, or remove the other');
   }
+  const className = sharedClass(binder, hub, notes);
   const plan: IngressPlan = {
-    binderHost,
-    hubHost: hub.host,
-    ...(typeof className === 'string' ? { ingressClassName: className } : {}),
-    ...withTls('binderTls', tlsOf(binder, binderHost, 'ingress', notes)),
-    ...withTls('hubTls', hub.tls),
+    binderHost: binder.hosts[0],
+    hubHost: hub.hosts[0],
+    ...optional('binderExtraHosts', binder.hosts.slice(1)),
+    ...optional('hubExtraHosts', hub.hosts.slice(1)),
+    ...(className === undefined ? {} : { ingressClassName: className }),
+    ...optional('binderAnnotations', binder.annotations),
+    ...optional('hubAnnotations', hub.annotations),
+    ...(binder.tls ? { binderTls: binder.tls } : {}),
+    ...(hub.tls ? { hubTls: hub.tls } : {}),
   };
-  noteRest(binder, 'ingress', notes);
   for (const owned of PUBLIC_HOSTS_OWNED_PATHS) {
     if (takePath(values, owned) !== undefined) notes.push({ setting: owned, outcome: 'set by the ingress prop' });
   }
-  ingressSetup(ingressOptions(plan), 'adopt'); // the prop's own checks
+  ingressSetup(ingressOptions(plan), releaseName); // the prop's own checks, which the ones above leave nothing to refuse
   return plan;
 }
 
@@ -81,34 +98,59 @@ function tlsFor(plan: TlsPlan): Tls {
   return 'secretName' in plan ? Tls.secret(plan.secretName) : Tls.letsEncrypt(plan.letsEncrypt);
 }
 
-interface HubPlan {
-  readonly host: string;
-  readonly className?: unknown;
-  readonly tls?: TlsPlan;
+/** `{ [key]: value }` when the list or map has something, else nothing: the prop's default is the same. */
+function optional<K extends string, V extends object>(key: K, value: V): Partial<Record<K, V>> {
+  return Object.keys(value).length > 0 ? { [key]: value } as Record<K, V> : {};
 }
 
-/** The hub behind the jupyterhub chart's Ingress. */
-function hubIngress(values: Values, notes: AdoptionNote[]): HubPlan {
-  const hub = section(values, 'jupyterhub.ingress');
-  const host = firstHost(hub, 'jupyterhub.ingress', notes);
-  const plan = { host, className: hub.ingressClassName ?? annotation(hub, INGRESS_CLASS), tls: tlsOf(hub, host, 'jupyterhub.ingress', notes) };
-  noteRest(hub, 'jupyterhub.ingress', notes);
-  return plan;
+/** One chart's Ingress, as its template renders it. */
+function sidePlan(values: Values, setting: string, releaseName: string, notes: AdoptionNote[]): SidePlan {
+  const ingress = section(values, setting);
+  const hosts = hostsOf(ingress.hosts, `${setting}.hosts`);
+  const className = ingress.ingressClassName ?? undefined;
+  if (className !== undefined) checkObjectName(`${setting}.ingressClassName`, className as string, 'nginx (kubectl get ingressclass)');
+  const annotations = annotationsOf(ingress, setting, notes);
+  const kubeLego = setting === 'ingress' ? kubeLegoTls(ingress, hosts, releaseName, notes) : undefined;
+  if (kubeLego && !(TLS_ACME in annotations)) annotations[TLS_ACME] = 'true';
+  const tls = tlsOf(kubeLego ? [kubeLego] : Array.isArray(ingress.tls) ? ingress.tls : [], annotations, hosts, setting, notes);
+  noteRest(ingress, setting, notes);
+  return { setting, tlsSetting: kubeLego ? `${setting}.https` : `${setting}.tls`, hosts, className: className as string | undefined, annotations, tls };
+}
+
+/**
+ * The TLS entry the binderhub chart makes itself when `ingress.https` is enabled with type `kube-lego` (its default):
+ * Secret `kubelego-tls-binder-<release>` for every host, which `kubernetes.io/tls-acme` asks cert-manager to fill; the
+ * chart then ignores `ingress.tls`. Another type makes nothing.
+ */
+function kubeLegoTls(ingress: Values, hosts: string[], releaseName: string, notes: AdoptionNote[]): Values | undefined {
+  const enabled = takePath(ingress, 'https.enabled');
+  const type = takePath(ingress, 'https.type') ?? 'kube-lego';
+  if (enabled !== true) return undefined;
+  if (type !== 'kube-lego') {
+    notes.push({ setting: 'ingress.https', outcome: `not carried over: the chart acts on type kube-lego only, so type ${String(type)} made nothing` });
+    return undefined;
+  }
+  if (Array.isArray(ingress.tls) && ingress.tls.length > 0) {
+    notes.push({ setting: 'ingress.tls', outcome: 'not carried over: with ingress.https (type kube-lego) on, the chart rendered its own TLS entry in place of it, as adopted' });
+  }
+  return { secretName: `kubelego-tls-binder-${releaseName}`, hosts };
 }
 
 /** The hub on the jupyterhub chart's own Let's Encrypt (`jupyterhub.proxy.https`), its proxy-public a LoadBalancer. */
-function hubLetsEncrypt(values: Values, notes: AdoptionNote[]): HubPlan {
-  const https = section(values, 'jupyterhub.proxy.https');
-  const host = firstHost(https, 'jupyterhub.proxy.https', notes);
+function hubLetsEncrypt(values: Values, notes: AdoptionNote[]): SidePlan {
+  const setting = 'jupyterhub.proxy.https';
+  const https = section(values, setting);
+  const hosts = hostsOf(https.hosts, `${setting}.hosts`);
   const email = takePath(https, 'letsencrypt.contactEmail');
-  if (typeof email !== 'string') {
-    throw new ConfigError('jupyterhub.proxy.https.letsencrypt.contactEmail is missing: Tls.letsEncrypt needs the address Let\'s Encrypt writes to; add it to the values files');
+  if (!isContactEmail(email as string)) {
+    throw new ConfigError(`${setting}.letsencrypt.contactEmail ${email == null ? 'is missing' : `"${String(email)}" is not an email address`}: `
+      + 'the chart\'s Let\'s Encrypt needs the address Let\'s Encrypt writes to; set it in the values files');
   }
   for (const read of ['enabled', 'type', 'hosts']) takePath(https, read);
-  for (const leaf of leafPaths(https, 'jupyterhub.proxy.https')) {
+  for (const leaf of leafPaths(https, setting)) {
     notes.push({ setting: leaf, outcome: 'not carried over: Tls.letsEncrypt takes the contact email only; add it by hand if you need it' });
   }
-  return { host, tls: { letsEncrypt: email } };
+  return { setting, tlsSetting: setting, hosts, annotations: {}, tls: { letsEncrypt: email as string } };
 }
 
 function section(values: Values, path: string): Values {
@@ -117,72 +159,112 @@ function section(values: Values, path: string): Values {
   return value;
 }
 
-function annotation(ingress: Values, key: string): unknown {
-  return isPlainObject(ingress.annotations) ? ingress.annotations[key] : undefined;
+function hostsOf(hosts: unknown, setting: string): string[] {
+  if (!Array.isArray(hosts) || hosts.length === 0 || hosts.some(host => typeof host !== 'string')) {
+    throw new ConfigError(`${setting} must list the host names, such as [binder.example.org]: the ingress prop routes by host`);
+  }
+  return hosts;
 }
 
-/** The first host; the others are noted, as the prop serves one host per chart. */
-function firstHost(ingress: Values, setting: string, notes: AdoptionNote[]): string {
-  const hosts = ingress.hosts;
-  if (!Array.isArray(hosts) || typeof hosts[0] !== 'string') throw new ConfigError(`${setting}.hosts must list the host name, such as [binder.example.org]`);
-  hosts.slice(1).forEach((host, i) => notes.push({
-    setting: `${setting}.hosts[${i + 1}]`, outcome: `${host} not carried over: the ingress prop serves one host per chart; route it with an Ingress of your own`,
-  }));
-  return hosts[0];
+/** Every host a DNS name, and none twice: the prop routes each to one place. */
+function checkHosts(sides: SidePlan[]): void {
+  const seen = new Map<string, string>();
+  for (const side of sides) {
+    side.hosts.forEach((host, i) => {
+      const setting = `${side.setting}.hosts[${i}]`;
+      const problem = hostNameProblem(host);
+      if (problem) throw new ConfigError(`${setting} "${host}" ${problem}; give one such as binder.example.org in the values files`);
+      const other = seen.get(host);
+      if (other) throw new ConfigError(`${other} and ${setting} are both "${host}"; the ingress prop routes each host to one of BinderHub and JupyterHub: list it once`);
+      seen.set(host, setting);
+    });
+  }
+}
+
+/** The annotations as written (strings); one the API server would refuse is noted. */
+function annotationsOf(ingress: Values, setting: string, notes: AdoptionNote[]): Record<string, string> {
+  const given = isPlainObject(ingress.annotations) ? ingress.annotations : {};
+  const kept: Record<string, string> = {};
+  // Annotation keys hold dots and slashes: they are named whole, not as dotted paths.
+  for (const [key, value] of Object.entries(given)) {
+    if (typeof value === 'string') kept[key] = value;
+    else {
+      notes.push({
+        setting: `${setting}.annotations["${key}"]`,
+        outcome: 'not carried over: an annotation\'s value must be a string, so the API server refuses this one (the guide\'s https section has such a map by mistake)',
+      });
+    }
+  }
+  checkAnnotations(`${setting}.annotations`, kept);
+  return kept;
 }
 
 /**
- * The TLS of `host`: the `tls` entry that names it (or names no hosts), its Secret issued by cert-manager when an
- * issuer annotation is there. cert-manager issues nothing for an Ingress without a `tls` entry, so an issuer
- * annotation alone means plain http, as before; `kubernetes.io/tls-acme` alone asks for cert-manager's default issuer,
- * which adopt cannot see.
+ * The TLS of the first host: the `tls` entry that names it (or names no hosts), its Secret issued by cert-manager
+ * when an issuer annotation or `kubernetes.io/tls-acme: "true"` is there (that annotation then comes from the Tls, not
+ * the annotations). cert-manager issues nothing for an Ingress without a `tls` entry, so then the annotations stay
+ * as they are and the host plain http. The prop gives every host of a chart the one certificate; what else the
+ * entries had is noted.
  */
-function tlsOf(ingress: Values, host: string, setting: string, notes: AdoptionNote[]): TlsPlan | undefined {
-  const entries = Array.isArray(ingress.tls) ? ingress.tls : [];
-  const index = entries.findIndex(e => isPlainObject(e) && typeof e.secretName === 'string' && (!Array.isArray(e.hosts) || e.hosts.includes(host)));
-  entries.forEach((_entry, i) => {
-    if (i !== index) notes.push({ setting: `${setting}.tls[${i}]`, outcome: `not carried over: TLS for another host than ${host}; add it by hand if you need it` });
-  });
-  const clusterIssuer = annotation(ingress, CLUSTER_ISSUER);
-  const issuer = annotation(ingress, ISSUER);
-  const issuers = { ...(typeof clusterIssuer === 'string' ? { clusterIssuer } : {}), ...(typeof issuer === 'string' && clusterIssuer === undefined ? { issuer } : {}) };
-  const acme = annotation(ingress, TLS_ACME);
+function tlsOf(entries: unknown[], annotations: Record<string, string>, hosts: string[], setting: string, notes: AdoptionNote[]): TlsPlan | undefined {
+  const index = entries.findIndex(e => isPlainObject(e) && typeof e.secretName === 'string' && (!Array.isArray(e.hosts) || e.hosts.includes(hosts[0])));
   if (index < 0) {
-    if (Object.keys(issuers).length > 0 || acme !== undefined) {
-      notes.push({ setting: `${setting}.annotations`, outcome: `cert-manager's annotations not carried over: without a tls entry for ${host} it issued nothing, so ${host} stays plain http` });
-    }
+    entries.forEach((_entry, i) => notes.push({ setting: `${setting}.tls[${i}]`, outcome: `not carried over: no TLS for ${hosts[0]}, so the ingress prop serves ${hosts.join(', ')} over http` }));
     return undefined;
   }
-  const secretName = (entries[index] as Values).secretName as string;
-  if (Object.keys(issuers).length === 0) {
-    if (String(acme) === 'true') {
-      throw new ConfigError(`${setting}.annotations has ${TLS_ACME} without ${CLUSTER_ISSUER} or ${ISSUER}: cert-manager then uses its default issuer, which adopt `
-        + `cannot see; add ${CLUSTER_ISSUER}: <name> (kubectl get clusterissuer) or ${ISSUER}: <name> to the values files`);
-    }
-    return { secretName };
-  }
-  if (acme !== undefined) notes.push({ setting: `${setting}.annotations["${TLS_ACME}"]`, outcome: 'replaced by the issuer annotation Tls.certManager sets' });
-  if (clusterIssuer !== undefined && issuer !== undefined) notes.push({ setting: `${setting}.annotations["${ISSUER}"]`, outcome: `not carried over: ${CLUSTER_ISSUER} is used` });
-  return { certManager: { ...issuers, secretName } };
+  const entry = entries[index] as Values;
+  const secretName = entry.secretName as string;
+  checkObjectName(`${setting}.tls[${index}].secretName`, secretName);
+  entries.forEach((_entry, i) => {
+    if (i !== index) notes.push({ setting: `${setting}.tls[${i}]`, outcome: `not carried over: the ingress prop gives ${hosts.join(', ')} one TLS Secret, ${secretName}` });
+  });
+  const uncovered = Array.isArray(entry.hosts) ? hosts.filter(host => !(entry.hosts as unknown[]).includes(host)) : [];
+  if (uncovered.length > 0) notes.push({ setting: `${setting}.tls[${index}].hosts`, outcome: `${uncovered.join(', ')} added: the ingress prop gives every host of the Ingress its TLS` });
+  const issuer = certManagerIssuer(annotations, setting);
+  return issuer ? { certManager: { ...issuer, secretName } } : { secretName };
 }
 
-function withTls(prop: 'binderTls' | 'hubTls', tls: TlsPlan | undefined): Partial<Record<'binderTls' | 'hubTls', TlsPlan>> {
-  return tls === undefined ? {} : { [prop]: tls };
+/** The issuer the annotations ask cert-manager for, taken out of them (the Tls sets it); the first of cluster-issuer, issuer, tls-acme. */
+function certManagerIssuer(annotations: Record<string, string>, setting: string): Omit<CertManagerTlsProps, 'secretName'> | undefined {
+  for (const [key, prop] of [[CLUSTER_ISSUER, 'clusterIssuer'], [ISSUER, 'issuer']] as const) {
+    const name = annotations[key];
+    if (name === undefined) continue;
+    checkObjectName(`${setting}.annotations["${key}"]`, name, 'letsencrypt-prod');
+    delete annotations[key];
+    return { [prop]: name };
+  }
+  if (annotations[TLS_ACME] !== 'true') return undefined;
+  delete annotations[TLS_ACME];
+  return { defaultIssuer: true };
+}
+
+/**
+ * The prop's one `ingressClassName` for both Ingresses: what either sets (an unset or other one on the hub is noted).
+ * A class annotation that names another class than it is refused, as the API server refuses such an Ingress.
+ */
+function sharedClass(binder: SidePlan, hub: SidePlan, notes: AdoptionNote[]): string | undefined {
+  const className = binder.className ?? hub.className;
+  if (className === undefined) return undefined;
+  const source = binder.className !== undefined ? binder.setting : hub.setting;
+  for (const side of hub.tls !== undefined && 'letsEncrypt' in hub.tls ? [binder] : [binder, hub]) {
+    const annotated = side.annotations[INGRESS_CLASS];
+    if (annotated !== undefined && annotated !== className) {
+      throw new ConfigError(`${side.setting}.annotations["${INGRESS_CLASS}"] is ${annotated} but ${source}.ingressClassName is ${className}; `
+        + 'the ingress prop takes one class for both Ingresses: give them the same class in the values files');
+    }
+    if (side.className !== className) {
+      notes.push({
+        setting: `${side.setting}.ingressClassName`,
+        outcome: `${side.className === undefined ? 'unset' : side.className}, adopted as ${className}: the ingress prop takes one class for both Ingresses`,
+      });
+    }
+  }
+  return className;
 }
 
 /** Notes what is left of an Ingress section once the prop took its settings; nothing set (empty) is no setting. */
 function noteRest(ingress: Values, setting: string, notes: AdoptionNote[]): void {
   for (const read of READ_KEYS) takePath(ingress, read);
-  const annotations = isPlainObject(ingress.annotations) ? ingress.annotations : {};
-  delete ingress.annotations;
-  // Annotation keys hold dots and slashes: they are named whole, not as dotted paths.
-  for (const [key, value] of Object.entries(annotations).filter(([key]) => ![CLUSTER_ISSUER, ISSUER, TLS_ACME, INGRESS_CLASS].includes(key))) {
-    notes.push({
-      setting: `${setting}.annotations["${key}"]`,
-      outcome: typeof value === 'string' ? 'not carried over: the ingress prop sets no other annotation; add it by hand if you need it'
-        : 'not carried over: an annotation\'s value must be a string, so the API server refuses this one (the guide\'s https section has such a map by mistake)',
-    });
-  }
   for (const leaf of leafPaths(ingress).filter(leaf => !isEmptyValue(getPath(ingress, leaf)))) {
     notes.push({ setting: `${setting}.${leaf}`, outcome: 'not carried over: the ingress prop has no such option; add it by hand if you need it' });
   }

@@ -47,7 +47,7 @@ export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<str
   if (plan.ingress) {
     const { binderTls, hubTls, ...hosts } = plan.ingress;
     const tls = (prop: string, t?: TlsPlan) => t === undefined ? [] : [`${prop}: ${tlsText(t, used)}`];
-    const fields = [...Object.entries(hosts).map(([k, v]) => `${k}: ${JSON.stringify(v)}`), ...tls('binderTls', binderTls), ...tls('hubTls', hubTls)];
+    const fields = [...Object.entries(hosts).map(([k, v]) => `${k}: ${literal(v)}`), ...tls('binderTls', binderTls), ...tls('hubTls', hubTls)];
     props.push(`ingress: { ${fields.join(', ')} }`);
   }
   if (plan.hubUrl?.kind === 'fixed') props.push(`hubUrl: ${JSON.stringify(plan.hubUrl.url)}`);

@@ -81,15 +81,15 @@ export function planAdoption(name: string, merged: Values, location: ReleaseLoca
     throw new ConfigError(`the values build with Builder.${builder.factory}() but push to no registry (config.BinderHub.use_registry false or no registry.*); `
       + 'user pods could never start those images: add the registry settings, or use imageBuilderType host');
   }
-  const ingress = planIngress(values, notes);
+  const releaseName = location.releaseName ?? name;
+  const ingress = planIngress(values, notes, releaseName);
   const hubUrl = takeHubUrl(values, ingress, notes);
   dropLeftovers(values, notes);
   // The chart values must pass the checks a synth makes.
   binderHubValues({
     tokens: BinderHubTokens.generate(), registryValues: {}, builderValues: {}, hubUrlValues: {},
-    publicHosts: ingress && ingressSetup(ingressOptions(ingress), name), chartValues: values,
+    publicHosts: ingress && ingressSetup(ingressOptions(ingress), releaseName), chartValues: values,
   });
-  const releaseName = location.releaseName ?? name;
   const namespace = location.namespace ?? name;
   return {
     name, ...(releaseName !== name ? { releaseName } : {}), ...(namespace !== releaseName ? { namespace } : {}),

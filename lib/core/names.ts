@@ -101,6 +101,22 @@ export function checkLabels(setting: string, labels: Record<string, string>): vo
   }
 }
 
+/**
+ * Fails unless every key of `annotations` is a qualified name (as a label key) and every value a string: the API
+ * server refuses anything else, such as a map or a boolean left unquoted.
+ */
+export function checkAnnotations(setting: string, annotations: Record<string, string>): void {
+  for (const [key, value] of Object.entries(annotations)) {
+    if (!isLabelKey(key)) {
+      throw new ConfigError(`${setting} key "${key}" is not an annotation key: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', `
+        + 'starting and ending with a letter or digit, such as traefik.ingress.kubernetes.io/router.middlewares');
+    }
+    if (typeof value !== 'string') {
+      throw new ConfigError(`${setting} value of key "${key}" is a ${Array.isArray(value) ? 'list' : typeof value}, not a string; quote it, such as "true"`);
+    }
+  }
+}
+
 /** Whether `value` is an image reference: `[registry[:port]/]repository[:tag][@sha256:digest]`, lowercase repository. */
 export function isImageReference(value: string): boolean {
   if (typeof value !== 'string') return false;

@@ -38,18 +38,38 @@ export const PUBLIC_HOSTS_OWNED_PATHS: readonly string[] = [
   'ingress', 'service.type', 'jupyterhub.ingress', 'jupyterhub.proxy.service.type', 'jupyterhub.proxy.https', 'config.BinderHub.hub_url_local',
 ];
 
-/** Fails unless both hosts are DNS names (no scheme, port or IP address) and differ. */
-export function checkPublicHosts(prop: PublicHostsProp, hosts: PublicHosts): void {
-  for (const [field, host] of [['binderHost', hosts.binderHost], ['hubHost', hosts.hubHost]]) {
+/** More hosts of each, where a prop takes them (`ingress`). */
+export interface ExtraHosts {
+  readonly binderExtraHosts?: readonly string[];
+  readonly hubExtraHosts?: readonly string[];
+}
+
+/** Fails unless every host is a DNS name (no scheme, port or IP address) and none is given twice. */
+export function checkPublicHosts(prop: PublicHostsProp, hosts: PublicHosts & ExtraHosts): void {
+  const named: Array<[string, string]> = [
+    ['binderHost', hosts.binderHost], ['hubHost', hosts.hubHost],
+    ...extraHosts(prop, 'binderExtraHosts', hosts.binderExtraHosts), ...extraHosts(prop, 'hubExtraHosts', hosts.hubExtraHosts),
+  ];
+  for (const [field, host] of named) {
     const problem = hostNameProblem(host);
     if (problem) {
       throw new ConfigError(`${prop} ${field} "${host}" ${problem}; give one such as binder.example.org `
         + '(lowercase, with a dot, labels of at most 63 characters, no scheme, port or IP address)');
     }
   }
-  if (hosts.binderHost === hosts.hubHost) {
-    throw new ConfigError(`${prop} binderHost and hubHost are both "${hosts.hubHost}"; BinderHub and JupyterHub need a host each`);
-  }
+  named.forEach(([field, host], i) => {
+    const first = named.findIndex(([, other]) => other === host);
+    if (first < i) {
+      throw new ConfigError(`${prop} ${named[first][0]} and ${field} are both "${host}"; `
+        + (first === 0 && i === 1 ? 'BinderHub and JupyterHub need a host each' : 'give each host once, to one of BinderHub and JupyterHub'));
+    }
+  });
+}
+
+function extraHosts(prop: PublicHostsProp, field: string, hosts: readonly string[] | undefined): Array<[string, string]> {
+  if (hosts === undefined) return [];
+  if (!Array.isArray(hosts)) throw new ConfigError(`${prop} ${field} must be a list of host names, such as ['binder.example.net']`);
+  return hosts.map((host, i): [string, string] => [`${field}[${i}]`, host]);
 }
 
 /**
