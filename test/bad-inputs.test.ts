@@ -641,12 +641,12 @@ const secretsFiles: Case[] = [
     ['registryPassword', ''], [GITHUB_TOKEN, '']].map(([key, hint]): Case => ({
     name: `a secrets file with the top-level key "${key === GITHUB_TOKEN ? 'a GitHub token' : key}": named by count, never quoted`,
     prepare: secretsFile(c => ({ tokens: c.tokens, [key]: key === 'registryPassword' ? PASSWORD : { registryPassword: PASSWORD } })), act: deployFromFile,
-    message: new RegExp(`^\\S*secrets\\/x\\.json: 1 top-level key\\(s\\) other than "tokens" and "credentials"${hint.replace(/[()?]/g, c => `\\${c}`)}; `
-      + 'a secrets file holds only those two \\(keys we do not expect are not shown: one could be a secret\\)$'),
+    message: new RegExp(`^\\S*secrets\\/x\\.json: 1 top-level key\\(s\\) other than "tokens", "credentials" and "chartValues"${hint.replace(/[()?]/g, c => `\\${c}`)}; `
+      + 'a secrets file holds only those \\(keys we do not expect are not shown: one could be a secret\\)$'),
   })),
   { name: 'init --force on a secrets file with a misspelled key (it would drop the credentials)',
     prepare: secretsFile(c => ({ ...c, credentail: { registryPassword: PASSWORD } })), act: (_app, dir) => store(dir).init('x', true),
-    message: /^\S*secrets\/x\.json: 1 top-level key\(s\) other than "tokens" and "credentials" \(did you mean "credentials"\?\)/ },
+    message: /^\S*secrets\/x\.json: 1 top-level key\(s\) other than "tokens", "credentials" and "chartValues" \(did you mean "credentials"\?\)/ },
   ...[0o644, 0o640, 0o604, 0o620, 0o666].map((mode): Case => ({
     name: `a secrets file of mode ${mode.toString(8)}`,
     prepare: dir => { secretsFile(c => ({ ...c, credentials: { registryPassword: PASSWORD } }))(dir); fs.chmodSync(store(dir).fileFor('x'), mode); },
