@@ -499,5 +499,6 @@ describeWithRealChart('npm run apply and diff --live of the example', chart => {
     expect(applied.stderr.split('\n').filter(l => l.startsWith('rollout: waiting for '))).toHaveLength(workloads.length);
     const diff = await run('diff', cluster, ['--live', '--prune', '--deployment', deployment]);
     expect([diff.status, diff.stdout]).toEqual([0, `no changes: the cluster matches dist/ and dist-secrets/ of ${deployment}\n`]);
-  });
+    // Five commands with the real chart, apply's own fresh synth among them: seconds each on a busy machine.
+  }, 120000);
 });

@@ -70,7 +70,7 @@ describe('npm run patch-hub-url', () => {
     const dir = workspace();
     try {
       const result = await cli(dir, ['--kubeconfig', writeKubeconfig(dir, cluster.url), '--interval', '1', '--timeout', '60']);
-      expect(result.stderr).toMatch(/proxy-public in binder-prod: EXTERNAL-IP pending \(0s of 60s\)\n/);
+      expect(result.stderr).toMatch(/proxy-public in binder-prod: EXTERNAL-IP pending \(\d+s of 60s\)\n/);
       expect(result.status).toBe(0);
       expect(serviceGets(cluster)).toBe(2);
       expect(hubUrlState(manifest(dir))).toEqual({ namespace: NAMESPACE, url, source: 'discovered' });
