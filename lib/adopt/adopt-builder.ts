@@ -13,21 +13,32 @@ export interface BuilderPlan {
 }
 
 /**
- * Takes the builder settings of both layouts out of `values`: the 2019 `dind.enabled` and today's
- * `imageBuilderType` choose the factory; the host folders, image, storage driver and extra arguments of dind (or
- * pink's folders), `imageCleaner.enabled` and `config.BinderHub.build_node_selector` become its props. The
- * settings the builder replaces (sockets, the cleaner's host paths) are noted; so is anything else under `dind`
- * and `pink`, which the props have no place for.
+ * The node folders of the chart's own builders where the values leave them unset (its values.yaml, today's and
+ * 2019's): the socket folder, then the image store, by prop (the same name under `dind.` or `pink.`).
  */
-export function planBuilder(values: Values, notes: AdoptionNote[]): BuilderPlan {
+export const CHART_BUILDER_FOLDERS: Readonly<Record<'dind' | 'pink', ReadonlyArray<readonly [string, string]>>> = {
+  dind: [['hostSocketDir', '/var/run/dind'], ['hostLibDir', '/var/lib/dind']],
+  pink: [['hostSocketDir', '/var/run/pink'], ['hostStorageDir', '/var/lib/pink/storage']],
+};
+
+/**
+ * Takes the builder settings of both layouts out of `values`: the 2019 `dind.enabled` and today's
+ * `imageBuilderType` choose the factory; the host folders (the chart's where the values leave them unset), image,
+ * storage driver and extra arguments of dind (or pink's folders), `imageCleaner.enabled` and
+ * `config.BinderHub.build_node_selector` become its props. The settings the builder replaces (sockets, the
+ * cleaner's host paths) are noted; so is anything else under `dind` and `pink`, which the props have no place for,
+ * and the move to folders of release `releaseName` alone, which adopt offers but never makes.
+ */
+export function planBuilder(values: Values, notes: AdoptionNote[], releaseName: string): BuilderPlan {
   const legacyDind = takePath(values, 'dind.enabled');
   const type = stringSetting(values, 'imageBuilderType') ?? 'host';
   if (!['host', 'dind', 'pink'].includes(type)) throw new ConfigError(`imageBuilderType "${type}" is none of host, dind, pink; fix it in the values files`);
   const factory = legacyDind === true ? 'dind' : type as BuilderPlan['factory'];
   if (legacyDind !== undefined) notes.push({ setting: 'dind.enabled', outcome: `a 2019 setting today's chart refuses; replaced by Builder.${factory}()` });
   const props: Values = {};
+  if (factory !== 'host') takeFolders(values, factory, props, notes, releaseName);
   if (factory === 'dind') {
-    copy(values, props, { 'dind.hostSocketDir': 'hostSocketDir', 'dind.hostLibDir': 'hostLibDir', 'dind.storageDriver': 'storageDriver', 'dind.daemonset.extraArgs': 'extraArgs' });
+    copy(values, props, { 'dind.storageDriver': 'storageDriver', 'dind.daemonset.extraArgs': 'extraArgs' });
     if (Array.isArray(props.extraArgs) && props.extraArgs.length === 0) delete props.extraArgs;
     const name = getPath(values, 'dind.daemonset.image.name');
     const tag = getPath(values, 'dind.daemonset.image.tag');
@@ -41,7 +52,6 @@ export function planBuilder(values: Values, notes: AdoptionNote[]): BuilderPlan 
       notes.push({ setting: 'dind.hostSocketName', outcome: `not carried over: our DinD's socket is ${DIND_SOCKET_NAME}, the name BinderHub's config assumes anyway` });
     }
   }
-  if (factory === 'pink') copy(values, props, { 'pink.hostSocketDir': 'hostSocketDir', 'pink.hostStorageDir': 'hostStorageDir' });
   const cleaner = takePath(values, 'imageCleaner.enabled');
   if (cleaner === false) props.imageCleaner = false;
   copy(values, props, { 'config.BinderHub.build_node_selector': 'nodeSelector' });
@@ -61,6 +71,34 @@ export function planBuilder(values: Values, notes: AdoptionNote[]): BuilderPlan 
   makeBuilder(plan);
   return plan;
 }
+
+/**
+ * Moves the builder's node folders into `props`, those the values leave unset as the chart's: the running builder's
+ * socket and build cache are there, and tools on the nodes may use the socket. Those are noted with the move to the
+ * folders the factory would pick for this release alone, and what it costs, for the user to make or not.
+ */
+function takeFolders(values: Values, factory: 'dind' | 'pink', props: Values, notes: AdoptionNote[], releaseName: string): void {
+  const own = makeBuilder({ factory, props: {} }).hostPaths(releaseName);
+  const ownFolders = [own.socketDir, own.libDir];
+  const kept = CHART_BUILDER_FOLDERS[factory].flatMap(([prop, chartFolder], i) => {
+    const given = takePath(values, `${factory}.${prop}`);
+    props[prop] = given ?? chartFolder;
+    return given === undefined || given === null ? [{ prop, chartFolder, ownFolder: ownFolders[i], cost: MOVE_COSTS[i] }] : [];
+  });
+  if (kept.length === 0) return;
+  notes.push({
+    setting: kept.map(k => `${factory}.${k.prop}`).join(', '),
+    outcome: `left at the chart's defaults, kept as Builder.${factory}({ ${kept.map(k => `${k.prop}: "${k.chartFolder}"`).join(', ')} }), where the `
+      + `running builder has them. Deleting ${kept.length > 1 ? 'these props' : 'this prop'} from the module would move to `
+      + `${kept.map(k => k.ownFolder).join(', ')}, folders of this release alone: ${kept.map(k => k.cost).join(', ')}`,
+  });
+}
+
+/** What moving a builder's socket folder, and its image store, costs on the nodes (in the order of CHART_BUILDER_FOLDERS). */
+const MOVE_COSTS = [
+  'tools that use the old socket lose it',
+  'every node builds with an empty cache, and the old one stays on the nodes until removed by hand',
+];
 
 /**
  * `dind.resources` as the quantities `containerResources` takes (the module writes them so, as the files had them);

@@ -75,7 +75,8 @@ export function planAdoption(name: string, merged: Values, location: ReleaseLoca
   if (registry.password !== undefined) credentials.registryPassword = registry.password;
   takeRepoTokens(values, credentials, notes);
   registerSecrets(...Object.values(credentials));
-  const builder = planBuilder(values, notes);
+  const releaseName = location.releaseName ?? name;
+  const builder = planBuilder(values, notes, releaseName);
   const built = callFactory(registry.plan, registry.password ?? '');
   if (!built.pushesImages && builder.factory !== 'host') {
     throw new ConfigError(`the values build with Builder.${builder.factory}() but push to no registry (config.BinderHub.use_registry false or no registry.*); `
@@ -89,7 +90,6 @@ export function planAdoption(name: string, merged: Values, location: ReleaseLoca
     tokens: BinderHubTokens.generate(), registryValues: {}, builderValues: {}, hubUrlValues: {},
     publicHosts: ingress && ingressSetup(ingressOptions(ingress), name), chartValues: values,
   });
-  const releaseName = location.releaseName ?? name;
   const namespace = location.namespace ?? name;
   return {
     name, ...(releaseName !== name ? { releaseName } : {}), ...(namespace !== releaseName ? { namespace } : {}),
