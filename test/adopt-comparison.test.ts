@@ -188,3 +188,14 @@ test('objects that share one difference on purpose are counted from five on', ()
     '  changed: metadata.labels["binderhub-cdk8s.io/deployment"], on 5 objects',
   ]);
 });
+
+test('the new tokens\' heading names the tokens adopt generated and the cost of those alone: a cookieSecret read from the live release is never said to be new', () => {
+  const heading = (generatedTokens: ComparisonContext['generatedTokens']) => formatAdoptionComparison(
+    compareAdoption(HELM, { objects: OURS, secrets: OUR_SECRETS }, { ...CONTEXT, generatedTokens }), 'dist-secrets/x-secrets.k8s.yaml',
+  ).find(line => line.startsWith('new tokens: '));
+  const start = 'new tokens: the values files lack them, so helm\'s render shows tokens of its own (a live release keeps the ones its install made, '
+    + 'and BinderHub makes a build token secret at each start); adopt generated ';
+  expect(heading(['buildTokenSecret'])).toBe(`${start}buildTokenSecret`);
+  expect(heading(['cookieSecret', 'cryptKeeperKey', 'buildTokenSecret'])).toBe(`${start}cookieSecret, cryptKeeperKey, buildTokenSecret: a new cookieSecret `
+    + 'signs users out once, a new CryptKeeper key makes stored auth state unreadable (--from-cluster reads the live ones)');
+});

@@ -78,8 +78,8 @@ describeWithRealChart('an adopted module against helm template of the same files
       '  on purpose: the Secrets go to dist-secrets/shown-secrets.k8s.yaml, not dist/ (SecretsMode.separate(), the default; docs/secrets.md#secrets-in-gitops)',
       '    Secret/shown/binder-image-pull-secret, Secret/shown/hub, Secret/shown/binder-secret, Secret/shown/binder-build-docker-config',
       '  new tokens: the values files lack them, so helm\'s render shows tokens of its own (a live release keeps the ones its install made, and BinderHub '
-        + 'makes a build token secret at each start); adopt generated these: a new cookieSecret signs users out once, a new CryptKeeper key makes stored '
-        + 'auth state unreadable (--from-cluster reads the live ones)',
+        + 'makes a build token secret at each start); adopt generated cookieSecret, cryptKeeperKey, buildTokenSecret: a new cookieSecret signs users out '
+        + 'once, a new CryptKeeper key makes stored auth state unreadable (--from-cluster reads the live ones)',
       '    changed: Secret/shown/hub: key hub.config.CryptKeeper.keys changed, key hub.config.JupyterHub.cookie_secret changed, key values.yaml settings '
         + 'hub.config.CryptKeeper.keys added, hub.cookieSecret added',
       '    changed: Secret/shown/binder-secret: key values.yaml settings config.BinderHub.build_token_secret added',

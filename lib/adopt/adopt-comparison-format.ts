@@ -1,5 +1,6 @@
 import type { AdoptionComparison, Difference } from './adopt-comparison';
 import { formatManifestDiff } from '../review/manifest-diff-format';
+import type { BinderHubTokenValues } from '../secrets/tokens';
 
 /** Objects that share one on-purpose difference are counted, not named, from this many on. */
 const COUNTED = 5;
@@ -19,12 +20,7 @@ export function formatAdoptionComparison(comparison: AdoptionComparison, secrets
     lines.push(`on purpose: the Secrets go to ${secretsFile}, not dist/ (SecretsMode.separate(), the default; docs/secrets.md#secrets-in-gitops)`,
       `  ${comparison.separateSecrets.join(', ')}`);
   }
-  if (comparison.newTokens.length > 0) {
-    lines.push('new tokens: the values files lack them, so helm\'s render shows tokens of its own (a live release keeps the ones its install made, '
-      + 'and BinderHub makes a build token secret at each start); adopt generated these: a new cookieSecret signs users out once, a new '
-      + 'CryptKeeper key makes stored auth state unreadable (--from-cluster reads the live ones)',
-    ...briefLines(comparison.newTokens).map(line => `  ${line}`));
-  }
+  if (comparison.newTokens.length > 0) lines.push(newTokensHeading(comparison.generatedTokens), ...briefLines(comparison.newTokens).map(line => `  ${line}`));
   lines.push(comparison.review.length > 0 ? 'to review: not on purpose' : 'to review: nothing', ...reviewLines(comparison.review).map(line => `  ${line}`));
   for (const restart of comparison.restarts) lines.push(`restarts on the first apply: ${restart.workload} (${restart.annotations.join(', ')} differ)`);
   for (const id of comparison.replaceFirst) {
@@ -35,6 +31,23 @@ export function formatAdoptionComparison(comparison: AdoptionComparison, secrets
   lines.push(`${onPurpose} difference(s) on purpose, ${comparison.newTokens.length} new token(s), ${comparison.review.length} to review; `
     + `${comparison.restarts.length} workload(s) restart`);
   return lines;
+}
+
+/** What generating each chart-minted token costs a running release (the others, such as BinderHub's build token secret, cost nothing). */
+const GENERATED_COSTS: Partial<Record<keyof BinderHubTokenValues, string>> = {
+  cookieSecret: 'a new cookieSecret signs users out once',
+  cryptKeeperKey: 'a new CryptKeeper key makes stored auth state unreadable',
+};
+
+/**
+ * The heading of the new tokens: which ones adopt generated and what that costs; a token read from the live release
+ * (--from-cluster) is no new one, and is not named.
+ */
+function newTokensHeading(generated: ReadonlyArray<keyof BinderHubTokenValues>): string {
+  const costs = generated.flatMap(token => GENERATED_COSTS[token] ?? []);
+  return 'new tokens: the values files lack them, so helm\'s render shows tokens of its own (a live release keeps the ones its install made, '
+    + `and BinderHub makes a build token secret at each start); adopt generated ${generated.join(', ')}`
+    + (costs.length > 0 ? `: ${costs.join(', ')} (--from-cluster reads the live ones)` : '');
 }
 
 /** One line per object: what only one side has, or the paths that differ; objects sharing one path are counted. */
