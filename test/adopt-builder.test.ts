@@ -60,6 +60,35 @@ describe('node folders', () => {
   });
 });
 
+describe('the dind image', () => {
+  /** The 2019 guide's DinD section: the image it printed, folders of this deployment's own. */
+  const guide2019 = (tag: string | number) => ({
+    dind: { enabled: true, hostSocketDir: '/var/run/dind/prod', hostLibDir: '/var/lib/dind/prod', daemonset: { image: { name: 'docker', tag } } },
+  });
+
+  test('the 2019 guide\'s docker:18.09.2-dind is kept, with a note on its age and the way to today\'s image', () => {
+    const { builder, notes } = plan(guide2019('18.09.2-dind'));
+    expect(builder.props.image).toBe('docker:18.09.2-dind');
+    expect(notes).toEqual([
+      { setting: 'dind.enabled', outcome: 'a 2019 setting today\'s chart refuses; replaced by Builder.dind()' },
+      {
+        setting: 'dind.daemonset.image',
+        outcome: 'kept as Builder.dind({ image: "docker:18.09.2-dind" }), but Docker 18.09 dates from 2018 and has had no security fixes for years; '
+          + 'deleting image from the module takes docker.io/library/docker:28.3.3-dind, Builder.dind()\'s default',
+      },
+    ]);
+  });
+
+  test.each([['19.03-dind', '19.03', '2019'], ['20.10.24-dind', '20.10', '2020'], ['18-dind', '18', '2018'], [18.09, '18.09', '2018']])(
+    'a tag of Docker\'s year.month versions (%s) is dated', (tag, version, year) => {
+      expect(plan(guide2019(tag)).notes[1].outcome).toContain(`Docker ${version} dates from ${year}`);
+    });
+
+  test.each(['27.5.1-dind', '28.3.3-dind', 'dind', '1.18-dind', '180.9-dind'])('today\'s version tags (%s) get no note', tag => {
+    expect(plan(guide2019(tag)).notes.map(n => n.setting)).toEqual(['dind.enabled']);
+  });
+});
+
 describeWithRealChart('the builder\'s folders against the real chart', chart => {
   const showValues = () => yaml.load(execFileSync(toolPath('helm'), ['show', 'values', chart], { encoding: 'utf8', cwd: os.tmpdir() })) as any;
 

@@ -1,7 +1,7 @@
 import { AdoptionNote, stringSetting } from './adopt-registry';
 import { getPath, leafPaths, takePath } from './adopt-values';
 import { Builder } from '../deployment/builder';
-import { DIND_SOCKET_NAME } from '../deployment/dind';
+import { DEFAULT_DIND_IMAGE, DIND_SOCKET_NAME } from '../deployment/dind';
 import { containerResources, ResourceQuantities } from '../core/quantities';
 import { ConfigError } from '../core/errors';
 import { isEmptyValue, isPlainObject, Values } from '../core/values';
@@ -44,6 +44,11 @@ export function planBuilder(values: Values, notes: AdoptionNote[], releaseName: 
     const tag = getPath(values, 'dind.daemonset.image.tag');
     if (name !== undefined || tag !== undefined) {
       props.image = `${takePath(values, 'dind.daemonset.image.name') ?? 'docker.io/library/docker'}:${takePath(values, 'dind.daemonset.image.tag') ?? 'latest'}`;
+      const age = dockerYear(String(tag));
+      if (age) {
+        notes.push({ setting: 'dind.daemonset.image', outcome: `kept as Builder.dind({ image: "${props.image}" }), but Docker ${age.version} dates from ${age.year} and `
+          + `has had no security fixes for years; deleting image from the module takes ${DEFAULT_DIND_IMAGE}, Builder.dind()'s default` });
+      }
     }
     const resources = dindResources(values, notes);
     if (resources) props.resources = resources;
@@ -99,6 +104,15 @@ const MOVE_COSTS = [
   'tools that use the old socket lose it',
   'every node builds with an empty cache, and the old one stays on the nodes until removed by hand',
 ];
+
+/**
+ * The Docker version of a dind image tag and the year it dates from, for the versions Docker named by year and month
+ * (17.03 to 20.10, such as the 2019 guide's `18.09.2-dind`); undefined for other tags.
+ */
+function dockerYear(tag: string): { version: string; year: string } | undefined {
+  const match = /^(1[7-9]|20)(\.(0[1-9]|1[0-2]))?(?=[.-]|$)/.exec(tag);
+  return match ? { version: match[0], year: `20${match[1]}` } : undefined;
+}
 
 /**
  * `dind.resources` as the quantities `containerResources` takes (the module writes them so, as the files had them);
