@@ -25,7 +25,7 @@ describe('node folders', () => {
     expect(notes).toEqual([{
       setting: 'dind.hostSocketDir, dind.hostLibDir',
       outcome: 'left at the chart\'s defaults, kept as Builder.dind({ hostSocketDir: "/var/run/dind", hostLibDir: "/var/lib/dind" }), where the running '
-        + 'builder has them. Deleting these props from the module would move to /var/run/dind/prod, /var/lib/dind/prod, folders of this release alone: '
+        + 'builder has them. Deleting these props from the module would move the builder to /var/run/dind/prod, /var/lib/dind/prod, folders of this release alone; then '
         + 'tools that use the old socket lose it, every node builds with an empty cache, and the old one stays on the nodes until removed by hand',
     }]);
   });
@@ -38,7 +38,7 @@ describe('node folders', () => {
     const { builder, notes } = plan({ imageBuilderType: 'pink' }, 'p');
     expect(builder.props).toEqual({ hostSocketDir: '/var/run/pink', hostStorageDir: '/var/lib/pink/storage' });
     expect(notes.map(n => n.setting)).toEqual(['pink.hostSocketDir, pink.hostStorageDir']);
-    expect(notes[0].outcome).toContain('would move to /var/run/pink/p, /var/lib/pink/p, folders of this release alone');
+    expect(notes[0].outcome).toContain('would move the builder to /var/run/pink/p, /var/lib/pink/p, folders of this release alone');
   });
 
   test('a folder given is taken as given; the note names only the one left at the chart\'s default, and its own cost', () => {
@@ -47,7 +47,7 @@ describe('node folders', () => {
     expect(notes).toEqual([{
       setting: 'dind.hostSocketDir',
       outcome: 'left at the chart\'s defaults, kept as Builder.dind({ hostSocketDir: "/var/run/dind" }), where the running builder has them. '
-        + 'Deleting this prop from the module would move to /var/run/dind/prod, folders of this release alone: tools that use the old socket lose it',
+        + 'Deleting this prop from the module would move the builder to /var/run/dind/prod, folders of this release alone; then tools that use the old socket lose it',
     }]);
   });
 

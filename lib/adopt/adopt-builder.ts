@@ -94,8 +94,8 @@ function takeFolders(values: Values, factory: 'dind' | 'pink', props: Values, no
   notes.push({
     setting: kept.map(k => `${factory}.${k.prop}`).join(', '),
     outcome: `left at the chart's defaults, kept as Builder.${factory}({ ${kept.map(k => `${k.prop}: "${k.chartFolder}"`).join(', ')} }), where the `
-      + `running builder has them. Deleting ${kept.length > 1 ? 'these props' : 'this prop'} from the module would move to `
-      + `${kept.map(k => k.ownFolder).join(', ')}, folders of this release alone: ${kept.map(k => k.cost).join(', ')}`,
+      + `running builder has them. Deleting ${kept.length > 1 ? 'these props' : 'this prop'} from the module would move the builder to `
+      + `${kept.map(k => k.ownFolder).join(', ')}, folders of this release alone; then ${kept.map(k => k.cost).join(', ')}`,
   });
 }
 
