@@ -51,7 +51,7 @@ runMain(async () => {
   if (record) written.push({ target: record, content: records.content(plan.hubUrl!.url) });
   writeAdoptedFiles(written, args.force);
   for (const line of adoptionReport(plan, { secretsFile, out: args.out, modulePath, record, generated: secrets.generated, fromCluster })) console.log(line);
-  if (comparison) showComparison(comparison, args.out, plan.name);
+  if (comparison) showComparison(comparison, args.out, plan.name, args.all);
 });
 
 /**
@@ -67,13 +67,13 @@ function compare(inputs: Omit<AdoptionRenderInputs, 'chart'>): AdoptionCompariso
   }
 }
 
-/** What switching changes, or why helm's side could not be rendered; Secret values are never among it. */
-function showComparison(result: AdoptionComparisonResult, out: string, name: string): void {
+/** What switching changes (every difference, with `all`), or why helm's side could not be rendered; Secret values are never among it. */
+function showComparison(result: AdoptionComparisonResult, out: string, name: string, all: boolean): void {
   if ('unavailable' in result) {
     console.log(`no comparison with helm: ${result.rendered} failed: ${result.unavailable}`);
     return;
   }
   console.log(`what switching changes: a synth of ${out} against ${result.rendered}:`);
   // Values of Secrets are left out by construction; redact() is a second guard for the tokens this process knows.
-  for (const line of formatAdoptionComparison(result.comparison, deploymentFiles(DEFAULT_TARGETS, name).secrets)) console.log(redact(`  ${line}`));
+  for (const line of formatAdoptionComparison(result.comparison, deploymentFiles(DEFAULT_TARGETS, name).secrets, all)) console.log(redact(`  ${line}`));
 }

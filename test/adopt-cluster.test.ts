@@ -64,7 +64,7 @@ test('the live release\'s cookieSecret and first CryptKeeper key join the tokens
 });
 
 describeWithRealChart('the comparison after --from-cluster', chart => {
-  test('helm\'s render gets the live tokens too, so only the build token secret is new', async () => {
+  test('helm\'s render gets the live tokens too, so only the build token secret is new, and only it is said to be generated', async () => {
     const cwd = exampleWorkspace('adopt-cluster-compare-');
     const cluster = await fakeCluster('ok');
     try {
@@ -72,6 +72,8 @@ describeWithRealChart('the comparison after --from-cluster', chart => {
       expect(result.stderr).toBe('');
       const lines = result.stdout.split('\n');
       const tokens = lines.findIndex(line => line.startsWith('  new tokens: '));
+      expect(lines[tokens]).toMatch(/adopt generated buildTokenSecret$/);
+      expect(result.stdout).not.toMatch(/new cookieSecret|new CryptKeeper key/);
       expect(lines.slice(tokens + 1, tokens + 3)).toEqual([
         '    changed: Secret/legacy/binder-secret: key values.yaml settings config.BinderHub.build_token_secret added',
         '  to review: nothing',

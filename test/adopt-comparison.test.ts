@@ -185,6 +185,34 @@ test('objects that share one difference on purpose are counted from five on', ()
     { objects: names.map(n => object(n, { app: 'binder', 'binderhub-cdk8s.io/deployment': 'x' })), secrets: [] }, CONTEXT);
   expect(formatAdoptionComparison(result, 'dist-secrets/x-secrets.k8s.yaml').slice(0, 2)).toEqual([
     'on purpose: the label binderhub-cdk8s.io/deployment=x on every object: kubectl apply --prune selects the deployment\'s objects by it',
-    '  changed: metadata.labels["binderhub-cdk8s.io/deployment"], on 5 objects',
+    '  changed: metadata.labels["binderhub-cdk8s.io/deployment"], on 5 objects (--all names them)',
   ]);
+});
+
+test('with all (--all), every object sharing a difference is named and no list of paths is cut short', () => {
+  const daemonSet = (name: string, env: Record<string, string>): ManifestObject => ({
+    apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name, namespace: 'x' },
+    spec: { template: { spec: { containers: [{ name: 'dind', image: 'docker:28-dind', env: Object.entries(env).map(([k, v]) => ({ name: k, value: v })) }] } } },
+  });
+  const env = (value: string) => Object.fromEntries(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map(k => [k, value]));
+  const result = compareAdoption([daemonSet('x-dind', env('1'))], { objects: [daemonSet('x-dind', env('2'))], secrets: [] }, CONTEXT);
+  const paths = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map(k => `spec.template.spec.containers[name=dind].env[name=${k}].value`);
+  expect(formatAdoptionComparison(result, 'dist-secrets/x-secrets.k8s.yaml')[1]).toBe(`  changed: DaemonSet/x/x-dind: ${paths.slice(0, 6).join(', ')} and 2 more (--all lists them)`);
+  expect(formatAdoptionComparison(result, 'dist-secrets/x-secrets.k8s.yaml', true)[1]).toBe(`  changed: DaemonSet/x/x-dind: ${paths.join(', ')}`);
+
+  const object = (name: string, labels: Record<string, string>): ManifestObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'x', labels } });
+  const names = ['a', 'b', 'c', 'd', 'e'];
+  const labelled = compareAdoption(names.map(n => object(n, {})), { objects: names.map(n => object(n, { 'binderhub-cdk8s.io/deployment': 'x' })), secrets: [] }, CONTEXT);
+  expect(formatAdoptionComparison(labelled, 'dist-secrets/x-secrets.k8s.yaml', true).slice(1, 6)).toEqual(names.map(n => `  changed: ConfigMap/x/${n}: metadata.labels["binderhub-cdk8s.io/deployment"]`));
+});
+
+test('the new tokens\' heading names the tokens adopt generated and the cost of those alone: a cookieSecret read from the live release is never said to be new', () => {
+  const heading = (generatedTokens: ComparisonContext['generatedTokens']) => formatAdoptionComparison(
+    compareAdoption(HELM, { objects: OURS, secrets: OUR_SECRETS }, { ...CONTEXT, generatedTokens }), 'dist-secrets/x-secrets.k8s.yaml',
+  ).find(line => line.startsWith('new tokens: '));
+  const start = 'new tokens: the values files lack them, so helm\'s render shows tokens of its own (a live release keeps the ones its install made, '
+    + 'and BinderHub makes a build token secret at each start); adopt generated ';
+  expect(heading(['buildTokenSecret'])).toBe(`${start}buildTokenSecret`);
+  expect(heading(['cookieSecret', 'cryptKeeperKey', 'buildTokenSecret'])).toBe(`${start}cookieSecret, cryptKeeperKey, buildTokenSecret: a new cookieSecret `
+    + 'signs users out once, a new CryptKeeper key makes stored auth state unreadable (--from-cluster reads the live ones)');
 });

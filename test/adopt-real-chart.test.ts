@@ -47,7 +47,7 @@ describeWithRealChart('an adopted module against helm template of the same files
     expect(start).toBeGreaterThan(0);
     expect(lines.slice(start + 1)).toEqual([
       '  on purpose: the label binderhub-cdk8s.io/deployment=shown on every object: kubectl apply --prune selects the deployment\'s objects by it',
-      '    changed: metadata.labels["binderhub-cdk8s.io/deployment"], on 30 objects',
+      '    changed: metadata.labels["binderhub-cdk8s.io/deployment"], on 30 objects (--all names them)',
       '    changed: DaemonSet/shown/shown-image-cleaner: metadata.labels',
       '    changed: Deployment/shown/binder: metadata.labels',
       '    changed: Secret/shown/binder-secret: metadata.labels',
@@ -64,7 +64,7 @@ describeWithRealChart('an adopted module against helm template of the same files
       '  on purpose: our DinD DaemonSet shown-dind (Builder.dind) replaces the chart\'s: the chart runs with imageBuilderType host, and builds and the '
         + 'image cleaner use our dockerd\'s socket (container images and resources are compared apart)',
       '    changed: DaemonSet/shown/shown-dind: metadata.labels, spec.updateStrategy, spec.selector.matchLabels.name, spec.selector.matchLabels["cdk8s.io/metadata.addr"], '
-        + 'spec.template.metadata.labels.heritage, spec.template.metadata.labels["cdk8s.io/metadata.addr"] and 24 more',
+        + 'spec.template.metadata.labels.heritage, spec.template.metadata.labels["cdk8s.io/metadata.addr"] and 24 more (--all lists them)',
       '    changed: DaemonSet/shown/shown-image-cleaner: spec.template.spec.containers[name=image-cleaner-dind], spec.template.spec.containers[name=image-cleaner-host], '
         + 'spec.template.spec.volumes[name=storage-dind], spec.template.spec.volumes[name=socketdir-dind], spec.template.spec.volumes[name=storage-host], '
         + 'spec.template.spec.volumes[name=socketdir-host]',
@@ -78,8 +78,8 @@ describeWithRealChart('an adopted module against helm template of the same files
       '  on purpose: the Secrets go to dist-secrets/shown-secrets.k8s.yaml, not dist/ (SecretsMode.separate(), the default; docs/secrets.md#secrets-in-gitops)',
       '    Secret/shown/binder-image-pull-secret, Secret/shown/hub, Secret/shown/binder-secret, Secret/shown/binder-build-docker-config',
       '  new tokens: the values files lack them, so helm\'s render shows tokens of its own (a live release keeps the ones its install made, and BinderHub '
-        + 'makes a build token secret at each start); adopt generated these: a new cookieSecret signs users out once, a new CryptKeeper key makes stored '
-        + 'auth state unreadable (--from-cluster reads the live ones)',
+        + 'makes a build token secret at each start); adopt generated cookieSecret, cryptKeeperKey, buildTokenSecret: a new cookieSecret signs users out '
+        + 'once, a new CryptKeeper key makes stored auth state unreadable (--from-cluster reads the live ones)',
       '    changed: Secret/shown/hub: key hub.config.CryptKeeper.keys changed, key hub.config.JupyterHub.cookie_secret changed, key values.yaml settings '
         + 'hub.config.CryptKeeper.keys added, hub.cookieSecret added',
       '    changed: Secret/shown/binder-secret: key values.yaml settings config.BinderHub.build_token_secret added',
@@ -91,6 +91,17 @@ describeWithRealChart('an adopted module against helm template of the same files
       '  86 difference(s) on purpose, 5 new token(s), 0 to review; 2 workload(s) restart',
       '',
     ]);
+  }, 120000);
+
+  test('--all lists every difference: no objects counted, no paths cut short, and the same count', () => {
+    const [secret, config] = guideFiles('dockerhub', dir);
+    const out = path.join(dir, 'everything.ts');
+    const result = runCommand('adopt', dir, { BINDERHUB_CHART: chart }, ['--name', 'every', '--out', out, '--all', '--secret', secret, '--config', config]);
+    expect(result.stderr).toBe('');
+    expectNoFixtureSecret(result.output);
+    expect(result.stdout).not.toMatch(/--all (lists|names) them/);
+    expect(result.stdout).toContain('    changed: Deployment/every/hub: metadata.labels["binderhub-cdk8s.io/deployment"]\n');
+    expect(result.stdout).toContain('  86 difference(s) on purpose, 5 new token(s), 0 to review; 2 workload(s) restart\n');
   }, 120000);
 
   test('--no-compare writes the same files and shows no comparison', () => {

@@ -59,10 +59,11 @@ test.each([
 });
 
 describeWithRealChart('adopt\'s comparison with the live release\'s tokens', chart => {
-  test('they reach helm\'s render too (the CryptKeeper key as the list the chart wants): only the build token secret is new', () => {
+  test('they reach helm\'s render too (the CryptKeeper key as the list the chart wants): only the build token secret is new, and only it is said to be generated', () => {
     const files = guideFiles('dockerhub', exampleWorkspace('adopt-renders-'));
     const lines = formatted(compare('g', files, { cookieSecret: 'c00c1e5e'.repeat(8), cryptKeeperKey: 'c4e7c4e7'.repeat(8) }, ChartSource.local(chart)));
     const newTokens = lines.findIndex(line => line.startsWith('new tokens: '));
+    expect(lines[newTokens]).toMatch(/adopt generated buildTokenSecret$/);
     expect(lines.slice(newTokens + 1, newTokens + 3)).toEqual([
       '  changed: Secret/g/binder-secret: key values.yaml settings config.BinderHub.build_token_secret added',
       'to review: nothing',

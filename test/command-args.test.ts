@@ -223,7 +223,7 @@ describe('parseAdoptArgs (npm run adopt)', () => {
   test('--name and one file: the module in deployments/, nothing replaced, the live release named --name, no cluster read, compared', () => {
     expect(parse('--name', 'mybinder', '--config', 'config.yaml')).toEqual({
       name: 'mybinder', files: ['config.yaml'], out: 'deployments/mybinder.ts', force: false,
-      namespace: undefined, release: undefined, fromCluster: undefined, compare: true,
+      namespace: undefined, release: undefined, fromCluster: undefined, compare: true, all: false,
     });
   });
 
@@ -231,15 +231,19 @@ describe('parseAdoptArgs (npm run adopt)', () => {
     expect(parse('--name', 'mybinder', '-f', 'a.yaml', '--secret', 'secret.yaml', '--values', 'b.yaml', '--config', 'config.yaml',
       '--secret', 'more.yaml', '--out', 'adopted/mine.ts', '--force', '--namespace', 'binder-ns', '--release', 'binder-rel', '--no-compare')).toEqual({
       name: 'mybinder', files: ['a.yaml', 'secret.yaml', 'b.yaml', 'config.yaml', 'more.yaml'], out: 'adopted/mine.ts', force: true,
-      namespace: 'binder-ns', release: 'binder-rel', fromCluster: undefined, compare: false,
+      namespace: 'binder-ns', release: 'binder-rel', fromCluster: undefined, compare: false, all: false,
     });
   });
 
   test('--from-cluster alone: kubectl\'s own kubeconfig and context, a 30 s request timeout', () => {
     expect(parse('--name', 'mybinder', '--secret', 's.yaml', '--from-cluster')).toEqual({
       name: 'mybinder', files: ['s.yaml'], out: 'deployments/mybinder.ts', force: false, namespace: undefined, release: undefined,
-      fromCluster: { kubeconfig: undefined, context: undefined, requestTimeoutSec: 30 }, compare: true,
+      fromCluster: { kubeconfig: undefined, context: undefined, requestTimeoutSec: 30 }, compare: true, all: false,
     });
+  });
+
+  test('--all: the comparison lists every difference', () => {
+    expect(parse('--name', 'mybinder', '--secret', 's.yaml', '--all')).toMatchObject({ compare: true, all: true });
   });
 
   test('--from-cluster takes --context, --kubeconfig and --request-timeout as given', () => {
@@ -257,6 +261,7 @@ describe('parseAdoptArgs (npm run adopt)', () => {
     [['--name', '', ...FILE], '--name is required: the deployment\'s name, such as binderhub; see --help'],
     [['--name', 'My_Binder', ...FILE], '--name "My_Binder" must be lowercase letters, digits and \'-\', start and end with a letter or digit, and be at most 63 characters'],
     [['--name', 'mybinder'], 'give the values files: --secret secret.yaml --config config.yaml (and -f for more); see --help'],
+    [['--name', 'mybinder', ...FILE, '--all', '--no-compare'], '--all lists the comparison\'s differences, which --no-compare skips; give one of them'],
     [['--name', 'mybinder', ...FILE, '--context', 'ctx'], '--context, --kubeconfig and --request-timeout go with --from-cluster; see --help'],
     [['--name', 'mybinder', ...FILE, '--kubeconfig', 'kc'], '--context, --kubeconfig and --request-timeout go with --from-cluster; see --help'],
     [['--name', 'mybinder', ...FILE, '--request-timeout', '5'], '--context, --kubeconfig and --request-timeout go with --from-cluster; see --help'],

@@ -58,6 +58,8 @@ export interface AdoptionComparison {
   readonly onPurpose: OnPurposeGroup[];
   /** Secret keys and settings of tokens adopt generated (the values files have none). */
   readonly newTokens: Difference[];
+  /** The tokens adopt generated: neither the values files nor the live release had them. */
+  readonly generatedTokens: ReadonlyArray<keyof BinderHubTokenValues>;
   /** Everything else: what to review before switching. */
   readonly review: Difference[];
   /** The Secrets that go to dist-secrets/ (SecretsMode.separate(), the adopted default), not dist/. */
@@ -184,6 +186,7 @@ export function compareAdoption(helmObjects: ManifestObject[], ours: { objects: 
   return {
     onPurpose: onPurpose.filter(group => group.differences.length > 0),
     newTokens,
+    generatedTokens: context.generatedTokens,
     review,
     separateSecrets: ours.secrets.map(objectId),
     restarts: diff.restarts,

@@ -6,6 +6,7 @@ import type { AdoptionPlan } from './adopt';
 import type { TlsPlan } from './adopt-ingress';
 import { ConfigError } from '../core/errors';
 import { formatBytes, MAX_OBJECT_BYTES } from '../core/input-files';
+import { isPlainObject } from '../core/values';
 
 /**
  * What an adopted module asks of the app it is defined in: a DeploymentsScope (lib/app, above this layer, so named
@@ -134,9 +135,33 @@ function tlsText(tls: TlsPlan, used: Set<string>): string {
   return 'secretName' in tls ? `Tls.secret(${JSON.stringify(tls.secretName)})` : `Tls.letsEncrypt(${JSON.stringify(tls.letsEncrypt)})`;
 }
 
-/** A value as a TypeScript literal (JSON is one), indented to stand as a prop's value. */
-function literal(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/\n/g, '\n    ');
+/**
+ * A value as a TypeScript literal, indented (from `indent`) to stand as a prop's value: JSON, which is one, but for a
+ * string of several lines (extraConfig's Python, a template), written as a template literal so it reads as the
+ * values file had it.
+ */
+function literal(value: unknown, indent = '    '): string {
+  const inner = `${indent}  `;
+  if (typeof value === 'string' && value.includes('\n')) return templateLiteral(value);
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : `[\n${value.map(item => inner + literal(item, inner)).join(',\n')}\n${indent}]`;
+  if (isPlainObject(value)) {
+    const entries = Object.entries(value).map(([key, item]) => `${inner}${JSON.stringify(key)}: ${literal(item, inner)}`);
+    return entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * What a template literal must escape to hold a text as it is: `\`, the backquote, `${`, a carriage return (which
+ * a template literal reads as a newline), and, to be seen, other control characters, line separators and unpaired
+ * surrogates.
+ */
+const TEMPLATE_ESCAPED = /[\\`]|\$\{|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** `text` as a template literal whose value is `text`: its lines as they are, from the line's start. */
+function templateLiteral(text: string): string {
+  return `\`${text.replace(TEMPLATE_ESCAPED, c => c.length > 1 || c === '\\' || c === '`' ? `\\${c}`
+    : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\``;
 }
 
 /** Text that may stand in a block comment. */

@@ -75,7 +75,8 @@ export function planAdoption(name: string, merged: Values, location: ReleaseLoca
   if (registry.password !== undefined) credentials.registryPassword = registry.password;
   takeRepoTokens(values, credentials, notes);
   registerSecrets(...Object.values(credentials));
-  const builder = planBuilder(values, notes);
+  const releaseName = location.releaseName ?? name;
+  const builder = planBuilder(values, notes, releaseName);
   const built = callFactory(registry.plan, registry.password ?? '');
   if (!built.pushesImages && builder.factory !== 'host') {
     throw new ConfigError(`the values build with Builder.${builder.factory}() but push to no registry (config.BinderHub.use_registry false or no registry.*); `

@@ -10,7 +10,7 @@ import { checkDnsLabel } from '../core/names';
 export const ADOPTED_MODULES = 'deployments';
 
 export const ADOPT_USAGE = `usage: npm run adopt -- --name <deployment> --secret secret.yaml --config config.yaml [-f more.yaml ...] [--out <file>.ts] [--force]
-                        [--namespace <ns>] [--release <name>] [--from-cluster [--context <ctx>] [--kubeconfig <file>] [--request-timeout <s>]] [--no-compare]
+                        [--namespace <ns>] [--release <name>] [--from-cluster [--context <ctx>] [--kubeconfig <file>] [--request-timeout <s>]] [--no-compare | --all]
 
 Reads the guide's values files (today's layout or the 2019 one), merged as helm merges -f files: in the order
 given, later wins, maps merge, lists are replaced. Writes:
@@ -29,6 +29,7 @@ chart (BINDERHUB_CHART, else the pinned public chart), object by object, the dif
   --out <file>.ts       where the module goes, inside the project folder (default: ${ADOPTED_MODULES}/<name>.ts)
   --force               replace existing files of that name (of modules, only those adopt wrote)
   --no-compare          skip the comparison with helm template (it needs the chart: BINDERHUB_CHART or the network)
+  --all                 list every difference of the comparison: no objects counted, no paths cut short
   --namespace <ns>      the live release's namespace (default: --name); the module keeps it
   --release <name>      the live release's name (default: --name); the module keeps it
   --from-cluster        also read the live release's Secret hub (kubectl, read only): the tokens the values files
@@ -58,6 +59,8 @@ export interface AdoptOptions {
   readonly fromCluster?: KubectlTargetOptions;
   /** Whether the module is compared with helm template (not with --no-compare). */
   readonly compare: boolean;
+  /** Whether the comparison lists every difference (--all). */
+  readonly all: boolean;
 }
 
 /** The options that name the values files, each any number of times. */
@@ -75,7 +78,7 @@ export function parseAdoptArgs(argv: string[], taken: () => TakenDeployments): P
     options: {
       name: { type: 'string' }, secret: { type: 'string', multiple: true }, config: { type: 'string', multiple: true },
       values: { type: 'string', short: 'f', multiple: true }, out: { type: 'string' }, force: { type: 'boolean', default: false },
-      'no-compare': { type: 'boolean', default: false },
+      'no-compare': { type: 'boolean', default: false }, all: { type: 'boolean', default: false },
       'from-cluster': { type: 'boolean', default: false }, namespace: { type: 'string' }, release: { type: 'string' },
       ...KUBECTL_TARGET_OPTIONS, ...HELP_OPTION,
     },
@@ -88,6 +91,7 @@ export function parseAdoptArgs(argv: string[], taken: () => TakenDeployments): P
   if (files.length === 0) throw new ConfigError('give the values files: --secret secret.yaml --config config.yaml (and -f for more); see --help');
   const clusterOptions = [args.context, args.kubeconfig, args['request-timeout']].some(v => v !== undefined);
   if (clusterOptions && !args['from-cluster']) throw new ConfigError('--context, --kubeconfig and --request-timeout go with --from-cluster; see --help');
+  if (args.all && args['no-compare']) throw new ConfigError('--all lists the comparison\'s differences, which --no-compare skips; give one of them');
   const target = kubectlTarget(args);
   if (args.namespace !== undefined) checkDnsLabel('--namespace', args.namespace);
   if (args.release !== undefined) checkDnsLabel('--release', args.release, 53);
@@ -95,6 +99,7 @@ export function parseAdoptArgs(argv: string[], taken: () => TakenDeployments): P
   return {
     name: args.name, files, out: args.out ?? path.join(ADOPTED_MODULES, `${args.name}.ts`), force: args.force,
     namespace: args.namespace, release: args.release, fromCluster: args['from-cluster'] ? target : undefined, compare: !args['no-compare'],
+    all: args.all,
   };
 }
 
