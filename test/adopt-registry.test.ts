@@ -1,6 +1,12 @@
-import { adoptedModuleText, adoptedProps, BinderHubTokens, ChartSource, planAdoption, Values } from '../lib/internal';
+import { execFileSync } from 'child_process';
+import * as os from 'os';
+import * as yaml from 'js-yaml';
+import {
+  adoptedModuleText, adoptedProps, BinderHubTokens, ChartSource, compareAdoption, ManifestObject, planAdoption, toolPath, Values,
+} from '../lib/internal';
 import { describeWithChartConfig, effectiveBinderHubConfig } from './effective-config';
-import { configErrorMessage, synthBinderHub } from './helpers';
+import { configErrorMessage, synthBinderHub, TOKEN_NAMES } from './helpers';
+import { describeWithRealChart } from './real-chart';
 import { REGISTRY_PASSWORD } from './registry-inputs';
 
 /** Values that push with a host builder to the registry of `registry` and `dockerRegistry`, under `imagePrefix`. */
@@ -131,4 +137,36 @@ describe('token_url: None and null', () => {
       expect(config.BinderHub.image_prefix).toBe('registry.example.org/binder/dev-');
     });
   });
+});
+
+describeWithRealChart('registries without a password, compared with helm template of the same values', chart => {
+  /** What adopt's comparison leaves to review for `values` (host builder), as the paths of the differences. */
+  function toReview(values: Values): string[] {
+    const release = 'reg';
+    const plan = planAdoption(release, values);
+    const props = adoptedProps(plan, { tokens: BinderHubTokens.generate(), credentials: plan.credentials }, ChartSource.local(chart));
+    const helm = (yaml.loadAll(execFileSync(toolPath('helm'), ['template', release, chart, '--namespace', release, '--kube-version', '1.35.0',
+      '--api-versions', 'policy/v1/PodDisruptionBudget', '-f', '-'], { input: JSON.stringify(values), encoding: 'utf8', cwd: os.tmpdir() })) as ManifestObject[]).filter(Boolean);
+    const comparison = compareAdoption(helm, { objects: synthBinderHub({ ...props, releaseName: undefined, namespace: release }, release), secrets: [] }, {
+      // The values hold no token: every one is generated, as adopt does.
+      release, namespace: release, builder: 'host', registry: plan.registry.factory, ingress: false, generatedTokens: TOKEN_NAMES,
+    });
+    return comparison.review.map(d => d.type === 'setting' ? `${d.id} ${d.setting.path}` : d.type === 'key' ? `${d.id} key ${d.key.key}` : `${d.id} ${d.type}`);
+  }
+
+  test('binderhub\'s CI registry (http://localhost:5000, no login): nothing about the registry to review', () => {
+    expect(toReview(pushing('localhost:5000/binder/ci-', { url: 'http://localhost:5000' }))).toEqual([]);
+  }, 60_000);
+
+  test('Docker Hub\'s long form on registry.hub.docker.com: to review only what the notes explain (the login\'s key, the API and auth URLs)', () => {
+    const values = pushing('binderorg/binder-', { url: 'https://registry.hub.docker.com', ...login },
+      { url: 'https://registry.hub.docker.com', auth_config_url: 'https://index.docker.io/v1', token_url: 'https://auth.docker.io/token?service=registry.docker.io' });
+    expect(toReview(values)).toEqual([
+      'Secret/reg/binder-secret config.DockerRegistry.auth_config_url',
+      'Secret/reg/binder-secret config.DockerRegistry.url',
+      'Secret/reg/binder-build-docker-config key config.json',
+    ]);
+    // Each one is a note of the module and the screen: the config.json key is registry.url's.
+    expect(planAdoption('reg', values).notes.map(n => n.setting)).toEqual(['registry.url', 'config.DockerRegistry.url', 'config.DockerRegistry.auth_config_url']);
+  }, 60_000);
 });
