@@ -164,8 +164,8 @@ describe('bad input writes nothing', () => {
   test.each([
     ['a missing file', [LEGACY[0], '--config', 'missing.yaml'], /^error: values file missing\.yaml does not exist; give the path of the guide's secret\.yaml or config\.yaml\n$/],
     ['no files', [], /^error: give the values files: --secret secret\.yaml --config config\.yaml/],
-    ['an unmappable registry', [LEGACY[0], '--config', LEGACY[1], '-f', fixture('bad/http-registry.yaml')],
-      /^error: the registry settings .* map to Registry\.custom, which refuses them: Registry\.custom url "http:\/\/registry\.example\.org" must use https:\/\/ \(set allowInsecureHttp for a test registry on a private network\)\n$/],
+    ['a registry whose hosts disagree', [LEGACY[0], '--config', LEGACY[1], '-f', fixture('bad/hosts-disagree.yaml')],
+      /^error: the registry settings .* map to Registry\.custom, which refuses them: Registry\.custom imagePrefix "binderorg\/binder-legacy-" must start with the registry host registry\.example\.org\/\n$/],
     ['invalid YAML', [fixture('bad/not-yaml.yaml')], /^error: values file .*not-yaml\.yaml is not valid YAML \(line 4\); fix it/],
     ['a Kubernetes manifest', [fixture('bad/manifest.yaml')],
       /^error: values file .*manifest\.yaml is a Kubernetes manifest \(it has apiVersion and kind\), not chart values; give the guide's secret\.yaml or config\.yaml, or what `helm get values <release> -o yaml` prints\n$/],

@@ -1,6 +1,7 @@
 import * as yaml from 'js-yaml';
-import { IMAGE_PULL_SECRET_NAME, Registry } from '../lib/internal';
-import { find, secretValue, synthBinderHub, withoutSecretValues } from './helpers';
+import { ChartSource, IMAGE_PULL_SECRET_NAME, Registry } from '../lib/internal';
+import { binderView, describeWithChartConfig, effectiveBinderHubConfig } from './effective-config';
+import { configErrorMessage, find, secretValue, synthBinderHub, withoutSecretValues } from './helpers';
 import { GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs';
 
 
@@ -126,6 +127,59 @@ describe('Registry', () => {
       apiUrl: 'http://10.0.0.5:5001', tokenUrl: 'http://10.0.0.5:5002/token',
     }).chartValues() as any;
     expect(values.config.DockerRegistry).toEqual({ url: 'http://10.0.0.5:5001', token_url: 'http://10.0.0.5:5002/token' });
+  });
+});
+
+describe('Registry.custom without a login', () => {
+  /** A local registry as binderhub's CI runs one: plain http on port 5000, no login. */
+  const local = (extra: object = {}) => Registry.custom({ url: 'http://localhost:5000', imagePrefix: 'localhost:5000/binder/ci-', allowInsecureHttp: true, ...extra });
+
+  test('no username and no password: the registry URL alone, and no pull Secret', () => {
+    const registry = local();
+    expect(registry.chartValues()).toStrictEqual({
+      registry: { url: 'http://localhost:5000' },
+      config: { BinderHub: { use_registry: true, image_prefix: 'localhost:5000/binder/ci-' } },
+    });
+    expect(registry.pullAuth()).toBeUndefined();
+    expect(registry.pushesImages).toBe(true);
+  });
+
+  test('pullSecret: true without a login is refused, naming the missing login', () => {
+    expect(configErrorMessage(() => local({ pullSecret: true }))).toBe('Registry.custom pullSecret needs a username and password: without a login user pods '
+      + 'have nothing to pull with, and their nodes pull as themselves; leave pullSecret out');
+  });
+
+  test.each<[string, object, string]>([
+    ['a password without a username', { password: PASSWORD },
+      'Registry.custom has a password but no username; give the user name that logs in, or neither for a registry that asks for no login'],
+    ['a username without a password', { username: 'ci' },
+      'Registry.custom has a username but no password; put it in the deployment\'s secrets file as credentials.registryPassword, or neither for a registry that asks for no login'],
+    ['an empty password', { username: 'ci', password: ' ' },
+      'Registry.custom password is empty; the chart would push with a password of "%!s(<nil>)". Put it in the deployment\'s secrets file as credentials.registryPassword'],
+  ])('%s is refused: username and password go together', (_, login, message) => {
+    expect(configErrorMessage(() => Registry.custom({ url: 'https://registry.example.org', imagePrefix: 'registry.example.org/binder/p-', ...login }))).toBe(message);
+  });
+
+  describeWithChartConfig('a registry without a login, as BinderHub reads it', chart => {
+    let objects: any[];
+    beforeAll(() => {
+      objects = synthBinderHub({ chart: ChartSource.local(chart), registry: local() }, 'nologin');
+    }, 60_000);
+
+    test('BinderHub pushes to the local registry: its URL is the one config.json key, and no DockerRegistry setting overrides it', () => {
+      const config = effectiveBinderHubConfig(objects);
+      expect(config.BinderHub.use_registry).toBe(true);
+      expect(config.BinderHub.image_prefix).toBe('localhost:5000/binder/ci-');
+      expect(config.DockerRegistry).toBeUndefined();
+      // registry.py takes DockerRegistry.url from the first auths key, scheme and all, and looks the login up there.
+      const pushConfig = JSON.parse(binderView(objects).files['/root/.docker/config.json']);
+      expect(Object.keys(pushConfig.auths)).toEqual(['http://localhost:5000']);
+    });
+
+    test('user pods get no pull Secret', () => {
+      expect(objects.filter(o => o.metadata.name === IMAGE_PULL_SECRET_NAME)).toEqual([]);
+      expect((yaml.load(secretValue(find(objects, 'Secret', 'hub'), 'values.yaml')) as any).singleuser.image.pullSecrets).toEqual([]);
+    });
   });
 });
 

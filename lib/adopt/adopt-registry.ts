@@ -10,8 +10,8 @@ export type RegistryFactory = 'none' | 'gcr' | 'dockerHub' | 'acr' | 'harbor' | 
 export interface RegistryPlan {
   readonly factory: RegistryFactory;
   /** Props that are not secret, as the module writes them. */
-  readonly props: Readonly<Record<string, string>>;
-  /** The prop that takes `credentials.registryPassword`. */
+  readonly props: Readonly<Record<string, string | boolean>>;
+  /** The prop that takes `credentials.registryPassword`; none for a registry without a login. */
   readonly passwordProp?: string;
 }
 
@@ -50,9 +50,10 @@ export function planRegistry(values: Values, notes: AdoptionNote[]): { plan: Reg
   const imagePrefix = stringSetting(values, 'config.BinderHub.image_prefix') ?? legacyPrefix;
   const dockerRegistry = takePath(values, 'config.DockerRegistry') ?? {};
   if (!isPlainObject(dockerRegistry)) throw new ConfigError('config.DockerRegistry must be a map in the values files');
+  dropNoTokenUrl(dockerRegistry, notes);
   const none = useRegistry === false || enabled === false || [url, username, password, imagePrefix].every(v => v === undefined);
   const plan: RegistryPlan = none ? { factory: 'none', props: {} }
-    : chooseFactory({ url, username, imagePrefix, tokenUrl: dockerRegistry.token_url, apiUrl: dockerRegistry.url });
+    : chooseFactory({ url, username, password, imagePrefix, tokenUrl: dockerRegistry.token_url, apiUrl: dockerRegistry.url }, notes);
   for (const key of Object.keys(legacy).filter(k => legacy[k] !== undefined)) {
     notes.push({ setting: `registry.${key}`, outcome: `a 2019 setting today's chart refuses; replaced by Registry.${plan.factory}(${key === 'prefix' ? '{ imagePrefix }' : ''})` });
   }
@@ -70,14 +71,39 @@ export function planRegistry(values: Values, notes: AdoptionNote[]): { plan: Reg
     for (const [setting] of unused) notes.push({ setting, outcome: `not carried over: ${off}, so Registry.none()` });
     return { plan };
   }
-  const registry = callFactory(plan, password ?? '');
-  const emitted = (registry.chartValues().config as Values).DockerRegistry as Values | undefined ?? {};
+  const emittedValues = callFactory(plan, password ?? '').chartValues();
+  const emittedUrl = (emittedValues.registry as Values).url as string;
+  if (url !== undefined && url !== emittedUrl) {
+    notes.push({ setting: 'registry.url', outcome: `written as ${emittedUrl}, the config.json key Registry.${plan.factory} keeps the login under`
+      + (plan.factory === 'dockerHub' ? ' and also gives as config.DockerRegistry.auth_config_url, where BinderHub looks it up (the two must match byte for byte)' : '') });
+  }
+  const emitted = (emittedValues.config as Values).DockerRegistry as Values | undefined ?? {};
   for (const [key, given] of Object.entries(dockerRegistry)) {
-    if (sameUrl(given, emitted[key])) continue;
-    throw new ConfigError(`config.DockerRegistry.${key} is not what Registry.${plan.factory} sets (${key in emitted ? 'another value' : 'nothing'}), `
-      + 'so adopt cannot carry it over; remove it from the values files, or adopt with registry.url naming the registry it belongs to');
+    if (given === emitted[key]) continue;
+    if (!sameUrl(given, emitted[key]) && !(key === 'url' && isDockerHubApi(given) && isDockerHubApi(emitted[key]))) {
+      throw new ConfigError(`config.DockerRegistry.${key} is not what Registry.${plan.factory} sets (${key in emitted ? 'another value' : 'nothing'}), `
+        + 'so adopt cannot carry it over; remove it from the values files, or adopt with registry.url naming the registry it belongs to');
+    }
+    notes.push({ setting: `config.DockerRegistry.${key}`, outcome: `written as ${String(emitted[key])}, the same ${key === 'url' ? 'registry API' : 'URL'} as Registry.${plan.factory} sets it` });
   }
   return { plan, password };
+}
+
+/**
+ * Removes a `token_url` that means "none": the guide's htpasswd advice prints `token_url: None`, a string BinderHub
+ * would request as a URL, and a YAML null, which helm deletes from a later file and BinderHub's string setting refuses.
+ */
+function dropNoTokenUrl(dockerRegistry: Values, notes: AdoptionNote[]): void {
+  const tokenUrl = dockerRegistry.token_url;
+  if (tokenUrl !== null && tokenUrl !== 'None') return;
+  delete dockerRegistry.token_url;
+  const given = tokenUrl === null ? 'null' : 'the string "None" (the guide\'s htpasswd advice, meant as Python\'s None), which BinderHub would request as a URL';
+  notes.push({ setting: 'config.DockerRegistry.token_url', outcome: `${given}: adopted as no token_url (basic auth, or the token endpoint the registry names when asked)` });
+}
+
+/** Whether `url` is Docker Hub's registry API: BinderHub's default for it, or the host docker itself uses. */
+function isDockerHubApi(url: unknown): boolean {
+  return typeof url === 'string' && /^https:\/\/(registry\.hub\.docker\.com|registry-1\.docker\.io)\/?$/.test(url);
 }
 
 /** Makes the registry of `plan` with `password`, as the module will: the factory's own checks run. */
@@ -94,39 +120,60 @@ export function callFactory(plan: RegistryPlan, password: string): Registry {
 interface RegistryInputs {
   readonly url?: string;
   readonly username?: string;
+  readonly password?: string;
   readonly imagePrefix?: string;
   readonly tokenUrl?: unknown;
   readonly apiUrl?: unknown;
 }
 
+/** Docker Hub's hosts, as registry.url names them (BinderHub's default API URL among them). */
+const DOCKER_HUB_HOST = /^((index\.|registry-1\.)?docker\.io|registry\.hub\.docker\.com)$/;
+
 /** The factory docs/adopt.md's table gives for these settings. */
-function chooseFactory(inputs: RegistryInputs): RegistryPlan {
+function chooseFactory(inputs: RegistryInputs, notes: AdoptionNote[]): RegistryPlan {
   const urlHost = hostOf(inputs.url);
   if (inputs.imagePrefix === undefined) {
     throw new ConfigError('config.BinderHub.image_prefix is missing: the registry settings (registry.*) push images under it; add it to the values files, '
       + 'such as <user>/binder- for Docker Hub or <registry host>/<project>/binder- elsewhere');
   }
-  const host = urlHost ?? (inputs.imagePrefix.includes('.') ? inputs.imagePrefix.split('/')[0] : undefined);
+  const host = urlHost ?? prefixHost(inputs.imagePrefix);
   // Stryker disable next-line StringLiteral: every factory that takes the user name refuses an empty one and one with spaces alike
   const username = inputs.username ?? '';
-  if (host === undefined || /^(index\.|registry-1\.)?docker\.io$/.test(host)) {
+  if (host === undefined || DOCKER_HUB_HOST.test(host)) {
     return { factory: 'dockerHub', props: { username, imagePrefix: inputs.imagePrefix }, passwordProp: 'password' };
   }
-  if (/^([a-z]+\.)?gcr\.io$/.test(host)) {
+  const login = inputs.username !== undefined || inputs.password !== undefined;
+  if (login && /^([a-z]+\.)?gcr\.io$/.test(host)) {
     if (inputs.username !== undefined && inputs.username !== '_json_key') {
       throw new ConfigError(`registry.username "${inputs.username}" with a gcr.io registry: Registry.gcr logs in as _json_key with the service-account key in registry.password; remove registry.username`);
     }
     return { factory: 'gcr', props: { imagePrefix: inputs.imagePrefix }, passwordProp: 'serviceAccountKey' };
   }
   const acr = /^([a-z0-9]+)\.azurecr\.io$/.exec(host);
-  if (acr) return { factory: 'acr', props: { name: acr[1], servicePrincipalId: username, imagePrefix: inputs.imagePrefix }, passwordProp: 'servicePrincipalPassword' };
-  if (host.endsWith('.container-registry.ovh.net') || String(inputs.tokenUrl ?? '').endsWith('/service/token?service=harbor-registry')) {
+  if (login && acr) return { factory: 'acr', props: { name: acr[1], servicePrincipalId: username, imagePrefix: inputs.imagePrefix }, passwordProp: 'servicePrincipalPassword' };
+  if (login && (host.endsWith('.container-registry.ovh.net') || String(inputs.tokenUrl ?? '').endsWith('/service/token?service=harbor-registry'))) {
     return { factory: 'harbor', props: { host, username, imagePrefix: inputs.imagePrefix }, passwordProp: 'password' };
   }
-  const props: Record<string, string> = { url: inputs.url ?? `https://${host}`, username, imagePrefix: inputs.imagePrefix };
+  const url = inputs.url ?? `https://${host}`;
+  const props: Record<string, string | boolean> = { url, ...(inputs.username !== undefined ? { username: inputs.username } : {}), imagePrefix: inputs.imagePrefix };
   if (typeof inputs.tokenUrl === 'string') props.tokenUrl = inputs.tokenUrl;
   if (typeof inputs.apiUrl === 'string') props.apiUrl = inputs.apiUrl;
-  return { factory: 'custom', props, passwordProp: 'password' };
+  if (url.startsWith('http://')) {
+    props.allowInsecureHttp = true;
+    notes.push({ setting: 'registry.url', outcome: 'http://, kept with Registry.custom({ allowInsecureHttp: true }): the builder and the nodes\' container runtime '
+      + 'must be told the registry is insecure, as for the helm release' });
+  }
+  if (!login) {
+    notes.push({ setting: 'registry.username, registry.password', outcome: 'not given: Registry.custom without a login and without a pull Secret, for a registry that asks '
+      + 'for none or where the nodes and config.BinderHub.registry_class authenticate; if it needs one, adopt with the file that holds it (--secret)' });
+  }
+  return { factory: 'custom', props, ...(login ? { passwordProp: 'password' } : {}) };
+}
+
+/** The registry host an image prefix starts with, read as docker reads image names: none means Docker Hub. */
+function prefixHost(imagePrefix: string): string | undefined {
+  const [first, ...rest] = imagePrefix.split('/');
+  return rest.length > 0 && (first === 'localhost' || /[.:]/.test(first)) ? first : undefined;
 }
 
 function hostOf(url: string | undefined): string | undefined {

@@ -62,14 +62,24 @@ export interface HarborRegistryProps extends RegistryCommonProps {
   readonly imagePrefix: string;
 }
 
-/** Props for `Registry.custom`. */
+/**
+ * Props for `Registry.custom`. `username` and `password` go together: with neither, builds push and nodes pull
+ * without a login (a local registry, or one where the nodes and BinderHub's `registry_class` authenticate by
+ * identity), and user pods get no pull Secret (`pullSecret` defaults to false and cannot be true).
+ */
 export interface CustomRegistryProps extends RegistryCommonProps {
   /** The registry's URL, as the Docker config.json names it (`registry.url`), such as https://registry.example.org. */
   readonly url: string;
-  /** The user that logs in. */
-  readonly username: string;
-  /** Its password or token. */
-  readonly password: string;
+  /**
+   * The user that logs in.
+   * @default - no login (with no password either)
+   */
+  readonly username?: string;
+  /**
+   * Its password or token.
+   * @default - no login (with no username either)
+   */
+  readonly password?: string;
   /** `<registry host>/<project>/<prefix>-`: the project level is required (binderhub issue 800). */
   readonly imagePrefix: string;
   /**
@@ -89,17 +99,24 @@ export interface CustomRegistryProps extends RegistryCommonProps {
   readonly allowInsecureHttp?: boolean;
 }
 
-/** What a registry with credentials puts into the chart values and the pull Secret. */
+/** A user name and its password or token. */
+interface RegistryLogin {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** What a registry that images are pushed to puts into the chart values and the pull Secret. */
 interface RegistrySpec {
   /** `registry.url`: the key of the push config.json's `auths`. */
   readonly url: string;
-  readonly username: string;
-  readonly password: string;
+  /** None for a registry that asks for no login. */
+  readonly login?: RegistryLogin;
   readonly imagePrefix: string;
   /** `config.DockerRegistry`. */
   readonly dockerRegistry?: Values;
   /** The key of the pull Secret's `auths`: the host as image names carry it. */
   readonly pullServer: string;
+  /** Only with a login. */
   readonly pullSecret: boolean;
 }
 
@@ -135,8 +152,8 @@ export abstract class Registry {
       throw new ConfigError(`${factory} imagePrefix project "${project}" is not the key's project_id "${key.project_id}"; `
         + `use ${host}/${key.project_id}/<prefix>- (the project ID, which may differ from the project name)`);
     }
-    return new CredentialedRegistry({
-      url: `https://${host}`, username: '_json_key', password: props.serviceAccountKey,
+    return new PushRegistry({
+      url: `https://${host}`, login: { username: '_json_key', password: props.serviceAccountKey },
       imagePrefix: props.imagePrefix, pullServer: host, pullSecret: props.pullSecret ?? true,
     });
   }
@@ -150,8 +167,8 @@ export abstract class Registry {
     // The config.json key and auth_config_url must match byte for byte (trailing slash included), or BinderHub
     // looks up no credentials and rebuilds every image: set both, whatever the chart version's default.
     const authUrl = 'https://index.docker.io/v1/';
-    return new CredentialedRegistry({
-      url: authUrl, username: props.username, password: props.password, imagePrefix: props.imagePrefix,
+    return new PushRegistry({
+      url: authUrl, login: { username: props.username, password: props.password }, imagePrefix: props.imagePrefix,
       dockerRegistry: {
         url: 'https://registry-1.docker.io',
         auth_config_url: authUrl,
@@ -174,8 +191,8 @@ export abstract class Registry {
     checkPassword(factory, 'servicePrincipalPassword', props.servicePrincipalPassword);
     const host = `${props.name.toLowerCase()}.azurecr.io`;
     checkImagePrefix(factory, props.imagePrefix, { projectLevel: true, host });
-    return new CredentialedRegistry({
-      url: `https://${host}`, username: props.servicePrincipalId, password: props.servicePrincipalPassword,
+    return new PushRegistry({
+      url: `https://${host}`, login: { username: props.servicePrincipalId, password: props.servicePrincipalPassword },
       imagePrefix: props.imagePrefix,
       dockerRegistry: { token_url: `https://${host}/oauth2/token?service=${host}` },
       pullServer: host, pullSecret: props.pullSecret ?? true,
@@ -189,32 +206,36 @@ export abstract class Registry {
     checkUsername(factory, 'username', props.username);
     checkPassword(factory, 'password', props.password);
     checkImagePrefix(factory, props.imagePrefix, { projectLevel: true, host: props.host });
-    return new CredentialedRegistry({
-      url: `https://${props.host}`, username: props.username, password: props.password, imagePrefix: props.imagePrefix,
+    return new PushRegistry({
+      url: `https://${props.host}`, login: { username: props.username, password: props.password }, imagePrefix: props.imagePrefix,
       // Harbor's token service names itself harbor-registry; without ?service= it refuses the token request.
       dockerRegistry: { url: `https://${props.host}`, token_url: `https://${props.host}/service/token?service=harbor-registry` },
       pullServer: props.host, pullSecret: props.pullSecret ?? true,
     });
   }
 
-  /** Any other registry: its URL, credentials and, if it issues tokens, its token URL. */
+  /** Any other registry: its URL, its login if it asks for one and, if it issues tokens, its token URL. */
   public static custom(props: CustomRegistryProps): Registry {
     const factory = 'Registry.custom';
-    const url = checkUrl(factory, 'url', props.url, props.allowInsecureHttp ?? false);
-    checkUsername(factory, 'username', props.username);
-    checkPassword(factory, 'password', props.password);
+    const allowHttp = props.allowInsecureHttp ?? false;
+    const url = checkUrl(factory, 'url', props.url, allowHttp);
+    const login = optionalLogin(factory, props.username, props.password);
+    if (!login && props.pullSecret) {
+      throw new ConfigError(`${factory} pullSecret needs a username and password: without a login user pods have nothing to pull with, `
+        + 'and their nodes pull as themselves; leave pullSecret out');
+    }
     checkImagePrefix(factory, props.imagePrefix, { projectLevel: true, host: url.host });
     const dockerRegistry: Values = {};
     if (props.apiUrl !== undefined) {
-      dockerRegistry.url = checkUrl(factory, 'apiUrl', props.apiUrl, props.allowInsecureHttp ?? false).href.replace(/\/$/, '');
+      dockerRegistry.url = checkUrl(factory, 'apiUrl', props.apiUrl, allowHttp).href.replace(/\/$/, '');
     }
     if (props.tokenUrl !== undefined) {
-      dockerRegistry.token_url = checkUrl(factory, 'tokenUrl', props.tokenUrl, props.allowInsecureHttp ?? false).href;
+      dockerRegistry.token_url = checkUrl(factory, 'tokenUrl', props.tokenUrl, allowHttp).href;
     }
-    return new CredentialedRegistry({
-      url: props.url, username: props.username, password: props.password, imagePrefix: props.imagePrefix,
+    return new PushRegistry({
+      url: props.url, login, imagePrefix: props.imagePrefix,
       dockerRegistry: Object.keys(dockerRegistry).length > 0 ? dockerRegistry : undefined,
-      pullServer: url.host, pullSecret: props.pullSecret ?? true,
+      pullServer: url.host, pullSecret: login !== undefined && (props.pullSecret ?? true),
     });
   }
 
@@ -238,11 +259,11 @@ class NoRegistry extends Registry {
   }
 }
 
-class CredentialedRegistry extends Registry {
+class PushRegistry extends Registry {
   public readonly pushesImages = true;
   constructor(private readonly spec: RegistrySpec) {
     super();
-    registerSecrets(spec.password);
+    if (spec.login) registerSecrets(spec.login.password);
   }
 
   public chartValues(): Values {
@@ -251,7 +272,9 @@ class CredentialedRegistry extends Registry {
     if (spec.dockerRegistry) {
       config.DockerRegistry = spec.dockerRegistry;
     }
-    const values: Values = { registry: { url: spec.url, username: spec.username, password: spec.password }, config };
+    // Without a login the chart still keys a placeholder one (`<token>:%!s(<nil>)`) under the URL, as it does for
+    // binderhub's own CI registry: BinderHub takes its registry URL from that key, and a registry asking for no login ignores it.
+    const values: Values = { registry: { url: spec.url, ...spec.login }, config };
     if (spec.pullSecret) {
       values.jupyterhub = { singleuser: { image: { pullSecrets: [IMAGE_PULL_SECRET_NAME] } } };
     }
@@ -260,7 +283,7 @@ class CredentialedRegistry extends Registry {
 
   public pullAuth(): DockerAuth | undefined {
     const { spec } = this;
-    return spec.pullSecret ? { server: spec.pullServer, username: spec.username, password: spec.password } : undefined;
+    return spec.pullSecret && spec.login ? { server: spec.pullServer, ...spec.login } : undefined;
   }
 }
 
@@ -301,6 +324,19 @@ function isPrivateKeyPem(text: string): boolean {
   } catch {
     return false; // its message is not quoted: it could describe the key
   }
+}
+
+/** The login of a registry that may ask for none: both its user name and password, or neither. */
+function optionalLogin(factory: string, username: string | undefined, password: string | undefined): RegistryLogin | undefined {
+  if (username === undefined && password === undefined) return undefined;
+  const neither = 'or neither for a registry that asks for no login';
+  if (username === undefined) throw new ConfigError(`${factory} has a password but no username; give the user name that logs in, ${neither}`);
+  if (password === undefined) {
+    throw new ConfigError(`${factory} has a username but no password; put it in the deployment's secrets file as credentials.registryPassword, ${neither}`);
+  }
+  checkUsername(factory, 'username', username);
+  checkPassword(factory, 'password', password);
+  return { username, password };
 }
 
 function checkPassword(factory: string, field: string, value: string): void {
