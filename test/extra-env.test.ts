@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { adoptedProps, adoptedSecrets, ChartSource, planAdoption, readValuesLayers, toolPath, Values } from '../lib/internal';
 import { TODAY } from './adopt-fixtures';
-import { find, synthBinderHub, thrownMessage } from './helpers';
+import { find, synthBinderHub, configErrorMessage } from './helpers';
 import { describeWithRealChart } from './real-chart';
 
 /** Writes the layers `files` (name to text) in a new temporary folder; returns their paths in order. */
@@ -79,12 +79,12 @@ describe('an extraEnv the chart cannot render is refused naming the setting', ()
     [{ jupyterhub: { proxy: { chp: { extraEnv: { OLD: null } } } } }, 'jupyterhub.proxy.chp.extraEnv.OLD must be text'],
     [{ imageCleaner: { extraEnv: 'A=1' } }, 'imageCleaner.extraEnv must be a list of {name, value | valueFrom} entries, or a map of names to a value or {valueFrom}'],
   ])('adopt: %j', (values, message) => {
-    expect(thrownMessage(() => planAdoption('x', { ...HOST_ONLY, ...values }))).toMatch(new RegExp(`^${message.replace(/[{}.|]/g, '\\$&')}`));
+    expect(configErrorMessage(() => planAdoption('x', { ...HOST_ONLY, ...values }))).toMatch(new RegExp(`^${message.replace(/[{}.|]/g, '\\$&')}`));
   });
 
   test('chartValues: named as chartValues, a map and null accepted', () => {
-    expect(thrownMessage(() => synthBinderHub({ chartValues: { jupyterhub: { hub: { extraEnv: { N: 1 } } } } }))).toMatch(/^chartValues\.jupyterhub\.hub\.extraEnv\.N must be text/);
-    expect(thrownMessage(() => synthBinderHub({ chartValues: { extraEnv: 'A=1' } }))).toMatch(/^chartValues\.extraEnv must be a list/);
+    expect(configErrorMessage(() => synthBinderHub({ chartValues: { jupyterhub: { hub: { extraEnv: { N: 1 } } } } }))).toMatch(/^chartValues\.jupyterhub\.hub\.extraEnv\.N must be text/);
+    expect(configErrorMessage(() => synthBinderHub({ chartValues: { extraEnv: 'A=1' } }))).toMatch(/^chartValues\.extraEnv must be a list/);
     const env = find(synthBinderHub({ chartValues: { extraEnv: { MY_VAR: 'x' } } }), 'Deployment', 'binder').spec.template.spec.containers[0].env;
     expect(env.map((e: any) => e.name)).toEqual(expect.arrayContaining(['MY_VAR', 'BINDERHUB_CDK8S_HUB_URL']));
     expect(() => synthBinderHub({ chartValues: { extraEnv: null } })).not.toThrow();
