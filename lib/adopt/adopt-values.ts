@@ -3,6 +3,9 @@ import { readInputText } from '../core/input-files';
 import { parseValuesYaml } from '../chart/values-yaml';
 import { deepMerge, isPlainObject, Values } from '../core/values';
 
+// Also here, beside takePath, for the adopt modules that read settings.
+export { getPath } from '../core/values';
+
 /**
  * Reads helm values files and merges them as `helm -f a.yaml -f b.yaml` does: later files win, maps merge key by
  * key, lists are replaced. A file that is missing, not YAML or not a map fails with one line naming it; the line
@@ -71,16 +74,6 @@ function checkValuesShape(file: string, content: Values): void {
     throw new ConfigError(`values file ${file} starts with the heading \`USER-SUPPLIED VALUES:\` of \`helm get values\`; run it with -o yaml, which prints the values alone`);
   }
   throw new ConfigError(`values file ${file} has no setting of the binderhub chart among its ${keys.length} top-level ${keys.length === 1 ? 'key' : 'keys'}; ${HINT}`);
-}
-
-/** The value at the dotted path `path`, or undefined. */
-export function getPath(values: Values, path: string): unknown {
-  let node: unknown = values;
-  for (const key of path.split('.')) {
-    if (!isPlainObject(node)) return undefined;
-    node = node[key];
-  }
-  return node;
 }
 
 /**

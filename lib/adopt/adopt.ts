@@ -1,8 +1,8 @@
 import { planBuilder, BuilderPlan } from './adopt-builder';
 import { ingressOptions, IngressPlan, planIngress } from './adopt-ingress';
 import { AdoptionNote, callFactory, planRegistry, RegistryPlan, stringSetting } from './adopt-registry';
-import { cloneValues, leafPaths, takePath } from './adopt-values';
-import { binderHubValues, LEGACY_PATHS, MANAGED_PATHS } from '../deployment/binderhub-values';
+import { cloneValues, getPath, leafPaths, takePath } from './adopt-values';
+import { binderHubValues, checkExtraEnv, EXTRA_ENV_PATHS, LEGACY_PATHS, MANAGED_PATHS } from '../deployment/binderhub-values';
 import { ConfigError } from '../core/errors';
 import { normalizeHubUrl } from '../deployment/hub-url';
 import { ingressSetup } from '../deployment/ingress';
@@ -82,10 +82,11 @@ export function planAdoption(name: string, merged: Values, location: ReleaseLoca
     throw new ConfigError(`the values build with Builder.${builder.factory}() but push to no registry (config.BinderHub.use_registry false or no registry.*); `
       + 'user pods could never start those images: add the registry settings, or use imageBuilderType host');
   }
-  const releaseName = location.releaseName ?? name;
   const ingress = planIngress(values, notes, releaseName);
   const hubUrl = takeHubUrl(values, ingress, notes);
   dropLeftovers(values, notes);
+  // Named as the values files name them, before binderHubValues would name them as chartValues.
+  for (const setting of EXTRA_ENV_PATHS) checkExtraEnv(getPath(values, setting), setting);
   // The chart values must pass the checks a synth makes.
   binderHubValues({
     tokens: BinderHubTokens.generate(), registryValues: {}, builderValues: {}, hubUrlValues: {},

@@ -39,6 +39,16 @@ export function valueLeaves(values: Values, prefix = ''): Array<[string, unknown
   });
 }
 
+/** The value at the dotted path `path`, or undefined. */
+export function getPath(values: Values, path: string): unknown {
+  let node: unknown = values;
+  for (const key of path.split('.')) {
+    if (!isPlainObject(node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
 /** Whether `values` has something at the dotted path `path` (keys themselves contain no dots here). */
 export function hasPath(values: Values, path: string): boolean {
   let node: unknown = values;

@@ -1,7 +1,7 @@
 import { ConfigError } from '../core/errors';
 import { PublicHostsSetup } from './public-hosts';
 import { BinderHubTokens } from '../secrets/tokens';
-import { deepMerge, hasPath, valueLeaves, Values } from '../core/values';
+import { deepMerge, getPath, hasPath, isPlainObject, valueLeaves, Values } from '../core/values';
 
 /** What the BinderHub construct turns into chart values. */
 export interface BinderHubValuesInput {
@@ -57,6 +57,7 @@ function checkExtraValues(values: Values, setting: string, hostPaths: Array<[str
       throw new ConfigError(`${setting}.${managed} is set by ${owner}; remove it from ${setting}`);
     }
   }
+  for (const path of EXTRA_ENV_PATHS) checkExtraEnv(getPath(values, path), `${setting}.${path}`);
 }
 
 /** Settings of the 2019-era guide that today's chart refuses (its schema, or a `fail` in NOTES.txt). */
@@ -77,6 +78,28 @@ export const LEGACY_PATHS: ReadonlyArray<[string, string]> = [
   ['imageCleaner.host.enabled', 'the cleaner follows imageBuilderType'],
   ['imageCleaner.host.dockerSocket', 'use imageCleaner.host.dockerSocketDir and dockerSocketName'],
 ];
+
+/** The settings the charts render with their `jupyterhub.extraEnv` template, which reads a list or a map. */
+export const EXTRA_ENV_PATHS: ReadonlyArray<string> = [
+  'extraEnv', 'imageCleaner.extraEnv', 'jupyterhub.hub.extraEnv', 'jupyterhub.proxy.chp.extraEnv', 'jupyterhub.proxy.traefik.extraEnv',
+];
+
+/**
+ * Fails, naming `setting`, unless `extraEnv` is what the charts' `jupyterhub.extraEnv` template renders: none (null
+ * drops the chart's default), a list of EnvVars, or a map of names to text or to an EnvVar without its name (mybinder's
+ * form); it fails on other values, such as an unquoted number, yes or null.
+ */
+export function checkExtraEnv(extraEnv: unknown, setting: string): asserts extraEnv is Values | unknown[] | null | undefined {
+  if (extraEnv === undefined || extraEnv === null || Array.isArray(extraEnv)) return;
+  if (!isPlainObject(extraEnv)) {
+    throw new ConfigError(`${setting} must be a list of {name, value | valueFrom} entries, or a map of names to a value or {valueFrom}`);
+  }
+  for (const [name, value] of Object.entries(extraEnv)) {
+    if (typeof value !== 'string' && !isPlainObject(value)) {
+      throw new ConfigError(`${setting}.${name} must be text or a map such as {valueFrom: ...}, as the chart reads it; quote a number or yes/no, or remove a null`);
+    }
+  }
+}
 
 /**
  * Builds the values for today's binderhub chart. Fails, naming the setting, on anything in `chartValues`

@@ -3,6 +3,7 @@ import { Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ConfigError } from '../core/errors';
+import { checkExtraEnv } from './binderhub-values';
 import { parseYamlDocuments } from '../output/manifest-files';
 import { PublicHostsProp } from './public-hosts';
 import { redactUrl } from '../core/redact';
@@ -95,19 +96,16 @@ export function hubUrlChecksum(hubUrl: string): string {
 }
 
 /**
- * The chart values that make the binder pod read the hub URL from the ConfigMap. `userExtraEnv` is the
- * operator's own `extraEnv` list, kept in front of ours (helm would replace the list, not merge it).
+ * The chart values that make the binder pod read the hub URL from the ConfigMap. `userExtraEnv` is the operator's
+ * own `extraEnv`, kept: a list gets ours after its entries (helm would replace the list, not merge it), a map (name
+ * to value, or to an EnvVar without its name, which the chart also reads) gets ours as one more name.
  */
 export function hubUrlChartValues(hubUrl: string, userExtraEnv: unknown): Values {
-  if (userExtraEnv !== undefined && !Array.isArray(userExtraEnv)) {
-    throw new ConfigError('chartValues.extraEnv must be a list of {name, value | valueFrom} entries');
-  }
+  const ours = { valueFrom: { configMapKeyRef: { name: HUB_URL_CONFIG_MAP, key: HUB_URL_KEY, optional: true } } };
+  checkExtraEnv(userExtraEnv, 'chartValues.extraEnv');
   return {
     podAnnotations: { [HUB_URL_CHECKSUM_ANNOTATION]: hubUrlChecksum(hubUrl) },
-    extraEnv: [
-      ...(userExtraEnv ?? []),
-      { name: HUB_URL_ENV, valueFrom: { configMapKeyRef: { name: HUB_URL_CONFIG_MAP, key: HUB_URL_KEY, optional: true } } },
-    ],
+    extraEnv: isPlainObject(userExtraEnv) ? { ...userExtraEnv, [HUB_URL_ENV]: ours } : [...(userExtraEnv ?? []), { name: HUB_URL_ENV, ...ours }],
     extraConfig: {
       [HUB_URL_EXTRA_CONFIG]: [
         '# hub_url comes from ConfigMap binder-hub-url (npm run patch-hub-url fills it in).',
