@@ -23,6 +23,8 @@ describe('secretValueOutsideSecrets', () => {
     expect(secretValueOutsideSecrets([{ kind: 'Secret', metadata: { name: 'hub' }, data: { v: PASSWORD } } as any, deployment(`x ${quoted} y`)],
       { hub: { extraEnv: { X: quoted } } })).toEqual(['hub.extraEnv.X', 'Deployment/hub']);
     expect(secretValueOutsideSecrets([deployment(PASSWORD)], { hub: { list: ['other-text', PASSWORD] } })).toEqual(['hub.list', 'Deployment/hub']);
+    expect(secretValueOutsideSecrets([deployment(PASSWORD)], { hub: { annotations: { 'example.org/key': PASSWORD } } }))
+      .toEqual(['hub.annotations.example.org/key', 'Deployment/hub']);
   });
 
   test('nothing when the texts are only in Secrets, or too short to tell from any other text', () => {

@@ -13,17 +13,7 @@ import { isEmptyValue, isPlainObject, Values } from '../core/values';
 export type TlsPlan = { readonly certManager: CertManagerTlsProps } | { readonly secretName: string } | { readonly letsEncrypt: string };
 
 /** The `ingress` prop of an adopted deployment, with the TLS of each host as a plan. */
-export interface IngressPlan {
-  readonly binderHost: string;
-  readonly hubHost: string;
-  readonly binderExtraHosts?: string[];
-  readonly hubExtraHosts?: string[];
-  readonly ingressClassName?: string;
-  readonly binderAnnotations?: Record<string, string>;
-  readonly hubAnnotations?: Record<string, string>;
-  readonly binderTls?: TlsPlan;
-  readonly hubTls?: TlsPlan;
-}
+export type IngressPlan = Omit<IngressOptions, 'binderTls' | 'hubTls'> & { readonly binderTls?: TlsPlan; readonly hubTls?: TlsPlan };
 
 /** The settings of an Ingress section that become props; others are noted as not carried over. */
 const READ_KEYS = ['enabled', 'hosts', 'ingressClassName', 'tls', 'annotations'];

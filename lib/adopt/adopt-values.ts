@@ -4,7 +4,7 @@ import { parseValuesYaml } from '../chart/values-yaml';
 import { deepMerge, isPlainObject, Values } from '../core/values';
 
 // Also here, beside takePath, for the adopt modules that read settings.
-export { getPath } from '../core/values';
+export { getPath, leafPaths } from '../core/values';
 
 /**
  * Reads helm values files and merges them as `helm -f a.yaml -f b.yaml` does: later files win, maps merge key by
@@ -100,10 +100,3 @@ export function cloneValues(values: Values): Values {
   return JSON.parse(JSON.stringify(values)) as Values;
 }
 
-/** Every dotted path to a leaf (a scalar, a list, or an empty map) of `values`. */
-export function leafPaths(values: Values, prefix = ''): string[] {
-  return Object.entries(values).flatMap(([key, value]) => {
-    const here = prefix ? `${prefix}.${key}` : key;
-    return isPlainObject(value) && Object.keys(value).length > 0 ? leafPaths(value, here) : [here];
-  });
-}

@@ -31,12 +31,17 @@ export function valueTexts(value: unknown): string[] {
   return isPlainObject(value) ? Object.values(value).flatMap(valueTexts) : [];
 }
 
-/** Every leaf of `values` (a value that is no map), with its dotted path; list items are leaves. */
-export function valueLeaves(values: Values, prefix = ''): Array<[string, unknown]> {
+/** Every leaf (a scalar, a list, or an empty map) of `values`, with its dotted path (keys may hold dots themselves). */
+export function leafEntries(values: Values, prefix = ''): Array<[string, unknown]> {
   return Object.entries(values).flatMap(([key, value]): Array<[string, unknown]> => {
-    const at = prefix ? `${prefix}.${key}` : key;
-    return isPlainObject(value) ? valueLeaves(value, at) : [[at, value]];
+    const here = prefix ? `${prefix}.${key}` : key;
+    return isPlainObject(value) && Object.keys(value).length > 0 ? leafEntries(value, here) : [[here, value]];
   });
+}
+
+/** Every dotted path to a leaf (a scalar, a list, or an empty map) of `values`. */
+export function leafPaths(values: Values, prefix = ''): string[] {
+  return leafEntries(values, prefix).map(([path]) => path);
 }
 
 /** The value at the dotted path `path`, or undefined. */

@@ -1,7 +1,7 @@
 import { ConfigError } from '../core/errors';
 import { PublicHostsSetup } from './public-hosts';
 import { BinderHubTokens } from '../secrets/tokens';
-import { deepMerge, getPath, hasPath, isPlainObject, valueLeaves, Values } from '../core/values';
+import { deepMerge, getPath, hasPath, isPlainObject, leafPaths, Values } from '../core/values';
 
 /** What the BinderHub construct turns into chart values. */
 export interface BinderHubValuesInput {
@@ -112,9 +112,9 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
   const hostPaths = hosts ? hosts.ownedPaths.map((p): [string, string] => [p, `the ${hosts.prop} prop`]) : [];
   checkExtraValues(extra, 'chartValues', hostPaths);
   checkExtraValues(secret, 'secretChartValues', hostPaths);
-  const twice = valueLeaves(secret).find(([path]) => hasPath(extra, path));
+  const twice = leafPaths(secret).find(path => hasPath(extra, path));
   if (twice) {
-    throw new ConfigError(`chartValues.${twice[0]} is also set by secretChartValues (the secrets file's "chartValues"); keep it in one of them`);
+    throw new ConfigError(`chartValues.${twice} is also set by secretChartValues (the secrets file's "chartValues"); keep it in one of them`);
   }
   const layers: Values[] = [
     extra,

@@ -1,5 +1,5 @@
 import { MIN_SECRET_LENGTH } from '../core/redact';
-import { valueLeaves, Values, valueTexts } from '../core/values';
+import { leafEntries, Values, valueTexts } from '../core/values';
 
 /** A rendered object, as far as the check needs it. */
 export interface RenderedObject {
@@ -13,7 +13,7 @@ export interface RenderedObject {
  * shorter than a secret can be (MIN_SECRET_LENGTH) are not looked for: they match anywhere.
  */
 export function secretValueOutsideSecrets(objects: ReadonlyArray<RenderedObject>, secretValues: Values): [string, string] | undefined {
-  const texts = valueLeaves(secretValues)
+  const texts = leafEntries(secretValues)
     .flatMap(([setting, value]) => valueTexts(value).filter(text => text.length >= MIN_SECRET_LENGTH)
       // As it stands inside a JSON string: quotes, backslashes and line breaks escaped.
       .map((text): [string, string] => [setting, JSON.stringify(text).slice(1, -1)]));
