@@ -360,14 +360,18 @@ describe('registry settings of the values files', () => {
   });
 });
 
-test('a secret no prop takes is listed, never written into chartValues', () => {
+test('a secret no prop takes (an OAuth client_secret) moves to the secrets file\'s chartValues, which the module reads; never into the module', () => {
   const plan = planAdoption('x', { ...readValuesLayers(LEGACY), jupyterhub: { hub: { config: { GitHubOAuthenticator: { client_id: 'abc', client_secret: 'adopt-fake-oauth-secret-55' } } } } });
   expect(plan.chartValues).toEqual({ jupyterhub: { hub: { config: { GitHubOAuthenticator: { client_id: 'abc' } } } } });
+  expect(plan.secretChartValues).toEqual({ jupyterhub: { hub: { config: { GitHubOAuthenticator: { client_secret: 'adopt-fake-oauth-secret-55' } } } } });
   expect(plan.notes).toContainEqual({
     setting: 'jupyterhub.hub.config.GitHubOAuthenticator.client_secret',
-    outcome: 'a secret the secrets file has no place for: not carried over (the module holds no secret); add it to the cluster yourself',
+    outcome: 'a secret: moved to the secrets file\'s "chartValues", which the module reads (secretChartValues)',
   });
-  expect(adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts')).not.toContain('adopt-fake-oauth-secret-55');
+  const module = adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts');
+  expect(module).not.toContain('adopt-fake-oauth-secret-55');
+  expect(module).toContain('    secretChartValues: secrets.chartValues,\n');
+  expect(JSON.parse(adoptedSecrets(plan).content).chartValues).toEqual(plan.secretChartValues);
 });
 
 test('the live release\'s tokens fill the missing ones; a differing one keeps the files\' value, noted', () => {

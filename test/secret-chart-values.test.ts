@@ -109,6 +109,15 @@ describeWithRealChart('secret chart values through the real chart', chart => {
     expect(holding.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Secret/hub']);
   });
 
+  test('an OAuth client secret (what adopt moves into the secrets file) reaches the hub through Secret hub only', () => {
+    const file = deploy({ jupyterhub: { hub: { config: { GitHubOAuthenticator: { client_secret: PASSWORD } } } } },
+      { jupyterhub: { hub: { config: { GitHubOAuthenticator: { client_id: 'oauth-client' } } } } });
+    expect(file('hub.k8s.yaml')).not.toContain(PASSWORD);
+    const secrets = yaml.loadAll(file('hub-secrets.k8s.yaml')) as any[];
+    const holding = secrets.filter(o => Object.values<string>(o.data ?? {}).some(v => Buffer.from(v, 'base64').toString('utf8').includes(PASSWORD)));
+    expect(holding.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Secret/hub']);
+  });
+
   test('a secret env variable of the hub, which the chart writes into the hub Deployment, is refused naming it, never its value', () => {
     const message = configErrorMessage(() => deploy({ jupyterhub: { hub: { extraEnv: { DB_PASSWORD: PASSWORD } } } }));
     expect(message).toBe('secretChartValues.jupyterhub.hub.extraEnv.DB_PASSWORD of deployment "hub" is rendered by the chart into Deployment/hub, '

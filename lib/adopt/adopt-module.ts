@@ -54,6 +54,7 @@ export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<str
   if (plan.hubUrl?.kind === 'fixed') props.push(`hubUrl: ${JSON.stringify(plan.hubUrl.url)}`);
   if (plan.credentials.githubAccessToken) props.push('githubAccessToken: secrets.credentials.githubAccessToken');
   if (plan.credentials.gitlabPrivateToken) props.push('gitlabPrivateToken: secrets.credentials.gitlabPrivateToken');
+  if (Object.keys(plan.secretChartValues).length > 0) props.push('secretChartValues: secrets.chartValues');
   if (Object.keys(plan.chartValues).length > 0) props.push(`chartValues: ${literal(plan.chartValues)}`);
   const notes = plan.notes.length === 0 ? [' * Every setting was carried over.']
     : [' * Settings replaced or not carried over, and what became of them:', ...plan.notes.map(n => ` * - ${comment(n.setting)}: ${comment(n.outcome)}`)];

@@ -33,5 +33,6 @@ export function adoptedProps(plan: AdoptionPlan, secrets: AdoptedSecrets, chart?
     githubAccessToken: credentials.githubAccessToken,
     gitlabPrivateToken: credentials.gitlabPrivateToken,
     chartValues: Object.keys(plan.chartValues).length > 0 ? plan.chartValues : undefined,
+    secretChartValues: Object.keys(plan.secretChartValues).length > 0 ? plan.secretChartValues : undefined,
   };
 }

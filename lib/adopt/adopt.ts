@@ -57,6 +57,8 @@ export interface AdoptionPlan {
   readonly hubUrl?: { readonly url: string; readonly kind: 'fixed' | 'discovered' };
   /** The values no prop took, for `chartValues`. */
   readonly chartValues: Values;
+  /** The values no prop took that are secret: for the secrets file's `"chartValues"` (`secretChartValues`). */
+  readonly secretChartValues: Values;
   /** Settings replaced or not carried over, and what became of them. */
   readonly notes: ReadonlyArray<AdoptionNote>;
 }
@@ -85,6 +87,7 @@ export function planAdoption(name: string, merged: Values, location: ReleaseLoca
   const ingress = planIngress(values, notes, releaseName);
   const hubUrl = takeHubUrl(values, ingress, notes);
   dropLeftovers(values, notes);
+  const secretChartValues = takeSecretLeaves(values, notes);
   // Named as the values files name them, before binderHubValues would name them as chartValues.
   for (const setting of EXTRA_ENV_PATHS) checkExtraEnv(getPath(values, setting), setting);
   // The chart values must pass the checks a synth makes.
@@ -95,7 +98,7 @@ export function planAdoption(name: string, merged: Values, location: ReleaseLoca
   const namespace = location.namespace ?? name;
   return {
     name, ...(releaseName !== name ? { releaseName } : {}), ...(namespace !== releaseName ? { namespace } : {}),
-    tokens, credentials, registry: registry.plan, builder, ingress, hubUrl, chartValues: values, notes,
+    tokens, credentials, registry: registry.plan, builder, ingress, hubUrl, chartValues: values, secretChartValues, notes,
   };
 }
 
@@ -105,7 +108,8 @@ export function adoptedSecrets(plan: AdoptionPlan): { content: string; generated
   const generated = TOKEN_NAMES.filter(token => plan.tokens[token] === undefined);
   const tokens = Object.fromEntries(TOKEN_NAMES.map(token => [token, plan.tokens[token] ?? fresh[token]]));
   const checked = BinderHubTokens.fromValues(tokens, 'the adopted tokens'); // no two alike
-  return { content: JSON.stringify({ tokens, credentials: plan.credentials }, null, 2) + '\n', generated: [...generated], tokens: checked };
+  const chartValues = Object.keys(plan.secretChartValues).length > 0 ? { chartValues: plan.secretChartValues } : {};
+  return { content: JSON.stringify({ tokens, credentials: plan.credentials, ...chartValues }, null, 2) + '\n', generated: [...generated], tokens: checked };
 }
 
 function takeTokens(values: Values, notes: AdoptionNote[]): Partial<BinderHubTokenValues> {
@@ -164,8 +168,7 @@ function takeHubUrl(values: Values, ingress: IngressPlan | undefined, notes: Ado
 }
 
 /**
- * Takes out what no prop took but the props own or today's chart refuses, noting each with what replaced it, and
- * any leaf that holds a secret: the module carries no secret value.
+ * Takes out what no prop took but the props own or today's chart refuses, noting each with what replaced it.
  */
 function dropLeftovers(values: Values, notes: AdoptionNote[]): void {
   for (const [legacy, instead] of LEGACY_PATHS) {
@@ -174,12 +177,27 @@ function dropLeftovers(values: Values, notes: AdoptionNote[]): void {
   for (const [managed, owner] of MANAGED_PATHS) {
     if (takePath(values, managed) !== undefined) notes.push({ setting: managed, outcome: `set by ${owner}` });
   }
+}
+
+/**
+ * Takes out every text under a key named like a secret (client_secret, a password, a token) that no prop took, into
+ * values of their own for the secrets file: the module holds no secret, and reads them from the file at synth.
+ */
+function takeSecretLeaves(values: Values, notes: AdoptionNote[]): Values {
+  const secret: Values = {};
   for (const leaf of leafPaths(values)) {
     const key = leaf.split('.').pop()!;
-    if (SECRET_KEY.test(key) && typeof takeLeaf(values, leaf) === 'string') {
-      notes.push({ setting: leaf, outcome: 'a secret the secrets file has no place for: not carried over (the module holds no secret); add it to the cluster yourself' });
-    }
+    if (!SECRET_KEY.test(key)) continue;
+    const value = takeLeaf(values, leaf);
+    if (typeof value !== 'string') continue;
+    let node = secret;
+    const keys = leaf.split('.');
+    for (const parent of keys.slice(0, -1)) node = (node[parent] ??= {}) as Values;
+    node[key] = value;
+    registerSecrets(value);
+    notes.push({ setting: leaf, outcome: 'a secret: moved to the secrets file\'s "chartValues", which the module reads (secretChartValues)' });
   }
+  return secret;
 }
 
 /** Takes a leaf whose path came from leafPaths; puts back anything that is not a string. */
