@@ -50,10 +50,5 @@ function checkFoldersFree(folder: string, files: string[]): void {
 /** This package's version, and the versions it is built and tested with, from its own package.json. */
 function versions(): ScaffoldVersions {
   const own = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8'));
-  const dev = own.devDependencies ?? {};
-  const peer = own.peerDependencies ?? {};
-  return {
-    binderhubCdk8s: own.version, cdk8s: peer.cdk8s, constructs: peer.constructs, cdk8sCli: dev['cdk8s-cli'], typescript: dev.typescript,
-    jest: dev.jest, tsJest: dev['ts-jest'], typesJest: dev['@types/jest'], typesNode: dev['@types/node'],
-  };
+  return { ...own.devDependencies, ...own.peerDependencies, 'binderhub-cdk8s': `^${own.version}` };
 }

@@ -6,8 +6,8 @@ import { keptFileWarnings, scaffoldFiles, scaffoldNextStep, scaffoldPackageName 
 import { runCommand } from './helpers';
 
 const VERSIONS = {
-  binderhubCdk8s: '1.2.3', cdk8s: '^2.70.0', constructs: '^10.0.0', cdk8sCli: '^2.200.0', typescript: '~5.9', jest: '^30.0.0', tsJest: '^29.0.0',
-  typesJest: '^30.0.0', typesNode: '^20.0.0',
+  'binderhub-cdk8s': '^1.2.3', 'cdk8s': '^2.70.0', 'constructs': '^10.0.0', 'cdk8s-cli': '^2.200.0', 'typescript': '~5.9', 'jest': '^30.0.0',
+  'ts-jest': '^29.0.0', '@types/jest': '^30.0.0', '@types/node': '^20.0.0',
 };
 const folder = () => fs.mkdtempSync(path.join(os.tmpdir(), 'init-'));
 const FILES = ['.gitignore', 'README.md', 'cdk8s.yaml', 'main.ts', 'package.json', 'test/main.test.ts', 'tsconfig.json'];

@@ -10,7 +10,7 @@ import { isHostName } from '../core/names';
 import { registerSecrets } from '../core/redact';
 import { DeploymentCredentials } from '../secrets/secret-store';
 import { BinderHubTokens, BinderHubTokenValues, TOKEN_NAMES, TOKEN_PATTERN } from '../secrets/tokens';
-import { hasPath, isPlainObject, Values } from '../core/values';
+import { hasPath, isPlainObject, setPath, Values } from '../core/values';
 
 
 /** Where each token sits in the guide's values (the CryptKeeper key is the first of the list). */
@@ -186,30 +186,14 @@ function dropLeftovers(values: Values, notes: AdoptionNote[]): void {
 function takeSecretLeaves(values: Values, notes: AdoptionNote[]): Values {
   const secret: Values = {};
   for (const leaf of leafPaths(values)) {
-    const key = leaf.split('.').pop()!;
-    if (!SECRET_KEY.test(key)) continue;
-    const value = takeLeaf(values, leaf);
-    if (typeof value !== 'string') continue;
-    let node = secret;
-    const keys = leaf.split('.');
-    for (const parent of keys.slice(0, -1)) node = (node[parent] ??= {}) as Values;
-    node[key] = value;
+    const value = getPath(values, leaf);
+    if (!SECRET_KEY.test(leaf.split('.').pop()!) || typeof value !== 'string') continue;
+    takePath(values, leaf);
+    setPath(secret, leaf, value);
     registerSecrets(value);
     notes.push({ setting: leaf, outcome: 'a secret: moved to the secrets file\'s "chartValues", which the module reads (secretChartValues)' });
   }
   return secret;
-}
-
-/** Takes a leaf whose path came from leafPaths; puts back anything that is not a string. */
-function takeLeaf(values: Values, path: string): unknown {
-  const value = takePath(values, path);
-  if (typeof value !== 'string' && value !== undefined) {
-    let node = values;
-    const keys = path.split('.');
-    for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Values;
-    node[keys[keys.length - 1]] = value;
-  }
-  return value;
 }
 
 /**

@@ -112,14 +112,13 @@ export function discoverApp(app: BinderHubApp): DiscoveredApp {
   });
   return {
     deployments: deploymentsOf(scope).map(deployment => ({ name: deployment.node.id, namespace: deployment.namespace })),
-    secrets: [...scope.requested].map(([name, credentials]) => ({ name, credentials: [...credentials] })),
+    secrets: [...scope.requested].map(([name, { credentials }]) => ({ name, credentials: [...credentials] })),
   };
 }
 
 /** One warning for each credential of the synthesized deployments that still holds the placeholder `init-secrets` wrote. */
 export function placeholderWarnings(synthesized: SynthesizedApp): string[] {
-  return [...synthesized.scope.requested.keys()]
-    .flatMap(name => placeholderLines(synthesized.project.secrets.load(name), name).map(line => `warning: ${line}`));
+  return [...synthesized.scope.requested].flatMap(([name, { secrets }]) => placeholderLines(secrets, name).map(line => `warning: ${line}`));
 }
 
 /**
@@ -128,8 +127,7 @@ export function placeholderWarnings(synthesized: SynthesizedApp): string[] {
  */
 export function secretsFilesOf(synthesized: SynthesizedApp, deployment: string): DeploymentSecrets[] {
   const names = new Set(synthesized.deployments.map(d => d.node.id));
-  return [...synthesized.scope.requested.keys()].filter(name => name === deployment || !names.has(name))
-    .map(name => synthesized.project.secrets.load(name));
+  return [...synthesized.scope.requested].filter(([name]) => name === deployment || !names.has(name)).map(([, { secrets }]) => secrets);
 }
 
 /**

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { ChartSource, chartOverrideFromEnvironment } from '../chart/chart-source';
 import { ConfigError } from '../core/errors';
+import { readInputText } from '../core/input-files';
 import { HubUrlRecords } from '../deployment/hub-url-records';
 import { setProjectContext } from '../deployment/project-context';
 import { ManifestObject } from '../output/manifest-check';
@@ -54,8 +55,11 @@ export class DeploymentsScope extends App {
     return new DeploymentsScope({ ...inputs, chart: chartOverrideFromEnvironment(env) }, 'discover', outdir);
   }
 
-  /** The deployments whose secrets were asked for, in order, with the credentials each must have. @internal */
-  public readonly requested = new Map<string, Set<CredentialName>>();
+  /**
+   * The secrets files asked for, in order, each read once (or stood in for), with the credentials asked of it: what
+   * the commands warn about and check after the synth, without reading the files again. @internal
+   */
+  public readonly requested = new Map<string, { readonly secrets: DeploymentSecrets; readonly credentials: Set<CredentialName> }>();
 
   /** What the project folder holds for the deployments. @internal */
   public readonly inputs: ProjectInputs;
@@ -75,9 +79,7 @@ export class DeploymentsScope extends App {
    * app is only being discovered, stand-ins.
    */
   public secrets(deployment: string): DeploymentSecrets {
-    if (!this.requested.has(deployment)) this.requested.set(deployment, new Set());
-    if (this.mode === 'discover') return standInSecrets(this.inputs.secrets.fileFor(deployment));
-    return this.inputs.secrets.load(deployment);
+    return this.request(deployment).secrets;
   }
 
   /**
@@ -85,18 +87,29 @@ export class DeploymentsScope extends App {
    * and the synth warns while the placeholder is there.
    */
   public credential(deployment: string, name: CredentialName): string {
-    const secrets = this.secrets(deployment);
-    this.requested.get(deployment)!.add(name);
+    const { secrets, credentials } = this.request(deployment);
+    credentials.add(name);
     return this.mode === 'discover' ? `stand-in ${name}` : requiredCredential(secrets, name);
   }
 
+  /** The secrets file of `deployment`, read (or stood in for) the first time it is asked for. */
+  private request(deployment: string): { readonly secrets: DeploymentSecrets; readonly credentials: Set<CredentialName> } {
+    let entry = this.requested.get(deployment);
+    if (!entry) {
+      const secrets = this.mode === 'discover' ? standInSecrets(this.inputs.secrets.fileFor(deployment)) : this.inputs.secrets.load(deployment);
+      entry = { secrets, credentials: new Set() };
+      this.requested.set(deployment, entry);
+    }
+    return entry;
+  }
+
   /**
-   * The text of a file the project keeps (a sealed-secrets certificate), relative to the project folder; missing, a
-   * one-line error naming it and `hint`, what to do.
+   * The text of a file the project keeps (a sealed-secrets certificate), relative to the project folder, read as
+   * every input file is (readInputText); missing or unfit, a one-line error naming it and `hint`, what to do.
    */
   public readFile(file: string, hint: string): string {
     if (!fs.existsSync(file)) throw new ConfigError(`${file} does not exist; ${hint}`);
-    return fs.readFileSync(file, 'utf8');
+    return readInputText(file, { fix: hint });
   }
 }
 

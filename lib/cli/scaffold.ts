@@ -27,30 +27,15 @@ export function parseInitArgs(argv: string[]): ParsedArgs<InitOptions> {
   return { folder: positionals[0] ?? '.', existing: args.existing };
 }
 
-/** The versions a scaffold depends on: this package's, and the ones it is built and tested with. */
-export interface ScaffoldVersions {
-  readonly binderhubCdk8s: string;
-  readonly cdk8s: string;
-  readonly constructs: string;
-  readonly cdk8sCli: string;
-  readonly typescript: string;
-  readonly jest: string;
-  readonly tsJest: string;
-  readonly typesJest: string;
-  readonly typesNode: string;
-}
+/** The version range of each package a scaffold depends on, by package name (this package's and those it is built with). */
+export type ScaffoldVersions = Readonly<Record<string, string>>;
 
 /** The commands a scaffold's package.json runs as npm scripts, by the same names as in this repository. */
 const SCRIPT_COMMANDS = ['synth', 'init-secrets', 'diff', 'check-dist', 'apply', 'patch-hub-url', 'prune-command', 'adopt'];
 
-/** A scaffold's dependencies, with the version each takes. */
-const DEPENDENCIES: Readonly<Record<string, (versions: ScaffoldVersions) => string>> = {
-  'binderhub-cdk8s': v => `^${v.binderhubCdk8s}`, 'cdk8s': v => v.cdk8s, 'constructs': v => v.constructs,
-};
-const DEV_DEPENDENCIES: Readonly<Record<string, (versions: ScaffoldVersions) => string>> = {
-  '@types/jest': v => v.typesJest, '@types/node': v => v.typesNode, 'cdk8s-cli': v => v.cdk8sCli, 'jest': v => v.jest, 'ts-jest': v => v.tsJest,
-  'typescript': v => v.typescript,
-};
+/** A scaffold's dependencies, and the packages it is built and tested with. */
+const DEPENDENCIES = ['binderhub-cdk8s', 'cdk8s', 'constructs'];
+const DEV_DEPENDENCIES = ['@types/jest', '@types/node', 'cdk8s-cli', 'jest', 'ts-jest', 'typescript'];
 
 /**
  * The package name of a project in `folder` (its folder's name): lower case, only the characters npm allows, and
@@ -58,7 +43,7 @@ const DEV_DEPENDENCIES: Readonly<Record<string, (versions: ScaffoldVersions) => 
  */
 export function scaffoldPackageName(folder: string): string {
   const name = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'binderhub-deployments';
-  return Object.hasOwn(DEPENDENCIES, name) || Object.hasOwn(DEV_DEPENDENCIES, name) ? `${name}-deployments` : name;
+  return [...DEPENDENCIES, ...DEV_DEPENDENCIES].includes(name) ? `${name}-deployments` : name;
 }
 
 /** What to run after `init <folder>` (`here`: the folder is the working folder), as a line to paste into a shell. */
@@ -69,7 +54,7 @@ export function scaffoldNextStep(folder: string, here: boolean): string {
 /** The files of a new project named `name` (a package name), by path relative to its folder. */
 export function scaffoldFiles(name: string, versions: ScaffoldVersions): Map<string, string> {
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-  const pinned = (dependencies: typeof DEPENDENCIES) => Object.fromEntries(Object.entries(dependencies).map(([dependency, version]) => [dependency, version(versions)]));
+  const pinned = (dependencies: string[]) => Object.fromEntries(dependencies.map(dependency => [dependency, versions[dependency]]));
   return new Map([
     ['package.json', json({
       name,

@@ -54,6 +54,14 @@ export function getPath(values: Values, path: string): unknown {
   return node;
 }
 
+/** Sets `value` at the dotted path `path` of `values`, making the maps on the way. */
+export function setPath(values: Values, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = values;
+  for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Values;
+  node[keys[keys.length - 1]] = value;
+}
+
 /** Whether `values` has something at the dotted path `path` (keys themselves contain no dots here). */
 export function hasPath(values: Values, path: string): boolean {
   let node: unknown = values;

@@ -16,7 +16,7 @@ import { registerSecrets } from '../core/redact';
 import { checkRenderedBinderHub } from '../chart/rendered-output-check';
 import { ImagePullSecret } from './image-pull-secret';
 import { projectContext } from './project-context';
-import { secretValueOutsideSecrets } from './secret-chart-values';
+import { RenderedObject, secretValueOutsideSecrets } from './secret-chart-values';
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
 import { SECRETS_CHART_SUFFIX } from '../output/publish-journal';
 import { secretContent, SecretsMode } from '../secrets/secrets-mode';
@@ -328,7 +328,11 @@ function checkCanLaunch(deployment: string, registry: Registry, builder: Builder
 /** Fails if the chart rendered a secret chart value of `deployment` outside a Secret object. */
 function checkSecretValuesStayInSecrets(deployment: string, objects: ReadonlyArray<ApiObject>, secretValues: Values | undefined): void {
   if (!secretValues) return;
-  const leak = secretValueOutsideSecrets(objects.map(o => o.toJson()), secretValues);
+  // Resolved one at a time, only while there is something to look for: toJson of a whole chart is costly.
+  const rendered = (function* () {
+    for (const object of objects) if (object.kind !== 'Secret') yield object.toJson() as RenderedObject;
+  })();
+  const leak = secretValueOutsideSecrets(rendered, secretValues);
   if (leak) {
     throw new ConfigError(`secretChartValues.${leak[0]} of deployment "${deployment}" is rendered by the chart into ${leak[1]}, which dist/ would `
       + 'hold in plain text (the secrets mode keeps only Secret objects out of it): give the value through a Secret of your own (an env '

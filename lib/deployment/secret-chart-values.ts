@@ -12,13 +12,14 @@ export interface RenderedObject {
  * the secrets mode keeps only Secret objects out of dist/, so such a value would reach dist/ in plain text. Texts
  * shorter than a secret can be (MIN_SECRET_LENGTH) are not looked for: they match anywhere.
  */
-export function secretValueOutsideSecrets(objects: ReadonlyArray<RenderedObject>, secretValues: Values): [string, string] | undefined {
+export function secretValueOutsideSecrets(objects: Iterable<RenderedObject>, secretValues: Values): [string, string] | undefined {
   const texts = leafEntries(secretValues)
     .flatMap(([setting, value]) => valueTexts(value).filter(text => text.length >= MIN_SECRET_LENGTH)
       // As it stands inside a JSON string: quotes, backslashes and line breaks escaped.
       .map((text): [string, string] => [setting, JSON.stringify(text).slice(1, -1)]));
   if (texts.length === 0) return undefined;
-  for (const object of objects.filter(o => o.kind !== 'Secret')) {
+  for (const object of objects) {
+    if (object.kind === 'Secret') continue;
     const json = JSON.stringify(object);
     const found = texts.find(([, text]) => json.includes(text));
     if (found) return [found[0], `${object.kind}/${object.metadata?.name ?? ''}`];
