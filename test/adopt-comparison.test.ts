@@ -216,3 +216,14 @@ test('the new tokens\' heading names the tokens adopt generated and the cost of 
   expect(heading(['cookieSecret', 'cryptKeeperKey', 'buildTokenSecret'])).toBe(`${start}cookieSecret, cryptKeeperKey, buildTokenSecret: a new cookieSecret `
     + 'signs users out once, a new CryptKeeper key makes stored auth state unreadable (--from-cluster reads the live ones)');
 });
+
+test('with auth and the ingress prop, the binder pod\'s JUPYTERHUB_API_URL follows hub_url_local on purpose; without the prop it is to review', () => {
+  const apiUrl = (url: string) => binder('a', [{ name: 'JUPYTERHUB_API_URL', value: `${url}/hub/api/` }]);
+  const helm = [{ ...apiUrl('https://hub.example.org'), metadata: { name: 'binder', namespace: 'x', labels: { app: 'binder' } } }] as ManifestObject[];
+  const ours = { objects: [apiUrl('http://proxy-public')] as ManifestObject[], secrets: [] };
+  const path = 'spec.template.spec.containers[name=binder].env[name=JUPYTERHUB_API_URL].value';
+  const withIngress = compareAdoption(helm, ours, { ...CONTEXT, ingress: true });
+  expect(withIngress.review).toEqual([]);
+  expect(withIngress.onPurpose.map(g => g.reason)).toEqual(['the ingress prop points BinderHub at its hub inside the cluster (config.BinderHub.hub_url_local)']);
+  expect(compareAdoption(helm, ours, CONTEXT).review.map(d => d.type === 'field' && d.field.path)).toEqual([path]);
+});

@@ -140,7 +140,8 @@ const ON_PURPOSE: ReadonlyArray<Rule> = [
   },
   {
     reason: () => 'the ingress prop points BinderHub at its hub inside the cluster (config.BinderHub.hub_url_local)',
-    matches: (d, c) => c.ingress && [setting(d, 'binder-secret')].some(s => s && s.change === 'added' && s.path === 'config.BinderHub.hub_url_local'),
+    matches: (d, c) => c.ingress && ([setting(d, 'binder-secret')].some(s => s && s.change === 'added' && s.path === 'config.BinderHub.hub_url_local')
+      || isHubApiUrlEnv(field(d))),
   },
   {
     reason: c => `Registry.${c.registry} sets the registry's API, login and token URLs that the values files left to BinderHub's defaults (docs/deployments.md#registries)`,
@@ -151,6 +152,14 @@ const ON_PURPOSE: ReadonlyArray<Rule> = [
     matches: d => d.type === 'field' && kindOf(d.id) === 'ConfigMap' && /^data\.checksum_/.test(d.field.path),
   },
 ];
+
+/**
+ * Whether a field is the binder container's JUPYTERHUB_API_URL, which the chart renders (with auth_enabled) from
+ * hub_url_local before hub_url: it follows the in-cluster URL the ingress prop sets.
+ */
+function isHubApiUrlEnv(f: FieldChange | undefined): boolean {
+  return f !== undefined && f.path === 'spec.template.spec.containers[name=binder].env[name=JUPYTERHUB_API_URL].value';
+}
 
 /** Whether a field is the binder container's hub URL variable (named, or by position in a list helm left empty). */
 function isHubUrlEnv(f: FieldChange | undefined): boolean {
