@@ -236,10 +236,10 @@ const registries: Case[] = [
     name: `a Docker Hub prefix "${imagePrefix}"`, act: () => Registry.dockerHub({ username: 'u', password: PASSWORD, imagePrefix }),
     message: new RegExp(`^Registry\\.dockerHub imagePrefix "${imagePrefix}" must be <docker-id or organization>\\/<prefix>-, without a host$`),
   })),
-  ...['r.example.org', 'r.example.org/binder-'].map((imagePrefix): Case => ({
-    name: `a custom prefix "${imagePrefix}" without a project level`,
-    act: () => Registry.custom({ url: 'https://r.example.org', username: 'u', password: PASSWORD, imagePrefix }),
-    message: new RegExp(`^Registry\\.custom imagePrefix "${imagePrefix.replace(/\./g, '\\.')}" needs a project level: r\\.example\\.org\\/<project>\\/<prefix>- `
+  ...[['r.example.org', 'r.example.org'], ['localhost', 'localhost/binder-']].map(([host, imagePrefix]): Case => ({
+    name: `a custom prefix "${imagePrefix}" without a project level (nor a host BinderHub reads as one)`,
+    act: () => Registry.custom({ url: `https://${host}`, username: 'u', password: PASSWORD, imagePrefix }),
+    message: new RegExp(`^Registry\\.custom imagePrefix "${imagePrefix.replace(/\./g, '\\.')}" needs a project level: ${host.replace(/\./g, '\\.')}\\/<project>\\/<prefix>- `
       + '\\(without it BinderHub may rebuild images on every launch; binderhub issue 800\\)$'),
   })),
   { name: 'a custom prefix with an empty project level', act: () => Registry.custom({ url: 'https://r.example.org', username: 'u', password: PASSWORD, imagePrefix: 'r.example.org//b-' }),

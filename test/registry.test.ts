@@ -121,6 +121,12 @@ describe('Registry', () => {
     expect(registry.pullAuth()).toEqual({ server: 'registry.example.org', username: 'ci', password: PASSWORD });
   });
 
+  test.each([['a dot', 'registry.example.org', 'registry.example.org/i-'], ['a port', '10.0.0.5:5000', '10.0.0.5:5000/i-']])(
+    'custom: <host>/<prefix>- on a host with %s (BinderHub reads it as a registry host, mybinder.org\'s own registry) needs no project level', (_, host, imagePrefix) => {
+      const values = Registry.custom({ url: `https://${host}`, username: 'u', password: PASSWORD, imagePrefix }).chartValues() as any;
+      expect(values.config.BinderHub.image_prefix).toBe(imagePrefix);
+    });
+
   test('custom: allowInsecureHttp lets apiUrl and tokenUrl use http too', () => {
     const values = Registry.custom({
       url: 'http://10.0.0.5:5000', username: 'u', password: PASSWORD, imagePrefix: '10.0.0.5:5000/binder/p-', allowInsecureHttp: true,

@@ -80,7 +80,10 @@ export interface CustomRegistryProps extends RegistryCommonProps {
    * @default - no login (with no username either)
    */
   readonly password?: string;
-  /** `<registry host>/<project>/<prefix>-`: the project level is required (binderhub issue 800). */
+  /**
+   * `<registry host>/<project>/<prefix>-`; or `<registry host>/<prefix>-` when the host has a dot or a port, which
+   * BinderHub reads as a registry host, not as a Docker Hub user (a registry of one's own, as mybinder.org runs).
+   */
   readonly imagePrefix: string;
   /**
    * The token endpoint (`config.DockerRegistry.token_url`), such as `https://<host>/v2/token?service=`.
@@ -224,7 +227,7 @@ export abstract class Registry {
       throw new ConfigError(`${factory} pullSecret needs a username and password: without a login user pods have nothing to pull with, `
         + 'and their nodes pull as themselves; leave pullSecret out');
     }
-    checkImagePrefix(factory, props.imagePrefix, { projectLevel: true, host: url.host });
+    checkImagePrefix(factory, props.imagePrefix, { projectLevel: true, host: url.host, hostAlone: true });
     const dockerRegistry: Values = {};
     if (props.apiUrl !== undefined) {
       dockerRegistry.url = checkUrl(factory, 'apiUrl', props.apiUrl, allowHttp).href.replace(/\/$/, '');
@@ -386,11 +389,20 @@ function checkUrl(factory: string, field: string, value: string, allowHttp: bool
 }
 
 /**
+ * Whether today's BinderHub reads the first part of an image name as a registry host (a dot or a port in it), not as
+ * a Docker Hub user: then `<host>/<prefix>-` names the host's own repositories, as a registry of one's own (such as
+ * mybinder.org's) is used, and the project level is the registry's choice (its _get_image_basename_and_tag).
+ */
+function readAsRegistryHost(part: string): boolean {
+  return part.includes('.') || part.includes(':');
+}
+
+/**
  * Checks an image prefix and returns its path components (host first, when it has one). With a project level,
  * the prefix is `<host>/<project>/.../<prefix>`: BinderHub once assumed that extra level and, without it,
  * rebuilt every image on every launch (binderhub issue 800); the guide still asks for it.
  */
-function checkImagePrefix(factory: string, prefix: string, options: { projectLevel: boolean; host?: string }): string[] {
+function checkImagePrefix(factory: string, prefix: string, options: { projectLevel: boolean; host?: string; hostAlone?: boolean }): string[] {
   if (!/^[a-z0-9][a-z0-9._:/-]*$/.test(prefix) || prefix.includes('//')) {
     throw new ConfigError(`${factory} imagePrefix "${redactUrl(prefix)}" may hold only lowercase letters, digits and . _ - / (and a :port after the host)`);
   }
@@ -405,7 +417,7 @@ function checkImagePrefix(factory: string, prefix: string, options: { projectLev
     throw new ConfigError(`${factory} imagePrefix "${prefix}" must start with the registry host ${options.host}/`);
   }
   // An empty level would be '//', refused above.
-  if (parts.length < 3) {
+  if (parts.length < 3 && !(options.hostAlone && parts.length === 2 && readAsRegistryHost(parts[0]))) {
     throw new ConfigError(`${factory} imagePrefix "${prefix}" needs a project level: ${parts[0]}/<project>/<prefix>- `
       + '(without it BinderHub may rebuild images on every launch; binderhub issue 800)');
   }
