@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  adoptedModuleText, adoptedProps, adoptedSecrets, BinderHubTokens, excessiveAliasing, isAdoptedModuleText, leafPaths, mainTsLines, planAdoption, readValuesFile,
-  readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens,
+  adoptedModuleText, adoptedProps, adoptedSecrets, BinderHubTokens, deepMerge, excessiveAliasing, getPath, isAdoptedModuleText, leafPaths, mainTsLines, planAdoption,
+  readValuesFile, readValuesLayers, TOKEN_PATTERN, Values, withClusterTokens,
 } from '../lib/internal';
 import { expectNoFixtureSecret, FIXTURE_SECRETS, fixture, guideFiles, GUIDES, LEGACY, TODAY } from './adopt-fixtures';
 import { GCR_KEY, REGISTRY_PASSWORD, SP_ID } from './registry-inputs';
@@ -170,8 +170,6 @@ describe('bad input: one line naming the file or setting, no secret', () => {
       /^jupyterhub\.proxy\.secretToken in the values files is not 64 lowercase hex characters/],
     ['an unknown builder', () => planAdoption('x', { ...legacy(), dind: undefined, imageBuilderType: 'kaniko' }), /^imageBuilderType "kaniko" is none of host, dind, pink/],
     ['dind without a registry', () => planAdoption('x', { ...legacy(), config: { BinderHub: { use_registry: false } } }), /^the values build with Builder\.dind\(\) but push to no registry/],
-    ['an Ingress for one host', () => planAdoption('x', { ...legacy(), ingress: { enabled: true, hosts: ['binder.example.org'] } }),
-      /^ingress\.enabled is true but jupyterhub\.ingress\.enabled is not/],
     ['a host that is no DNS name, named by its setting', () => planAdoption('x', { ...legacy(), ...ingresses({}), ingress: { ...(ingresses({}).ingress as Values), hosts: ['binder.example.org', 'Old.Example.org'] } }),
       /^ingress\.hosts\[1\] "Old\.Example\.org" is not a DNS name; give one such as binder\.example\.org in the values files$/],
     ['a host of both Ingresses, named by both settings', () => planAdoption('x', { ...legacy(), ...ingresses({}), ingress: { ...(ingresses({}).ingress as Values), hosts: ['binder.example.org', 'hub.example.org'] } }),
@@ -462,6 +460,21 @@ describe('the guide\'s HTTPS section and Let\'s Encrypt', () => {
     expect(plan.ingress?.binderTls).toBeUndefined();
     expect(plan.ingress?.hubTls).toBeUndefined();
     expect(plan.ingress?.binderAnnotations).toEqual({ 'kubernetes.io/ingress.class': 'nginx', 'kubernetes.io/tls-acme': 'true', 'cert-manager.io/issuer': 'letsencrypt-production' });
+  });
+});
+
+describe('an Ingress of one chart alone, as binderhub\'s CI enables binder\'s', () => {
+  test.each([['ingress', 'jupyterhub.ingress'], ['jupyterhub.ingress', 'ingress']])('%s alone stays in chartValues as written, noted: no ingress prop', (on, off) => {
+    const section = { enabled: true, hosts: ['binder.example.org'] };
+    const values = deepMerge(readValuesLayers(guideFiles('dockerhub', os.tmpdir())), on === 'ingress' ? { ingress: section } : { jupyterhub: { ingress: section } });
+    const plan = planAdoption('x', values);
+    expect(plan.ingress).toBeUndefined();
+    expect(getPath(plan.chartValues, on)).toEqual(section);
+    expect(plan.notes).toContainEqual({
+      setting: on,
+      outcome: `kept in chartValues as written, since ${off}.enabled is not true: the chart renders this Ingress as for the helm release; `
+        + 'the ingress prop, which puts both BinderHub and JupyterHub behind Ingresses (their hosts, TLS, the hub URL), is not used',
+    });
   });
 });
 

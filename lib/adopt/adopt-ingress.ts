@@ -15,6 +15,18 @@ export type TlsPlan = { readonly certManager: CertManagerTlsProps } | { readonly
 /** The `ingress` prop of an adopted deployment, with the TLS of each host as a plan. */
 export type IngressPlan = Omit<IngressOptions, 'binderTls' | 'hubTls'> & { readonly binderTls?: TlsPlan; readonly hubTls?: TlsPlan };
 
+/**
+ * The note for an Ingress of one chart alone (binderhub's CI enables binder's only): the ingress prop routes both
+ * hosts, so the section stays in chartValues, where the chart renders that Ingress as helm does.
+ */
+function oneIngressNote(on: string, off: string): AdoptionNote {
+  return {
+    setting: on,
+    outcome: `kept in chartValues as written, since ${off}.enabled is not true: the chart renders this Ingress as for the helm release; `
+      + 'the ingress prop, which puts both BinderHub and JupyterHub behind Ingresses (their hosts, TLS, the hub URL), is not used',
+  };
+}
+
 /** The settings of an Ingress section that become props; others are noted as not carried over. */
 const READ_KEYS = ['enabled', 'hosts', 'ingressClassName', 'tls', 'annotations'];
 
@@ -43,9 +55,8 @@ export function planIngress(values: Values, notes: AdoptionNote[], releaseName: 
   const letsEncrypt = getPath(values, 'jupyterhub.proxy.https.enabled') === true && getPath(values, 'jupyterhub.proxy.https.type') === 'letsencrypt';
   if (!binderOn && !hubOn) return undefined;
   if (binderOn !== hubOn && !(binderOn && letsEncrypt)) {
-    throw new ConfigError(`${binderOn ? 'ingress' : 'jupyterhub.ingress'}.enabled is true but ${binderOn ? 'jupyterhub.ingress' : 'ingress'}.enabled is not; `
-      + 'the ingress prop puts BinderHub behind the Ingress, and JupyterHub too or on the jupyterhub chart\'s Let\'s Encrypt (jupyterhub.proxy.https): '
-      + 'enable both Ingresses in the values files, or neither');
+    notes.push(oneIngressNote(binderOn ? 'ingress' : 'jupyterhub.ingress', binderOn ? 'jupyterhub.ingress' : 'ingress'));
+    return undefined;
   }
   if (hubOn && letsEncrypt) {
     throw new ConfigError('jupyterhub.ingress and the jupyterhub chart\'s Let\'s Encrypt (jupyterhub.proxy.https) are both enabled; the ingress prop takes one '
