@@ -114,12 +114,18 @@ export type VersionSupport = 'supported' | 'too old' | 'unknown';
  * release) is unknown.
  */
 export function versionSupport(version: string): VersionSupport {
-  const development = DEVELOPMENT_VERSION.exec(version);
-  if (development) {
-    return Number(development[1]) >= OLDEST_SUPPORTED_CHART_BUILD ? 'supported' : 'too old';
+  const build = developmentBuild(version);
+  if (build !== undefined) {
+    return build >= OLDEST_SUPPORTED_CHART_BUILD ? 'supported' : 'too old';
   }
   if (/^0\.\d+\.\d+\b/.test(version) && !CHARTPRESS_PLACEHOLDER_VERSION.test(version)) return 'too old';
   return 'unknown';
+}
+
+/** The build number of a development version (`1.0.0-0.dev.git.<build>.h<commit>`), by which builds compare; else undefined. */
+export function developmentBuild(version: string): number | undefined {
+  const development = DEVELOPMENT_VERSION.exec(version);
+  return development ? Number(development[1]) : undefined;
 }
 
 /** Why a chart is refused before helm renders it, and what to do instead. */
