@@ -3,6 +3,7 @@ import * as path from 'path';
 import { lockedChartFile } from './chart-cache';
 import { CHARTS_LOCK_FILE, currentChartLock, lockedChart } from './chart-lock';
 import { checkChartSupported, readChartMetadata } from './chart-metadata';
+import { rendersNothing } from './helm-renders';
 import { ConfigError } from '../core/errors';
 
 /** The public chart repository that publishes the binderhub chart. */
@@ -110,8 +111,12 @@ class RepositoryChart extends ChartSource {
     this.description = version === undefined ? `binderhub from ${url} (the version ${CHARTS_LOCK_FILE} locks)` : `binderhub ${version} from ${url}`;
   }
 
-  /** The locked package in the chart cache; the lock is read now, so that chart-update can render with another. */
+  /**
+   * The locked package in the chart cache; the lock is read now, so that chart-update can render with another. An
+   * app defined only to find out its deployments (init-secrets, adopt) renders nothing and needs no lock.
+   */
   public reference(): HelmChartReference {
+    if (rendersNothing()) return { chart: this.description };
     const locked = lockedChart(currentChartLock(), 'binderhub', this.url);
     const update = `\`npm run chart-update -- ${this.url === BINDERHUB_CHART_REPOSITORY ? '' : `--repository ${this.url} `}`
       + `--version ${this.version ?? locked?.version ?? DEFAULT_BINDERHUB_CHART_VERSION}\``;

@@ -26,6 +26,14 @@ const keyOf = (render: HelmRender) => JSON.stringify([render.helm, render.args, 
 let recorded: HelmRender[] | undefined;
 /** Results of calls made ahead, by call. */
 const ready = new Map<string, HelmResult>();
+/** Whether an app is being defined without rendering (`defineWithoutRendering`): no helm call will run. */
+let definingOnly = false;
+
+/** Whether no helm call of the app being defined will run, so where its chart is need not be known. */
+export function rendersNothing(): boolean {
+  return definingOnly;
+}
+
 /** What must be done before the recorded calls run (a chart to download into the cache), by what it prepares. */
 const preparations = new Map<string, () => Promise<void>>();
 
@@ -98,10 +106,12 @@ export async function renderConcurrently<T>(define: () => T, concurrency: number
  */
 export function defineWithoutRendering<T>(define: () => T): T {
   recorded = [];
+  definingOnly = true;
   try {
     return define();
   } finally {
     recorded = undefined;
+    definingOnly = false;
     preparations.clear(); // nothing renders, so nothing needs preparing
   }
 }
