@@ -49,7 +49,6 @@ export * from './cluster/prune';
 export * from './output/publish';
 export * from './core/redact';
 export * from './app/chart-update';
-export * from './chart/values-schema-check';
 export * from './deployment/registry';
 export * from './chart/rendered-output-check';
 export * from './secrets/seal';

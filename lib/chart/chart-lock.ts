@@ -59,7 +59,7 @@ export function parseChartLock(text: string, file: string = CHARTS_LOCK_FILE): C
     if (!DIGEST.test(entry.digest as string)) throw refuse(`charts[${i}].digest is not a sha256 of 64 lowercase hex digits`);
     return { name: entry.name as string, repository: entry.repository as string, version: entry.version as string, digest: entry.digest as string };
   });
-  const keys = charts.map(chart => `${chart.name} from ${chart.repository}`);
+  const keys = charts.map(chart => `${chart.name} from ${withoutTrailingSlash(chart.repository)}`);
   const twice = keys.find((key, i) => keys.indexOf(key) !== i);
   if (twice) throw refuse(`locks ${twice} twice; one version per chart and repository`);
   return { charts };
@@ -99,5 +99,9 @@ export function withLockedChart(lock: ChartLock, chart: LockedChart): ChartLock 
 
 /** A repository URL with and without its trailing slash is the same repository. */
 function sameRepository(a: string, b: string): boolean {
-  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+  return withoutTrailingSlash(a) === withoutTrailingSlash(b);
+}
+
+function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, '');
 }
