@@ -17,6 +17,7 @@ const COMMANDS = {
   'init-secrets': 'generate each deployment\'s tokens into secrets/<deployment>.json',
   'synth': 'synthesize main.ts\'s deployments into dist/ and dist-secrets/, all or nothing',
   'diff': 'what a fresh synth would change, against dist/, a git ref or the cluster (--live)',
+  'chart-update': 'move charts.lock to a newer binderhub chart, showing what changes; --check for CI',
   'check-dist': 'fail when dist/ differs from a fresh synth, holds Secret data it should not, or is not apply-ready',
   'apply': 'apply a deployment\'s files in order and wait for its rollouts',
   'patch-hub-url': 'put the address of Service proxy-public into a deployment\'s hub URL',

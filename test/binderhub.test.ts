@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
 import { BINDERHUB_CHART_REPOSITORY, BinderHub, DEFAULT_BINDERHUB_CHART_VERSION, Builder, isClusterScoped, Registry } from '../lib/internal';
@@ -74,16 +77,14 @@ describe('BinderHub', () => {
     expect(config.BinderHub.base_url).toBe('/'); // a chart default beside it survives
   });
 
-  test('the chart is the pinned public one unless a source is given', () => {
-    // Through a proxy port nothing listens on, the repository is unreachable on every machine; the error
-    // shows which chart helm was asked for.
-    const saved = process.env.HTTPS_PROXY;
-    process.env.HTTPS_PROXY = 'http://127.0.0.1:9';
+  test('the chart is the public one charts.lock locks unless a source is given: without a lock, the command that locks one', () => {
+    const cwd = process.cwd();
+    process.chdir(fs.mkdtempSync(path.join(os.tmpdir(), 'no-lock-')));
     try {
       expect(() => new BinderHub(Testing.app(), 'x', { tokens: fakeTokens(), registry: TEST_REGISTRY }))
-        .toThrow(`cannot reach the chart repository for binderhub ${DEFAULT_BINDERHUB_CHART_VERSION} from ${BINDERHUB_CHART_REPOSITORY}`);
+        .toThrow(`charts.lock locks no binderhub chart from ${BINDERHUB_CHART_REPOSITORY}; lock one by its digest with \`npm run chart-update -- --version ${DEFAULT_BINDERHUB_CHART_VERSION}\``);
     } finally {
-      if (saved === undefined) delete process.env.HTTPS_PROXY; else process.env.HTTPS_PROXY = saved;
+      process.chdir(cwd);
     }
   });
 

@@ -1,23 +1,25 @@
 /**
- * The chart-repository path, end to end with the real helm: a static chart repository on 127.0.0.1 (in a child
- * process, since helm runs synchronously here) serving the packaged test chart and its index.
+ * The chart-repository path, end to end: a static chart repository on 127.0.0.1 (in a child process, so that it
+ * answers while a render waits) serving the packaged test chart and the index helm writes for it; the chart is
+ * locked by its digest in charts.lock, downloaded into the cache between a render's passes, and rendered from there.
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { ChartSource, HelmChart, readChartMetadata, toolPath } from '../lib/internal';
+import { cachedChartPath, CHARTS_LOCK_FILE, ChartSource, formatChartLock, HelmChart, readChartMetadata, renderConcurrently, sha256, toolPath } from '../lib/internal';
 import { fakeTokens, FIXTURE_CHART, packageChart } from './helpers';
 
 const FIXTURE_VERSION = readChartMetadata(FIXTURE_CHART).version;
 let server: ChildProcess;
 let url: string;
+let packaged: string;
 const saved = { ...process.env };
 
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-repo-'));
-  packageChart(FIXTURE_CHART, dir);
+  packaged = packageChart(FIXTURE_CHART, dir);
   server = spawn(process.execPath, ['-e', `
     const http = require('http'), fs = require('fs'), path = require('path');
     http.createServer((req, res) => {
@@ -50,11 +52,27 @@ function render(chart: ChartSource) {
   return Testing.synth(scope);
 }
 
-test('a pinned version from a chart repository renders as the same chart on disk does', () => {
-  expect(render(ChartSource.repository({ url, version: FIXTURE_VERSION }))).toEqual(render(ChartSource.local(FIXTURE_CHART)));
+/** Renders `chart` as a synth does (so that a locked chart is downloaded first), in a project whose charts.lock locks `version`. */
+async function renderLocked(version: string) {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'locked-'));
+  const digest = sha256(fs.readFileSync(packaged));
+  fs.writeFileSync(path.join(project, CHARTS_LOCK_FILE), formatChartLock({ charts: [{ name: 'binderhub', repository: url, version, digest }] }));
+  const cwd = process.cwd();
+  process.chdir(project);
+  process.env.XDG_CACHE_HOME = path.join(project, 'cache'); // an empty cache: the chart is downloaded
+  try {
+    return await renderConcurrently(() => render(ChartSource.repository({ url })));
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+test('a locked version from a chart repository renders as the same chart on disk does, once downloaded into the cache', async () => {
+  expect(await renderLocked(FIXTURE_VERSION)).toEqual(render(ChartSource.local(FIXTURE_CHART)));
+  expect(fs.existsSync(cachedChartPath(sha256(fs.readFileSync(packaged))))).toBe(true);
 });
 
-test('an unknown version fails in one line that says how to give a local chart', () => {
-  expect(() => render(ChartSource.repository({ url, version: '1.0.0-0.dev.git.9999.hdeadbee' })))
-    .toThrow(/^binderhub 1\.0\.0-0\.dev\.git\.9999\.hdeadbee from http:\/\/127\.0\.0\.1:\d+ was not found in the repository \(.*\); pick a published version, or to render without the network, set BINDERHUB_CHART/);
+test('a locked version the repository does not list fails in one line that says how to pick one', async () => {
+  await expect(renderLocked('1.0.0-0.dev.git.9999.hdeadbee'))
+    .rejects.toThrow(/^binderhub 1\.0\.0-0\.dev\.git\.9999\.hdeadbee from http:\/\/127\.0\.0\.1:\d+, locked in charts\.lock, is not in the repository's index\.yaml; pick a listed version with `npm run chart-update`$/);
 });

@@ -32,7 +32,7 @@ test('init writes every file of the scaffold into a new folder and says what to 
   expect(result.status).toBe(0);
   const lines = result.stdout.split('\n');
   expect(lines.slice(0, FILES.length).sort()).toEqual(FILES.map(f => `wrote ${path.join('my ops', f)}`));
-  expect(lines.slice(FILES.length)).toEqual(['next: cd \'my ops\' && npm install && npm run init-secrets && npm run synth', '']);
+  expect(lines.slice(FILES.length)).toEqual(['next: cd \'my ops\' && npm install && npm run init-secrets && npm run chart-update && npm run synth', '']);
   expect(JSON.parse(fs.readFileSync(path.join(cwd, 'my ops', 'package.json'), 'utf8')).name).toBe('my-ops');
 });
 
@@ -58,10 +58,10 @@ test('a file where the folder should be, or two folders, are refused in one line
 });
 
 test('the next step is a line a shell runs as printed, whatever the folder is called', () => {
-  expect(scaffoldNextStep('ops', false)).toBe('next: cd ops && npm install && npm run init-secrets && npm run synth');
-  expect(scaffoldNextStep('my ops', false)).toBe('next: cd \'my ops\' && npm install && npm run init-secrets && npm run synth');
-  expect(scaffoldNextStep('it\'s $(here)', false)).toBe('next: cd \'it\'\\\'\'s $(here)\' && npm install && npm run init-secrets && npm run synth');
-  expect(scaffoldNextStep('.', true)).toBe('next: npm install && npm run init-secrets && npm run synth');
+  expect(scaffoldNextStep('ops', false)).toBe('next: cd ops && npm install && npm run init-secrets && npm run chart-update && npm run synth');
+  expect(scaffoldNextStep('my ops', false)).toBe('next: cd \'my ops\' && npm install && npm run init-secrets && npm run chart-update && npm run synth');
+  expect(scaffoldNextStep('it\'s $(here)', false)).toBe('next: cd \'it\'\\\'\'s $(here)\' && npm install && npm run init-secrets && npm run chart-update && npm run synth');
+  expect(scaffoldNextStep('.', true)).toBe('next: npm install && npm run init-secrets && npm run chart-update && npm run synth');
 });
 
 test('the package name follows the folder\'s, but is never one of the scaffold\'s own dependencies (npm refuses to install those)', () => {
@@ -93,7 +93,7 @@ describe('--existing names what a kept file lacks, and changes it not', () => {
     ]],
     ['a .gitignore with them, rooted or not', '.gitignore', '/secrets/\r\ndist-secrets/\n', []],
     ['a package.json of another project', 'package.json', '{"name":"x","scripts":{"synth":"x"}}', [
-      'warning: the kept package.json lacks the dependency binderhub-cdk8s, the script init-secrets, the script diff, the script check-dist, '
+      'warning: the kept package.json lacks the dependency binderhub-cdk8s, the script init-secrets, the script diff, the script chart-update, the script check-dist, '
       + 'the script apply, the script patch-hub-url, the script prune-command, the script adopt: add them as a new scaffold\'s package.json has them',
     ]],
     ['a package.json that is not JSON', 'package.json', '{', ['warning: the kept package.json is not JSON: npm cannot install the scaffold\'s dependencies from it']],

@@ -216,8 +216,8 @@ describe('npm run synth', () => {
         fs.writeFileSync(file, JSON.stringify(content));
         return {};
       }, /^error: secrets\/staging\.json: token "proxySecretToken" must be 64 lowercase hex characters/],
-      ['an unreachable chart repository', () => ({ BINDERHUB_CHART: undefined, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9' }),
-        /^error: cannot reach the chart repository for binderhub .*; to render without the network, set BINDERHUB_CHART/],
+      ['a public chart that charts.lock does not lock', () => ({ BINDERHUB_CHART: undefined }),
+        /^error: charts\.lock locks no binderhub chart from https:\/\/\S+; lock one by its digest with `npm run chart-update -- --version 1\.0\.0-0\.dev\.git\.\d+\.h[0-9a-f]+`/],
       ['a missing chart path', () => ({ BINDERHUB_CHART: '/no/such/chart' }), /^error: local chart \/no\/such\/chart does not exist/],
       ['a chart that renders nothing', dir => {
         const chart = path.join(dir, 'empty-chart');

@@ -13,4 +13,6 @@ export default function setup(): void {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-cdk8s-test-'));
   process.env.BINDERHUB_CDK8S_TEST_TMPDIR = folder;
   process.env.TMPDIR = folder;
+  // The chart cache too (XDG_CACHE_HOME): no test reads or fills the user's.
+  process.env.XDG_CACHE_HOME = path.join(folder, 'cache');
 }

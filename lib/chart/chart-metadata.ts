@@ -4,6 +4,7 @@ import * as zlib from 'zlib';
 import * as yaml from 'js-yaml';
 import { ConfigError } from '../core/errors';
 import { readTarFiles } from './tar';
+import { isPlainObject, Values } from '../core/values';
 
 /**
  * The oldest binderhub chart build this project renders: build 3852 (Nov 2025) moved the image cleaner's host
@@ -114,12 +115,18 @@ export type VersionSupport = 'supported' | 'too old' | 'unknown';
  * release) is unknown.
  */
 export function versionSupport(version: string): VersionSupport {
-  const development = DEVELOPMENT_VERSION.exec(version);
-  if (development) {
-    return Number(development[1]) >= OLDEST_SUPPORTED_CHART_BUILD ? 'supported' : 'too old';
+  const build = developmentBuild(version);
+  if (build !== undefined) {
+    return build >= OLDEST_SUPPORTED_CHART_BUILD ? 'supported' : 'too old';
   }
   if (/^0\.\d+\.\d+\b/.test(version) && !CHARTPRESS_PLACEHOLDER_VERSION.test(version)) return 'too old';
   return 'unknown';
+}
+
+/** The build number of a development version (`1.0.0-0.dev.git.<build>.h<commit>`), by which builds compare; else undefined. */
+export function developmentBuild(version: string): number | undefined {
+  const development = DEVELOPMENT_VERSION.exec(version);
+  return development ? Number(development[1]) : undefined;
 }
 
 /** Why a chart is refused before helm renders it, and what to do instead. */
@@ -179,4 +186,31 @@ export function checkChartSupported(chart: ChartMetadata, description: string): 
   if (problem) {
     throw new ConfigError(`${description}: ${problem.reason}; ${problem.fix}`);
   }
+}
+
+/**
+ * The settings of `values` that a chart's values.schema.json does not accept because it does not know them: a key
+ * under an object the schema closes (`additionalProperties: false`) that is neither among its `properties` nor
+ * matches its `patternProperties`, as dotted paths. What else the schema checks (types, enums), helm's render does.
+ */
+export function unknownSettings(schemaText: string, values: Values): string[] {
+  let schema: unknown;
+  try {
+    schema = JSON.parse(schemaText);
+  } catch {
+    return []; // helm reports a broken schema itself, better than a guess here
+  }
+  return unknownUnder(schema, values, '');
+}
+
+function unknownUnder(schema: unknown, values: Values, prefix: string): string[] {
+  if (!isPlainObject(schema)) return [];
+  const properties = isPlainObject(schema.properties) ? schema.properties : {};
+  const patterns = isPlainObject(schema.patternProperties) ? Object.keys(schema.patternProperties).map(p => new RegExp(p, 'u')) : [];
+  return Object.entries(values).flatMap(([key, value]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (Object.hasOwn(properties, key)) return isPlainObject(value) ? unknownUnder(properties[key], value, path) : [];
+    const known = patterns.some(pattern => pattern.test(key)) || schema.additionalProperties !== false;
+    return known ? [] : [path];
+  });
 }

@@ -1,14 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { lockedChartFile } from './chart-cache';
+import { CHARTS_LOCK_FILE, currentChartLock, lockedChart } from './chart-lock';
 import { checkChartSupported, readChartMetadata } from './chart-metadata';
+import { rendersNothing } from './helm-renders';
 import { ConfigError } from '../core/errors';
 
 /** The public chart repository that publishes the binderhub chart. */
 export const BINDERHUB_CHART_REPOSITORY = 'https://jupyterhub.github.io/helm-chart';
 
 /**
- * The binderhub chart version rendered by default: the development release that mybinder.org runs. The chart
- * has never had a stable 1.x release; every current version looks like `1.0.0-0.dev.git.<n>.h<sha>`.
+ * The binderhub chart version a project without a charts.lock is told to lock (`npm run chart-update -- --version
+ * <it>`): the development release that mybinder.org runs. The chart has never had a stable 1.x release; every
+ * current version looks like `1.0.0-0.dev.git.<n>.h<sha>`.
  */
 export const DEFAULT_BINDERHUB_CHART_VERSION = '1.0.0-0.dev.git.3983.h383374de';
 
@@ -18,8 +22,8 @@ const EXACT_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A
 /** Options for a chart fetched from a chart repository. */
 export interface RepositoryChartOptions {
   /**
-   * The exact chart version.
-   * @default DEFAULT_BINDERHUB_CHART_VERSION
+   * The exact chart version, which charts.lock must lock.
+   * @default - the version charts.lock locks for the repository
    */
   readonly version?: string;
   /**
@@ -29,30 +33,30 @@ export interface RepositoryChartOptions {
   readonly url?: string;
 }
 
-/** Where helm takes the binderhub chart from: what `helm template` gets as chart, `--repo` and `--version`. */
+/** Where helm takes the binderhub chart from: what `helm template` gets as its chart, a directory or a package. */
 export interface HelmChartReference {
   readonly chart: string;
-  readonly repo?: string;
-  readonly version?: string;
 }
 
 /** Where the binderhub chart comes from: a chart repository at a pinned version, or a local copy. */
 export abstract class ChartSource {
   /**
-   * The binderhub chart from a chart repository, at an exact version. Rendering needs the network. Versions
-   * older than OLDEST_SUPPORTED_CHART_VERSION are refused here, before anything is fetched.
+   * The binderhub chart from a chart repository, at the version charts.lock (at the project root) locks for it,
+   * by the sha256 of its package: rendered from the user's chart cache, into which the first synth that needs it
+   * downloads it (`npm run chart-update` moves the lock). A version given must be the locked one. Versions older
+   * than OLDEST_SUPPORTED_CHART_VERSION are refused here, before anything is fetched.
    */
   public static repository(options: RepositoryChartOptions = {}): ChartSource {
-    const version = options.version ?? DEFAULT_BINDERHUB_CHART_VERSION;
-    if (!EXACT_VERSION.test(version)) {
+    const version = options.version;
+    if (version !== undefined && !EXACT_VERSION.test(version)) {
       throw new ConfigError(`chart version "${version}" is not an exact version; pin one, such as ${DEFAULT_BINDERHUB_CHART_VERSION}`);
     }
     const url = options.url ?? BINDERHUB_CHART_REPOSITORY;
-    if (!/^(https?|oci):\/\/[^\s/]/.test(url)) { // a scheme helm knows, and a host
-      throw new ConfigError(`chart repository "${url}" is not an http(s) or oci URL`);
+    if (!/^https?:\/\/[^\s/]/.test(url)) { // a repository with an index.yaml, and a host
+      throw new ConfigError(`chart repository "${url}" is not an http(s) URL`);
     }
     const chart = new RepositoryChart(url, version);
-    checkChartSupported({ name: 'binderhub', version }, chart.description);
+    if (version !== undefined) checkChartSupported({ name: 'binderhub', version }, chart.description);
     return chart;
   }
 
@@ -89,7 +93,7 @@ export abstract class ChartSource {
 
 /**
  * The chart every deployment of the example renders, as `npm run synth` and `npm run adopt` pick it: the local chart
- * that BINDERHUB_CHART names (a directory or .tgz), else the pinned public chart.
+ * that BINDERHUB_CHART names (a directory or .tgz), which needs no lock, else the public chart charts.lock locks.
  */
 export function chartSourceFromEnvironment(env: NodeJS.ProcessEnv = process.env): ChartSource {
   return chartOverrideFromEnvironment(env) ?? ChartSource.repository();
@@ -102,12 +106,29 @@ export function chartOverrideFromEnvironment(env: NodeJS.ProcessEnv = process.en
 
 class RepositoryChart extends ChartSource {
   public readonly description: string;
-  constructor(private readonly url: string, private readonly version: string) {
+  constructor(private readonly url: string, private readonly version: string | undefined) {
     super();
-    this.description = `binderhub ${version} from ${url}`;
+    this.description = version === undefined ? `binderhub from ${url} (the version ${CHARTS_LOCK_FILE} locks)` : `binderhub ${version} from ${url}`;
   }
+
+  /**
+   * The locked package in the chart cache; the lock is read now, so that chart-update can render with another. An
+   * app defined only to find out its deployments (init-secrets, adopt) renders nothing and needs no lock.
+   */
   public reference(): HelmChartReference {
-    return { chart: 'binderhub', repo: this.url, version: this.version };
+    if (rendersNothing()) return { chart: this.description };
+    const locked = lockedChart(currentChartLock(), 'binderhub', this.url);
+    const update = `\`npm run chart-update -- ${this.url === BINDERHUB_CHART_REPOSITORY ? '' : `--repository ${this.url} `}`
+      + `--version ${this.version ?? locked?.version ?? DEFAULT_BINDERHUB_CHART_VERSION}\``;
+    if (!locked) {
+      throw new ConfigError(`${CHARTS_LOCK_FILE} locks no binderhub chart from ${this.url}; lock one by its digest with ${update}, and commit ${CHARTS_LOCK_FILE}`);
+    }
+    if (this.version !== undefined && locked.version !== this.version) {
+      throw new ConfigError(`${this.description} is not the version ${CHARTS_LOCK_FILE} locks (${locked.version}); `
+        + `lock it with ${update}, or leave the version out to render the locked one`);
+    }
+    checkChartSupported(locked, `binderhub ${locked.version} from ${this.url}, locked in ${CHARTS_LOCK_FILE}`);
+    return { chart: lockedChartFile(locked) };
   }
 }
 

@@ -123,15 +123,13 @@ function warnOnce(warning: string | undefined): void {
 }
 
 /**
- * The arguments of `helm template` for a release, without values: the chart (with `--repo` and `--version` for a
- * repository chart), the namespace, and the Kubernetes version with the APIs it serves, so the chart's
+ * The arguments of `helm template` for a release, without values: the chart (a repository chart from the chart
+ * cache), the namespace, and the Kubernetes version with the APIs it serves, so the chart's
  * `.Capabilities` checks answer as that cluster would.
  */
 export function helmTemplateArgs(options: { chart: ChartSource; releaseName: string; namespace: string; kubeVersion: KubeVersion }): string[] {
-  const reference = options.chart.reference();
   return [
-    'template', options.releaseName, reference.chart,
-    ...(reference.repo ? ['--repo', reference.repo] : []), ...(reference.version ? ['--version', reference.version] : []),
+    'template', options.releaseName, options.chart.reference().chart,
     '--namespace', options.namespace,
     '--kube-version', options.kubeVersion.version, '--api-versions', servedApiVersions(options.kubeVersion.minor).join(','),
   ];
@@ -179,18 +177,11 @@ export function parseHelmOutput(output: string): any[] {
 
 /** Turns helm's stderr into one line that says what to do. */
 function explainHelmFailure(message: string, chart: ChartSource, release: string): string {
-  const localHint = 'to render without the network, set BINDERHUB_CHART (or use ChartSource.local) to a local binderhub chart directory or .tgz';
   const detail = oneLine(redact(message));
   const kubeVersion = /chart requires kubeVersion: (\S+) which is incompatible with Kubernetes (\S+)/.exec(message);
   if (kubeVersion) {
     return `kubeVersion ${kubeVersion[2]} of release ${release} is outside what ${chart.description} supports (${kubeVersion[1]}); `
       + `set kubeVersion to your cluster's version (kubectl version), which must satisfy ${kubeVersion[1]}`;
-  }
-  if (/not a valid chart repository|cannot be reached|no such host|dial tcp|connection refused|i\/o timeout/.test(message)) {
-    return `cannot reach the chart repository for ${chart.description} (${lastCause(detail)}); ${localHint}`;
-  }
-  if (/version .* not found|no chart version found|no chart name found/.test(message)) {
-    return `${chart.description} was not found in the repository (${lastCause(detail)}); pick a published version, or ${localHint}`;
   }
   if (/values don't meet the specifications of the schema/.test(message)) {
     // helm 4 lists the problems per chart as a `<chart>:` line, then a `- at '<path>': <problem>` line for each.
@@ -205,10 +196,4 @@ function explainHelmFailure(message: string, chart: ChartSource, release: string
 
 function oneLine(text: string): string {
   return text.replace(/^Error:/gm, '').replace(/Use --debug flag.*/g, '').split('\n').map(l => l.trim()).filter(Boolean).join('; ');
-}
-
-/** The end of a chain of Go errors (`a: b: c`) is what happened; the start is where. */
-function lastCause(detail: string): string {
-  const parts = detail.split(': ');
-  return parts.slice(-2).join(': ');
 }

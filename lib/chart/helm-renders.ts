@@ -26,6 +26,26 @@ const keyOf = (render: HelmRender) => JSON.stringify([render.helm, render.args, 
 let recorded: HelmRender[] | undefined;
 /** Results of calls made ahead, by call. */
 const ready = new Map<string, HelmResult>();
+/** Whether an app is being defined without rendering (`defineWithoutRendering`): no helm call will run. */
+let definingOnly = false;
+
+/** Whether no helm call of the app being defined will run, so where its chart is need not be known. */
+export function rendersNothing(): boolean {
+  return definingOnly;
+}
+
+/** What must be done before the recorded calls run (a chart to download into the cache), by what it prepares. */
+const preparations = new Map<string, () => Promise<void>>();
+
+/**
+ * Asks for `prepare` to run (once per `key`) before the helm calls of the app being defined to find out its calls;
+ * returns false when no app is (a call then runs at once, so whatever it needs must be there already).
+ */
+export function prepareBeforeRenders(key: string, prepare: () => Promise<void>): boolean {
+  if (!recorded) return false;
+  if (!preparations.has(key)) preparations.set(key, prepare);
+  return true;
+}
 
 /**
  * Runs a helm call, or hands out its result if `renderConcurrently` made it ahead; returns undefined while an app
@@ -48,18 +68,23 @@ export function runHelmTemplate(render: HelmRender): HelmResult | undefined {
 /**
  * Defines an app twice so that its helm renders run side by side instead of one after another (constructs are
  * synchronous, so each would otherwise wait for its own helm): `define` runs once with helm calls only recorded,
- * the calls then run at most `concurrency` at a time, and `define` runs again, each call finding its result.
+ * what they need is prepared (`prepareBeforeRenders`: the charts to download), the calls then run at most
+ * `concurrency` at a time, and `define` runs again, each call finding its result.
  * Anything `define` refuses, it refuses in the first pass, before any helm runs.
  */
 export async function renderConcurrently<T>(define: () => T, concurrency: number = os.availableParallelism()): Promise<T> {
   recorded = [];
   let calls: HelmRender[];
+  let prepare: Array<() => Promise<void>>;
   try {
     define();
   } finally {
     calls = recorded;
     recorded = undefined;
+    prepare = [...preparations.values()];
+    preparations.clear();
   }
+  await Promise.all(prepare.map(p => p()));
   let next = 0;
   const worker = async () => {
     while (next < calls.length) {
@@ -81,10 +106,13 @@ export async function renderConcurrently<T>(define: () => T, concurrency: number
  */
 export function defineWithoutRendering<T>(define: () => T): T {
   recorded = [];
+  definingOnly = true;
   try {
     return define();
   } finally {
     recorded = undefined;
+    definingOnly = false;
+    preparations.clear(); // nothing renders, so nothing needs preparing
   }
 }
 

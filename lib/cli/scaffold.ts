@@ -31,7 +31,7 @@ export function parseInitArgs(argv: string[]): ParsedArgs<InitOptions> {
 export type ScaffoldVersions = Readonly<Record<string, string>>;
 
 /** The commands a scaffold's package.json runs as npm scripts, by the same names as in this repository. */
-const SCRIPT_COMMANDS = ['synth', 'init-secrets', 'diff', 'check-dist', 'apply', 'patch-hub-url', 'prune-command', 'adopt'];
+const SCRIPT_COMMANDS = ['synth', 'init-secrets', 'diff', 'chart-update', 'check-dist', 'apply', 'patch-hub-url', 'prune-command', 'adopt'];
 
 /** A scaffold's dependencies, and the packages it is built and tested with. */
 const DEPENDENCIES = ['binderhub-cdk8s', 'cdk8s', 'constructs'];
@@ -48,7 +48,7 @@ export function scaffoldPackageName(folder: string): string {
 
 /** What to run after `init <folder>` (`here`: the folder is the working folder), as a line to paste into a shell. */
 export function scaffoldNextStep(folder: string, here: boolean): string {
-  return `next: ${here ? '' : `cd ${shellWord(folder)} && `}npm install && npm run init-secrets && npm run synth`;
+  return `next: ${here ? '' : `cd ${shellWord(folder)} && `}npm install && npm run init-secrets && npm run chart-update && npm run synth`;
 }
 
 /** The files of a new project named `name` (a package name), by path relative to its folder. */
@@ -136,6 +136,7 @@ Described in \`main.ts\` with the binderhub-cdk8s package, rendered into \`dist/
 
     npm install                      # the dependencies, and the pinned helm and kubectl
     npm run init-secrets             # tokens into secrets/<deployment>.json (git-ignored); add the credentials it names
+    npm run chart-update             # lock the newest supported binderhub chart by its digest in charts.lock (commit it)
     npm run synth                    # dist/<deployment>.k8s.yaml (commit it) and dist-secrets/ (never commit it)
     npm run diff                     # what a change to main.ts changes, object by object
     npm run apply -- --deployment binder
