@@ -51,7 +51,7 @@ export interface BinderHubProps {
   /**
    * Where the binderhub chart comes from. In a BinderHubApp, BINDERHUB_CHART (a local chart directory or .tgz)
    * replaces it.
-   * @default ChartSource.repository() - the public chart repository at DEFAULT_BINDERHUB_CHART_VERSION
+   * @default ChartSource.repository() - the public chart repository, at the version charts.lock locks
    */
   readonly chart?: ChartSource;
   /**
