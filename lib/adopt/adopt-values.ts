@@ -15,6 +15,24 @@ export function readValuesLayers(files: ReadonlyArray<string>): Values {
   return files.map(readValuesFile).reduce(deepMerge, {});
 }
 
+/**
+ * Reads and merges the values files as readValuesLayers does, and where each value came from: `fromSecretFiles` has
+ * `true` at every leaf whose value a file of `secretFiles` gave last, merged as the values are, so a later file that
+ * sets the same leaf wins.
+ */
+export function readAdoptedValues(files: ReadonlyArray<string>, secretFiles: ReadonlyArray<string>): { values: Values; fromSecretFiles: Values } {
+  const layers = files.map(file => ({ values: readValuesFile(file), secret: secretFiles.includes(file) }));
+  return {
+    values: layers.map(layer => layer.values).reduce(deepMerge, {}),
+    fromSecretFiles: layers.map(layer => markLeaves(layer.values, layer.secret)).reduce(deepMerge, {}),
+  };
+}
+
+/** `values` with every scalar and list (what a merge replaces) replaced by `mark`; maps, empty ones too, merge as values do. */
+function markLeaves(values: Values, mark: boolean): Values {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, isPlainObject(value) ? markLeaves(value, mark) : mark]));
+}
+
 /** Reads one values file; an empty file is an empty map, as helm reads it. */
 export function readValuesFile(file: string): Values {
   const documents = parseValuesYaml(readValuesText(file), file);

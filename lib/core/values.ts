@@ -54,9 +54,9 @@ export function getPath(values: Values, path: string): unknown {
   return node;
 }
 
-/** Sets `value` at the dotted path `path` of `values`, making the maps on the way. */
-export function setPath(values: Values, path: string, value: unknown): void {
-  const keys = path.split('.');
+/** Sets `value` at the dotted path `path` (or at its keys, which may hold dots) of `values`, making the maps on the way. */
+export function setPath(values: Values, path: string | readonly string[], value: unknown): void {
+  const keys = typeof path === 'string' ? path.split('.') : path;
   let node = values;
   for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Values;
   node[keys[keys.length - 1]] = value;

@@ -291,7 +291,7 @@ export class BinderHub extends Chart {
 }
 
 /** What names the Secret of a deployment's secret env variables, after its release name. */
-const EXTRA_ENV_SECRET_SUFFIX = 'extra-env';
+export const EXTRA_ENV_SECRET_SUFFIX = 'extra-env';
 
 /** The deployments defined so far in each app, to check new ones against. */
 const deploymentsByApp = new WeakMap<object, BinderHub[]>();
