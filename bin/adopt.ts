@@ -9,7 +9,7 @@ import * as path from 'path';
 import {
   ADOPT_USAGE, AdoptedFile, AdoptionComparisonResult, AdoptionRenderInputs, adoptedModuleText, adoptedSecrets, adoptionReport, BinderHubTokenValues,
   chartSourceFromEnvironment, checkAdoptTarget, discoverApp, loadProjectApp, checkKubectlTarget, checkModuleTarget, ConfigError, DEFAULT_TARGETS, deploymentFiles,
-  formatAdoptionComparison, HubUrlRecords, parseAdoptArgs, planAdoption, readClusterTokens, readValuesLayers, redact, renderAdoptionComparison, runMain,
+  formatAdoptionComparison, HubUrlRecords, parseAdoptArgs, planAdoption, readAdoptedValues, readClusterTokens, redact, renderAdoptionComparison, runMain,
   SecretStore, toolPath, withClusterTokens, writeAdoptedFiles,
 } from '../lib/internal';
 
@@ -28,7 +28,8 @@ runMain(async () => {
   // The working directory is the project's folder (npm run runs there): modules go nowhere else.
   const moduleFile = checkModuleTarget(args.out, '.', args.force);
   const modulePath = path.relative(fs.realpathSync('.'), moduleFile);
-  let plan = planAdoption(args.name, readValuesLayers(args.files), { releaseName: args.release, namespace: args.namespace });
+  const { values, fromSecretFiles } = readAdoptedValues(args.files, args.secretFiles);
+  let plan = planAdoption(args.name, values, { releaseName: args.release, namespace: args.namespace }, fromSecretFiles);
   let fromCluster: Array<keyof BinderHubTokenValues> = [];
   let cluster: Partial<BinderHubTokenValues> = {};
   if (args.fromCluster) {

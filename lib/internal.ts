@@ -67,6 +67,7 @@ export * from './adopt/adopt-builder';
 export * from './adopt/adopt-ingress';
 export * from './adopt/adopt-module';
 export * from './adopt/adopt-registry';
+export * from './adopt/adopt-secrets';
 export * from './adopt/adopt-values';
 export * from './adopt/adopt-files';
 export * from './chart/values-yaml';

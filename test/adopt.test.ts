@@ -364,7 +364,7 @@ test('a secret no prop takes (an OAuth client_secret) moves to the secrets file\
   expect(plan.secretChartValues).toEqual({ jupyterhub: { hub: { config: { GitHubOAuthenticator: { client_secret: 'adopt-fake-oauth-secret-55' } } } } });
   expect(plan.notes).toContainEqual({
     setting: 'jupyterhub.hub.config.GitHubOAuthenticator.client_secret',
-    outcome: 'a secret: moved to the secrets file\'s "chartValues", which the module reads (secretChartValues)',
+    outcome: 'a secret (named like one): moved to the secrets file\'s "chartValues", which the module reads (secretChartValues)',
   });
   const module = adoptedModuleText(plan, ['v.yaml'], 'deployments/x.ts');
   expect(module).not.toContain('adopt-fake-oauth-secret-55');

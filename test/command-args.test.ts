@@ -222,22 +222,22 @@ describe('parseAdoptArgs (npm run adopt)', () => {
 
   test('--name and one file: the module in deployments/, nothing replaced, the live release named --name, no cluster read, compared', () => {
     expect(parse('--name', 'mybinder', '--config', 'config.yaml')).toEqual({
-      name: 'mybinder', files: ['config.yaml'], out: 'deployments/mybinder.ts', force: false,
+      name: 'mybinder', files: ['config.yaml'], secretFiles: [], out: 'deployments/mybinder.ts', force: false,
       namespace: undefined, release: undefined, fromCluster: undefined, compare: true, all: false,
     });
   });
 
-  test('every option is taken as given; the values files count in the order given, whichever the option', () => {
+  test('every option is taken as given; the values files count in the order given, whichever the option; the --secret files are known', () => {
     expect(parse('--name', 'mybinder', '-f', 'a.yaml', '--secret', 'secret.yaml', '--values', 'b.yaml', '--config', 'config.yaml',
       '--secret', 'more.yaml', '--out', 'adopted/mine.ts', '--force', '--namespace', 'binder-ns', '--release', 'binder-rel', '--no-compare')).toEqual({
-      name: 'mybinder', files: ['a.yaml', 'secret.yaml', 'b.yaml', 'config.yaml', 'more.yaml'], out: 'adopted/mine.ts', force: true,
+      name: 'mybinder', files: ['a.yaml', 'secret.yaml', 'b.yaml', 'config.yaml', 'more.yaml'], secretFiles: ['secret.yaml', 'more.yaml'], out: 'adopted/mine.ts', force: true,
       namespace: 'binder-ns', release: 'binder-rel', fromCluster: undefined, compare: false, all: false,
     });
   });
 
   test('--from-cluster alone: kubectl\'s own kubeconfig and context, a 30 s request timeout', () => {
     expect(parse('--name', 'mybinder', '--secret', 's.yaml', '--from-cluster')).toEqual({
-      name: 'mybinder', files: ['s.yaml'], out: 'deployments/mybinder.ts', force: false, namespace: undefined, release: undefined,
+      name: 'mybinder', files: ['s.yaml'], secretFiles: ['s.yaml'], out: 'deployments/mybinder.ts', force: false, namespace: undefined, release: undefined,
       fromCluster: { kubeconfig: undefined, context: undefined, requestTimeoutSec: 30 }, compare: true, all: false,
     });
   });

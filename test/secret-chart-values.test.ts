@@ -8,8 +8,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
-import { BinderHub, ChartSource, ConfigError, SecretsMode, SecretStore, secretValueOutsideSecrets, Values } from '../lib/internal';
-import { configErrorMessage, fakeTokens, TEST_REGISTRY } from './helpers';
+import { BinderHub, ChartSource, ConfigError, SecretsMode, SecretStore, secretValueOutsideSecrets, splitSecretEnv, Values } from '../lib/internal';
+import { configErrorMessage, fakeTokens, find, TEST_REGISTRY } from './helpers';
 import { describeWithRealChart } from './real-chart';
 
 const PASSWORD = 'db-pass-7f3a9c';
@@ -30,6 +30,34 @@ describe('secretValueOutsideSecrets', () => {
   test('nothing when the texts are only in Secrets, or too short to tell from any other text', () => {
     expect(secretValueOutsideSecrets([{ kind: 'Secret', metadata: { name: 's' }, stringData: { url: DB_URL } } as any], { db: { url: DB_URL } })).toBeUndefined();
     expect(secretValueOutsideSecrets([deployment('on')], { flag: 'on', port: 5432 })).toBeUndefined();
+  });
+});
+
+describe('splitSecretEnv', () => {
+  const ref = (key: string) => ({ valueFrom: { secretKeyRef: { name: 'hub-extra-env', key } } });
+
+  test('env texts of either form go into the Secret\'s data; chartValues get references, after their own entries, in their own form', () => {
+    const split = splitSecretEnv(
+      { extraEnv: [{ name: 'PLAIN', value: 'x' }], jupyterhub: { hub: { extraEnv: { LOG: 'debug' }, db: { type: 'postgres' } } } },
+      {
+        extraEnv: [{ name: 'API_KEY', value: PASSWORD }, { name: 'FROM', valueFrom: { secretKeyRef: { name: 'mine', key: 'k' } } }],
+        jupyterhub: { hub: { extraEnv: { DB_PASSWORD: PASSWORD }, db: { url: DB_URL } }, proxy: { chp: { extraEnv: { TOKEN: PASSWORD } } } },
+      }, 'hub-extra-env');
+    expect(split.data).toEqual({ 'extraEnv.API_KEY': PASSWORD, 'jupyterhub.hub.extraEnv.DB_PASSWORD': PASSWORD, 'jupyterhub.proxy.chp.extraEnv.TOKEN': PASSWORD });
+    expect(split.chartValues).toEqual({
+      extraEnv: [{ name: 'PLAIN', value: 'x' }, { name: 'API_KEY', ...ref('extraEnv.API_KEY') }, { name: 'FROM', valueFrom: { secretKeyRef: { name: 'mine', key: 'k' } } }],
+      jupyterhub: {
+        hub: { extraEnv: { LOG: 'debug', DB_PASSWORD: ref('jupyterhub.hub.extraEnv.DB_PASSWORD') }, db: { type: 'postgres' } },
+        proxy: { chp: { extraEnv: [{ name: 'TOKEN', ...ref('jupyterhub.proxy.chp.extraEnv.TOKEN') }] } },
+      },
+    });
+    expect(split.secretChartValues).toEqual({ jupyterhub: { hub: { db: { url: DB_URL } } } });
+  });
+
+  test('a variable both set is refused naming it, never its value; without env entries nothing changes', () => {
+    expect(() => splitSecretEnv({ imageCleaner: { extraEnv: { K: 'a' } } }, { imageCleaner: { extraEnv: [{ name: 'K', value: PASSWORD }] } }, 's'))
+      .toThrow(new ConfigError('chartValues.imageCleaner.extraEnv also sets K, which secretChartValues (the secrets file\'s "chartValues") sets; keep it in one of them'));
+    expect(splitSecretEnv({ a: 1 }, { b: { url: DB_URL } }, 's')).toEqual({ chartValues: { a: 1 }, secretChartValues: { b: { url: DB_URL } }, data: {} });
   });
 });
 
@@ -92,10 +120,10 @@ describe('BinderHub secretChartValues', () => {
 });
 
 describeWithRealChart('secret chart values through the real chart', chart => {
-  const deploy = (secretChartValues: Values, chartValues: Values = {}) => {
+  const deploy = (secretChartValues: Values, chartValues: Values = {}, secrets = SecretsMode.separate()) => {
     const app = Testing.app();
     new BinderHub(app, 'hub', {
-      chart: ChartSource.local(chart), tokens: fakeTokens('secret-values'), registry: TEST_REGISTRY, secrets: SecretsMode.separate(), chartValues, secretChartValues,
+      chart: ChartSource.local(chart), tokens: fakeTokens('secret-values'), registry: TEST_REGISTRY, secrets, chartValues, secretChartValues,
     });
     app.synth();
     return (name: string) => fs.readFileSync(path.join(app.outdir, name), 'utf8');
@@ -118,9 +146,40 @@ describeWithRealChart('secret chart values through the real chart', chart => {
     expect(holding.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Secret/hub']);
   });
 
-  test('a secret env variable of the hub, which the chart writes into the hub Deployment, is refused naming it, never its value', () => {
-    const message = configErrorMessage(() => deploy({ jupyterhub: { hub: { extraEnv: { DB_PASSWORD: PASSWORD } } } }));
-    expect(message).toBe('secretChartValues.jupyterhub.hub.extraEnv.DB_PASSWORD of deployment "hub" is rendered by the chart into Deployment/hub, '
+  test('secret env variables (list and map form, binder, image cleaner, hub, proxy) reach the pods through Secret <release>-extra-env only, '
+    + 'in every secrets mode that keeps Secrets out of dist/', () => {
+    const env = (n: number) => `${PASSWORD}-env${n}`;
+    const secretValues = {
+      extraEnv: [{ name: 'BINDER_KEY', value: env(1) }],
+      imageCleaner: { extraEnv: { CLEANER_KEY: env(2) } },
+      jupyterhub: { hub: { extraEnv: { DB_PASSWORD: env(3) } }, proxy: { chp: { extraEnv: [{ name: 'CHP_KEY', value: env(4) }] } } },
+    };
+    for (const mode of [SecretsMode.separate(), SecretsMode.external({ storeName: 'vault' })]) {
+      const file = deploy(secretValues, { extraEnv: [{ name: 'PLAIN', value: 'kept' }] }, mode);
+      const dist = file('hub.k8s.yaml');
+      for (const n of [1, 2, 3, 4]) expect(dist).not.toContain(env(n));
+      const objects = yaml.loadAll(dist) as any[];
+      const envOf = (kind: string, name: string, container: string) => find(objects, kind, name).spec.template.spec.containers.find((c: any) => c.name === container).env;
+      expect(envOf('Deployment', 'binder', 'binder')).toEqual(expect.arrayContaining([{ name: 'PLAIN', value: 'kept' },
+        { name: 'BINDER_KEY', valueFrom: { secretKeyRef: { name: 'hub-extra-env', key: 'extraEnv.BINDER_KEY' } } }]));
+      expect(envOf('Deployment', 'hub', 'hub')).toContainEqual({ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'hub-extra-env', key: 'jupyterhub.hub.extraEnv.DB_PASSWORD' } } });
+      expect(envOf('Deployment', 'proxy', 'chp')).toContainEqual({ name: 'CHP_KEY', valueFrom: { secretKeyRef: { name: 'hub-extra-env', key: 'jupyterhub.proxy.chp.extraEnv.CHP_KEY' } } });
+      expect(JSON.stringify(find(objects, 'DaemonSet', 'hub-image-cleaner'))).toContain('"key":"imageCleaner.extraEnv.CLEANER_KEY"');
+      if (mode.name === 'separate') {
+        const secret = find(yaml.loadAll(file('hub-secrets.k8s.yaml')) as any[], 'Secret', 'hub-extra-env');
+        expect(Object.fromEntries(Object.entries<string>(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]))).toEqual({
+          'extraEnv.BINDER_KEY': env(1), 'imageCleaner.extraEnv.CLEANER_KEY': env(2), 'jupyterhub.hub.extraEnv.DB_PASSWORD': env(3), 'jupyterhub.proxy.chp.extraEnv.CHP_KEY': env(4),
+        });
+      } else {
+        expect(find(objects, 'ExternalSecret', 'hub-extra-env').spec.data.map((d: any) => d.secretKey).sort())
+          .toEqual(['extraEnv.BINDER_KEY', 'imageCleaner.extraEnv.CLEANER_KEY', 'jupyterhub.hub.extraEnv.DB_PASSWORD', 'jupyterhub.proxy.chp.extraEnv.CHP_KEY']);
+      }
+    }
+  });
+
+  test('a secret value the chart renders outside a Secret and no env entry (an annotation) is refused naming it, never its value', () => {
+    const message = configErrorMessage(() => deploy({ podAnnotations: { 'example.org/key': PASSWORD } }));
+    expect(message).toBe('secretChartValues.podAnnotations.example.org/key of deployment "hub" is rendered by the chart into Deployment/binder, '
       + 'which dist/ would hold in plain text (the secrets mode keeps only Secret objects out of it): give the value through a Secret of your own '
       + '(an env variable\'s valueFrom.secretKeyRef) and leave it out of the secrets file');
   });

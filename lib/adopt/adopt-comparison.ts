@@ -13,7 +13,8 @@ import { diffManifests, fieldChanges, FieldChange, KeyChange, ObjectDiff, Restar
 import { sameQuantity } from '../core/quantities';
 import { IMAGE_PULL_SECRET_NAME } from '../deployment/registry';
 import type { BinderHubTokenValues } from '../secrets/tokens';
-import { isPlainObject } from '../core/values';
+import { isPlainObject, Values } from '../core/values';
+import { EXTRA_ENV_SECRET_SUFFIX } from '../deployment/binderhub';
 
 /** What the comparison of an adopted deployment with helm's render needs to know to tell on-purpose differences. */
 export interface ComparisonContext {
@@ -148,6 +149,13 @@ const ON_PURPOSE: ReadonlyArray<Rule> = [
     matches: d => [setting(d, 'binder-secret')].some(s => s && s.change === 'added' && within(s.path, 'config.DockerRegistry')),
   },
   {
+    reason: c => `secret env variables read Secret ${c.release}-${EXTRA_ENV_SECRET_SUFFIX} (valueFrom.secretKeyRef), so dist/ holds no value of theirs (docs/secrets.md)`,
+    matches: (d, c) => d.type === 'added' && kindOf(d.id) === 'Secret' && nameOf(d.id) === `${c.release}-${EXTRA_ENV_SECRET_SUFFIX}`
+      || isSecretEnvReference(field(d), `${c.release}-${EXTRA_ENV_SECRET_SUFFIX}`)
+      // Secret hub keeps a copy of the jupyterhub chart's values, its env settings with the references too.
+      || [setting(d, 'hub')].some(s => s && ['hub.extraEnv', 'proxy.chp.extraEnv', 'proxy.traefik.extraEnv'].some(env => within(s.path, env))),
+  },
+  {
     reason: () => 'a checksum the chart keeps of other settings: it follows the differences above',
     matches: d => d.type === 'field' && kindOf(d.id) === 'ConfigMap' && /^data\.checksum_/.test(d.field.path),
   },
@@ -159,6 +167,13 @@ const ON_PURPOSE: ReadonlyArray<Rule> = [
  */
 function isHubApiUrlEnv(f: FieldChange | undefined): boolean {
   return f !== undefined && f.path === 'spec.template.spec.containers[name=binder].env[name=JUPYTERHUB_API_URL].value';
+}
+
+/** Whether a field is an env variable's value turned into a reference to Secret `secret`: the value gone, or the reference added. */
+function isSecretEnvReference(f: FieldChange | undefined, secret: string): boolean {
+  const entry = f && /\.env\[name=[^\]]+\]\.(value|valueFrom)$/.exec(f.path);
+  if (!entry) return false;
+  return entry[1] === 'value' ? f.after === undefined : f.before === undefined && isPlainObject(f.after) && (f.after.secretKeyRef as Values | undefined)?.name === secret;
 }
 
 /** Whether a field is the binder container's hub URL variable (named, or by position in a list helm left empty). */

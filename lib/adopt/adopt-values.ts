@@ -3,8 +3,8 @@ import { readInputText } from '../core/input-files';
 import { parseValuesYaml } from '../chart/values-yaml';
 import { deepMerge, isPlainObject, Values } from '../core/values';
 
-// Also here, beside takePath, for the adopt modules that read settings.
-export { getPath, leafPaths } from '../core/values';
+// Also here for the adopt modules that read and take settings.
+export { cloneValues, getPath, leafPaths, takePath } from '../core/values';
 
 /**
  * Reads helm values files and merges them as `helm -f a.yaml -f b.yaml` does: later files win, maps merge key by
@@ -13,6 +13,24 @@ export { getPath, leafPaths } from '../core/values';
  */
 export function readValuesLayers(files: ReadonlyArray<string>): Values {
   return files.map(readValuesFile).reduce(deepMerge, {});
+}
+
+/**
+ * Reads and merges the values files as readValuesLayers does, and where each value came from: `fromSecretFiles` has
+ * `true` at every leaf whose value a file of `secretFiles` gave last, merged as the values are, so a later file that
+ * sets the same leaf wins.
+ */
+export function readAdoptedValues(files: ReadonlyArray<string>, secretFiles: ReadonlyArray<string>): { values: Values; fromSecretFiles: Values } {
+  const layers = files.map(file => ({ values: readValuesFile(file), secret: secretFiles.includes(file) }));
+  return {
+    values: layers.map(layer => layer.values).reduce(deepMerge, {}),
+    fromSecretFiles: layers.map(layer => markLeaves(layer.values, layer.secret)).reduce(deepMerge, {}),
+  };
+}
+
+/** `values` with every scalar and list (what a merge replaces) replaced by `mark`; maps, empty ones too, merge as values do. */
+function markLeaves(values: Values, mark: boolean): Values {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, isPlainObject(value) ? markLeaves(value, mark) : mark]));
 }
 
 /** Reads one values file; an empty file is an empty map, as helm reads it. */
@@ -75,28 +93,3 @@ function checkValuesShape(file: string, content: Values): void {
   }
   throw new ConfigError(`values file ${file} has no setting of the binderhub chart among its ${keys.length} top-level ${keys.length === 1 ? 'key' : 'keys'}; ${HINT}`);
 }
-
-/**
- * Removes the value at the dotted path `path` from `values` (in place) and returns it; maps left empty on the way are
- * removed too, so taking every key of a section leaves no `{}` behind.
- */
-export function takePath(values: Values, path: string): unknown {
-  const [key, ...rest] = path.split('.');
-  if (!(key in values)) return undefined;
-  if (rest.length === 0) {
-    const value = values[key];
-    delete values[key];
-    return value;
-  }
-  const child = values[key];
-  if (!isPlainObject(child)) return undefined;
-  const value = takePath(child, rest.join('.'));
-  if (Object.keys(child).length === 0) delete values[key];
-  return value;
-}
-
-/** A deep copy of plain values (what YAML gives: maps, lists, scalars). */
-export function cloneValues(values: Values): Values {
-  return JSON.parse(JSON.stringify(values)) as Values;
-}
-

@@ -1,6 +1,7 @@
 import { planBuilder, BuilderPlan } from './adopt-builder';
 import { ingressOptions, IngressPlan, planIngress } from './adopt-ingress';
 import { AdoptionNote, callFactory, planRegistry, RegistryPlan, stringSetting } from './adopt-registry';
+import { takeSecretValues } from './adopt-secrets';
 import { cloneValues, getPath, leafPaths, takePath } from './adopt-values';
 import { binderHubValues, checkExtraEnv, EXTRA_ENV_PATHS, LEGACY_PATHS, MANAGED_PATHS } from '../deployment/binderhub-values';
 import { ConfigError } from '../core/errors';
@@ -10,7 +11,7 @@ import { isHostName } from '../core/names';
 import { registerSecrets } from '../core/redact';
 import { DeploymentCredentials } from '../secrets/secret-store';
 import { BinderHubTokens, BinderHubTokenValues, TOKEN_NAMES, TOKEN_PATTERN } from '../secrets/tokens';
-import { hasPath, isPlainObject, setPath, Values } from '../core/values';
+import { hasPath, isPlainObject, Values } from '../core/values';
 
 
 /** Where each token sits in the guide's values (the CryptKeeper key is the first of the list). */
@@ -21,9 +22,6 @@ export const TOKEN_SETTINGS: Readonly<Record<keyof BinderHubTokenValues, string>
   cryptKeeperKey: 'jupyterhub.hub.config.CryptKeeper.keys',
   buildTokenSecret: 'config.BinderHub.build_token_secret',
 };
-
-/** Leaf names that hold a secret, which the module must not carry (the secrets file has no place for them). */
-const SECRET_KEY = /secret|password|token|private_?key|api_?key/i;
 
 /** Where the helm release lives, when its name or namespace is not the deployment's name. */
 export interface ReleaseLocation {
@@ -67,8 +65,9 @@ export interface AdoptionPlan {
  * Maps merged values of the guide's files (either layout) to a deployment's typed props. Every factory and prop
  * check runs here (with the real credentials), so a plan that comes back synthesizes; a setting that cannot be
  * mapped fails with one line naming it. Secret values are registered for redaction and never quoted.
+ * `fromSecretFiles` marks (`true`) the leaves of `merged` whose value came from a --secret file (`readAdoptedValues`).
  */
-export function planAdoption(name: string, merged: Values, location: ReleaseLocation = {}): AdoptionPlan {
+export function planAdoption(name: string, merged: Values, location: ReleaseLocation = {}, fromSecretFiles: Values = {}): AdoptionPlan {
   const values = cloneValues(merged);
   const notes: AdoptionNote[] = [];
   const tokens = takeTokens(values, notes);
@@ -87,7 +86,7 @@ export function planAdoption(name: string, merged: Values, location: ReleaseLoca
   const ingress = planIngress(values, notes, releaseName);
   const hubUrl = takeHubUrl(values, ingress, notes);
   dropLeftovers(values, notes);
-  const secretChartValues = takeSecretLeaves(values, notes);
+  const secretChartValues = takeSecretValues(values, fromSecretFiles, notes);
   // Named as the values files name them, before binderHubValues would name them as chartValues.
   for (const setting of EXTRA_ENV_PATHS) checkExtraEnv(getPath(values, setting), setting);
   // The chart values must pass the checks a synth makes.
@@ -177,23 +176,6 @@ function dropLeftovers(values: Values, notes: AdoptionNote[]): void {
   for (const [managed, owner] of MANAGED_PATHS) {
     if (takePath(values, managed) !== undefined) notes.push({ setting: managed, outcome: `set by ${owner}` });
   }
-}
-
-/**
- * Takes out every text under a key named like a secret (client_secret, a password, a token) that no prop took, into
- * values of their own for the secrets file: the module holds no secret, and reads them from the file at synth.
- */
-function takeSecretLeaves(values: Values, notes: AdoptionNote[]): Values {
-  const secret: Values = {};
-  for (const leaf of leafPaths(values)) {
-    const value = getPath(values, leaf);
-    if (!SECRET_KEY.test(leaf.split('.').pop()!) || typeof value !== 'string') continue;
-    takePath(values, leaf);
-    setPath(secret, leaf, value);
-    registerSecrets(value);
-    notes.push({ setting: leaf, outcome: 'a secret: moved to the secrets file\'s "chartValues", which the module reads (secretChartValues)' });
-  }
-  return secret;
 }
 
 /**

@@ -49,6 +49,8 @@ export interface AdoptOptions {
   readonly name: string;
   /** The values files of --secret, --config and -f, in the order given whichever the option: later wins. */
   readonly files: readonly string[];
+  /** The files given with --secret: what no prop takes of them goes to the secrets file. */
+  readonly secretFiles: readonly string[];
   /** Where the module goes, as given (checked against the project when the command runs). */
   readonly out: string;
   readonly force: boolean;
@@ -97,7 +99,7 @@ export function parseAdoptArgs(argv: string[], taken: () => TakenDeployments): P
   if (args.release !== undefined) checkDnsLabel('--release', args.release, 53);
   checkCollision(taken(), args.name, args.release ?? args.name, args.namespace ?? args.name);
   return {
-    name: args.name, files, out: args.out ?? path.join(ADOPTED_MODULES, `${args.name}.ts`), force: args.force,
+    name: args.name, files, secretFiles: args.secret ?? [], out: args.out ?? path.join(ADOPTED_MODULES, `${args.name}.ts`), force: args.force,
     namespace: args.namespace, release: args.release, fromCluster: args['from-cluster'] ? target : undefined, compare: !args['no-compare'],
     all: args.all,
   };

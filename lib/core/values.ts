@@ -54,9 +54,9 @@ export function getPath(values: Values, path: string): unknown {
   return node;
 }
 
-/** Sets `value` at the dotted path `path` of `values`, making the maps on the way. */
-export function setPath(values: Values, path: string, value: unknown): void {
-  const keys = path.split('.');
+/** Sets `value` at the dotted path `path` (or at its keys, which may hold dots) of `values`, making the maps on the way. */
+export function setPath(values: Values, path: string | readonly string[], value: unknown): void {
+  const keys = typeof path === 'string' ? path.split('.') : path;
   let node = values;
   for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Values;
   node[keys[keys.length - 1]] = value;
@@ -73,3 +73,28 @@ export function hasPath(values: Values, path: string): boolean {
   }
   return true;
 }
+
+/**
+ * Removes the value at the dotted path `path` from `values` (in place) and returns it; maps left empty on the way are
+ * removed too, so taking every key of a section leaves no `{}` behind.
+ */
+export function takePath(values: Values, path: string): unknown {
+  const [key, ...rest] = path.split('.');
+  if (!(key in values)) return undefined;
+  if (rest.length === 0) {
+    const value = values[key];
+    delete values[key];
+    return value;
+  }
+  const child = values[key];
+  if (!isPlainObject(child)) return undefined;
+  const value = takePath(child, rest.join('.'));
+  if (Object.keys(child).length === 0) delete values[key];
+  return value;
+}
+
+/** A deep copy of plain values (what YAML gives: maps, lists, scalars). */
+export function cloneValues(values: Values): Values {
+  return JSON.parse(JSON.stringify(values)) as Values;
+}
+

@@ -101,6 +101,25 @@ export function checkExtraEnv(extraEnv: unknown, setting: string): asserts extra
   }
 }
 
+/** An environment variable as a container's `env` lists it. */
+export type EnvEntry = Values & { readonly name: string };
+
+/** The entries of an `extraEnv` (checked by checkExtraEnv) as the chart renders them: a map's key names its entry. */
+export function envEntries(extraEnv: Values | unknown[] | null | undefined): EnvEntry[] {
+  if (Array.isArray(extraEnv)) return extraEnv as EnvEntry[];
+  // As the chart's `merge (dict) $value (dict "name" $key)`: a name inside the entry wins over its key.
+  return Object.entries(extraEnv ?? {}).map(([name, value]) => typeof value === 'string' ? { name, value } : { name, ...(value as Values) });
+}
+
+/**
+ * `extraEnv` with `entries` added in its own form: a list (or none) gets them after its entries (helm would replace
+ * a list, not merge it), a map gets them as more names.
+ */
+export function withEnvEntries(extraEnv: Values | unknown[] | null | undefined, entries: ReadonlyArray<EnvEntry>): Values | unknown[] {
+  if (!isPlainObject(extraEnv)) return [...(extraEnv ?? []), ...entries];
+  return { ...extraEnv, ...Object.fromEntries(entries.map(({ name, ...rest }) => [name, rest])) };
+}
+
 /**
  * Builds the values for today's binderhub chart. Fails, naming the setting, on anything in `chartValues`
  * that a typed prop owns or that the chart would refuse.

@@ -16,7 +16,7 @@ import { registerSecrets } from '../core/redact';
 import { checkRenderedBinderHub } from '../chart/rendered-output-check';
 import { ImagePullSecret } from './image-pull-secret';
 import { projectContext } from './project-context';
-import { RenderedObject, secretValueOutsideSecrets } from './secret-chart-values';
+import { RenderedObject, secretValueOutsideSecrets, splitSecretEnv } from './secret-chart-values';
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
 import { SECRETS_CHART_SUFFIX } from '../output/publish-journal';
 import { secretContent, SecretsMode } from '../secrets/secrets-mode';
@@ -132,7 +132,9 @@ export interface BinderHubProps {
    * Chart values that are secret (a database URL with its password, an OAuth client secret), read from the
    * deployment's secrets file (`app.secrets(name).chartValues`, its `"chartValues"`): merged like `chartValues`
    * (which may not set the same settings), never printed, and refused where the chart renders one into an object
-   * other than a Secret, which the secrets mode could not keep out of dist/.
+   * other than a Secret, which the secrets mode could not keep out of dist/. Their `extraEnv` entries (the binder's,
+   * the image cleaner's, the hub's, the proxy's) join chartValues' entries with their texts in Secret
+   * `<releaseName>-extra-env`, which the variables read through valueFrom.secretKeyRef.
    * @default - none
    */
   readonly secretChartValues?: Values;
@@ -211,6 +213,12 @@ export class BinderHub extends Chart {
     const builderValues = builder.bind(this, releaseName);
     new HubUrlConfig(this, 'hub-url', { hubUrl: this.hubUrl, source: this.hubUrlSource });
 
+    // Secret env texts go into a Secret of ours, which the env entries reference: the chart renders env in plain text.
+    const env = splitSecretEnv(props.chartValues ?? {}, props.secretChartValues ?? {}, `${releaseName}-${EXTRA_ENV_SECRET_SUFFIX}`);
+    if (Object.keys(env.data).length > 0) {
+      new k8s.KubeSecret(this, 'extra-env', { metadata: { name: `${releaseName}-${EXTRA_ENV_SECRET_SUFFIX}` }, stringData: env.data });
+    }
+
     const chart = project?.chart ?? props.chart ?? ChartSource.repository();
     this.helmChart = new HelmChart(this, 'binderhub', {
       chart,
@@ -222,12 +230,12 @@ export class BinderHub extends Chart {
         tokens: props.tokens,
         registryValues: registry.chartValues(),
         builderValues,
-        hubUrlValues: hubUrlChartValues(this.hubUrl, props.chartValues?.extraEnv),
+        hubUrlValues: hubUrlChartValues(this.hubUrl, env.chartValues.extraEnv),
         publicHosts: hosts,
         githubAccessToken: props.githubAccessToken,
         gitlabPrivateToken: props.gitlabPrivateToken,
-        chartValues: props.chartValues,
-        secretChartValues: props.secretChartValues,
+        chartValues: env.chartValues,
+        secretChartValues: env.secretChartValues,
       }),
     });
     if (this.helmChart.rendered) {
@@ -237,7 +245,8 @@ export class BinderHub extends Chart {
         ? o.toJson()
         : { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } });
       checkRenderedBinderHub(rendered, { deployment: id, chart: chart.description, helm: this.helmChart.helmExecutable });
-      checkSecretValuesStayInSecrets(id, this.helmChart.apiObjects, props.secretChartValues);
+      // The env texts by their keys (a setting and a variable): the variables' names are no secret, and the chart renders them.
+      checkSecretValuesStayInSecrets(id, this.helmChart.apiObjects, { ...env.secretChartValues, ...env.data });
       // The routes point at the ports of the Services helm rendered (not there yet in a first, recording pass).
       if (props.gateway) new GatewayRoutes(this, 'gateway', { options: props.gateway, rendered: this.helmChart.apiObjects });
     }
@@ -280,6 +289,9 @@ export class BinderHub extends Chart {
     }
   }
 }
+
+/** What names the Secret of a deployment's secret env variables, after its release name. */
+export const EXTRA_ENV_SECRET_SUFFIX = 'extra-env';
 
 /** The deployments defined so far in each app, to check new ones against. */
 const deploymentsByApp = new WeakMap<object, BinderHub[]>();
@@ -326,8 +338,7 @@ function checkCanLaunch(deployment: string, registry: Registry, builder: Builder
 }
 
 /** Fails if the chart rendered a secret chart value of `deployment` outside a Secret object. */
-function checkSecretValuesStayInSecrets(deployment: string, objects: ReadonlyArray<ApiObject>, secretValues: Values | undefined): void {
-  if (!secretValues) return;
+function checkSecretValuesStayInSecrets(deployment: string, objects: ReadonlyArray<ApiObject>, secretValues: Values): void {
   // Resolved one at a time, only while there is something to look for: toJson of a whole chart is costly.
   const rendered = (function* () {
     for (const object of objects) if (object.kind !== 'Secret') yield object.toJson() as RenderedObject;

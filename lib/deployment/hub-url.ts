@@ -3,7 +3,7 @@ import { Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ConfigError } from '../core/errors';
-import { checkExtraEnv } from './binderhub-values';
+import { checkExtraEnv, withEnvEntries } from './binderhub-values';
 import { parseYamlDocuments } from '../output/manifest-files';
 import { PublicHostsProp } from './public-hosts';
 import { redactUrl } from '../core/redact';
@@ -105,7 +105,7 @@ export function hubUrlChartValues(hubUrl: string, userExtraEnv: unknown): Values
   checkExtraEnv(userExtraEnv, 'chartValues.extraEnv');
   return {
     podAnnotations: { [HUB_URL_CHECKSUM_ANNOTATION]: hubUrlChecksum(hubUrl) },
-    extraEnv: isPlainObject(userExtraEnv) ? { ...userExtraEnv, [HUB_URL_ENV]: ours } : [...(userExtraEnv ?? []), { name: HUB_URL_ENV, ...ours }],
+    extraEnv: withEnvEntries(userExtraEnv, [{ name: HUB_URL_ENV, ...ours }]),
     extraConfig: {
       [HUB_URL_EXTRA_CONFIG]: [
         '# hub_url comes from ConfigMap binder-hub-url (npm run patch-hub-url fills it in).',
