@@ -136,8 +136,10 @@ export async function readLiveState(options: KubectlOptions, release: string, na
     : { items: [], unserved: [] };
   const of = (kind: string) => inNamespace.items.filter(o => o.kind === kind);
   return {
-    // A labelled Secret is summarized too: nothing past this point holds a Secret's values.
-    objects: labelled.items.map(o => (o.kind === 'Secret' ? { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata } : o)),
+    // A labelled Secret keeps its name and labels only (kubectl's last-applied annotation would hold its values too):
+    // nothing past this point holds a Secret's values.
+    objects: labelled.items.map(o => (o.kind === 'Secret'
+      ? { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, namespace: o.metadata.namespace, labels: o.metadata.labels } } : o)),
     unservedKinds: labelled.unserved.map(k => k.kind),
     namespaceExists,
     pods: of('Pod'), events: of('Event'), services: of('Service'), claims: of('PersistentVolumeClaim'), configMaps: of('ConfigMap'),
