@@ -6,7 +6,7 @@
 import {
   ADOPT_USAGE, APPLY_USAGE, BENCH_USAGE, CHECK_DIST_USAGE, ConfigError, DIFF_USAGE, INIT_SECRETS_USAGE, initSecretsLine, parseAdoptArgs, parseApplyArgs,
   parseBenchArgs, parseDiffArgs, parseInitSecretsArgs, parsePatchHubUrlArgs, parsePruneCommandArgs, PATCH_HUB_URL_USAGE, PRUNE_COMMAND_USAGE,
-  rotatedLine, SYNTH_USAGE,
+  rotatedLine, parseStatusArgs, STATUS_USAGE, SYNTH_USAGE,
 } from '../lib/internal';
 
 describe('parseApplyArgs (npm run apply)', () => {
@@ -145,6 +145,37 @@ describe('parseDiffArgs (npm run diff)', () => {
       '--request-timeout <seconds>  how long the API server may take to answer one request, at most 3600 (default: 30)']) {
       expect(DIFF_USAGE).toContain(line);
     }
+  });
+});
+
+describe('parseStatusArgs (npm run status)', () => {
+  test('only --deployment: text, dist/ and dist-secrets/, hub-urls/, kubectl\'s own kubeconfig and context', () => {
+    expect(parseStatusArgs(['--deployment', 'staging'])).toEqual({
+      deployment: 'staging', json: false, targets: { manifests: 'dist', secrets: 'dist-secrets' }, records: 'hub-urls',
+      kubeconfig: undefined, context: undefined, requestTimeoutSec: 30,
+    });
+  });
+
+  test('every option is taken as given', () => {
+    expect(parseStatusArgs(['--deployment', 'prod', '--json', '--dist', 'out', '--dist-secrets', 'out-secrets', '--records', 'urls',
+      '--kubeconfig', 'kc', '--context', 'ctx', '--request-timeout', '45'])).toEqual({
+      deployment: 'prod', json: true, targets: { manifests: 'out', secrets: 'out-secrets' }, records: 'urls', kubeconfig: 'kc', context: 'ctx', requestTimeoutSec: 45,
+    });
+  });
+
+  test.each([
+    [[], '--deployment is required; see --help'],
+    [['--deployment', 'staging', '--yes'], 'Unknown option \'--yes\'; see --help'],
+    [['--deployment', 'staging', '--request-timeout', '0x'], expect.stringMatching(/^--request-timeout/)],
+  ])('refuses %j in one line', (argv, message) => {
+    expect(() => parseStatusArgs(argv)).toThrow(ConfigError);
+    expect(() => parseStatusArgs(argv)).toThrow(expect.objectContaining({ message }));
+  });
+
+  test('--help asks for the usage; the usage states the defaults and the exit statuses', () => {
+    expect(parseStatusArgs(['--help'])).toBe('help');
+    expect(STATUS_USAGE).toContain('--records <dir>        the recorded hub URLs (default: hub-urls)');
+    expect(STATUS_USAGE).toContain('Exit status: 0 when every check is ok (or a warning), 1 when one fails, 2 when the cluster cannot be read.');
   });
 });
 

@@ -333,6 +333,17 @@ describe('kubectl get events', () => {
   });
 });
 
+describe('kubectl logs', () => {
+  test('prints the last lines of a pod\'s seeded log; a pod that does not exist is NotFound', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'build-1', namespace: NS }, spec: { containers: [{ name: 'builder', image: 'b' }] } };
+    const cluster = await start({ objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, pod], logs: { [`${NS}/build-1`]: 'one\ntwo\nthree\n' } });
+    const result = await kubectl(cluster.url, ['logs', 'build-1', '-n', NS, '--tail=2']);
+    expect([result.status, result.stdout]).toEqual([0, 'two\nthree\n']);
+    const missing = await kubectl(cluster.url, ['logs', 'build-2', '-n', NS]);
+    expect([missing.status, missing.stderr]).toEqual([1, `error: error from server (NotFound): pods "build-2" not found in namespace "${NS}"\n`]);
+  });
+});
+
 describe('errors', () => {
   test('403 gives kubectl\'s Forbidden error; the objects before it are applied, the rest too', async () => {
     const cluster = await start({ user: 'ci-deployer', forbidden: [{ verb: 'create', resource: 'deployments' }, { verb: 'get', resource: 'secrets', name: 'credentials' }] });
@@ -411,7 +422,7 @@ describe('the resource table', () => {
     const served = Object.fromEntries(KUBE_RESOURCES.map(r => [`${r.group ? `${r.group}/` : ''}${r.version}/${r.kind}`, r.namespaced]));
     expect(served).toEqual({
       'v1/Namespace': false, 'v1/ServiceAccount': true, 'v1/Secret': true, 'v1/ConfigMap': true, 'v1/Service': true, 'v1/PersistentVolumeClaim': true,
-      'v1/Event': true, 'apps/v1/Deployment': true, 'apps/v1/DaemonSet': true, 'apps/v1/StatefulSet': true, 'rbac.authorization.k8s.io/v1/Role': true,
+      'v1/Pod': true, 'v1/Event': true, 'apps/v1/Deployment': true, 'apps/v1/DaemonSet': true, 'apps/v1/StatefulSet': true, 'rbac.authorization.k8s.io/v1/Role': true,
       'rbac.authorization.k8s.io/v1/RoleBinding': true, 'rbac.authorization.k8s.io/v1/ClusterRole': false, 'rbac.authorization.k8s.io/v1/ClusterRoleBinding': false,
       'networking.k8s.io/v1/NetworkPolicy': true, 'networking.k8s.io/v1/Ingress': true, 'policy/v1/PodDisruptionBudget': true,
       'scheduling.k8s.io/v1/PriorityClass': false, 'apiextensions.k8s.io/v1/CustomResourceDefinition': false, 'cert-manager.io/v1/Certificate': true,

@@ -156,7 +156,7 @@ export function parsePatchHubUrlArgs(argv: string[]): ParsedArgs<PatchHubUrlOpti
 }
 
 /** The --deployment that apply and patch-hub-url require: a DNS label, as it names files and a label value. */
-function requiredDeployment(deployment: string | undefined): string {
+export function requiredDeployment(deployment: string | undefined): string {
   if (!deployment) throw new ConfigError('--deployment is required; see --help');
   checkDnsLabel('--deployment', deployment);
   return deployment;

@@ -28,8 +28,10 @@
  * labelled `kubernetes.io/metadata.name`; deleting one deletes its objects at once. A Secret's stringData is
  * encoded into its data.
  *
+ * Pods' logs (`kubectl logs`) are what the `logs` option gives them.
+ *
  * Not modelled: admission, finalizers, garbage collection, pagination (`limit` is ignored), Table output (lists are
- * plain JSON, so `kubectl get` without `-o` prints only names and ages), subresources, JSON patch.
+ * plain JSON, so `kubectl get` without `-o` prints only names and ages), subresources but a log, JSON patch.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -77,6 +79,8 @@ export interface FakeKubeApiOptions {
    * returns denies the request with 400 BadRequest, as the real server passes a webhook's denial on. @default - none
    */
   readonly admission?: (request: RecordedRequest, body: any) => string | undefined;
+  /** The logs of pods, by `namespace/name`, that `kubectl logs` reads (the pods/log subresource, `tailLines` honoured). @default {} */
+  readonly logs?: Readonly<Record<string, string>>;
 }
 
 /** One request the fake received. */
@@ -354,6 +358,7 @@ export class FakeKubeApi {
     if (rule) return this.reply(res, this.forbidden(verb!, target, request.name));
     const denial = ['create', 'update', 'patch'].includes(verb!) ? this.options.admission?.(request, body) : undefined;
     if (denial !== undefined) return this.reply(res, statusReply(400, 'BadRequest', `admission webhook "fake.example.org" denied the request: ${denial}`));
+    if (target.subresource === 'log' && target.resource.kind === 'Pod' && verb === 'get') return this.serveLog(target, query, res);
     try {
       if (verb === 'watch') return this.watch(target, query, res);
       this.reply(res, this.handle(verb!, target, query, contentType, body));
@@ -361,6 +366,14 @@ export class FakeKubeApi {
       if (!(error instanceof ApiError)) throw error;
       this.reply(res, error.reply);
     }
+  }
+
+  /** A pod's log as plain text, its last `tailLines` lines when asked; 404 for a pod that does not exist. */
+  private serveLog(target: Target, query: Record<string, string>, res: http.ServerResponse): void {
+    if (!this.store.has(this.key(target.resource, target.namespace, target.name!))) return this.reply(res, notFound(target.resource, target.name!).reply);
+    const lines = (this.options.logs?.[`${target.namespace}/${target.name}`] ?? '').split('\n').filter(Boolean);
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(lines.slice(query.tailLines ? -Number(query.tailLines) : 0).map(line => `${line}\n`).join(''));
   }
 
   private serveDocument(urlPath: string, res: http.ServerResponse): void {

@@ -39,6 +39,7 @@ type Row = [groupVersion: string, kind: string, plural: string, namespaced: bool
 const BUILT_IN: readonly Row[] = [
   ['v1', 'Namespace', 'namespaces', false, ['ns']],
   ['v1', 'ServiceAccount', 'serviceaccounts', true, ['sa']],
+  ['v1', 'Pod', 'pods', true, ['po']],
   ['v1', 'Secret', 'secrets', true],
   ['v1', 'ConfigMap', 'configmaps', true, ['cm']],
   ['v1', 'Service', 'services', true, ['svc']],
