@@ -22,6 +22,7 @@ const COMMANDS = {
   'apply': 'apply a deployment\'s files in order and wait for its rollouts',
   'patch-hub-url': 'put the address of Service proxy-public into a deployment\'s hub URL',
   'status': 'say whether a deployment works in the cluster, and why not',
+  'teardown': 'take a deployment down: what it would delete, and with --yes delete it in order',
   'prune-command': 'print the kubectl apply --prune command of a deployment',
   'adopt': 'turn the guide\'s values files into a deployment module and its secrets file',
   'bench': 'measure a synth against a raw helm template',

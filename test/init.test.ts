@@ -94,7 +94,7 @@ describe('--existing names what a kept file lacks, and changes it not', () => {
     ['a .gitignore with them, rooted or not', '.gitignore', '/secrets/\r\ndist-secrets/\n', []],
     ['a package.json of another project', 'package.json', '{"name":"x","scripts":{"synth":"x"}}', [
       'warning: the kept package.json lacks the dependency binderhub-cdk8s, the script init-secrets, the script diff, the script chart-update, the script check-dist, '
-      + 'the script apply, the script patch-hub-url, the script status, the script prune-command, the script adopt: add them as a new scaffold\'s package.json has them',
+      + 'the script apply, the script patch-hub-url, the script status, the script teardown, the script prune-command, the script adopt: add them as a new scaffold\'s package.json has them',
     ]],
     ['a package.json that is not JSON', 'package.json', '{', ['warning: the kept package.json is not JSON: npm cannot install the scaffold\'s dependencies from it']],
     ['a main.ts of its own', 'main.ts', '// mine\n', []],

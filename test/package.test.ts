@@ -11,7 +11,7 @@ import * as path from 'path';
 import { describeWithRealChart } from './real-chart';
 
 const ROOT = path.join(__dirname, '..');
-const COMMANDS = ['init', 'init-secrets', 'synth', 'diff', 'chart-update', 'check-dist', 'apply', 'patch-hub-url', 'status', 'prune-command', 'adopt', 'bench'];
+const COMMANDS = ['init', 'init-secrets', 'synth', 'diff', 'chart-update', 'check-dist', 'apply', 'patch-hub-url', 'status', 'teardown', 'prune-command', 'adopt', 'bench'];
 
 // npm installs from the registry (its cache, when warm): minutes on a busy machine, not seconds.
 jest.setTimeout(15 * 60 * 1000);

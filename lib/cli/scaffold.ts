@@ -31,7 +31,7 @@ export function parseInitArgs(argv: string[]): ParsedArgs<InitOptions> {
 export type ScaffoldVersions = Readonly<Record<string, string>>;
 
 /** The commands a scaffold's package.json runs as npm scripts, by the same names as in this repository. */
-const SCRIPT_COMMANDS = ['synth', 'init-secrets', 'diff', 'chart-update', 'check-dist', 'apply', 'patch-hub-url', 'status', 'prune-command', 'adopt'];
+const SCRIPT_COMMANDS = ['synth', 'init-secrets', 'diff', 'chart-update', 'check-dist', 'apply', 'patch-hub-url', 'status', 'teardown', 'prune-command', 'adopt'];
 
 /** A scaffold's dependencies, and the packages it is built and tested with. */
 const DEPENDENCIES = ['binderhub-cdk8s', 'cdk8s', 'constructs'];
