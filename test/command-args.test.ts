@@ -6,7 +6,7 @@
 import {
   ADOPT_USAGE, APPLY_USAGE, BENCH_USAGE, CHECK_DIST_USAGE, ConfigError, DIFF_USAGE, INIT_SECRETS_USAGE, initSecretsLine, parseAdoptArgs, parseApplyArgs,
   parseBenchArgs, parseDiffArgs, parseInitSecretsArgs, parsePatchHubUrlArgs, parsePruneCommandArgs, PATCH_HUB_URL_USAGE, PRUNE_COMMAND_USAGE,
-  rotatedLine, parseStatusArgs, STATUS_USAGE, SYNTH_USAGE,
+  rotatedLine, parseStatusArgs, parseTeardownArgs, STATUS_USAGE, SYNTH_USAGE, TEARDOWN_USAGE,
 } from '../lib/internal';
 
 describe('parseApplyArgs (npm run apply)', () => {
@@ -176,6 +176,41 @@ describe('parseStatusArgs (npm run status)', () => {
     expect(parseStatusArgs(['--help'])).toBe('help');
     expect(STATUS_USAGE).toContain('--records <dir>        the recorded hub URLs (default: hub-urls)');
     expect(STATUS_USAGE).toContain('Exit status: 0 when every check is ok (or a warning), 1 when one fails, 2 when the cluster cannot be read.');
+  });
+});
+
+describe('parseTeardownArgs (npm run teardown)', () => {
+  test('only --deployment: a dry run that keeps the data, a 600 s wait for LoadBalancers, kubectl\'s own kubeconfig and context', () => {
+    expect(parseTeardownArgs(['--deployment', 'staging'])).toEqual({
+      deployment: 'staging', deleteData: false, yes: false, timeoutSec: 600, targets: { manifests: 'dist', secrets: 'dist-secrets' }, records: 'hub-urls',
+      kubeconfig: undefined, context: undefined, requestTimeoutSec: 30,
+    });
+  });
+
+  test('every option is taken as given', () => {
+    expect(parseTeardownArgs(['--deployment', 'prod', '--delete-data', '--yes', '--timeout', '120', '--dist', 'out', '--dist-secrets', 'out-secrets',
+      '--records', 'urls', '--kubeconfig', 'kc', '--context', 'ctx', '--request-timeout', '45'])).toEqual({
+      deployment: 'prod', deleteData: true, yes: true, timeoutSec: 120, targets: { manifests: 'out', secrets: 'out-secrets' }, records: 'urls',
+      kubeconfig: 'kc', context: 'ctx', requestTimeoutSec: 45,
+    });
+  });
+
+  test.each([
+    [[], '--deployment is required; see --help'],
+    [['--yes'], '--deployment is required; see --help'],
+    [['--deployment', 'staging', '--delete-date'], 'Unknown option \'--delete-date\'; see --help'],
+    [['--deployment', 'staging', '--json'], 'Unknown option \'--json\'; see --help'],
+    [['--deployment', 'Staging', '--yes'], expect.stringMatching(/^--deployment/)],
+    [['--deployment', 'staging', '--timeout', '1h'], expect.stringMatching(/^--timeout/)],
+  ])('refuses %j in one line', (argv, message) => {
+    expect(() => parseTeardownArgs(argv)).toThrow(ConfigError);
+    expect(() => parseTeardownArgs(argv)).toThrow(expect.objectContaining({ message }));
+  });
+
+  test('--help asks for the usage; the usage says nothing is deleted without --yes, and the exit statuses', () => {
+    expect(parseTeardownArgs(['--help'])).toBe('help');
+    expect(TEARDOWN_USAGE).toContain('  --yes                  delete; without it nothing is deleted');
+    expect(TEARDOWN_USAGE).toContain('Exit status: 0 when done (or a dry run), 1 when something it deleted is still there, 2 when the cluster cannot be read.');
   });
 });
 

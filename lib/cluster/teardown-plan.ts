@@ -140,7 +140,7 @@ function fileStep(object: LiveObject): TeardownStep {
   return SECRET_STEP_KINDS.includes(object.kind) ? 'secrets' : 'workloads';
 }
 
-/** The step that deletes an object its namespace holds besides the files' (made by KubeSpawner, BinderHub or cert-manager). */
+/** The step that deletes an object of the release its namespace holds besides the files' (made by KubeSpawner or BinderHub). */
 function spawnedStep(object: LiveObject): TeardownStep {
   if (object.kind === 'PersistentVolumeClaim') return 'data';
   return object.kind === 'Certificate' ? 'workloads' : 'spawned';
@@ -170,7 +170,9 @@ export function teardownPlan(inputs: TeardownInputs): TeardownPlan {
   for (const object of others) {
     const owner = releaseOf(object);
     const listed = teardownObject(object);
-    if (owner === release || ((object.kind === 'Certificate' || object.kind === 'Secret') && tls.has(`${namespace}/${object.metadata.name}`))) {
+    if ((object.kind === 'Certificate' || object.kind === 'Secret') && tls.has(`${namespace}/${object.metadata.name}`)) {
+      remove(fileStep(object), listed);
+    } else if (owner === release) {
       remove(spawnedStep(object), listed);
     } else if (owner !== undefined) {
       kept.push({ object: listed, reason: `${object.metadata.labels?.[DEPLOYMENT_LABEL] ? 'of deployment' : 'of release'} ${owner}: never touched` });
