@@ -344,6 +344,18 @@ describe('kubectl logs', () => {
   });
 });
 
+describe('kubectl delete', () => {
+  test('deletes objects by kind and name, waits until they are gone; deleting the Namespace deletes what is in it, and nothing else', async () => {
+    const cluster = await start({ objects: manifest() });
+    const result = await kubectl(cluster.url, ['delete', 'deployment.v1.apps/web', 'service/web', '-n', NS, '--ignore-not-found', '--wait=true', '--timeout=10s']);
+    expect([result.status, result.stdout]).toEqual([0, `deployment.apps "web" deleted from ${NS} namespace\nservice "web" deleted from ${NS} namespace\n`]);
+    expect(calls(cluster.requests(), 'delete')).toEqual(['deployments/web', 'services/web']);
+    const namespace = await kubectl(cluster.url, ['delete', 'namespace/demo', '--wait=false']);
+    expect(namespace.status).toBe(0);
+    expect(ids(cluster.objects())).toEqual(['ClusterRole/demo-reader']);
+  });
+});
+
 describe('errors', () => {
   test('403 gives kubectl\'s Forbidden error; the objects before it are applied, the rest too', async () => {
     const cluster = await start({ user: 'ci-deployer', forbidden: [{ verb: 'create', resource: 'deployments' }, { verb: 'get', resource: 'secrets', name: 'credentials' }] });

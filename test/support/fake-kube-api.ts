@@ -1,7 +1,7 @@
 /**
  * An in-memory fake Kubernetes API server for tests: plain http on 127.0.0.1 (a free port), which the real pinned
  * kubectl works against for `apply` (client-side, with `--prune`, and `--server-side`), `diff --server-side`, `get`,
- * `rollout status` and `get events`. test/fake-kube-api.test.ts shows each of those working.
+ * `rollout status`, `get events`, `logs` and `delete` (with `--wait`). test/fake-kube-api.test.ts shows each of those working.
  *
  * What it serves:
  * - Discovery: /version, /api, /apis, /apis/<group>, /api/v1, /apis/<group>/<version> (kube-resources.ts lists the
