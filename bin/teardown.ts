@@ -41,16 +41,17 @@ runMain(async () => {
   for (const [index, group] of plan.groups.entries()) {
     process.stdout.write(`${index + 1}/${plan.groups.length} deleting ${group.title} (${group.objects.length})\n`);
     for (const command of deleteCommands(group, args.timeoutSec)) {
-      const result = await runKubectl(command.waits ? { ...kubectl, requestTimeoutSec: 0 } : kubectl, command.args);
+      // The wait is bounded by --timeout: kubectl's request timeout must not cut it short.
+      const result = await runKubectl({ ...kubectl, requestTimeoutSec: 0 }, command);
       process.stdout.write(result.stdout.split('\n').filter(Boolean).map(line => `     ${line}\n`).join(''));
-      // A LoadBalancer the cloud has not released in time is not fatal: it is named below as left.
-      if (result.status !== 0 && !(group.step === 'services' && /timed out/.test(result.stderr))) throw kubectlError('kubectl delete', result.stderr, kubectl);
+      // An object not gone in time (a load balancer the cloud is still releasing) is not fatal: it is named below as left.
+      if (result.status !== 0 && !/timed out waiting/.test(result.stderr)) throw kubectlError('kubectl delete', result.stderr, kubectl);
     }
   }
 
   const after = teardownPlan(await read());
   const left = after.groups.flatMap(g => g.objects);
-  process.stdout.write(`${left.length > 0 ? `still there, being deleted (a load balancer is released by the cloud; run teardown again to check):\n${left.map(o => `  ${formatTeardownObject(o)}\n`).join('')}` : ''}`
+  process.stdout.write(`${left.length > 0 ? `still there after --timeout, being deleted (a load balancer the cloud has not released yet?); run teardown again to check:\n${left.map(o => `  ${formatTeardownObject(o)}\n`).join('')}` : ''}`
     + `${after.kept.length > 0 ? `left, on purpose:\n${formatKept(after.kept)}` : `nothing of ${deployment} is left in the cluster\n`}${repository}`);
   process.exitCode = left.length > 0 ? 1 : 0;
 }, 2);

@@ -210,7 +210,7 @@ describe('parseTeardownArgs (npm run teardown)', () => {
   test('--help asks for the usage; the usage says nothing is deleted without --yes, and the exit statuses', () => {
     expect(parseTeardownArgs(['--help'])).toBe('help');
     expect(TEARDOWN_USAGE).toContain('  --yes                  delete; without it nothing is deleted');
-    expect(TEARDOWN_USAGE).toContain('Exit status: 0 when done (or a dry run), 1 when something it deleted is still there, 2 when the cluster cannot be read.');
+    expect(TEARDOWN_USAGE).toContain('Exit status: 0 when done (or a dry run), 1 when something it deleted is still there, 2 when the cluster cannot be\nread or refuses a delete (it stops there).');
   });
 });
 

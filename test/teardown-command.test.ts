@@ -74,7 +74,7 @@ describe('npm run teardown', () => {
     const headings = result.stdout.split('\n').filter(line => /^\d\. /.test(line)).map(line => line.replace(/ \(.*$|:$/, ''));
     expect(headings).toEqual([
       '1. stop new builds and launches', '2. user servers and build pods, and the Services, Secrets and ConfigMaps made for them',
-      '3. the deployment\'s workloads, routes, policies and accounts', '4. Services, then a wait until every LoadBalancer is gone', '5. Secrets and ConfigMaps',
+      '3. the deployment\'s workloads, routes, policies and accounts', '4. Services, waiting until every LoadBalancer is gone', '5. Secrets and ConfigMaps',
       '6. cluster-scoped objects of the release',
     ]);
     expect(result.stdout).toContain(`     Pod ${NS}/build-ab12cd\n     Pod ${NS}/jupyter-ann\n`);
@@ -111,6 +111,17 @@ describe('npm run teardown', () => {
     expect(cluster.objects()).toEqual(prod);
     expect(result.stdout).toContain(`nothing of staging is left in the cluster\n`);
     expect(cluster.requests().some(r => r.method === 'DELETE' && r.resource === 'persistentvolumeclaims' && r.name === 'hub-db-dir')).toBe(true);
+  });
+
+  test('a delete the cluster refuses stops the teardown there, in one line, exit 2: the groups after it are not touched', async () => {
+    const cluster = await start({
+      objects: [...objectsOf('dist/staging.k8s.yaml'), ...objectsOf('dist-secrets/staging-secrets.k8s.yaml'), ...SPAWNED], user: 'ci', forbidden: [{ verb: 'delete', resource: 'pods' }],
+    });
+    const result = await teardown(cluster, ['--yes']);
+    expect([result.status, result.stderr]).toEqual([2, 'error: kubectl delete failed: Error from server (Forbidden): pods "jupyter-ann" is forbidden: '
+      + `User "ci" cannot delete resource "pods" in API group "" in the namespace "${NS}"\n`]);
+    expect(cluster.get('Deployment', NS, 'binder')).toBeUndefined();
+    expect(cluster.get('Deployment', NS, 'proxy')).toBeDefined();
   });
 
   test('a bad flag is refused before the cluster is asked anything, exit 2', async () => {

@@ -128,26 +128,21 @@ describe('releaseOf', () => {
 });
 
 describe('deleteCommands', () => {
-  test('one kubectl delete per namespace, each object by its kind\'s full name, not waiting', () => {
+  test('one kubectl delete per namespace, each object by its kind\'s full name, waiting until they are gone, bounded by the timeout', () => {
     const plan = teardownPlan(inputs({}, true));
-    const cluster = plan.groups.find(g => g.step === 'cluster')!;
-    const workloads = plan.groups.find(g => g.step === 'workloads')!;
-    expect(deleteCommands(workloads, 600)).toEqual([{
-      args: ['delete', 'deployment.v1.apps/proxy', 'ingress.v1.networking.k8s.io/binder', '--namespace', NS, '--ignore-not-found', '--wait=false'], waits: false,
-    }]);
-    expect(deleteCommands(cluster, 600)).toEqual([{ args: ['delete', 'clusterrole.v1.rbac.authorization.k8s.io/d-image-cleaner', '--ignore-not-found', '--wait=false'], waits: false }]);
-  });
-
-  test('Services with a LoadBalancer: the delete waits until they are gone, bounded by the timeout', () => {
-    const services = teardownPlan(inputs()).groups.find(g => g.step === 'services')!;
-    expect(deleteCommands(services, 300)).toEqual([{ args: ['delete', 'service/proxy-public', '--namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=300s'], waits: true }]);
+    const group = (step: string) => plan.groups.find(g => g.step === step)!;
+    expect(deleteCommands(group('workloads'), 600)).toEqual([
+      ['delete', 'deployment.v1.apps/proxy', 'ingress.v1.networking.k8s.io/binder', '--namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=600s'],
+    ]);
+    expect(deleteCommands(group('services'), 300)).toEqual([['delete', 'service/proxy-public', '--namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=300s']]);
+    expect(deleteCommands(group('cluster'), 600)).toEqual([['delete', 'clusterrole.v1.rbac.authorization.k8s.io/d-image-cleaner', '--ignore-not-found', '--wait=true', '--timeout=600s']]);
   });
 });
 
 describe('formatting', () => {
   test('numbered groups, one object a line, a LoadBalancer with its address', () => {
     const services = teardownPlan(inputs()).groups.filter(g => g.step === 'services');
-    expect(formatTeardownGroups(services)).toBe('1. Services, then a wait until every LoadBalancer is gone:\n     Service binder/proxy-public (LoadBalancer 203.0.113.7)\n');
+    expect(formatTeardownGroups(services)).toBe('1. Services, waiting until every LoadBalancer is gone:\n     Service binder/proxy-public (LoadBalancer 203.0.113.7)\n');
   });
 
   test('the repository advice names the files that exist and removes none', () => {

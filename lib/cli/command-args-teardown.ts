@@ -15,12 +15,13 @@ the namespace when its files create it and nothing kept is left in it. Objects o
 are never touched; PersistentVolumeClaims (hub-db-dir: the hub's database) are kept unless --delete-data.
 With --yes it deletes in that order, shows progress, waits until every LoadBalancer is gone, and ends with what is
 left and why. It removes nothing of the repository: it says what to remove from main.ts, hub-urls/ and secrets/.
-Exit status: 0 when done (or a dry run), 1 when something it deleted is still there, 2 when the cluster cannot be read.
+Exit status: 0 when done (or a dry run), 1 when something it deleted is still there, 2 when the cluster cannot be
+read or refuses a delete (it stops there).
 
   --deployment <name>    the deployment (its manifest is <dist>/<name>.k8s.yaml)
   --delete-data          also delete its PersistentVolumeClaims: the hub's database, users' home folders
   --yes                  delete; without it nothing is deleted
-  --timeout <seconds>    how long to wait for the LoadBalancers to go, at most 86400 (default: ${DEFAULT_TIMEOUT_SEC})
+  --timeout <seconds>    how long each group may take to go (a LoadBalancer's the longest), at most 86400 (default: ${DEFAULT_TIMEOUT_SEC})
 ${DIST_USAGE}
 ${DIST_SECRETS_USAGE}
   --records <dir>        the recorded hub URLs (default: ${DEFAULT_RECORDS})

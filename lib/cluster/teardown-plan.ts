@@ -32,7 +32,7 @@ export const TEARDOWN_STEPS: ReadonlyArray<{ readonly step: TeardownStep; readon
   { step: 'stop', title: 'stop new builds and launches (the binder and hub Deployments)' },
   { step: 'spawned', title: 'user servers and build pods, and the Services, Secrets and ConfigMaps made for them' },
   { step: 'workloads', title: 'the deployment\'s workloads, routes, policies and accounts' },
-  { step: 'services', title: 'Services, then a wait until every LoadBalancer is gone' },
+  { step: 'services', title: 'Services, waiting until every LoadBalancer is gone' },
   { step: 'secrets', title: 'Secrets and ConfigMaps' },
   { step: 'data', title: 'data: PersistentVolumeClaims (--delete-data)' },
   { step: 'cluster', title: 'cluster-scoped objects of the release' },
@@ -122,7 +122,8 @@ const isSpawnedPod = (object: LiveObject) => object.kind === 'Pod' && [BUILD_COM
 
 /** Whether a workload of `workloads` owns `object` (a ReplicaSet of a Deployment is named after it): it goes with its owner. */
 function ownedBy(object: LiveObject, workloads: LiveObject[]): boolean {
-  return (object.metadata.ownerReferences as Array<{ kind: string; name: string }> | undefined ?? []).some(owner => workloads.some(w => (owner.kind === 'ReplicaSet'
+  const owners = (object.metadata.ownerReferences ?? []) as Array<{ kind: string; name: string }>;
+  return owners.some(owner => workloads.some(w => (owner.kind === 'ReplicaSet'
     ? w.kind === 'Deployment' && owner.name.replace(/-[^-]+$/, '') === w.metadata.name : w.kind === owner.kind && w.metadata.name === owner.name)));
 }
 
@@ -214,26 +215,17 @@ function byNamespace(objects: TeardownObject[]): Map<string, TeardownObject[]> {
   return grouped;
 }
 
-/** One kubectl call of a teardown: its arguments, and whether it waits (then kubectl's request timeout must not cut the wait short). */
-export interface DeleteCommand {
-  readonly args: string[];
-  readonly waits: boolean;
-}
-
 /**
- * The kubectl calls that delete a group: one per namespace, each object by its kind's full name (so no other group's
- * kind of that name is meant) and name. Deleting does not wait, but for Services with a LoadBalancer: that wait,
- * bounded by `timeoutSec`, is until the cloud has released the load balancer (the Service's finalizer).
+ * The kubectl calls (their arguments) that delete a group: one per namespace, each object by its kind's full name (so
+ * no other group's kind of that name is meant) and name. Each waits until its objects are gone, bounded by
+ * `timeoutSec`, so that the order holds (user servers gone before the hub's RBAC, LoadBalancers released by the cloud
+ * before anything else goes) and what is left at the end is what did not go.
  */
-export function deleteCommands(group: TeardownGroup, timeoutSec: number): DeleteCommand[] {
-  const waits = group.step === 'services' && group.objects.some(o => o.loadBalancer);
-  return [...byNamespace(group.objects)].map(([namespace, objects]) => ({
-    args: [
-      'delete', ...objects.map(o => `${kubectlResource(o.apiVersion, o.kind)}/${o.name}`), ...(namespace ? ['--namespace', namespace] : []),
-      '--ignore-not-found', ...(waits ? ['--wait=true', `--timeout=${timeoutSec}s`] : ['--wait=false']),
-    ],
-    waits,
-  }));
+export function deleteCommands(group: TeardownGroup, timeoutSec: number): string[][] {
+  return [...byNamespace(group.objects)].map(([namespace, objects]) => [
+    'delete', ...objects.map(o => `${kubectlResource(o.apiVersion, o.kind)}/${o.name}`), ...(namespace ? ['--namespace', namespace] : []),
+    '--ignore-not-found', '--wait=true', `--timeout=${timeoutSec}s`,
+  ]);
 }
 
 /** `Kind namespace/name`, and a LoadBalancer's address. */
