@@ -1,11 +1,11 @@
 /**
- * `npm run bench -- [--runs 5] [--sizes 1,10,50]`: measures, side by side and interleaved in one run, the wall
+ * `npm run bench -- [--runs 5] [--sizes 1,10,50] [--busy 1]`: measures, side by side and interleaved in one run, the wall
  * time of a synth of one deployment (app start included) against a raw `helm template` of the same chart and
  * values, and how a synth of 1, 10 and 50 deployments grows; then the hub URL post-step on the largest output.
  * Prints medians beside the targets. The chart is BINDERHUB_CHART when set, else the real upstream chart in
  * ../shared/charts when it is there, else the test chart; the first line says which.
  */
-import { spawnSync } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -51,16 +51,26 @@ function timed(command: string, argv: string[]): { seconds: number; stdout: stri
   return { seconds, stdout: result.stdout };
 }
 
+/** How long a busy process spins at most: it stops by itself even if the bench is killed. */
+const BUSY_LIMIT_MS = 60 * 60 * 1000;
+
+/** `count` processes that each keep a core busy until killed, or for BUSY_LIMIT_MS at most. */
+function busyProcesses(count: number): ChildProcess[] {
+  const spin = `const end = Date.now() + ${BUSY_LIMIT_MS}; let x = 0; while (Date.now() < end) x = (x + 1) % 1e9;`;
+  return Array.from({ length: count }, () => spawn(process.execPath, ['-e', spin], { stdio: 'ignore' }));
+}
+
 function median(xs: number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 }
 
 /** Measures and prints; the workspace is removed at the end. */
-function bench({ runs, sizes }: BenchOptions): void {
+function bench({ runs, sizes, busy }: BenchOptions): void {
   const chart = process.env.BINDERHUB_CHART ?? realChart() ?? path.join(projectRoot(), 'test', 'fixtures', 'binderhub');
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-bench-'));
   // The app starts as the npm scripts start it, through scripts/run.js (bundle and code cache), and compiles its main.ts.
   const benchApp = (...appArgs: string[]) => timed(process.execPath, [path.join(projectRoot(), 'scripts', 'run.js'), 'bench-app', workspace, ...appArgs]);
+  const spinning = busyProcesses(busy);
   try {
     fs.writeFileSync(path.join(workspace, 'main.ts'), BENCH_APP);
     process.env.BINDERHUB_CHART = chart; // for the app, as for any synth
@@ -92,7 +102,7 @@ function bench({ runs, sizes }: BenchOptions): void {
 
     const helm = median(helmTimes);
     const one = median(synth[sizes[0]].seconds);
-    console.log(`binderhub-cdk8s bench: ${os.cpus().length} cores, chart ${chart}, ${runs} interleaved runs, medians`);
+    console.log(`binderhub-cdk8s bench: ${os.cpus().length} cores${busy ? ` (${busy} kept busy)` : ''}, chart ${chart}, ${runs} interleaved runs, medians`);
     console.log(`raw helm template (1 deployment):  ${helm.toFixed(3)} s`);
     console.log(`synth of 1 deployment:             ${one.toFixed(3)} s   ratio synth / helm = ${(one / helm).toFixed(2)}   (target <= 2.00)`);
     const start = median(startTimes);
@@ -126,6 +136,7 @@ function bench({ runs, sizes }: BenchOptions): void {
     console.log(`hub URL post-step on the ${largest}-deployment output: ${median(patchTimes).toFixed(3)} s for ${files.length} files `
       + `(${(median(patchTimes) / files.length * 1000).toFixed(1)} ms a file; target <= 5 ms)`);
   } finally {
+    for (const child of spinning) child.kill();
     fs.rmSync(workspace, { recursive: true, force: true });
   }
 }

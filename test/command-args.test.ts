@@ -247,11 +247,16 @@ describe('parsePruneCommandArgs (npm run prune-command)', () => {
 
 describe('parseBenchArgs (npm run bench)', () => {
   test('no option: 5 runs of synths of 1, 10 and 50 deployments', () => {
-    expect(parseBenchArgs([])).toEqual({ runs: 5, sizes: [1, 10, 50] });
+    expect(parseBenchArgs([])).toEqual({ runs: 5, sizes: [1, 10, 50], busy: 0 });
   });
 
   test('every option is taken as given', () => {
-    expect(parseBenchArgs(['--runs', '1', '--sizes', '2,20'])).toEqual({ runs: 1, sizes: [2, 20] });
+    expect(parseBenchArgs(['--runs', '1', '--sizes', '2,20', '--busy', '1'], 2)).toEqual({ runs: 1, sizes: [2, 20], busy: 1 });
+  });
+
+  test.each(['2', '1.5', 'one', ''])('on 2 cores, refuses --busy "%s" in one line: one core stays for the bench', busy => {
+    expect(() => parseBenchArgs(['--busy', busy], 2)).toThrow(
+      new ConfigError(`--busy must be a whole number from 0 to 1 (this machine has 2 cores; one stays for the bench), got "${busy}"`));
   });
 
   test.each([['--help'], ['-h'], ['--help', '--runs', '0']])('%s asks for the usage, whatever else is given', (...argv) => {
