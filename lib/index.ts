@@ -5,6 +5,7 @@
  */
 export { BinderHubApp, DeploymentsDefinition } from './app/binderhub-app';
 export { DeploymentsScope } from './app/deployments-scope';
+export { Auth, GenericOAuthOptions, GitHubAuthOptions, GitLabAuthOptions, LoginOptions } from './deployment/auth';
 export { BinderHub, BinderHubProps } from './deployment/binderhub';
 export { Builder, BuilderCommonProps, DindBuilderProps, HostBuilderProps, PinkBuilderProps } from './deployment/builder';
 export { DEFAULT_DIND_IMAGE, DindDaemonSet, DindDaemonSetProps } from './deployment/dind';

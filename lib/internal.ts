@@ -1,5 +1,6 @@
 /** Everything lib/ has, for this project's commands and tests; the package's public API is index.ts. */
 export * from './cluster/address';
+export * from './deployment/auth';
 export * from './deployment/binderhub';
 export * from './deployment/binderhub-values';
 export * from './deployment/builder';

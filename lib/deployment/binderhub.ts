@@ -1,6 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { Auth } from './auth';
 import { binderHubValues } from './binderhub-values';
 import { Builder, builderHostOverlap, BuilderHostPaths } from './builder';
 import { ChartSource } from '../chart/chart-source';
@@ -22,7 +23,7 @@ import { SECRETS_CHART_SUFFIX } from '../output/publish-journal';
 import { secretContent, SecretsMode } from '../secrets/secrets-mode';
 import { unservedObjects } from '../chart/served-apis';
 import { BinderHubTokens } from '../secrets/tokens';
-import { Values, valueTexts } from '../core/values';
+import { deepMerge, Values, valueTexts } from '../core/values';
 
 /** Props for `BinderHub`. */
 export interface BinderHubProps {
@@ -123,6 +124,13 @@ export interface BinderHubProps {
    */
   readonly secrets?: SecretsMode;
   /**
+   * Login: JupyterHub authenticates users with an OAuth provider (`Auth.github`, `.gitlab`, `.oauth2`) and BinderHub
+   * launches only for logged-in users. Needs the public URLs at synth (ingress, gateway, or hubUrl with the auth's
+   * binderUrl), over https; the client secret reaches the hub only inside Secret hub, through the secrets mode.
+   * @default - none: anyone with the URL may launch, as a temporary user
+   */
+  readonly auth?: Auth;
+  /**
    * Further chart values, deep-merged over what the typed props produce. Settings that a typed prop owns,
    * and the 2019 guide's settings that today's chart refuses, are rejected with the prop to use instead.
    * @default - none
@@ -185,7 +193,7 @@ export class BinderHub extends Chart {
     if (props.ingress && props.gateway) {
       throw new ConfigError(`deployment "${id}" has both ingress and gateway; keep one (gateway makes HTTPRoutes, the successor to ingress's Ingress objects)`);
     }
-    if (!props.ingress && !props.gateway && needsHubUrlLocal(props.chartValues)) {
+    if (!props.auth && !props.ingress && !props.gateway && needsHubUrlLocal(props.chartValues)) {
       throw new ConfigError('chartValues.config.BinderHub.auth_enabled needs chartValues.config.BinderHub.hub_url_local (such as http://proxy-public/): '
         + 'with auth the chart renders the hub API address into the binder pod at synth, before the public hub URL is known');
     }
@@ -197,6 +205,7 @@ export class BinderHub extends Chart {
     });
     this.hubUrl = hubUrl.url;
     this.hubUrlSource = hubUrl.source;
+    const auth = props.auth?.setup(hosts ? { ...hosts, hostsProp: hosts.prop } : { hubUrl: hubUrl.source === 'fixed' ? hubUrl.url : undefined });
     const registry = props.registry;
     const builder = props.builder ?? (registry.pushesImages ? Builder.dind() : Builder.host());
     checkCanLaunch(id, registry, builder);
@@ -232,6 +241,7 @@ export class BinderHub extends Chart {
         builderValues,
         hubUrlValues: hubUrlChartValues(this.hubUrl, env.chartValues.extraEnv),
         publicHosts: hosts,
+        auth,
         githubAccessToken: props.githubAccessToken,
         gitlabPrivateToken: props.gitlabPrivateToken,
         chartValues: env.chartValues,
@@ -246,7 +256,8 @@ export class BinderHub extends Chart {
         : { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } });
       checkRenderedBinderHub(rendered, { deployment: id, chart: chart.description, helm: this.helmChart.helmExecutable });
       // The env texts by their keys (a setting and a variable): the variables' names are no secret, and the chart renders them.
-      checkSecretValuesStayInSecrets(id, this.helmChart.apiObjects, { ...env.secretChartValues, ...env.data });
+      // The auth prop's client secret is looked for too.
+      checkSecretValuesStayInSecrets(id, this.helmChart.apiObjects, deepMerge({ ...env.secretChartValues, ...env.data }, auth?.secretValues ?? {}));
       // The routes point at the ports of the Services helm rendered (not there yet in a first, recording pass).
       if (props.gateway) new GatewayRoutes(this, 'gateway', { options: props.gateway, rendered: this.helmChart.apiObjects });
     }
