@@ -95,3 +95,4 @@ export * from './app/load-app';
 export * from './app/project-app';
 export * from './cli/scaffold';
 export * from './deployment/secret-chart-values';
+export * from './deployment/service-policy';

@@ -1,8 +1,8 @@
-import { Auth, BinderHubProps, binderHubValues, Builder, ChartSource, GitHubAuthOptions, SecretsMode, Tls } from '../lib/internal';
+import { Auth, BinderHubProps, Builder, ChartSource, GitHubAuthOptions, SecretsMode, Tls } from '../lib/internal';
 import { binderView, describeWithChartConfig, effectiveConfigs, hubView } from './effective-config';
-import { configErrorMessage, fakeTokens, find, secretValue, synthBinderHub, synthManifest } from './helpers';
+import { find, secretValue, synthBinderHub, synthManifest } from './helpers';
 
-/** A fake client secret: it may appear only inside Secret hub. */
+/** A fake client secret: it may appear only inside Secret hub. (Bad inputs: test/bad-inputs.test.ts, groups auth and policy.) */
 const CLIENT_SECRET = 'fake-oauth-client-secret-6d1f0a93c2';
 const GITHUB: GitHubAuthOptions = { clientId: 'binder-oauth-app', clientSecret: CLIENT_SECRET, allowedOrganizations: ['binder-examples'] };
 
@@ -11,27 +11,6 @@ const INGRESS = {
   binderTls: Tls.certManager({ clusterIssuer: 'letsencrypt-prod' }), hubTls: Tls.certManager({ clusterIssuer: 'letsencrypt-prod' }),
 };
 const ON_HOSTS = { hubUrl: 'https://hub.example.org/', binderUrl: 'https://binder.example.org/', hostsProp: 'ingress' };
-
-describe('Auth factories refuse what cannot log anyone in, naming the option', () => {
-  test.each<[string, () => Auth, string]>([
-    ['an empty client id', () => Auth.github({ ...GITHUB, clientId: ' ' }), 'auth clientId is empty'],
-    ['an empty client secret', () => Auth.github({ ...GITHUB, clientSecret: '' }), 'auth clientSecret is empty'],
-    ['nobody allowed', () => Auth.github({ clientId: 'id', clientSecret: CLIENT_SECRET }), 'give allowedUsers, allowedOrganizations, adminUsers, or allowAllUsers: true'],
-    ['nobody allowed (GitLab)', () => Auth.gitlab({ clientId: 'id', clientSecret: CLIENT_SECRET, allowedGroups: [] }), 'give allowedUsers, allowedGroups, adminUsers'],
-    ['a user name with spaces around it', () => Auth.github({ ...GITHUB, allowedUsers: [' octocat'] }), 'auth allowedUsers[0] must be a name without surrounding spaces'],
-    ['zero servers per user', () => Auth.github({ ...GITHUB, serversPerUser: 0 }), 'auth serversPerUser 0 must be a whole number from 1 to 100'],
-    ['a fractional server count', () => Auth.github({ ...GITHUB, serversPerUser: 2.5 }), 'auth serversPerUser 2.5 must be a whole number'],
-    ['an http GitLab', () => Auth.gitlab({ ...GITHUB, gitlabUrl: 'http://gitlab.example.org' }), 'auth gitlabUrl must be an https URL'],
-    ['a token URL that is no URL', () => Auth.oauth2({ ...GITHUB, authorizeUrl: 'https://login.example.org/authorize', tokenUrl: 'token', userdataUrl: 'https://login.example.org/userinfo' }),
-      'auth tokenUrl is not a URL'],
-    ['credentials in an endpoint', () => Auth.oauth2({ ...GITHUB, authorizeUrl: 'https://u:p@login.example.org/authorize', tokenUrl: 'https://login.example.org/token', userdataUrl: 'https://login.example.org/userinfo' }),
-      'auth authorizeUrl must have no credentials in it'],
-  ])('%s', (_name, act, message) => {
-    const error = configErrorMessage(act);
-    expect(error).toContain(message);
-    expect(error).not.toContain(CLIENT_SECRET);
-  });
-});
 
 describe('Auth.setup: where users come back after login', () => {
   test('on an ingress: the hub\'s callback and the binder\'s redirect are the hosts\' https URLs', () => {
@@ -50,31 +29,10 @@ describe('Auth.setup: where users come back after login', () => {
     expect(ownedPaths).toContain('config.BinderHub.hub_url_local');
   });
 
-  test.each<[string, () => unknown, string]>([
-    ['no public hub URL (a discovered or pending one)', () => Auth.github(GITHUB).setup({}), 'auth needs JupyterHub\'s public URL at synth'],
-    ['a fixed hubUrl but no binder URL', () => Auth.github(GITHUB).setup({ hubUrl: 'https://hub.example.org/' }), 'or auth binderUrl (https://<binder host>/)'],
-    ['binderUrl beside hosts that give one', () => Auth.github({ ...GITHUB, binderUrl: 'https://b.example.org' }).setup(ON_HOSTS), 'remove binderUrl'],
-    ['an ingress without TLS', () => Auth.github(GITHUB).setup({ hubUrl: 'http://hub.example.org/', binderUrl: 'http://binder.example.org/', hostsProp: 'ingress' }),
-      'auth needs https where users return after login, but the ingress prop\'s hubHost gives http://hub.example.org'],
-    ['a plain-http binderUrl', () => Auth.github({ ...GITHUB, binderUrl: 'http://binder.example.org' }).setup({ hubUrl: 'https://hub.example.org/' }), 'auth binderUrl must be an https URL'],
-  ])('refused: %s', (_name, act, message) => {
-    expect(configErrorMessage(act)).toContain(message);
-  });
-
   test('more than one server per user turns on named servers with that limit', () => {
     const hubValues = (auth: Auth): any => (auth.setup(ON_HOSTS).values as any).jupyterhub.hub;
     expect(hubValues(Auth.github({ ...GITHUB, serversPerUser: 3 }))).toMatchObject({ allowNamedServers: true, namedServerLimitPerUser: 3 });
     expect(hubValues(Auth.github(GITHUB)).allowNamedServers).toBeUndefined();
-  });
-
-  test.each([
-    ['jupyterhub.hub.redirectToServer', { jupyterhub: { hub: { redirectToServer: true } } }],
-    ['config.BinderHub.auth_enabled', { config: { BinderHub: { auth_enabled: false } } }],
-    ['jupyterhub.hub.config.GitHubOAuthenticator', { jupyterhub: { hub: { config: { GitHubOAuthenticator: { scope: ['read:org'] } } } } }],
-  ])('chartValues setting %s, which the prop sets, is refused naming the prop', (path, chartValues) => {
-    const auth = Auth.github(GITHUB).setup(ON_HOSTS);
-    expect(configErrorMessage(() => binderHubValues({ tokens: fakeTokens('auth'), registryValues: {}, builderValues: {}, hubUrlValues: {}, auth, chartValues })))
-      .toBe(`chartValues.${path} is set by the auth prop; remove it from chartValues`);
   });
 });
 

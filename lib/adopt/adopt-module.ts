@@ -40,7 +40,7 @@ export function isAdoptedModuleText(text: string): boolean {
  * A module over 1 MiB is refused: the chart keeps the values in Secrets, which hold no more.
  */
 export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<string>, modulePath: string): string {
-  const used = new Set(['BinderHub', 'Builder', 'DeploymentsScope', 'Registry']);
+  const used = new Set(['BinderHub', 'Builder', 'DeploymentsScope', 'Registry', 'ServicePolicy']);
   const location = [...(plan.releaseName ? [`releaseName: ${JSON.stringify(plan.releaseName)}`] : []), ...(plan.namespace ? [`namespace: ${JSON.stringify(plan.namespace)}`] : [])];
   const props: string[] = [...location, 'tokens: secrets.tokens'];
   props.push(`registry: Registry.${plan.registry.factory}(${registryArgs(plan)})`);
@@ -55,6 +55,8 @@ export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<str
   if (plan.credentials.githubAccessToken) props.push('githubAccessToken: secrets.credentials.githubAccessToken');
   if (plan.credentials.gitlabPrivateToken) props.push('gitlabPrivateToken: secrets.credentials.gitlabPrivateToken');
   if (Object.keys(plan.secretChartValues).length > 0) props.push('secretChartValues: secrets.chartValues');
+  // What the release runs with, unchanged: a public policy would add limits, quotas and culling the files may lack.
+  props.push('policy: ServicePolicy.private()');
   if (Object.keys(plan.chartValues).length > 0) props.push(`chartValues: ${literal(plan.chartValues)}`);
   const notes = plan.notes.length === 0 ? [' * Every setting was carried over.']
     : [' * Settings replaced or not carried over, and what became of them:', ...plan.notes.map(n => ` * - ${comment(n.setting)}: ${comment(n.outcome)}`)];
@@ -63,6 +65,8 @@ export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<str
     ` * Deployment "${plan.name}"${ADOPTED_BY}${sources.map(comment).join(', ')}.`,
     ` * Its tokens and credentials are read from secrets/${plan.name}.json at synth; this file holds no secret.`,
     ` * Add it to the app: ${comment(mainTsLines(plan.name, modulePath))}.`,
+    ' * Its resources, culling and quotas are the values files\' own (ServicePolicy.private(): the synth warns about what a BinderHub',
+    ' * open to the public would need); ServicePolicy.public() adds safe values for those (docs/deployments.md#running-a-public-binderhub).',
     ' *',
     ...notes,
     ' */',

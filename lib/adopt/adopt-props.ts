@@ -5,6 +5,7 @@ import { callFactory } from './adopt-registry';
 import type { BinderHubProps } from '../deployment/binderhub';
 import type { ChartSource } from '../chart/chart-source';
 import type { DeploymentCredentials } from '../secrets/secret-store';
+import { ServicePolicy } from '../deployment/service-policy';
 import type { BinderHubTokens } from '../secrets/tokens';
 
 /** The secrets an adopted deployment reads: what its secrets file holds. */
@@ -32,6 +33,7 @@ export function adoptedProps(plan: AdoptionPlan, secrets: AdoptedSecrets, chart?
     discoveredHubUrl: plan.hubUrl?.kind === 'discovered' ? plan.hubUrl.url : undefined,
     githubAccessToken: credentials.githubAccessToken,
     gitlabPrivateToken: credentials.gitlabPrivateToken,
+    policy: ServicePolicy.private(),
     chartValues: Object.keys(plan.chartValues).length > 0 ? plan.chartValues : undefined,
     secretChartValues: Object.keys(plan.secretChartValues).length > 0 ? plan.secretChartValues : undefined,
   };

@@ -1,6 +1,7 @@
 import { AuthSetup } from './auth';
 import { ConfigError } from '../core/errors';
 import { PublicHostsSetup } from './public-hosts';
+import { ServicePolicySetup } from './service-policy';
 import { BinderHubTokens } from '../secrets/tokens';
 import { deepMerge, getPath, hasPath, isPlainObject, leafPaths, Values } from '../core/values';
 
@@ -14,6 +15,8 @@ export interface BinderHubValuesInput {
   readonly publicHosts?: PublicHostsSetup;
   /** Set when the deployment requires login (the auth prop). */
   readonly auth?: AuthSetup;
+  /** The policy prop: resources, culling, quotas, network. */
+  readonly policy?: ServicePolicySetup;
   readonly githubAccessToken?: string;
   readonly gitlabPrivateToken?: string;
   readonly chartValues?: Values;
@@ -134,6 +137,7 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
   const propPaths = [
     ...hosts ? hosts.ownedPaths.map((p): [string, string] => [p, `the ${hosts.prop} prop`]) : [],
     ...input.auth ? input.auth.ownedPaths.map((p): [string, string] => [p, 'the auth prop']) : [],
+    ...input.policy ? input.policy.ownedPaths.map((p): [string, string] => [p, 'the policy prop']) : [],
   ];
   checkExtraValues(extra, 'chartValues', propPaths);
   checkExtraValues(secret, 'secretChartValues', propPaths);
@@ -142,6 +146,7 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
     throw new ConfigError(`chartValues.${twice} is also set by secretChartValues (the secrets file's "chartValues"); keep it in one of them`);
   }
   const layers: Values[] = [
+    input.policy?.defaults ?? {},
     extra,
     secret,
     input.registryValues,
@@ -150,6 +155,7 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
     input.hubUrlValues,
     hosts?.values ?? {},
     input.auth?.values ?? {},
+    input.policy?.values ?? {},
     input.githubAccessToken ? { config: { GitHubRepoProvider: { access_token: input.githubAccessToken } } } : {},
     input.gitlabPrivateToken ? { config: { GitLabRepoProvider: { private_token: input.gitlabPrivateToken } } } : {},
   ];

@@ -21,6 +21,7 @@ import { RenderedObject, secretValueOutsideSecrets, splitSecretEnv } from './sec
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
 import { SECRETS_CHART_SUFFIX } from '../output/publish-journal';
 import { secretContent, SecretsMode } from '../secrets/secrets-mode';
+import { ServicePolicy } from './service-policy';
 import { unservedObjects } from '../chart/served-apis';
 import { BinderHubTokens } from '../secrets/tokens';
 import { deepMerge, Values, valueTexts } from '../core/values';
@@ -131,6 +132,14 @@ export interface BinderHubProps {
    */
   readonly auth?: Auth;
   /**
+   * What users may do: user server and build resources, idle culling, launch quotas, network egress. A public
+   * policy fills in safe values for what it is not given, and the synth refuses a deployment whose values (chartValues
+   * included) still lack a quota, a memory limit for user servers or builds, culling, or close the cloud metadata
+   * address; a private one sets only what it is given and warns once about those.
+   * @default ServicePolicy.public()
+   */
+  readonly policy?: ServicePolicy;
+  /**
    * Further chart values, deep-merged over what the typed props produce. Settings that a typed prop owns,
    * and the 2019 guide's settings that today's chart refuses, are rejected with the prop to use instead.
    * @default - none
@@ -164,6 +173,8 @@ export class BinderHub extends Chart {
   /** The rendered chart. */
   public readonly helmChart: HelmChart;
 
+  /** What the synth warns about this deployment, one line each. @internal */
+  public readonly warnings: ReadonlyArray<string>;
   /** How the deployment's Secrets reach the cluster. @internal */
   public readonly secretsMode: SecretsMode;
   /** The node folders of this deployment's builder. @internal */
@@ -229,24 +240,28 @@ export class BinderHub extends Chart {
     }
 
     const chart = project?.chart ?? props.chart ?? ChartSource.repository();
+    const policy = props.policy ?? ServicePolicy.public();
+    const values = binderHubValues({
+      tokens: props.tokens,
+      registryValues: registry.chartValues(),
+      builderValues,
+      hubUrlValues: hubUrlChartValues(this.hubUrl, env.chartValues.extraEnv),
+      publicHosts: hosts,
+      auth,
+      githubAccessToken: props.githubAccessToken,
+      gitlabPrivateToken: props.gitlabPrivateToken,
+      chartValues: env.chartValues,
+      secretChartValues: env.secretChartValues,
+      policy: policy.setup(),
+    });
+    this.warnings = policyWarnings(id, policy, values);
     this.helmChart = new HelmChart(this, 'binderhub', {
       chart,
       releaseName,
       namespace,
       kubeVersion: props.kubeVersion,
       helmExecutable: props.helmExecutable,
-      values: binderHubValues({
-        tokens: props.tokens,
-        registryValues: registry.chartValues(),
-        builderValues,
-        hubUrlValues: hubUrlChartValues(this.hubUrl, env.chartValues.extraEnv),
-        publicHosts: hosts,
-        auth,
-        githubAccessToken: props.githubAccessToken,
-        gitlabPrivateToken: props.gitlabPrivateToken,
-        chartValues: env.chartValues,
-        secretChartValues: env.secretChartValues,
-      }),
+      values,
     });
     if (this.helmChart.rendered) {
       // On helm's own output, before the secrets mode replaces its Secrets: an empty or broken render must never reach dist/.
@@ -360,6 +375,20 @@ function checkSecretValuesStayInSecrets(deployment: string, objects: ReadonlyArr
       + 'hold in plain text (the secrets mode keeps only Secret objects out of it): give the value through a Secret of your own (an env '
       + 'variable\'s valueFrom.secretKeyRef) and leave it out of the secrets file');
   }
+}
+
+/**
+ * Fails, naming what is missing, when a public service's final chart values lack what one needs; for a private one,
+ * a warning line instead (none when nothing is missing).
+ */
+function policyWarnings(deployment: string, policy: ServicePolicy, values: Values): string[] {
+  const gaps = policy.gaps(values);
+  if (gaps.length === 0) return [];
+  if (policy.publicService) {
+    throw new ConfigError(`deployment "${deployment}" is a public service (ServicePolicy.public()) with ${gaps.join(', ')}; set those in its policy `
+      + '(and remove chartValues that undo them), or use ServicePolicy.private() for a BinderHub behind login or on a private network');
+  }
+  return [`deployment "${deployment}" (ServicePolicy.private()) would not be safe to open to the public: ${gaps.join(', ')}`];
 }
 
 function checkOptionalToken(deployment: string, prop: string, value: string | undefined): void {
