@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'util';
 import type { IngressPlan } from './adopt-ingress';
 import { AdoptionNote, stringSetting } from './adopt-registry';
 import { getPath, takePath } from './adopt-values';
-import { Auth, AuthUrls } from '../deployment/auth';
+import { Auth, AuthUrls, MAX_SERVERS_PER_USER } from '../deployment/auth';
 import { ConfigError } from '../core/errors';
 import { registerSecrets } from '../core/redact';
 import { IN_CLUSTER_HUB_URL } from '../deployment/public-hosts';
@@ -36,7 +36,6 @@ const CLASS_SETTING = 'jupyterhub.hub.config.JupyterHub.authenticator_class';
 const AUTHENTICATOR = 'jupyterhub.hub.config.Authenticator';
 /** The user role's scopes the auth prop grants: BinderHub's service only, where the guide prints every service's access:services. */
 const USER_SCOPES = ['self', 'access:services!service=binder'];
-const MAX_SERVERS = 100;
 
 /** The provider `authenticator_class` names: its entry point, or its class by module path or by the package's top level. */
 function providerOf(name: unknown): Provider | undefined {
@@ -178,9 +177,9 @@ function servers(values: Values, notes: AdoptionNote[]): { serversPerUser?: numb
     return {};
   }
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) throw new ConfigError(`${setting} must be a whole number in the values files (0 for no limit)`);
-  if (limit === 0 || limit > MAX_SERVERS) {
-    notes.push({ setting, outcome: `${limit === 0 ? 'no limit' : limit}: adopted as ${MAX_SERVERS} servers per user, the most the auth prop allows` });
-    return { serversPerUser: MAX_SERVERS };
+  if (limit === 0 || limit > MAX_SERVERS_PER_USER) {
+    notes.push({ setting, outcome: `${limit === 0 ? 'no limit' : limit}: adopted as ${MAX_SERVERS_PER_USER} servers per user, the most the auth prop allows` });
+    return { serversPerUser: MAX_SERVERS_PER_USER };
   }
   if (limit > 1) return { serversPerUser: limit };
   notes.push({ setting, outcome: '1: adopted as one server per user, which BinderHub launches as the default server, not a named one' });

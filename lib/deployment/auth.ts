@@ -106,7 +106,8 @@ export interface AuthSetup {
 
 /** The binder service's OAuth client id in JupyterHub, as the guide names it. */
 const BINDER_OAUTH_CLIENT_ID = 'service-binderhub';
-const MAX_SERVERS_PER_USER = 100;
+/** The most servers per user the prop allows. */
+export const MAX_SERVERS_PER_USER = 100;
 
 /**
  * Login for a private BinderHub: JupyterHub authenticates users with an OAuth provider, and BinderHub lets only
