@@ -65,6 +65,7 @@ export * from './core/values';
 export * from './core/whole-numbers';
 export { ExternalSecretSpecSecretStoreRefKind } from '../imports/external-secrets.io';
 export * from './adopt/adopt';
+export * from './adopt/adopt-auth';
 export * from './adopt/adopt-builder';
 export * from './adopt/adopt-ingress';
 export * from './adopt/adopt-module';

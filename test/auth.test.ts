@@ -1,6 +1,6 @@
-import { Auth, BinderHubProps, Builder, ChartSource, GitHubAuthOptions, SecretsMode, Tls } from '../lib/internal';
+import { Auth, BinderHubProps, binderHubValues, Builder, ChartSource, GitHubAuthOptions, SecretsMode, Tls } from '../lib/internal';
 import { binderView, describeWithChartConfig, effectiveConfigs, hubView } from './effective-config';
-import { find, secretValue, synthBinderHub, synthManifest } from './helpers';
+import { fakeTokens, find, secretValue, synthBinderHub, synthManifest } from './helpers';
 
 /** A fake client secret: it may appear only inside Secret hub. (Bad inputs: test/bad-inputs.test.ts, groups auth and policy.) */
 const CLIENT_SECRET = 'fake-oauth-client-secret-6d1f0a93c2';
@@ -27,6 +27,19 @@ describe('Auth.setup: where users come back after login', () => {
     expect(values.jupyterhub.hub.services.binder.oauth_redirect_uri).toBe('https://binder.example.org/oauth_callback');
     expect(values.config.BinderHub.hub_url_local).toBe('http://proxy-public/');
     expect(ownedPaths).toContain('config.BinderHub.hub_url_local');
+  });
+
+  test('the authenticator\'s other settings may stay in chartValues; its client and who may log in may not', () => {
+    const withChartValues = (chartValues: object) => binderHubValues({
+      tokens: fakeTokens('auth'), registryValues: {}, builderValues: {}, hubUrlValues: {}, auth: Auth.github(GITHUB).setup(ON_HOSTS),
+      chartValues: { jupyterhub: { hub: { config: { GitHubOAuthenticator: chartValues } } } },
+    }) as any;
+    const section = withChartValues({ enable_auth_state: true, scope: ['read:org'] }).jupyterhub.hub.config.GitHubOAuthenticator;
+    expect(section).toMatchObject({ enable_auth_state: true, scope: ['read:org'], client_id: 'binder-oauth-app', allowed_organizations: ['binder-examples'] });
+    expect(() => withChartValues({ client_id: 'other' })).toThrow('chartValues.jupyterhub.hub.config.GitHubOAuthenticator.client_id is set by the auth prop');
+    // Unset by the prop (GitHub without organisations) is still the prop's: chartValues cannot widen who may log in.
+    const users = Auth.github({ clientId: 'binder-oauth-app', clientSecret: CLIENT_SECRET, allowedUsers: ['octocat'] }).setup(ON_HOSTS);
+    expect(users.ownedPaths).toContain('jupyterhub.hub.config.GitHubOAuthenticator.allowed_organizations');
   });
 
   test('more than one server per user turns on named servers with that limit', () => {

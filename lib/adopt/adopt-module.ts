@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { BinderHub } from '../deployment/binderhub';
 import type { CredentialName, DeploymentSecrets } from '../secrets/secret-store';
 import type { AdoptionPlan } from './adopt';
+import type { AuthPlan } from './adopt-auth';
 import type { TlsPlan } from './adopt-ingress';
 import { ConfigError } from '../core/errors';
 import { formatBytes, MAX_OBJECT_BYTES } from '../core/input-files';
@@ -52,6 +53,10 @@ export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<str
     props.push(`ingress: { ${fields.join(', ')} }`);
   }
   if (plan.hubUrl?.kind === 'fixed') props.push(`hubUrl: ${JSON.stringify(plan.hubUrl.url)}`);
+  if (plan.auth) {
+    used.add('Auth');
+    props.push(`auth: Auth.${plan.auth.factory}(${authArgs(plan.auth)})`);
+  }
   if (plan.credentials.githubAccessToken) props.push('githubAccessToken: secrets.credentials.githubAccessToken');
   if (plan.credentials.gitlabPrivateToken) props.push('gitlabPrivateToken: secrets.credentials.gitlabPrivateToken');
   if (Object.keys(plan.secretChartValues).length > 0) props.push('secretChartValues: secrets.chartValues');
@@ -122,6 +127,12 @@ function registryArgs(plan: AdoptionPlan): string {
   const fields = Object.entries(props).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
   if (passwordProp) fields.push(`${passwordProp}: app.credential(DEPLOYMENT, 'registryPassword')`);
   return fields.length ? `{ ${fields.join(', ')} }` : '';
+}
+
+/** The auth's options as code: the client secret is the credential the app requires (init-secrets knows to ask for it). */
+function authArgs(auth: AuthPlan): string {
+  const fields = Object.entries(auth.options).map(([k, v]) => `${k}: ${literal(v, '    ')}`);
+  return `{ ${[...fields, 'clientSecret: app.credential(DEPLOYMENT, \'oauthClientSecret\')'].join(', ')} }`;
 }
 
 /** The builder's props as code: the resources as the values files wrote them, through containerResources. */

@@ -1,4 +1,5 @@
 import type { AdoptionPlan } from './adopt';
+import { makeAuth } from './adopt-auth';
 import { makeBuilder } from './adopt-builder';
 import { ingressOptions } from './adopt-ingress';
 import { callFactory } from './adopt-registry';
@@ -30,6 +31,7 @@ export function adoptedProps(plan: AdoptionPlan, secrets: AdoptedSecrets, chart?
     builder: makeBuilder(plan.builder),
     ingress: plan.ingress && ingressOptions(plan.ingress),
     hubUrl: plan.hubUrl?.kind === 'fixed' ? plan.hubUrl.url : undefined,
+    auth: plan.auth && makeAuth(plan.auth, credentials.oauthClientSecret ?? ''),
     discoveredHubUrl: plan.hubUrl?.kind === 'discovered' ? plan.hubUrl.url : undefined,
     githubAccessToken: credentials.githubAccessToken,
     gitlabPrivateToken: credentials.gitlabPrivateToken,

@@ -106,7 +106,8 @@ export interface AuthSetup {
 
 /** The binder service's OAuth client id in JupyterHub, as the guide names it. */
 const BINDER_OAUTH_CLIENT_ID = 'service-binderhub';
-const MAX_SERVERS_PER_USER = 100;
+/** The most servers per user the prop allows. */
+export const MAX_SERVERS_PER_USER = 100;
 
 /**
  * Login for a private BinderHub: JupyterHub authenticates users with an OAuth provider, and BinderHub lets only
@@ -217,7 +218,9 @@ export class Auth {
         },
       },
     };
-    return { values, secretValues, ownedPaths: [...AUTH_OWNED_PATHS, ...urls.hostsProp ? [] : ['config.BinderHub.hub_url_local'], `jupyterhub.hub.config.${this.section}`] };
+    // Only its own keys: the authenticator's other settings (enable_auth_state, GitHub's scope) may stay in chartValues.
+    const sectionPaths = [...CLIENT_KEYS, ...PROVIDER_KEYS[this.section]].map(key => `jupyterhub.hub.config.${this.section}.${key}`);
+    return { values, secretValues, ownedPaths: [...AUTH_OWNED_PATHS, ...urls.hostsProp ? [] : ['config.BinderHub.hub_url_local'], ...sectionPaths] };
   }
 
   private binderUrl(urls: AuthUrls): string {
@@ -253,6 +256,16 @@ const AUTH_OWNED_PATHS: readonly string[] = [
   'jupyterhub.hub.config.Authenticator.admin_users',
   'jupyterhub.hub.config.Authenticator.allow_all',
 ];
+
+/** The keys of the authenticator's section that the auth prop sets whatever the provider. */
+const CLIENT_KEYS = ['client_id', 'client_secret', 'oauth_callback_url'];
+
+/** Each provider's keys that the auth prop sets, or leaves unset on purpose (who may log in, the default instance). */
+const PROVIDER_KEYS: Readonly<Record<string, readonly string[]>> = {
+  GitHubOAuthenticator: ['allowed_organizations'],
+  GitLabOAuthenticator: ['allowed_gitlab_groups', 'gitlab_url'],
+  GenericOAuthenticator: ['authorize_url', 'token_url', 'userdata_url', 'username_claim', 'scope'],
+};
 
 /** `{ [setting]: [...names] }` for a non-empty list of names, checked; nothing for none. */
 function listSetting(setting: string, option: string, names: readonly string[] | undefined): Values {
