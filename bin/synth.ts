@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  completeInterruptedPublish, DEFAULT_TARGETS, foreignCiphertextProblem, helpOnly, loadProjectApp, placeholderWarnings, publishedFolderProblems, publishManifests,
+  completeInterruptedPublish, DEFAULT_TARGETS, foreignCiphertextProblem, helpOnly, loadProjectApp, synthWarnings, publishedFolderProblems, publishManifests,
   runMain, synthesizeApp, SYNTH_USAGE,
 } from '../lib/internal';
 
@@ -37,7 +37,7 @@ runMain(async () => {
       console.log(`left out ${hook.kind}/${hook.name} of ${deployment.node.id} (helm.sh/hook: ${hook.hook}): ${hook.reason}`);
     }
   }
-  for (const warning of placeholderWarnings(synthesized)) console.warn(warning);
+  for (const warning of synthWarnings(synthesized)) console.warn(warning);
   // What the publish leaves to the operator: a journal planted where git carries it (never run).
   for (const problem of publishedFolderProblems(DEFAULT_TARGETS)) console.warn(`warning: ${problem}`);
 });

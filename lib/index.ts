@@ -5,7 +5,11 @@
  */
 export { BinderHubApp, DeploymentsDefinition } from './app/binderhub-app';
 export { DeploymentsScope } from './app/deployments-scope';
+export { Auth, GenericOAuthOptions, GitHubAuthOptions, GitLabAuthOptions, LoginOptions } from './deployment/auth';
 export { BinderHub, BinderHubProps } from './deployment/binderhub';
+export {
+  BuildLimits, CullingOptions, NetworkOptions, QuotaOptions, ServicePolicy, ServicePolicyOptions, UserServerLimits,
+} from './deployment/service-policy';
 export { Builder, BuilderCommonProps, DindBuilderProps, HostBuilderProps, PinkBuilderProps } from './deployment/builder';
 export { DEFAULT_DIND_IMAGE, DindDaemonSet, DindDaemonSetProps } from './deployment/dind';
 export { GatewayOptions, GatewayParent } from './deployment/gateway';

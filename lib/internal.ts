@@ -1,5 +1,6 @@
 /** Everything lib/ has, for this project's commands and tests; the package's public API is index.ts. */
 export * from './cluster/address';
+export * from './deployment/auth';
 export * from './deployment/binderhub';
 export * from './deployment/binderhub-values';
 export * from './deployment/builder';
@@ -65,6 +66,7 @@ export * from './core/values';
 export * from './core/whole-numbers';
 export { ExternalSecretSpecSecretStoreRefKind } from '../imports/external-secrets.io';
 export * from './adopt/adopt';
+export * from './adopt/adopt-auth';
 export * from './adopt/adopt-builder';
 export * from './adopt/adopt-ingress';
 export * from './adopt/adopt-module';
@@ -96,3 +98,4 @@ export * from './app/load-app';
 export * from './app/project-app';
 export * from './cli/scaffold';
 export * from './deployment/secret-chart-values';
+export * from './deployment/service-policy';

@@ -296,8 +296,11 @@ describe('a module adopt wrote, added to main.ts, goes through the commands', ()
     // The example's prod still has init-secrets' placeholder for its registry password; the adopted deployment has its own.
     const prodPlaceholder = 'warning: secrets/prod.json credentials.registryPassword is still the placeholder that npm run init-secrets wrote: '
       + 'put the real value there before you apply prod\'s manifests\n';
+    // The adopted deployment keeps the 2019 files' resources (ServicePolicy.private()), which a public BinderHub would not.
+    const privatePolicy = 'warning: deployment "legacy" (ServicePolicy.private()) would not be safe to open to the public: no launch quota '
+      + '(quotas.total or quotas.perRepository), no memory limit for user servers (users.memoryLimit), no memory limit for builds (builds.memoryLimit)\n';
     const synth = runCommand('synth', cwd);
-    expect(synth.stderr).toBe(prodPlaceholder);
+    expect(synth.stderr).toBe(prodPlaceholder + privatePolicy);
     expect(synth.stdout).toBe(['dist-secrets/legacy-secrets.k8s.yaml', 'dist/legacy.k8s.yaml', 'dist/prod.k8s.yaml', 'dist-secrets/staging-secrets.k8s.yaml',
       'dist/staging.k8s.yaml'].map(file => `wrote ${file}\n`).join(''));
     expect(synth.status).toBe(0);

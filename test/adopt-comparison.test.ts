@@ -227,3 +227,18 @@ test('with auth and the ingress prop, the binder pod\'s JUPYTERHUB_API_URL follo
   expect(withIngress.onPurpose.map(g => g.reason)).toEqual(['the ingress prop points BinderHub at its hub inside the cluster (config.BinderHub.hub_url_local)']);
   expect(compareAdoption(helm, ours, CONTEXT).review.map(d => d.type === 'field' && d.field.path)).toEqual([path]);
 });
+
+test('with the auth prop, the user role\'s narrowed scope and the culler\'s removal of named servers are on purpose; without it they are to review', () => {
+  const hubSecret = (values: string): ManifestObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hub', namespace: 'x' }, data: { 'values.yaml': b64(values) } });
+  const helm = [hubSecret('hub:\n  loadRoles:\n    user:\n      scopes: [self, "access:services"]\ncull:\n  users: false\n')];
+  const ours = { objects: [], secrets: [hubSecret('hub:\n  loadRoles:\n    user:\n      scopes: [self, "access:services!service=binder"]\ncull:\n  users: false\n  removeNamedServers: true\n')] };
+  const withAuth = compareAdoption(helm, ours, { ...CONTEXT, auth: { namedServers: true } });
+  expect(withAuth.review).toEqual([]);
+  expect(withAuth.onPurpose.map(g => g.reason)).toEqual([
+    'the auth prop grants the user role access:services!service=binder: logged-in users reach BinderHub\'s service only, not every service',
+    'with named servers the auth prop has the culler remove idle ones (--remove-named-servers): each launch is a server of its own',
+  ]);
+  const paths = (context: ComparisonContext) => compareAdoption(helm, ours, context).review.map(d => d.type === 'setting' && d.setting.path);
+  expect(paths({ ...CONTEXT, auth: { namedServers: false } })).toEqual(['cull.removeNamedServers']);
+  expect(paths(CONTEXT)).toEqual(['hub.loadRoles.user.scopes[1]', 'cull.removeNamedServers']);
+});

@@ -22,7 +22,7 @@ function chartValuesOf(text: string): unknown {
   const { outputText, diagnostics } = ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 }, reportDiagnostics: true });
   expect(diagnostics?.map(d => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
   const factories = new Proxy({}, { get: () => (props: unknown) => props });
-  const stub = { BinderHub: class { constructor(_scope: unknown, _id: string, public readonly props: any) {} }, Builder: factories, Registry: factories };
+  const stub = { BinderHub: class { constructor(_scope: unknown, _id: string, public readonly props: any) {} }, Builder: factories, Registry: factories, ServicePolicy: factories };
   const module = { exports: {} as any };
   new Function('require', 'module', 'exports', outputText)(() => stub, module, module.exports);
   return module.exports.defineDeployment({ secrets: () => ({ tokens: {}, credentials: {} }), credential: () => '' }).props.chartValues;

@@ -68,6 +68,11 @@ const CONFIGS: RealConfig[] = [
     name: 'guide-auth',
     files: dir => [...guideFiles('dockerhub', dir), fixture('guide-https/config.yaml'), real('guide-auth/config.yaml')],
   },
+  {
+    // The same with who may log in filled in (ours): the settings become the auth prop.
+    name: 'guide-auth-github',
+    files: dir => [...guideFiles('dockerhub', dir), fixture('guide-https/config.yaml'), real('guide-auth/config.yaml'), fixture('guide-auth-organization.yaml')],
+  },
 ];
 
 /** A difference as the table names it. */
@@ -119,6 +124,15 @@ describeWithRealChart('real configurations adopted on the first try', chart => {
     const same = new BinderHub(app, name, adoptedProps(plan, new SecretStore(path.join(dir, 'secrets')).load(name), ChartSource.local(chart)));
     expect([...same.toJson(), ...app.charts.filter(c => c !== same).flatMap(c => c.toJson())]).toEqual([...ours.objects, ...ours.secrets]);
   }, 60_000);
+
+  test('the guide\'s login with who may log in is Auth.github, its client secret the credential oauthClientSecret; without, it stays in chartValues', () => {
+    const text = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
+    expect(text('guide-auth-github.ts')).toContain('auth: Auth.github({ clientId: "fake-adopt-oauth-client-id", allowedOrganizations: [');
+    expect(text('guide-auth-github.ts')).not.toContain('chartValues');
+    expect(JSON.parse(text('secrets/guide-auth-github.json')).credentials.oauthClientSecret).toBe('fake-adopt-oauth-client-secret-4409');
+    expect(text('guide-auth.ts')).not.toContain('auth: Auth.');
+    expect(text('guide-auth.ts')).toContain('jupyterhub.hub.config.Authenticator: no allowed_users, admin_users, allowed_organizations or allow_all');
+  });
 
   test('the written modules type-check against the library\'s public API', () => {
     expect(modules).toHaveLength(CONFIGS.length);

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, DindDaemonSet, GatewayOptions, HubUrlRecords, Registry, requiredCredential, SecretsMode, SecretStore, Tls,
+  Auth, BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, DindDaemonSet, GatewayOptions, HubUrlRecords, Registry, requiredCredential, SecretsMode, SecretStore, ServicePolicy, Tls,
 } from '../lib/internal';
 import { fakeTokens, fakeTokenValues, FIXTURE_CHART, TEST_REGISTRY } from './helpers';
 import { fakePrivateKeyPem, GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs';
@@ -20,7 +20,7 @@ const CHART_VALUES_TOKEN = 'chartvalues-fake-secret-Wd93';
 const BROKEN_JSON_TOKEN = 'ghp_doNotEchoThisValue123';
 /** A password written into URLs. */
 const URL_PASSWORD = 'UrlPw-Hunter2-Kx7';
-const SECRETS = [PASSWORD, 'test-registry-password', GCR_KEY, JSON.parse(GCR_KEY).private_key, GITHUB_TOKEN, CHART_VALUES_TOKEN, BROKEN_JSON_TOKEN, URL_PASSWORD,
+const SECRETS = [PASSWORD, 'test-registry-password', GCR_KEY, JSON.parse(GCR_KEY).private_key, GITHUB_TOKEN, CHART_VALUES_TOKEN, BROKEN_JSON_TOKEN, URL_PASSWORD, 'bad-inputs-fake-oauth-secret-Qz81',
   ...Object.values(fakeTokenValues('x')), ...Object.values(fakeTokenValues('a')), ...Object.values(fakeTokenValues('b'))];
 
 /** One bad input. */
@@ -669,19 +669,100 @@ const secretsFiles: Case[] = [
   { name: 'a secrets file without tokens', prepare: secretsFile(c => ({ credentials: c.credentials })), act: deployFromFile,
     message: /^\S*secrets\/x\.json: "tokens" must be an object with proxySecretToken, .*; run `npm run init-secrets -- --force` to write a fresh set$/ },
   { name: '"credentials" that are a token, not an object of them', prepare: secretsFile(c => ({ ...c, credentials: GITHUB_TOKEN })), act: deployFromFile,
-    message: /^\S*secrets\/x\.json: "credentials" must be an object with any of githubAccessToken, gitlabPrivateToken, registryPassword$/ },
+    message: /^\S*secrets\/x\.json: "credentials" must be an object with any of githubAccessToken, gitlabPrivateToken, registryPassword, oauthClientSecret$/ },
   { name: '"credentials" that are a list', prepare: secretsFile(c => ({ ...c, credentials: [{ registryPassword: PASSWORD }] })), act: deployFromFile,
-    message: /^\S*secrets\/x\.json: "credentials" must be an object with any of githubAccessToken, gitlabPrivateToken, registryPassword$/ },
+    message: /^\S*secrets\/x\.json: "credentials" must be an object with any of githubAccessToken, gitlabPrivateToken, registryPassword, oauthClientSecret$/ },
   { name: 'a credential that is not a string', prepare: secretsFile(c => ({ ...c, credentials: { registryPassword: 42 } })), act: deployFromFile,
     message: /^\S*secrets\/x\.json: credential "registryPassword" must be a non-empty string$/ },
   { name: 'an unknown credential name: counted, its likely meaning named', prepare: secretsFile(c => ({ ...c, credentials: { githubAcessToken: GITHUB_TOKEN } })), act: deployFromFile,
-    message: /^\S*secrets\/x\.json: 1 credential name\(s\) other than githubAccessToken, gitlabPrivateToken, registryPassword \(did you mean "githubAccessToken"\?\); fix the spelling \(names we do not expect are not shown: one could be a secret\)$/ },
+    message: /^\S*secrets\/x\.json: 1 credential name\(s\) other than githubAccessToken, gitlabPrivateToken, registryPassword, oauthClientSecret \(did you mean "githubAccessToken"\?\); fix the spelling \(names we do not expect are not shown: one could be a secret\)$/ },
   { name: 'a credential name that is a token (pasted as a key): not quoted', prepare: secretsFile(c => ({ ...c, credentials: { [PASSWORD]: PASSWORD } })), act: deployFromFile,
-    message: /^\S*secrets\/x\.json: 1 credential name\(s\) other than githubAccessToken, gitlabPrivateToken, registryPassword; fix the spelling/ },
+    message: /^\S*secrets\/x\.json: 1 credential name\(s\) other than githubAccessToken, gitlabPrivateToken, registryPassword, oauthClientSecret; fix the spelling/ },
   { name: 'an empty credential', prepare: secretsFile(c => ({ ...c, credentials: { registryPassword: '' } })), act: deployFromFile,
     message: /secrets\/x\.json: credential "registryPassword" must be a non-empty string/ },
   { name: 'a missing credential that the deployment needs', prepare: secretsFile(), act: deployFromFile,
     message: /secrets\/x\.json has no credentials\.registryPassword, which this deployment needs; add it to the file's "credentials"/ },
+];
+
+// Login: what cannot log anyone in, or could not send users back.
+
+const CLIENT_SECRET = 'bad-inputs-fake-oauth-secret-Qz81';
+const GITHUB_LOGIN = { clientId: 'binder-oauth-app', clientSecret: CLIENT_SECRET, allowedOrganizations: ['binder-examples'] };
+const OAUTH2_LOGIN = { ...GITHUB_LOGIN, authorizeUrl: 'https://login.example.org/authorize', tokenUrl: 'https://login.example.org/token', userdataUrl: 'https://login.example.org/userinfo' };
+const auth: Case[] = [
+  { name: 'an empty OAuth client id', act: () => Auth.github({ ...GITHUB_LOGIN, clientId: ' ' }),
+    message: /^auth clientId is empty; give the OAuth application's client id$/ },
+  { name: 'an empty OAuth client secret', act: () => Auth.github({ ...GITHUB_LOGIN, clientSecret: '' }),
+    message: /^auth clientSecret is empty; give app\.credential\(<deployment>, 'oauthClientSecret'\)/ },
+  { name: 'a login that lets nobody in', act: () => Auth.github({ clientId: 'id', clientSecret: CLIENT_SECRET }),
+    message: /^auth lets nobody log in \(the authenticator admits only the users it is told to\); give allowedUsers, allowedOrganizations, adminUsers, or allowAllUsers: true$/ },
+  { name: 'a GitLab login with an empty group list', act: () => Auth.gitlab({ clientId: 'id', clientSecret: CLIENT_SECRET, allowedGroups: [] }),
+    message: /^auth lets nobody log in .*give allowedUsers, allowedGroups, adminUsers, or allowAllUsers: true$/ },
+  { name: 'a user name with spaces around it', act: () => Auth.github({ ...GITHUB_LOGIN, allowedUsers: [' octocat'] }),
+    message: /^auth allowedUsers\[0\] must be a name without surrounding spaces$/ },
+  { name: 'zero servers per user', act: () => Auth.github({ ...GITHUB_LOGIN, serversPerUser: 0 }),
+    message: /^auth serversPerUser 0 must be a whole number from 1 to 100$/ },
+  { name: 'a fractional server count', act: () => Auth.github({ ...GITHUB_LOGIN, serversPerUser: 2.5 }),
+    message: /^auth serversPerUser 2\.5 must be a whole number from 1 to 100$/ },
+  { name: 'a GitLab over plain http', act: () => Auth.gitlab({ ...GITHUB_LOGIN, gitlabUrl: 'http://gitlab.example.org' }),
+    message: /^auth gitlabUrl must be an https URL: the login flow sends codes and tokens through it$/ },
+  { name: 'an OAuth2 token URL that is no URL', act: () => Auth.oauth2({ ...OAUTH2_LOGIN, tokenUrl: 'token' }),
+    message: /^auth tokenUrl is not a URL; give one such as https:\/\/login\.example\.org\/\.\.\.$/ },
+  { name: 'credentials in an OAuth2 endpoint', act: () => Auth.oauth2({ ...OAUTH2_LOGIN, authorizeUrl: 'https://u:p@login.example.org/authorize' }),
+    message: /^auth authorizeUrl must have no credentials in it$/ },
+  { name: 'login with a discovered hub URL', act: app => deploy(app, { auth: Auth.github(GITHUB_LOGIN) }),
+    message: /^auth needs JupyterHub's public URL at synth, where the provider returns users after login: give the deployment an ingress or gateway with hosts, or a hubUrl \(https:\/\/<hub host>\/\)$/ },
+  { name: 'login with a fixed hub URL but no binder URL', act: app => deploy(app, { hubUrl: 'https://hub.example.org', auth: Auth.github(GITHUB_LOGIN) }),
+    message: /^auth needs BinderHub's public URL, .*or auth binderUrl \(https:\/\/<binder host>\/\)$/ },
+  { name: "a binder URL beside the ingress's hosts", act: app => deploy(app, { ingress: { ...hosts, binderTls: cm(), hubTls: cm() }, auth: Auth.github({ ...GITHUB_LOGIN, binderUrl: 'https://b.example.org' }) }),
+    message: /^auth binderUrl is set, but the ingress prop's binderHost gives BinderHub's URL; remove binderUrl$/ },
+  { name: 'login on an ingress without TLS', act: app => deploy(app, { ingress: hosts, auth: Auth.github(GITHUB_LOGIN) }),
+    message: /^auth needs https where users return after login, but the ingress prop's hubHost gives http:\/\/hub\.example\.org: give the ingress or gateway TLS \(binderTls and hubTls, or an HTTPS listener\), or an https URL$/ },
+  { name: 'a plain-http binder URL', act: app => deploy(app, { hubUrl: 'https://hub.example.org', auth: Auth.github({ ...GITHUB_LOGIN, binderUrl: 'http://binder.example.org' }) }),
+    message: /^auth binderUrl must be an https URL/ },
+  { name: 'chartValues setting what the auth prop sets', act: app => deploy(app, { ingress: { ...hosts, binderTls: cm(), hubTls: cm() }, auth: Auth.github(GITHUB_LOGIN), chartValues: { jupyterhub: { hub: { redirectToServer: true } } } }),
+    message: /^chartValues\.jupyterhub\.hub\.redirectToServer is set by the auth prop; remove it from chartValues$/ },
+];
+
+// Service policy: resources, quotas, culling and network as BinderHub and JupyterHub read them.
+
+const policy: Case[] = [
+  { name: 'a user memory limit below its guarantee', act: app => deploy(app, { policy: ServicePolicy.public({ users: { memoryGuarantee: '2G', memoryLimit: '1G' } }) }),
+    message: /^policy users\.memoryGuarantee 2G is above users\.memoryLimit 1G; a guarantee or request cannot exceed its limit$/ },
+  { name: 'a build memory request above its limit', act: app => deploy(app, { policy: ServicePolicy.public({ builds: { memoryRequest: '3G', memoryLimit: '2G' } }) }),
+    message: /^policy builds\.memoryRequest 3G is above builds\.memoryLimit 2G/ },
+  { name: 'a CPU guarantee above its limit', act: app => deploy(app, { policy: ServicePolicy.public({ users: { cpuGuarantee: 2, cpuLimit: 1 } }) }),
+    message: /^policy users\.cpuGuarantee 2 is above users\.cpuLimit 1/ },
+  { name: 'a Kubernetes memory quantity BinderHub cannot read', act: app => deploy(app, { policy: ServicePolicy.public({ users: { memoryLimit: '2Gi' } }) }),
+    message: /^policy users\.memoryLimit "2Gi" is no memory size as BinderHub and JupyterHub read one; give a number with K, M, G or T \(powers of 1024\), such as 2G$/ },
+  { name: 'a build memory limit of nothing', act: app => deploy(app, { policy: ServicePolicy.public({ builds: { memoryLimit: '0G' } }) }),
+    message: /^policy builds\.memoryLimit "0G" is no memory size/ },
+  { name: 'a CPU limit of 0', act: app => deploy(app, { policy: ServicePolicy.public({ users: { cpuLimit: 0 } }) }),
+    message: /^policy users\.cpuLimit 0 must be a number of CPU cores above 0, such as 0\.5$/ },
+  { name: 'a per-repository quota of 0', act: app => deploy(app, { policy: ServicePolicy.public({ quotas: { perRepository: 0 } }) }),
+    message: /^policy quotas\.perRepository 0 must be a whole number of at least 1 \(leave it out for no quota; 0 would refuse every launch\)$/ },
+  { name: 'a fractional total quota', act: app => deploy(app, { policy: ServicePolicy.public({ quotas: { total: 2.5 } }) }),
+    message: /^policy quotas\.total 2\.5 must be a whole number of at least 1/ },
+  { name: 'a higher quota for no repository', act: app => deploy(app, { policy: ServicePolicy.public({ quotas: { perRepositoryHigher: 200 } }) }),
+    message: /^policy quotas\.perRepositoryHigher applies to no repository; give quotas\.highQuotaRepositories too$/ },
+  { name: 'a culling timeout of 0', act: app => deploy(app, { policy: ServicePolicy.public({ culling: { timeoutSeconds: 0 } }) }),
+    message: /^policy culling\.timeoutSeconds 0 must be a whole number of at least 1$/ },
+  { name: 'a banned pattern with an unclosed bracket', act: app => deploy(app, { policy: ServicePolicy.public({ quotas: { bannedRepositories: ['^spam/[a-'] } }) }),
+    message: /^policy quotas\.bannedRepositories\[0\] is no Python regular expression \(such as \^someorg\/somerepo\.\*\); check its brackets and escapes$/ },
+  { name: 'a banned pattern with an escape Python does not know', act: app => deploy(app, { policy: ServicePolicy.public({ quotas: { bannedRepositories: ['^spam\\q'] } }) }),
+    message: /^policy quotas\.bannedRepositories\[0\] is no Python regular expression/ },
+  { name: 'an empty high-quota pattern', act: app => deploy(app, { policy: ServicePolicy.public({ quotas: { highQuotaRepositories: [''], perRepositoryHigher: 2 } }) }),
+    message: /^policy quotas\.highQuotaRepositories\[0\] is no Python regular expression/ },
+  { name: 'an allowed range that is no CIDR', act: app => deploy(app, { policy: ServicePolicy.public({ network: { allowedRanges: ['10.20.0.0'] } }) }),
+    message: /^policy network\.allowedRanges\[0\] "10\.20\.0\.0" is no CIDR; give an address range such as 10\.20\.0\.0\/16$/ },
+  { name: 'an IPv4 prefix over 32', act: app => deploy(app, { policy: ServicePolicy.public({ network: { allowedRanges: ['10.0.0.0/33'] } }) }),
+    message: /^policy network\.allowedRanges\[0\] "10\.0\.0\.0\/33" is no CIDR/ },
+  { name: 'an octet over 255', act: app => deploy(app, { policy: ServicePolicy.public({ network: { allowedRanges: ['10.300.0.0/16'] } }) }),
+    message: /^policy network\.allowedRanges\[0\] "10\.300\.0\.0\/16" is no CIDR/ },
+  { name: 'a public service whose chartValues turn culling off', act: app => deploy(app, { chartValues: { jupyterhub: { cull: { enabled: false } } } }),
+    message: /^deployment "x" is a public service \(ServicePolicy\.public\(\)\) with no culling of idle user servers \(culling\); set those in its policy \(and remove chartValues that undo them\), or use ServicePolicy\.private\(\) for a BinderHub behind login or on a private network$/ },
+  { name: 'a policy setting also in chartValues', act: app => deploy(app, { policy: ServicePolicy.public({ quotas: { perRepository: 50 } }), chartValues: { config: { BinderHub: { per_repo_quota: 10 } } } }),
+    message: /^chartValues\.config\.BinderHub\.per_repo_quota is set by the policy prop; remove it from chartValues$/ },
 ];
 
 const groups: Array<[string, Case[]]> = [
@@ -690,6 +771,8 @@ const groups: Array<[string, Case[]]> = [
   ['two deployments of one app', twoDeployments],
   ['ingress', ingress],
   ['gateway', gateway],
+  ['auth', auth],
+  ['policy', policy],
   ['hub URL', hubUrl],
   ['tokens', tokens],
   ['chartValues', chartValues],

@@ -49,7 +49,7 @@ describe('chartValues may not set what a typed prop or the secrets file owns', (
 });
 
 describe('the public hosts prop', () => {
-  const publicHosts = { prop: 'gateway' as const, values: { service: { type: 'ClusterIP' } }, ownedPaths: ['service.type'], hubUrl: 'https://hub.example.org/' };
+  const publicHosts = { prop: 'gateway' as const, values: { service: { type: 'ClusterIP' } }, ownedPaths: ['service.type'], hubUrl: 'https://hub.example.org/', binderUrl: 'https://binder.example.org/' };
   const input = { tokens: fakeTokens('values'), registryValues: {}, builderValues: {}, hubUrlValues: {}, publicHosts };
 
   test('owns its settings: chartValues setting one is refused, naming the prop', () => {

@@ -172,7 +172,7 @@ describe('Builder.pink and Builder.host', () => {
     const objects = synthBinderHub({ builder: Builder.host() }, 'h');
     expect(daemonSets(objects).map(d => d.metadata.name)).toEqual(['h-image-cleaner']);
     expect(hostPaths(find(objects, 'DaemonSet', 'h-image-cleaner')).map((h: any) => h.path)).toEqual(['/var/lib/docker', '/var/run']);
-    expect(binderValues(objects).config.KubernetesBuildExecutor).toEqual({});
+    expect(binderValues(objects).config.KubernetesBuildExecutor).not.toHaveProperty('docker_host');
     expect(daemonSets(objects)).toMatchSnapshot();
   });
 

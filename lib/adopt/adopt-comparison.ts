@@ -28,6 +28,8 @@ export interface ComparisonContext {
   readonly registry: RegistryFactory;
   /** Whether the adopted deployment has the ingress prop. */
   readonly ingress: boolean;
+  /** The adopted auth prop, and whether it launches into named servers (more than one server per user). */
+  readonly auth?: { readonly namedServers: boolean };
   /** The tokens adopt generated: the values files lack them, so helm mints its own at every render. */
   readonly generatedTokens: ReadonlyArray<keyof BinderHubTokenValues>;
 }
@@ -154,6 +156,19 @@ const ON_PURPOSE: ReadonlyArray<Rule> = [
       || isSecretEnvReference(field(d), `${c.release}-${EXTRA_ENV_SECRET_SUFFIX}`)
       // Secret hub keeps a copy of the jupyterhub chart's values, its env settings with the references too.
       || [setting(d, 'hub')].some(s => s && ['hub.extraEnv', 'proxy.chp.extraEnv', 'proxy.traefik.extraEnv'].some(env => within(s.path, env))),
+  },
+  {
+    reason: () => 'the auth prop writes hub.config.JupyterHub.redirect_to_server as the chart\'s own hub.redirectToServer, the same JupyterHub setting',
+    matches: (d, c) => c.auth !== undefined && [setting(d, 'hub')].some(s => s && (s.path === 'hub.config.JupyterHub.redirect_to_server' && s.change === 'removed'
+      || s.path === 'hub.redirectToServer' && s.change === 'added')),
+  },
+  {
+    reason: () => 'the auth prop grants the user role access:services!service=binder: logged-in users reach BinderHub\'s service only, not every service',
+    matches: (d, c) => c.auth !== undefined && [setting(d, 'hub')].some(s => s && within(s.path, 'hub.loadRoles.user.scopes')),
+  },
+  {
+    reason: () => 'with named servers the auth prop has the culler remove idle ones (--remove-named-servers): each launch is a server of its own',
+    matches: (d, c) => c.auth?.namedServers === true && [setting(d, 'hub')].some(s => s && s.path === 'cull.removeNamedServers'),
   },
   {
     reason: () => 'a checksum the chart keeps of other settings: it follows the differences above',

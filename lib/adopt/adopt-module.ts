@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { BinderHub } from '../deployment/binderhub';
 import type { CredentialName, DeploymentSecrets } from '../secrets/secret-store';
 import type { AdoptionPlan } from './adopt';
+import type { AuthPlan } from './adopt-auth';
 import type { TlsPlan } from './adopt-ingress';
 import { ConfigError } from '../core/errors';
 import { formatBytes, MAX_OBJECT_BYTES } from '../core/input-files';
@@ -40,7 +41,7 @@ export function isAdoptedModuleText(text: string): boolean {
  * A module over 1 MiB is refused: the chart keeps the values in Secrets, which hold no more.
  */
 export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<string>, modulePath: string): string {
-  const used = new Set(['BinderHub', 'Builder', 'DeploymentsScope', 'Registry']);
+  const used = new Set(['BinderHub', 'Builder', 'DeploymentsScope', 'Registry', 'ServicePolicy']);
   const location = [...(plan.releaseName ? [`releaseName: ${JSON.stringify(plan.releaseName)}`] : []), ...(plan.namespace ? [`namespace: ${JSON.stringify(plan.namespace)}`] : [])];
   const props: string[] = [...location, 'tokens: secrets.tokens'];
   props.push(`registry: Registry.${plan.registry.factory}(${registryArgs(plan)})`);
@@ -52,9 +53,15 @@ export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<str
     props.push(`ingress: { ${fields.join(', ')} }`);
   }
   if (plan.hubUrl?.kind === 'fixed') props.push(`hubUrl: ${JSON.stringify(plan.hubUrl.url)}`);
+  if (plan.auth) {
+    used.add('Auth');
+    props.push(`auth: Auth.${plan.auth.factory}(${authArgs(plan.auth)})`);
+  }
   if (plan.credentials.githubAccessToken) props.push('githubAccessToken: secrets.credentials.githubAccessToken');
   if (plan.credentials.gitlabPrivateToken) props.push('gitlabPrivateToken: secrets.credentials.gitlabPrivateToken');
   if (Object.keys(plan.secretChartValues).length > 0) props.push('secretChartValues: secrets.chartValues');
+  // What the release runs with, unchanged: a public policy would add limits, quotas and culling the files may lack.
+  props.push('policy: ServicePolicy.private()');
   if (Object.keys(plan.chartValues).length > 0) props.push(`chartValues: ${literal(plan.chartValues)}`);
   const notes = plan.notes.length === 0 ? [' * Every setting was carried over.']
     : [' * Settings replaced or not carried over, and what became of them:', ...plan.notes.map(n => ` * - ${comment(n.setting)}: ${comment(n.outcome)}`)];
@@ -63,6 +70,8 @@ export function adoptedModuleText(plan: AdoptionPlan, sources: ReadonlyArray<str
     ` * Deployment "${plan.name}"${ADOPTED_BY}${sources.map(comment).join(', ')}.`,
     ` * Its tokens and credentials are read from secrets/${plan.name}.json at synth; this file holds no secret.`,
     ` * Add it to the app: ${comment(mainTsLines(plan.name, modulePath))}.`,
+    ' * Its resources, culling and quotas are the values files\' own (ServicePolicy.private(): the synth warns about what a BinderHub',
+    ' * open to the public would need); ServicePolicy.public() adds safe values for those (docs/deployments.md#running-a-public-binderhub).',
     ' *',
     ...notes,
     ' */',
@@ -118,6 +127,12 @@ function registryArgs(plan: AdoptionPlan): string {
   const fields = Object.entries(props).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
   if (passwordProp) fields.push(`${passwordProp}: app.credential(DEPLOYMENT, 'registryPassword')`);
   return fields.length ? `{ ${fields.join(', ')} }` : '';
+}
+
+/** The auth's options as code: the client secret is the credential the app requires (init-secrets knows to ask for it). */
+function authArgs(auth: AuthPlan): string {
+  const fields = Object.entries(auth.options).map(([k, v]) => `${k}: ${literal(v, '    ')}`);
+  return `{ ${[...fields, 'clientSecret: app.credential(DEPLOYMENT, \'oauthClientSecret\')'].join(', ')} }`;
 }
 
 /** The builder's props as code: the resources as the values files wrote them, through containerResources. */

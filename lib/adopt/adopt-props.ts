@@ -1,10 +1,12 @@
 import type { AdoptionPlan } from './adopt';
+import { makeAuth } from './adopt-auth';
 import { makeBuilder } from './adopt-builder';
 import { ingressOptions } from './adopt-ingress';
 import { callFactory } from './adopt-registry';
 import type { BinderHubProps } from '../deployment/binderhub';
 import type { ChartSource } from '../chart/chart-source';
 import type { DeploymentCredentials } from '../secrets/secret-store';
+import { ServicePolicy } from '../deployment/service-policy';
 import type { BinderHubTokens } from '../secrets/tokens';
 
 /** The secrets an adopted deployment reads: what its secrets file holds. */
@@ -29,9 +31,11 @@ export function adoptedProps(plan: AdoptionPlan, secrets: AdoptedSecrets, chart?
     builder: makeBuilder(plan.builder),
     ingress: plan.ingress && ingressOptions(plan.ingress),
     hubUrl: plan.hubUrl?.kind === 'fixed' ? plan.hubUrl.url : undefined,
+    auth: plan.auth && makeAuth(plan.auth, credentials.oauthClientSecret ?? ''),
     discoveredHubUrl: plan.hubUrl?.kind === 'discovered' ? plan.hubUrl.url : undefined,
     githubAccessToken: credentials.githubAccessToken,
     gitlabPrivateToken: credentials.gitlabPrivateToken,
+    policy: ServicePolicy.private(),
     chartValues: Object.keys(plan.chartValues).length > 0 ? plan.chartValues : undefined,
     secretChartValues: Object.keys(plan.secretChartValues).length > 0 ? plan.secretChartValues : undefined,
   };

@@ -64,6 +64,7 @@ export function renderAdoptionComparison(inputs: AdoptionRenderInputs): Adoption
   const context = {
     release: releaseName, namespace, builder: inputs.plan.builder.factory, registry: inputs.plan.registry.factory,
     ingress: inputs.plan.ingress !== undefined, generatedTokens: inputs.generatedTokens,
+    auth: inputs.plan.auth && { namedServers: (inputs.plan.auth.options.serversPerUser ?? 1) as number > 1 },
   };
   return { comparison: compareAdoption(parseHelmOutput(output), ours, context), rendered };
 }

@@ -1,3 +1,4 @@
+import { AuthPlan, planAuth } from './adopt-auth';
 import { planBuilder, BuilderPlan } from './adopt-builder';
 import { ingressOptions, IngressPlan, planIngress } from './adopt-ingress';
 import { AdoptionNote, callFactory, planRegistry, RegistryPlan, stringSetting } from './adopt-registry';
@@ -51,6 +52,8 @@ export interface AdoptionPlan {
   readonly registry: RegistryPlan;
   readonly builder: BuilderPlan;
   readonly ingress?: IngressPlan;
+  /** The auth prop, its client secret in `credentials.oauthClientSecret`. */
+  readonly auth?: AuthPlan;
   /** A hand-set hub URL: `fixed` (an https DNS name: the hubUrl prop) or `discovered` (recorded in hub-urls/). */
   readonly hubUrl?: { readonly url: string; readonly kind: 'fixed' | 'discovered' };
   /** The values no prop took, for `chartValues`. */
@@ -85,6 +88,8 @@ export function planAdoption(name: string, merged: Values, location: ReleaseLoca
   }
   const ingress = planIngress(values, notes, releaseName);
   const hubUrl = takeHubUrl(values, ingress, notes);
+  // Before the secret-named leaves are taken: the client secret becomes the credential oauthClientSecret.
+  const auth = planAuth(values, notes, { ingress, hubUrl: hubUrl?.kind === 'fixed' ? hubUrl.url : undefined }, credentials);
   dropLeftovers(values, notes);
   const secretChartValues = takeSecretValues(values, fromSecretFiles, notes);
   // Named as the values files name them, before binderHubValues would name them as chartValues.
@@ -97,7 +102,7 @@ export function planAdoption(name: string, merged: Values, location: ReleaseLoca
   const namespace = location.namespace ?? name;
   return {
     name, ...(releaseName !== name ? { releaseName } : {}), ...(namespace !== releaseName ? { namespace } : {}),
-    tokens, credentials, registry: registry.plan, builder, ingress, hubUrl, chartValues: values, secretChartValues, notes,
+    tokens, credentials, registry: registry.plan, builder, ingress, auth, hubUrl, chartValues: values, secretChartValues, notes,
   };
 }
 

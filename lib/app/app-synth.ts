@@ -116,9 +116,13 @@ export function discoverApp(app: BinderHubApp): DiscoveredApp {
   };
 }
 
-/** One warning for each credential of the synthesized deployments that still holds the placeholder `init-secrets` wrote. */
-export function placeholderWarnings(synthesized: SynthesizedApp): string[] {
-  return [...synthesized.scope.requested].flatMap(([name, { secrets }]) => placeholderLines(secrets, name).map(line => `warning: ${line}`));
+/**
+ * The synth's warnings: one for each credential that still holds the placeholder `init-secrets` wrote, and what each
+ * deployment warns about (a private policy's gaps).
+ */
+export function synthWarnings(synthesized: SynthesizedApp): string[] {
+  const placeholders = [...synthesized.scope.requested].flatMap(([name, { secrets }]) => placeholderLines(secrets, name));
+  return [...placeholders, ...synthesized.deployments.flatMap(deployment => deployment.warnings)].map(line => `warning: ${line}`);
 }
 
 /**

@@ -1,5 +1,7 @@
+import { AuthSetup } from './auth';
 import { ConfigError } from '../core/errors';
 import { PublicHostsSetup } from './public-hosts';
+import { ServicePolicySetup } from './service-policy';
 import { BinderHubTokens } from '../secrets/tokens';
 import { deepMerge, getPath, hasPath, isPlainObject, leafPaths, Values } from '../core/values';
 
@@ -11,6 +13,10 @@ export interface BinderHubValuesInput {
   readonly hubUrlValues: Values;
   /** Set when the deployment is on public hosts (the ingress or gateway prop). */
   readonly publicHosts?: PublicHostsSetup;
+  /** Set when the deployment requires login (the auth prop). */
+  readonly auth?: AuthSetup;
+  /** The policy prop: resources, culling, quotas, network. */
+  readonly policy?: ServicePolicySetup;
   readonly githubAccessToken?: string;
   readonly gitlabPrivateToken?: string;
   readonly chartValues?: Values;
@@ -46,13 +52,13 @@ export const MANAGED_PATHS: ReadonlyArray<[string, string]> = [
 ];
 
 /** Fails, naming `setting` and the path, on a value a typed prop owns or that today's chart refuses. */
-function checkExtraValues(values: Values, setting: string, hostPaths: Array<[string, string]>): void {
+function checkExtraValues(values: Values, setting: string, propPaths: Array<[string, string]>): void {
   for (const [legacy, instead] of LEGACY_PATHS) {
     if (hasPath(values, legacy)) {
       throw new ConfigError(`${setting}.${legacy} is a setting of the 2019 chart that today's binderhub chart refuses; ${instead}`);
     }
   }
-  for (const [managed, owner] of [...MANAGED_PATHS, ...hostPaths]) {
+  for (const [managed, owner] of [...MANAGED_PATHS, ...propPaths]) {
     if (hasPath(values, managed)) {
       throw new ConfigError(`${setting}.${managed} is set by ${owner}; remove it from ${setting}`);
     }
@@ -128,14 +134,19 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
   const extra = input.chartValues ?? {};
   const secret = input.secretChartValues ?? {};
   const hosts = input.publicHosts;
-  const hostPaths = hosts ? hosts.ownedPaths.map((p): [string, string] => [p, `the ${hosts.prop} prop`]) : [];
-  checkExtraValues(extra, 'chartValues', hostPaths);
-  checkExtraValues(secret, 'secretChartValues', hostPaths);
+  const propPaths = [
+    ...hosts ? hosts.ownedPaths.map((p): [string, string] => [p, `the ${hosts.prop} prop`]) : [],
+    ...input.auth ? input.auth.ownedPaths.map((p): [string, string] => [p, 'the auth prop']) : [],
+    ...input.policy ? input.policy.ownedPaths.map((p): [string, string] => [p, 'the policy prop']) : [],
+  ];
+  checkExtraValues(extra, 'chartValues', propPaths);
+  checkExtraValues(secret, 'secretChartValues', propPaths);
   const twice = leafPaths(secret).find(path => hasPath(extra, path));
   if (twice) {
     throw new ConfigError(`chartValues.${twice} is also set by secretChartValues (the secrets file's "chartValues"); keep it in one of them`);
   }
   const layers: Values[] = [
+    input.policy?.defaults ?? {},
     extra,
     secret,
     input.registryValues,
@@ -143,6 +154,8 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
     input.tokens.toChartValues(),
     input.hubUrlValues,
     hosts?.values ?? {},
+    input.auth?.values ?? {},
+    input.policy?.values ?? {},
     input.githubAccessToken ? { config: { GitHubRepoProvider: { access_token: input.githubAccessToken } } } : {},
     input.gitlabPrivateToken ? { config: { GitLabRepoProvider: { private_token: input.gitlabPrivateToken } } } : {},
   ];

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { Auth } from './auth';
 import { binderHubValues } from './binderhub-values';
 import { Builder, builderHostOverlap, BuilderHostPaths } from './builder';
 import { ChartSource } from '../chart/chart-source';
@@ -20,9 +21,10 @@ import { RenderedObject, secretValueOutsideSecrets, splitSecretEnv } from './sec
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
 import { SECRETS_CHART_SUFFIX } from '../output/publish-journal';
 import { secretContent, SecretsMode } from '../secrets/secrets-mode';
+import { ServicePolicy } from './service-policy';
 import { unservedObjects } from '../chart/served-apis';
 import { BinderHubTokens } from '../secrets/tokens';
-import { Values, valueTexts } from '../core/values';
+import { deepMerge, Values, valueTexts } from '../core/values';
 
 /** Props for `BinderHub`. */
 export interface BinderHubProps {
@@ -123,6 +125,21 @@ export interface BinderHubProps {
    */
   readonly secrets?: SecretsMode;
   /**
+   * Login: JupyterHub authenticates users with an OAuth provider (`Auth.github`, `.gitlab`, `.oauth2`) and BinderHub
+   * launches only for logged-in users. Needs the public URLs at synth (ingress, gateway, or hubUrl with the auth's
+   * binderUrl), over https; the client secret reaches the hub only inside Secret hub, through the secrets mode.
+   * @default - none: anyone with the URL may launch, as a temporary user
+   */
+  readonly auth?: Auth;
+  /**
+   * What users may do: user server and build resources, idle culling, launch quotas, network egress. A public
+   * policy fills in safe values for what it is not given, and the synth refuses a deployment whose values (chartValues
+   * included) still lack a quota, a memory limit for user servers or builds, culling, or close the cloud metadata
+   * address; a private one sets only what it is given and warns once about those.
+   * @default ServicePolicy.public()
+   */
+  readonly policy?: ServicePolicy;
+  /**
    * Further chart values, deep-merged over what the typed props produce. Settings that a typed prop owns,
    * and the 2019 guide's settings that today's chart refuses, are rejected with the prop to use instead.
    * @default - none
@@ -156,6 +173,8 @@ export class BinderHub extends Chart {
   /** The rendered chart. */
   public readonly helmChart: HelmChart;
 
+  /** What the synth warns about this deployment, one line each. @internal */
+  public readonly warnings: ReadonlyArray<string>;
   /** How the deployment's Secrets reach the cluster. @internal */
   public readonly secretsMode: SecretsMode;
   /** The node folders of this deployment's builder. @internal */
@@ -185,7 +204,7 @@ export class BinderHub extends Chart {
     if (props.ingress && props.gateway) {
       throw new ConfigError(`deployment "${id}" has both ingress and gateway; keep one (gateway makes HTTPRoutes, the successor to ingress's Ingress objects)`);
     }
-    if (!props.ingress && !props.gateway && needsHubUrlLocal(props.chartValues)) {
+    if (!props.auth && !props.ingress && !props.gateway && needsHubUrlLocal(props.chartValues)) {
       throw new ConfigError('chartValues.config.BinderHub.auth_enabled needs chartValues.config.BinderHub.hub_url_local (such as http://proxy-public/): '
         + 'with auth the chart renders the hub API address into the binder pod at synth, before the public hub URL is known');
     }
@@ -197,6 +216,7 @@ export class BinderHub extends Chart {
     });
     this.hubUrl = hubUrl.url;
     this.hubUrlSource = hubUrl.source;
+    const auth = props.auth?.setup(hosts ? { ...hosts, hostsProp: hosts.prop } : { hubUrl: hubUrl.source === 'fixed' ? hubUrl.url : undefined });
     const registry = props.registry;
     const builder = props.builder ?? (registry.pushesImages ? Builder.dind() : Builder.host());
     checkCanLaunch(id, registry, builder);
@@ -220,23 +240,28 @@ export class BinderHub extends Chart {
     }
 
     const chart = project?.chart ?? props.chart ?? ChartSource.repository();
+    const policy = props.policy ?? ServicePolicy.public();
+    const values = binderHubValues({
+      tokens: props.tokens,
+      registryValues: registry.chartValues(),
+      builderValues,
+      hubUrlValues: hubUrlChartValues(this.hubUrl, env.chartValues.extraEnv),
+      publicHosts: hosts,
+      auth,
+      githubAccessToken: props.githubAccessToken,
+      gitlabPrivateToken: props.gitlabPrivateToken,
+      chartValues: env.chartValues,
+      secretChartValues: env.secretChartValues,
+      policy: policy.setup(),
+    });
+    this.warnings = policyWarnings(id, policy, values);
     this.helmChart = new HelmChart(this, 'binderhub', {
       chart,
       releaseName,
       namespace,
       kubeVersion: props.kubeVersion,
       helmExecutable: props.helmExecutable,
-      values: binderHubValues({
-        tokens: props.tokens,
-        registryValues: registry.chartValues(),
-        builderValues,
-        hubUrlValues: hubUrlChartValues(this.hubUrl, env.chartValues.extraEnv),
-        publicHosts: hosts,
-        githubAccessToken: props.githubAccessToken,
-        gitlabPrivateToken: props.gitlabPrivateToken,
-        chartValues: env.chartValues,
-        secretChartValues: env.secretChartValues,
-      }),
+      values,
     });
     if (this.helmChart.rendered) {
       // On helm's own output, before the secrets mode replaces its Secrets: an empty or broken render must never reach dist/.
@@ -246,7 +271,8 @@ export class BinderHub extends Chart {
         : { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } });
       checkRenderedBinderHub(rendered, { deployment: id, chart: chart.description, helm: this.helmChart.helmExecutable });
       // The env texts by their keys (a setting and a variable): the variables' names are no secret, and the chart renders them.
-      checkSecretValuesStayInSecrets(id, this.helmChart.apiObjects, { ...env.secretChartValues, ...env.data });
+      // The auth prop's client secret is looked for too.
+      checkSecretValuesStayInSecrets(id, this.helmChart.apiObjects, deepMerge({ ...env.secretChartValues, ...env.data }, auth?.secretValues ?? {}));
       // The routes point at the ports of the Services helm rendered (not there yet in a first, recording pass).
       if (props.gateway) new GatewayRoutes(this, 'gateway', { options: props.gateway, rendered: this.helmChart.apiObjects });
     }
@@ -349,6 +375,20 @@ function checkSecretValuesStayInSecrets(deployment: string, objects: ReadonlyArr
       + 'hold in plain text (the secrets mode keeps only Secret objects out of it): give the value through a Secret of your own (an env '
       + 'variable\'s valueFrom.secretKeyRef) and leave it out of the secrets file');
   }
+}
+
+/**
+ * Fails, naming what is missing, when a public service's final chart values lack what one needs; for a private one,
+ * a warning line instead (none when nothing is missing).
+ */
+function policyWarnings(deployment: string, policy: ServicePolicy, values: Values): string[] {
+  const gaps = policy.gaps(values);
+  if (gaps.length === 0) return [];
+  if (policy.publicService) {
+    throw new ConfigError(`deployment "${deployment}" is a public service (ServicePolicy.public()) with ${gaps.join(', ')}; set those in its policy `
+      + '(and remove chartValues that undo them), or use ServicePolicy.private() for a BinderHub behind login or on a private network');
+  }
+  return [`deployment "${deployment}" (ServicePolicy.private()) would not be safe to open to the public: ${gaps.join(', ')}`];
 }
 
 function checkOptionalToken(deployment: string, prop: string, value: string | undefined): void {

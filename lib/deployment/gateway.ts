@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { HttpRoute, HttpRouteSpecParentRefs, HttpRouteSpecRulesMatchesPathType } from '../../imports/gateway.networking.k8s.io';
 import { ConfigError } from '../core/errors';
 import { checkDnsLabel, checkObjectName } from '../core/names';
-import { checkPublicHosts, clusterIpValues, PUBLIC_HOSTS_OWNED_PATHS, PublicHostsSetup, publicHubUrl } from './public-hosts';
+import { checkPublicHosts, clusterIpValues, PUBLIC_HOSTS_OWNED_PATHS, PublicHostsSetup, publicUrls } from './public-hosts';
 
 /** The Gateway that the routes attach to: the cluster operator's, not this deployment's. */
 export interface GatewayParent {
@@ -64,7 +64,7 @@ export function gatewaySetup(options: GatewayOptions): PublicHostsSetup {
   if (protocol !== 'HTTPS' && protocol !== 'HTTP') {
     throw new ConfigError(`gateway listenerProtocol "${protocol}" must be HTTPS or HTTP, the protocol of the Gateway's listeners for both hosts`);
   }
-  return { prop: 'gateway', values: clusterIpValues(), ownedPaths: GATEWAY_OWNED_PATHS, hubUrl: publicHubUrl(options, protocol === 'HTTPS') };
+  return { prop: 'gateway', values: clusterIpValues(), ownedPaths: GATEWAY_OWNED_PATHS, ...publicUrls(options, protocol === 'HTTPS') };
 }
 
 /** Props for `GatewayRoutes`. */

@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/errors';
 import { checkAnnotations, checkObjectName } from '../core/names';
-import { checkPublicHosts, clusterIpValues, PUBLIC_HOSTS_OWNED_PATHS, PublicHostsSetup, publicHubUrl } from './public-hosts';
+import { checkPublicHosts, clusterIpValues, PUBLIC_HOSTS_OWNED_PATHS, PublicHostsSetup, publicUrls } from './public-hosts';
 import { deepMerge, Values } from '../core/values';
 
 /** The Ingress annotations this module reads or writes: cert-manager's issuers and default-issuer switch, and the old class. */
@@ -191,7 +191,7 @@ export function ingressSetup(options: IngressOptions, releaseName: string): Publ
       jupyterhub: { ingress: chartIngress(options, 'hub', hubHosts(options), `${releaseName}-hub`) },
     });
   }
-  return { prop: 'ingress', values, ownedPaths: INGRESS_OWNED_PATHS, hubUrl: publicHubUrl(options, options.hubTls !== undefined) };
+  return { prop: 'ingress', values, ownedPaths: INGRESS_OWNED_PATHS, ...publicUrls(options, options.hubTls !== undefined) };
 }
 
 function hubHosts(options: IngressOptions): string[] {

@@ -28,6 +28,8 @@ export interface PublicHostsSetup {
   readonly ownedPaths: readonly string[];
   /** The hub URL it fixes. */
   readonly hubUrl: string;
+  /** BinderHub's public URL, with its trailing slash. */
+  readonly binderUrl: string;
 }
 
 /** The hub API inside the cluster: Service proxy-public, port 80, which stays plain http behind the proxy. */
@@ -84,7 +86,8 @@ export function clusterIpValues(): Values {
   };
 }
 
-/** The public hub URL for the hub host. */
-export function publicHubUrl(hosts: PublicHosts, https: boolean): string {
-  return `${https ? 'https' : 'http'}://${hosts.hubHost}/`;
+/** The public URLs of the hub and of BinderHub on their hosts. */
+export function publicUrls(hosts: PublicHosts, https: boolean): { hubUrl: string; binderUrl: string } {
+  const scheme = https ? 'https' : 'http';
+  return { hubUrl: `${scheme}://${hosts.hubHost}/`, binderUrl: `${scheme}://${hosts.binderHost}/` };
 }

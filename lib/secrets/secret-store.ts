@@ -17,12 +17,14 @@ export interface DeploymentCredentials {
   readonly gitlabPrivateToken?: string;
   /** The image registry's password, access token or (gcr.io) service-account key JSON. */
   readonly registryPassword?: string;
+  /** The OAuth application's client secret of the `auth` prop (`Auth.github`, `.gitlab`, `.oauth2`). */
+  readonly oauthClientSecret?: string;
 }
 
 /** The name of a credential in a secrets file. */
 export type CredentialName = keyof DeploymentCredentials;
 
-const CREDENTIAL_NAMES: ReadonlyArray<CredentialName> = ['githubAccessToken', 'gitlabPrivateToken', 'registryPassword'];
+const CREDENTIAL_NAMES: ReadonlyArray<CredentialName> = ['githubAccessToken', 'gitlabPrivateToken', 'registryPassword', 'oauthClientSecret'];
 
 /** What a secrets file holds: the generated tokens, the operator's credentials, and chart values that are secret. */
 const TOP_LEVEL_KEYS = ['tokens', 'credentials', 'chartValues'];
