@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
-  BinderHub, BinderHubProps, Builder, checkManifests, ChartSource, knownKindChecker, ManifestObject, readManifestFile, Registry, SecretsMode, Tls,
+  Auth, BinderHub, BinderHubProps, Builder, checkManifests, ChartSource, knownKindChecker, ManifestObject, readManifestFile, Registry, SecretsMode, ServicePolicy, Tls,
   unservedObjects,
 } from '../lib/internal';
 import { crdSchemaProblems } from './crd-schema';
@@ -40,6 +40,15 @@ const VARIANTS: Record<string, Partial<BinderHubProps> & Pick<BinderHubProps, 'r
   'SecretsMode.separate': { registry: DOCKER_HUB, secrets: SecretsMode.separate() },
   'SecretsMode.sealed': { registry: DOCKER_HUB, secrets: SecretsMode.sealed({ certificate: CERTIFICATE }) },
   'SecretsMode.external': { registry: DOCKER_HUB, secrets: SecretsMode.external({ storeName: 'vault' }) },
+  'Auth.github on an ingress': { registry: DOCKER_HUB, ingress: { ...HOSTS, binderTls: Tls.certManager({ clusterIssuer: 'le' }), hubTls: Tls.certManager({ clusterIssuer: 'le' }) },
+    auth: Auth.github({ clientId: 'fidelity-app', clientSecret: 'fidelity-oauth-secret-3d9', allowedOrganizations: ['org'], serversPerUser: 3 }) },
+  'ServicePolicy.public with every setting': { registry: DOCKER_HUB, policy: ServicePolicy.public({
+    users: { memoryGuarantee: '1G', memoryLimit: '4G', cpuGuarantee: 0.5, cpuLimit: 2 }, builds: { memoryRequest: '1G', memoryLimit: '3G' },
+    culling: { timeoutSeconds: 900, everySeconds: 300, maxAgeSeconds: 0 },
+    quotas: { total: 200, perRepository: 50, perRepositoryHigher: 100, highQuotaRepositories: ['^org/.*'], bannedRepositories: ['^spam/.*'] },
+    network: { privateAddresses: true, allowedRanges: ['10.20.0.0/16'] },
+  }) },
+  'ServicePolicy.private, nothing set': { registry: DOCKER_HUB, policy: ServicePolicy.private() },
 };
 
 /**

@@ -3,6 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
 import {
   BinderHub, BinderHubProps, BinderHubTokens, ChartSource, ConfigError, DeploymentsScope, deploymentsOf, discoverApp, HubUrlRecords, ManifestObject,
@@ -34,6 +35,29 @@ export function exampleWorkspace(prefix: string): string {
   fs.mkdirSync(path.join(dir, 'sealed-secrets'));
   fs.copyFileSync(path.join(ROOT, 'sealed-secrets', 'prod.pem'), path.join(dir, 'sealed-secrets', 'prod.pem'));
   return dir;
+}
+
+/**
+ * The example synthesized once for a suite (`prepare`, then init-secrets and synth, with the test chart), and a copy of
+ * it for each test: `folder()` is the running test's copy, `objectsOf(file)` the objects of one of its files.
+ */
+export function synthesizedExamplePerTest(prefix: string, prepare: (dir: string) => void = () => undefined): { folder: () => string; objectsOf: (file: string) => any[] } {
+  let synthesized: string;
+  let copy: string;
+  beforeAll(() => {
+    synthesized = exampleWorkspace(prefix);
+    prepare(synthesized);
+    expect(runCommand('init-secrets', synthesized).status).toBe(0);
+    expect(runCommand('synth', synthesized).status).toBe(0);
+  });
+  beforeEach(() => {
+    copy = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    fs.cpSync(synthesized, copy, { recursive: true });
+  });
+  return {
+    folder: () => copy,
+    objectsOf: file => (yaml.loadAll(fs.readFileSync(path.join(copy, file), 'utf8')) as any[]).filter(Boolean),
+  };
 }
 
 /**

@@ -3,35 +3,25 @@
  * server (test/support/fake-kube-api.ts) as if applied, and the real pinned kubectl reading them.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
-import { exampleWorkspace, runCommand, runCommandAsync } from './helpers';
+import { runCommandAsync, synthesizedExamplePerTest } from './helpers';
 import { fakeKubeApiPerTest, FakeKubeApi, FakeKubeApiOptions, kubeEvent, writeKubeconfig } from './support/fake-kube-api';
 
 const NS = 'binderhub-staging';
 const ADDRESS = '203.0.113.7';
 
-let synthesized: string;
-let cwd: string;
-
-beforeAll(() => {
-  synthesized = exampleWorkspace('status-command-');
-  // Staging's hub URL as patch-hub-url records it, so the synth renders it discovered.
-  fs.mkdirSync(path.join(synthesized, 'hub-urls'));
-  fs.writeFileSync(path.join(synthesized, 'hub-urls', 'staging.url'), `http://${ADDRESS}/\n`);
-  expect(runCommand('init-secrets', synthesized).status).toBe(0);
-  expect(runCommand('synth', synthesized).status).toBe(0);
+// Staging's hub URL as patch-hub-url records it, so the synth renders it discovered.
+const example = synthesizedExamplePerTest('status-command-', dir => {
+  fs.mkdirSync(path.join(dir, 'hub-urls'));
+  fs.writeFileSync(path.join(dir, 'hub-urls', 'staging.url'), `http://${ADDRESS}/\n`);
 });
-
+const objectsOf = example.objectsOf;
+let cwd: string;
 beforeEach(() => {
-  cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'status-command-'));
-  fs.cpSync(synthesized, cwd, { recursive: true });
+  cwd = example.folder();
 });
 
 const start = fakeKubeApiPerTest();
-
-const objectsOf = (file: string): any[] => (yaml.loadAll(fs.readFileSync(path.join(cwd, file), 'utf8')) as any[]).filter(Boolean);
 
 /** The cluster with staging applied: its files' objects, and proxy-public given `address` by a load balancer (none: pending). */
 async function stagingCluster(address: string | undefined, options: FakeKubeApiOptions = {}): Promise<FakeKubeApi> {

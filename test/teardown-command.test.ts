@@ -4,32 +4,21 @@
  * real pinned kubectl deleting.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
-import { exampleWorkspace, runCommand, runCommandAsync } from './helpers';
+import { runCommandAsync, synthesizedExamplePerTest } from './helpers';
 import { fakeKubeApiPerTest, FakeKubeApi, writeKubeconfig } from './support/fake-kube-api';
 
 const NS = 'binderhub-staging';
 const ADDRESS = '203.0.113.7';
 
-let synthesized: string;
+const example = synthesizedExamplePerTest('teardown-command-');
+const objectsOf = example.objectsOf;
 let cwd: string;
-
-beforeAll(() => {
-  synthesized = exampleWorkspace('teardown-command-');
-  expect(runCommand('init-secrets', synthesized).status).toBe(0);
-  expect(runCommand('synth', synthesized).status).toBe(0);
-});
-
 beforeEach(() => {
-  cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'teardown-command-'));
-  fs.cpSync(synthesized, cwd, { recursive: true });
+  cwd = example.folder();
 });
 
 const start = fakeKubeApiPerTest();
-
-const objectsOf = (file: string): any[] => (yaml.loadAll(fs.readFileSync(path.join(cwd, file), 'utf8')) as any[]).filter(Boolean);
 
 const pod = (name: string, labels: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS, labels }, spec: { containers: [{ name: 'c', image: 'i' }] } });
 
