@@ -1,6 +1,7 @@
 /** Everything lib/ has, for this project's commands and tests; the package's public API is index.ts. */
 export * from './cluster/address';
 export * from './deployment/binderhub';
+export * from './deployment/delivery';
 export * from './deployment/binderhub-values';
 export * from './deployment/builder';
 export * from './chart/chart-cache';

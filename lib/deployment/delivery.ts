@@ -1,0 +1,185 @@
+/**
+ * Delivery by a GitOps controller: the controller's own object for a deployment (the bootstrap, applied once), and
+ * what the deployment's objects carry so that the controller applies them in `npm run apply`'s order and never
+ * prunes what `npm run prune-command` keeps.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { ConfigError } from '../core/errors';
+import { checkDnsLabel, checkObjectName } from '../core/names';
+import { SecretsMode } from '../secrets/secrets-mode';
+
+/** The suffix of the chart (and so the file in dist/) that holds a deployment's controller object. */
+export const DELIVERY_CHART_SUFFIX = '-delivery';
+
+/** Argo CD's annotation for the order of sync waves: lower waves are applied, and healthy, before higher ones. */
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+/** Argo CD's annotation for per-object sync options. */
+export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
+
+/**
+ * The sync wave of each kind that goes first, as `npm run apply`'s first step applies them: the Namespace, then what
+ * makes the Secrets pods read. Every other object stays in Argo CD's default wave 0, so no pod starts before its
+ * Secret exists (Argo CD waits for a SealedSecret or ExternalSecret to be healthy, that is unsealed or read).
+ */
+export const SYNC_WAVES: Readonly<Record<string, number>> = { Namespace: -2, Secret: -1, SealedSecret: -1, ExternalSecret: -1 };
+
+/**
+ * Kinds the controller must never prune, as `npm run prune-command` keeps them: pruning a Namespace deletes
+ * everything in it, and pruning the hub's PersistentVolumeClaim (hub-db-dir) deletes the hub's database.
+ */
+export const PRUNE_PROTECTED_KINDS: readonly string[] = ['Namespace', 'PersistentVolumeClaim'];
+
+/**
+ * Fields of our ExternalSecrets that the API server fills with the CRD's defaults after apply: without ignoring them
+ * Argo CD would show the objects as out of sync for ever. As jq paths, for `ignoreDifferences`.
+ */
+export const EXTERNAL_SECRET_DEFAULTED_FIELDS: readonly string[] = [
+  '.spec.data[].remoteRef.conversionStrategy',
+  '.spec.data[].remoteRef.decodingStrategy',
+  '.spec.data[].remoteRef.metadataPolicy',
+  '.spec.data[].remoteRef.nullBytePolicy',
+  '.spec.target.deletionPolicy',
+  '.spec.target.template.engineVersion',
+  '.spec.target.template.mergePolicy',
+];
+
+/** Props for `Delivery.argoCd`. */
+export interface ArgoCdDeliveryProps {
+  /** The git repository that holds dist/, as Argo CD reaches it (`https://...` or `git@...`). */
+  readonly repoURL: string;
+  /**
+   * The branch, tag or commit Argo CD follows.
+   * @default 'HEAD'
+   */
+  readonly targetRevision?: string;
+  /**
+   * The folder of the deployment's file (`<deployment>.k8s.yaml`) in the repository; Argo CD syncs that file only.
+   * @default 'dist'
+   */
+  readonly path?: string;
+  /**
+   * The Argo CD project of the Application.
+   * @default 'default'
+   */
+  readonly project?: string;
+  /**
+   * The API server of the cluster to deploy to, as Argo CD knows it.
+   * @default 'https://kubernetes.default.svc' - the cluster Argo CD runs in
+   */
+  readonly destinationServer?: string;
+  /**
+   * The namespace Argo CD reads its Applications from.
+   * @default 'argocd'
+   */
+  readonly argoCdNamespace?: string;
+  /**
+   * Whether Argo CD syncs every change by itself, pruning what dist/ no longer holds (but the Namespace and the hub's
+   * database claim) and undoing changes made by hand; off, each sync is started by hand.
+   * @default true
+   */
+  readonly automated?: boolean;
+  /**
+   * How many times a failed sync is retried, with backoff from 5s to 3m.
+   * @default 5
+   */
+  readonly retryLimit?: number;
+}
+
+/**
+ * How a deployment is delivered from a git repository holding dist/ by a GitOps controller. The synth writes the
+ * controller's object into `dist/<deployment>-delivery.k8s.yaml`, applied once by hand (the bootstrap); the controller
+ * then applies `dist/<deployment>.k8s.yaml` from each commit. Its Secrets must reach git too: the deployment's secrets
+ * mode must be `SecretsMode.sealed` or `SecretsMode.external`.
+ */
+export abstract class Delivery {
+  /** An Argo CD Application, with sync waves and prune protection on the deployment's objects. */
+  public static argoCd(props: ArgoCdDeliveryProps): Delivery {
+    return new ArgoCdDelivery(props);
+  }
+
+  /** The controller, for messages. @internal */
+  public abstract readonly controller: string;
+
+  /**
+   * Refuses a secrets mode whose Secrets never reach the controller, marks the objects of `deployment` for the
+   * controller, and writes its object into a chart of its own beside the deployment's. @internal
+   */
+  public bind(deployment: Chart, secretsMode: SecretsMode): void {
+    const id = deployment.node.id;
+    if (secretsMode.name === 'separate' || secretsMode.name === 'inline') {
+      const where = secretsMode.name === 'separate'
+        ? 'keeps its Secrets in dist-secrets/, which git ignores, so the controller never sees them'
+        : 'writes its Secrets into dist/ in plain text, which the repository the controller reads must not hold';
+      throw new ConfigError(`deployment "${id}" is delivered by ${this.controller} but its secrets mode ${secretsMode.name} ${where}: `
+        + 'set secrets to SecretsMode.sealed(...) or SecretsMode.external(...)');
+    }
+    const scope = deployment.node.scope!;
+    const chartId = `${id}${DELIVERY_CHART_SUFFIX}`;
+    if (scope.node.tryFindChild(chartId)) {
+      throw new ConfigError(`deployment "${id}" is delivered by ${this.controller}, whose file ${chartId}.k8s.yaml another deployment's name takes; rename that deployment`);
+    }
+    for (const object of deployment.node.findAll().filter(ApiObject.isApiObject)) this.mark(object);
+    this.bootstrap(new Chart(scope, chartId), deployment);
+  }
+
+  /** Marks one object of the deployment. */
+  protected abstract mark(object: ApiObject): void;
+
+  /** Writes the controller's object(s) for `deployment` into `chart`. */
+  protected abstract bootstrap(chart: Construct, deployment: Chart): void;
+}
+
+class ArgoCdDelivery extends Delivery {
+  public readonly controller = 'Argo CD';
+
+  constructor(private readonly props: ArgoCdDeliveryProps) {
+    super();
+    if (!/^(https?:\/\/|ssh:\/\/|git@)\S+$/.test(props.repoURL)) {
+      throw new ConfigError(`Delivery.argoCd repoURL "${props.repoURL}" is no git repository URL; give one such as https://github.com/example/deploy.git or git@github.com:example/deploy.git`);
+    }
+    if (props.project !== undefined) checkObjectName('Delivery.argoCd project', props.project);
+    if (props.argoCdNamespace !== undefined) checkDnsLabel('Delivery.argoCd argoCdNamespace', props.argoCdNamespace);
+    if (props.retryLimit !== undefined && !(Number.isInteger(props.retryLimit) && props.retryLimit >= 0)) {
+      throw new ConfigError(`Delivery.argoCd retryLimit ${props.retryLimit} is not a whole number; give how many times a failed sync is retried, such as 5`);
+    }
+    if (props.path !== undefined && (props.path.startsWith('/') || props.path.split('/').includes('..'))) {
+      throw new ConfigError(`Delivery.argoCd path "${props.path}" must be a folder inside the repository, such as dist`);
+    }
+  }
+
+  protected mark(object: ApiObject): void {
+    const wave = SYNC_WAVES[object.kind];
+    if (wave !== undefined) object.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(wave));
+    if (PRUNE_PROTECTED_KINDS.includes(object.kind)) object.metadata.addAnnotation(SYNC_OPTIONS_ANNOTATION, 'Prune=false');
+  }
+
+  protected bootstrap(chart: Construct, deployment: Chart): void {
+    const id = deployment.node.id;
+    const automated = this.props.automated ?? true;
+    const application: IApplication = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: id, namespace: this.props.argoCdNamespace ?? 'argocd' },
+      spec: {
+        project: this.props.project ?? 'default',
+        source: {
+          repoURL: this.props.repoURL,
+          targetRevision: this.props.targetRevision ?? 'HEAD',
+          path: this.props.path ?? 'dist',
+          // The folder holds every deployment's file and this one: the Application takes its deployment's alone.
+          directory: { include: `${id}.k8s.yaml` },
+        },
+        destination: { server: this.props.destinationServer ?? 'https://kubernetes.default.svc', namespace: deployment.namespace },
+        ignoreDifferences: [{ group: 'external-secrets.io', kind: 'ExternalSecret', jqPathExpressions: [...EXTERNAL_SECRET_DEFAULTED_FIELDS] }],
+        syncPolicy: {
+          ...(automated ? { automated: { prune: true, selfHeal: true } } : {}),
+          syncOptions: ['RespectIgnoreDifferences=true'],
+          retry: { limit: this.props.retryLimit ?? 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+        },
+      },
+    };
+    new ApiObject(chart, 'application', application);
+  }
+}
