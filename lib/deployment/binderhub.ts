@@ -5,7 +5,7 @@ import { binderHubValues } from './binderhub-values';
 import { Builder, builderHostOverlap, BuilderHostPaths } from './builder';
 import { ChartSource } from '../chart/chart-source';
 import { ConfigError } from '../core/errors';
-import { Delivery } from './delivery';
+import { Delivery, DELIVERY_CHART_SUFFIX } from './delivery';
 import { GatewayOptions, GatewayRoutes, gatewaySetup } from './gateway';
 import { HelmChart } from '../chart/helm-chart';
 import { IngressOptions, ingressSetup } from './ingress';
@@ -178,6 +178,9 @@ export class BinderHub extends Chart {
   constructor(scope: Construct, id: string, props: BinderHubProps) {
     if (id.endsWith(SECRETS_CHART_SUFFIX)) {
       throw new ConfigError(`deployment id "${id}" ends with ${SECRETS_CHART_SUFFIX}, which names the file of another deployment's Secrets; pick another id`);
+    }
+    if (id.endsWith(DELIVERY_CHART_SUFFIX)) {
+      throw new ConfigError(`deployment id "${id}" ends with ${DELIVERY_CHART_SUFFIX}, which names the file of another deployment's GitOps controller object; pick another id`);
     }
     const releaseName = props.releaseName ?? id;
     const namespace = props.namespace ?? releaseName;

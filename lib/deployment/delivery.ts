@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ConfigError } from '../core/errors';
 import { checkDnsLabel, checkObjectName } from '../core/names';
+import { redactUrl } from '../core/redact';
 import { SecretsMode } from '../secrets/secrets-mode';
 
 /** The suffix of the chart (and so the file in dist/) that holds a deployment's controller object. */
@@ -115,13 +116,9 @@ export abstract class Delivery {
       throw new ConfigError(`deployment "${id}" is delivered by ${this.controller} but its secrets mode ${secretsMode.name} ${where}: `
         + 'set secrets to SecretsMode.sealed(...) or SecretsMode.external(...)');
     }
-    const scope = deployment.node.scope!;
-    const chartId = `${id}${DELIVERY_CHART_SUFFIX}`;
-    if (scope.node.tryFindChild(chartId)) {
-      throw new ConfigError(`deployment "${id}" is delivered by ${this.controller}, whose file ${chartId}.k8s.yaml another deployment's name takes; rename that deployment`);
-    }
+    // No deployment id ends with DELIVERY_CHART_SUFFIX (BinderHub refuses it), so the chart's name is free.
     for (const object of deployment.node.findAll().filter(ApiObject.isApiObject)) this.mark(object);
-    this.bootstrap(new Chart(scope, chartId), deployment);
+    this.bootstrap(new Chart(deployment.node.scope!, `${id}${DELIVERY_CHART_SUFFIX}`), deployment);
   }
 
   /** Marks one object of the deployment. */
@@ -131,14 +128,25 @@ export abstract class Delivery {
   protected abstract bootstrap(chart: Construct, deployment: Chart): void;
 }
 
+/**
+ * Fails on a repository URL a controller cannot clone, or one that holds credentials (they would be committed with
+ * dist/): quoted with whatever stands before its `@` hidden.
+ */
+function checkRepositoryUrl(setting: string, url: string): void {
+  if (!/^(https?:\/\/|ssh:\/\/|git@)[^\s/]\S*$/.test(url)) {
+    throw new ConfigError(`${setting} "${redactUrl(url)}" is no git repository URL; give one such as https://github.com/example/deploy.git or git@github.com:example/deploy.git`);
+  }
+  if (/^https?:\/\/[^/]*@/.test(url)) {
+    throw new ConfigError(`${setting} "${redactUrl(url)}" holds credentials, which dist/ would commit: give the URL without them, and the credentials to the controller as a repository Secret`);
+  }
+}
+
 class ArgoCdDelivery extends Delivery {
   public readonly controller = 'Argo CD';
 
   constructor(private readonly props: ArgoCdDeliveryProps) {
     super();
-    if (!/^(https?:\/\/|ssh:\/\/|git@)\S+$/.test(props.repoURL)) {
-      throw new ConfigError(`Delivery.argoCd repoURL "${props.repoURL}" is no git repository URL; give one such as https://github.com/example/deploy.git or git@github.com:example/deploy.git`);
-    }
+    checkRepositoryUrl('Delivery.argoCd repoURL', props.repoURL);
     if (props.project !== undefined) checkObjectName('Delivery.argoCd project', props.project);
     if (props.argoCdNamespace !== undefined) checkDnsLabel('Delivery.argoCd argoCdNamespace', props.argoCdNamespace);
     if (props.retryLimit !== undefined && !(Number.isInteger(props.retryLimit) && props.retryLimit >= 0)) {
