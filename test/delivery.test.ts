@@ -6,7 +6,7 @@
 import { Testing } from 'cdk8s';
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import {
-  applyPlan, ArgoCdDeliveryProps, BinderHub, BinderHubProps, checkManifests, ChartSource, DEFAULT_TARGETS, Delivery, diffDeployments, formatDeploymentDiffs,
+  applyPlan, ArgoCdDeliveryProps, DEPLOYMENT_LABEL, deploymentOfFile, BinderHub, BinderHubProps, checkManifests, ChartSource, DEFAULT_TARGETS, Delivery, diffDeployments, formatDeploymentDiffs,
   knownKindChecker, kubernetesModel, ManifestObject, parseManifest, plannedFiles, pruneCommand, SecretsMode, synthesizeFiles, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION,
 } from '../lib/internal';
 import { configErrorMessage, fakeTokens, TEST_REGISTRY } from './helpers';
@@ -56,7 +56,7 @@ describeWithRealChart('delivery by Argo CD', chart => {
     const [application] = objectsOf(files, 'prod-delivery.k8s.yaml');
     expect(() => new Application(application as any).validate()).not.toThrow();
     expect(() => new (kubernetesModel(application.apiVersion, application.kind)!)(application).validate()).not.toThrow();
-    expect(application.metadata).toEqual({ name: 'prod', namespace: 'argocd' });
+    expect(application.metadata).toEqual({ name: 'prod', namespace: 'argocd', labels: { [DEPLOYMENT_LABEL]: 'prod' } });
     expect(application.spec.source).toEqual({ repoURL: ARGO_CD.repoURL, targetRevision: 'main', path: 'dist', directory: { include: 'prod.k8s.yaml' } });
     expect(application.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'prod' });
     expect(application.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
@@ -98,7 +98,7 @@ describeWithRealChart('delivery by Argo CD', chart => {
     expect(withoutArgoCdAnnotations(objectsOf(delivered, 'prod.k8s.yaml'))).toEqual(objectsOf(without, 'prod.k8s.yaml'));
   });
 
-  test('check-dist and diff cover the delivery file: it goes to dist/, its kind is known and apply-ready, and a change shows in the diff', () => {
+  test('check-dist and diff cover the delivery file: it goes to dist/, its kind is known and apply-ready, and a change shows in its deployment\'s diff', () => {
     const files = synthFiles(chart, { delivery: Delivery.argoCd(ARGO_CD) });
     const planned = plannedFiles(files, DEFAULT_TARGETS).find(f => f.target === 'dist/prod-delivery.k8s.yaml');
     expect(planned?.secret).toBe(false);
@@ -106,6 +106,8 @@ describeWithRealChart('delivery by Argo CD', chart => {
     const moved = synthFiles(chart, { delivery: Delivery.argoCd({ ...ARGO_CD, targetRevision: 'release' }) });
     const texts = (f: Map<string, string>) => new Map([['dist/prod-delivery.k8s.yaml', f.get('prod-delivery.k8s.yaml')!]]);
     const lines = formatDeploymentDiffs(diffDeployments(texts(files), texts(moved), DEFAULT_TARGETS)).join('\n');
+    expect(deploymentOfFile('dist/prod-delivery.k8s.yaml', DEFAULT_TARGETS)).toBe('prod');
+    expect(lines).toMatch(/^deployment prod:/);
     expect(lines).toContain('Application');
     expect(lines).toContain('targetRevision');
   });

@@ -118,7 +118,8 @@ export abstract class Delivery {
     }
     // No deployment id ends with DELIVERY_CHART_SUFFIX (BinderHub refuses it), so the chart's name is free.
     for (const object of deployment.node.findAll().filter(ApiObject.isApiObject)) this.mark(object);
-    this.bootstrap(new Chart(deployment.node.scope!, `${id}${DELIVERY_CHART_SUFFIX}`), deployment);
+    // With the deployment's label, as its other files' objects: the controller's object belongs to it.
+    this.bootstrap(new Chart(deployment.node.scope!, `${id}${DELIVERY_CHART_SUFFIX}`, { labels: deployment.labels }), deployment);
   }
 
   /** Marks one object of the deployment. */
