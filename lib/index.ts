@@ -6,7 +6,7 @@
 export { BinderHubApp, DeploymentsDefinition } from './app/binderhub-app';
 export { DeploymentsScope } from './app/deployments-scope';
 export { BinderHub, BinderHubProps } from './deployment/binderhub';
-export { ArgoCdDeliveryProps, Delivery } from './deployment/delivery';
+export { ArgoCdDeliveryProps, Delivery, FluxDeliveryProps } from './deployment/delivery';
 export { Builder, BuilderCommonProps, DindBuilderProps, HostBuilderProps, PinkBuilderProps } from './deployment/builder';
 export { DEFAULT_DIND_IMAGE, DindDaemonSet, DindDaemonSetProps } from './deployment/dind';
 export { GatewayOptions, GatewayParent } from './deployment/gateway';

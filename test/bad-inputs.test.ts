@@ -589,7 +589,7 @@ const secretsModes: Case[] = [
     message: /^SecretsMode\.external storeName "" is empty: give lowercase letters/ },
 ];
 
-// Delivery by a GitOps controller: Secrets that never reach git, and the Application's settings.
+// Delivery by a GitOps controller: Secrets that never reach git, and the controllers' settings.
 
 const ARGO_CD = { repoURL: 'https://github.com/example/binder-deploy.git' };
 const EXTERNAL = SecretsMode.external({ storeName: 'vault' });
@@ -612,7 +612,7 @@ const delivery: Case[] = [
   })),
   { name: 'a repoURL with a password', act: () => Delivery.argoCd({ repoURL: `https://bot:${URL_PASSWORD}@github.com/example/deploy.git` }),
     message: /^Delivery\.argoCd repoURL "https:\/\/\*\*\*@github\.com\/example\/deploy\.git" holds credentials, which dist\/ would commit: give the URL without them, and the credentials to the controller as a repository Secret$/ },
-  ...['../dist', 'deploy/../../dist', '/dist'].map((path): Case => ({
+  ...['../dist', 'deploy/../../dist', '/dist', ''].map((path): Case => ({
     name: `path "${path}" outside the repository`, act: () => Delivery.argoCd({ ...ARGO_CD, path }),
     message: /^Delivery\.argoCd path ".*" must be a folder inside the repository, such as dist$/,
   })),
@@ -620,6 +620,23 @@ const delivery: Case[] = [
     name: `retryLimit ${retryLimit}`, act: () => Delivery.argoCd({ ...ARGO_CD, retryLimit }),
     message: /^Delivery\.argoCd retryLimit \S+ is not a whole number; give how many times a failed sync is retried, such as 5$/,
   })),
+  { name: 'Flux delivery with SecretsMode.separate()', act: app => deploy(app, { secrets: SecretsMode.separate(), delivery: Delivery.flux({ url: ARGO_CD.repoURL }) }),
+    message: /^deployment "x" is delivered by Flux but its secrets mode separate keeps its Secrets in dist-secrets\/.*: set secrets to SecretsMode\.sealed/ },
+  { name: 'a Flux url with a password', act: () => Delivery.flux({ url: `https://bot:${URL_PASSWORD}@github.com/example/deploy.git` }),
+    message: /^Delivery\.flux url "https:\/\/\*\*\*@github\.com\/example\/deploy\.git" holds credentials/ },
+  { name: 'a Flux url that is no git URL', act: () => Delivery.flux({ url: 'example/deploy' }), message: /^Delivery\.flux url "example\/deploy" is no git repository URL/ },
+  ...['5 minutes', '1d', ''].map((interval): Case => ({
+    name: `a Flux interval "${interval}"`, act: () => Delivery.flux({ url: ARGO_CD.repoURL, interval }),
+    message: /^Delivery\.flux interval ".*" is not a Go duration; give one such as 5m or 1h$/,
+  })),
+  { name: 'a Flux branch with a space', act: () => Delivery.flux({ url: ARGO_CD.repoURL, branch: 'main branch' }),
+    message: /^Delivery\.flux branch "main branch" is no branch name; give one such as main$/ },
+  { name: 'a Flux path outside the repository', act: () => Delivery.flux({ url: ARGO_CD.repoURL, path: '../dist' }),
+    message: /^Delivery\.flux path "\.\.\/dist" must be a folder inside the repository, such as dist$/ },
+  { name: 'a Flux namespace that is no DNS label', act: () => Delivery.flux({ url: ARGO_CD.repoURL, fluxNamespace: 'Flux' }),
+    message: /^Delivery\.flux fluxNamespace "Flux" must be lowercase letters/ },
+  { name: 'a Flux secretName that is no object name', act: () => Delivery.flux({ url: ARGO_CD.repoURL, secretName: 'Deploy Key' }),
+    message: /^Delivery\.flux secretName "Deploy Key" / },
   { name: 'a project that is no object name', act: () => Delivery.argoCd({ ...ARGO_CD, project: 'Binder Team' }),
     message: /^Delivery\.argoCd project "Binder Team" / },
   { name: 'an Argo CD namespace that is no DNS label', act: () => Delivery.argoCd({ ...ARGO_CD, argoCdNamespace: 'argo.cd' }),

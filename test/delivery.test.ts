@@ -1,13 +1,20 @@
 /**
- * Delivery by Argo CD (#35) on what the real chart renders: the Application validates against Argo CD's schema, the
- * sync waves order the objects as `npm run apply`'s plan does, the controller never prunes what `prune-command`
- * keeps, a deployment without the prop is unchanged, and check-dist and diff see the Application's file.
+ * Delivery by Argo CD and Flux (#35) on what the real chart renders: the controllers' objects validate against their
+ * schemas, the sync waves (Argo CD) and the Kustomizations' dependency (Flux, built by kubectl's kustomize) order the
+ * objects as `npm run apply`'s plan does, the controller never prunes what `prune-command` keeps, a deployment
+ * without the prop is unchanged, and check-dist and diff see the controller's file.
  */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import {
   applyPlan, ArgoCdDeliveryProps, DEPLOYMENT_LABEL, deploymentOfFile, BinderHub, BinderHubProps, checkManifests, ChartSource, DEFAULT_TARGETS, Delivery, diffDeployments, formatDeploymentDiffs,
   knownKindChecker, kubernetesModel, ManifestObject, parseManifest, plannedFiles, pruneCommand, SecretsMode, synthesizeFiles, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION,
+  FIRST_KINDS, FIRST_STEP_KINDS, FLUX_PRUNE_ANNOTATION, toolPath,
 } from '../lib/internal';
 import { configErrorMessage, fakeTokens, TEST_REGISTRY } from './helpers';
 import { describeWithRealChart } from './real-chart';
@@ -119,5 +126,80 @@ describeWithRealChart('delivery by Argo CD', chart => {
     const message = configErrorMessage(() => synthFiles(chart, { secrets, delivery: Delivery.argoCd(ARGO_CD) }));
     expect(message).toMatch(why);
     expect(message).toMatch(/^deployment "prod" is delivered by Argo CD but its secrets mode .*: set secrets to SecretsMode\.sealed\(\.\.\.\) or SecretsMode\.external\(\.\.\.\)$/);
+  });
+});
+
+test('the kinds delivery applies first are npm run apply\'s first kinds, in its order', () => {
+  expect(FIRST_STEP_KINDS).toEqual(FIRST_KINDS);
+});
+
+/**
+ * The repository files a GitRepository's `ignore` leaves in its artifact, as git reads the same patterns (Flux reads
+ * `.sourceignore` texts with a gitignore matcher).
+ */
+function filesLeft(ignore: string, files: string[]): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-source-'));
+  for (const file of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), '');
+  }
+  fs.writeFileSync(path.join(dir, '.gitignore'), ignore);
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+  return execFileSync('git', ['ls-files', '--others', '--exclude-standard'], { cwd: dir, encoding: 'utf8' }).split('\n').filter(f => f !== '' && f !== '.gitignore').sort();
+}
+
+/** What a Flux Kustomization applies of `files` (name to text, the folder's files): kubectl's kustomize with its patches. */
+function kustomizeBuild(kustomization: ManifestObject, files: Map<string, string>): ManifestObject[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-kustomize-'));
+  for (const [name, text] of files) fs.writeFileSync(path.join(dir, name), text);
+  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), yaml.dump({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...files.keys()], patches: kustomization.spec.patches ?? [],
+  }));
+  return parseManifest(execFileSync(toolPath('kubectl'), ['kustomize', dir], { encoding: 'utf8' }), `kustomize of ${kustomization.metadata.name}`);
+}
+
+describeWithRealChart('delivery by Flux', chart => {
+  const FLUX = { url: 'https://github.com/example/binder-deploy.git' };
+  const sealed = SecretsMode.sealed({ certificate: controllerKeys().certificate });
+
+  test('the GitRepository and Kustomizations validate against Flux\'s schemas; the second depends on the first', () => {
+    const objects = objectsOf(synthFiles(chart, { secrets: sealed, delivery: Delivery.flux({ ...FLUX, secretName: 'deploy-key', interval: '1m' }) }), 'prod-delivery.k8s.yaml');
+    expect(objects.map(o => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['GitRepository flux-system/prod', 'Kustomization flux-system/prod-first', 'Kustomization flux-system/prod']);
+    for (const object of objects) expect(() => new (kubernetesModel(object.apiVersion, object.kind)!)(object).validate()).not.toThrow();
+    expect(checkManifests(objects, { isKnownKind: knownKindChecker() })).toEqual([]);
+    expect(objects[0].spec).toMatchObject({ url: FLUX.url, ref: { branch: 'main' }, interval: '1m', secretRef: { name: 'deploy-key' } });
+    expect(objects[2].spec.dependsOn).toEqual([{ name: 'prod-first' }]);
+    expect(objects.slice(1).map(o => [o.spec.sourceRef, o.spec.path, o.spec.prune, o.spec.wait])).toEqual([
+      [{ kind: 'GitRepository', name: 'prod' }, './dist', true, true], [{ kind: 'GitRepository', name: 'prod' }, './dist', true, true],
+    ]);
+  });
+
+  test.each([['dist', 'dist/'], ['deploy/dist', 'deploy/dist/']])('the GitRepository of path %s leaves the deployment\'s file alone in the artifact', (folder, prefix) => {
+    const [repository] = objectsOf(synthFiles(chart, { delivery: Delivery.flux({ ...FLUX, path: folder }), secrets: EXTERNAL }), 'prod-delivery.k8s.yaml');
+    const files = ['main.ts', 'README.md', 'dist/staging.k8s.yaml', 'deploy/other.yaml', 'hub-urls/prod.url',
+      ...['prod.k8s.yaml', 'prod-delivery.k8s.yaml', 'staging.k8s.yaml', 'README.md', 'nested/prod.k8s.yaml'].map(f => `${prefix}${f}`)];
+    expect(filesLeft(repository.spec.ignore, files)).toEqual([`${prefix}prod.k8s.yaml`]);
+  });
+
+  test.each([['sealed', sealed], ['external', EXTERNAL]])('with %s Secrets, the Kustomizations apply the objects in the steps of npm run apply\'s plan', (_, secrets) => {
+    const files = synthFiles(chart, { secrets, delivery: Delivery.flux(FLUX) });
+    const objects = objectsOf(files, 'prod.k8s.yaml');
+    const [, first, rest] = objectsOf(files, 'prod-delivery.k8s.yaml');
+    const plan = applyPlan({ manifests: { file: 'dist/prod.k8s.yaml', objects } }, false);
+    const built = (kustomization: ManifestObject) => kustomizeBuild(kustomization, new Map([['prod.k8s.yaml', files.get('prod.k8s.yaml')!]])).map(id).sort();
+    expect(built(first)).toEqual(plan.first.map(id).sort());
+    expect(built(rest)).toEqual(plan.objects.filter(o => !plan.first.includes(o)).map(id).sort());
+  });
+
+  test('Flux never prunes what prune-command keeps; a deployment delivered by Flux carries no Argo CD annotation', () => {
+    const files = synthFiles(chart, { delivery: Delivery.flux(FLUX), secrets: EXTERNAL });
+    const objects = objectsOf(files, 'prod.k8s.yaml');
+    expect(objects.filter(o => annotation(o, FLUX_PRUNE_ANNOTATION) === 'disabled').map(id)).toEqual(['Namespace prod', 'PersistentVolumeClaim hub-db-dir']);
+    expect(files.get('prod.k8s.yaml')).not.toContain('argocd.argoproj.io');
+  });
+
+  test('delivery by Flux with separate Secrets is refused, naming sealed and external', () => {
+    expect(configErrorMessage(() => synthFiles(chart, { secrets: SecretsMode.separate(), delivery: Delivery.flux(FLUX) })))
+      .toMatch(/^deployment "prod" is delivered by Flux but its secrets mode separate .*: set secrets to SecretsMode\.sealed\(\.\.\.\) or SecretsMode\.external\(\.\.\.\)$/);
   });
 });

@@ -6,8 +6,10 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import type { IKustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
+import type { IGitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
 import { ConfigError } from '../core/errors';
-import { checkDnsLabel, checkObjectName } from '../core/names';
+import { checkDnsLabel, checkObjectName, isGoDuration } from '../core/names';
 import { redactUrl } from '../core/redact';
 import { SecretsMode } from '../secrets/secrets-mode';
 
@@ -25,6 +27,12 @@ export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
  * Secret exists (Argo CD waits for a SealedSecret or ExternalSecret to be healthy, that is unsealed or read).
  */
 export const SYNC_WAVES: Readonly<Record<string, number>> = { Namespace: -2, Secret: -1, SealedSecret: -1, ExternalSecret: -1 };
+
+/** The kinds `npm run apply` applies first, in its order: those of SYNC_WAVES. */
+export const FIRST_STEP_KINDS: readonly string[] = Object.keys(SYNC_WAVES);
+
+/** Flux's annotation that keeps an object out of its Kustomization's pruning. */
+export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
 
 /**
  * Kinds the controller must never prune, as `npm run prune-command` keeps them: pruning a Namespace deletes
@@ -88,6 +96,37 @@ export interface ArgoCdDeliveryProps {
   readonly retryLimit?: number;
 }
 
+/** Props for `Delivery.flux`. */
+export interface FluxDeliveryProps {
+  /** The git repository that holds dist/, as Flux reaches it (`https://...` or `ssh://...`). */
+  readonly url: string;
+  /**
+   * The branch Flux follows.
+   * @default 'main'
+   */
+  readonly branch?: string;
+  /**
+   * The folder of the deployment's file (`<deployment>.k8s.yaml`) in the repository; Flux takes that file only.
+   * @default 'dist'
+   */
+  readonly path?: string;
+  /**
+   * How often Flux reads the repository and reconciles, as a Go duration.
+   * @default '5m'
+   */
+  readonly interval?: string;
+  /**
+   * The namespace of Flux's controllers, where its sources and Kustomizations live.
+   * @default 'flux-system'
+   */
+  readonly fluxNamespace?: string;
+  /**
+   * The Secret (in fluxNamespace) with the credentials for the repository.
+   * @default - none: a public repository
+   */
+  readonly secretName?: string;
+}
+
 /**
  * How a deployment is delivered from a git repository holding dist/ by a GitOps controller. The synth writes the
  * controller's object into `dist/<deployment>-delivery.k8s.yaml`, applied once by hand (the bootstrap); the controller
@@ -98,6 +137,14 @@ export abstract class Delivery {
   /** An Argo CD Application, with sync waves and prune protection on the deployment's objects. */
   public static argoCd(props: ArgoCdDeliveryProps): Delivery {
     return new ArgoCdDelivery(props);
+  }
+
+  /**
+   * A Flux GitRepository that holds the deployment's file alone and two Kustomizations of it: `<deployment>-first`
+   * (the Namespace and what makes Secrets, waited for until ready) and `<deployment>`, the rest, which depends on it.
+   */
+  public static flux(props: FluxDeliveryProps): Delivery {
+    return new FluxDelivery(props);
   }
 
   /** The controller, for messages. @internal */
@@ -142,6 +189,13 @@ function checkRepositoryUrl(setting: string, url: string): void {
   }
 }
 
+/** Fails on a folder that is not inside the repository. */
+function checkRepositoryFolder(setting: string, folder: string | undefined): void {
+  if (folder !== undefined && (folder === '' || folder.startsWith('/') || folder.split('/').includes('..'))) {
+    throw new ConfigError(`${setting} "${folder}" must be a folder inside the repository, such as dist`);
+  }
+}
+
 class ArgoCdDelivery extends Delivery {
   public readonly controller = 'Argo CD';
 
@@ -153,9 +207,7 @@ class ArgoCdDelivery extends Delivery {
     if (props.retryLimit !== undefined && !(Number.isInteger(props.retryLimit) && props.retryLimit >= 0)) {
       throw new ConfigError(`Delivery.argoCd retryLimit ${props.retryLimit} is not a whole number; give how many times a failed sync is retried, such as 5`);
     }
-    if (props.path !== undefined && (props.path.startsWith('/') || props.path.split('/').includes('..'))) {
-      throw new ConfigError(`Delivery.argoCd path "${props.path}" must be a folder inside the repository, such as dist`);
-    }
+    checkRepositoryFolder('Delivery.argoCd path', props.path);
   }
 
   protected mark(object: ApiObject): void {
@@ -191,4 +243,93 @@ class ArgoCdDelivery extends Delivery {
     };
     new ApiObject(chart, 'application', application);
   }
+}
+
+class FluxDelivery extends Delivery {
+  public readonly controller = 'Flux';
+
+  constructor(private readonly props: FluxDeliveryProps) {
+    super();
+    checkRepositoryUrl('Delivery.flux url', props.url);
+    checkRepositoryFolder('Delivery.flux path', props.path);
+    if (props.interval !== undefined && !isGoDuration(props.interval)) {
+      throw new ConfigError(`Delivery.flux interval "${props.interval}" is not a Go duration; give one such as 5m or 1h`);
+    }
+    if (props.branch !== undefined && !/^[A-Za-z0-9._\/-]+$/.test(props.branch)) {
+      throw new ConfigError(`Delivery.flux branch "${props.branch}" is no branch name; give one such as main`);
+    }
+    if (props.fluxNamespace !== undefined) checkDnsLabel('Delivery.flux fluxNamespace', props.fluxNamespace);
+    if (props.secretName !== undefined) checkObjectName('Delivery.flux secretName', props.secretName);
+  }
+
+  protected mark(object: ApiObject): void {
+    if (PRUNE_PROTECTED_KINDS.includes(object.kind)) object.metadata.addAnnotation(FLUX_PRUNE_ANNOTATION, 'disabled');
+  }
+
+  protected bootstrap(chart: Construct, deployment: Chart): void {
+    const id = deployment.node.id;
+    const namespace = this.props.fluxNamespace ?? 'flux-system';
+    const folder = (this.props.path ?? 'dist').replace(/\/+$/, '');
+    const interval = this.props.interval ?? '5m';
+    const repository: IGitRepository = {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name: id, namespace },
+      spec: {
+        url: this.props.url,
+        ref: { branch: this.props.branch ?? 'main' },
+        interval,
+        ...(this.props.secretName ? { secretRef: { name: this.props.secretName } } : {}),
+        ignore: onlyFile(folder, `${id}.k8s.yaml`),
+      },
+    };
+    new ApiObject(chart, 'repository', repository);
+    // Flux applies a Kustomization's objects together; the Secrets come first only through a Kustomization of their own.
+    const kinds = [...new Set(deployment.node.findAll().filter(ApiObject.isApiObject).map(o => o.kind))].sort();
+    const source = { repository: id, namespace, folder, interval };
+    new ApiObject(chart, 'first', kustomization(source, `${id}-first`, kinds.filter(k => !FIRST_STEP_KINDS.includes(k))));
+    new ApiObject(chart, 'rest', kustomization(source, id, FIRST_STEP_KINDS.filter(k => kinds.includes(k)), `${id}-first`));
+  }
+}
+
+/** A `.sourceignore` text that leaves only `file` of `folder` in the repository's artifact (git takes no file back from an ignored folder). */
+function onlyFile(folder: string, file: string): string {
+  const lines = ['/*'];
+  let at = '';
+  for (const part of folder.split('/').filter(p => p !== '' && p !== '.')) {
+    at = `${at}/${part}`;
+    lines.push(`!${at}/`, `${at}/*`);
+  }
+  return [...lines, `!${at}/${file}`, ''].join('\n');
+}
+
+/**
+ * A Kustomization of the deployment's file in the GitRepository's artifact without the objects of `dropped` kinds (kustomize
+ * deletion patches: the file is one, so each Kustomization takes its share of it), waited for until ready.
+ */
+function kustomization(
+  source: { repository: string; namespace: string; folder: string; interval: string }, name: string, dropped: string[], dependsOn?: string,
+): IKustomization {
+  return {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name, namespace: source.namespace },
+    spec: {
+      sourceRef: { kind: 'GitRepository', name: source.repository },
+      path: `./${source.folder}`,
+      interval: source.interval,
+      ...(dependsOn ? { dependsOn: [{ name: dependsOn }] } : {}),
+      prune: true,
+      wait: true,
+      timeout: '10m',
+      retryInterval: '1m',
+      ...(dropped.length > 0 ? {
+        patches: [{
+          // kustomize matches the kind as a whole-word regular expression: one patch deletes every object of these kinds.
+          patch: '$patch: delete\napiVersion: v1\nkind: Dropped\nmetadata:\n  name: dropped\n',
+          target: { kind: dropped.join('|') },
+        }],
+      } : {}),
+    },
+  };
 }
