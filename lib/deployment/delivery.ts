@@ -169,10 +169,10 @@ export abstract class Delivery {
     this.bootstrap(new Chart(deployment.node.scope!, `${id}${DELIVERY_CHART_SUFFIX}`, { labels: deployment.labels }), deployment);
   }
 
-  /** Marks one object of the deployment. */
+  /** Marks one object of the deployment. @internal */
   protected abstract mark(object: ApiObject): void;
 
-  /** Writes the controller's object(s) for `deployment` into `chart`. */
+  /** Writes the controller's object(s) for `deployment` into `chart`. @internal */
   protected abstract bootstrap(chart: Construct, deployment: Chart): void;
 }
 
