@@ -14,7 +14,7 @@ import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/App
 import {
   applyPlan, ArgoCdDeliveryProps, DEPLOYMENT_LABEL, deploymentOfFile, BinderHub, BinderHubProps, checkManifests, ChartSource, DEFAULT_TARGETS, Delivery, diffDeployments, formatDeploymentDiffs,
   knownKindChecker, kubernetesModel, ManifestObject, parseManifest, plannedFiles, pruneCommand, SecretsMode, synthesizeFiles, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION,
-  FIRST_KINDS, FIRST_STEP_KINDS, FLUX_PRUNE_ANNOTATION, toolPath,
+  FIRST_KINDS, FIRST_STEP_KINDS, FLUX_PRUNE_ANNOTATION, Tls, toolPath,
 } from '../lib/internal';
 import { configErrorMessage, fakeTokens, TEST_REGISTRY } from './helpers';
 import { describeWithRealChart } from './real-chart';
@@ -189,6 +189,17 @@ describeWithRealChart('delivery by Flux', chart => {
     const built = (kustomization: ManifestObject) => kustomizeBuild(kustomization, new Map([['prod.k8s.yaml', files.get('prod.k8s.yaml')!]])).map(id).sort();
     expect(built(first)).toEqual(plan.first.map(id).sort());
     expect(built(rest)).toEqual(plan.objects.filter(o => !plan.first.includes(o)).map(id).sort());
+  });
+
+  test('the Flux objects name no kind the chart renders: a deployment that renders more kinds (an Ingress) gets the same delivery file', () => {
+    const ingress = {
+      binderHost: 'binder.example.org', hubHost: 'hub.example.org', ingressClassName: 'nginx',
+      binderTls: Tls.certManager({ clusterIssuer: 'letsencrypt' }), hubTls: Tls.certManager({ clusterIssuer: 'letsencrypt' }),
+    };
+    const plain = synthFiles(chart, { secrets: EXTERNAL, delivery: Delivery.flux(FLUX) });
+    const withIngress = synthFiles(chart, { secrets: EXTERNAL, delivery: Delivery.flux(FLUX), ingress });
+    expect(objectsOf(withIngress, 'prod.k8s.yaml').map(o => o.kind)).toContain('Ingress');
+    expect(withIngress.get('prod-delivery.k8s.yaml')).toBe(plain.get('prod-delivery.k8s.yaml'));
   });
 
   test('Flux never prunes what prune-command keeps; a deployment delivered by Flux carries no Argo CD annotation', () => {

@@ -31,6 +31,12 @@ export const SYNC_WAVES: Readonly<Record<string, number>> = { Namespace: -2, Sec
 /** The kinds `npm run apply` applies first, in its order: those of SYNC_WAVES. */
 export const FIRST_STEP_KINDS: readonly string[] = Object.keys(SYNC_WAVES);
 
+/**
+ * Our annotation on the objects `npm run apply` applies first (`first`), for a Flux delivery: its Kustomizations
+ * select by it, so the objects applied once by hand hold no list of the kinds a chart renders.
+ */
+export const APPLY_STEP_ANNOTATION = 'binderhub-cdk8s.io/apply-step';
+
 /** Flux's annotation that keeps an object out of its Kustomization's pruning. */
 export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
 
@@ -141,7 +147,8 @@ export abstract class Delivery {
 
   /**
    * A Flux GitRepository that holds the deployment's file alone and two Kustomizations of it: `<deployment>-first`
-   * (the Namespace and what makes Secrets, waited for until ready) and `<deployment>`, the rest, which depends on it.
+   * (the Namespace and what makes Secrets, annotated `binderhub-cdk8s.io/apply-step: first`; waited for until ready)
+   * and `<deployment>`, the rest, which depends on it.
    */
   public static flux(props: FluxDeliveryProps): Delivery {
     return new FluxDelivery(props);
@@ -263,6 +270,7 @@ class FluxDelivery extends Delivery {
   }
 
   protected mark(object: ApiObject): void {
+    if (FIRST_STEP_KINDS.includes(object.kind)) object.metadata.addAnnotation(APPLY_STEP_ANNOTATION, 'first');
     if (PRUNE_PROTECTED_KINDS.includes(object.kind)) object.metadata.addAnnotation(FLUX_PRUNE_ANNOTATION, 'disabled');
   }
 
@@ -285,10 +293,9 @@ class FluxDelivery extends Delivery {
     };
     new ApiObject(chart, 'repository', repository);
     // Flux applies a Kustomization's objects together; the Secrets come first only through a Kustomization of their own.
-    const kinds = [...new Set(deployment.node.findAll().filter(ApiObject.isApiObject).map(o => o.kind))].sort();
     const source = { repository: id, namespace, folder, interval };
-    new ApiObject(chart, 'first', kustomization(source, `${id}-first`, kinds.filter(k => !FIRST_STEP_KINDS.includes(k))));
-    new ApiObject(chart, 'rest', kustomization(source, id, FIRST_STEP_KINDS.filter(k => kinds.includes(k)), `${id}-first`));
+    new ApiObject(chart, 'first', kustomization(source, `${id}-first`, `${APPLY_STEP_ANNOTATION}!=first`));
+    new ApiObject(chart, 'rest', kustomization(source, id, `${APPLY_STEP_ANNOTATION}=first`, `${id}-first`));
   }
 }
 
@@ -304,11 +311,12 @@ function onlyFile(folder: string, file: string): string {
 }
 
 /**
- * A Kustomization of the deployment's file in the GitRepository's artifact without the objects of `dropped` kinds (kustomize
- * deletion patches: the file is one, so each Kustomization takes its share of it), waited for until ready.
+ * A Kustomization of the deployment's file in the GitRepository's artifact without the objects whose annotations
+ * `dropped` selects (a kustomize deletion patch: the file is one, so each Kustomization takes its share of it),
+ * waited for until ready.
  */
 function kustomization(
-  source: { repository: string; namespace: string; folder: string; interval: string }, name: string, dropped: string[], dependsOn?: string,
+  source: { repository: string; namespace: string; folder: string; interval: string }, name: string, dropped: string, dependsOn?: string,
 ): IKustomization {
   return {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -323,13 +331,10 @@ function kustomization(
       wait: true,
       timeout: '10m',
       retryInterval: '1m',
-      ...(dropped.length > 0 ? {
-        patches: [{
-          // kustomize matches the kind as a whole-word regular expression: one patch deletes every object of these kinds.
-          patch: '$patch: delete\napiVersion: v1\nkind: Dropped\nmetadata:\n  name: dropped\n',
-          target: { kind: dropped.join('|') },
-        }],
-      } : {}),
+      patches: [{
+        patch: '$patch: delete\napiVersion: v1\nkind: Dropped\nmetadata:\n  name: dropped\n',
+        target: { annotationSelector: dropped },
+      }],
     },
   };
 }
