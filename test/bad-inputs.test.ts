@@ -624,6 +624,8 @@ const delivery: Case[] = [
     message: /^deployment "x" is delivered by Flux but its secrets mode separate keeps its Secrets in dist-secrets\/.*: set secrets to SecretsMode\.sealed/ },
   { name: 'a Flux url with a password', act: () => Delivery.flux({ url: `https://bot:${URL_PASSWORD}@github.com/example/deploy.git` }),
     message: /^Delivery\.flux url "https:\/\/\*\*\*@github\.com\/example\/deploy\.git" holds credentials/ },
+  { name: 'a Flux url in git\'s scp-like form', act: () => Delivery.flux({ url: 'git@github.com:example/deploy.git' }),
+    message: /^Delivery\.flux url "git@github\.com:example\/deploy\.git" is in git's scp-like form, which Flux does not read; write it as ssh:\/\/git@github\.com\/example\/deploy\.git$/ },
   { name: 'a Flux url that is no git URL', act: () => Delivery.flux({ url: 'example/deploy' }), message: /^Delivery\.flux url "example\/deploy" is no git repository URL/ },
   ...['5 minutes', '1d', ''].map((interval): Case => ({
     name: `a Flux interval "${interval}"`, act: () => Delivery.flux({ url: ARGO_CD.repoURL, interval }),

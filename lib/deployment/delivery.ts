@@ -13,7 +13,7 @@ import { checkDnsLabel, checkObjectName, isGoDuration } from '../core/names';
 import { redactUrl } from '../core/redact';
 import { SecretsMode } from '../secrets/secrets-mode';
 
-/** The suffix of the chart (and so the file in dist/) that holds a deployment's controller object. */
+/** The suffix of the chart (and so the file in dist/) that holds a deployment's GitOps controller's objects. */
 export const DELIVERY_CHART_SUFFIX = '-delivery';
 
 /** Argo CD's annotation for the order of sync waves: lower waves are applied, and healthy, before higher ones. */
@@ -258,6 +258,10 @@ class FluxDelivery extends Delivery {
   constructor(private readonly props: FluxDeliveryProps) {
     super();
     checkRepositoryUrl('Delivery.flux url', props.url);
+    // Flux reads SSH addresses as URLs only (Argo CD takes git's scp-like form too).
+    if (props.url.startsWith('git@')) {
+      throw new ConfigError(`Delivery.flux url "${props.url}" is in git's scp-like form, which Flux does not read; write it as ssh://${props.url.replace(':', '/')}`);
+    }
     checkRepositoryFolder('Delivery.flux path', props.path);
     if (props.interval !== undefined && !isGoDuration(props.interval)) {
       throw new ConfigError(`Delivery.flux interval "${props.interval}" is not a Go duration; give one such as 5m or 1h`);
