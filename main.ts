@@ -3,7 +3,7 @@
  * project of your own, `npx binderhub-cdk8s synth`) renders them into dist/, and their Secrets kept out of git into
  * dist-secrets/.
  */
-import { BinderHub, BinderHubApp, Builder, Registry, SecretsMode, Tls } from 'binderhub-cdk8s';
+import { BinderHub, BinderHubApp, Builder, Delivery, Registry, SecretsMode, Tls } from 'binderhub-cdk8s';
 
 export default new BinderHubApp(app => {
   // Quick start: LoadBalancer services; `npm run patch-hub-url -- --deployment staging` fills in the hub URL.
@@ -21,7 +21,8 @@ export default new BinderHubApp(app => {
 
   // Production: DNS names and HTTPS behind an Ingress controller with cert-manager; the hub URL is known up front.
   // Builds run in this deployment's own dind and push to Docker Hub, where every node's kubelet pulls them.
-  // Its Secrets are sealed for the cluster's sealed-secrets controller.
+  // Its Secrets are sealed for the cluster's sealed-secrets controller, so dist/ can go into git, from where Argo CD
+  // delivers it: `kubectl apply -f dist/prod-delivery.k8s.yaml` once, then every merged commit (docs/gitops.md).
   const prod = app.secrets('prod');
   new BinderHub(app, 'prod', {
     namespace: 'binderhub-prod',
@@ -45,5 +46,6 @@ export default new BinderHubApp(app => {
       certificate: app.readFile('sealed-secrets/prod.pem', 'fetch the prod controller\'s certificate with `kubeseal --fetch-cert > sealed-secrets/prod.pem`'),
       certificateSource: 'sealed-secrets/prod.pem',
     }),
+    delivery: Delivery.argoCd({ repoURL: 'https://github.com/example/binder-deploy.git', targetRevision: 'main' }),
   });
 });

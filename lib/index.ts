@@ -10,6 +10,7 @@ export { BinderHub, BinderHubProps } from './deployment/binderhub';
 export {
   BuildLimits, CullingOptions, NetworkOptions, QuotaOptions, ServicePolicy, ServicePolicyOptions, UserServerLimits,
 } from './deployment/service-policy';
+export { ArgoCdDeliveryProps, Delivery, FluxDeliveryProps } from './deployment/delivery';
 export { Builder, BuilderCommonProps, DindBuilderProps, HostBuilderProps, PinkBuilderProps } from './deployment/builder';
 export { DEFAULT_DIND_IMAGE, DindDaemonSet, DindDaemonSetProps } from './deployment/dind';
 export { GatewayOptions, GatewayParent } from './deployment/gateway';

@@ -2,6 +2,7 @@
 export * from './cluster/address';
 export * from './deployment/auth';
 export * from './deployment/binderhub';
+export * from './deployment/delivery';
 export * from './deployment/binderhub-values';
 export * from './deployment/builder';
 export * from './chart/chart-cache';

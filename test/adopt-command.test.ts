@@ -301,7 +301,7 @@ describe('a module adopt wrote, added to main.ts, goes through the commands', ()
       + '(quotas.total or quotas.perRepository), no memory limit for user servers (users.memoryLimit), no memory limit for builds (builds.memoryLimit)\n';
     const synth = runCommand('synth', cwd);
     expect(synth.stderr).toBe(prodPlaceholder + privatePolicy);
-    expect(synth.stdout).toBe(['dist-secrets/legacy-secrets.k8s.yaml', 'dist/legacy.k8s.yaml', 'dist/prod.k8s.yaml', 'dist-secrets/staging-secrets.k8s.yaml',
+    expect(synth.stdout).toBe(['dist-secrets/legacy-secrets.k8s.yaml', 'dist/legacy.k8s.yaml', 'dist/prod-delivery.k8s.yaml', 'dist/prod.k8s.yaml', 'dist-secrets/staging-secrets.k8s.yaml',
       'dist/staging.k8s.yaml'].map(file => `wrote ${file}\n`).join(''));
     expect(synth.status).toBe(0);
     expect(fs.readFileSync(path.join(cwd, 'dist', 'legacy.k8s.yaml'), 'utf8')).toContain('  hub_url: http://35.190.10.20/\n');

@@ -19,7 +19,7 @@ describe('the example dist/', () => {
   const all = Object.values(files).flat();
 
   test('passes the apply-ready check', () => {
-    expect(Object.keys(files).sort()).toEqual(['prod.k8s.yaml', 'staging-secrets.k8s.yaml', 'staging.k8s.yaml']);
+    expect(Object.keys(files).sort()).toEqual(['prod-delivery.k8s.yaml', 'prod.k8s.yaml', 'staging-secrets.k8s.yaml', 'staging.k8s.yaml']);
     expect(check(all)).toEqual([]);
   });
 
@@ -48,7 +48,7 @@ describe('the example dist/', () => {
 
   test('every object carries its deployment\'s prune label, and only its own', () => {
     for (const [file, objects] of Object.entries(files)) {
-      const release = file.replace(/(-secrets)?\.k8s\.yaml$/, '');
+      const release = file.replace(/(-secrets|-delivery)?\.k8s\.yaml$/, '');
       for (const object of objects) expect((object.metadata as any).labels?.[DEPLOYMENT_LABEL]).toBe(release);
     }
   });

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  Auth, BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, DindDaemonSet, GatewayOptions, HubUrlRecords, Registry, requiredCredential, SecretsMode, SecretStore, ServicePolicy, Tls,
+  Auth, BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, Delivery, DindDaemonSet, GatewayOptions, HubUrlRecords, Registry, requiredCredential, SecretsMode, SecretStore, ServicePolicy, Tls,
 } from '../lib/internal';
 import { fakeTokens, fakeTokenValues, FIXTURE_CHART, TEST_REGISTRY } from './helpers';
 import { fakePrivateKeyPem, GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs';
@@ -589,9 +589,67 @@ const secretsModes: Case[] = [
     message: /^SecretsMode\.external storeName "" is empty: give lowercase letters/ },
 ];
 
+// Delivery by a GitOps controller: Secrets that never reach git, and the controllers' settings.
+
+const ARGO_CD = { repoURL: 'https://github.com/example/binder-deploy.git' };
+const EXTERNAL = SecretsMode.external({ storeName: 'vault' });
+const deliveredWith = (mode: string, why: string): RegExp =>
+  new RegExp(`^deployment "x" is delivered by Argo CD but its secrets mode ${mode} ${why}.*: set secrets to SecretsMode\\.sealed\\(\\.\\.\\.\\) or SecretsMode\\.external\\(\\.\\.\\.\\)$`);
+
+const delivery: Case[] = [
+  { name: 'Argo CD delivery with SecretsMode.separate()', act: app => deploy(app, { secrets: SecretsMode.separate(), delivery: Delivery.argoCd(ARGO_CD) }),
+    message: deliveredWith('separate', 'keeps its Secrets in dist-secrets/, which git ignores, so the controller never sees them') },
+  { name: 'Argo CD delivery with no secrets mode (separate, the default)', act: app => deploy(app, { delivery: Delivery.argoCd(ARGO_CD) }),
+    message: deliveredWith('separate', 'keeps its Secrets') },
+  { name: 'Argo CD delivery with the app\'s mode SecretsMode.separate()',
+    act: app => { SecretsMode.useForApp(app, SecretsMode.separate()); deploy(app, { delivery: Delivery.argoCd(ARGO_CD) }); },
+    message: deliveredWith('separate', 'keeps its Secrets') },
+  { name: 'Argo CD delivery with SecretsMode.inline()', act: app => deploy(app, { secrets: SecretsMode.inline(), delivery: Delivery.argoCd(ARGO_CD) }),
+    message: deliveredWith('inline', 'writes its Secrets into dist/ in plain text, which the repository the controller reads must not hold') },
+  ...['github.com/example/deploy', 'example', '', 'https://', 'https:///deploy.git', 'ftp://example.org/deploy.git', `https://bot:${URL_PASSWORD}@github.com/example/deploy.git x`].map((repoURL): Case => ({
+    name: `repoURL "${repoURL.replace(URL_PASSWORD, '<password>')}"`, act: () => Delivery.argoCd({ repoURL }),
+    message: /^Delivery\.argoCd repoURL ".*" is no git repository URL; give one such as https:\/\/github\.com\/example\/deploy\.git or git@github\.com:example\/deploy\.git$/,
+  })),
+  { name: 'a repoURL with a password', act: () => Delivery.argoCd({ repoURL: `https://bot:${URL_PASSWORD}@github.com/example/deploy.git` }),
+    message: /^Delivery\.argoCd repoURL "https:\/\/\*\*\*@github\.com\/example\/deploy\.git" holds credentials, which dist\/ would commit: give the URL without them, and the credentials to the controller as a repository Secret$/ },
+  ...['../dist', 'deploy/../../dist', '/dist', ''].map((path): Case => ({
+    name: `path "${path}" outside the repository`, act: () => Delivery.argoCd({ ...ARGO_CD, path }),
+    message: /^Delivery\.argoCd path ".*" must be a folder inside the repository, such as dist$/,
+  })),
+  ...[-1, 1.5, Number.NaN].map((retryLimit): Case => ({
+    name: `retryLimit ${retryLimit}`, act: () => Delivery.argoCd({ ...ARGO_CD, retryLimit }),
+    message: /^Delivery\.argoCd retryLimit \S+ is not a whole number; give how many times a failed sync is retried, such as 5$/,
+  })),
+  { name: 'Flux delivery with SecretsMode.separate()', act: app => deploy(app, { secrets: SecretsMode.separate(), delivery: Delivery.flux({ url: ARGO_CD.repoURL }) }),
+    message: /^deployment "x" is delivered by Flux but its secrets mode separate keeps its Secrets in dist-secrets\/.*: set secrets to SecretsMode\.sealed/ },
+  { name: 'a Flux url with a password', act: () => Delivery.flux({ url: `https://bot:${URL_PASSWORD}@github.com/example/deploy.git` }),
+    message: /^Delivery\.flux url "https:\/\/\*\*\*@github\.com\/example\/deploy\.git" holds credentials/ },
+  { name: 'a Flux url in git\'s scp-like form', act: () => Delivery.flux({ url: 'git@github.com:example/deploy.git' }),
+    message: /^Delivery\.flux url "git@github\.com:example\/deploy\.git" is in git's scp-like form, which Flux does not read; write it as ssh:\/\/git@github\.com\/example\/deploy\.git$/ },
+  { name: 'a Flux url that is no git URL', act: () => Delivery.flux({ url: 'example/deploy' }), message: /^Delivery\.flux url "example\/deploy" is no git repository URL/ },
+  ...['5 minutes', '1d', ''].map((interval): Case => ({
+    name: `a Flux interval "${interval}"`, act: () => Delivery.flux({ url: ARGO_CD.repoURL, interval }),
+    message: /^Delivery\.flux interval ".*" is not a Go duration; give one such as 5m or 1h$/,
+  })),
+  { name: 'a Flux branch with a space', act: () => Delivery.flux({ url: ARGO_CD.repoURL, branch: 'main branch' }),
+    message: /^Delivery\.flux branch "main branch" is no branch name; give one such as main$/ },
+  { name: 'a Flux path outside the repository', act: () => Delivery.flux({ url: ARGO_CD.repoURL, path: '../dist' }),
+    message: /^Delivery\.flux path "\.\.\/dist" must be a folder inside the repository, such as dist$/ },
+  { name: 'a Flux namespace that is no DNS label', act: () => Delivery.flux({ url: ARGO_CD.repoURL, fluxNamespace: 'Flux' }),
+    message: /^Delivery\.flux fluxNamespace "Flux" must be lowercase letters/ },
+  { name: 'a Flux secretName that is no object name', act: () => Delivery.flux({ url: ARGO_CD.repoURL, secretName: 'Deploy Key' }),
+    message: /^Delivery\.flux secretName "Deploy Key" / },
+  { name: 'a project that is no object name', act: () => Delivery.argoCd({ ...ARGO_CD, project: 'Binder Team' }),
+    message: /^Delivery\.argoCd project "Binder Team" / },
+  { name: 'an Argo CD namespace that is no DNS label', act: () => Delivery.argoCd({ ...ARGO_CD, argoCdNamespace: 'argo.cd' }),
+    message: /^Delivery\.argoCd argoCdNamespace "argo\.cd" must be lowercase letters/ },
+];
+
 // Names of the deployment: release name and namespace.
 
 const names: Case[] = [
+  { name: 'a deployment id ending with -delivery (the file of a deployment\'s GitOps controller object)', act: app => deploy(app, { secrets: EXTERNAL }, 'prod-delivery'),
+    message: /^deployment id "prod-delivery" ends with -delivery, which names the file of another deployment's GitOps controller object; pick another id$/ },
   { name: 'a deployment id ending with -secrets', act: app => deploy(app, {}, 'prod-secrets'),
     message: /^deployment id "prod-secrets" ends with -secrets, which names the file of another deployment's Secrets; pick another id$/ },
   { name: 'an invalid release name', act: app => deploy(app, { releaseName: 'Prod_1' }), message: /releaseName "Prod_1" must be lowercase letters, digits and '-'/ },
@@ -777,6 +835,7 @@ const groups: Array<[string, Case[]]> = [
   ['tokens', tokens],
   ['chartValues', chartValues],
   ['secrets modes', secretsModes],
+  ['delivery', delivery],
   ['deployment names', names],
   ['kubeVersion', kubeVersion],
   ['secrets files', secretsFiles],

@@ -90,7 +90,8 @@ describeWithRealChart('fidelity', chart => {
     const { app, deployments } = defineExample({ ...exampleInputs(), chart: source });
     const all = synthAll(app);
     expect(deployments.map(d => d.namespace)).toEqual(['binderhub-staging', 'binderhub-prod']);
-    expect(new Set(all.map(o => o.metadata.namespace))).toEqual(new Set([undefined, 'binderhub-staging', 'binderhub-prod']));
+    // argocd: prod's Argo CD Application, which lives where Argo CD reads Applications.
+    expect(new Set(all.map(o => o.metadata.namespace))).toEqual(new Set([undefined, 'binderhub-staging', 'binderhub-prod', 'argocd']));
     expect(problems(all)).toEqual([]);
   });
 });

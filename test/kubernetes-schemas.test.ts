@@ -26,4 +26,12 @@ describe('imported CRDs', () => {
     expect(isKnown('apps/v1', 'Deployment')).toBe(true);
     expect(isKnown('example.org/v1', 'Widget')).toBe(false);
   });
+
+  test('the GitOps controllers\' kinds that delivery writes are known through their kubernetes-models packages', () => {
+    const isKnown = knownKindChecker();
+    expect(isKnown('argoproj.io/v1alpha1', 'Application')).toBe(true);
+    expect(isKnown('source.toolkit.fluxcd.io/v1', 'GitRepository')).toBe(true);
+    expect(isKnown('kustomize.toolkit.fluxcd.io/v1', 'Kustomization')).toBe(true);
+    expect(isKnown('argoproj.io/v1alpha1', 'Widget')).toBe(false);
+  });
 });

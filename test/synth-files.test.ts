@@ -11,7 +11,7 @@ test('synthesizeFiles gives, in memory, exactly the files app.synth() writes', (
   // Sealing is randomized unless the previous ciphertexts are there to keep.
   const inMemory = defineExample({ ...inputs, previous: readManifests(written.outdir) }).app;
   const files = synthesizeFiles(inMemory);
-  expect([...files.keys()].sort()).toEqual(['prod.k8s.yaml', 'staging-secrets.k8s.yaml', 'staging.k8s.yaml']);
+  expect([...files.keys()].sort()).toEqual(['prod-delivery.k8s.yaml', 'prod.k8s.yaml', 'staging-secrets.k8s.yaml', 'staging.k8s.yaml']);
   for (const [name, content] of files) expect(content).toBe(fs.readFileSync(path.join(written.outdir, name), 'utf8'));
 });
 

@@ -32,7 +32,7 @@ describe('npm run synth', () => {
 
   test('writes both example deployments to dist/ from helm output, and staging\'s Secrets to dist-secrets/', () => {
     expect(first.status).toBe(0);
-    expect(fs.readdirSync(path.join(cwd, 'dist')).sort()).toEqual(['prod.k8s.yaml', 'staging.k8s.yaml']);
+    expect(fs.readdirSync(path.join(cwd, 'dist')).sort()).toEqual(['prod-delivery.k8s.yaml', 'prod.k8s.yaml', 'staging.k8s.yaml']);
     expect(fs.readdirSync(path.join(cwd, 'dist-secrets'))).toEqual(['staging-secrets.k8s.yaml']);
     expect(fs.statSync(path.join(cwd, 'dist-secrets', 'staging-secrets.k8s.yaml')).mode & 0o777).toBe(0o600);
     const prod = fs.readFileSync(path.join(cwd, 'dist', 'prod.k8s.yaml'), 'utf8');
@@ -292,10 +292,10 @@ describe('cdk8s synth', () => {
     const dir = cdk8sWorkspace();
     const result = cdk8s(dir);
     expect(result.status).toBe(0);
-    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['prod.k8s.yaml', 'staging.k8s.yaml']);
+    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['prod-delivery.k8s.yaml', 'prod.k8s.yaml', 'staging.k8s.yaml']);
     expect(fs.readdirSync(path.join(dir, 'dist-secrets'))).toEqual(['staging-secrets.k8s.yaml']);
     const staging = path.join(dir, 'build', 'staging');
-    expect(fs.readdirSync(staging).sort()).toEqual(['prod.k8s.yaml', 'staging.k8s.yaml']);
+    expect(fs.readdirSync(staging).sort()).toEqual(['prod-delivery.k8s.yaml', 'prod.k8s.yaml', 'staging.k8s.yaml']);
     expect(fs.readFileSync(path.join(staging, 'staging.k8s.yaml'))).toEqual(fs.readFileSync(path.join(dir, 'dist', 'staging.k8s.yaml')));
     for (const file of fs.readdirSync(staging)) {
       const content = fs.readFileSync(path.join(staging, file), 'utf8');
@@ -310,6 +310,6 @@ describe('cdk8s synth', () => {
     const result = cdk8s(dir, ['--output', 'dist']);
     expect(result.status).toBe(0);
     expect(result.stderr).toContain('warning: cdk8s synth --output dist deleted that folder before this synth ran');
-    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['prod.k8s.yaml', 'staging.k8s.yaml']);
+    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['prod-delivery.k8s.yaml', 'prod.k8s.yaml', 'staging.k8s.yaml']);
   });
 });

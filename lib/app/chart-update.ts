@@ -8,8 +8,8 @@ import { fetchRepositoryIndex, IndexedChart, newestSupportedChart } from '../cha
 import { defineWithoutRendering } from '../chart/helm-renders';
 import { ConfigError } from '../core/errors';
 import { parseManifest } from '../output/manifest-files';
-import { DEFAULT_TARGETS, plannedFiles, writeFileAtomic } from '../output/publish';
-import { deploymentOfFile, diffDeployments } from '../review/dist-diff';
+import { DEFAULT_TARGETS, deploymentFiles, plannedFiles, writeFileAtomic } from '../output/publish';
+import { diffDeployments } from '../review/dist-diff';
 import { DiffStyle, diffSummary, formatDeploymentDiffs, PLAIN_STYLE } from '../review/manifest-diff-format';
 import { isEmptyDiff } from '../review/manifest-diff';
 
@@ -129,7 +129,7 @@ function printDiff(before: SynthesizedApp, after: SynthesizedApp, print: (line: 
 function imageLines(synthesized: SynthesizedApp): string[] {
   return synthesized.deployments.map(deployment => {
     const id = deployment.node.id;
-    const file = plannedFiles(synthesized.files, DEFAULT_TARGETS).find(f => !f.secret && deploymentOfFile(f.target, DEFAULT_TARGETS) === id);
+    const file = plannedFiles(synthesized.files, DEFAULT_TARGETS).find(f => f.target === deploymentFiles(DEFAULT_TARGETS, id).manifests);
     const binder = file && parseManifest(file.content.toString('utf8'), file.target).find(o => o.kind === 'Deployment' && o.metadata?.name === 'binder');
     const image = binder?.spec?.template?.spec?.containers?.[0]?.image ?? '(none rendered)';
     const build = (deployment.helmChart.values as any).config?.KubernetesBuildExecutor?.build_image;

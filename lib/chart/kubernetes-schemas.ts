@@ -8,12 +8,20 @@ import { projectRoot } from './tools';
  * not). Required by name at run time, so no bundle holds its thousands of modules.
  */
 
-/** The kubernetes-models class for a kind, or undefined when the package does not know it. */
+/** The kubernetes-models packages of the GitOps controllers' kinds (`Delivery`), by API group. */
+const CONTROLLER_MODELS: Readonly<Record<string, string>> = {
+  'argoproj.io': '@kubernetes-models/argo-cd',
+  'source.toolkit.fluxcd.io': '@kubernetes-models/flux-cd',
+  'kustomize.toolkit.fluxcd.io': '@kubernetes-models/flux-cd',
+};
+
+/** The kubernetes-models class for a kind (of Kubernetes or a GitOps controller), or undefined when no package knows it. */
 export function kubernetesModel(apiVersion: string, kind: string): (new (data: object) => { validate(): void }) | undefined {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  const modelPackage = Object.hasOwn(CONTROLLER_MODELS, group) ? CONTROLLER_MODELS[group] : 'kubernetes-models';
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(group ? `kubernetes-models/${group}/${version}/${kind}` : `kubernetes-models/${version}/${kind}`)[kind];
+    return require(group ? `${modelPackage}/${group}/${version}/${kind}` : `${modelPackage}/${version}/${kind}`)[kind];
   } catch {
     return undefined;
   }

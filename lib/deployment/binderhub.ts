@@ -6,6 +6,7 @@ import { binderHubValues } from './binderhub-values';
 import { Builder, builderHostOverlap, BuilderHostPaths } from './builder';
 import { ChartSource } from '../chart/chart-source';
 import { ConfigError } from '../core/errors';
+import { Delivery, DELIVERY_CHART_SUFFIX } from './delivery';
 import { GatewayOptions, GatewayRoutes, gatewaySetup } from './gateway';
 import { HelmChart } from '../chart/helm-chart';
 import { IngressOptions, ingressSetup } from './ingress';
@@ -155,6 +156,13 @@ export interface BinderHubProps {
    * @default - none
    */
   readonly secretChartValues?: Values;
+  /**
+   * Delivery by a GitOps controller from the git repository that holds dist/ (`Delivery.argoCd`): the synth writes
+   * the controller's object into `dist/<id>-delivery.k8s.yaml` and marks this deployment's objects with the order
+   * `npm run apply` applies them in. Needs a secrets mode whose Secrets reach git (sealed or external).
+   * @default - none: dist/ is applied with `npm run apply`, and its objects carry no controller's annotations
+   */
+  readonly delivery?: Delivery;
 }
 
 /**
@@ -189,6 +197,9 @@ export class BinderHub extends Chart {
   constructor(scope: Construct, id: string, props: BinderHubProps) {
     if (id.endsWith(SECRETS_CHART_SUFFIX)) {
       throw new ConfigError(`deployment id "${id}" ends with ${SECRETS_CHART_SUFFIX}, which names the file of another deployment's Secrets; pick another id`);
+    }
+    if (id.endsWith(DELIVERY_CHART_SUFFIX)) {
+      throw new ConfigError(`deployment id "${id}" ends with ${DELIVERY_CHART_SUFFIX}, which names the file of another deployment's GitOps controller object; pick another id`);
     }
     const releaseName = props.releaseName ?? id;
     const namespace = props.namespace ?? releaseName;
@@ -280,6 +291,7 @@ export class BinderHub extends Chart {
     this.refuseUnservedApis();
     this.secretsMode = props.secrets ?? SecretsMode.forScope(scope);
     this.foreignCiphertexts = this.applySecretsMode(props.tokens);
+    props.delivery?.bind(this, this.secretsMode);
   }
 
   /** Takes every Secret object out of the chart and lets the secrets mode replace it; see foreignCiphertexts. */

@@ -5,6 +5,7 @@ import { diffManifests, ManifestDiff } from './manifest-diff';
 import { MANIFEST_FILE, parseManifest } from '../output/manifest-files';
 import { PublishTargets, publishedFiles } from '../output/publish';
 import { SECRETS_CHART_SUFFIX } from '../output/publish-journal';
+import { DELIVERY_CHART_SUFFIX } from '../deployment/delivery';
 
 /** Manifest files by path (such as `dist/staging.k8s.yaml`), with their text. */
 export type ManifestTexts = ReadonlyMap<string, string>;
@@ -36,11 +37,15 @@ export function diffDeployments(before: ManifestTexts, after: ManifestTexts, tar
     .map(deployment => ({ deployment, diff: diffManifests(objects(before, deployment), objects(after, deployment)) }));
 }
 
-/** The deployment a manifest file belongs to: its chart's name, without `-secrets` for a file in the secrets folder. */
+/**
+ * The deployment a manifest file belongs to: its chart's name, without `-secrets` for a file in the secrets folder
+ * and without `-delivery` for one in dist/ (its GitOps controller's object; no deployment's name ends so).
+ */
 export function deploymentOfFile(file: string, targets: PublishTargets): string {
   const chart = MANIFEST_FILE.exec(path.basename(file))?.[1] ?? path.basename(file);
   const inSecrets = path.resolve(path.dirname(file)) === path.resolve(targets.secrets);
-  return inSecrets && chart.endsWith(SECRETS_CHART_SUFFIX) ? chart.slice(0, -SECRETS_CHART_SUFFIX.length) : chart;
+  const suffix = inSecrets ? SECRETS_CHART_SUFFIX : DELIVERY_CHART_SUFFIX;
+  return chart.endsWith(suffix) ? chart.slice(0, -suffix.length) : chart;
 }
 
 /** The deployments whose manifests stand in dist/ now, by name (a file in dist-secrets/ alone makes none). */
