@@ -5,11 +5,11 @@
  */
 export { BinderHubApp, DeploymentsDefinition } from './app/binderhub-app';
 export { DeploymentsScope } from './app/deployments-scope';
-export { Auth, GenericOAuthOptions, GitHubAuthOptions, GitLabAuthOptions, LoginOptions } from './deployment/auth';
+export { Auth, GenericOAuthOptions, GitHubAuthOptions, GitLabAuthOptions, LoginOptions } from './service/auth';
 export { BinderHub, BinderHubProps } from './deployment/binderhub';
 export {
   BuildLimits, CullingOptions, NetworkOptions, QuotaOptions, ServicePolicy, ServicePolicyOptions, UserServerLimits,
-} from './deployment/service-policy';
+} from './service/service-policy';
 export { ArgoCdDeliveryProps, Delivery, FluxDeliveryProps } from './deployment/delivery';
 export { Builder, BuilderCommonProps, DindBuilderProps, HostBuilderProps, PinkBuilderProps } from './deployment/builder';
 export { DEFAULT_DIND_IMAGE, DindDaemonSet, DindDaemonSetProps } from './deployment/dind';

@@ -1,6 +1,6 @@
 /** Everything lib/ has, for this project's commands and tests; the package's public API is index.ts. */
 export * from './cluster/address';
-export * from './deployment/auth';
+export * from './service/auth';
 export * from './deployment/binderhub';
 export * from './deployment/delivery';
 export * from './deployment/binderhub-values';
@@ -48,7 +48,7 @@ export * from './review/manifest-diff-format';
 export * from './output/manifest-files';
 export * from './core/names';
 export * from './cluster/proxy-address';
-export * from './deployment/public-hosts';
+export * from './service/public-hosts';
 export * from './cluster/prune';
 export * from './output/publish';
 export * from './core/redact';
@@ -99,4 +99,4 @@ export * from './app/load-app';
 export * from './app/project-app';
 export * from './cli/scaffold';
 export * from './deployment/secret-chart-values';
-export * from './deployment/service-policy';
+export * from './service/service-policy';

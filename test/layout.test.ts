@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /** lib/'s folders, lowest first. */
-const LAYERS = ['core', 'output', 'chart', 'secrets', 'deployment', 'review', 'cluster', 'adopt', 'cli', 'app'];
+const LAYERS = ['core', 'output', 'chart', 'secrets', 'service', 'deployment', 'review', 'cluster', 'adopt', 'cli', 'app'];
 
 const lib = path.join(__dirname, '..', 'lib');
 

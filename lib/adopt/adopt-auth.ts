@@ -2,10 +2,10 @@ import { isDeepStrictEqual } from 'util';
 import type { IngressPlan } from './adopt-ingress';
 import { AdoptionNote, stringSetting } from './adopt-registry';
 import { getPath, takePath } from './adopt-values';
-import { Auth, AuthUrls, MAX_SERVERS_PER_USER } from '../deployment/auth';
+import { Auth, AuthUrls, MAX_SERVERS_PER_USER } from '../service/auth';
 import { ConfigError } from '../core/errors';
 import { registerSecrets } from '../core/redact';
-import { IN_CLUSTER_HUB_URL } from '../deployment/public-hosts';
+import { IN_CLUSTER_HUB_URL } from '../service/public-hosts';
 import { isPlainObject, Values } from '../core/values';
 
 /** The auth factories `npm run adopt` can choose. */

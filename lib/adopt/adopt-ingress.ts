@@ -3,7 +3,7 @@ import { getPath, leafPaths, takePath } from './adopt-values';
 import { ConfigError } from '../core/errors';
 import { checkAnnotations, checkObjectName, hostNameProblem } from '../core/names';
 import { CertManagerTlsProps, CLUSTER_ISSUER, INGRESS_CLASS, IngressOptions, ingressSetup, isContactEmail, ISSUER, Tls, TLS_ACME } from '../deployment/ingress';
-import { PUBLIC_HOSTS_OWNED_PATHS } from '../deployment/public-hosts';
+import { PUBLIC_HOSTS_OWNED_PATHS } from '../service/public-hosts';
 import { isEmptyValue, isPlainObject, Values } from '../core/values';
 
 /**

@@ -6,7 +6,7 @@ import { callFactory } from './adopt-registry';
 import type { BinderHubProps } from '../deployment/binderhub';
 import type { ChartSource } from '../chart/chart-source';
 import type { DeploymentCredentials } from '../secrets/secret-store';
-import { ServicePolicy } from '../deployment/service-policy';
+import { ServicePolicy } from '../service/service-policy';
 import type { BinderHubTokens } from '../secrets/tokens';
 
 /** The secrets an adopted deployment reads: what its secrets file holds. */

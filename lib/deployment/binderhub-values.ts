@@ -1,7 +1,7 @@
-import { AuthSetup } from './auth';
+import { AuthSetup } from '../service/auth';
 import { ConfigError } from '../core/errors';
-import { PublicHostsSetup } from './public-hosts';
-import { ServicePolicySetup } from './service-policy';
+import { PublicHostsSetup } from '../service/public-hosts';
+import { ServicePolicySetup } from '../service/service-policy';
 import { BinderHubTokens } from '../secrets/tokens';
 import { deepMerge, getPath, hasPath, isPlainObject, leafPaths, Values } from '../core/values';
 

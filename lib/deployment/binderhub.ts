@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Auth } from './auth';
+import { Auth } from '../service/auth';
 import { binderHubValues } from './binderhub-values';
 import { Builder, builderHostOverlap, BuilderHostPaths } from './builder';
 import { ChartSource } from '../chart/chart-source';
@@ -22,7 +22,7 @@ import { RenderedObject, secretValueOutsideSecrets, splitSecretEnv } from './sec
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
 import { SECRETS_CHART_SUFFIX } from '../output/publish-journal';
 import { secretContent, SecretsMode } from '../secrets/secrets-mode';
-import { ServicePolicy } from './service-policy';
+import { ServicePolicy } from '../service/service-policy';
 import { unservedObjects } from '../chart/served-apis';
 import { BinderHubTokens } from '../secrets/tokens';
 import { deepMerge, Values, valueTexts } from '../core/values';

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { HttpRoute, HttpRouteSpecParentRefs, HttpRouteSpecRulesMatchesPathType } from '../../imports/gateway.networking.k8s.io';
 import { ConfigError } from '../core/errors';
 import { checkDnsLabel, checkObjectName } from '../core/names';
-import { checkPublicHosts, clusterIpValues, PUBLIC_HOSTS_OWNED_PATHS, PublicHostsSetup, publicUrls } from './public-hosts';
+import { checkPublicHosts, clusterIpValues, PUBLIC_HOSTS_OWNED_PATHS, PublicHostsSetup, publicUrls } from '../service/public-hosts';
 
 /** The Gateway that the routes attach to: the cluster operator's, not this deployment's. */
 export interface GatewayParent {

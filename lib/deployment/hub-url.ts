@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ConfigError } from '../core/errors';
 import { checkExtraEnv, withEnvEntries } from './binderhub-values';
 import { parseYamlDocuments } from '../output/manifest-files';
-import { PublicHostsProp } from './public-hosts';
+import { PublicHostsProp } from '../service/public-hosts';
 import { redactUrl } from '../core/redact';
 import { isPlainObject, Values } from '../core/values';
 

@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/errors';
 import { checkAnnotations, checkObjectName } from '../core/names';
-import { checkPublicHosts, clusterIpValues, PUBLIC_HOSTS_OWNED_PATHS, PublicHostsSetup, publicUrls } from './public-hosts';
+import { checkPublicHosts, clusterIpValues, PUBLIC_HOSTS_OWNED_PATHS, PublicHostsSetup, publicUrls } from '../service/public-hosts';
 import { deepMerge, Values } from '../core/values';
 
 /** The Ingress annotations this module reads or writes: cert-manager's issuers and default-issuer switch, and the old class. */
