@@ -3,6 +3,7 @@
  * secrets file ("chartValues"), given to BinderHub as `secretChartValues`, and allowed only where the chart puts
  * them into Secret objects, which the secrets mode keeps out of dist/.
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -175,6 +176,21 @@ describeWithRealChart('secret chart values through the real chart', chart => {
           .toEqual(['extraEnv.BINDER_KEY', 'imageCleaner.extraEnv.CLEANER_KEY', 'jupyterhub.hub.extraEnv.DB_PASSWORD', 'jupyterhub.proxy.chp.extraEnv.CHP_KEY']);
       }
     }
+  });
+
+  test('the pods that read Secret <release>-extra-env restart when its values change (checksum/extra-env, a keyed hash), the others do not', () => {
+    const checksums = (value: string) => {
+      const objects = yaml.loadAll(deploy({ extraEnv: [{ name: 'BINDER_KEY', value }], jupyterhub: { hub: { extraEnv: { DB_PASSWORD: `${value}-hub` } } } })('hub.k8s.yaml')) as any[];
+      return Object.fromEntries(objects.filter(o => o.spec?.template).map(o => [`${o.kind}/${o.metadata.name}`, o.spec.template.metadata.annotations?.['checksum/extra-env']]));
+    };
+    const [before, after] = [checksums(`${PASSWORD}-1`), checksums(`${PASSWORD}-2`)];
+    const reading = Object.keys(before).filter(name => before[name] !== undefined).sort();
+    expect(reading).toEqual(['Deployment/binder', 'Deployment/hub']);
+    for (const name of reading) {
+      expect(after[name]).not.toBe(before[name]);
+      expect(before[name]).not.toBe(crypto.createHash('sha256').update(JSON.stringify({ 'extraEnv.BINDER_KEY': `${PASSWORD}-1`, 'jupyterhub.hub.extraEnv.DB_PASSWORD': `${PASSWORD}-1-hub` })).digest('hex'));
+    }
+    expect(checksums(`${PASSWORD}-1`)).toEqual(before);
   });
 
   test('a secret value the chart renders outside a Secret and no env entry (an annotation) is refused naming it, never its value', () => {

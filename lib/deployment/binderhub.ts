@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -18,7 +19,7 @@ import { registerSecrets } from '../core/redact';
 import { checkRenderedBinderHub } from '../chart/rendered-output-check';
 import { ImagePullSecret } from './image-pull-secret';
 import { projectContext } from './project-context';
-import { RenderedObject, secretValueOutsideSecrets, splitSecretEnv } from './secret-chart-values';
+import { podsReadSecret, RenderedObject, secretValueOutsideSecrets, splitSecretEnv } from './secret-chart-values';
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
 import { SECRETS_CHART_SUFFIX } from '../output/publish-journal';
 import { secretContent, SecretsMode } from '../secrets/secrets-mode';
@@ -245,9 +246,10 @@ export class BinderHub extends Chart {
     new HubUrlConfig(this, 'hub-url', { hubUrl: this.hubUrl, source: this.hubUrlSource });
 
     // Secret env texts go into a Secret of ours, which the env entries reference: the chart renders env in plain text.
-    const env = splitSecretEnv(props.chartValues ?? {}, props.secretChartValues ?? {}, `${releaseName}-${EXTRA_ENV_SECRET_SUFFIX}`);
+    const envSecret = `${releaseName}-${EXTRA_ENV_SECRET_SUFFIX}`;
+    const env = splitSecretEnv(props.chartValues ?? {}, props.secretChartValues ?? {}, envSecret);
     if (Object.keys(env.data).length > 0) {
-      new k8s.KubeSecret(this, 'extra-env', { metadata: { name: `${releaseName}-${EXTRA_ENV_SECRET_SUFFIX}` }, stringData: env.data });
+      new k8s.KubeSecret(this, 'extra-env', { metadata: { name: envSecret }, stringData: env.data });
     }
 
     const chart = project?.chart ?? props.chart ?? ChartSource.repository();
@@ -284,6 +286,14 @@ export class BinderHub extends Chart {
       // The env texts by their keys (a setting and a variable): the variables' names are no secret, and the chart renders them.
       // The auth prop's client secret is looked for too.
       checkSecretValuesStayInSecrets(id, this.helmChart.apiObjects, deepMerge({ ...env.secretChartValues, ...env.data }, auth?.secretValues ?? {}));
+      if (Object.keys(env.data).length > 0) {
+        // A changed value must restart the pods that read it, as the chart's own checksums do for its Secrets: a keyed
+        // hash (the key derived from the tokens), so the committed manifest shows only that the values changed.
+        const checksum = crypto.createHmac('sha256', props.tokens.deriveKey('extra-env-checksum')).update(JSON.stringify(env.data)).digest('hex');
+        this.helmChart.apiObjects.forEach((object, i) => {
+          if (WORKLOAD_KINDS.has(object.kind) && podsReadSecret(rendered[i], envSecret)) addPodAnnotation(object, rendered[i], EXTRA_ENV_CHECKSUM_ANNOTATION, checksum);
+        });
+      }
       // The routes point at the ports of the Services helm rendered (not there yet in a first, recording pass).
       if (props.gateway) new GatewayRoutes(this, 'gateway', { options: props.gateway, rendered: this.helmChart.apiObjects });
     }
@@ -330,6 +340,18 @@ export class BinderHub extends Chart {
 
 /** What names the Secret of a deployment's secret env variables, after its release name. */
 export const EXTRA_ENV_SECRET_SUFFIX = 'extra-env';
+
+/** The pod template annotation of the workloads that read Secret `<release>-extra-env`: it changes with its values. */
+export const EXTRA_ENV_CHECKSUM_ANNOTATION = 'checksum/extra-env';
+
+/** Adds an annotation to a rendered workload's pod template (`rendered` is its JSON), creating the annotations if need be. */
+function addPodAnnotation(workload: ApiObject, rendered: any, key: string, value: string): void {
+  if (rendered.spec?.template?.metadata?.annotations) {
+    workload.addJsonPatch(JsonPatch.add(`/spec/template/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, value));
+  } else {
+    workload.addJsonPatch(JsonPatch.add('/spec/template/metadata/annotations', { [key]: value }));
+  }
+}
 
 /** The deployments defined so far in each app, to check new ones against. */
 const deploymentsByApp = new WeakMap<object, BinderHub[]>();

@@ -73,3 +73,18 @@ export function splitSecretEnv(chartValues: Values, secretValues: Values, secret
   }
   return { chartValues: deepMerge(chartValues, overlay), secretChartValues: secret, data };
 }
+
+/** A rendered workload, as far as the pods it runs read Secrets. */
+interface PodTemplateOwner {
+  readonly spec?: { readonly template?: { readonly spec?: { readonly containers?: unknown; readonly initContainers?: unknown } } };
+}
+
+/** Whether the pods of a rendered workload read Secret `name` into their environment (an env entry or envFrom). */
+export function podsReadSecret(workload: PodTemplateOwner, name: string): boolean {
+  const pod = workload.spec?.template?.spec;
+  const containers = [pod?.containers, pod?.initContainers].flatMap(list => Array.isArray(list) ? list : []);
+  return containers.some(container => [
+    ...(Array.isArray(container?.env) ? container.env.map((entry: any) => entry?.valueFrom?.secretKeyRef?.name) : []),
+    ...(Array.isArray(container?.envFrom) ? container.envFrom.map((source: any) => source?.secretRef?.name) : []),
+  ].includes(name));
+}
