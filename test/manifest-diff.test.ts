@@ -125,6 +125,14 @@ describe('diffManifests', () => {
     expect(lines([cronJob('1')], [cronJob('2')])).toEqual(['restarts: CronJob/ns/c (checksum/x changed)']);
   });
 
+  test('a pod template given its first annotation, a checksum, only restarts: annotations of checksums alone compare as none', () => {
+    const daemonSet = (annotations?: Record<string, string>) => object('DaemonSet', 'cleaner', { spec: { template: { metadata: { labels: { a: 'b' }, ...annotations ? { annotations } : {} } } } });
+    expect(lines([daemonSet()], [daemonSet({ 'checksum/extra-env': 'abc' })])).toEqual(['restarts: DaemonSet/ns/cleaner (checksum/extra-env changed)']);
+    expect(lines([daemonSet()], [daemonSet({ 'checksum/extra-env': 'abc', 'other/note': 'x' })])).toEqual([
+      'changed: DaemonSet/ns/cleaner', '  spec.template.metadata.annotations: (none) → {"other/note":"x"}', 'restarts: DaemonSet/ns/cleaner (checksum/extra-env changed)',
+    ]);
+  });
+
   test('an item of a List without metadata is left out: it cannot be applied', () => {
     const list: ManifestObject = { apiVersion: 'v1', kind: 'List', metadata: { name: '' }, items: [{ apiVersion: 'v1', kind: 'ConfigMap' }, object('ConfigMap', 'a')] };
     expect(lines([], [list])).toEqual(['added: ConfigMap/ns/a']);

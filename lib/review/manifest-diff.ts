@@ -164,8 +164,13 @@ function comparable(object: ManifestObject): unknown {
     if (isPlainObject(copy.spec)) delete copy.spec.encryptedData;
     if (isPlainObject(copy.metadata.annotations)) delete copy.metadata.annotations[SEALED_FINGERPRINTS_ANNOTATION];
   }
-  const annotations = podTemplate(copy)?.metadata?.annotations;
-  if (isPlainObject(annotations)) for (const key of Object.keys(annotations).filter(k => k.startsWith('checksum/'))) delete annotations[key];
+  const metadata = podTemplate(copy)?.metadata;
+  const annotations = metadata?.annotations;
+  if (isPlainObject(annotations)) {
+    for (const key of Object.keys(annotations).filter(k => k.startsWith('checksum/'))) delete annotations[key];
+    // Annotations that were only checksums are none: a template given its first checksum has no other change.
+    if (Object.keys(annotations).length === 0) delete metadata.annotations;
+  }
   return copy;
 }
 
