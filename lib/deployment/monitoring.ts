@@ -102,8 +102,10 @@ export abstract class Monitoring {
     return new OperatorMonitoring(options);
   }
 
+  /** The namespace the NetworkPolicies let in. @internal */
   protected readonly prometheusNamespace: string;
 
+  /** @internal */
   protected constructor(options: MonitoringOptions, setting: string) {
     this.prometheusNamespace = options.prometheusNamespace ?? 'monitoring';
     checkDnsLabel(`${setting} prometheusNamespace`, this.prometheusNamespace);
