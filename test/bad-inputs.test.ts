@@ -841,6 +841,9 @@ const monitoring: Case[] = [
     message: /^Monitoring\.prometheusOperator alerts\.pendingMinutes 2\.5 must be a whole number of minutes of at least 1, such as 10$/ },
   { name: 'chartValues asking for the hub\'s metrics token while monitoring reads them without one', act: app => deploy(app, { monitoring: Monitoring.annotations(), chartValues: { jupyterhub: { hub: { authenticatePrometheus: true } } } }),
     message: /^chartValues\.jupyterhub\.hub\.authenticatePrometheus is set by the monitoring prop; remove it from chartValues$/ },
+  { name: 'annotation scraping of a proxy-public that leads to Let\'s Encrypt\'s traefik, not the proxy', act: app => deploy(app, {
+    monitoring: Monitoring.annotations(), ingress: { ...hosts, binderTls: Tls.certManager({ clusterIssuer: 'le' }), hubTls: Tls.letsEncrypt('admin@example.org') } }),
+    message: /^deployment "x" has Monitoring\.annotations\(\), which scrapes the proxy through Service proxy-public, but proxy-public leads to the autohttps pods .*: use Monitoring\.prometheusOperator\(\), whose PodMonitor reaches the proxy's pods$/ },
   { name: 'chartValues with proxy flags that monitoring\'s would replace', act: app => deploy(app, { monitoring: operator({}), chartValues: { jupyterhub: { proxy: { chp: { extraCommandLineFlags: ['--log-level=warn'] } } } } }),
     message: /^chartValues\.jupyterhub\.proxy\.chp\.extraCommandLineFlags is set by the monitoring prop; remove it from chartValues$/ },
 ];

@@ -4,9 +4,9 @@
  * alerts name metrics BinderHub, JupyterHub and kube-state-metrics export; and a deployment without the prop is
  * unchanged.
  */
-import { BinderHubProps, Builder, ChartSource, DEPLOYMENT_LABEL, kubernetesModel, Monitoring, PROXY_METRICS_PORT } from '../lib/internal';
+import { BinderHubProps, Builder, ChartSource, DEPLOYMENT_LABEL, kubernetesModel, Monitoring, PROXY_METRICS_PORT, Tls } from '../lib/internal';
 import { describeWithChartConfig, effectiveJupyterHubConfig } from './effective-config';
-import { find, synthBinderHub } from './helpers';
+import { configErrorMessage, find, synthBinderHub } from './helpers';
 
 /**
  * The metrics the alerts may name: BinderHub's (binderhub/builder.py and launcher: prometheus_client adds `_total` to
@@ -125,6 +125,15 @@ describeWithChartConfig('monitoring', chart => {
     expect(find(tuned, 'ServiceMonitor', 'binder').metadata.labels).toEqual({ [DEPLOYMENT_LABEL]: 'mon' });
     const silent = synthBinderHub(props(Monitoring.prometheusOperator({ alerts: false })), 'mon');
     expect(silent.filter(o => o.kind === 'PrometheusRule')).toEqual([]);
+  });
+
+  test('with the jupyterhub chart\'s Let\'s Encrypt, whose traefik pods proxy-public leads to, annotations are refused and the PodMonitor still reaches the proxy', () => {
+    const ingress = { binderHost: 'binder.example.org', hubHost: 'hub.example.org', binderTls: Tls.secret('binder-cert'), hubTls: Tls.letsEncrypt('admin@example.org') };
+    expect(configErrorMessage(() => synthBinderHub({ ...props(Monitoring.annotations()), ingress }, 'mon'))).toMatch(/proxy-public leads to the autohttps pods/);
+    const objects = synthBinderHub({ ...props(Monitoring.prometheusOperator()), ingress }, 'mon');
+    const podMonitor = find(objects, 'PodMonitor', 'proxy');
+    expect(selects(podMonitor.spec.selector.matchLabels, find(objects, 'Deployment', 'proxy').spec.template.metadata.labels)).toBe(true);
+    expect(selects(podMonitor.spec.selector.matchLabels, find(objects, 'Deployment', 'autohttps').spec.template.metadata.labels)).toBe(false);
   });
 
   test('a deployment without monitoring is unchanged: monitoring adds its objects and settings, nothing else', () => {

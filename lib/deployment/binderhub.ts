@@ -296,7 +296,7 @@ export class BinderHub extends Chart {
       // The routes point at the ports of the Services helm rendered (not there yet in a first, recording pass).
       if (props.gateway) new GatewayRoutes(this, 'gateway', { options: props.gateway, rendered: this.helmChart.apiObjects });
     }
-    props.monitoring?.bind(this, { id, namespace, releaseName, values });
+    props.monitoring?.bind(this, { id, namespace, releaseName, values, rendered: this.helmChart.rendered ? this.helmChart.apiObjects : undefined });
     this.unnamespaceClusterScopedObjects();
     this.refuseUnservedApis();
     this.secretsMode = props.secrets ?? SecretsMode.forScope(scope);

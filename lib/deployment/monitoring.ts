@@ -76,6 +76,8 @@ export interface MonitoredDeployment {
   readonly releaseName: string;
   /** The final chart values, for the base URLs the metrics are under. */
   readonly values: Values;
+  /** The objects helm rendered, when it did (not in a first, recording pass). */
+  readonly rendered?: readonly ApiObject[];
 }
 
 /**
@@ -147,8 +149,21 @@ class AnnotationMonitoring extends Monitoring {
     return [['jupyterhub.proxy.service.annotations', { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(PROXY_METRICS_PORT) }]];
   }
 
-  public bind(): void {
-    // Annotations only: Prometheus finds the Services by itself.
+  /**
+   * No objects: Prometheus finds the Services by itself. Fails when proxy-public leads elsewhere than the proxy's pods
+   * (the jupyterhub chart's Let's Encrypt mode puts its traefik pods behind it), where the metrics port serves nothing.
+   */
+  public bind(_scope: Construct, deployment: MonitoredDeployment): void {
+    const rendered = (kind: string, name: string) => deployment.rendered?.find(o => o.kind === kind && o.name === name)?.toJson();
+    const service = rendered('Service', 'proxy-public');
+    const proxy = rendered('Deployment', 'proxy');
+    if (!service || !proxy) return;
+    const podLabels: Record<string, string> = proxy.spec.template.metadata.labels ?? {};
+    const selector: Record<string, string> = service.spec.selector ?? {};
+    if (Object.entries(selector).every(([key, value]) => podLabels[key] === value)) return;
+    throw new ConfigError(`deployment "${deployment.id}" has Monitoring.annotations(), which scrapes the proxy through Service proxy-public, `
+      + `but proxy-public leads to the ${selector.component ?? 'other'} pods (the jupyterhub chart's Let's Encrypt mode, hubTls Tls.letsEncrypt), `
+      + `not to the proxy's: use Monitoring.prometheusOperator(), whose PodMonitor reaches the proxy's pods`);
   }
 }
 
