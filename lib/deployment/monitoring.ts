@@ -167,6 +167,9 @@ class AnnotationMonitoring extends Monitoring {
   }
 }
 
+/** One endpoint of a ServiceMonitor. */
+type ServiceMonitorEndpoint = NonNullable<IServiceMonitor['spec']>['endpoints'][number];
+
 /** The label the binder's Service gets, as its pods carry it: the chart gives the Service none to select it by. */
 const BINDER_SERVICE_LABELS = { component: 'binder' };
 
@@ -194,27 +197,17 @@ class OperatorMonitoring extends Monitoring {
     const { namespace, releaseName, values } = deployment;
     const metadata = (name: string) => ({ name, namespace, ...(Object.keys(this.labels).length > 0 ? { labels: this.labels } : {}) });
     const inNamespace = { matchNames: [namespace] };
-    const binder: IServiceMonitor = {
+    const serviceMonitor = (name: string, matchLabels: Record<string, string>, endpoint: ServiceMonitorEndpoint): IServiceMonitor => ({
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'ServiceMonitor',
-      metadata: metadata('binder'),
-      spec: {
-        selector: { matchLabels: BINDER_SERVICE_LABELS },
-        namespaceSelector: inNamespace,
-        // The chart's binder Service names no port.
-        endpoints: [{ targetPort: BINDER_PORT, path: `${basePath(getPath(values, 'config.BinderHub.base_url'))}/metrics` }],
-      },
-    };
-    const hub: IServiceMonitor = {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
-      metadata: metadata('hub'),
-      spec: {
-        selector: { matchLabels: { component: 'hub', release: releaseName } },
-        namespaceSelector: inNamespace,
-        endpoints: [{ port: 'hub', path: `${basePath(getPath(values, 'jupyterhub.hub.baseUrl'))}/hub/metrics` }],
-      },
-    };
+      metadata: metadata(name),
+      spec: { selector: { matchLabels }, namespaceSelector: inNamespace, endpoints: [endpoint] },
+    });
+    // The chart's binder Service names no port.
+    const binder = serviceMonitor('binder', BINDER_SERVICE_LABELS,
+      { targetPort: BINDER_PORT, path: `${basePath(getPath(values, 'config.BinderHub.base_url'))}/metrics` });
+    const hub = serviceMonitor('hub', { component: 'hub', release: releaseName },
+      { port: 'hub', path: `${basePath(getPath(values, 'jupyterhub.hub.baseUrl'))}/hub/metrics` });
     const proxy: IPodMonitor = {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PodMonitor',
