@@ -54,6 +54,9 @@ describeWithChartConfig('monitoring', chart => {
 
   test('annotations: the binder\'s and the hub\'s Services carry the chart\'s, proxy-public gets the proxy\'s metrics port, which the proxy serves', () => {
     expect(find(annotated, 'Service', 'binder').metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true' });
+    // Annotation scraping takes the endpoints' port: the binder container's, where BinderHub serves /metrics.
+    const binderPorts = find(annotated, 'Deployment', 'binder').spec.template.spec.containers[0].ports.map((p: any) => p.containerPort);
+    expect(binderPorts).toContain(find(annotated, 'Service', 'binder').spec.ports[0].targetPort);
     expect(find(annotated, 'Service', 'hub').metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/hub/metrics', 'prometheus.io/port': '8081' });
     expect(find(annotated, 'Service', 'proxy-public').metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(PROXY_METRICS_PORT) });
     expect(proxyCommand(annotated)).toEqual(expect.arrayContaining(['--metrics-ip=', `--metrics-port=${PROXY_METRICS_PORT}`]));
