@@ -11,6 +11,7 @@ export {
   BuildLimits, CullingOptions, NetworkOptions, QuotaOptions, ServicePolicy, ServicePolicyOptions, UserServerLimits,
 } from './service/service-policy';
 export { ArgoCdDeliveryProps, Delivery, FluxDeliveryProps } from './deployment/delivery';
+export { AlertThresholds, Monitoring, MonitoringOptions, PrometheusOperatorOptions } from './deployment/monitoring';
 export { Builder, BuilderCommonProps, DindBuilderProps, HostBuilderProps, PinkBuilderProps } from './deployment/builder';
 export { DEFAULT_DIND_IMAGE, DindDaemonSet, DindDaemonSetProps } from './deployment/dind';
 export { GatewayOptions, GatewayParent } from './deployment/gateway';

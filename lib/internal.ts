@@ -3,6 +3,7 @@ export * from './cluster/address';
 export * from './service/auth';
 export * from './deployment/binderhub';
 export * from './deployment/delivery';
+export * from './deployment/monitoring';
 export * from './deployment/binderhub-values';
 export * from './deployment/builder';
 export * from './chart/chart-cache';

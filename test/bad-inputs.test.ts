@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  Auth, BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, Delivery, DindDaemonSet, GatewayOptions, HubUrlRecords, Registry, requiredCredential, SecretsMode, SecretStore, ServicePolicy, Tls,
+  Auth, BinderHub, BinderHubProps, BinderHubTokens, Builder, ChartSource, ConfigError, Delivery, DindDaemonSet, GatewayOptions, HubUrlRecords, Monitoring, Registry, requiredCredential, SecretsMode, SecretStore, ServicePolicy, Tls,
 } from '../lib/internal';
 import { fakeTokens, fakeTokenValues, FIXTURE_CHART, TEST_REGISTRY } from './helpers';
 import { fakePrivateKeyPem, GCR_KEY, REGISTRY_PASSWORD as PASSWORD, SP_ID } from './registry-inputs';
@@ -823,6 +823,31 @@ const policy: Case[] = [
     message: /^chartValues\.config\.BinderHub\.per_repo_quota is set by the policy prop; remove it from chartValues$/ },
 ];
 
+// Monitoring: where Prometheus runs, what selects the monitors, when the alerts fire.
+
+const operator = (options: object) => Monitoring.prometheusOperator(options);
+const monitoring: Case[] = [
+  { name: 'a Prometheus namespace that is no namespace name', act: app => deploy(app, { monitoring: Monitoring.annotations({ prometheusNamespace: 'Monitoring' }) }),
+    message: /^Monitoring\.annotations prometheusNamespace "Monitoring" must be lowercase letters, digits and '-'/ },
+  { name: 'monitor labels with a key that is no label key', act: app => deploy(app, { monitoring: operator({ labels: { 'release name': 'kps' } }) }),
+    message: /^Monitoring\.prometheusOperator labels key "release name" is not a label key/ },
+  { name: 'a build failure share of 0 (every build would alert)', act: app => deploy(app, { monitoring: operator({ alerts: { buildFailureRatio: 0 } }) }),
+    message: /^Monitoring\.prometheusOperator alerts\.buildFailureRatio 0 must be a share between 0 and 1, such as 0\.5 \(half of the builds failing\)$/ },
+  { name: 'a build failure share given as a percentage', act: app => deploy(app, { monitoring: operator({ alerts: { buildFailureRatio: 50 } }) }),
+    message: /^Monitoring\.prometheusOperator alerts\.buildFailureRatio 50 must be a share between 0 and 1/ },
+  { name: 'a launch threshold of 0 seconds', act: app => deploy(app, { monitoring: operator({ alerts: { launchSeconds: 0 } }) }),
+    message: /^Monitoring\.prometheusOperator alerts\.launchSeconds 0 must be a number of seconds above 0, such as 120$/ },
+  { name: 'a fractional number of pending minutes', act: app => deploy(app, { monitoring: operator({ alerts: { pendingMinutes: 2.5 } }) }),
+    message: /^Monitoring\.prometheusOperator alerts\.pendingMinutes 2\.5 must be a whole number of minutes of at least 1, such as 10$/ },
+  { name: 'chartValues asking for the hub\'s metrics token while monitoring reads them without one', act: app => deploy(app, { monitoring: Monitoring.annotations(), chartValues: { jupyterhub: { hub: { authenticatePrometheus: true } } } }),
+    message: /^chartValues\.jupyterhub\.hub\.authenticatePrometheus is set by the monitoring prop; remove it from chartValues$/ },
+  { name: 'annotation scraping of a proxy-public that leads to Let\'s Encrypt\'s traefik, not the proxy', act: app => deploy(app, {
+    monitoring: Monitoring.annotations(), ingress: { ...hosts, binderTls: Tls.certManager({ clusterIssuer: 'le' }), hubTls: Tls.letsEncrypt('admin@example.org') } }),
+    message: /^deployment "x" has Monitoring\.annotations\(\), which scrapes the proxy through Service proxy-public, but proxy-public leads to the autohttps pods .*: use Monitoring\.prometheusOperator\(\), whose PodMonitor reaches the proxy's pods$/ },
+  { name: 'chartValues with proxy flags that monitoring\'s would replace', act: app => deploy(app, { monitoring: operator({}), chartValues: { jupyterhub: { proxy: { chp: { extraCommandLineFlags: ['--log-level=warn'] } } } } }),
+    message: /^chartValues\.jupyterhub\.proxy\.chp\.extraCommandLineFlags is set by the monitoring prop; remove it from chartValues$/ },
+];
+
 const groups: Array<[string, Case[]]> = [
   ['registries', registries],
   ['builders', builders],
@@ -831,6 +856,7 @@ const groups: Array<[string, Case[]]> = [
   ['gateway', gateway],
   ['auth', auth],
   ['policy', policy],
+  ['monitoring', monitoring],
   ['hub URL', hubUrl],
   ['tokens', tokens],
   ['chartValues', chartValues],

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
-  Auth, BinderHub, BinderHubProps, Builder, checkManifests, ChartSource, knownKindChecker, ManifestObject, readManifestFile, Registry, SecretsMode, ServicePolicy, Tls,
+  Auth, BinderHub, BinderHubProps, Builder, checkManifests, ChartSource, knownKindChecker, ManifestObject, Monitoring, readManifestFile, Registry, SecretsMode, ServicePolicy, Tls,
   unservedObjects,
 } from '../lib/internal';
 import { crdSchemaProblems } from './crd-schema';
@@ -49,6 +49,9 @@ const VARIANTS: Record<string, Partial<BinderHubProps> & Pick<BinderHubProps, 'r
     network: { privateAddresses: true, allowedRanges: ['10.20.0.0/16'] },
   }) },
   'ServicePolicy.private, nothing set': { registry: DOCKER_HUB, policy: ServicePolicy.private() },
+  'Monitoring.annotations': { registry: DOCKER_HUB, monitoring: Monitoring.annotations({ prometheusNamespace: 'prometheus' }) },
+  'Monitoring.prometheusOperator on an ingress': { registry: DOCKER_HUB, ingress: { ...HOSTS, binderTls: Tls.secret('binder-cert'), hubTls: Tls.secret('hub-cert') },
+    monitoring: Monitoring.prometheusOperator({ labels: { release: 'kps' }, alerts: { buildFailureRatio: 0.3, launchSeconds: 90, pendingMinutes: 5 } }) },
 };
 
 /**

@@ -34,4 +34,10 @@ describe('imported CRDs', () => {
     expect(isKnown('kustomize.toolkit.fluxcd.io/v1', 'Kustomization')).toBe(true);
     expect(isKnown('argoproj.io/v1alpha1', 'Widget')).toBe(false);
   });
+
+  test('prometheus-operator\'s kinds that monitoring writes are known through their kubernetes-models package', () => {
+    const isKnown = knownKindChecker();
+    for (const kind of ['ServiceMonitor', 'PodMonitor', 'PrometheusRule']) expect(isKnown('monitoring.coreos.com/v1', kind)).toBe(true);
+    expect(isKnown('monitoring.coreos.com/v1', 'Widget')).toBe(false);
+  });
 });

@@ -8,14 +8,15 @@ import { projectRoot } from './tools';
  * not). Required by name at run time, so no bundle holds its thousands of modules.
  */
 
-/** The kubernetes-models packages of the GitOps controllers' kinds (`Delivery`), by API group. */
+/** The kubernetes-models packages of the controllers' kinds (GitOps for `Delivery`, prometheus-operator for `Monitoring`), by API group. */
 const CONTROLLER_MODELS: Readonly<Record<string, string>> = {
   'argoproj.io': '@kubernetes-models/argo-cd',
   'source.toolkit.fluxcd.io': '@kubernetes-models/flux-cd',
   'kustomize.toolkit.fluxcd.io': '@kubernetes-models/flux-cd',
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
 };
 
-/** The kubernetes-models class for a kind (of Kubernetes or a GitOps controller), or undefined when no package knows it. */
+/** The kubernetes-models class for a kind (of Kubernetes or a controller), or undefined when no package knows it. */
 export function kubernetesModel(apiVersion: string, kind: string): (new (data: object) => { validate(): void }) | undefined {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   const modelPackage = Object.hasOwn(CONTROLLER_MODELS, group) ? CONTROLLER_MODELS[group] : 'kubernetes-models';

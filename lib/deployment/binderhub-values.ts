@@ -1,6 +1,7 @@
 import { AuthSetup } from '../service/auth';
 import { ConfigError } from '../core/errors';
 import { PublicHostsSetup } from '../service/public-hosts';
+import { MonitoringSetup } from './monitoring';
 import { ServicePolicySetup } from '../service/service-policy';
 import { BinderHubTokens } from '../secrets/tokens';
 import { deepMerge, getPath, hasPath, isPlainObject, leafPaths, Values } from '../core/values';
@@ -17,6 +18,8 @@ export interface BinderHubValuesInput {
   readonly auth?: AuthSetup;
   /** The policy prop: resources, culling, quotas, network. */
   readonly policy?: ServicePolicySetup;
+  /** The monitoring prop: metrics on and reachable. */
+  readonly monitoring?: MonitoringSetup;
   readonly githubAccessToken?: string;
   readonly gitlabPrivateToken?: string;
   readonly chartValues?: Values;
@@ -138,6 +141,7 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
     ...hosts ? hosts.ownedPaths.map((p): [string, string] => [p, `the ${hosts.prop} prop`]) : [],
     ...input.auth ? input.auth.ownedPaths.map((p): [string, string] => [p, 'the auth prop']) : [],
     ...input.policy ? input.policy.ownedPaths.map((p): [string, string] => [p, 'the policy prop']) : [],
+    ...input.monitoring ? input.monitoring.ownedPaths.map((p): [string, string] => [p, 'the monitoring prop']) : [],
   ];
   checkExtraValues(extra, 'chartValues', propPaths);
   checkExtraValues(secret, 'secretChartValues', propPaths);
@@ -156,6 +160,7 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
     hosts?.values ?? {},
     input.auth?.values ?? {},
     input.policy?.values ?? {},
+    input.monitoring?.values ?? {},
     input.githubAccessToken ? { config: { GitHubRepoProvider: { access_token: input.githubAccessToken } } } : {},
     input.gitlabPrivateToken ? { config: { GitLabRepoProvider: { private_token: input.gitlabPrivateToken } } } : {},
   ];

@@ -18,6 +18,7 @@ import { HubUrlConfig, HubUrlSource, hubUrlChartValues, needsHubUrlLocal, resolv
 import { registerSecrets } from '../core/redact';
 import { checkRenderedBinderHub } from '../chart/rendered-output-check';
 import { ImagePullSecret } from './image-pull-secret';
+import { Monitoring } from './monitoring';
 import { projectContext } from './project-context';
 import { podsReadSecret, RenderedObject, secretValueOutsideSecrets, splitSecretEnv } from './secret-chart-values';
 import { IMAGE_PULL_SECRET_NAME, Registry } from './registry';
@@ -164,6 +165,13 @@ export interface BinderHubProps {
    * @default - none: dist/ is applied with `npm run apply`, and its objects carry no controller's annotations
    */
   readonly delivery?: Delivery;
+  /**
+   * Monitoring by Prometheus: the binder's, the hub's and the proxy's metrics scrapable, by annotations
+   * (`Monitoring.annotations()`) or by prometheus-operator's ServiceMonitors with a PrometheusRule of alerts
+   * (`Monitoring.prometheusOperator()`).
+   * @default - none: the chart's own (the binder's and the hub's Services annotated; the hub's metrics need a token)
+   */
+  readonly monitoring?: Monitoring;
 }
 
 /**
@@ -266,6 +274,7 @@ export class BinderHub extends Chart {
       chartValues: env.chartValues,
       secretChartValues: env.secretChartValues,
       policy: policy.setup(),
+      monitoring: props.monitoring?.setup(),
     });
     this.warnings = policyWarnings(id, policy, values);
     this.helmChart = new HelmChart(this, 'binderhub', {
@@ -297,6 +306,7 @@ export class BinderHub extends Chart {
       // The routes point at the ports of the Services helm rendered (not there yet in a first, recording pass).
       if (props.gateway) new GatewayRoutes(this, 'gateway', { options: props.gateway, rendered: this.helmChart.apiObjects });
     }
+    props.monitoring?.bind(this, { id, namespace, releaseName, values, rendered: this.helmChart.rendered ? this.helmChart.apiObjects : undefined });
     this.unnamespaceClusterScopedObjects();
     this.refuseUnservedApis();
     this.secretsMode = props.secrets ?? SecretsMode.forScope(scope);
