@@ -4,6 +4,7 @@ import * as https from 'https';
 import * as yaml from 'js-yaml';
 import { developmentBuild, versionSupport } from './chart-metadata';
 import { ConfigError } from '../core/errors';
+import { isHttpsOrLocal, withTrailingSlash } from '../core/names';
 import { formatBytes } from '../core/input-files';
 import { isPlainObject } from '../core/values';
 
@@ -24,7 +25,7 @@ const REQUEST_TIMEOUT_MS = 60_000;
 
 /** The versions of `chart` that the index of `repository` lists, with their digests and package URLs. */
 export async function fetchRepositoryIndex(repository: string, chart: string): Promise<IndexedChart[]> {
-  const url = new URL('index.yaml', repositoryBase(repository));
+  const url = new URL('index.yaml', withTrailingSlash(repository));
   return parseRepositoryIndex((await fetchBytes(url, MAX_INDEX_BYTES)).toString('utf8'), chart, repository);
 }
 
@@ -41,7 +42,7 @@ export function parseRepositoryIndex(text: string, chart: string, repository: st
   return entries.flatMap((entry: any): IndexedChart[] => {
     const url = Array.isArray(entry?.urls) ? entry.urls[0] : undefined;
     if (typeof entry?.version !== 'string' || typeof entry.digest !== 'string' || !/^[0-9a-f]{64}$/.test(entry.digest) || typeof url !== 'string') return [];
-    return [{ version: entry.version, digest: entry.digest, url: new URL(url, repositoryBase(repository)).href }];
+    return [{ version: entry.version, digest: entry.digest, url: new URL(url, withTrailingSlash(repository)).href }];
   });
 }
 
@@ -80,15 +81,10 @@ export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** The repository's URL as a base for relative URLs: with a trailing slash, so `index.yaml` lands inside it. */
-function repositoryBase(repository: string): string {
-  return repository.endsWith('/') ? repository : `${repository}/`;
-}
 
 /** Plain http only to this machine (the tests' repositories): anything else could be changed on the way. */
 function checkScheme(url: URL): void {
-  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (!isHttpsOrLocal(url)) {
     throw new ConfigError(`${url.href} is not an https URL; charts are fetched over https only (plain http only from this machine)`);
   }
 }

@@ -131,3 +131,13 @@ export function checkImageReference(setting: string, value: string, example: str
       + `the repository in lowercase, such as ${example}`);
   }
 }
+
+/** `url` with one trailing `/`, as a base for relative URLs and as BinderHub writes its URLs. */
+export function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+/** Whether `url` is https, or plain http to this machine (a test's server): anything else could be read or changed on the way. */
+export function isHttpsOrLocal(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname));
+}

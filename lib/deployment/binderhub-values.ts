@@ -137,11 +137,10 @@ export function binderHubValues(input: BinderHubValuesInput): Values {
   const extra = input.chartValues ?? {};
   const secret = input.secretChartValues ?? {};
   const hosts = input.publicHosts;
+  const owned = (prop: string, paths: readonly string[] = []) => paths.map((p): [string, string] => [p, `the ${prop} prop`]);
   const propPaths = [
-    ...hosts ? hosts.ownedPaths.map((p): [string, string] => [p, `the ${hosts.prop} prop`]) : [],
-    ...input.auth ? input.auth.ownedPaths.map((p): [string, string] => [p, 'the auth prop']) : [],
-    ...input.policy ? input.policy.ownedPaths.map((p): [string, string] => [p, 'the policy prop']) : [],
-    ...input.monitoring ? input.monitoring.ownedPaths.map((p): [string, string] => [p, 'the monitoring prop']) : [],
+    ...owned(hosts?.prop ?? 'ingress', hosts?.ownedPaths), ...owned('auth', input.auth?.ownedPaths),
+    ...owned('policy', input.policy?.ownedPaths), ...owned('monitoring', input.monitoring?.ownedPaths),
   ];
   checkExtraValues(extra, 'chartValues', propPaths);
   checkExtraValues(secret, 'secretChartValues', propPaths);

@@ -294,7 +294,7 @@ export class BinderHub extends Chart {
       checkRenderedBinderHub(rendered, { deployment: id, chart: chart.description, helm: this.helmChart.helmExecutable });
       // The env texts by their keys (a setting and a variable): the variables' names are no secret, and the chart renders them.
       // The auth prop's client secret is looked for too.
-      checkSecretValuesStayInSecrets(id, this.helmChart.apiObjects, deepMerge({ ...env.secretChartValues, ...env.data }, auth?.secretValues ?? {}));
+      checkSecretValuesStayInSecrets(id, this.helmChart.apiObjects, rendered, deepMerge({ ...env.secretChartValues, ...env.data }, auth?.secretValues ?? {}));
       if (Object.keys(env.data).length > 0) {
         // A changed value must restart the pods that read it, as the chart's own checksums do for its Secrets: a keyed
         // hash (the key derived from the tokens), so the committed manifest shows only that the values changed.
@@ -407,13 +407,18 @@ function checkCanLaunch(deployment: string, registry: Registry, builder: Builder
     + 'registry (Registry.dockerHub, .gcr, .acr, .harbor or .custom), or use builder: Builder.host() on nodes whose container runtime is Docker');
 }
 
-/** Fails if the chart rendered a secret chart value of `deployment` outside a Secret object. */
-function checkSecretValuesStayInSecrets(deployment: string, objects: ReadonlyArray<ApiObject>, secretValues: Values): void {
+/**
+ * Fails if the chart rendered a secret chart value of `deployment` outside a Secret object. `rendered` holds the
+ * workloads' JSON already resolved (and the others' kind and name), in the order of `objects`.
+ */
+function checkSecretValuesStayInSecrets(deployment: string, objects: ReadonlyArray<ApiObject>, rendered: ReadonlyArray<RenderedObject>, secretValues: Values): void {
   // Resolved one at a time, only while there is something to look for: toJson of a whole chart is costly.
-  const rendered = (function* () {
-    for (const object of objects) if (object.kind !== 'Secret') yield object.toJson() as RenderedObject;
+  const resolved = (function* () {
+    for (const [i, object] of objects.entries()) {
+      if (object.kind !== 'Secret') yield WORKLOAD_KINDS.has(object.kind) ? rendered[i] : object.toJson() as RenderedObject;
+    }
   })();
-  const leak = secretValueOutsideSecrets(rendered, secretValues);
+  const leak = secretValueOutsideSecrets(resolved, secretValues);
   if (leak) {
     throw new ConfigError(`secretChartValues.${leak[0]} of deployment "${deployment}" is rendered by the chart into ${leak[1]}, which dist/ would `
       + 'hold in plain text (the secrets mode keeps only Secret objects out of it): give the value through a Secret of your own (an env '

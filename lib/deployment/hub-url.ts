@@ -3,6 +3,7 @@ import { Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ConfigError } from '../core/errors';
+import { withTrailingSlash } from '../core/names';
 import { checkExtraEnv, withEnvEntries } from './binderhub-values';
 import { parseYamlDocuments } from '../output/manifest-files';
 import { PublicHostsProp } from '../service/public-hosts';
@@ -52,7 +53,7 @@ export function normalizeHubUrl(hubUrl: string, setting = 'hubUrl', quote = true
   if (url.search || url.hash || url.username || url.password) {
     throw new ConfigError(`${quoted} must have no query, fragment or credentials`);
   }
-  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+  return withTrailingSlash(url.href);
 }
 
 /** The ways a deployment's hub URL can be given. */

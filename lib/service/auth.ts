@@ -1,4 +1,5 @@
 import { ConfigError } from '../core/errors';
+import { isHttpsOrLocal, withTrailingSlash } from '../core/names';
 import { registerSecrets } from '../core/redact';
 import { Values } from '../core/values';
 import { IN_CLUSTER_HUB_URL } from './public-hosts';
@@ -233,7 +234,7 @@ export class Auth {
       throw new ConfigError('auth needs BinderHub\'s public URL, where the provider returns users after login: give the deployment an ingress '
         + 'or gateway with hosts, or auth binderUrl (https://<binder host>/)');
     }
-    return withSlash(checkEndpoint('binderUrl', given));
+    return withTrailingSlash(checkEndpoint('binderUrl', given));
   }
 }
 
@@ -295,7 +296,7 @@ function checkEndpoint(option: string, value: string): string {
     throw new ConfigError(`auth ${option} is not a URL; give one such as https://login.example.org/...`);
   }
   if (url.username || url.password) throw new ConfigError(`auth ${option} must have no credentials in it`);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+  if (!isHttpsOrLocal(url)) {
     throw new ConfigError(`auth ${option} must be an https URL: the login flow sends codes and tokens through it`);
   }
   return value;
@@ -304,16 +305,9 @@ function checkEndpoint(option: string, value: string): string {
 /** Fails unless `url` can receive an OAuth callback: https, or http on the local machine. */
 function checkCallbackUrl(source: string, url: string): void {
   const parsed = new URL(url);
-  if (parsed.protocol !== 'https:' && !isLoopback(parsed.hostname)) {
+  if (!isHttpsOrLocal(parsed)) {
     throw new ConfigError(`auth needs https where users return after login, but ${source} gives ${parsed.protocol}//${parsed.host}: `
       + 'give the ingress or gateway TLS (binderTls and hubTls, or an HTTPS listener), or an https URL');
   }
 }
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
-}
-
-function withSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
-}
