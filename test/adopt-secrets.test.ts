@@ -121,6 +121,17 @@ describe('planAdoption moves secrets to the secrets file', () => {
     expect(adopted.registry).toEqual(planAdoption('x', readValuesLayers(TODAY)).registry);
   });
 
+  test('an Ingress annotation that holds a secret is refused before the ingress prop takes the annotations into the module; one naming a Secret stays', () => {
+    const ingress = (annotations: Values) => ({ ...readValuesLayers(TODAY).ingress as Values, annotations });
+    const message = configErrorMessage(() => plan({ ingress: ingress({ 'nginx.ingress.kubernetes.io/auth-url': DB_URL }) }));
+    expect(message).toMatch(/^ingress\.annotations\.nginx\.ingress\.kubernetes\.io\/auth-url in the values files is a secret \(a URL with a password or a private key\), but the chart writes it in plain text/);
+    expectNoInputSecret(message);
+    expect(configErrorMessage(() => plan({ ingress: ingress({ 'example.org/key': 'given-by-secret-file' }) }, { ingress: { annotations: { 'example.org/key': true } } })))
+      .toMatch(/^ingress\.annotations\.example\.org\/key in the values files is a secret \(from a --secret file\)/);
+    const kept = plan({ ingress: ingress({ 'nginx.ingress.kubernetes.io/auth-secret': 'binder-basic-auth' }) });
+    expect(kept.ingress?.binderAnnotations).toEqual({ 'nginx.ingress.kubernetes.io/auth-secret': 'binder-basic-auth' });
+  });
+
   test('a secret the chart writes outside a Secret (an annotation) is refused before anything is written, naming it, never its value', () => {
     const message = configErrorMessage(() => plan({ podAnnotations: { 'example.org/auth': DB_URL } }));
     expect(message).toBe('podAnnotations.example.org/auth in the values files is a secret (a URL with a password or a private key), but the chart writes it in '

@@ -622,6 +622,8 @@ const delivery: Case[] = [
   })),
   { name: 'Flux delivery with SecretsMode.separate()', act: app => deploy(app, { secrets: SecretsMode.separate(), delivery: Delivery.flux({ url: ARGO_CD.repoURL }) }),
     message: /^deployment "x" is delivered by Flux but its secrets mode separate keeps its Secrets in dist-secrets\/.*: set secrets to SecretsMode\.sealed/ },
+  { name: 'an ssh repoURL with a password', act: () => Delivery.argoCd({ repoURL: `ssh://git:${URL_PASSWORD}@github.com/example/deploy.git` }),
+    message: /^Delivery\.argoCd repoURL "ssh:\/\/\*\*\*@github\.com\/example\/deploy\.git" holds credentials, which dist\/ would commit/ },
   { name: 'a Flux url with a password', act: () => Delivery.flux({ url: `https://bot:${URL_PASSWORD}@github.com/example/deploy.git` }),
     message: /^Delivery\.flux url "https:\/\/\*\*\*@github\.com\/example\/deploy\.git" holds credentials/ },
   { name: 'a Flux url in git\'s scp-like form', act: () => Delivery.flux({ url: 'git@github.com:example/deploy.git' }),

@@ -42,6 +42,11 @@ describe('ChartSource', () => {
       expect(() => ChartSource.repository({ url })).toThrow(`chart repository "${url}" is not an http(s) URL`);
     });
 
+  test('refuses a repository URL with credentials, which charts.lock would commit, without quoting them', () => {
+    expect(() => ChartSource.repository({ url: 'https://bot:chart-repo-token-8812@charts.example.org' }))
+      .toThrow('chart repository "https://***@charts.example.org" holds credentials, which charts.lock would commit; give a repository that needs none');
+  });
+
   test.each(['http://127.0.0.1:8080/charts', 'https://charts.example.org'])('takes the repository URL %p', url => {
     expect(ChartSource.repository({ url }).description).toBe(`binderhub from ${url} (the version charts.lock locks)`);
   });

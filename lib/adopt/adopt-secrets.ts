@@ -1,5 +1,5 @@
 import type { AdoptionNote } from './adopt-registry';
-import { checkExtraEnv, envEntries, EXTRA_ENV_PATHS } from '../deployment/binderhub-values';
+import { envEntries, EXTRA_ENV_PATHS } from '../deployment/binderhub-values';
 import { ConfigError } from '../core/errors';
 import { registerSecrets } from '../core/redact';
 import { getPath, isPlainObject, setPath, takePath, Values } from '../core/values';
@@ -71,27 +71,46 @@ export function pythonHoldsSecret(code: string): boolean {
 export function takeSecretValues(values: Values, fromSecretFiles: Values, notes: AdoptionNote[]): Values {
   const secret: Values = {};
   for (const setting of ENV_SETTINGS) takeSecretEnvList(values, secret, setting, getPath(fromSecretFiles, setting) === true, notes);
-  const take = (node: Values, marks: unknown, path: string[]): void => {
-    for (const [key, value] of Object.entries(node)) {
-      const here = [...path, key];
-      const mark = isPlainObject(marks) ? marks[key] : undefined;
-      if (isPlainObject(value) && Object.keys(value).length > 0) {
-        take(value, mark, here);
-        if (Object.keys(value).length === 0) delete node[key];
-        continue;
-      }
-      const reason = secretReason(here, value, mark === true);
-      if (reason === undefined) continue;
-      const setting = here.join('.');
-      checkStaysInSecrets(setting, reason);
-      delete node[key];
-      setPath(secret, here, value);
-      registerSecrets(...(typeof value === 'string' ? [value] : []));
-      notes.push({ setting, outcome: movedOutcome(reason) });
-    }
-  };
-  take(values, fromSecretFiles, []);
+  walkLeaves(values, fromSecretFiles, (path, value, fromSecretFile) => {
+    const reason = secretReason(path, value, fromSecretFile);
+    if (reason === undefined) return false;
+    const setting = path.join('.');
+    checkStaysInSecrets(setting, reason);
+    setPath(secret, path, value);
+    registerSecrets(...(typeof value === 'string' ? [value] : []));
+    notes.push({ setting, outcome: movedOutcome(reason) });
+    return true;
+  });
   return secret;
+}
+
+/**
+ * Fails, naming the setting, on a secret (as takeSecretValues tells them) where the chart writes plain text: run
+ * before any prop takes settings, since the ingress prop keeps annotations, which would carry it into the module.
+ */
+export function refuseSecretsOutsideSecrets(values: Values, fromSecretFiles: Values): void {
+  walkLeaves(values, fromSecretFiles, (path, value, fromSecretFile) => {
+    const reason = secretReason(path, value, fromSecretFile);
+    if (reason !== undefined) checkStaysInSecrets(path.join('.'), reason);
+    return false;
+  });
+}
+
+/**
+ * Calls `visit` with every leaf of `values` (a list is one leaf), its path and whether a --secret file gave it
+ * (`marks`: those leaves `true`); a leaf it returns true for is taken out, and maps left empty with it.
+ */
+function walkLeaves(node: Values, marks: unknown, visit: (path: string[], value: unknown, fromSecretFile: boolean) => boolean, path: string[] = []): void {
+  for (const [key, value] of Object.entries(node)) {
+    const here = [...path, key];
+    const mark = isPlainObject(marks) ? marks[key] : undefined;
+    if (isPlainObject(value) && Object.keys(value).length > 0) {
+      walkLeaves(value, mark, visit, here);
+      if (Object.keys(value).length === 0) delete node[key];
+    } else if (visit(here, value, mark === true)) {
+      delete node[key];
+    }
+  }
 }
 
 /** Why the leaf at `path` is secret, or undefined. */
@@ -99,7 +118,9 @@ function secretReason(path: string[], value: unknown, fromSecretFile: boolean): 
   if (fromSecretFile) return 'from a --secret file';
   if (typeof value !== 'string') return undefined;
   const setting = path.join('.');
-  if (SECRET_NAME.test(path[path.length - 1])) return 'named like one';
+  // Where the chart writes plain text (annotations, labels, the ingress), a key such as nginx's auth-secret names a
+  // Secret to read, not a secret: only the value itself can tell.
+  if (SECRET_NAME.test(path[path.length - 1]) && !OUTSIDE_SECRETS.test(setting)) return 'named like one';
   if (isCredentialText(value)) return 'a URL with a password or a private key';
   if (EXTRA_CONFIG_SETTINGS.some(s => setting.startsWith(`${s}.`)) && pythonHoldsSecret(value)) return 'Python that holds a secret, moved whole';
   if (ENV_SETTINGS.some(s => setting.startsWith(`${s}.`)) && holdsHighEntropyText(value)) return 'a high-entropy text';
@@ -114,7 +135,6 @@ function secretReason(path: string[], value: unknown, fromSecretFile: boolean): 
 function takeSecretEnvList(values: Values, secret: Values, setting: string, fromSecretFile: boolean, notes: AdoptionNote[]): void {
   const env = getPath(values, setting);
   if (!Array.isArray(env)) return;
-  checkExtraEnv(env, setting);
   const isSecret = (entry: Values) => fromSecretFile || SECRET_NAME.test(String(entry.name))
     || (typeof entry.value === 'string' && (isCredentialText(entry.value) || holdsHighEntropyText(entry.value)));
   const secretEntries = envEntries(env).filter(isSecret);

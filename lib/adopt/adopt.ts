@@ -2,7 +2,7 @@ import { AuthPlan, planAuth } from './adopt-auth';
 import { planBuilder, BuilderPlan } from './adopt-builder';
 import { ingressOptions, IngressPlan, planIngress } from './adopt-ingress';
 import { AdoptionNote, callFactory, planRegistry, RegistryPlan, stringSetting } from './adopt-registry';
-import { takeSecretValues } from './adopt-secrets';
+import { refuseSecretsOutsideSecrets, takeSecretValues } from './adopt-secrets';
 import { cloneValues, getPath, leafPaths, takePath } from './adopt-values';
 import { binderHubValues, checkExtraEnv, EXTRA_ENV_PATHS, LEGACY_PATHS, MANAGED_PATHS } from '../deployment/binderhub-values';
 import { ConfigError } from '../core/errors';
@@ -86,6 +86,7 @@ export function planAdoption(name: string, merged: Values, location: ReleaseLoca
     throw new ConfigError(`the values build with Builder.${builder.factory}() but push to no registry (config.BinderHub.use_registry false or no registry.*); `
       + 'user pods could never start those images: add the registry settings, or use imageBuilderType host');
   }
+  refuseSecretsOutsideSecrets(values, fromSecretFiles);
   const ingress = planIngress(values, notes, releaseName);
   const hubUrl = takeHubUrl(values, ingress, notes);
   // Before the secret-named leaves are taken: the client secret becomes the credential oauthClientSecret.

@@ -5,6 +5,7 @@ import { CHARTS_LOCK_FILE, currentChartLock, lockedChart } from './chart-lock';
 import { checkChartSupported, readChartMetadata } from './chart-metadata';
 import { rendersNothing } from './helm-renders';
 import { ConfigError } from '../core/errors';
+import { redactUrl } from '../core/redact';
 
 /** The public chart repository that publishes the binderhub chart. */
 export const BINDERHUB_CHART_REPOSITORY = 'https://jupyterhub.github.io/helm-chart';
@@ -54,6 +55,10 @@ export abstract class ChartSource {
     const url = options.url ?? BINDERHUB_CHART_REPOSITORY;
     if (!/^https?:\/\/[^\s/]/.test(url)) { // a repository with an index.yaml, and a host
       throw new ConfigError(`chart repository "${url}" is not an http(s) URL`);
+    }
+    // The URL is written into charts.lock, which is committed, and into every message about the chart.
+    if (/^https?:\/\/[^/]*@/.test(url)) {
+      throw new ConfigError(`chart repository "${redactUrl(url)}" holds credentials, which charts.lock would commit; give a repository that needs none`);
     }
     const chart = new RepositoryChart(url, version);
     if (version !== undefined) checkChartSupported({ name: 'binderhub', version }, chart.description);

@@ -191,7 +191,8 @@ function checkRepositoryUrl(setting: string, url: string): void {
   if (!/^(https?:\/\/|ssh:\/\/|git@)[^\s/]\S*$/.test(url)) {
     throw new ConfigError(`${setting} "${redactUrl(url)}" is no git repository URL; give one such as https://github.com/example/deploy.git or git@github.com:example/deploy.git`);
   }
-  if (/^https?:\/\/[^/]*@/.test(url)) {
+  // A user alone (ssh://git@host/...) names the account; a password or token after it would be committed.
+  if (/^https?:\/\/[^/]*@/.test(url) || /^ssh:\/\/[^/@]*:[^/@]*@/.test(url)) {
     throw new ConfigError(`${setting} "${redactUrl(url)}" holds credentials, which dist/ would commit: give the URL without them, and the credentials to the controller as a repository Secret`);
   }
 }
