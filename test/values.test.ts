@@ -1,4 +1,4 @@
-import { deepMerge, hasPath, isEmptyValue, isPlainObject } from '../lib/internal';
+import { deepMerge, hasPath, isEmptyValue, isPlainObject, valueTexts } from '../lib/internal';
 
 describe('deepMerge', () => {
   test('merges objects key by key and replaces arrays and scalars, as helm merges values files', () => {
@@ -59,5 +59,12 @@ describe('isEmptyValue (adopt: a setting that sets nothing needs no prop)', () =
     ['false', false], ['0', 0], ['a string', 'x'], ['a space', ' '], ['a list of one empty string', ['']], ['a map with a null', { a: null }],
   ])('%s sets something', (_, value) => {
     expect(isEmptyValue(value)).toBe(false);
+  });
+});
+
+describe('valueTexts (the texts registered as secrets and looked for in rendered objects)', () => {
+  test('every text, however deep, but the names of list entries: an env variable\'s name is no secret, and messages keep it', () => {
+    const values = { extraEnv: [{ name: 'DB_PASSWORD', value: 'pw-text-1' }, 'plain-item'], hub: { db: { url: 'url-text-2', name: 'map-name-3' } } };
+    expect(valueTexts(values)).toEqual(['pw-text-1', 'plain-item', 'url-text-2', 'map-name-3']);
   });
 });

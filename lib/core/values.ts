@@ -24,10 +24,11 @@ export function deepMerge(base: Values, override: Values): Values {
   return result;
 }
 
-/** Every text in `value`, however deep (in maps and lists). */
+/** Every text in `value`, however deep (in maps and lists), but the names of list entries. */
 export function valueTexts(value: unknown): string[] {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(valueTexts);
+  // The `name` of a list's entry ({name, value} of an env list) identifies it; it is no value of its own.
+  if (Array.isArray(value)) return value.flatMap(item => valueTexts(isPlainObject(item) ? { ...item, name: undefined } : item));
   return isPlainObject(value) ? Object.values(value).flatMap(valueTexts) : [];
 }
 
