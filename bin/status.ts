@@ -42,7 +42,7 @@ runMain(async () => {
   const names = namesToResolve(live, hubUrl.url);
   const resolved = Object.fromEntries(await Promise.all(names.map(async name => [name, await lookup(name)] as const)));
 
-  const checks = statusChecks({ deployment, namespace: hubUrl.namespace, files: plan.command.files, expected: plan.objects, live, hubUrl, record, resolved, buildLogs, now });
+  const checks = statusChecks({ deployment, namespace: hubUrl.namespace, files: plan.command.files, expected: plan.objects, workloads: plan.workloads, live, hubUrl, record, resolved, buildLogs, now });
   process.stdout.write(args.json ? `${JSON.stringify({ deployment, namespace: hubUrl.namespace, checks }, null, 2)}\n` : formatStatus(checks));
   process.exitCode = statusExitCode(checks);
 }, 2);

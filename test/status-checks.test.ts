@@ -13,7 +13,7 @@ const emptyLive: LiveState = {
 
 function inputs(overrides: Partial<Omit<StatusInputs, 'live'>> & { live?: Partial<LiveState> } = {}): StatusInputs {
   return {
-    deployment: 'd', namespace: NS, files: ['dist/d.k8s.yaml'], expected: [], hubUrl: { namespace: NS, url: 'http://203.0.113.7/', source: 'discovered' },
+    deployment: 'd', namespace: NS, files: ['dist/d.k8s.yaml'], expected: [], workloads: [], hubUrl: { namespace: NS, url: 'http://203.0.113.7/', source: 'discovered' },
     resolved: {}, buildLogs: {}, now: NOW, ...overrides, live: { ...emptyLive, ...overrides.live },
   };
 }
@@ -29,6 +29,16 @@ describe('secretSummary', () => {
 
   test('a Secret that is no docker config names no hosts', () => {
     expect(secretSummary({ metadata: { name: 'hub' }, data: { token: 'eA==' } })).toEqual({ name: 'hub', type: undefined, labels: {}, keys: ['token'] });
+  });
+});
+
+describe('the rollout check', () => {
+  test('judges the workloads apply waits for: a DaemonSet that updates only when its pods are deleted (OnDelete, which apply leaves out) never fails it', () => {
+    const dind = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'dind', namespace: NS }, spec: { updateStrategy: { type: 'OnDelete' } },
+      status: { desiredNumberScheduled: 3, updatedNumberScheduled: 1, numberAvailable: 3 } };
+    const rollout = (workloads: StatusInputs['workloads']) => statusChecks(inputs({ workloads, live: { objects: [dind] } })).filter(c => c.check === 'rollout');
+    expect(rollout([])).toEqual([{ check: 'rollout', status: 'ok', evidence: '0 workloads rolled out' }]);
+    expect(rollout([{ resource: 'daemonset', name: 'dind', namespace: NS }]).map(c => c.status)).toEqual(['failing']);
   });
 });
 

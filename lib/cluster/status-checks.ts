@@ -3,7 +3,7 @@
  * cluster-read.ts) against what its files hold. Pure: one check a line, ok / warning / failing, with the evidence.
  */
 import { isIP } from 'net';
-import { ROLLOUT_KINDS } from './apply-plan';
+import { Workload } from './apply-plan';
 import { LiveObject, LiveState, SecretSummary, secretSummary } from './cluster-read';
 import { boundedQuote } from './kubectl';
 import { describeLastEvent, workloadName } from './rollout';
@@ -30,6 +30,8 @@ export interface StatusInputs {
   readonly files: string[];
   /** The objects of the deployment's applied files. */
   readonly expected: ManifestObject[];
+  /** The workloads `npm run apply` waits for (its plan's: not those that update only when their pods are deleted). */
+  readonly workloads: ReadonlyArray<Workload>;
   readonly live: LiveState;
   /** What the deployment's manifest says of its hub URL. */
   readonly hubUrl: HubUrlState;
@@ -118,16 +120,19 @@ export function rolloutProblem(workload: LiveObject): string | undefined {
 
 /** One failing line per workload that is not rolled out, with its last event (as `apply` names a stuck one); else one ok line. */
 export function rolloutChecks(inputs: StatusInputs): StatusCheck[] {
-  const workloads = inputs.live.objects.filter(o => ROLLOUT_KINDS.includes(o.kind) && o.apiVersion === 'apps/v1');
-  const stuck = workloads.flatMap(w => {
-    const problem = rolloutProblem(w);
+  // The live object of each; one missing is the objects check's to name.
+  const live = inputs.workloads.flatMap(workload => inputs.live.objects
+    .filter(o => o.apiVersion === 'apps/v1' && o.kind.toLowerCase() === workload.resource && o.metadata.name === workload.name
+      && (o.metadata.namespace ?? inputs.namespace) === workload.namespace)
+    .map(object => ({ workload, object })));
+  const stuck = live.flatMap(({ workload, object }) => {
+    const problem = rolloutProblem(object);
     if (problem === undefined) return [];
-    const workload = { resource: w.kind.toLowerCase(), name: w.metadata.name, namespace: w.metadata.namespace ?? inputs.namespace };
-    const event = lastEvent(inputs.live.events, w.metadata.name, workload.namespace);
+    const event = lastEvent(inputs.live.events, workload.name, workload.namespace);
     return [failing('rollout', `${workloadName(workload)}: ${boundedQuote(problem)}; ${event ? `last event: ${event}` : 'no event names it'}; `
       + `see kubectl describe ${workload.resource} ${workload.name} --namespace ${workload.namespace}`)];
   });
-  return stuck.length > 0 ? stuck : [ok('rollout', `${workloads.length} workloads rolled out`)];
+  return stuck.length > 0 ? stuck : [ok('rollout', `${live.length} workloads rolled out`)];
 }
 
 /** The external address of a LoadBalancer Service (its IP, else its host name), if it has one. */
