@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../output/publish';
  * `~/.cache/binderhub-cdk8s/charts`), shared by every project of the user, outside any git checkout. A package is
  * kept as `<sha256>.tgz`: its name is the claim its bytes are checked against at every use.
  */
-export function chartCacheFolder(env: NodeJS.ProcessEnv = process.env): string {
+function chartCacheFolder(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
   return path.join(base, 'binderhub-cdk8s', 'charts');
 }
@@ -43,20 +43,30 @@ export function lockedChartFile(chart: LockedChart): string {
   throw new ConfigError(`${lockedChartDescription(chart)} is not in the chart cache ${chartCacheFolder()} yet; \`npm run synth\` downloads it`);
 }
 
+/**
+ * The cached packages this process checked already, as `file size mtime`: every HelmChart of a synth (in both of its
+ * passes) asks for its chart, and one package read and hashed once is enough while it stays as it was.
+ */
+const checkedPackages = new Set<string>();
+
 /** Refuses a cached package whose bytes are not `digest`, naming both digests. */
 function checkCachedChart(description: string, digest: string, file: string): void {
+  const stat = fs.statSync(file);
+  const checked = `${file} ${stat.size} ${stat.mtimeMs}`;
+  if (checkedPackages.has(checked)) return;
   const got = sha256(readInputBytes(file, { maxBytes: MAX_CHART_BYTES }));
   if (got !== digest) {
     throw new ConfigError(`${description}: the cached package ${file} has sha256 ${got}, not ${digest} `
       + `(the digest its name claims); delete ${file} and run the command again to download it anew`);
   }
+  checkedPackages.add(checked);
 }
 
 /**
  * Downloads a locked chart into the cache: the repository's index must list the locked digest for the version
  * (else the repository now serves other bytes under it), and the package must have it.
  */
-export async function cacheLockedChart(chart: LockedChart): Promise<void> {
+async function cacheLockedChart(chart: LockedChart): Promise<void> {
   const listed = (await fetchRepositoryIndex(chart.repository, chart.name)).find(entry => entry.version === chart.version);
   const description = lockedChartDescription(chart);
   if (!listed) {

@@ -25,7 +25,7 @@ export interface ChartLock {
   readonly charts: ReadonlyArray<LockedChart>;
 }
 
-export const EMPTY_CHART_LOCK: ChartLock = { charts: [] };
+const EMPTY_CHART_LOCK: ChartLock = { charts: [] };
 
 const DIGEST = /^[0-9a-f]{64}$/;
 

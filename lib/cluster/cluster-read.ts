@@ -106,7 +106,7 @@ interface Listed {
  * kind the cluster does not serve is left out and named, not a failure: kubectl refuses the whole list for it, so
  * the list is asked again without it.
  */
-export async function listKinds(options: KubectlOptions, kinds: Array<{ apiVersion: string; kind: string }>, scope: string[]): Promise<Listed> {
+async function listKinds(options: KubectlOptions, kinds: Array<{ apiVersion: string; kind: string }>, scope: string[]): Promise<Listed> {
   const unserved: Array<{ apiVersion: string; kind: string }> = [];
   let asked = kinds;
   while (asked.length > 0) {

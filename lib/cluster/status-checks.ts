@@ -50,11 +50,11 @@ export const BUILD_COMPONENT = 'binderhub-build';
 export const USER_SERVER_COMPONENT = 'singleuser-server';
 
 /** How far back failed builds count. */
-export const BUILD_WINDOW_MS = 60 * 60 * 1000;
+const BUILD_WINDOW_MS = 60 * 60 * 1000;
 /** How long a user server may be pending before it is named: pulling a large image takes minutes. */
-export const PENDING_USER_SERVER_MS = 5 * 60 * 1000;
+const PENDING_USER_SERVER_MS = 5 * 60 * 1000;
 /** The Secret BinderHub's build pods push with (the chart's name). */
-export const REGISTRY_LOGIN_SECRET = 'binder-build-docker-config';
+const REGISTRY_LOGIN_SECRET = 'binder-build-docker-config';
 
 const ok = (check: string, evidence: string): StatusCheck => ({ check, status: 'ok', evidence });
 const warning = (check: string, evidence: string): StatusCheck => ({ check, status: 'warning', evidence });
@@ -86,7 +86,7 @@ export function statusChecks(inputs: StatusInputs): StatusCheck[] {
 }
 
 /** Every object of the files exists; a kind the cluster does not serve is named as such. */
-export function objectsCheck(inputs: StatusInputs): StatusCheck {
+function objectsCheck(inputs: StatusInputs): StatusCheck {
   const live = new Set(inputs.live.objects.map(idOf));
   const unserved = new Set(inputs.live.unservedKinds);
   const missing = inputs.expected.filter(o => !unserved.has(o.kind) && !live.has(idOf(o))).map(idOf);
@@ -119,7 +119,7 @@ export function rolloutProblem(workload: LiveObject): string | undefined {
 }
 
 /** One failing line per workload that is not rolled out, with its last event (as `apply` names a stuck one); else one ok line. */
-export function rolloutChecks(inputs: StatusInputs): StatusCheck[] {
+function rolloutChecks(inputs: StatusInputs): StatusCheck[] {
   // The live object of each; one missing is the objects check's to name.
   const live = inputs.workloads.flatMap(workload => inputs.live.objects
     .filter(o => o.apiVersion === 'apps/v1' && o.kind.toLowerCase() === workload.resource && o.metadata.name === workload.name
@@ -142,7 +142,7 @@ export function serviceAddress(service: LiveObject | undefined): string | undefi
 }
 
 /** Service proxy-public's address, when it is a LoadBalancer. */
-export function proxyPublicCheck(inputs: StatusInputs): { check: StatusCheck; address?: string } {
+function proxyPublicCheck(inputs: StatusInputs): { check: StatusCheck; address?: string } {
   const service = inputs.live.services.find(s => s.metadata.name === 'proxy-public');
   if (!service) return { check: failing('proxy-public', `Service proxy-public does not exist in namespace ${inputs.namespace}`) };
   if (service.spec?.type !== 'LoadBalancer') {
@@ -243,7 +243,7 @@ export function hubUrlChecks(inputs: StatusInputs, proxyAddress: string | undefi
 }
 
 /** cert-manager Certificates in the namespace are Ready, or why not; Let's Encrypt mode's autohttps pod is ready. */
-export function tlsChecks(inputs: StatusInputs): StatusCheck[] {
+function tlsChecks(inputs: StatusInputs): StatusCheck[] {
   const checks: StatusCheck[] = [];
   const asksCertManager = inputs.live.objects.some(o => o.kind === 'Ingress' && o.metadata.annotations && CLUSTER_ISSUER in (o.metadata.annotations as object));
   if (inputs.live.certificates === undefined) {
@@ -289,7 +289,7 @@ export function recentBuilds(pods: LiveObject[], now: number): { all: LiveObject
 }
 
 /** Build pods of the last hour that failed, with their log's push or pull error. */
-export function buildChecks(inputs: StatusInputs): StatusCheck[] {
+function buildChecks(inputs: StatusInputs): StatusCheck[] {
   const builds = recentBuilds(inputs.live.pods, inputs.now);
   if (builds.failed.length === 0) return [ok('builds', `no build failed in the last hour (${builds.all.length} build pods)`)];
   return builds.failed.map(p => {
@@ -313,7 +313,7 @@ export function userServerCheck(inputs: StatusInputs): StatusCheck {
 const PULL_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
 
 /** Pods of the namespace whose containers cannot get their image. */
-export function imagePullCheck(inputs: StatusInputs): StatusCheck {
+function imagePullCheck(inputs: StatusInputs): StatusCheck {
   const failures = inputs.live.pods.flatMap(p => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]
     .filter((c: any) => PULL_FAILURES.has(c.state?.waiting?.reason))
     .map((c: any) => `${p.metadata.name}: ${c.state.waiting.reason}: ${boundedQuote(String(c.state.waiting.message ?? c.image ?? ''))}`));
@@ -344,7 +344,7 @@ export function registryLoginChecks(inputs: StatusInputs): StatusCheck[] {
 }
 
 /** Every SealedSecret and ExternalSecret of the deployment has made its Secret; a missing one with the controller's word. */
-export function sealedSecretChecks(inputs: StatusInputs): StatusCheck[] {
+function sealedSecretChecks(inputs: StatusInputs): StatusCheck[] {
   const makers = inputs.live.objects.filter(o => providedSecret(o as ManifestObject) !== undefined);
   if (makers.length === 0) return [];
   const secrets = new Set(inputs.live.secrets.map(s => s.name));

@@ -28,7 +28,7 @@ export interface TeardownObject {
 export type TeardownStep = 'stop' | 'spawned' | 'workloads' | 'services' | 'secrets' | 'data' | 'cluster' | 'namespace';
 
 /** What each step deletes, as the plan's headings say. */
-export const TEARDOWN_STEPS: ReadonlyArray<{ readonly step: TeardownStep; readonly title: string }> = [
+const TEARDOWN_STEPS: ReadonlyArray<{ readonly step: TeardownStep; readonly title: string }> = [
   { step: 'stop', title: 'stop new builds and launches (the binder and hub Deployments)' },
   { step: 'spawned', title: 'user servers and build pods, and the Services, Secrets and ConfigMaps made for them' },
   { step: 'workloads', title: 'the deployment\'s workloads, routes, policies and accounts' },

@@ -26,7 +26,7 @@ export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
  * makes the Secrets pods read. Every other object stays in Argo CD's default wave 0, so no pod starts before its
  * Secret exists (Argo CD waits for a SealedSecret or ExternalSecret to be healthy, that is unsealed or read).
  */
-export const SYNC_WAVES: Readonly<Record<string, number>> = { Namespace: -2, Secret: -1, SealedSecret: -1, ExternalSecret: -1 };
+const SYNC_WAVES: Readonly<Record<string, number>> = { Namespace: -2, Secret: -1, SealedSecret: -1, ExternalSecret: -1 };
 
 /** The kinds `npm run apply` applies first, in its order: those of SYNC_WAVES. */
 export const FIRST_STEP_KINDS: readonly string[] = Object.keys(SYNC_WAVES);
@@ -35,7 +35,7 @@ export const FIRST_STEP_KINDS: readonly string[] = Object.keys(SYNC_WAVES);
  * Our annotation on the objects `npm run apply` applies first (`first`), for a Flux delivery: its Kustomizations
  * select by it, so the objects applied once by hand hold no list of the kinds a chart renders.
  */
-export const APPLY_STEP_ANNOTATION = 'binderhub-cdk8s.io/apply-step';
+const APPLY_STEP_ANNOTATION = 'binderhub-cdk8s.io/apply-step';
 
 /** Flux's annotation that keeps an object out of its Kustomization's pruning. */
 export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
@@ -44,13 +44,13 @@ export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
  * Kinds the controller must never prune, as `npm run prune-command` keeps them: pruning a Namespace deletes
  * everything in it, and pruning the hub's PersistentVolumeClaim (hub-db-dir) deletes the hub's database.
  */
-export const PRUNE_PROTECTED_KINDS: readonly string[] = ['Namespace', 'PersistentVolumeClaim'];
+const PRUNE_PROTECTED_KINDS: readonly string[] = ['Namespace', 'PersistentVolumeClaim'];
 
 /**
  * Fields of our ExternalSecrets that the API server fills with the CRD's defaults after apply: without ignoring them
  * Argo CD would show the objects as out of sync for ever. As jq paths, for `ignoreDifferences`.
  */
-export const EXTERNAL_SECRET_DEFAULTED_FIELDS: readonly string[] = [
+const EXTERNAL_SECRET_DEFAULTED_FIELDS: readonly string[] = [
   '.spec.data[].remoteRef.conversionStrategy',
   '.spec.data[].remoteRef.decodingStrategy',
   '.spec.data[].remoteRef.metadataPolicy',
