@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  applyPlan, checkKubectlTarget, completeInterruptedPublish, deleteCommands, deploymentFiles, formatKept, formatTeardownGroups, formatTeardownObject,
+  applyPlan, checkKubectlTarget, completeInterruptedPublish, DELIVERY_CHART_SUFFIX, deleteCommands, deploymentFiles, formatKept, formatTeardownGroups, formatTeardownObject,
   HubUrlRecords, hubUrlState, kindsOf, kubectlError, KubectlOptions, parseTeardownArgs, readDeploymentFiles, readLiveState, repositoryAdvice, runKubectl,
   runMain, SecretStore, TeardownInputs, teardownPlan, TEARDOWN_USAGE, toolPath,
 } from '../lib/internal';
@@ -23,6 +23,12 @@ runMain(async () => {
   const { namespace } = hubUrlState(fs.readFileSync(manifest, 'utf8'), manifest);
   const kubectl: KubectlOptions = { kubectl: toolPath('kubectl'), kubeconfig: args.kubeconfig, context: args.context, requestTimeoutSec: args.requestTimeoutSec };
   await checkKubectlTarget(kubectl);
+  const delivery = path.join(targets.manifests, `${deployment}${DELIVERY_CHART_SUFFIX}.k8s.yaml`);
+  if (fs.existsSync(delivery)) {
+    // The controller's objects live in its own namespace and are not read here: left running, it applies again what this deletes.
+    console.warn(`warning: ${deployment} is delivered by a GitOps controller (${delivery}): delete its objects first `
+      + `(kubectl delete -f ${delivery}), or the controller applies again what teardown deletes`);
+  }
 
   const read = async (): Promise<TeardownInputs> => ({
     deployment, release: files.command.release, namespace, expected: files.objects, deleteData: args.deleteData,

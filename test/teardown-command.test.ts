@@ -77,6 +77,14 @@ describe('npm run teardown', () => {
     for (const value of tokenValues()) expect(result.output).not.toContain(value);
   });
 
+  test('a deployment a GitOps controller delivers is named with the controller\'s file to delete first: left, it would apply again what teardown deletes', async () => {
+    const cluster = await twoDeployments();
+    const result = await runCommandAsync('teardown', cwd, { KUBECONFIG: writeKubeconfig(cwd, cluster.url), KUBECACHEDIR: path.join(cwd, '.kube-cache') }, ['--deployment', 'prod']);
+    expect(result.stderr).toBe('warning: prod is delivered by a GitOps controller (dist/prod-delivery.k8s.yaml): delete its objects first '
+      + '(kubectl delete -f dist/prod-delivery.k8s.yaml), or the controller applies again what teardown deletes\n');
+    expect((await teardown(cluster)).stderr).toBe('');
+  });
+
   test('--yes removes the user pods it spawned and keeps hub-db-dir, its namespace, another release\'s pod and the other deployment', async () => {
     const cluster = await twoDeployments();
     const prod = prodObjects(cluster);
