@@ -242,3 +242,13 @@ test('with the auth prop, the user role\'s narrowed scope and the culler\'s remo
   expect(paths({ ...CONTEXT, auth: { namedServers: false } })).toEqual(['cull.removeNamedServers']);
   expect(paths(CONTEXT)).toEqual(['hub.loadRoles.user.scopes[1]', 'cull.removeNamedServers']);
 });
+
+test('an env variable\'s value turned into a reference to Secret x-extra-env is on purpose for the variables adopt moved, and to review for any other', () => {
+  const env = (entry: object) => binder('a', [entry]);
+  const helm = [{ ...env({ name: 'DB_PASSWORD', value: 'plain' }), metadata: { name: 'binder', namespace: 'x', labels: { app: 'binder' } } }] as ManifestObject[];
+  const ours = { objects: [env({ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'x-extra-env', key: 'extraEnv.DB_PASSWORD' } } })] as ManifestObject[], secrets: [] };
+  expect(compareAdoption(helm, ours, { ...CONTEXT, secretEnv: { extraEnv: ['DB_PASSWORD'] } }).review).toEqual([]);
+  expect(compareAdoption(helm, ours, { ...CONTEXT, secretEnv: { extraEnv: ['OTHER'] } }).review.map(d => d.type === 'field' && d.field.path)).toEqual([
+    'spec.template.spec.containers[name=binder].env[name=DB_PASSWORD].value', 'spec.template.spec.containers[name=binder].env[name=DB_PASSWORD].valueFrom',
+  ]);
+});

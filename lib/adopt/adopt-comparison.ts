@@ -30,6 +30,12 @@ export interface ComparisonContext {
   readonly ingress: boolean;
   /** The adopted auth prop, and whether it launches into named servers (more than one server per user). */
   readonly auth?: { readonly namedServers: boolean };
+  /**
+   * The env variables adopt moved into the secrets file, by their setting (EXTRA_ENV_PATHS): the deployment reads
+   * them from Secret `<release>-extra-env`.
+   * @default - none
+   */
+  readonly secretEnv?: Readonly<Record<string, readonly string[]>>;
   /** The tokens adopt generated: the values files lack them, so helm mints its own at every render. */
   readonly generatedTokens: ReadonlyArray<keyof BinderHubTokenValues>;
 }
@@ -153,9 +159,10 @@ const ON_PURPOSE: ReadonlyArray<Rule> = [
   {
     reason: c => `secret env variables read Secret ${c.release}-${EXTRA_ENV_SECRET_SUFFIX} (valueFrom.secretKeyRef), so dist/ holds no value of theirs (docs/secrets.md)`,
     matches: (d, c) => d.type === 'added' && kindOf(d.id) === 'Secret' && nameOf(d.id) === `${c.release}-${EXTRA_ENV_SECRET_SUFFIX}`
-      || isSecretEnvReference(field(d), `${c.release}-${EXTRA_ENV_SECRET_SUFFIX}`)
-      // Secret hub keeps a copy of the jupyterhub chart's values, its env settings with the references too.
-      || [setting(d, 'hub')].some(s => s && ['hub.extraEnv', 'proxy.chp.extraEnv', 'proxy.traefik.extraEnv'].some(env => within(s.path, env))),
+      || isSecretEnvReference(field(d), `${c.release}-${EXTRA_ENV_SECRET_SUFFIX}`, Object.values(c.secretEnv ?? {}).flat())
+      // Secret hub keeps a copy of the jupyterhub chart's values, the env settings that adopt moved variables of with it.
+      || [setting(d, 'hub')].some(s => s && Object.keys(c.secretEnv ?? {}).filter(env => env.startsWith('jupyterhub.'))
+        .some(env => within(s.path, env.slice('jupyterhub.'.length)))),
   },
   {
     reason: () => 'the auth prop writes hub.config.JupyterHub.redirect_to_server as the chart\'s own hub.redirectToServer, the same JupyterHub setting',
@@ -184,11 +191,14 @@ function isHubApiUrlEnv(f: FieldChange | undefined): boolean {
   return f !== undefined && f.path === 'spec.template.spec.containers[name=binder].env[name=JUPYTERHUB_API_URL].value';
 }
 
-/** Whether a field is an env variable's value turned into a reference to Secret `secret`: the value gone, or the reference added. */
-function isSecretEnvReference(f: FieldChange | undefined, secret: string): boolean {
-  const entry = f && /\.env\[name=[^\]]+\]\.(value|valueFrom)$/.exec(f.path);
-  if (!entry) return false;
-  return entry[1] === 'value' ? f.after === undefined : f.before === undefined && isPlainObject(f.after) && (f.after.secretKeyRef as Values | undefined)?.name === secret;
+/**
+ * Whether a field is the value of one of the env variables `names` turned into a reference to Secret `secret`: the
+ * value gone, or the reference added.
+ */
+function isSecretEnvReference(f: FieldChange | undefined, secret: string, names: readonly string[]): boolean {
+  const entry = f && /\.env\[name=([^\]]+)\]\.(value|valueFrom)$/.exec(f.path);
+  if (!entry || !names.includes(entry[1])) return false;
+  return entry[2] === 'value' ? f.after === undefined : f.before === undefined && isPlainObject(f.after) && (f.after.secretKeyRef as Values | undefined)?.name === secret;
 }
 
 /** Whether a field is the binder container's hub URL variable (named, or by position in a list helm left empty). */

@@ -8,7 +8,8 @@ import { ConfigError } from '../core/errors';
 import { helmTemplateArgs, parseHelmOutput, runHelm } from '../chart/helm-chart';
 import { ManifestObject } from '../output/manifest-check';
 import { BinderHubTokenValues } from '../secrets/tokens';
-import { deepMerge, Values } from '../core/values';
+import { deepMerge, getPath, Values } from '../core/values';
+import { checkExtraEnv, envEntries, EXTRA_ENV_PATHS } from '../deployment/binderhub-values';
 
 /** What to render for the comparison of an adopted deployment with its helm release. */
 export interface AdoptionRenderInputs {
@@ -65,8 +66,19 @@ export function renderAdoptionComparison(inputs: AdoptionRenderInputs): Adoption
     release: releaseName, namespace, builder: inputs.plan.builder.factory, registry: inputs.plan.registry.factory,
     ingress: inputs.plan.ingress !== undefined, generatedTokens: inputs.generatedTokens,
     auth: inputs.plan.auth && { namedServers: (inputs.plan.auth.options.serversPerUser ?? 1) as number > 1 },
+    secretEnv: movedEnvVariables(inputs.plan.secretChartValues),
   };
   return { comparison: compareAdoption(parseHelmOutput(output), ours, context), rendered };
+}
+
+/** The env variables of secret chart values, by their setting (the charts' EXTRA_ENV_PATHS that hold any). */
+function movedEnvVariables(secretValues: Values): Record<string, string[]> {
+  return Object.fromEntries(EXTRA_ENV_PATHS.flatMap(setting => {
+    const env = getPath(secretValues, setting);
+    checkExtraEnv(env, setting);
+    const names = envEntries(env).map(entry => entry.name);
+    return names.length > 0 ? [[setting, names]] : [];
+  }));
 }
 
 /** `value` at the dotted path `path` of otherwise empty values. */
