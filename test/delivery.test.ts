@@ -14,7 +14,7 @@ import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/App
 import {
   applyPlan, ArgoCdDeliveryProps, DEPLOYMENT_LABEL, deploymentOfFile, BinderHub, BinderHubProps, checkManifests, ChartSource, DEFAULT_TARGETS, Delivery, diffDeployments, formatDeploymentDiffs,
   knownKindChecker, kubernetesModel, ManifestObject, parseManifest, plannedFiles, pruneCommand, SecretsMode, synthesizeFiles, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION,
-  FIRST_KINDS, FIRST_STEP_KINDS, FLUX_PRUNE_ANNOTATION, Tls, toolPath,
+  FLUX_PRUNE_ANNOTATION, Tls, toolPath,
 } from '../lib/internal';
 import { configErrorMessage, fakeTokens, TEST_REGISTRY } from './helpers';
 import { describeWithRealChart } from './real-chart';
@@ -127,10 +127,6 @@ describeWithRealChart('delivery by Argo CD', chart => {
     expect(message).toMatch(why);
     expect(message).toMatch(/^deployment "prod" is delivered by Argo CD but its secrets mode .*: set secrets to SecretsMode\.sealed\(\.\.\.\) or SecretsMode\.external\(\.\.\.\)$/);
   });
-});
-
-test('the kinds delivery applies first are npm run apply\'s first kinds, in its order', () => {
-  expect(FIRST_STEP_KINDS).toEqual(FIRST_KINDS);
 });
 
 /**

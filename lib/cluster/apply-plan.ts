@@ -6,12 +6,8 @@ import { ManifestObject, providedSecret } from '../output/manifest-check';
 import { missingCoreObjects } from '../chart/rendered-output-check';
 import { ConfigError } from '../core/errors';
 import { DeploymentFiles, pruneCommand, PruneCommand } from './prune';
+import { FIRST_KINDS } from '../core/kinds';
 
-/**
- * Kinds applied before everything else, in this order: the namespace the rest goes into, then the Secrets that
- * pods mount (and the objects that make Secrets), so no pod starts before what it reads exists.
- */
-export const FIRST_KINDS: readonly string[] = ['Namespace', 'Secret', 'SealedSecret', 'ExternalSecret'];
 
 /** The workload kinds whose rollout the apply waits for. */
 export const ROLLOUT_KINDS: readonly string[] = ['Deployment', 'DaemonSet', 'StatefulSet'];

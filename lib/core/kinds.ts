@@ -25,3 +25,10 @@ export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Pod', 'Job', 'CronJ
 export function isSecretKind(kind: unknown): boolean {
   return typeof kind === 'string' && kind.toLowerCase() === 'secret';
 }
+
+/**
+ * Kinds applied before everything else, in this order: the namespace the rest goes into, then the Secrets that
+ * pods mount (and the objects that make Secrets), so no pod starts before what it reads exists. `npm run apply` and a
+ * GitOps controller's delivery both order by it.
+ */
+export const FIRST_KINDS: readonly string[] = ['Namespace', 'Secret', 'SealedSecret', 'ExternalSecret'];

@@ -9,6 +9,7 @@ import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alph
 import type { IKustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
 import type { IGitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
 import { ConfigError } from '../core/errors';
+import { FIRST_KINDS } from '../core/kinds';
 import { checkDnsLabel, checkObjectName, isGoDuration } from '../core/names';
 import { redactUrl } from '../core/redact';
 import { SecretsMode } from '../secrets/secrets-mode';
@@ -22,14 +23,11 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 
 /**
- * The sync wave of each kind that goes first, as `npm run apply`'s first step applies them: the Namespace, then what
- * makes the Secrets pods read. Every other object stays in Argo CD's default wave 0, so no pod starts before its
- * Secret exists (Argo CD waits for a SealedSecret or ExternalSecret to be healthy, that is unsealed or read).
+ * The sync wave of each kind that goes first, as `npm run apply`'s first step applies them (FIRST_KINDS): the
+ * Namespace, then what makes the Secrets pods read. Every other object stays in Argo CD's default wave 0, so no pod
+ * starts before its Secret exists (Argo CD waits for a SealedSecret or ExternalSecret to be healthy, that is unsealed or read).
  */
-const SYNC_WAVES: Readonly<Record<string, number>> = { Namespace: -2, Secret: -1, SealedSecret: -1, ExternalSecret: -1 };
-
-/** The kinds `npm run apply` applies first, in its order: those of SYNC_WAVES. */
-export const FIRST_STEP_KINDS: readonly string[] = Object.keys(SYNC_WAVES);
+const SYNC_WAVES: Readonly<Record<string, number>> = Object.fromEntries(FIRST_KINDS.map(kind => [kind, kind === 'Namespace' ? -2 : -1]));
 
 /**
  * Our annotation on the objects `npm run apply` applies first (`first`), for a Flux delivery: its Kustomizations
@@ -275,7 +273,7 @@ class FluxDelivery extends Delivery {
   }
 
   protected mark(object: ApiObject): void {
-    if (FIRST_STEP_KINDS.includes(object.kind)) object.metadata.addAnnotation(APPLY_STEP_ANNOTATION, 'first');
+    if (FIRST_KINDS.includes(object.kind)) object.metadata.addAnnotation(APPLY_STEP_ANNOTATION, 'first');
     if (PRUNE_PROTECTED_KINDS.includes(object.kind)) object.metadata.addAnnotation(FLUX_PRUNE_ANNOTATION, 'disabled');
   }
 
