@@ -18,7 +18,9 @@ import {
 const BENCH_APP = [
   'import { BinderHub, BinderHubApp, Registry, SecretsMode } from \'binderhub-cdk8s\';',
   '',
-  'const registry = Registry.dockerHub({ username: \'benchbot\', password: \'bench-registry-password\', imagePrefix: \'benchorg/binder-\' });',
+  '// BINDERHUB_BENCH_VARIANT changes the values, as an edit of main.ts would.',
+  'const imagePrefix = `benchorg/binder-v${process.env.BINDERHUB_BENCH_VARIANT ?? 0}-`;',
+  'const registry = Registry.dockerHub({ username: \'benchbot\', password: \'bench-registry-password\', imagePrefix });',
   'export default new BinderHubApp(app => {',
   '  for (let i = 0; i < Number(process.env.BINDERHUB_BENCH_COUNT); i++) {',
   '    new BinderHub(app, `bench-${i}`, { tokens: app.secrets(`bench-${i}`).tokens, registry, secrets: SecretsMode.inline() });',
@@ -43,9 +45,9 @@ function realChart(): string | undefined {
   return packages.length > 0 ? path.join(dir, packages[packages.length - 1]) : undefined;
 }
 
-function timed(command: string, argv: string[]): { seconds: number; stdout: string } {
+function timed(command: string, argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { seconds: number; stdout: string } {
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(command, argv, { ...options, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== 0) throw new Error(`${path.basename(command)} ${argv.join(' ')} failed: ${result.stderr}`);
   return { seconds, stdout: result.stdout };
@@ -68,33 +70,50 @@ function median(xs: number[]): number {
 function bench({ runs, sizes, busy }: BenchOptions): void {
   const chart = process.env.BINDERHUB_CHART ?? realChart() ?? path.join(projectRoot(), 'test', 'fixtures', 'binderhub');
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-bench-'));
+  /**
+   * A project folder for one case, so each finds the calls its own previous synth left (an operator's next synth):
+   * main.ts and the secrets files of `count` deployments.
+   */
+  const project = (name: string, count: number) => {
+    const folder = path.join(workspace, name);
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'main.ts'), BENCH_APP);
+    const store = new SecretStore(path.join(folder, 'secrets'));
+    for (let i = 0; i < count; i++) store.init(`bench-${i}`);
+    return folder;
+  };
   // The app starts as the npm scripts start it, through scripts/run.js (bundle and code cache), and compiles its main.ts.
-  const benchApp = (...appArgs: string[]) => timed(process.execPath, [path.join(projectRoot(), 'scripts', 'run.js'), 'bench-app', workspace, ...appArgs]);
+  const benchApp = (folder: string, appArgs: string[], variant = '0') => timed(process.execPath, [path.join(projectRoot(), 'scripts', 'run.js'), 'bench-app', ...appArgs],
+    { cwd: folder, env: { ...process.env, BINDERHUB_BENCH_VARIANT: variant } });
   const spinning = busyProcesses(busy);
   try {
-    fs.writeFileSync(path.join(workspace, 'main.ts'), BENCH_APP);
     process.env.BINDERHUB_CHART = chart; // for the app, as for any synth
-    const store = new SecretStore(path.join(workspace, 'secrets'));
-    for (let i = 0; i < Math.max(...sizes); i++) store.init(`bench-${i}`);
-    benchApp('1'); // as after any real synth: files in the page cache, the app's code cache written (scripts/run.js)
-    benchApp('1', '--dump-values');
+    const folders = new Map(sizes.map(n => [n, project(`synth-${n}`, n)]));
+    const startFolder = project('start', 0);
+    const changedFolder = project('changed', 1);
+    for (const [n, folder] of folders) benchApp(folder, [String(n)]); // as after any real synth: files in the page cache, code cache written
+    benchApp(changedFolder, ['1']);
+    benchApp(folders.get(sizes[0])!, ['1', '--dump-values']);
     // The same flags HelmChart passes: the Kubernetes version and the APIs it serves.
     const kube = parseKubeVersion(DEFAULT_KUBE_VERSION);
-    const helmArgs = ['template', '-f', path.join(workspace, 'values.yaml'), '--namespace', 'bench-0', '--kube-version', kube.version,
+    const helmArgs = ['template', '-f', path.join(folders.get(sizes[0])!, 'values.yaml'), '--namespace', 'bench-0', '--kube-version', kube.version,
       '--api-versions', servedApiVersions(kube.minor).join(','), 'bench-0', chart];
     timed(toolPath('helm'), helmArgs);
 
     const helmTimes: number[] = [];
     const nodeTimes: number[] = [];
     const startTimes: number[] = [];
+    const changedTimes: number[] = [];
     const synth: Record<number, { seconds: number[]; rssKiB: number[] }> = Object.fromEntries(sizes.map(n => [n, { seconds: [], rssKiB: [] }]));
     for (let run = 0; run < runs; run++) {
       // Interleaved: each run measures every case once, so noise from the shared machine hits all of them alike.
       helmTimes.push(timed(toolPath('helm'), helmArgs).seconds);
       nodeTimes.push(timed(process.execPath, ['-e', '0']).seconds);
-      startTimes.push(benchApp('0').seconds);
+      startTimes.push(benchApp(startFolder, ['0']).seconds);
+      // Values that differ from the previous synth's: the render started early is of no use.
+      changedTimes.push(benchApp(changedFolder, ['1'], String(run + 1)).seconds);
       for (const n of sizes) {
-        const { seconds, stdout } = benchApp(String(n));
+        const { seconds, stdout } = benchApp(folders.get(n)!, [String(n)]);
         synth[n].seconds.push(seconds);
         synth[n].rssKiB.push(JSON.parse(stdout.trim().split('\n').pop()!).maxRssKiB);
       }
@@ -108,6 +127,8 @@ function bench({ runs, sizes, busy }: BenchOptions): void {
     const start = median(startTimes);
     console.log(`  of which the app's fixed start (node, cdk8s, an empty synth): ${start.toFixed(3)} s; the rest, ${(one - start).toFixed(3)} s, `
       + `is ${((one - start) / helm).toFixed(2)} x helm`);
+    const changed = median(changedTimes);
+    console.log(`  after its values changed (no render started early): ${changed.toFixed(3)} s, ${(changed / helm).toFixed(2)} x helm`);
     const node = median(nodeTimes);
     console.log(`  floor: node's own start (node -e 0, ${node.toFixed(3)} s) plus helm is ${((node + helm) / helm).toFixed(2)} x helm`);
     console.log('');
@@ -120,7 +141,7 @@ function bench({ runs, sizes, busy }: BenchOptions): void {
     console.log('targets at 50 deployments: per deployment / raw helm <= 0.75, peak RSS <= 250 MiB');
 
     const largest = Math.max(...sizes);
-    const dist = path.join(workspace, `dist-${largest}`);
+    const dist = path.join(folders.get(largest)!, `dist-${largest}`);
     const files = fs.readdirSync(dist).filter(f => f.endsWith('.k8s.yaml'));
     const patchTimes: number[] = [];
     for (let run = 0; run < runs; run++) {

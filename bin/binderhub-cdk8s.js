@@ -40,8 +40,15 @@ function bundlePath(command) {
   return path.join(bundles, `${command}.js`);
 }
 
+/**
+ * The commands that synthesize the app: before their bundle loads, helm starts on the calls the previous synth left
+ * (bin/early-renders.ts), so a synth whose values did not change finds its renders under way or done.
+ */
+const SYNTHESIZING = new Set(['synth', 'diff', 'check-dist', 'apply', 'bench-app']);
+
 /** Runs the bundle of `command` as node would, with `args`, but compiled with the code cache `.<command>.<size>.<mtime>.cache`. */
 function run(command, args) {
+  if (SYNTHESIZING.has(command) && !args.includes('--help') && !args.includes('-h')) require(bundlePath('early-renders')).start();
   const file = bundlePath(command);
   process.argv = [process.argv[0], file, ...args];
   if (process.sourceMapsEnabled) {

@@ -31,6 +31,7 @@ export * from './deployment/gateway';
 export * from './review/git-files';
 export * from './chart/helm-chart';
 export * from './chart/helm-renders';
+export * from './chart/early-renders';
 export * from './deployment/hub-url';
 export * from './deployment/hub-url-records';
 export * from './deployment/image-pull-secret';

@@ -3,19 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { BinderHub, ChartSource, HelmRender, renderConcurrently, runHelmTemplate, synthesizeFiles, toolPath } from '../lib/internal';
-import { fakeTokens, FIXTURE_CHART, TEST_REGISTRY } from './helpers';
-
-/** A helm that logs when each render starts and ends (after a pause long enough to see overlap), then renders. */
-function loggingHelm(): { helm: string; log: () => Array<[string, number]> } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logging-helm-'));
-  const log = path.join(dir, 'log');
-  const helm = path.join(dir, 'helm');
-  fs.writeFileSync(helm, `#!/bin/sh\necho "start $(date +%s%N)" >> "${log}"\nsleep 0.4\n"${toolPath('helm')}" "$@"\nstatus=$?\necho "end $(date +%s%N)" >> "${log}"\nexit $status\n`, { mode: 0o755 });
-  const read = () => fs.existsSync(log)
-    ? fs.readFileSync(log, 'utf8').trim().split('\n').map(line => line.split(' ')).map(([what, ns]) => [what, Number(ns) / 1e6] as [string, number])
-    : [];
-  return { helm, log: read };
-}
+import { fakeTokens, FIXTURE_CHART, loggingHelm, TEST_REGISTRY } from './helpers';
 
 const define = (helm: string, ids: string[]) => () => {
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'concurrent-')) });
@@ -27,7 +15,7 @@ const define = (helm: string, ids: string[]) => () => {
 
 describe('renderConcurrently', () => {
   test('the renders of several deployments run side by side, and the files are those of a synth one by one', async () => {
-    const { helm, log } = loggingHelm();
+    const { helm, log } = loggingHelm(0.4);
     const app = await renderConcurrently(define(helm, ['a', 'b']), 2);
     const times = log();
     expect(times.map(([what]) => what).sort()).toEqual(['end', 'end', 'start', 'start']);
@@ -39,13 +27,13 @@ describe('renderConcurrently', () => {
   });
 
   test('with a limit of one they run one after another', async () => {
-    const { helm, log } = loggingHelm();
+    const { helm, log } = loggingHelm(0.4);
     await renderConcurrently(define(helm, ['a', 'b']), 1);
     expect(log().map(([what]) => what)).toEqual(['start', 'end', 'start', 'end']);
   });
 
   test('what the definition refuses is refused before any helm runs', async () => {
-    const { helm, log } = loggingHelm();
+    const { helm, log } = loggingHelm(0.4);
     const refused = renderConcurrently(() => {
       const app = Testing.app();
       new BinderHub(app, 'a', { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens('a'), registry: TEST_REGISTRY, helmExecutable: helm });

@@ -89,6 +89,22 @@ export function writeSite(dir: string, names: string[], chartValues: object = {}
     `export const NAMES: string[] = ${JSON.stringify(names)};\nexport const VALUES = ${JSON.stringify(chartValues)};\n`);
 }
 
+/**
+ * A helm that logs when each render starts and ends (`[start|end, milliseconds, release]`), pausing `pause` seconds
+ * first (long enough to see overlap), then runs the real helm.
+ */
+export function loggingHelm(pause = 0): { helm: string; log: () => Array<[string, number, string]> } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logging-helm-'));
+  const log = path.join(dir, 'log');
+  const helm = path.join(dir, 'helm');
+  fs.writeFileSync(helm, `#!/bin/sh\necho "start $(date +%s%N) $2" >> "${log}"\nsleep ${pause}\n"${toolPath('helm')}" "$@"\nstatus=$?\n`
+    + `echo "end $(date +%s%N) $2" >> "${log}"\nexit $status\n`, { mode: 0o755 });
+  const read = () => fs.existsSync(log)
+    ? fs.readFileSync(log, 'utf8').trim().split('\n').map(line => line.split(' ')).map(([what, ns, release]) => [what, Number(ns) / 1e6, release] as [string, number, string])
+    : [];
+  return { helm, log: read };
+}
+
 /** What a finished command printed, and how it exited. */
 export interface CommandResult {
   readonly status: number | null;

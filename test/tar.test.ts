@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readTarFiles } from '../lib/chart/tar';
+import { readTarFiles } from '../lib/core/tar';
 
 /** One 512-byte tar header, as tar tools write it; `fields` overrides raw fields by byte offset. */
 interface Entry {

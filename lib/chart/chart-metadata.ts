@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import * as yaml from 'js-yaml';
 import { ConfigError } from '../core/errors';
-import { readTarFiles } from './tar';
+import { readTarFiles } from '../core/tar';
 import { isPlainObject, Values } from '../core/values';
 
 /**

@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as yaml from 'js-yaml';
 import { ChartSource } from './chart-source';
 import { ConfigError } from '../core/errors';
 import { WORKLOAD_KINDS } from '../core/kinds';
-import { HelmResult, runHelmTemplate } from './helm-renders';
+import { HelmResult } from './early-renders';
+import { parseHelmOutput, runHelmTemplate } from './helm-renders';
 import { DEFAULT_KUBE_VERSION, KubeVersion, kubeVersionWarning, parseKubeVersion } from './kubernetes-versions';
 import { redact } from '../core/redact';
 import { servedApiVersions } from './served-apis';
@@ -79,11 +79,13 @@ export class HelmChart extends Construct {
     this.helmExecutable = toolPath('helm', props.helmExecutable);
     // The values (tokens among them) go through a pipe, never a file, so no run, however it ends, leaves them on disk.
     const args = [...helmTemplateArgs({ ...props, kubeVersion: this.kubeVersion }), '--values', '-'];
-    const output = runHelm(this.helmExecutable, args, JSON.stringify(this.values), props.chart, props.releaseName);
-    this.rendered = output !== undefined;
+    const result = runHelmTemplate({ helm: this.helmExecutable, args, input: JSON.stringify(this.values) });
+    this.rendered = result !== undefined;
     this.resource = new Construct(this, 'Resource');
     let unnamed = 0;
-    for (const manifest of parseHelmOutput(output ?? '')) {
+    // A render made ahead was read as soon as its helm ended.
+    const manifests = result ? result.documents ?? parseHelmOutput(helmOutput(result, this.helmExecutable, props.chart, props.releaseName)) : [];
+    for (const manifest of manifests) {
       if (!this.keepHook(manifest)) continue;
       // The ids cdk8s's Include gives: name-kind[-namespace].
       const name = manifest.metadata?.name ?? `object${unnamed++}`;
@@ -141,8 +143,7 @@ export function helmTemplateArgs(options: { chart: ChartSource; releaseName: str
  */
 export function runHelm(helm: string, args: string[], input: string, chart: ChartSource, release: string): string | undefined {
   const result = runHelmTemplate({ helm, args, input });
-  if (result === undefined) return undefined;
-  return helmOutput(result, helm, chart, release);
+  return result && helmOutput(result, helm, chart, release);
 }
 
 /** What a finished helm call printed, or a one-line error that says what to do if it failed. */
@@ -162,17 +163,6 @@ export function helmOutput(result: HelmResult, helm: string, chart: ChartSource,
         + `while rendering release ${release} (${chart.description}); check HELM`);
   }
   return result.stdout;
-}
-
-/**
- * Reads helm's output as cdk8s's `Include` does, YAML 1.1 (the dialect Kubernetes reads: `yes` and `on` are
- * booleans), empty documents skipped; with js-yaml, which gives the same objects about five times faster than
- * cdk8s's own parser (a test compares them on the real chart).
- */
-export function parseHelmOutput(output: string): any[] {
-  return yaml.loadAll(output, { schema: yaml.YAML11_SCHEMA })
-    // js-yaml gives null for an empty document (never undefined); an empty list is an object without keys too.
-    .filter(o => o !== null && !(typeof o === 'object' && Object.keys(o as object).length === 0));
 }
 
 /** Turns helm's stderr into one line that says what to do. */

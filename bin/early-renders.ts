@@ -1,0 +1,13 @@
+/**
+ * Not a command: what bin/binderhub-cdk8s.js loads, before the bundle of a command that synthesizes, to start helm on
+ * the calls the previous synth left beside the secrets files while node loads the libraries and compiles main.ts
+ * (lib/chart/early-renders.ts says which calls run and how their results are used). A bundle of its own, small, so
+ * helm starts a few milliseconds after node.
+ */
+import * as path from 'path';
+import { RENDER_PLAN_FILE, startEarlyRenders } from '../lib/chart/early-renders';
+import { DEFAULT_SECRETS_DIR } from '../lib/secrets/secret-store';
+
+export function start(): void {
+  startEarlyRenders(path.join(DEFAULT_SECRETS_DIR, RENDER_PLAN_FILE));
+}

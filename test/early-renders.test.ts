@@ -1,0 +1,171 @@
+/**
+ * Renders started early: a synth leaves its helm calls beside the secrets files, and the next command that
+ * synthesizes starts helm on them before it has loaded its libraries and the app. A result is used only for a call
+ * the definition makes again byte for byte; nothing in the file can make helm do anything but such a render.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import {
+  BinderHub, ChartSource, readRenderPlan, renderConcurrently, RENDER_PLAN_FILE, startEarlyRenders, synthesizeFiles, toolPath, writeRenderPlan,
+} from '../lib/internal';
+import { fakeTokens, FIXTURE_CHART, loggingHelm, projectWorkspace, runCommand, TEST_REGISTRY, writeSite } from './helpers';
+
+/** An app of one deployment per id, rendered by the project's helm (HELM), with `replicas` binder pods. */
+const define = (ids: string[], replicas = 1) => () => {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'early-')) });
+  for (const id of ids) {
+    new BinderHub(app, id, { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens(id), registry: TEST_REGISTRY, chartValues: { replicas } });
+  }
+  return app;
+};
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** A plan file's path in a fresh secrets folder. */
+function planFile(): string {
+  const secrets = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plan-')), 'secrets');
+  fs.mkdirSync(secrets);
+  return path.join(secrets, RENDER_PLAN_FILE);
+}
+
+describe('with the project helm logging its runs', () => {
+  const helm = loggingHelm();
+  const saved = process.env.HELM;
+  beforeAll(() => { process.env.HELM = helm.helm; });
+  afterAll(() => { process.env.HELM = saved; });
+  const runs = () => helm.log().filter(([what]) => what === 'start').length;
+  const plainFiles = (ids: string[], replicas = 1) => synthesizeFiles(define(ids, replicas)());
+
+  test('a synth leaves its calls beside the secrets files, readable by this user alone', async () => {
+    const plan = planFile();
+    await renderConcurrently(define(['a', 'b']), 2, plan);
+    expect(fs.statSync(plan).mode & 0o777).toBe(0o600);
+    const calls = readRenderPlan(plan, 5);
+    expect(calls.map(call => [call.helm, call.args[1]])).toEqual([[helm.helm, 'a'], [helm.helm, 'b']]);
+  });
+
+  test('the next synth takes the results of the renders started early: helm runs once per deployment', async () => {
+    const plan = planFile();
+    await renderConcurrently(define(['a']), 2, plan);
+    const before = runs();
+    startEarlyRenders(plan);
+    const files = synthesizeFiles(await renderConcurrently(define(['a']), 2, plan));
+    expect(runs() - before).toBe(1);
+    expect(files).toEqual(plainFiles(['a']));
+  });
+
+  test('a render started early on values that changed since is not used: the call runs, and the files are the new ones', async () => {
+    const plan = planFile();
+    await renderConcurrently(define(['a'], 1), 2, plan);
+    const before = runs();
+    startEarlyRenders(plan);
+    const files = synthesizeFiles(await renderConcurrently(define(['a'], 2), 2, plan));
+    expect(runs() - before).toBe(2);
+    expect(files).toEqual(plainFiles(['a'], 2));
+    expect(readRenderPlan(plan, 5)[0].input).toContain('"replicas":2');
+  });
+
+  test('a render started early that failed runs again (it may have run before its chart was prepared)', async () => {
+    const plan = planFile();
+    await renderConcurrently(define(['a']), 2, plan);
+    const failOnce = path.join(path.dirname(helm.helm), 'fail-once');
+    const failing = path.join(path.dirname(helm.helm), 'failing-helm');
+    fs.writeFileSync(failing, `#!/bin/sh\nif [ -e "${failOnce}" ]; then rm "${failOnce}"; exit 1; fi\nexec "${helm.helm}" "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(failOnce, '');
+    process.env.HELM = failing;
+    try {
+      writeRenderPlan(plan, readRenderPlan(plan, 5).map(call => ({ ...call, helm: failing })));
+      startEarlyRenders(plan);
+      const files = synthesizeFiles(await renderConcurrently(define(['a']), 2));
+      expect(fs.existsSync(failOnce)).toBe(false);
+      expect(files).toEqual(plainFiles(['a']));
+    } finally {
+      process.env.HELM = helm.helm;
+    }
+  });
+
+  test('a definition that fails stops the renders started early', async () => {
+    const slow = loggingHelm(0.5);
+    process.env.HELM = slow.helm;
+    try {
+      const plan = planFile();
+      writeRenderPlan(plan, [{ helm: slow.helm, args: ['template', 'a', FIXTURE_CHART, '--namespace', 'a', '--kube-version', '1.35.0', '--api-versions', 'v1', '--values', '-'], input: '{}' }]);
+      startEarlyRenders(plan);
+      while (slow.log().length === 0) await sleep(20); // started, pausing before it renders
+      await expect(renderConcurrently(() => { throw new Error('refused'); })).rejects.toThrow('refused');
+      await sleep(1000);
+      expect(slow.log().map(([what]) => what)).toEqual(['start']);
+    } finally {
+      process.env.HELM = helm.helm;
+    }
+  });
+});
+
+describe('a plan file', () => {
+  const call = (args: string[] = ['template', 'rel', '/charts/binderhub.tgz', '--namespace', 'ns', '--kube-version', '1.35.0', '--api-versions', 'v1,apps/v1', '--values', '-']) => ({ args, input: '{"a":1}' });
+  const written = (content: unknown, mode = 0o600) => {
+    const plan = planFile();
+    fs.writeFileSync(plan, JSON.stringify(content), { mode });
+    return plan;
+  };
+
+  test('runs only the project helm, whatever helm the file names, and no more calls than asked', () => {
+    const plan = written({ renders: [{ helm: '/bin/evil', ...call() }, call(), call()] });
+    expect(readRenderPlan(plan, 2)).toEqual([{ helm: toolPath('helm'), ...call() }, { helm: toolPath('helm'), ...call() }]);
+  });
+
+  test.each([
+    ['readable by others (as git checks files out)', () => written({ renders: [call()] }, 0o644)],
+    ['a symbolic link', () => {
+      const target = written({ renders: [call()] });
+      const link = path.join(path.dirname(target), 'link.json');
+      fs.symlinkSync(target, link);
+      return link;
+    }],
+    ['no JSON', () => { const plan = planFile(); fs.writeFileSync(plan, '{', { mode: 0o600 }); return plan; }],
+    ['a post-renderer added', () => written({ renders: [call([...call().args, '--post-renderer', '/bin/evil'])] })],
+    ['another values file', () => written({ renders: [call([...call().args.slice(0, 9), '--values', '/etc/passwd'])] })],
+    ['a flag in the chart\'s place', () => written({ renders: [call(['template', 'rel', '--repo=x', ...call().args.slice(3)])] })],
+    ['a release that is no DNS label', () => written({ renders: [call(['template', 'Rel;', ...call().args.slice(2)])] })],
+    ['values that are no text', () => written({ renders: [{ args: call().args, input: { a: 1 } }] })],
+  ])('is ignored whole when %s', (_, file) => {
+    expect(readRenderPlan(file(), 5)).toEqual([]);
+  });
+
+  test('is not written where there is no secrets folder, holds only the project helm\'s calls, and is left alone when unchanged', () => {
+    const nowhere = path.join(os.tmpdir(), 'no-such-folder-for-plans', RENDER_PLAN_FILE);
+    writeRenderPlan(nowhere, [{ helm: toolPath('helm'), ...call() }]);
+    expect(fs.existsSync(nowhere)).toBe(false);
+    const plan = planFile();
+    writeRenderPlan(plan, [{ helm: '/opt/other-helm', ...call() }, { helm: toolPath('helm'), ...call() }]);
+    expect(JSON.parse(fs.readFileSync(plan, 'utf8'))).toEqual({ renders: [call()] });
+    const { ino } = fs.statSync(plan);
+    writeRenderPlan(plan, [{ helm: toolPath('helm'), ...call() }]);
+    expect(fs.statSync(plan).ino).toBe(ino);
+  });
+});
+
+describe('the commands that synthesize', () => {
+  const helm = loggingHelm();
+  const dir = projectWorkspace(['alpha']);
+  const synth = (args: string[] = []) => runCommand('synth', dir, { HELM: helm.helm }, args);
+  const runs = () => helm.log().filter(([what]) => what === 'start').length;
+
+  test('start helm on the previous synth\'s call before loading the app, and use its result when the values are the same', () => {
+    expect(runCommand('init-secrets', dir).status).toBe(0);
+    expect(synth().status).toBe(0);
+    expect(runs()).toBe(1);
+    const first = fs.readFileSync(path.join(dir, 'dist', 'alpha.k8s.yaml'), 'utf8');
+    expect(fs.statSync(path.join(dir, 'secrets', RENDER_PLAN_FILE)).mode & 0o777).toBe(0o600);
+    expect(synth().stdout).toContain('unchanged dist/alpha.k8s.yaml');
+    expect(runs()).toBe(2);
+    writeSite(dir, ['alpha'], { replicas: 2 });
+    expect(synth().stdout).toContain('wrote dist/alpha.k8s.yaml');
+    expect(runs()).toBe(4); // the early render of the old values, then the render of the new ones
+    expect(fs.readFileSync(path.join(dir, 'dist', 'alpha.k8s.yaml'), 'utf8')).not.toBe(first);
+    expect(synth(['--help']).status).toBe(0);
+    expect(runs()).toBe(4);
+  });
+});
