@@ -1,4 +1,4 @@
-import { ChartSource, stringifyManifests, NON_STRING_PLAIN_SCALARS } from '../lib/internal';
+import { ChartSource, patchHubUrl, stringifyManifests, NON_STRING_PLAIN_SCALARS, synthesizeFiles } from '../lib/internal';
 import { Yaml } from 'cdk8s';
 import { Document } from 'cdk8s/node_modules/yaml';
 import { defineExample, exampleInputs } from './helpers';
@@ -99,6 +99,19 @@ test('what is not plain JSON data, or shares an object, is written by cdk8s itse
 test('every manifest the example synthesizes (test chart) is written as cdk8s writes it', () => {
   const { app } = defineExample(exampleInputs());
   for (const chart of app.charts) expectSameAsCdk8s(...chart.toJson());
+});
+
+test('synth and the hub URL post-step write the example\'s manifests themselves: no document or scalar goes to Yaml.stringify', () => {
+  const { app } = defineExample(exampleInputs());
+  const yamlStringify = jest.spyOn(Yaml, 'stringify');
+  try {
+    const files = synthesizeFiles(app);
+    const patched = patchHubUrl(files.get('staging.k8s.yaml')!, 'http://203.0.113.7/');
+    expect(patched.changed).toBe(true);
+    expect(yamlStringify).not.toHaveBeenCalled();
+  } finally {
+    yamlStringify.mockRestore();
+  }
 });
 
 describeWithRealChart('the example\'s manifests', chart => {
