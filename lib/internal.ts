@@ -48,6 +48,7 @@ export * from './output/manifest-check';
 export * from './review/manifest-diff';
 export * from './review/manifest-diff-format';
 export * from './output/manifest-files';
+export * from './output/manifest-yaml';
 export * from './core/names';
 export * from './cluster/proxy-address';
 export * from './service/public-hosts';

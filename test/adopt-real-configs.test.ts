@@ -1,10 +1,10 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { App, Yaml } from 'cdk8s';
 import {
   AdoptionComparison, adoptedModuleText, adoptedProps, adoptedSecrets, adoptionReport, BinderHub, ChartSource, formatAdoptionComparison, HubUrlRecords,
-  planAdoption, readValuesLayers, renderAdoptionComparison, SecretStore,
+  planAdoption, readValuesLayers, renderAdoptionComparison, SecretStore, stringifyManifests,
 } from '../lib/internal';
 import { defineAdopted, fixture, guideFiles } from './adopt-fixtures';
 import { configErrorMessage, exampleWorkspace } from './helpers';
@@ -123,6 +123,8 @@ describeWithRealChart('real configurations adopted on the first try', chart => {
     const app = new App();
     const same = new BinderHub(app, name, adoptedProps(plan, new SecretStore(path.join(dir, 'secrets')).load(name), ChartSource.local(chart)));
     expect([...same.toJson(), ...app.charts.filter(c => c !== same).flatMap(c => c.toJson())]).toEqual([...ours.objects, ...ours.secrets]);
+    // The synth writes them exactly as cdk8s would.
+    for (const chart of app.charts) expect(stringifyManifests(...chart.toJson())).toBe(Yaml.stringify(...chart.toJson()));
   }, 60_000);
 
   test('the guide\'s login with who may log in is Auth.github, its client secret the credential oauthClientSecret; without, it stays in chartValues', () => {

@@ -1,11 +1,11 @@
 import * as crypto from 'crypto';
-import { Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ConfigError } from '../core/errors';
 import { withTrailingSlash } from '../core/names';
 import { checkExtraEnv, withEnvEntries } from './binderhub-values';
 import { parseYamlDocuments } from '../output/manifest-files';
+import { stringifyManifests } from '../output/manifest-yaml';
 import { PublicHostsProp } from '../service/public-hosts';
 import { redactUrl } from '../core/redact';
 import { isPlainObject, Values } from '../core/values';
@@ -173,13 +173,14 @@ interface HubUrlDocuments {
 }
 
 /** A line that git writes where a merge left a conflict; none of it is YAML a synth writes. */
-const CONFLICT_MARKER = /^(<{7}|={7}|>{7})( |$)/;
+const CONFLICT_MARKER = /^(<{7}|={7}|>{7})( |$)/m;
 
 /** Fails on a merge conflict left in `manifest`, naming `file` and the line: a patch would keep it, and half of each side. */
 function checkNoConflictMarker(manifest: string, file: string): void {
-  const index = manifest.split('\n').findIndex(line => CONFLICT_MARKER.test(line));
-  if (index >= 0) {
-    throw new ConfigError(`${file} line ${index + 1}: a merge conflict marker; resolve the conflict by running \`npm run synth\` again (never merge dist/ by hand)`);
+  const marker = CONFLICT_MARKER.exec(manifest);
+  if (marker !== null) {
+    const line = manifest.slice(0, marker.index).split('\n').length;
+    throw new ConfigError(`${file} line ${line}: a merge conflict marker; resolve the conflict by running \`npm run synth\` again (never merge dist/ by hand)`);
   }
 }
 
@@ -196,7 +197,7 @@ function locateHubUrl(manifest: string, file: string): HubUrlDocuments {
     throw new ConfigError(`the manifest has no ConfigMap ${HUB_URL_CONFIG_MAP} or no Deployment binder; synthesize it with \`npm run synth\` first`);
   }
   for (const index of [configIndex, binderIndex]) {
-    if (Yaml.stringify(parsed[index]) !== documents[index]) {
+    if (stringifyManifests(parsed[index]) !== documents[index]) {
       throw new ConfigError('the manifest was edited after synth (a document does not read back as written); run `npm run synth` again');
     }
   }
@@ -216,8 +217,7 @@ export function hubUrlState(manifest: string, file = 'the manifest'): HubUrlStat
 /**
  * Sets a discovered hub URL in a synthesized manifest file (many YAML documents) exactly as a synth with
  * that URL would: the ConfigMap's value and source, and the binder pod's checksum annotation. Every other
- * document is kept byte for byte; the two changed ones are written by the serializer cdk8s synthesized
- * them with.
+ * document is kept byte for byte; the two changed ones are written by the serializer the synth wrote them with.
  */
 export function patchHubUrl(manifest: string, hubUrl: string, file = 'the manifest'): HubUrlPatch {
   const { documents, configIndex, binderIndex, config, binder } = locateHubUrl(manifest, file);
@@ -227,8 +227,8 @@ export function patchHubUrl(manifest: string, hubUrl: string, file = 'the manife
   template.metadata.annotations = { ...template.metadata.annotations, [HUB_URL_CHECKSUM_ANNOTATION]: hubUrlChecksum(hubUrl) };
 
   const patched = [...documents];
-  patched[configIndex] = Yaml.stringify(config);
-  patched[binderIndex] = Yaml.stringify(binder);
+  patched[configIndex] = stringifyManifests(config);
+  patched[binderIndex] = stringifyManifests(binder);
   const result = patched.join('---\n');
   return { manifest: result, changed: result !== manifest };
 }

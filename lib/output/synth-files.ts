@@ -1,5 +1,6 @@
-import { App, Names, Yaml } from 'cdk8s';
+import { App, Names } from 'cdk8s';
 import { ConfigError } from '../core/errors';
+import { stringifyManifests } from './manifest-yaml';
 
 /** The files of a synthesized app, by file name, as `App.synth()` would write them (one file per chart). */
 export type SynthesizedFiles = ReadonlyMap<string, string>;
@@ -16,7 +17,7 @@ export function synthesizeFiles(app: App): SynthesizedFiles {
       throw new ConfigError(`chart ${chart.node.path} depends on another chart, which this synth does not order; remove the dependency`);
     }
     // chart.toJson() validates the app and resolves each object, as app.synth() does.
-    files.set(`${Names.toDnsLabel(chart)}${app.outputFileExtension}`, Yaml.stringify(...chart.toJson()));
+    files.set(`${Names.toDnsLabel(chart)}${app.outputFileExtension}`, stringifyManifests(...chart.toJson()));
   }
   return files;
 }
