@@ -2,8 +2,8 @@
 // Builds what the package ships and the npm scripts run: type-checks the project with tsc (which also writes the
 // library's declarations to build/types/), bundles each command (bin/*.ts) with everything it imports into one file
 // under build/bin/, and the library (lib/index.ts, the public API) into build/lib/index.js with its packages left
-// outside (esbuild). A bundle starts faster than the same code spread over the ~170 modules of cdk8s and cdk8s-plus,
-// which node would otherwise find and read one by one.
+// outside (esbuild); the commands' bundles compacted, the library as written. A bundle starts faster than the same
+// code spread over the ~170 modules of cdk8s and cdk8s-plus, which node would otherwise find and read one by one.
 // `node scripts/compile.js` always builds (`npm test` does); scripts/run.js builds only when a file a bundle is made
 // from changed: esbuild lists every one of them (the whole import graph), so none is missed.
 'use strict';
@@ -55,6 +55,10 @@ function build() {
     // Stack traces of unexpected errors can be mapped back to the sources with NODE_OPTIONS=--enable-source-maps.
     sourcemap: 'linked',
     sourcesContent: false,
+    // Two thirds of the bytes for node to read at every start (1.4 -> 0.9 MB). Identifiers are not minified: that
+    // saves no more time, and stack traces and CPU profiles would name `ir.define` where they name BinderHubApp.define.
+    minifyWhitespace: true,
+    minifySyntax: true,
   });
   // The library as a project's own code (its tests) imports it: its packages are the project's.
   const libraryBuild = esbuild.buildSync({ ...COMMON, entryPoints: ['lib/index.ts'], outdir: path.join(buildDir, 'lib'), packages: 'external' });

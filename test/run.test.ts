@@ -147,6 +147,20 @@ test('with NODE_OPTIONS=--enable-source-maps, stack traces name the TypeScript s
   expect(run(['hello', '--where'], { NODE_OPTIONS: '--enable-source-maps' }).stdout).toMatch(/bin\/hello\.ts:4:/);
 });
 
+test('a command\'s bundle is compacted (no indentation), yet stack traces name its classes and functions', () => {
+  writeCommand([
+    'class Greeter {',
+    '  greet(): string {',
+    "    return new Error().stack!.split('\\n')[1];",
+    '  }',
+    '}',
+    'console.log(new Greeter().greet());',
+    '',
+  ].join('\n'));
+  expect(run(['hello']).stdout).toMatch(/^ +at Greeter\.greet /);
+  expect(fs.readFileSync(path.join(bundles(), 'hello.js'), 'utf8')).not.toMatch(/^[ \t]+\S/m);
+});
+
 test('a type error stops the command before it runs', () => {
   writeCommand("const greeting: number = 'hello';\nconsole.log(greeting);\n");
   const result = run(['hello']);
