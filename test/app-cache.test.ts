@@ -134,6 +134,13 @@ test('a damaged entry is no entry', () => {
   expect(compiles).toBe(2);
 });
 
+test('a folder of an import that became a file misses the cache, with the compiler\'s one-line error', () => {
+  load();
+  fs.rmSync('deployments', { recursive: true });
+  write('deployments', 'not a folder\n');
+  expect(() => load()).toThrow('main.ts: Cannot read directory "deployments": not a directory; fix it, then run the command again');
+});
+
 test('with the cache warm, a syntax error is still one line naming its place', () => {
   load();
   write('main.ts', 'export default new (;\n');

@@ -26,7 +26,7 @@ const SETTLED_MS = 2000;
 /** One cached compile: the key it was made for, the state of everything it depends on, and the code. */
 interface CacheEntry {
   readonly key: string;
-  /** Each file read (and settings file looked for) by absolute path: a hash of its bytes, or '-' when absent. */
+  /** Each file read (and settings file looked for) by absolute path: a hash of its bytes, or why it has none. */
   readonly files: Record<string, string>;
   /** Each folder of a source: a hash of the names in it, since a new file can change what an import resolves to. */
   readonly folders: Record<string, string>;
@@ -110,23 +110,22 @@ function statesOf(paths: string[], state: (file: string) => string): Record<stri
   return Object.fromEntries(paths.map(file => [file, state(file)]));
 }
 
-/** A hash of the bytes of `file`, or '-' when there is no such file. */
+/** A hash of the bytes of `file`, or why it has none. */
 function fileState(file: string): string {
-  try {
-    return sha256(fs.readFileSync(file));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '-';
-    throw error;
-  }
+  return hashOrAbsent(() => fs.readFileSync(file));
 }
 
-/** A hash of the names in `folder`, or '-' when there is no such folder. */
+/** A hash of the names in `folder`, or why it has none. */
 function folderState(folder: string): string {
+  return hashOrAbsent(() => fs.readdirSync(folder).sort().join('\0'));
+}
+
+/** A hash of what `read` reads; when it cannot, why not (no such file, not a folder, no access), compared as well. */
+function hashOrAbsent(read: () => string | Buffer): string {
   try {
-    return sha256(fs.readdirSync(folder).sort().join('\0'));
+    return sha256(read());
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '-';
-    throw error;
+    return `-${(error as NodeJS.ErrnoException).code ?? ''}`;
   }
 }
 
