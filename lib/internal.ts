@@ -98,6 +98,7 @@ export * from './deployment/project-context';
 export * from './app/binderhub-app';
 export * from './app/deployments-scope';
 export * from './app/app-synth';
+export * from './app/app-cache';
 export * from './app/load-app';
 export * from './app/project-app';
 export * from './cli/scaffold';

@@ -1,5 +1,5 @@
 /**
- * A project's own main.ts, as the commands run it: compiled anew on every run with every local module it imports
+ * A project's own main.ts, as the commands run it: compiled with every local module it imports whenever one changed
  * (so an edit is never missed), its deployments found by the commands instead of a fixed list (so renaming or
  * removing one just works), and its mistakes as one-line errors before anything is written.
  */
@@ -88,13 +88,19 @@ describe('a main.ts the commands cannot use: one line, nothing written', () => {
     if (text !== undefined) fs.writeFileSync(path.join(dir, 'main.ts'), text);
     fs.mkdirSync(path.join(dir, 'deployments'));
     fs.writeFileSync(path.join(dir, 'deployments', 'site.ts'), 'export function defineSite(app: object) {\n  const settings: any = undefined;\n  return settings.registry;\n}\n');
+    // Saved a while ago, in a project with node_modules: the second command runs main.ts from the cache of compiled apps.
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    const past = new Date(Date.now() - 60_000);
+    for (const file of ['main.ts', 'deployments/site.ts', 'deployments', '.']) if (fs.existsSync(path.join(dir, file))) fs.utimesSync(path.join(dir, file), past, past);
     for (const command of ['synth', 'init-secrets']) {
       const result = run(command, dir);
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(message);
       expect(result.stdout).toBe('');
     }
-    expect(files(dir, '').filter(f => f !== 'main.ts' && f !== 'deployments')).toEqual([]);
+    expect(files(dir, '').filter(f => !['main.ts', 'deployments', 'node_modules'].includes(f))).toEqual([]);
+    const compiles = !/does not exist|Unexpected|Could not resolve/.test(message.source);
+    expect(files(dir, 'node_modules/.cache/binderhub-cdk8s')).toHaveLength(compiles ? 1 : 0);
   });
 });
 

@@ -115,9 +115,50 @@ test('rebuilds when any module a bundle imports changed, wherever it is, and onl
   expect(run(['hello', 'g']).stdout).toBe('howdy g\n');
 });
 
+test('a module that is gone counts as a change: the build runs (and here fails, as the command imports it)', () => {
+  fs.rmSync(path.join(project, 'deployments', 'greeting.ts'));
+  const result = run(['hello']);
+  expect(result.status).not.toBe(0);
+  expect(result.stdout).toMatch(/TS2307/);
+});
+
+test('finding that nothing changed takes one stat of each file: the stamp, every input, each settings file and bundle', () => {
+  const counting = [
+    "const fs = require('fs');",
+    'let calls = 0;',
+    "for (const name of ['statSync', 'lstatSync', 'existsSync', 'accessSync', 'openSync']) {",
+    '  const original = fs[name];',
+    '  fs[name] = (...args) => { calls++; return original(...args); };',
+    '}',
+    `const { buildIfStale } = require(${JSON.stringify(path.join(project, 'scripts', 'compile.js'))});`,
+    'calls = 0;',
+    'buildIfStale();',
+    'console.log(calls);',
+  ].join('\n');
+  const inputs: string[] = JSON.parse(fs.readFileSync(path.join(project, 'build', '.inputs.json'), 'utf8'));
+  const settings = 3; // tsconfig.json, package-lock.json, scripts/compile.js
+  const result = spawnSync(process.execPath, ['-e', counting], { encoding: 'utf8' });
+  // the stamp and the list of inputs, then each input, settings file and bundle (one command here)
+  expect(Number(result.stdout)).toBe(2 + inputs.length + settings + 1);
+});
+
 test('with NODE_OPTIONS=--enable-source-maps, stack traces name the TypeScript source', () => {
   expect(run(['hello', '--where']).stdout).toMatch(/build\/bin\/hello\.js:\d+/);
   expect(run(['hello', '--where'], { NODE_OPTIONS: '--enable-source-maps' }).stdout).toMatch(/bin\/hello\.ts:4:/);
+});
+
+test('a command\'s bundle is compacted (no indentation), yet stack traces name its classes and functions', () => {
+  writeCommand([
+    'class Greeter {',
+    '  greet(): string {',
+    "    return new Error().stack!.split('\\n')[1];",
+    '  }',
+    '}',
+    'console.log(new Greeter().greet());',
+    '',
+  ].join('\n'));
+  expect(run(['hello']).stdout).toMatch(/^ +at Greeter\.greet /);
+  expect(fs.readFileSync(path.join(bundles(), 'hello.js'), 'utf8')).not.toMatch(/^[ \t]+\S/m);
 });
 
 test('a type error stops the command before it runs', () => {

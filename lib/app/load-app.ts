@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import Module, { createRequire, SourceMap } from 'module';
 import * as path from 'path';
+import { CompiledApp, compileCached } from './app-cache';
 import { BinderHubApp } from './binderhub-app';
 import { ConfigError } from '../core/errors';
 
@@ -13,18 +14,22 @@ export const APP_FILE = 'main.ts';
  */
 export type SharedModules = Readonly<Record<string, object>>;
 
+/** Compiles the app file `absolute` (`file` as the user named it) with its local imports, `external` left outside. */
+export type AppCompiler = (file: string, absolute: string, external: string[]) => CompiledApp;
+
 /**
- * The BinderHubApp that `file` (TypeScript, relative to the working folder) exports by default. It is compiled anew
- * on every call, with every local module it imports (esbuild, in milliseconds), so a command never runs code older
- * than the files; packages stay outside and load as node loads them, but for `shared` (binderhub-cdk8s itself, cdk8s,
+ * The BinderHubApp that `file` (TypeScript, relative to the working folder) exports by default. It is compiled with
+ * every local module it imports (esbuild, `compiler`), or taken from the cache when none of the files the compile read
+ * changed (app-cache.ts), so a command never runs code older than the files; packages stay outside and load as node loads them, but for `shared` (binderhub-cdk8s itself, cdk8s,
  * constructs), which are the very modules the command runs, so classes and errors are one and the same on both sides.
  */
-export function loadApp(shared: SharedModules, file: string = APP_FILE): BinderHubApp {
+export function loadApp(shared: SharedModules, file: string = APP_FILE, compiler: AppCompiler = compileApp): BinderHubApp {
   const absolute = path.resolve(file);
   if (!fs.existsSync(absolute)) {
     throw new ConfigError(`${file} does not exist here: run the command in your project's folder (\`npx binderhub-cdk8s init\` makes one)`);
   }
-  const code = compile(file, absolute, Object.keys(shared));
+  const external = Object.keys(shared);
+  const code = compileCached(cacheKey(absolute, external), () => compiler(file, absolute, external));
   const exported = inAppCode(code, absolute, () => evaluate(code, absolute, shared).default);
   if (!(exported instanceof BinderHubApp)) {
     throw new ConfigError(`${file} exports no BinderHubApp by default; end it with \`export default new BinderHubApp(app => { ... })\``);
@@ -56,16 +61,26 @@ function sourceMapOf(code: string): SourceMap | undefined {
   return inline ? new SourceMap(JSON.parse(Buffer.from(inline[1], 'base64').toString('utf8'))) : undefined;
 }
 
-/** `file` and its local imports as one CommonJS module; a syntax error is a one-line error naming its place. */
-function compile(file: string, absolute: string, external: string[]): string {
+const COMPILE_OPTIONS = {
+  bundle: true, packages: 'external', platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'silent',
+  sourcemap: 'inline', sourcesContent: false, metafile: true,
+} as const;
+
+/** What the compiled code of `absolute` depends on besides the files it reads: the folder, the compiler and its options. */
+function cacheKey(absolute: string, external: string[]): string {
+  // Read, not imported: the esbuild that runs is the project's, whichever version its range resolved to.
+  const esbuildVersion = (require('esbuild/package.json') as { version: string }).version;
+  return JSON.stringify({ absolute, workingFolder: process.cwd(), external, esbuild: esbuildVersion, options: COMPILE_OPTIONS });
+}
+
+/** `file` and its local imports as one CommonJS module, with the files read; a syntax error is a one-line error naming its place. */
+export function compileApp(file: string, absolute: string, external: string[]): CompiledApp {
   // Loaded here, not at the top: only commands that run the app need esbuild (and its binary). The shared modules
   // stay outside even where a tsconfig maps their names to sources (this repository's does, for its own type checks).
   const esbuild = loadEsbuild();
   try {
-    return esbuild.buildSync({
-      entryPoints: [absolute], bundle: true, packages: 'external', external, platform: 'node', target: 'node20', format: 'cjs',
-      write: false, logLevel: 'silent', sourcemap: 'inline', sourcesContent: false,
-    }).outputFiles[0].text;
+    const result = esbuild.buildSync({ ...COMPILE_OPTIONS, absWorkingDir: process.cwd(), entryPoints: [absolute], external });
+    return { code: result.outputFiles[0].text, inputs: Object.keys(result.metafile.inputs) };
   } catch (error) {
     const first = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors?.[0];
     if (!first) throw error;
