@@ -87,11 +87,11 @@ function bench({ runs, sizes, busy }: BenchOptions): void {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-bench-'));
   /**
    * A project folder for one case, so each finds the calls its own previous synth left (an operator's next synth):
-   * main.ts and the secrets files of `count` deployments.
+   * main.ts, the secrets files of `count` deployments, and node_modules (where a project's compiled main.ts is kept).
    */
   const project = (name: string, count: number) => {
     const folder = path.join(workspace, name);
-    fs.mkdirSync(folder);
+    fs.mkdirSync(path.join(folder, 'node_modules'), { recursive: true });
     fs.writeFileSync(path.join(folder, 'main.ts'), BENCH_APP);
     const store = new SecretStore(path.join(folder, 'secrets'));
     for (let i = 0; i < count; i++) store.init(`bench-${i}`);
