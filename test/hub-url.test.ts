@@ -151,9 +151,17 @@ describe('a manifest file patchHubUrl can read', () => {
     expect(hubUrlState(patched).url).toBe('http://203.0.113.7/');
   });
 
-  test('a ConfigMap or Deployment that is not YAML is refused, quoting none of it', () => {
-    expect(() => patchHubUrl(`apiVersion: v1\nkind: ConfigMap\nmetadata: [secret-ish\n---\n${configMap()}---\n${binder()}`, 'http://x/'))
-      .toThrow(/^the manifest is not valid YAML \(line 4\); run `npm run synth` to write it again$/);
+  test('a ConfigMap binder-hub-url or Deployment binder that is not YAML is refused, quoting none of it', () => {
+    expect(() => patchHubUrl(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: binder-hub-url\n  labels: [secret-ish\n---\n${binder()}`, 'http://x/'))
+      .toThrow(/^the manifest is not valid YAML \(line 6\); run `npm run synth` to write it again$/);
+    expect(() => patchHubUrl(`${configMap()}---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: binder\n  labels: [secret-ish\n`, 'http://x/'))
+      .toThrow(/^the manifest is not valid YAML \(line \d+\); run `npm run synth` to write it again$/);
+  });
+
+  test('other documents are kept byte for byte without being read: one that is not YAML stays as it was', () => {
+    const other = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hub\ndata: [not yaml\n';
+    const patched = patchHubUrl(`${other}---\n${configMap()}---\n${binder()}`, 'http://203.0.113.7/').manifest;
+    expect(patched.startsWith(`${other}---\n`)).toBe(true);
   });
 
   test.each([

@@ -184,12 +184,19 @@ function checkNoConflictMarker(manifest: string, file: string): void {
   }
 }
 
+/** The lines the two documents have, as the synth writes them: the ConfigMap of the hub URL and Deployment binder. */
+const HUB_URL_DOCUMENT_LINES = [
+  [/^kind: ConfigMap$/m, new RegExp(`^  name: ${HUB_URL_CONFIG_MAP}$`, 'm')],
+  [/^kind: Deployment$/m, /^  name: binder$/m],
+];
+
 function locateHubUrl(manifest: string, file: string): HubUrlDocuments {
   checkNoConflictMarker(manifest, file);
   const documents = manifest.split(/^---\n/m);
-  // Only ConfigMaps and Deployments can be the two documents: the others are not parsed (a file holds dozens).
+  // Only a document whose lines name the kind and name of one of the two is parsed (a file holds dozens, among them the
+  // hub's large ConfigMap); the synth writes metadata.name two spaces in, and the kind and name are checked once parsed.
   // Stryker disable next-line Regex: equivalent on valid YAML: the test only spares parsing; what it lets through is matched by kind and name below
-  const parsed = documents.map(doc => /^kind: (ConfigMap|Deployment)$/m.test(doc) ? parseYamlDocuments(doc, file)[0] : undefined);
+  const parsed = documents.map(doc => HUB_URL_DOCUMENT_LINES.some(lines => lines.every(line => line.test(doc))) ? parseYamlDocuments(doc, file)[0] : undefined);
   const indexOf = (kind: string, name: string) => parsed.findIndex(d => d?.kind === kind && d.metadata?.name === name);
   const configIndex = indexOf('ConfigMap', HUB_URL_CONFIG_MAP);
   const binderIndex = indexOf('Deployment', 'binder');
