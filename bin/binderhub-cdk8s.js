@@ -46,9 +46,18 @@ function bundlePath(command) {
  */
 const SYNTHESIZING = new Set(['synth', 'diff', 'check-dist', 'apply', 'bench-app']);
 
+/**
+ * Starts helm on the previous synth's calls if `command` synthesizes and its bundle is built: first thing, so helm
+ * renders while node loads the command.
+ */
+function startEarlyRenders(command, args) {
+  if (!SYNTHESIZING.has(command) || args.includes('--help') || args.includes('-h')) return;
+  const early = bundlePath('early-renders');
+  if (fs.existsSync(early)) require(early).start();
+}
+
 /** Runs the bundle of `command` as node would, with `args`, but compiled with the code cache `.<command>.<size>.<mtime>.cache`. */
 function run(command, args) {
-  if (SYNTHESIZING.has(command) && !args.includes('--help') && !args.includes('-h')) require(bundlePath('early-renders')).start();
   const file = bundlePath(command);
   process.argv = [process.argv[0], file, ...args];
   if (process.sourceMapsEnabled) {
@@ -90,7 +99,7 @@ function writeAtomic(file, contents) {
   }
 }
 
-module.exports = { COMMANDS, bundlePath, run, writeAtomic };
+module.exports = { COMMANDS, bundlePath, run, startEarlyRenders, writeAtomic };
 
 if (require.main === module) {
   const [command, ...args] = process.argv.slice(2);
@@ -100,6 +109,7 @@ if (require.main === module) {
     process.stderr.write(`error: ${JSON.stringify(command)} is no command of binderhub-cdk8s; the commands are ${Object.keys(COMMANDS).join(', ')} (see --help)\n`);
     process.exitCode = 2;
   } else {
+    startEarlyRenders(command, args);
     run(command, args);
   }
 }

@@ -8,7 +8,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import {
-  BinderHub, ChartSource, readRenderPlan, renderConcurrently, RENDER_PLAN_FILE, startEarlyRenders, synthesizeFiles, toolPath, writeRenderPlan,
+  BinderHub, ChartSource, HelmRender, OUTPUTS_FOLDER, readRenderPlan, renderConcurrently, RENDER_PLAN_FILE, runHelmTemplate, startEarlyRenders,
+  synthesizeFiles, toolPath, writeRenderPlan,
 } from '../lib/internal';
 import { fakeTokens, FIXTURE_CHART, loggingHelm, projectWorkspace, runCommand, TEST_REGISTRY, writeSite } from './helpers';
 
@@ -23,24 +24,30 @@ const define = (ids: string[], replicas = 1) => () => {
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
-/** A plan file's path in a fresh secrets folder. */
-function planFile(): string {
+/** A fresh secrets folder. */
+function secretsFolder(): string {
   const secrets = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plan-')), 'secrets');
   fs.mkdirSync(secrets);
-  return path.join(secrets, RENDER_PLAN_FILE);
+  return secrets;
 }
+
+/** A plan file's path in a fresh secrets folder. */
+const planFile = () => path.join(secretsFolder(), RENDER_PLAN_FILE);
 
 describe('with the project helm logging its runs', () => {
   const helm = loggingHelm();
   const saved = process.env.HELM;
   beforeAll(() => { process.env.HELM = helm.helm; });
-  afterAll(() => { process.env.HELM = saved; });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.HELM;
+    else process.env.HELM = saved;
+  });
   const runs = () => helm.log().filter(([what]) => what === 'start').length;
   const plainFiles = (ids: string[], replicas = 1) => synthesizeFiles(define(ids, replicas)());
 
   test('a synth leaves its calls beside the secrets files, readable by this user alone', async () => {
     const plan = planFile();
-    await renderConcurrently(define(['a', 'b']), 2, plan);
+    await renderConcurrently(define(['a', 'b']), 2, path.dirname(plan));
     expect(fs.statSync(plan).mode & 0o777).toBe(0o600);
     const calls = readRenderPlan(plan, 5);
     expect(calls.map(call => [call.helm, call.args[1]])).toEqual([[helm.helm, 'a'], [helm.helm, 'b']]);
@@ -48,27 +55,27 @@ describe('with the project helm logging its runs', () => {
 
   test('the next synth takes the results of the renders started early: helm runs once per deployment', async () => {
     const plan = planFile();
-    await renderConcurrently(define(['a']), 2, plan);
+    await renderConcurrently(define(['a']), 2, path.dirname(plan));
     const before = runs();
     startEarlyRenders(plan);
-    const files = synthesizeFiles(await renderConcurrently(define(['a']), 2, plan));
+    const files = synthesizeFiles(await renderConcurrently(define(['a']), 2, path.dirname(plan)));
     expect(runs() - before).toBe(1);
     expect(files).toEqual(plainFiles(['a']));
   });
 
   test('a render started early on values that changed since is not used: the call runs, and the files are the new ones', async () => {
     const plan = planFile();
-    await renderConcurrently(define(['a'], 1), 2, plan);
+    await renderConcurrently(define(['a'], 1), 2, path.dirname(plan));
     startEarlyRenders(plan);
     // Whether the early render was stopped before its helm got as far as logging depends on the machine's load.
-    const files = synthesizeFiles(await renderConcurrently(define(['a'], 2), 2, plan));
+    const files = synthesizeFiles(await renderConcurrently(define(['a'], 2), 2, path.dirname(plan)));
     expect(files).toEqual(plainFiles(['a'], 2));
     expect(readRenderPlan(plan, 5)[0].input).toContain('"replicas":2');
   });
 
   test('a render started early that failed runs again (it may have run before its chart was prepared)', async () => {
     const plan = planFile();
-    await renderConcurrently(define(['a']), 2, plan);
+    await renderConcurrently(define(['a']), 2, path.dirname(plan));
     const failOnce = path.join(path.dirname(helm.helm), 'fail-once');
     const failing = path.join(path.dirname(helm.helm), 'failing-helm');
     fs.writeFileSync(failing, `#!/bin/sh\nif [ -e "${failOnce}" ]; then rm "${failOnce}"; exit 1; fi\nexec "${helm.helm}" "$@"\n`, { mode: 0o755 });
@@ -99,6 +106,46 @@ describe('with the project helm logging its runs', () => {
     } finally {
       process.env.HELM = helm.helm;
     }
+  });
+});
+
+describe('the documents of helm\'s outputs, kept beside the plan', () => {
+  const shell = (script: string): HelmRender => ({ helm: '/bin/sh', args: ['-c', script], input: '' });
+  const kept = (secrets: string) => fs.existsSync(path.join(secrets, OUTPUTS_FOLDER)) ? fs.readdirSync(path.join(secrets, OUTPUTS_FOLDER)) : [];
+  const keptFile = (secrets: string) => path.join(secrets, OUTPUTS_FOLDER, kept(secrets)[0]);
+  /** Changes the kept documents so that files made from them show it. */
+  const tamper = (file: string) => fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/"heritage":"Helm"/g, '"heritage":"changed-in-the-kept-file"'));
+
+  test('are read by the next synth instead of the YAML, which it writes byte for byte the same', async () => {
+    const secrets = secretsFolder();
+    const first = synthesizeFiles(await renderConcurrently(define(['a']), 2, secrets));
+    expect(kept(secrets)).toHaveLength(1);
+    expect(fs.statSync(keptFile(secrets)).mode & 0o777).toBe(0o600);
+    expect(synthesizeFiles(await renderConcurrently(define(['a']), 2, secrets))).toEqual(first);
+    // Proof that the kept file is what the next synth reads: a change made to it shows in the files.
+    tamper(keptFile(secrets));
+    expect(synthesizeFiles(await renderConcurrently(define(['a']), 2, secrets)).get('a.k8s.yaml')).toContain('changed-in-the-kept-file');
+  });
+
+  test('are not read when others may read the file, and those of outputs no longer rendered are removed', async () => {
+    const secrets = secretsFolder();
+    await renderConcurrently(define(['a'], 1), 2, secrets);
+    const before = kept(secrets);
+    tamper(keptFile(secrets));
+    fs.chmodSync(keptFile(secrets), 0o644);
+    expect(synthesizeFiles(await renderConcurrently(define(['a'], 1), 2, secrets)).get('a.k8s.yaml')).not.toContain('changed-in-the-kept-file');
+    await renderConcurrently(define(['a'], 2), 2, secrets);
+    expect(kept(secrets)).toHaveLength(1);
+    expect(kept(secrets)).not.toEqual(before);
+  });
+
+  test('are kept only when they come back the same from JSON (a YAML timestamp would not)', async () => {
+    const plain = secretsFolder();
+    await renderConcurrently(() => runHelmTemplate(shell('echo "a: text"')), 2, plain);
+    expect(kept(plain)).toHaveLength(1);
+    const dated = secretsFolder();
+    await renderConcurrently(() => runHelmTemplate(shell('echo "a: 2001-12-14"')), 2, dated);
+    expect(kept(dated)).toEqual([]);
   });
 });
 

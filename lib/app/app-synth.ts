@@ -1,9 +1,7 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { BinderHubApp } from './binderhub-app';
 import { DeploymentsScope, ProjectInputs } from './deployments-scope';
 import { chartOverrideFromEnvironment } from '../chart/chart-source';
-import { RENDER_PLAN_FILE } from '../chart/early-renders';
 import { defineWithoutRendering, renderConcurrently } from '../chart/helm-renders';
 import { ConfigError } from '../core/errors';
 import { BinderHub } from '../deployment/binderhub';
@@ -72,12 +70,13 @@ export interface SynthesizedApp {
  */
 export async function synthesizeApp(app: BinderHubApp, targets: PublishTargets = DEFAULT_TARGETS): Promise<SynthesizedApp> {
   const project = readProjectFolder(targets);
-  // The calls are left beside the secrets files, for the next command to start them early (bin/early-renders.ts).
+  // The calls and outputs are kept beside the secrets files (they hold the same), for the next command to start them
+  // early (bin/early-renders.ts) and to read them faster.
   const scope = await renderConcurrently(() => {
     const defined = new DeploymentsScope(project);
     app.define(defined);
     return defined;
-  }, undefined, path.join(project.secrets.directory, RENDER_PLAN_FILE));
+  }, undefined, project.secrets.directory);
   const deployments = deploymentsOf(scope);
   return { files: synthesizeFiles(scope), deployments, scope, project };
 }

@@ -1,8 +1,6 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
-import { writeFileAtomic } from '../output/publish';
 import { toolPath } from './tools';
 
 /** One `helm template` call: the binary, its arguments, and the values it reads on standard input. */
@@ -63,26 +61,13 @@ export function spawnHelm(render: HelmRender): RunningRender {
 export const RENDER_PLAN_FILE = '.helm-renders.json';
 
 /** What a plan holds of each call; the helm is always the project's own (`toolPath('helm')`), never one the file names. */
-interface PlannedRender {
+export interface PlannedRender {
   readonly args: string[];
   readonly input: string;
 }
 
 /** A plan larger than this is ignored: 50 deployments write about 250 KB. */
 const MAX_PLAN_BYTES = 16 * 1024 * 1024;
-
-/**
- * Leaves `renders` (those of the project's own helm) in `planFile` for the next command, when its folder exists:
- * written whole or not at all, readable by this user alone, and only when it changed.
- */
-export function writeRenderPlan(planFile: string, renders: ReadonlyArray<HelmRender>): void {
-  if (!fs.existsSync(path.dirname(planFile))) return;
-  const helm = toolPath('helm');
-  const plan: PlannedRender[] = renders.filter(r => r.helm === helm).map(({ args, input }) => ({ args: [...args], input }));
-  const text = JSON.stringify({ renders: plan });
-  if (fs.existsSync(planFile) && fs.readFileSync(planFile, 'utf8') === text) return;
-  writeFileAtomic(planFile, text, 0o600);
-}
 
 /**
  * The first `limit` calls of `planFile` with the project's helm, or none when the file is missing, not a regular file
@@ -93,16 +78,28 @@ export function writeRenderPlan(planFile: string, renders: ReadonlyArray<HelmRen
 export function readRenderPlan(planFile: string, limit: number): HelmRender[] {
   let plan: unknown;
   try {
-    const stats = fs.lstatSync(planFile);
-    if (!stats.isFile() || stats.uid !== process.getuid?.() || (stats.mode & 0o077) !== 0 || stats.size > MAX_PLAN_BYTES) return [];
-    plan = JSON.parse(fs.readFileSync(planFile, 'utf8'));
+    plan = JSON.parse(readPrivateFile(planFile, MAX_PLAN_BYTES) ?? 'null');
   } catch {
-    return []; // no plan (the first synth), or one that is no JSON: only a speed-up is lost
+    return []; // one that is no JSON: only a speed-up is lost
   }
   const renders = (plan as { renders?: unknown })?.renders;
   if (!Array.isArray(renders) || !renders.every(isPlannedRender)) return [];
   const helm = toolPath('helm');
   return renders.slice(0, limit).map(({ args, input }) => ({ helm, args, input }));
+}
+
+/**
+ * The text of `file` if it is a regular file of this user that only this user can read, of at most `maxBytes`: a file
+ * that a synth kept beside the secrets files, never one from git or a pull request (git writes no such mode).
+ */
+export function readPrivateFile(file: string, maxBytes: number): string | undefined {
+  try {
+    const stats = fs.lstatSync(file);
+    if (!stats.isFile() || stats.uid !== process.getuid?.() || (stats.mode & 0o077) !== 0 || stats.size > maxBytes) return undefined;
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // none yet (the first synth), or gone meanwhile
+  }
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

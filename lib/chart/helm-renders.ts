@@ -1,7 +1,14 @@
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { HelmRender, HelmResult, renderKey, RunningRender, spawnHelm, takeEarlyRenders, writeRenderPlan } from './early-renders';
+import {
+  HelmRender, HelmResult, PlannedRender, readPrivateFile, renderKey, RENDER_PLAN_FILE, RunningRender, spawnHelm, takeEarlyRenders,
+} from './early-renders';
+import { toolPath } from './tools';
+import { writeFileAtomic } from '../output/publish';
 
 /** Room for helm's output: the binderhub chart renders about 200 KB. */
 const MAX_HELM_OUTPUT = 64 * 1024 * 1024;
@@ -56,10 +63,10 @@ export function runHelmTemplate(render: HelmRender): HelmResult | undefined {
  * `concurrency` at a time, each output read as soon as its helm ends (while the others still run), and `define` runs
  * again, each call finding its result. Anything `define` refuses, it refuses in the first pass, before any helm runs
  * but those the process started early on the previous synth's calls (`startEarlyRenders`): a call the definition
- * makes again takes its early render's result, the others are stopped. With `planFile`, the calls are left there for
- * the next command to start early.
+ * makes again takes its early render's result, the others are stopped. With `keepIn` (the secrets folder), the calls
+ * are left there for the next command to start early, and the documents of helm's outputs for it to read faster.
  */
-export async function renderConcurrently<T>(define: () => T, concurrency: number = os.availableParallelism(), planFile?: string): Promise<T> {
+export async function renderConcurrently<T>(define: () => T, concurrency: number = os.availableParallelism(), keepIn?: string): Promise<T> {
   const early = takeEarlyRenders();
   recorded = [];
   let calls: HelmRender[];
@@ -76,6 +83,7 @@ export async function renderConcurrently<T>(define: () => T, concurrency: number
     preparations.clear();
   }
   const takeEarly = earlyResults(early, calls);
+  const reader = new OutputReader(keepIn && path.join(keepIn, OUTPUTS_FOLDER));
   await Promise.all(prepare.map(p => p()));
   let next = 0;
   const reads: Promise<void>[] = [];
@@ -84,14 +92,17 @@ export async function renderConcurrently<T>(define: () => T, concurrency: number
       const render = calls[next++];
       const result = await takeEarly(render) ?? await spawnHelm(render).result;
       // Read once this worker's next helm has started (the loop goes on first), so node reads while helm renders.
-      reads.push(new Promise(resolve => setImmediate(() => resolve(void ready.set(renderKey(render), withDocuments(result))))));
+      reads.push(new Promise(resolve => setImmediate(() => resolve(void ready.set(renderKey(render), reader.read(result))))));
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, calls.length)) }, worker));
   await Promise.all(reads);
   try {
     const defined = define();
-    if (planFile) writeRenderPlan(planFile, calls);
+    if (keepIn) {
+      writeRenderPlan(path.join(keepIn, RENDER_PLAN_FILE), calls);
+      reader.keep();
+    }
     return defined;
   } finally {
     ready.clear();
@@ -118,14 +129,80 @@ function earlyResults(early: RunningRender[], calls: HelmRender[]): (render: Hel
   };
 }
 
-/** `result` with its output read, if helm succeeded and the output reads: else the render in place reads it, and says why not. */
-function withDocuments(result: HelmResult): HelmResult {
-  if (result.status !== 0 || result.error) return result;
-  try {
-    return { ...result, documents: parseHelmOutput(result.stdout) };
-  } catch {
-    return result;
+/**
+ * Leaves `renders` (those of the project's own helm) in `planFile` for the next command, when its folder exists:
+ * written whole or not at all, readable by this user alone, and only when it changed.
+ */
+export function writeRenderPlan(planFile: string, renders: ReadonlyArray<HelmRender>): void {
+  if (!fs.existsSync(path.dirname(planFile))) return;
+  const helm = toolPath('helm');
+  const plan: PlannedRender[] = renders.filter(r => r.helm === helm).map(({ args, input }) => ({ args: [...args], input }));
+  const text = JSON.stringify({ renders: plan });
+  if (fs.existsSync(planFile) && fs.readFileSync(planFile, 'utf8') === text) return;
+  writeFileAtomic(planFile, text, 0o600);
+}
+
+/** The folder, beside the render plan, of the documents of helm's outputs, one file each, named by the output's sha256. */
+export const OUTPUTS_FOLDER = '.helm-outputs';
+
+/** A kept output larger than this is not read: the binderhub chart's documents take about 150 KB. */
+const MAX_KEPT_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads helm's outputs into documents: from the documents a previous synth kept in `folder` for the same output, byte
+ * for byte (by its sha256), when there are, since JSON reads many times faster than YAML; else with `parseHelmOutput`.
+ * Only documents that are plain JSON data are kept (a YAML timestamp would come back as text).
+ */
+class OutputReader {
+  /** The outputs this synth read, by sha256: their documents' JSON when the folder does not hold them yet. */
+  private readonly outputs = new Map<string, string | undefined>();
+
+  constructor(private readonly folder: string | undefined) {}
+
+  /** `result` with its output read, if helm succeeded and the output reads: else the render in place reads it, and says why not. */
+  read(result: HelmResult): HelmResult {
+    if (result.status !== 0 || result.error) return result;
+    const hash = createHash('sha256').update(result.stdout).digest('hex');
+    const kept = this.folder === undefined ? undefined : readPrivateFile(path.join(this.folder, `${hash}.json`), MAX_KEPT_OUTPUT_BYTES);
+    if (kept !== undefined) {
+      try {
+        const documents = JSON.parse(kept);
+        this.outputs.set(hash, undefined);
+        return { ...result, documents };
+      } catch {
+        // a damaged file: read the output anew, and keep it again
+      }
+    }
+    let documents: any[];
+    try {
+      documents = parseHelmOutput(result.stdout);
+    } catch {
+      return result;
+    }
+    // Serialized now: the definition changes the documents it is given.
+    if (this.folder !== undefined && isPlainData(documents)) this.outputs.set(hash, JSON.stringify(documents));
+    return { ...result, documents };
   }
+
+  /** Writes the documents read this synth that the folder lacks, and removes those of outputs it did not read. */
+  keep(): void {
+    if (this.folder === undefined || !fs.existsSync(path.dirname(this.folder))) return;
+    fs.mkdirSync(this.folder, { recursive: true, mode: 0o700 });
+    for (const [hash, json] of this.outputs) {
+      if (json !== undefined) writeFileAtomic(path.join(this.folder, `${hash}.json`), json, 0o600);
+    }
+    for (const name of fs.readdirSync(this.folder)) {
+      if (!this.outputs.has(name.replace(/\.json$/, ''))) fs.rmSync(path.join(this.folder, name), { force: true });
+    }
+  }
+}
+
+/** Whether `value` comes back the same from JSON: plain objects and arrays of text, finite numbers (not -0), booleans and null. */
+function isPlainData(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(isPlainData);
+  return typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype && Object.values(value).every(isPlainData);
 }
 
 /**
