@@ -142,8 +142,11 @@ export function writeRenderPlan(planFile: string, renders: ReadonlyArray<HelmRen
   writeFileAtomic(planFile, text, 0o600);
 }
 
-/** The folder, beside the render plan, of the documents of helm's outputs, one file each, named by the output's sha256. */
+/** The folder, beside the render plan, of the documents of helm's outputs, one file each, named by the sha256 of the parser and the output. */
 export const OUTPUTS_FOLDER = '.helm-outputs';
+
+/** What read the kept documents: another version of the parser may read the same output otherwise. */
+const PARSER = `js-yaml ${(require('js-yaml/package.json') as { version: string }).version}`;
 
 /** A kept output larger than this is not read: the binderhub chart's documents take about 150 KB. */
 const MAX_KEPT_OUTPUT_BYTES = 16 * 1024 * 1024;
@@ -162,7 +165,7 @@ class OutputReader {
   /** `result` with its output read, if helm succeeded and the output reads: else the render in place reads it, and says why not. */
   read(result: HelmResult): HelmResult {
     if (result.status !== 0 || result.error) return result;
-    const hash = createHash('sha256').update(result.stdout).digest('hex');
+    const hash = createHash('sha256').update(`${PARSER}\n`).update(result.stdout).digest('hex');
     const kept = this.folder === undefined ? undefined : readPrivateFile(path.join(this.folder, `${hash}.json`), MAX_KEPT_OUTPUT_BYTES);
     if (kept !== undefined) {
       try {
