@@ -1,3 +1,8 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as esbuild from 'esbuild';
 import { ConfigError, helpOnly, intervalSeconds, isWholeNumber, timeoutSeconds } from '../lib/internal';
 
 describe('timeoutSeconds (--timeout of apply and patch-hub-url)', () => {
@@ -56,5 +61,28 @@ describe('helpOnly (commands without arguments: check-dist, init-secrets)', () =
     expect(() => runWith('--dist')).toThrow(/^Unknown option '--dist'.*; see --help$/);
     expect(() => runWith('extra')).toThrow(/^Unexpected argument 'extra'.*; see --help$/);
     expect(printed).toEqual([]);
+  });
+});
+
+describe('runMain (how every command runs)', () => {
+  /** Runs `body` (the command's main) as a command runs it, in a process of its own. */
+  function command(body: string) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-main-'));
+    const entry = path.join(dir, 'entry.ts');
+    const lib = (module: string) => JSON.stringify(path.join(__dirname, '..', 'lib', module));
+    fs.writeFileSync(entry, `import { runMain } from ${lib('cli/cli')};\nimport { ConfigError } from ${lib('core/errors')};\n`
+      + `void ConfigError;\nrunMain(async () => {\n${body}\n});\n`);
+    esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', outfile: path.join(dir, 'entry.js'), logLevel: 'silent' });
+    return spawnSync(process.execPath, [path.join(dir, 'entry.js')], { encoding: 'utf8' });
+  }
+
+  test('ends the process with its exit code once main is done and its output is out, not when a timer left behind fires', () => {
+    const result = command("setTimeout(() => console.log('late'), 10_000);\nconsole.log('done');\nprocess.exitCode = 3;");
+    expect([result.status, result.stdout]).toEqual([3, 'done\n']);
+  });
+
+  test('a ConfigError is one line on stderr and exit code 1', () => {
+    const result = command("throw new ConfigError('bad setting; fix it');");
+    expect([result.status, result.stdout, result.stderr]).toEqual([1, '', 'error: bad setting; fix it\n']);
   });
 });

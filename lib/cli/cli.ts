@@ -18,11 +18,27 @@ export function runMain(main: () => void | Promise<void>, errorExitCode = 1): vo
     process.stderr.write(`error: ${redact(detail)}\n`);
     process.exitCode = errorExitCode;
   };
+  let ran: Promise<void>;
   try {
-    Promise.resolve(main()).catch(fail);
+    ran = Promise.resolve(main()).catch(fail);
   } catch (error) {
     fail(error);
+    ran = Promise.resolve();
   }
+  void ran.then(exitOnceFlushed);
+}
+
+/**
+ * Ends the process with its exit code once what it printed is out, instead of when node has nothing left to do:
+ * nothing is left by then but node's own teardown, which takes tens of milliseconds after a synth.
+ */
+function exitOnceFlushed(): void {
+  let streams = 2;
+  const flushed = () => {
+    if (--streams === 0) process.exit();
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
 }
 
 /** Node's `parseArgs`, with its errors (an unknown option, a missing value) as one-line ConfigErrors. */
