@@ -126,6 +126,16 @@ test('without node_modules, or where the cache cannot be written, every load com
   expect(compiles).toBe(4);
 });
 
+test('an entry this project\'s commands did not write (mode 0644, as git checks a file out) is not run', () => {
+  load();
+  const entry = path.join(APP_CACHE_DIR, entries()[0]);
+  fs.writeFileSync(entry, fs.readFileSync(entry, 'utf8').replace(/\.value = [^;]*;/, '.value = \\"forged\\";'));
+  expect(load()).toBe('forged'); // the entry is what runs while it is the project's own
+  fs.chmodSync(entry, 0o644);
+  expect(load()).toBe('one');
+  expect(compiles).toBe(2);
+});
+
 test('a damaged entry is no entry', () => {
   load();
   fs.writeFileSync(path.join(APP_CACHE_DIR, entries()[0]), '{"key":');

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { readPrivateFile } from '../core/input-files';
 import { writeFileAtomic, DEFAULT_TARGETS } from '../output/publish';
 import { DEFAULT_SECRETS_DIR } from '../secrets/secret-store';
 
@@ -54,11 +55,18 @@ function cacheFileFor(key: string): string | undefined {
   return path.resolve(APP_CACHE_DIR, `${sha256(key).slice(0, 32)}.json`);
 }
 
-/** The entry in `file` if it is one for `key`; a missing or damaged one is no entry. */
+/** Entries larger than this are not read: an app file compiles to tens of kilobytes. */
+const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The entry in `file` if it is one for `key`; a missing or damaged one is no entry, and so is one that this project's
+ * commands did not write (not mode 0600, as a file a pull request brings never is): its code would run in place of
+ * the main.ts a reviewer reads.
+ */
 function readEntry(file: string, key: string): CacheEntry | undefined {
   try {
-    const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheEntry;
-    return entry.key === key && typeof entry.code === 'string' ? entry : undefined;
+    const entry = JSON.parse(readPrivateFile(file, MAX_ENTRY_BYTES) ?? 'null') as CacheEntry;
+    return entry?.key === key && typeof entry.code === 'string' ? entry : undefined;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'child_process';
-import * as fs from 'fs';
 import * as os from 'os';
+import { readPrivateFile } from '../core/input-files';
 import { toolPath } from './tools';
 
 /** One `helm template` call: the binary, its arguments, and the values it reads on standard input. */
@@ -86,20 +86,6 @@ export function readRenderPlan(planFile: string, limit: number): HelmRender[] {
   if (!Array.isArray(renders) || !renders.every(isPlannedRender)) return [];
   const helm = toolPath('helm');
   return renders.slice(0, limit).map(({ args, input }) => ({ helm, args, input }));
-}
-
-/**
- * The text of `file` if it is a regular file of this user that only this user can read, of at most `maxBytes`: a file
- * that a synth kept beside the secrets files, never one from git or a pull request (git writes no such mode).
- */
-export function readPrivateFile(file: string, maxBytes: number): string | undefined {
-  try {
-    const stats = fs.lstatSync(file);
-    if (!stats.isFile() || stats.uid !== process.getuid?.() || (stats.mode & 0o077) !== 0 || stats.size > maxBytes) return undefined;
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined; // none yet (the first synth), or gone meanwhile
-  }
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

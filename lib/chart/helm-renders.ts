@@ -4,9 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import {
-  HelmRender, HelmResult, PlannedRender, readPrivateFile, renderKey, RENDER_PLAN_FILE, RunningRender, spawnHelm, takeEarlyRenders,
-} from './early-renders';
+import { HelmRender, HelmResult, PlannedRender, renderKey, RENDER_PLAN_FILE, RunningRender, spawnHelm, takeEarlyRenders } from './early-renders';
+import { readPrivateFile } from '../core/input-files';
 import { toolPath } from './tools';
 import { writeFileAtomic } from '../output/publish';
 

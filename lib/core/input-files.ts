@@ -102,3 +102,18 @@ export function formatBytes(bytes: number): string {
   if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
 }
+
+/**
+ * The text of `file` if it is a regular file (not a link) of this user that only this user can read, of at most
+ * `maxBytes`, else undefined: a file a command of ours kept for the next one (a cache), never one from git or a pull
+ * request, since git writes no such mode. What such a file holds is trusted, so nothing else may be.
+ */
+export function readPrivateFile(file: string, maxBytes: number): string | undefined {
+  try {
+    const stats = fs.lstatSync(file);
+    if (!stats.isFile() || stats.uid !== process.getuid?.() || (stats.mode & 0o077) !== 0 || stats.size > maxBytes) return undefined;
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // none yet (the first synth), or gone meanwhile
+  }
+}
