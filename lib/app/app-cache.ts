@@ -1,6 +1,6 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { sha256 } from '../core/hash';
 import { readPrivateFile } from '../core/input-files';
 import { writeFileAtomic, DEFAULT_TARGETS } from '../output/publish';
 import { DEFAULT_SECRETS_DIR } from '../secrets/secret-store';
@@ -140,8 +140,4 @@ function hashOrAbsent(read: () => string | Buffer): string {
 function changedSince(file: string, time: number): boolean {
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   return stat !== undefined && stat.mtimeMs >= time;
-}
-
-function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }

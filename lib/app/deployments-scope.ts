@@ -1,8 +1,8 @@
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { sha256 } from '../core/hash';
 import { ChartSource, chartOverrideFromEnvironment } from '../chart/chart-source';
 import { ConfigError } from '../core/errors';
 import { readInputText } from '../core/input-files';
@@ -116,7 +116,7 @@ export class DeploymentsScope extends App {
 /** Secrets that let a deployment be defined without its file: nothing is rendered from them. */
 function standInSecrets(file: string): DeploymentSecrets {
   // Distinct, as the tokens' own checks want; derived from the token's name, so they hold nothing.
-  const standIn = (name: string) => crypto.createHash('sha256').update(`stand-in ${name}`).digest('hex');
+  const standIn = (name: string) => sha256(`stand-in ${name}`);
   return {
     file,
     tokens: BinderHubTokens.fromValues(Object.fromEntries(TOKEN_NAMES.map(name => [name, standIn(name)])), file),

@@ -1,10 +1,10 @@
-import { createHash } from 'crypto';
 import * as http from 'http';
 import * as https from 'https';
 import * as yaml from 'js-yaml';
 import { developmentBuild, versionSupport } from './chart-metadata';
 import { ConfigError } from '../core/errors';
 import { isHttpsOrLocal, withTrailingSlash } from '../core/names';
+import { sha256 } from '../core/hash';
 import { formatBytes } from '../core/input-files';
 import { isPlainObject } from '../core/values';
 
@@ -76,10 +76,6 @@ export async function downloadChart(chart: IndexedChart, digest: string, descrip
   return bytes;
 }
 
-/** The sha256 of `bytes`, in hex: how index.yaml and charts.lock write digests. */
-export function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 
 /** Plain http only to this machine (the tests' repositories): anything else could be changed on the way. */

@@ -1,10 +1,10 @@
 import { spawnSync } from 'child_process';
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { HelmRender, HelmResult, PlannedRender, renderKey, RENDER_PLAN_FILE, RunningRender, spawnHelm, takeEarlyRenders } from './early-renders';
+import { sha256 } from '../core/hash';
 import { readPrivateFile } from '../core/input-files';
 import { toolPath } from './tools';
 import { writeFileAtomic } from '../output/publish';
@@ -164,7 +164,7 @@ class OutputReader {
   /** `result` with its output read, if helm succeeded and the output reads: else the render in place reads it, and says why not. */
   read(result: HelmResult): HelmResult {
     if (result.status !== 0 || result.error) return result;
-    const hash = createHash('sha256').update(`${PARSER}\n`).update(result.stdout).digest('hex');
+    const hash = sha256(`${PARSER}\n${result.stdout}`);
     const kept = this.folder === undefined ? undefined : readPrivateFile(path.join(this.folder, `${hash}.json`), MAX_KEPT_OUTPUT_BYTES);
     if (kept !== undefined) {
       try {

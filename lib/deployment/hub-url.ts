@@ -1,6 +1,6 @@
-import * as crypto from 'crypto';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { sha256 } from '../core/hash';
 import { ConfigError } from '../core/errors';
 import { withTrailingSlash } from '../core/names';
 import { checkExtraEnv, withEnvEntries } from './binderhub-values';
@@ -93,7 +93,7 @@ export function hubUrlForAddress(address: string, scheme: 'http' | 'https'): str
 
 /** The value of the binder pod's hub URL checksum annotation. */
 export function hubUrlChecksum(hubUrl: string): string {
-  return crypto.createHash('sha256').update(hubUrl).digest('hex');
+  return sha256(hubUrl);
 }
 
 /**
