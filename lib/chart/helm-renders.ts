@@ -89,9 +89,12 @@ export async function renderConcurrently<T>(define: () => T, concurrency: number
   const worker = async () => {
     while (next < calls.length) {
       const render = calls[next++];
-      const result = await takeEarly(render) ?? await spawnHelm(render).result;
+      const key = renderKey(render);
+      const result = await takeEarly(key) ?? await spawnHelm(render).result;
       // Read once this worker's next helm has started (the loop goes on first), so node reads while helm renders.
-      reads.push(new Promise(resolve => setImmediate(() => resolve(void ready.set(renderKey(render), reader.read(result))))));
+      reads.push(new Promise(resolve => setImmediate(resolve)).then(() => {
+        ready.set(key, reader.read(result));
+      }));
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, calls.length)) }, worker));
@@ -109,20 +112,21 @@ export async function renderConcurrently<T>(define: () => T, concurrency: number
 }
 
 /**
- * Stops the early renders that none of `calls` makes, and gives the result of a call's early render if it
- * succeeded: one that failed may have run before its chart was prepared, so the call runs again.
+ * Stops the early renders that none of `calls` makes, and gives the result of a call's early render (by its
+ * `renderKey`) if it succeeded: one that failed may have run before its chart was prepared, so the call runs again.
  */
-function earlyResults(early: RunningRender[], calls: HelmRender[]): (render: HelmRender) => Promise<HelmResult | undefined> {
+function earlyResults(early: RunningRender[], calls: HelmRender[]): (key: string) => Promise<HelmResult | undefined> {
   const wanted = new Set(calls.map(renderKey));
   const byKey = new Map<string, RunningRender>();
   for (const render of early) {
-    if (wanted.has(renderKey(render.render))) byKey.set(renderKey(render.render), render);
+    const key = renderKey(render.render);
+    if (wanted.has(key)) byKey.set(key, render);
     else render.stop();
   }
-  return async render => {
-    const running = byKey.get(renderKey(render));
+  return async key => {
+    const running = byKey.get(key);
     if (!running) return undefined;
-    byKey.delete(renderKey(render));
+    byKey.delete(key);
     const result = await running.result;
     return result.status === 0 && !result.error ? result : undefined;
   };

@@ -18,14 +18,8 @@ export function runMain(main: () => void | Promise<void>, errorExitCode = 1): vo
     process.stderr.write(`error: ${redact(detail)}\n`);
     process.exitCode = errorExitCode;
   };
-  let ran: Promise<void>;
-  try {
-    ran = Promise.resolve(main()).catch(fail);
-  } catch (error) {
-    fail(error);
-    ran = Promise.resolve();
-  }
-  void ran.then(exitOnceFlushed);
+  // The executor runs main at once; what it throws, there or later, rejects the promise.
+  void new Promise<void>(resolve => resolve(main())).catch(fail).then(exitOnceFlushed);
 }
 
 /**
