@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { RENDER_PLAN_FILE, startEarlyRenders } from '../lib/chart/early-renders';
-import { DEFAULT_SECRETS_DIR } from '../lib/secrets/secret-store';
+import { DEFAULT_SECRETS_DIR } from '../lib/secrets/secrets-folder';
 
 export function start(): void {
   startEarlyRenders(path.join(DEFAULT_SECRETS_DIR, RENDER_PLAN_FILE));

@@ -63,6 +63,7 @@ export * from './secrets/sealed-values';
 export * from './chart/served-apis';
 export * from './output/synth-files';
 export * from './secrets/secret-store';
+export * from './secrets/secrets-folder';
 export * from './secrets/secrets-mode';
 export * from './secrets/tokens';
 export * from './chart/tools';

@@ -8,16 +8,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import {
-  BinderHub, ChartSource, HelmRender, OUTPUTS_FOLDER, readRenderPlan, renderConcurrently, RENDER_PLAN_FILE, runHelmTemplate, startEarlyRenders,
-  synthesizeFiles, toolPath, writeRenderPlan,
+  BinderHub, ChartSource, HelmChart, HelmRender, OUTPUTS_FOLDER, readRenderPlan, renderConcurrently, RENDER_PLAN_FILE, runHelmTemplate, startEarlyRenders,
+  synthesizeFiles, takeEarlyRenders, toolPath, writeRenderPlan,
 } from '../lib/internal';
 import { fakeTokens, FIXTURE_CHART, loggingHelm, projectWorkspace, runCommand, TEST_REGISTRY, writeSite } from './helpers';
 
-/** An app of one deployment per id, rendered by the project's helm (HELM), with `replicas` binder pods. */
-const define = (ids: string[], replicas = 1) => () => {
+/** An app of one deployment per id, rendered by the project's helm (HELM) from `chart`, with `replicas` binder pods. */
+const define = (ids: string[], replicas = 1, chart = FIXTURE_CHART) => () => {
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'early-')) });
   for (const id of ids) {
-    new BinderHub(app, id, { chart: ChartSource.local(FIXTURE_CHART), tokens: fakeTokens(id), registry: TEST_REGISTRY, chartValues: { replicas } });
+    new BinderHub(app, id, { chart: ChartSource.local(chart), tokens: fakeTokens(id), registry: TEST_REGISTRY, chartValues: { replicas } });
   }
   return app;
 };
@@ -47,44 +47,101 @@ describe('with the project helm logging its runs', () => {
 
   test('a synth leaves its calls beside the secrets files, readable by this user alone', async () => {
     const plan = planFile();
-    await renderConcurrently(define(['a', 'b']), 2, path.dirname(plan));
+    await renderConcurrently(define(['a', 'b']), { concurrency: 2, keepIn: path.dirname(plan) });
     expect(fs.statSync(plan).mode & 0o777).toBe(0o600);
-    const calls = readRenderPlan(plan, 5);
+    const calls = readRenderPlan(plan);
     expect(calls.map(call => [call.helm, call.args[1]])).toEqual([[helm.helm, 'a'], [helm.helm, 'b']]);
   });
 
   test('the next synth takes the results of the renders started early: helm runs once per deployment', async () => {
     const plan = planFile();
-    await renderConcurrently(define(['a']), 2, path.dirname(plan));
+    await renderConcurrently(define(['a']), { concurrency: 2, keepIn: path.dirname(plan) });
     const before = runs();
     startEarlyRenders(plan);
-    const files = synthesizeFiles(await renderConcurrently(define(['a']), 2, path.dirname(plan)));
+    const files = synthesizeFiles(await renderConcurrently(define(['a']), { concurrency: 2, keepIn: path.dirname(plan) }));
     expect(runs() - before).toBe(1);
     expect(files).toEqual(plainFiles(['a']));
   });
 
+  /** `define`, counting how often it runs. */
+  const counted = (definition: () => App) => {
+    const counter = { passes: 0, define: () => { counter.passes++; return definition(); } };
+    return counter;
+  };
+
+  test('with every call started early, the app is defined once, and finished from the previous synth\'s outputs while helm renders', async () => {
+    const plan = planFile();
+    await renderConcurrently(define(['a', 'b']), { concurrency: 2, keepIn: path.dirname(plan) });
+    const names = readRenderPlan(plan).map(call => call.output);
+    expect(names.every(name => fs.existsSync(path.join(path.dirname(plan), OUTPUTS_FOLDER, `${name}.json`)))).toBe(true);
+    startEarlyRenders(plan);
+    const app = counted(define(['a', 'b']));
+    const files = await renderConcurrently(app.define, { concurrency: 2, keepIn: path.dirname(plan), finish: synthesizeFiles });
+    expect(app.passes).toBe(1);
+    expect(files).toEqual(plainFiles(['a', 'b']));
+  });
+
+  test('a chart changed in place since the previous synth: what its outputs made is dropped, and the files are the new chart\'s', async () => {
+    const chart = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'changing-chart-')), 'binderhub');
+    fs.cpSync(FIXTURE_CHART, chart, { recursive: true });
+    const plan = planFile();
+    await renderConcurrently(define(['a'], 1, chart), { concurrency: 2, keepIn: path.dirname(plan) });
+    const before = readRenderPlan(plan)[0].output;
+    const service = path.join(chart, 'templates', 'service.yaml');
+    fs.writeFileSync(service, fs.readFileSync(service, 'utf8').replace('labels:', 'labels:\n    changed-in-place: "yes"'));
+    startEarlyRenders(plan);
+    // What the previous outputs make, the definition refuses: judged again on helm's own output, it is not refused.
+    const app = counted(() => {
+      const defined = define(['a'], 1, chart)();
+      const rendered = defined.node.findAll().filter((c): c is HelmChart => c instanceof HelmChart && c.rendered).flatMap(c => c.apiObjects);
+      if (rendered.length > 0 && !rendered.some(o => o.metadata.getLabel('changed-in-place'))) throw new Error('refused the unchanged chart');
+      return defined;
+    });
+    const files = await renderConcurrently(app.define, { concurrency: 2, keepIn: path.dirname(plan), finish: synthesizeFiles });
+    expect(app.passes).toBe(3); // with the previous outputs, on its own, then with helm's
+    expect(files).toEqual(synthesizeFiles(define(['a'], 1, chart)()));
+    expect(files.get('a.k8s.yaml')).toContain('changed-in-place');
+    expect(readRenderPlan(plan)[0].output).not.toBe(before);
+  });
+
+  test('helm started early prints into a file of the secrets folder, removed at once, not a pipe that node must empty', async () => {
+    const printsItsOutput = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fd-helm-')), 'helm');
+    fs.writeFileSync(printsItsOutput, '#!/bin/sh\nreadlink /proc/self/fd/1\n', { mode: 0o755 });
+    process.env.HELM = printsItsOutput;
+    try {
+      const plan = planFile();
+      writeRenderPlan(plan, [{ helm: printsItsOutput, args: ['template', 'a', FIXTURE_CHART, '--namespace', 'a', '--kube-version', '1.35.0', '--api-versions', 'v1', '--values', '-'], input: '{}' }]);
+      startEarlyRenders(plan);
+      const { stdout } = await takeEarlyRenders().running[0].result;
+      expect(stdout.trim()).toMatch(new RegExp(`^${path.dirname(plan)}/\\.helm-output-${process.pid}-\\d+ \\(deleted\\)$`));
+      expect(fs.readdirSync(path.dirname(plan)).filter(name => name.startsWith('.helm-output-'))).toEqual([]);
+    } finally {
+      process.env.HELM = helm.helm;
+    }
+  });
+
   test('a render started early on values that changed since is not used: the call runs, and the files are the new ones', async () => {
     const plan = planFile();
-    await renderConcurrently(define(['a'], 1), 2, path.dirname(plan));
+    await renderConcurrently(define(['a'], 1), { concurrency: 2, keepIn: path.dirname(plan) });
     startEarlyRenders(plan);
     // Whether the early render was stopped before its helm got as far as logging depends on the machine's load.
-    const files = synthesizeFiles(await renderConcurrently(define(['a'], 2), 2, path.dirname(plan)));
+    const files = synthesizeFiles(await renderConcurrently(define(['a'], 2), { concurrency: 2, keepIn: path.dirname(plan) }));
     expect(files).toEqual(plainFiles(['a'], 2));
-    expect(readRenderPlan(plan, 5)[0].input).toContain('"replicas":2');
+    expect(readRenderPlan(plan)[0].input).toContain('"replicas":2');
   });
 
   test('a render started early that failed runs again (it may have run before its chart was prepared)', async () => {
     const plan = planFile();
-    await renderConcurrently(define(['a']), 2, path.dirname(plan));
+    await renderConcurrently(define(['a']), { concurrency: 2, keepIn: path.dirname(plan) });
     const failOnce = path.join(path.dirname(helm.helm), 'fail-once');
     const failing = path.join(path.dirname(helm.helm), 'failing-helm');
     fs.writeFileSync(failing, `#!/bin/sh\nif [ -e "${failOnce}" ]; then rm "${failOnce}"; exit 1; fi\nexec "${helm.helm}" "$@"\n`, { mode: 0o755 });
     fs.writeFileSync(failOnce, '');
     process.env.HELM = failing;
     try {
-      writeRenderPlan(plan, readRenderPlan(plan, 5).map(call => ({ ...call, helm: failing })));
+      writeRenderPlan(plan, readRenderPlan(plan).map(call => ({ ...call, helm: failing })));
       startEarlyRenders(plan);
-      const files = synthesizeFiles(await renderConcurrently(define(['a']), 2));
+      const files = synthesizeFiles(await renderConcurrently(define(['a']), { concurrency: 2 }));
       expect(fs.existsSync(failOnce)).toBe(false);
       expect(files).toEqual(plainFiles(['a']));
     } finally {
@@ -118,33 +175,33 @@ describe('the documents of helm\'s outputs, kept beside the plan', () => {
 
   test('are read by the next synth instead of the YAML, which it writes byte for byte the same', async () => {
     const secrets = secretsFolder();
-    const first = synthesizeFiles(await renderConcurrently(define(['a']), 2, secrets));
+    const first = synthesizeFiles(await renderConcurrently(define(['a']), { concurrency: 2, keepIn: secrets }));
     expect(kept(secrets)).toHaveLength(1);
     expect(fs.statSync(keptFile(secrets)).mode & 0o777).toBe(0o600);
-    expect(synthesizeFiles(await renderConcurrently(define(['a']), 2, secrets))).toEqual(first);
+    expect(synthesizeFiles(await renderConcurrently(define(['a']), { concurrency: 2, keepIn: secrets }))).toEqual(first);
     // Proof that the kept file is what the next synth reads: a change made to it shows in the files.
     tamper(keptFile(secrets));
-    expect(synthesizeFiles(await renderConcurrently(define(['a']), 2, secrets)).get('a.k8s.yaml')).toContain('changed-in-the-kept-file');
+    expect(synthesizeFiles(await renderConcurrently(define(['a']), { concurrency: 2, keepIn: secrets })).get('a.k8s.yaml')).toContain('changed-in-the-kept-file');
   });
 
   test('are not read when others may read the file, and those of outputs no longer rendered are removed', async () => {
     const secrets = secretsFolder();
-    await renderConcurrently(define(['a'], 1), 2, secrets);
+    await renderConcurrently(define(['a'], 1), { concurrency: 2, keepIn: secrets });
     const before = kept(secrets);
     tamper(keptFile(secrets));
     fs.chmodSync(keptFile(secrets), 0o644);
-    expect(synthesizeFiles(await renderConcurrently(define(['a'], 1), 2, secrets)).get('a.k8s.yaml')).not.toContain('changed-in-the-kept-file');
-    await renderConcurrently(define(['a'], 2), 2, secrets);
+    expect(synthesizeFiles(await renderConcurrently(define(['a'], 1), { concurrency: 2, keepIn: secrets })).get('a.k8s.yaml')).not.toContain('changed-in-the-kept-file');
+    await renderConcurrently(define(['a'], 2), { concurrency: 2, keepIn: secrets });
     expect(kept(secrets)).toHaveLength(1);
     expect(kept(secrets)).not.toEqual(before);
   });
 
   test('are kept only when they come back the same from JSON (a YAML timestamp would not)', async () => {
     const plain = secretsFolder();
-    await renderConcurrently(() => runHelmTemplate(shell('echo "a: text"')), 2, plain);
+    await renderConcurrently(() => runHelmTemplate(shell('echo "a: text"')), { concurrency: 2, keepIn: plain });
     expect(kept(plain)).toHaveLength(1);
     const dated = secretsFolder();
-    await renderConcurrently(() => runHelmTemplate(shell('echo "a: 2001-12-14"')), 2, dated);
+    await renderConcurrently(() => runHelmTemplate(shell('echo "a: 2001-12-14"')), { concurrency: 2, keepIn: dated });
     expect(kept(dated)).toEqual([]);
   });
 });
@@ -157,9 +214,10 @@ describe('a plan file', () => {
     return plan;
   };
 
-  test('runs only the project helm, whatever helm the file names, and no more calls than asked', () => {
-    const plan = written({ renders: [{ helm: '/bin/evil', ...call() }, call(), call()] });
-    expect(readRenderPlan(plan, 2)).toEqual([{ helm: toolPath('helm'), ...call() }, { helm: toolPath('helm'), ...call() }]);
+  test('runs only the project helm, whatever helm the file names, and keeps the name of each call\'s kept output', () => {
+    const output = 'ab'.repeat(32);
+    const plan = written({ renders: [{ helm: '/bin/evil', ...call() }, { ...call(), output }] });
+    expect(readRenderPlan(plan)).toEqual([{ helm: toolPath('helm'), ...call() }, { helm: toolPath('helm'), ...call(), output }]);
   });
 
   test.each([
@@ -176,8 +234,9 @@ describe('a plan file', () => {
     ['a flag in the chart\'s place', () => written({ renders: [call(['template', 'rel', '--repo=x', ...call().args.slice(3)])] })],
     ['a release that is no DNS label', () => written({ renders: [call(['template', 'Rel;', ...call().args.slice(2)])] })],
     ['values that are no text', () => written({ renders: [{ args: call().args, input: { a: 1 } }] })],
+    ['an output name that is no sha256 (a path)', () => written({ renders: [{ ...call(), output: '../../etc/passwd' }] })],
   ])('is ignored whole when %s', (_, file) => {
-    expect(readRenderPlan(file(), 5)).toEqual([]);
+    expect(readRenderPlan(file())).toEqual([]);
   });
 
   test('is not written where there is no secrets folder, holds only the project helm\'s calls, and is left alone when unchanged', () => {

@@ -16,7 +16,7 @@ const define = (helm: string, ids: string[]) => () => {
 describe('renderConcurrently', () => {
   test('the renders of several deployments run side by side, and the files are those of a synth one by one', async () => {
     const { helm, log } = loggingHelm(0.4);
-    const app = await renderConcurrently(define(helm, ['a', 'b']), 2);
+    const app = await renderConcurrently(define(helm, ['a', 'b']), { concurrency: 2 });
     const times = log();
     expect(times.map(([what]) => what).sort()).toEqual(['end', 'end', 'start', 'start']);
     const lastStart = Math.max(...times.filter(([w]) => w === 'start').map(([, t]) => t));
@@ -28,7 +28,7 @@ describe('renderConcurrently', () => {
 
   test('with a limit of one they run one after another', async () => {
     const { helm, log } = loggingHelm(0.4);
-    await renderConcurrently(define(helm, ['a', 'b']), 1);
+    await renderConcurrently(define(helm, ['a', 'b']), { concurrency: 1 });
     expect(log().map(([what]) => what)).toEqual(['start', 'end', 'start', 'end']);
   });
 

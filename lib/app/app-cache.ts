@@ -3,7 +3,7 @@ import * as path from 'path';
 import { sha256 } from '../core/hash';
 import { readPrivateFile } from '../core/input-files';
 import { writeFileAtomic, DEFAULT_TARGETS } from '../output/publish';
-import { DEFAULT_SECRETS_DIR } from '../secrets/secret-store';
+import { DEFAULT_SECRETS_DIR } from '../secrets/secrets-folder';
 
 /** The app file compiled: its code, and every file the compiler read to make it (relative to the working folder). */
 export interface CompiledApp {

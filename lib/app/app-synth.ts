@@ -72,13 +72,17 @@ export async function synthesizeApp(app: BinderHubApp, targets: PublishTargets =
   const project = readProjectFolder(targets);
   // The calls and outputs are kept beside the secrets files (they hold the same), for the next command to start them
   // early (bin/early-renders.ts) and to read them faster.
-  const scope = await renderConcurrently(() => {
+  return renderConcurrently(() => {
     const defined = new DeploymentsScope(project);
     app.define(defined);
     return defined;
-  }, undefined, project.secrets.directory);
-  const deployments = deploymentsOf(scope);
-  return { files: synthesizeFiles(scope), deployments, scope, project };
+  }, {
+    keepIn: project.secrets.directory,
+    finish: scope => {
+      const deployments = deploymentsOf(scope);
+      return { files: synthesizeFiles(scope), deployments, scope, project };
+    },
+  });
 }
 
 /** One deployment of an app, as its definition names it. */

@@ -16,6 +16,8 @@ const MAX_HELM_OUTPUT = 64 * 1024 * 1024;
 let recorded: HelmRender[] | undefined;
 /** Results of calls made ahead, by call. */
 const ready = new Map<string, HelmResult>();
+/** While an app is defined to find out its calls: what the previous synth's output of a call (by key) would give, if known. */
+let guessing: ((key: string) => HelmResult | undefined) | undefined;
 /** Whether an app is being defined without rendering (`defineWithoutRendering`): no helm call will run. */
 let definingOnly = false;
 
@@ -39,20 +41,56 @@ export function prepareBeforeRenders(key: string, prepare: () => Promise<void>):
 
 /**
  * Runs a helm call, or hands out its result if `renderConcurrently` made it ahead; returns undefined while an app
- * is only being defined to find out its calls.
+ * is only being defined to find out its calls (unless the previous synth's output of the call is at hand then).
  */
 export function runHelmTemplate(render: HelmRender): HelmResult | undefined {
   const key = renderKey(render);
-  const result = ready.get(key);
+  recorded?.push(render);
+  const result = ready.get(key) ?? guessing?.(key);
   if (result) {
     ready.delete(key);
     return result;
   }
-  if (recorded) {
-    recorded.push(render);
-    return undefined;
-  }
+  if (recorded) return undefined;
   return spawnSync(render.helm, render.args, { input: render.input, encoding: 'utf8', maxBuffer: MAX_HELM_OUTPUT }) as HelmResult;
+}
+
+/** What the app's definition and its last step give (`outcome`): a value, or what was thrown. */
+type Outcome<T> = { readonly value: T } | { readonly error: unknown };
+
+function outcome<T>(run: () => T): Outcome<T> {
+  try {
+    return { value: run() };
+  } catch (error) {
+    return { error };
+  }
+}
+
+function valueOf<T>(result: Outcome<T>): T {
+  if ('error' in result) throw result.error;
+  return result.value;
+}
+
+/** Options of `renderConcurrently`. */
+export interface RenderOptions<T, R> {
+  /**
+   * How many helm calls run at a time.
+   * @default - one per core
+   */
+  readonly concurrency?: number;
+  /**
+   * The secrets folder: the calls are left there for the next command to start early, and the documents of helm's
+   * outputs for it to read faster.
+   * @default - neither is kept
+   */
+  readonly keepIn?: string;
+  /**
+   * What is done with the defined app once every call has its result (the manifests): done, when the calls started
+   * early are all of the app's, while helm renders, from the outputs the previous synth read, and kept if helm prints
+   * the same.
+   * @default - the defined app as it is
+   */
+  readonly finish?: (defined: T) => R;
 }
 
 /**
@@ -60,63 +98,104 @@ export function runHelmTemplate(render: HelmRender): HelmResult | undefined {
  * synchronous, so each would otherwise wait for its own helm): `define` runs once with helm calls only recorded,
  * what they need is prepared (`prepareBeforeRenders`: the charts to download), the calls then run at most
  * `concurrency` at a time, each output read as soon as its helm ends (while the others still run), and `define` runs
- * again, each call finding its result. Anything `define` refuses, it refuses in the first pass, before any helm runs
- * but those the process started early on the previous synth's calls (`startEarlyRenders`): a call the definition
- * makes again takes its early render's result, the others are stopped. With `keepIn` (the secrets folder), the calls
- * are left there for the next command to start early, and the documents of helm's outputs for it to read faster.
+ * again, each call finding its result, then `finish`. Anything `define` refuses, it refuses in the first pass, before
+ * any helm runs but those the process started early on the previous synth's calls (`startEarlyRenders`): a call the
+ * definition makes again takes its early render's result, the others are stopped.
+ *
+ * When those early renders are all the app's calls and the previous synth's outputs of them are kept, the first pass
+ * already gets those outputs, and `finish` runs on it while helm renders: its result stands if helm prints the same
+ * bytes, and everything after the renders is saved.
  */
-export async function renderConcurrently<T>(define: () => T, concurrency: number = os.availableParallelism(), keepIn?: string): Promise<T> {
+export async function renderConcurrently<T, R = T>(define: () => T, options: RenderOptions<T, R> = {}): Promise<R> {
+  const { concurrency = os.availableParallelism(), keepIn } = options;
+  const finish = options.finish ?? ((defined: T) => defined as unknown as R);
   const early = takeEarlyRenders();
-  recorded = [];
-  let calls: HelmRender[];
-  let prepare: Array<() => Promise<void>>;
-  try {
-    define();
-  } catch (error) {
-    early.forEach(render => render.stop());
-    throw error;
-  } finally {
-    calls = recorded;
-    recorded = undefined;
-    prepare = [...preparations.values()];
-    preparations.clear();
-  }
-  const takeEarly = earlyResults(early, calls);
   const reader = new OutputReader(keepIn && path.join(keepIn, OUTPUTS_FOLDER));
-  await Promise.all(prepare.map(p => p()));
+  // Only when every planned call is under way: the definition holds node's thread, so no further helm would start.
+  const guessed = new Map<string, string>();
+  const previous = keepIn && early.running.length === early.planned.length ? early.planned : [];
+  const previousOutputs = new Map(previous.filter(p => p.output).map(p => [renderKey(p), p.output!]));
+  const guess = (key: string) => {
+    const hash = previousOutputs.get(key);
+    const documents = hash === undefined ? undefined : reader.kept(hash);
+    if (documents === undefined) return undefined;
+    guessed.set(key, hash!);
+    return { status: 0, signal: null, stdout: '', stderr: '', documents };
+  };
+  let first = recordCalls(define, previousOutputs.size > 0 ? guess : undefined);
+  if ('error' in first.defined && guessed.size > 0) {
+    // What was refused may be a guessed output, not the app: the app is judged on its own.
+    guessed.clear();
+    first = recordCalls(define);
+  }
+  if ('error' in first.defined) early.running.forEach(render => render.stop());
+  const defined = valueOf(first.defined);
+  const calls = first.calls;
+  const keys = calls.map(renderKey);
+  const guessedAll = keys.length > 0 && keys.every(key => guessed.has(key));
+  const finished = guessedAll ? outcome(() => finish(defined)) : undefined;
+
+  const takeEarly = earlyResults(early.running, keys);
+  await Promise.all(first.prepare.map(p => p()));
   let next = 0;
+  let confirmed = 0;
+  const unread = new Map<string, HelmResult>();
   const reads: Promise<void>[] = [];
   const worker = async () => {
     while (next < calls.length) {
-      const render = calls[next++];
-      const key = renderKey(render);
-      const result = await takeEarly(key) ?? await spawnHelm(render).result;
+      const index = next++;
+      const key = keys[index];
+      const result = await takeEarly(key) ?? await spawnHelm(calls[index]).result;
+      if (finished && reader.confirms(key, result, guessed.get(key)!)) {
+        confirmed++;
+        unread.set(key, result); // read only if another output turns out different
+        continue;
+      }
       // Read once this worker's next helm has started (the loop goes on first), so node reads while helm renders.
       reads.push(new Promise(resolve => setImmediate(resolve)).then(() => {
-        ready.set(key, reader.read(result));
+        ready.set(key, reader.read(key, result));
       }));
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, calls.length)) }, worker));
   await Promise.all(reads);
   try {
-    const defined = define();
-    if (keepIn) {
-      writeRenderPlan(path.join(keepIn, RENDER_PLAN_FILE), calls);
+    let result: Outcome<R>;
+    if (finished && confirmed === calls.length) {
+      result = finished;
+    } else {
+      for (const [key, output] of unread) ready.set(key, reader.read(key, output));
+      result = outcome(() => finish(define()));
+    }
+    if (keepIn && !('error' in result)) {
+      writeRenderPlan(path.join(keepIn, RENDER_PLAN_FILE), calls, reader.outputOf);
       reader.keep();
     }
-    return defined;
+    return valueOf(result);
   } finally {
     ready.clear();
   }
 }
 
+/** The first pass of `renderConcurrently`: the calls `define` makes, with `guess` giving the results it can. */
+function recordCalls<T>(define: () => T, guess?: (key: string) => HelmResult | undefined) {
+  recorded = [];
+  guessing = guess;
+  try {
+    return { defined: outcome(define), calls: recorded, prepare: [...preparations.values()] };
+  } finally {
+    recorded = undefined;
+    guessing = undefined;
+    preparations.clear();
+  }
+}
+
 /**
- * Stops the early renders that none of `calls` makes, and gives the result of a call's early render (by its
+ * Stops the early renders that none of `keys` makes, and gives the result of a call's early render (by its
  * `renderKey`) if it succeeded: one that failed may have run before its chart was prepared, so the call runs again.
  */
-function earlyResults(early: RunningRender[], calls: HelmRender[]): (key: string) => Promise<HelmResult | undefined> {
-  const wanted = new Set(calls.map(renderKey));
+function earlyResults(early: RunningRender[], keys: string[]): (key: string) => Promise<HelmResult | undefined> {
+  const wanted = new Set(keys);
   const byKey = new Map<string, RunningRender>();
   for (const render of early) {
     const key = renderKey(render.render);
@@ -133,13 +212,17 @@ function earlyResults(early: RunningRender[], calls: HelmRender[]): (key: string
 }
 
 /**
- * Leaves `renders` (those of the project's own helm) in `planFile` for the next command, when its folder exists:
- * written whole or not at all, readable by this user alone, and only when it changed.
+ * Leaves `renders` (those of the project's own helm) in `planFile` for the next command, when its folder exists, each
+ * with the name of its output's kept documents (`outputOf`, by the call's key), if any: written whole or not at all,
+ * readable by this user alone, and only when it changed.
  */
-export function writeRenderPlan(planFile: string, renders: ReadonlyArray<HelmRender>): void {
+export function writeRenderPlan(planFile: string, renders: ReadonlyArray<HelmRender>, outputOf: (key: string) => string | undefined = () => undefined): void {
   if (!fs.existsSync(path.dirname(planFile))) return;
   const helm = toolPath('helm');
-  const plan: PlannedRender[] = renders.filter(r => r.helm === helm).map(({ args, input }) => ({ args: [...args], input }));
+  const plan: PlannedRender[] = renders.filter(r => r.helm === helm).map(render => {
+    const output = outputOf(renderKey(render));
+    return { args: [...render.args], input: render.input, ...output === undefined ? {} : { output } };
+  });
   const text = JSON.stringify({ renders: plan });
   if (fs.existsSync(planFile) && fs.readFileSync(planFile, 'utf8') === text) return;
   writeFileAtomic(planFile, text, 0o600);
@@ -162,22 +245,38 @@ const MAX_KEPT_OUTPUT_BYTES = 16 * 1024 * 1024;
 class OutputReader {
   /** The outputs this synth read, by sha256: their documents' JSON when the folder does not hold them yet. */
   private readonly outputs = new Map<string, string | undefined>();
+  /** The sha256 of each call's output, by the call's key. */
+  private readonly hashes = new Map<string, string>();
 
   constructor(private readonly folder: string | undefined) {}
 
-  /** `result` with its output read, if helm succeeded and the output reads: else the render in place reads it, and says why not. */
-  read(result: HelmResult): HelmResult {
-    if (result.status !== 0 || result.error) return result;
-    const hash = sha256(`${PARSER}\n${result.stdout}`);
+  /** The name of the documents kept for the output of the call `key`, if they are or will be kept. */
+  readonly outputOf = (key: string): string | undefined => {
+    const hash = this.hashes.get(key);
+    return hash !== undefined && this.outputs.has(hash) ? hash : undefined;
+  };
+
+  /** The documents kept for the output named `hash`, if the folder holds them whole. */
+  kept(hash: string): any[] | undefined {
     const kept = this.folder === undefined ? undefined : readPrivateFile(path.join(this.folder, `${hash}.json`), MAX_KEPT_OUTPUT_BYTES);
+    try {
+      return kept === undefined ? undefined : JSON.parse(kept);
+    } catch {
+      return undefined; // a damaged file: the output is read anew, and kept again
+    }
+  }
+
+  /**
+   * `result` of the call `key` with its output read, if helm succeeded and the output reads: else the render in place
+   * reads it, and says why not.
+   */
+  read(key: string, result: HelmResult): HelmResult {
+    if (result.status !== 0 || result.error) return result;
+    const hash = this.hashOf(key, result);
+    const kept = this.kept(hash);
     if (kept !== undefined) {
-      try {
-        const documents = JSON.parse(kept);
-        this.outputs.set(hash, undefined);
-        return { ...result, documents };
-      } catch {
-        // a damaged file: read the output anew, and keep it again
-      }
+      this.outputs.set(hash, undefined);
+      return { ...result, documents: kept };
     }
     let documents: any[];
     try {
@@ -188,6 +287,19 @@ class OutputReader {
     // Serialized now: the definition changes the documents it is given.
     if (this.folder !== undefined && isPlainData(documents)) this.outputs.set(hash, JSON.stringify(documents));
     return { ...result, documents };
+  }
+
+  /** Whether helm succeeded and printed, for the call `key`, the output whose documents are kept as `hash`. */
+  confirms(key: string, result: HelmResult, hash: string): boolean {
+    if (result.status !== 0 || result.error || this.hashOf(key, result) !== hash) return false;
+    this.outputs.set(hash, undefined);
+    return true;
+  }
+
+  private hashOf(key: string, result: HelmResult): string {
+    const hash = sha256(`${PARSER}\n${result.stdout}`);
+    this.hashes.set(key, hash);
+    return hash;
   }
 
   /** Writes the documents read this synth that the folder lacks, and removes those of outputs it did not read. */

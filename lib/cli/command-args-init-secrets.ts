@@ -3,7 +3,8 @@ import { HELP_OPTION, parseCliArgs } from './cli';
 import { ParsedArgs } from './command-args';
 import { ConfigError } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
-import { CredentialName, DEFAULT_SECRETS_DIR, InitOutcome } from '../secrets/secret-store';
+import { CredentialName, InitOutcome } from '../secrets/secret-store';
+import { DEFAULT_SECRETS_DIR } from '../secrets/secrets-folder';
 import { rotationEffects, TOKEN_NAMES, TokenName, tokenNamesOption } from '../secrets/tokens';
 
 export const INIT_SECRETS_USAGE = 'usage: npm run init-secrets -- [--force | --rotate <token>[,<token>...]] [--dir <folder>] [deployment...]';

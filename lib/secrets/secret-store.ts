@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ConfigError } from '../core/errors';
 import { readInputText } from '../core/input-files';
 import { findDuplicateJsonKey } from '../core/json-duplicates';
+import { DEFAULT_SECRETS_DIR } from './secrets-folder';
 import { writeFileAtomic, writeNewFile } from '../output/publish';
 import { registerSecrets } from '../core/redact';
 import { misspellingHint, unexpectedNames } from '../core/unexpected-keys';
@@ -61,8 +62,6 @@ export function requiredCredential(secrets: DeploymentSecrets, name: CredentialN
   return value;
 }
 
-/** The folder of the secrets files unless a command is told another (init-secrets --dir). */
-export const DEFAULT_SECRETS_DIR = 'secrets';
 
 /** What `init` did: wrote a new file, replaced the tokens of an existing one, or left an existing one alone. */
 export type InitOutcome = 'created' | 'rotated' | 'kept';
