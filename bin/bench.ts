@@ -12,8 +12,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  BENCH_USAGE, BenchOptions, DEFAULT_KUBE_VERSION, parseBenchArgs, parseKubeVersion, patchHubUrl, projectRoot, runMain, SecretStore, servedApiVersions,
-  toolPath, writeFileAtomic,
+  BENCH_USAGE, BenchOptions, DEFAULT_KUBE_VERSION, DEFAULT_SECRETS_DIR, HelmRender, parseBenchArgs, parseKubeVersion, patchHubUrl, projectRoot, readRenderPlan, RENDER_PLAN_FILE,
+  runMain, SecretStore, servedApiVersions, spawnHelm, toolPath, writeFileAtomic,
 } from '../lib/internal';
 
 /** The app file the bench synthesizes (see bin/bench-app.ts): BINDERHUB_BENCH_COUNT deployments. */
@@ -31,13 +31,13 @@ const BENCH_APP = [
   '',
 ].join('\n');
 
-runMain(() => {
+runMain(async () => {
   const args = parseBenchArgs(process.argv.slice(2));
   if (args === 'help') {
     console.log(BENCH_USAGE);
     return;
   }
-  bench(args);
+  await bench(args);
 });
 
 /** The real upstream chart that the shared material keeps beside the project, if it is there. */
@@ -77,12 +77,29 @@ function childrenCpuSeconds(): number | undefined {
   }
 }
 
+/**
+ * The seconds helm alone takes for `renders`, run as a synth runs them (one per core at a time, values on standard
+ * input), with no synth around them: what many deployments cannot beat on this machine at this moment.
+ */
+async function helmAlone(renders: HelmRender[]): Promise<number> {
+  const start = process.hrtime.bigint();
+  let next = 0;
+  const worker = async () => {
+    while (next < renders.length) {
+      const result = await spawnHelm(renders[next++]).result;
+      if (result.status !== 0) throw new Error(`helm failed: ${result.stderr}`);
+    }
+  };
+  await Promise.all(Array.from({ length: os.availableParallelism() }, worker));
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
 function median(xs: number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 }
 
 /** Measures and prints; the workspace is removed at the end. */
-function bench({ runs, sizes, busy }: BenchOptions): void {
+async function bench({ runs, sizes, busy }: BenchOptions): Promise<void> {
   const chart = process.env.BINDERHUB_CHART ?? realChart() ?? path.join(projectRoot(), 'test', 'fixtures', 'binderhub');
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'binderhub-bench-'));
   /**
@@ -114,12 +131,16 @@ function bench({ runs, sizes, busy }: BenchOptions): void {
     const helmArgs = ['template', '-f', path.join(folders.get(sizes[0])!, 'values.yaml'), '--namespace', 'bench-0', '--kube-version', kube.version,
       '--api-versions', servedApiVersions(kube.minor).join(','), 'bench-0', chart];
     timed(toolPath('helm'), helmArgs);
+    // The largest case's calls, as its synth left them (the project's helm, the same arguments and values).
+    const largest = Math.max(...sizes);
+    const largestCalls = readRenderPlan(path.join(folders.get(largest)!, DEFAULT_SECRETS_DIR, RENDER_PLAN_FILE));
 
     const helmTimes: number[] = [];
     const nodeTimes: number[] = [];
     const startTimes: number[] = [];
     const changedTimes: number[] = [];
     const helmCpu: number[] = [];
+    const aloneTimes: number[] = [];
     const synth: Record<number, { seconds: number[]; rssKiB: number[] }> = Object.fromEntries(sizes.map(n => [n, { seconds: [], rssKiB: [] }]));
     for (let run = 0; run < runs; run++) {
       // Interleaved: each run measures every case once, so noise from the shared machine hits all of them alike.
@@ -135,6 +156,7 @@ function bench({ runs, sizes, busy }: BenchOptions): void {
         synth[n].seconds.push(seconds);
         synth[n].rssKiB.push(JSON.parse(stdout.trim().split('\n').pop()!).maxRssKiB);
       }
+      if (largest > 1) aloneTimes.push(await helmAlone(largestCalls));
     }
 
     const helm = median(helmTimes);
@@ -156,15 +178,16 @@ function bench({ runs, sizes, busy }: BenchOptions): void {
         + `${(wall / n / helm).toFixed(2).padStart(25)} | ${(median(synth[n].rssKiB) / 1024).toFixed(0).padStart(25)}`);
     }
     console.log('targets at 50 deployments: per deployment / raw helm <= 0.75, peak RSS <= 150 MiB');
+    if (aloneTimes.length > 0) {
+      const alone = median(aloneTimes);
+      console.log(`floor: helm alone on the same ${largest} calls, ${os.availableParallelism()} at a time, no synth around them: ${alone.toFixed(3)} s, `
+        + `${(alone / largest).toFixed(3)} s per deployment, ${(alone / largest / helm).toFixed(2)} x raw helm`);
+    }
     if (helmCpu.length > 0) {
-      // Many renders cannot go faster than the cores left can run helm itself, whatever the synth does around it.
       const cpu = helmCpu.reduce((a, b) => a + b, 0) / helmCpu.length;
-      const cores = os.availableParallelism();
-      console.log(`floor: helm's own CPU time per render is ${cpu.toFixed(3)} s (${(cpu / helm).toFixed(2)} x raw helm's wall time): with all ${cores} cores `
-        + `rendering, at least ${(cpu / cores / helm).toFixed(2)} x raw helm per deployment${busy ? ', more with cores kept busy' : ''}`);
+      console.log(`helm's own CPU time per render: ${cpu.toFixed(3)} s (${(cpu / helm).toFixed(2)} x raw helm's wall time)`);
     }
 
-    const largest = Math.max(...sizes);
     const dist = path.join(folders.get(largest)!, `dist-${largest}`);
     const files = fs.readdirSync(dist).filter(f => f.endsWith('.k8s.yaml'));
     const patchTimes: number[] = [];
