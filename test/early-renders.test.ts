@@ -9,7 +9,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import {
   BinderHub, ChartSource, HelmChart, HelmRender, OUTPUTS_FOLDER, readRenderPlan, renderConcurrently, RENDER_PLAN_FILE, runHelmTemplate, startEarlyRenders,
-  synthesizeFiles, takeEarlyRenders, toolPath, writeRenderPlan,
+  spawnHelm, synthesizeFiles, takeEarlyRenders, toolPath, writeRenderPlan,
 } from '../lib/internal';
 import { fakeTokens, FIXTURE_CHART, loggingHelm, projectWorkspace, runCommand, TEST_REGISTRY, writeSite } from './helpers';
 
@@ -81,7 +81,7 @@ describe('with the project helm logging its runs', () => {
     expect(files).toEqual(plainFiles(['a', 'b']));
   });
 
-  test('a chart changed in place since the previous synth: what its outputs made is dropped, and the files are the new chart\'s', async () => {
+  test('what the previous outputs made the definition refuse is judged again without them: a chart changed in place is no error', async () => {
     const chart = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'changing-chart-')), 'binderhub');
     fs.cpSync(FIXTURE_CHART, chart, { recursive: true });
     const plan = planFile();
@@ -102,6 +102,27 @@ describe('with the project helm logging its runs', () => {
     expect(files).toEqual(synthesizeFiles(define(['a'], 1, chart)()));
     expect(files.get('a.k8s.yaml')).toContain('changed-in-place');
     expect(readRenderPlan(plan)[0].output).not.toBe(before);
+  });
+
+  test('a chart changed in place since the previous synth: helm prints other bytes, so the files are made anew from them', async () => {
+    const chart = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'changing-chart-')), 'binderhub');
+    fs.cpSync(FIXTURE_CHART, chart, { recursive: true });
+    const plan = planFile();
+    await renderConcurrently(define(['a'], 1, chart), { concurrency: 2, keepIn: path.dirname(plan) });
+    const service = path.join(chart, 'templates', 'service.yaml');
+    fs.writeFileSync(service, fs.readFileSync(service, 'utf8').replace('labels:', 'labels:\n    changed-in-place: "yes"'));
+    startEarlyRenders(plan);
+    const app = counted(define(['a'], 1, chart));
+    const files = await renderConcurrently(app.define, { concurrency: 2, keepIn: path.dirname(plan), finish: synthesizeFiles });
+    expect(app.passes).toBe(2); // with the previous outputs, then with helm's
+    expect(files).toEqual(synthesizeFiles(define(['a'], 1, chart)()));
+    expect(files.get('a.k8s.yaml')).toContain('changed-in-place');
+  });
+
+  test('a call node cannot pass to a process (a NUL byte) is a failed call, not a crash', async () => {
+    const { error, status } = await spawnHelm({ helm: '/bin/sh', args: ['-c', 'a\0b'], input: '' }, secretsFolder()).result;
+    expect(status).toBeNull();
+    expect(error?.code).toBe('ERR_INVALID_ARG_VALUE');
   });
 
   test('helm started early prints into a file of the secrets folder, removed at once, not a pipe that node must empty', async () => {
@@ -196,6 +217,27 @@ describe('the documents of helm\'s outputs, kept beside the plan', () => {
     expect(kept(secrets)).not.toEqual(before);
   });
 
+  test('are neither written nor removed through a link where their folder should be (as a pull request can bring)', async () => {
+    const secrets = secretsFolder();
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'elsewhere-'));
+    fs.writeFileSync(path.join(elsewhere, 'id_rsa'), 'not ours');
+    fs.writeFileSync(path.join(elsewhere, `${'0'.repeat(64)}.json`), '[]');
+    fs.symlinkSync(elsewhere, path.join(secrets, OUTPUTS_FOLDER));
+    await renderConcurrently(define(['a']), { concurrency: 2, keepIn: secrets });
+    expect(fs.readdirSync(elsewhere).sort()).toEqual([`${'0'.repeat(64)}.json`, 'id_rsa']);
+  });
+
+  test('remove only files of kept documents from their folder', async () => {
+    const secrets = secretsFolder();
+    fs.mkdirSync(path.join(secrets, OUTPUTS_FOLDER));
+    fs.writeFileSync(path.join(secrets, OUTPUTS_FOLDER, 'notes.txt'), 'mine');
+    fs.writeFileSync(path.join(secrets, OUTPUTS_FOLDER, `${'0'.repeat(64)}.json`), '[]');
+    await renderConcurrently(define(['a']), { concurrency: 2, keepIn: secrets });
+    expect(kept(secrets)).toContain('notes.txt');
+    expect(kept(secrets)).not.toContain(`${'0'.repeat(64)}.json`);
+    expect(kept(secrets)).toHaveLength(2);
+  });
+
   test('are kept only when they come back the same from JSON (a YAML timestamp would not)', async () => {
     const plain = secretsFolder();
     await renderConcurrently(() => runHelmTemplate(shell('echo "a: text"')), { concurrency: 2, keepIn: plain });
@@ -235,6 +277,7 @@ describe('a plan file', () => {
     ['a release that is no DNS label', () => written({ renders: [call(['template', 'Rel;', ...call().args.slice(2)])] })],
     ['values that are no text', () => written({ renders: [{ args: call().args, input: { a: 1 } }] })],
     ['an output name that is no sha256 (a path)', () => written({ renders: [{ ...call(), output: '../../etc/passwd' }] })],
+    ['an argument node cannot pass (a NUL byte)', () => written({ renders: [call(['template', 'rel', '/charts/a\0b.tgz', ...call().args.slice(3)])] })],
   ])('is ignored whole when %s', (_, file) => {
     expect(readRenderPlan(file())).toEqual([]);
   });

@@ -1,9 +1,9 @@
 import { DeploymentsScope } from './deployments-scope';
 
 /**
- * What a project's main.ts does: define its deployments in the scope it is given. It may run more than once per
- * command (once to find the helm renders, which then run side by side, once with their output), so it only
- * defines constructs.
+ * What a project's main.ts does: define its deployments in the scope it is given. It may run up to three times per
+ * command (to find the helm renders, which then run side by side, and with their outputs), and any run may be the
+ * one whose files are written, so it only defines constructs, the same ones each time.
  */
 export type DeploymentsDefinition = (app: DeploymentsScope) => void;
 

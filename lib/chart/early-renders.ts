@@ -43,7 +43,15 @@ export function spawnHelm(render: HelmRender, outputFolder?: string): RunningRen
   let child: ChildProcess | undefined;
   const result = new Promise<HelmResult>(resolve => {
     const outputFile = outputFolder === undefined ? undefined : openUnlinkedFile(outputFolder);
-    const started = spawn(render.helm, render.args, { stdio: ['pipe', outputFile ?? 'pipe', 'pipe'] });
+    let started: ChildProcess;
+    try {
+      started = spawn(render.helm, render.args, { stdio: ['pipe', outputFile ?? 'pipe', 'pipe'] });
+    } catch (error) {
+      // Arguments node refuses to pass (a NUL byte): a failed call, as spawnSync reports one.
+      if (outputFile !== undefined) fs.closeSync(outputFile);
+      resolve({ status: null, signal: null, stdout: '', stderr: '', error: error as NodeJS.ErrnoException });
+      return;
+    }
     child = started;
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -67,12 +75,18 @@ let unlinkedFiles = 0;
 /** A new file in `folder` open for reading and writing, already removed; undefined if none can be made there. */
 function openUnlinkedFile(folder: string): number | undefined {
   const file = path.join(folder, `.helm-output-${process.pid}-${unlinkedFiles++}`);
+  let fd: number;
   try {
-    const fd = fs.openSync(file, 'wx+', 0o600);
+    fd = fs.openSync(file, 'wx+', 0o600);
+  } catch {
+    return undefined; // printed through a pipe then
+  }
+  try {
     fs.unlinkSync(file);
     return fd;
   } catch {
-    return undefined; // printed through a pipe then
+    fs.closeSync(fd); // left empty in the secrets folder
+    return undefined;
   }
 }
 
@@ -80,7 +94,11 @@ function openUnlinkedFile(folder: string): number | undefined {
 function readAndClose(fd: number): Buffer {
   try {
     const output = Buffer.alloc(fs.fstatSync(fd).size);
-    fs.readSync(fd, output, 0, output.length, 0);
+    for (let read = 0; read < output.length;) {
+      const count = fs.readSync(fd, output, read, output.length - read, read);
+      if (count === 0) return output.subarray(0, read);
+      read += count;
+    }
     return output;
   } finally {
     fs.closeSync(fd);
@@ -132,7 +150,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 function isPlannedRender(entry: unknown): entry is PlannedRender {
   const { args, input, output } = (entry ?? {}) as { args?: unknown; input?: unknown; output?: unknown };
   if (output !== undefined && !(typeof output === 'string' && /^[0-9a-f]{64}$/.test(output))) return false;
-  if (typeof input !== 'string' || !Array.isArray(args) || args.length !== 11 || !args.every(a => typeof a === 'string')) return false;
+  if (typeof input !== 'string' || !Array.isArray(args) || args.length !== 11 || !args.every(a => typeof a === 'string' && !a.includes('\0'))) return false;
   const [command, release, chart, namespaceFlag, namespace, kubeFlag, kubeVersion, apisFlag, apis, valuesFlag, values] = args as string[];
   return command === 'template' && DNS_LABEL.test(release) && chart.length > 0 && !chart.startsWith('-')
     && namespaceFlag === '--namespace' && DNS_LABEL.test(namespace)

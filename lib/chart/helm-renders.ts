@@ -234,6 +234,9 @@ export const OUTPUTS_FOLDER = '.helm-outputs';
 /** What read the kept documents: another version of the parser may read the same output otherwise. */
 const PARSER = `js-yaml ${(require('js-yaml/package.json') as { version: string }).version}`;
 
+/** The name of a file of kept documents: the sha256 of the parser and the output. */
+const KEPT_OUTPUT_NAME = /^([0-9a-f]{64})\.json$/;
+
 /** A kept output larger than this is not read: the binderhub chart's documents take about 150 KB. */
 const MAX_KEPT_OUTPUT_BYTES = 16 * 1024 * 1024;
 
@@ -305,12 +308,16 @@ class OutputReader {
   /** Writes the documents read this synth that the folder lacks, and removes those of outputs it did not read. */
   keep(): void {
     if (this.folder === undefined || !fs.existsSync(path.dirname(this.folder))) return;
+    // Not through a link (a pull request can bring one where git ignores the folder): its files are not ours to remove.
+    const existing = fs.lstatSync(this.folder, { throwIfNoEntry: false });
+    if (existing !== undefined && !existing.isDirectory()) return;
     fs.mkdirSync(this.folder, { recursive: true, mode: 0o700 });
     for (const [hash, json] of this.outputs) {
       if (json !== undefined) writeFileAtomic(path.join(this.folder, `${hash}.json`), json, 0o600);
     }
     for (const name of fs.readdirSync(this.folder)) {
-      if (!this.outputs.has(name.replace(/\.json$/, ''))) fs.rmSync(path.join(this.folder, name), { force: true });
+      const kept = KEPT_OUTPUT_NAME.exec(name);
+      if (kept && !this.outputs.has(kept[1])) fs.rmSync(path.join(this.folder, name), { force: true });
     }
   }
 }
