@@ -181,7 +181,8 @@ async function bench({ runs, sizes, busy }: BenchOptions): Promise<void> {
     if (aloneTimes.length > 0) {
       const alone = median(aloneTimes);
       console.log(`floor: helm alone on the same ${largest} calls, ${os.availableParallelism()} at a time, no synth around them: ${alone.toFixed(3)} s, `
-        + `${(alone / largest).toFixed(3)} s per deployment, ${(alone / largest / helm).toFixed(2)} x raw helm`);
+        + `${(alone / largest).toFixed(3)} s per deployment, ${(alone / largest / helm).toFixed(2)} x raw helm; `
+        + `the synth of ${largest} took ${(median(synth[largest].seconds) / alone).toFixed(2)} x that`);
     }
     if (helmCpu.length > 0) {
       const cpu = helmCpu.reduce((a, b) => a + b, 0) / helmCpu.length;
