@@ -110,7 +110,7 @@ async function bench({ runs, sizes, busy }: BenchOptions): Promise<void> {
     const folder = path.join(workspace, name);
     fs.mkdirSync(path.join(folder, 'node_modules'), { recursive: true });
     fs.writeFileSync(path.join(folder, 'main.ts'), BENCH_APP);
-    const store = new SecretStore(path.join(folder, 'secrets'));
+    const store = new SecretStore(path.join(folder, DEFAULT_SECRETS_DIR));
     for (let i = 0; i < count; i++) store.init(`bench-${i}`);
     return folder;
   };

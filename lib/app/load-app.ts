@@ -20,8 +20,9 @@ export type AppCompiler = (file: string, absolute: string, external: string[]) =
 /**
  * The BinderHubApp that `file` (TypeScript, relative to the working folder) exports by default. It is compiled with
  * every local module it imports (esbuild, `compiler`), or taken from the cache when none of the files the compile read
- * changed (app-cache.ts), so a command never runs code older than the files; packages stay outside and load as node loads them, but for `shared` (binderhub-cdk8s itself, cdk8s,
- * constructs), which are the very modules the command runs, so classes and errors are one and the same on both sides.
+ * changed (app-cache.ts), so a command never runs code older than the files; packages stay outside and load as node
+ * loads them, but for `shared` (binderhub-cdk8s itself, cdk8s, constructs), which are the very modules the command
+ * runs, so classes and errors are one and the same on both sides.
  */
 export function loadApp(shared: SharedModules, file: string = APP_FILE, compiler: AppCompiler = compileApp): BinderHubApp {
   const absolute = path.resolve(file);

@@ -94,8 +94,8 @@ export interface RenderOptions<T, R> {
 }
 
 /**
- * Defines an app twice so that its helm renders run side by side instead of one after another (constructs are
- * synchronous, so each would otherwise wait for its own helm): `define` runs once with helm calls only recorded,
+ * Defines an app more than once so that its helm renders run side by side instead of one after another (constructs
+ * are synchronous, so each would otherwise wait for its own helm): `define` runs once with helm calls only recorded,
  * what they need is prepared (`prepareBeforeRenders`: the charts to download), the calls then run at most
  * `concurrency` at a time, each output read as soon as its helm ends (while the others still run), and `define` runs
  * again, each call finding its result, then `finish`. Anything `define` refuses, it refuses in the first pass, before
@@ -112,14 +112,14 @@ export async function renderConcurrently<T, R = T>(define: () => T, options: Ren
   const early = takeEarlyRenders();
   const reader = new OutputReader(keepIn && path.join(keepIn, OUTPUTS_FOLDER));
   // Only when every planned call is under way: the definition holds node's thread, so no further helm would start.
-  const guessed = new Map<string, string>();
+  const guessed = new Set<string>();
   const previous = keepIn && early.running.length === early.planned.length ? early.planned : [];
   const previousOutputs = new Map(previous.filter(p => p.output).map(p => [renderKey(p), p.output!]));
   const guess = (key: string) => {
     const hash = previousOutputs.get(key);
     const documents = hash === undefined ? undefined : reader.kept(hash);
     if (documents === undefined) return undefined;
-    guessed.set(key, hash!);
+    guessed.add(key);
     return { status: 0, signal: null, stdout: '', stderr: '', documents };
   };
   let first = recordCalls(define, previousOutputs.size > 0 ? guess : undefined);
@@ -146,7 +146,7 @@ export async function renderConcurrently<T, R = T>(define: () => T, options: Ren
       const index = next++;
       const key = keys[index];
       const result = await takeEarly(key) ?? await spawnHelm(calls[index]).result;
-      if (finished && reader.confirms(key, result, guessed.get(key)!)) {
+      if (finished && reader.confirms(key, result, previousOutputs.get(key)!)) {
         confirmed++;
         unread.set(key, result); // read only if another output turns out different
         continue;
@@ -346,13 +346,10 @@ export function parseHelmOutput(output: string): any[] {
  * and namespaces), without rendering anything.
  */
 export function defineWithoutRendering<T>(define: () => T): T {
-  recorded = [];
   definingOnly = true;
   try {
-    return define();
+    return valueOf(recordCalls(define).defined); // nothing renders, so what it would prepare is dropped
   } finally {
-    recorded = undefined;
     definingOnly = false;
-    preparations.clear(); // nothing renders, so nothing needs preparing
   }
 }
