@@ -23,6 +23,7 @@ runMain(async () => {
     return;
   }
   const store = new SecretStore('secrets');
+  store.checkFolder();
   const secretsFile = store.fileFor(args.name);
   checkAdoptTarget(secretsFile, args.force);
   // The working directory is the project's folder (npm run runs there): modules go nowhere else.

@@ -6,8 +6,10 @@
  */
 import * as path from 'path';
 import { RENDER_PLAN_FILE, startEarlyRenders } from '../lib/chart/early-renders';
+import { privateFolderProblem } from '../lib/core/paths';
 import { DEFAULT_SECRETS_DIR } from '../lib/secrets/secrets-folder';
 
 export function start(): void {
-  startEarlyRenders(path.join(DEFAULT_SECRETS_DIR, RENDER_PLAN_FILE));
+  // Not through a link into the project (the command itself then refuses to run, naming it).
+  if (privateFolderProblem(DEFAULT_SECRETS_DIR) === undefined) startEarlyRenders(path.join(DEFAULT_SECRETS_DIR, RENDER_PLAN_FILE));
 }

@@ -95,6 +95,7 @@ export * from './adopt/adopt-renders';
 export * from './core/quantities';
 export * from './core/input-files';
 export * from './core/hash';
+export * from './core/paths';
 export * from './output/publish-journal';
 export * from './deployment/project-context';
 export * from './app/binderhub-app';

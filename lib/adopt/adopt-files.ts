@@ -4,6 +4,7 @@ import { AdoptionPlan } from './adopt';
 import { isAdoptedModuleText, mainTsLines } from './adopt-module';
 import { ConfigError } from '../core/errors';
 import { readInputText } from '../core/input-files';
+import { isWithin, realPath } from '../core/paths';
 import { fileSystemError, writeFileAtomic, writeNewFile } from '../output/publish';
 
 /** A file `npm run adopt` writes. */
@@ -43,8 +44,8 @@ function existingFile(file: string, shown: string): boolean {
 export function checkModuleTarget(out: string, project: string, force: boolean): string {
   if (!out.endsWith('.ts')) throw new ConfigError(`--out "${out}" must name a .ts file`);
   const target = resolvedPath(out);
-  const inside = path.relative(fs.realpathSync(project), target);
-  if (inside === '' || inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) {
+  const realProject = fs.realpathSync(project);
+  if (target === realProject || !isWithin(target, realProject)) {
     throw new ConfigError(`--out ${out} is outside the project folder ${path.resolve(project)}; adopt writes modules only inside it (such as deployments/<name>.ts)`);
   }
   if (existingFile(target, out) && !isAdoptedModuleText(readInputText(target, { fix: 'pick another --out' }))) {
@@ -54,11 +55,10 @@ export function checkModuleTarget(out: string, project: string, force: boolean):
   return target;
 }
 
-/** `file` as an absolute path whose existing folders have their symbolic links resolved. */
+/** `file` as an absolute path whose folders have their symbolic links resolved (the file itself is checked apart). */
 function resolvedPath(file: string): string {
   const absolute = path.resolve(file);
-  const existing = nearestExisting(path.dirname(absolute));
-  return path.join(fs.realpathSync(existing), path.relative(existing, absolute));
+  return path.join(realPath(path.dirname(absolute)), path.basename(absolute));
 }
 
 /** `folder`, or the nearest folder above it that exists. */

@@ -4,6 +4,7 @@ import { DeploymentsScope, ProjectInputs } from './deployments-scope';
 import { chartOverrideFromEnvironment } from '../chart/chart-source';
 import { defineWithoutRendering, renderConcurrently } from '../chart/helm-renders';
 import { ConfigError } from '../core/errors';
+import { checkPrivateFolder } from '../core/paths';
 import { BinderHub } from '../deployment/binderhub';
 import { HubUrlRecords } from '../deployment/hub-url-records';
 import { PreviousManifests, readPreviousManifests } from '../output/manifest-files';
@@ -70,6 +71,7 @@ export interface SynthesizedApp {
  */
 export async function synthesizeApp(app: BinderHubApp, targets: PublishTargets = DEFAULT_TARGETS): Promise<SynthesizedApp> {
   const project = readProjectFolder(targets);
+  checkPrivateFolder(project.secrets.directory, { manifests: targets.manifests });
   // The calls and outputs are kept beside the secrets files (they hold the same), for the next command to start them
   // early (bin/early-renders.ts) and to read them faster.
   return renderConcurrently(() => {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ConfigError } from '../core/errors';
+import { checkPrivateFolder, privateFolderProblem } from '../core/paths';
 import { MANIFEST_FILE } from './manifest-files';
 import {
   journalFile, leftoverPreparedFiles, legacyJournalFile, preparedFileFor, PublishFolder, PublishStep, readJournal, removeJournal, runJournalSteps,
@@ -123,6 +124,7 @@ function othersMayRead(file: string): boolean {
  * file and report what `publishedFolderProblems` finds instead.
  */
 export function completeInterruptedPublish(targets: PublishTargets): void {
+  checkPrivateFolder(targets.secrets, { manifests: targets.manifests });
   const steps = readJournal(targets);
   if (steps) runSteps(targets, steps);
   for (const file of leftoverPreparedFiles(targets)) fs.rmSync(file, { force: true });
@@ -136,6 +138,8 @@ export function completeInterruptedPublish(targets: PublishTargets): void {
  */
 export function publishedFolderProblems(targets: PublishTargets): string[] {
   const problems: string[] = [];
+  const folderProblem = privateFolderProblem(targets.secrets, { manifests: targets.manifests });
+  if (folderProblem !== undefined) problems.push(folderProblem);
   if (readJournal(targets)) problems.push(`${journalFile(targets)}: a publish was interrupted half-way; run \`npm run synth\` to complete it`);
   for (const file of leftoverPreparedFiles(targets)) {
     problems.push(`${file}: left by a publish that was killed before it renamed it; run \`npm run synth\` (it removes it)`);

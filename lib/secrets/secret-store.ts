@@ -3,8 +3,9 @@ import * as path from 'path';
 import { ConfigError } from '../core/errors';
 import { readInputText } from '../core/input-files';
 import { findDuplicateJsonKey } from '../core/json-duplicates';
+import { checkPrivateFolder } from '../core/paths';
 import { DEFAULT_SECRETS_DIR } from './secrets-folder';
-import { writeFileAtomic, writeNewFile } from '../output/publish';
+import { DEFAULT_TARGETS, writeFileAtomic, writeNewFile } from '../output/publish';
 import { registerSecrets } from '../core/redact';
 import { misspellingHint, unexpectedNames } from '../core/unexpected-keys';
 import { BinderHubTokens, TOKEN_NAMES, TokenName } from './tokens';
@@ -81,6 +82,15 @@ export class SecretStore {
     return path.join(this.directory, `${deployment}.json`);
   }
 
+  /**
+   * Refuses, before anything is written, a folder where git may commit the files (a link into the project, a folder
+   * inside dist/).
+   * @internal
+   */
+  public checkFolder(): void {
+    checkPrivateFolder(this.directory, { manifests: DEFAULT_TARGETS.manifests });
+  }
+
   /** Reads and validates `deployment`'s secrets; a missing or broken file names the command that fixes it. */
   public load(deployment: string): DeploymentSecrets {
     const file = this.fileFor(deployment);
@@ -107,6 +117,7 @@ export class SecretStore {
    * @internal
    */
   public init(deployment: string, force = false, needed: ReadonlyArray<CredentialName> = []): InitOutcome {
+    this.checkFolder();
     const file = this.fileFor(deployment);
     const exists = secretsFileExists(file);
     if (exists && !force) {
@@ -131,6 +142,7 @@ export class SecretStore {
    * @internal
    */
   public rotate(deployment: string, names: readonly TokenName[]): void {
+    this.checkFolder();
     const file = this.fileFor(deployment);
     if (!secretsFileExists(file)) {
       throw new ConfigError(`secrets file ${file} for deployment "${deployment}" does not exist, so it has no tokens to rotate; `
