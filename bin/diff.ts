@@ -7,7 +7,7 @@
  * Exits 0 when nothing changes, 1 when something does, 2 on an error.
  */
 import {
-  checkKubectlTarget, ConfigError, DEFAULT_TARGETS, DeploymentDiff, DiffOptions, DIFF_USAGE,
+  checkKubectlTarget, checkPrivateFolder, ConfigError, DEFAULT_TARGETS, DeploymentDiff, DiffOptions, DIFF_USAGE,
   diffDeployments, diffSummary, formatDeploymentDiffs, isEmptyDiff, kubectlLiveDiff, KubectlOptions,
   manifestTextsAtRef, parseDiffArgs, plannedFiles, publishedDeployments, publishedFolderProblems, readApplyPlan, readPublishedTexts, redact, runMain,
   styleFor, synthesizeApp, loadProjectApp, toolPath,
@@ -19,6 +19,9 @@ runMain(async () => {
     console.log(DIFF_USAGE);
     return;
   }
+  // --live has kubectl write its copies of the live objects (a Secret's last-applied annotation holds its values) into
+  // dist-secrets/: refused where git may commit them, as the commands that write there refuse it.
+  if (values.live) checkPrivateFolder(DEFAULT_TARGETS.secrets, { manifests: DEFAULT_TARGETS.manifests });
   // A review changes no file: an interrupted publish is named, not completed, and the folders are shown as they stand.
   for (const problem of publishedFolderProblems(DEFAULT_TARGETS)) console.error(`warning: ${problem}`);
   if (values.live) {

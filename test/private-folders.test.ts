@@ -47,23 +47,48 @@ describe('privateFolderProblem', () => {
     fs.mkdirSync(path.join(root, 'docs', 'keys'), { recursive: true });
     fs.symlinkSync(target, path.join(root, folder));
     const problem = privateFolderProblem(folder, { root });
-    expect(problem).toBe(`${expected}, where git may commit the secrets written there; make ${folder} a folder of its own (or a link to a folder outside the project)`);
+    expect(problem).toBe(`${expected}, where git may commit the secrets written there; make ${folder} a folder of its own (or a link to a folder outside any git repository)`);
     expect(privateFolderProblem(folder, { manifests: 'dist', root })).toBe(problem);
   });
 
   test('a folder inside the manifests, or the manifests folder itself, is refused even without a link', () => {
     const { root } = project();
-    expect(privateFolderProblem('dist/secrets', { manifests: 'dist', root })).toMatch(/^dist\/secrets is inside dist, where git may commit/);
+    expect(privateFolderProblem('dist/secrets', { manifests: 'dist', root })).toMatch(/^dist\/secrets is inside dist, where git may commit .*; name a folder outside dist/);
     expect(privateFolderProblem('dist', { manifests: 'dist', root })).toMatch(/^dist is the folder dist, where git may commit/);
     // Without the manifests folder named (the early renders), only links are judged.
     expect(privateFolderProblem('dist/secrets', { root })).toBeUndefined();
   });
 
-  test('a loop of links ends', () => {
+  test('a loop of links is refused, a link to itself too', () => {
     const { root } = project();
     fs.symlinkSync('b', path.join(root, 'a'));
     fs.symlinkSync('a', path.join(root, 'b'));
-    expect(privateFolderProblem('a', { manifests: 'dist', root })).toMatch(/^a is a link to (a|b), inside the project/);
+    fs.symlinkSync('self', path.join(root, 'self'));
+    expect(privateFolderProblem('a', { manifests: 'dist', root })).toMatch(/^a is a loop of links; make a a folder of its own/);
+    expect(privateFolderProblem('self', { manifests: 'dist', root })).toMatch(/^self is a loop of links; make self a folder of its own/);
+  });
+
+  test('a folder named through a link to the project (the shell\'s $PWD) is judged as the folder it is', () => {
+    const { root } = project();
+    fs.mkdirSync(path.join(root, 'dist-secrets'));
+    fs.mkdirSync(path.join(root, 'docs'));
+    fs.symlinkSync('docs', path.join(root, 'keys'));
+    const linkedRoot = path.join(path.dirname(root), 'linked-project');
+    fs.symlinkSync(root, linkedRoot);
+    for (const folder of ['dist-secrets', 'not-yet']) {
+      expect(privateFolderProblem(path.join(linkedRoot, folder), { manifests: 'dist', root })).toBeUndefined();
+    }
+    expect(privateFolderProblem(path.join(linkedRoot, 'keys', 'secrets'), { manifests: 'dist', root })).toMatch(/ is a link to docs\/secrets, inside the project/);
+  });
+
+  test('a link out of the project into a git work tree (the repository that holds the project, or another) is refused', () => {
+    const { root, outside } = project();
+    fs.mkdirSync(path.join(outside, '.git'));
+    fs.mkdirSync(path.join(outside, 'docs'));
+    fs.symlinkSync(path.join(outside, 'docs'), path.join(root, 'dist-secrets'));
+    expect(privateFolderProblem('dist-secrets', { manifests: 'dist', root }))
+      .toBe(`dist-secrets is a link to ${path.join(outside, 'docs')}, inside the git work tree ${outside}, where git may commit the secrets written there; `
+        + 'make dist-secrets a folder of its own (or a link to a folder outside any git repository)');
   });
 });
 
@@ -121,11 +146,44 @@ describe('a pull request that commits dist-secrets as a link to dist/', () => {
     const synth = runCommand('synth', dir);
     expect(synth.status).toBe(1);
     expect(synth.stderr).toBe('error: dist-secrets is a link to dist, inside the project, where git may commit the secrets written there; '
-      + 'make dist-secrets a folder of its own (or a link to a folder outside the project)\n');
+      + 'make dist-secrets a folder of its own (or a link to a folder outside any git repository)\n');
     expect(filesUnder(path.join(dir, 'dist'))).toEqual(before);
     const check = runCommand('check-dist', dir);
     expect(check.status).toBe(1);
     expect(check.output).toContain('problem: dist-secrets is a link to dist, inside the project');
+    // diff --live would have kubectl copy the live Secrets there: refused before kubectl is asked anything.
+    const live = runCommand('diff', dir, { KUBECTL: '/nonexistent/kubectl' }, ['--live']);
+    expect(live.status).toBe(2);
+    expect(live.stderr).toMatch(/^error: dist-secrets is a link to dist, inside the project/);
+    expect(filesUnder(path.join(dir, 'dist'))).toEqual(before);
+  });
+
+  test('or files there added with git add -f: nothing is written over them, check-dist names them', () => {
+    const dir = example.folder();
+    git(dir, 'init', '-q');
+    fs.writeFileSync(path.join(dir, '.gitignore'), 'dist-secrets/\nsecrets/\n');
+    fs.writeFileSync(path.join(dir, 'dist-secrets', 'staging-secrets.k8s.yaml'), 'forged: 1\n');
+    fs.writeFileSync(path.join(dir, 'secrets', '.helm-renders.json'), '{}');
+    git(dir, 'add', '-f', 'dist-secrets/staging-secrets.k8s.yaml', 'secrets/.helm-renders.json');
+
+    const refusal = (file: string, folder: string) => `error: ${file} is tracked by git, so the secrets the commands write into ${folder} `
+      + `would be committed; remove it from git (\`git rm --cached ${file}\`) and find out who added it\n`;
+    expect(runCommand('synth', dir).stderr).toBe(refusal('dist-secrets/staging-secrets.k8s.yaml', 'dist-secrets'));
+    expect(runCommand('init-secrets', dir).stderr).toBe(refusal('secrets/.helm-renders.json', 'secrets'));
+    git(dir, 'rm', '-q', '--cached', 'dist-secrets/staging-secrets.k8s.yaml');
+    const synth = runCommand('synth', dir);
+    expect(synth.status).toBe(1);
+    expect(synth.stderr).toBe(refusal('secrets/.helm-renders.json', 'secrets'));
+    expect(fs.readFileSync(path.join(dir, 'secrets', '.helm-renders.json'), 'utf8')).toBe('{}');
+    // The review commands synthesize too: with only the file in dist-secrets/ tracked, check-dist names it.
+    git(dir, 'rm', '-q', '--cached', 'secrets/.helm-renders.json');
+    git(dir, 'add', '-f', 'dist-secrets/staging-secrets.k8s.yaml');
+    const check = runCommand('check-dist', dir);
+    expect(check.output).toContain('problem: dist-secrets/staging-secrets.k8s.yaml is tracked by git, so the secrets the commands write into dist-secrets');
+    expect(fs.readFileSync(path.join(dir, 'dist-secrets', 'staging-secrets.k8s.yaml'), 'utf8')).toBe('forged: 1\n');
+
+    git(dir, 'rm', '-q', '--cached', 'dist-secrets/staging-secrets.k8s.yaml');
+    expect(runCommand('synth', dir).status).toBe(0);
   });
 
   test('or secrets as such a link: synth, init-secrets and adopt write no token, value or plan there', () => {

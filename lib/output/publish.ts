@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ConfigError } from '../core/errors';
-import { checkPrivateFolder, privateFolderProblem } from '../core/paths';
+import { checkPrivateFolder, secretsFolderProblem } from '../core/paths';
 import { MANIFEST_FILE } from './manifest-files';
 import {
   journalFile, leftoverPreparedFiles, legacyJournalFile, preparedFileFor, PublishFolder, PublishStep, readJournal, removeJournal, runJournalSteps,
@@ -138,7 +138,7 @@ export function completeInterruptedPublish(targets: PublishTargets): void {
  */
 export function publishedFolderProblems(targets: PublishTargets): string[] {
   const problems: string[] = [];
-  const folderProblem = privateFolderProblem(targets.secrets, { manifests: targets.manifests });
+  const folderProblem = secretsFolderProblem(targets.secrets, { manifests: targets.manifests });
   if (folderProblem !== undefined) problems.push(folderProblem);
   if (readJournal(targets)) problems.push(`${journalFile(targets)}: a publish was interrupted half-way; run \`npm run synth\` to complete it`);
   for (const file of leftoverPreparedFiles(targets)) {
@@ -187,6 +187,7 @@ const ERRNO_MEANINGS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system',
   ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EEXIST: 'a file is in the way',
   ENOTDIR: 'a file stands where a folder should be', EISDIR: 'a folder stands where a file should be', ENOENT: 'no such file or folder',
+  ELOOP: 'a loop of symbolic links',
 };
 
 /**
