@@ -164,7 +164,8 @@ describe('a pull request that commits dist-secrets as a link to dist/', () => {
     fs.writeFileSync(path.join(dir, '.gitignore'), 'dist-secrets/\nsecrets/\n');
     fs.writeFileSync(path.join(dir, 'dist-secrets', 'staging-secrets.k8s.yaml'), 'forged: 1\n');
     fs.writeFileSync(path.join(dir, 'secrets', '.helm-renders.json'), '{}');
-    git(dir, 'add', '-f', 'dist-secrets/staging-secrets.k8s.yaml', 'secrets/.helm-renders.json');
+    fs.writeFileSync(path.join(dir, 'secrets', '.gitkeep'), ''); // no file the commands write: fine
+    git(dir, 'add', '-f', 'dist-secrets/staging-secrets.k8s.yaml', 'secrets/.helm-renders.json', 'secrets/.gitkeep');
 
     const refusal = (file: string, folder: string) => `error: ${file} is tracked by git, so the secrets the commands write into ${folder} `
       + `would be committed; remove it from git (\`git rm --cached ${file}\`) and find out who added it\n`;

@@ -91,15 +91,19 @@ export function privateFolderProblem(folder: string, { manifests, root = process
   return undefined;
 }
 
+/** The files the commands write into a secrets folder are JSON (secrets files, kept renders) or YAML (manifests). */
+const WRITTEN_THERE = /\.(json|ya?ml)$/;
+
 /**
- * Why the commands must not write secrets into `folder`: `privateFolderProblem`, or a file in it that git tracks. git
- * ignores the folder, but a pull request can commit a file there with `git add -f` (checked out, it replaces the
- * reviewer's ignored one); written over with secrets, it would go with the next `git commit -a`.
+ * Why the commands must not write secrets into `folder`: `privateFolderProblem`, or a file in it that git tracks and
+ * the commands could write over (JSON or YAML; a `.gitkeep` is fine). git ignores the folder, but a pull request can
+ * commit a file there with `git add -f` (checked out, it replaces the reviewer's ignored one); written over with
+ * secrets, it would go with the next `git commit -a`.
  */
 export function secretsFolderProblem(folder: string, options: { manifests?: string; root?: string } = {}): string | undefined {
   const problem = privateFolderProblem(folder, options);
   if (problem !== undefined) return problem;
-  const tracked = trackedFilesIn(folder, options.root ?? process.cwd());
+  const tracked = trackedFilesIn(folder, options.root ?? process.cwd()).filter(file => WRITTEN_THERE.test(file));
   if (tracked.length === 0) return undefined;
   const more = tracked.length > 1 ? ` (and ${tracked.length - 1} more there)` : '';
   return `${tracked[0]} is tracked by git${more}, so the secrets the commands write into ${folder} would be committed; `
