@@ -76,8 +76,6 @@ export async function downloadChart(chart: IndexedChart, digest: string, descrip
   return bytes;
 }
 
-
-
 /** Plain http only to this machine (the tests' repositories): anything else could be changed on the way. */
 function checkScheme(url: URL): void {
   if (!isHttpsOrLocal(url)) {

@@ -70,12 +70,13 @@ export function privateFolderProblem(folder: string, { manifests, root = process
   const absolute = path.resolve(root, folder);
   const realRoot = realPath(root);
   const fix = `make ${folder} a folder of its own (or a link to a folder outside any git repository)`;
+  let real: string;
   try {
-    fs.realpathSync(absolute);
+    real = fs.realpathSync(absolute);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') return `${folder} is a loop of links; ${fix}`;
+    real = realPath(absolute); // not there yet, at least in part
   }
-  const real = realPath(absolute);
   if (real !== asNamed(absolute, root, realRoot)) {
     if (isWithin(real, realRoot)) {
       return `${folder} is a link to ${path.relative(realRoot, real) || '.'}, inside the project, where git may commit the secrets written there; ${fix}`;

@@ -63,7 +63,6 @@ export function requiredCredential(secrets: DeploymentSecrets, name: CredentialN
   return value;
 }
 
-
 /** What `init` did: wrote a new file, replaced the tokens of an existing one, or left an existing one alone. */
 export type InitOutcome = 'created' | 'rotated' | 'kept';
 
@@ -83,8 +82,7 @@ export class SecretStore {
   }
 
   /**
-   * Refuses, before anything is written, a folder where git may commit the files (a link into the project, a folder
-   * inside dist/).
+   * Refuses, before anything is written, a folder where git may commit the files (`secretsFolderProblem`).
    * @internal
    */
   public checkFolder(): void {
